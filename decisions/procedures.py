@@ -1,0 +1,215 @@
+"""03 村级重大事项决策: 03.1 四议两公开."""
+
+from __future__ import annotations
+
+from portal.roles import Level, Role
+from workflows.common import ARCHIVE_RISK, VILLAGE_MEASURES
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    Basis,
+    FieldType,
+    MeetingRule,
+    ProcedureSpec,
+    Publicity,
+    Risk,
+    Separation,
+    StepSpec,
+    at_least,
+    days,
+    f,
+    file_field,
+    meeting_field,
+    more_than,
+    posting_fields,
+    publicity_side_actions,
+    ratio,
+    simple_majority,
+)
+
+MATTERS = (
+    ("plan", "村(社区)规划编制"),
+    ("charter", "章程修订"),
+    ("assets", "重大“三资”决策"),
+    ("other", "其他重大事项"),
+)
+
+# 党员大会审议: at least 2/3 of members due attend, at least 2/3 of those present agree.
+MEMBERS_MEETING = MeetingRule(
+    body="党员大会",
+    quorum=at_least(ratio("members_quorum", "党员大会到会比例", 2, 3), Basis.DUE),
+    pass_line=at_least(ratio("members_pass", "党员大会同意比例", 2, 3), Basis.PRESENT),
+)
+
+# The villagers' decision: the body is chosen by the case ([law] 村民委员会组织法).
+VILLAGERS_MEETING = MeetingRule(
+    body="村(居)民会议",
+    quorum=more_than(ratio("villagers_quorum", "村民会议到会比例(年满十八周岁村民)", 1, 2),
+                     Basis.DUE),
+    pass_line=more_than(ratio("villagers_pass", "村民会议通过比例", 1, 2), Basis.PRESENT),
+    roll_label="本村年满十八周岁的村民人数",
+)
+HOUSEHOLDS_MEETING = MeetingRule(
+    body="村(居)民会议(户代表)",
+    quorum=at_least(ratio("households_quorum", "村民会议到会户代表比例", 2, 3), Basis.DUE),
+    pass_line=more_than(ratio("households_pass", "户代表会议通过比例", 1, 2), Basis.PRESENT),
+    roll_label="本村户数",
+)
+REPRESENTATIVES_MEETING = MeetingRule(
+    body="村(居)民代表会议",
+    quorum=at_least(ratio("representatives_quorum", "村民代表会议到会比例", 2, 3), Basis.DUE),
+    pass_line=more_than(ratio("representatives_pass", "村民代表会议通过比例", 1, 2),
+                        Basis.PRESENT),
+    roll_label="村(居)民代表人数",
+)
+COLLECTIVE_MEETING = MeetingRule(
+    body="集体经济组织成员(代表)大会",
+    quorum=at_least(ratio("collective_quorum", "集体经济组织成员(代表)大会到会比例", 2, 3),
+                    Basis.DUE),
+    pass_line=more_than(ratio("collective_pass", "集体经济组织成员(代表)大会通过比例", 1, 2),
+                        Basis.PRESENT),
+    roll_label="成员(代表)人数",
+)
+DECIDING_BODIES = (
+    ("villagers", "村(居)民会议(本村十八周岁以上村民过半数参加)", VILLAGERS_MEETING),
+    ("households", "村(居)民会议(本村三分之二以上的户代表参加)", HOUSEHOLDS_MEETING),
+    ("representatives", "村(居)民代表会议", REPRESENTATIVES_MEETING),
+    ("collective", "村集体经济组织成员(代表)大会", COLLECTIVE_MEETING),
+)
+
+MINUTES = "会议记录(签到表、表决票或记录原件的扫描件)"
+
+FOUR_AND_TWO = registry.register(ProcedureSpec(
+    code="03.1",
+    name="重大事项“四议两公开”",
+    category="村级重大事项决策",
+    guiding_units=("区委组织部", "区民政局", "区农业农村局"),
+    guiding_roles=(Role.DISTRICT_ORG, Role.DISTRICT_CIVIL_AFFAIRS, Role.DISTRICT_AGRICULTURE),
+    supervisor="村(居)务监督委员会、村(社区)集体经济组织监事会",
+    summary="村内规划编制、章程修订、重大“三资”决策及其他重大事项,"
+            "经党支部提议、两委会商议、党员大会审议、村(居)民会议或代表会议决议,决议公开、实施结果公开。",
+    risks=(
+        Risk("简化程序、编造会议记录",
+             "四个会议环节依次办理,不能跳过;每次会议须上传会议记录原件并填写应到、实到和表决人数,"
+             "到会和通过比例由系统按人数计算,不由经办人填写结论"),
+        Risk("公开事项内容不全或与决议内容不符",
+             "公示内容由系统从村(居)民会议决议原文自动生成,经办人不能改写;公示栏向公众公开"),
+        Risk("拖延或缩短公示时间",
+             "决议通过即自动开始公示;公示不少于7天,期满前系统拒绝进入下一环节;"
+             "区、镇只能延长不能缩短公示期"),
+        ARCHIVE_RISK,
+    ),
+    measures=(VILLAGE_MEASURES[0], "村(居)务监督委员会、全体村(居)民加强监督",
+              "镇(街道)党委、政府及纪检组织加强监督指导"),
+    steps=(
+        StepSpec(
+            code="propose", name="党支部会提议", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY),
+            description="党组织在广泛听取意见、认真调查论证的基础上,集体研究提出初步意见和方案。",
+            actions=(ActionSpec(
+                "propose", "提出提议", to="deliberate",
+                fields=(
+                    f("matter", "事项类别", FieldType.CHOICE, choices=MATTERS),
+                    f("proposal", "提议内容(初步意见和方案)", FieldType.TEXT, public=True),
+                    f("consultation", "听取意见和调查论证情况", FieldType.TEXT),
+                    meeting_field("党支部委员会会议"),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=simple_majority("党支部委员会会议", name="branch"),
+            ),),
+        ),
+        StepSpec(
+            code="deliberate", name="两委会商议", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY,),
+            back_to=("propose",),
+            description="由支部书记主持,两委会(或党组织和集体经济组织理事会)充分讨论,少数服从多数。",
+            actions=(ActionSpec(
+                "deliberate", "形成商议意见", to="members_review",
+                fields=(
+                    f("body", "商议会议", FieldType.CHOICE, choices=(
+                        ("two_committees", "村(社区)两委会议"),
+                        ("party_and_council", "党组织和集体经济组织理事会会议"),
+                    )),
+                    f("vote_method", "表决方式", FieldType.CHOICE, choices=(
+                        ("voice", "口头"), ("hands", "举手"), ("secret", "无记名投票"),
+                    )),
+                    meeting_field("商议会议"),
+                    f("opinion", "商议意见", FieldType.TEXT),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=simple_majority("两委会议", name="deliberation"),
+            ),),
+        ),
+        StepSpec(
+            code="members_review", name="党员大会审议", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY,),
+            back_to=("deliberate",),
+            description="审议前须把审议内容告知全体党员;实到会党员须达到应到会党员的2/3以上,"
+                        "经实到会党员2/3以上同意方可提交表决。",
+            actions=(ActionSpec(
+                "review", "审议通过", to="villagers_decide",
+                fields=(
+                    f("members_informed", "会前已将审议内容告知全体党员", FieldType.BOOLEAN),
+                    f("informed_on", "告知日期", FieldType.DATE),
+                    meeting_field("党员大会"),
+                    f("revised_proposal", "吸纳党员意见后修订的方案", FieldType.TEXT, public=True),
+                    f("door_to_door", "已组织党员入户宣传解释", FieldType.BOOLEAN,
+                      required=False),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=MEMBERS_MEETING,
+                requires=(("members_informed", True,
+                           "党员大会审议前须把审议内容告知全体党员。"),),
+            ),),
+        ),
+        StepSpec(
+            code="villagers_decide", name="村(居)民会议或代表会议决议", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.COLLECTIVE_HEAD),
+            back_to=("members_review",),
+            description="在党支部领导下,由村(居)民会议、村(居)民代表会议或集体经济组织成员(代表)大会"
+                        "讨论表决,参加人数须符合法律规定。",
+            actions=(ActionSpec(
+                "decide", "形成决议", to="resolution_publicity",
+                fields=(
+                    f("body", "决议机构", FieldType.CHOICE,
+                      choices=tuple((v, label) for v, label, _ in DECIDING_BODIES)),
+                    meeting_field("表决情况"),
+                    f("resolution", "决议内容", FieldType.TEXT, public=True),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting_by=("body", {v: rule for v, _, rule in DECIDING_BODIES}),
+            ),),
+        ),
+        StepSpec(
+            code="resolution_publicity", name="决议公开", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
+            publicity=Publicity(
+                days=days("resolution_publicity_days", "决议公告时间", 7),
+                title="决议公告",
+                content_fields=("villagers_decide.resolution",),
+            ),
+            separation=None,
+            description="在村级组织活动场所和村(居)务公开栏公告,公告时间原则上不少于7天。",
+            actions=(
+                ActionSpec("publicity_done", "公示期满,进入实施", to="implementation",
+                           fields=posting_fields()),
+                *publicity_side_actions(),
+            ),
+        ),
+        StepSpec(
+            code="implementation", name="实施结果公开", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.COLLECTIVE_HEAD),
+            separation=Separation(),
+            description="在党支部领导下由村(居)委会或集体经济组织实施,实施进程和结果及时向全体村(居)民公布。",
+            actions=(ActionSpec(
+                "publish_result", "公布实施结果", to=None, outcome="已实施并公开结果",
+                fields=(
+                    f("result", "实施进程和结果", FieldType.TEXT, public=True),
+                    f("published_on", "结果公布日期", FieldType.DATE),
+                    f("location", "公布地点"),
+                    file_field("evidence", "公布照片或材料", required=False),
+                ),
+            ),),
+        ),
+    ),
+))

@@ -1,0 +1,113 @@
+"""The demo tenancy: one district, two townships, two villages each (contract 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from portal.models import Membership, Region, User
+from portal.roles import Level, Role, roles_of_level
+
+DEMO_PASSWORD = "cunwu-demo-2026"  # noqa: S105 - published demo password
+# the demo cadres took office at the 2021 elections (换届)
+TERM_START = dt.date(2021, 3, 1)
+
+
+@dataclass(frozen=True)
+class Place:
+    slug: str
+    code: str
+    name: str
+    level: Level
+    parent: str | None
+
+
+PLACES = [
+    Place("sfq", "330299000000", "示范区", Level.DISTRICT, None),
+    Place("dc", "330299101000", "东城镇", Level.TOWNSHIP, "sfq"),
+    Place("dc_th", "330299101201", "桃花村", Level.VILLAGE, "dc"),
+    Place("dc_yl", "330299101202", "杨柳村", Level.VILLAGE, "dc"),
+    Place("xh", "330299102000", "西河镇", Level.TOWNSHIP, "sfq"),
+    Place("xh_qq", "330299102001", "清泉社区", Level.VILLAGE, "xh"),
+    Place("xh_sq", "330299102202", "石桥村", Level.VILLAGE, "xh"),
+]
+
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余"
+    "于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛阎段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_GIVEN = [
+    "建国", "秀英", "卫东", "丽华", "国强", "桂兰", "志刚", "海燕", "春明", "晓红",
+    "德胜", "玉梅", "永福", "淑芬", "文军", "红霞", "学军", "美玲", "振华", "小芳",
+    "立新", "金凤", "长青", "翠萍", "宏伟", "雪梅", "光荣", "爱华", "庆丰", "月娥",
+]
+
+
+def demo_name(index: int) -> str:
+    """A plausible Chinese name, deterministic in ``index``."""
+    surname = _SURNAMES[(index * 7) % len(_SURNAMES)]
+    given = _GIVEN[(index * 11) % len(_GIVEN)]
+    return surname + given
+
+
+def demo_username(place: Place, role: Role) -> str:
+    return f"{place.slug}_{role.value}"
+
+
+@transaction.atomic
+def seed_demo(start: dt.date | None = None) -> tuple[list[Region], list[User]]:
+    """Create (or bring up to date) the demo regions, users and memberships."""
+    regions: dict[str, Region] = {}
+    for place in PLACES:
+        parent = regions[place.parent] if place.parent else None
+        region = Region.objects.filter(code=place.code).first()
+        if region is None:
+            region = Region(code=place.code)
+        region.name, region.level, region.parent = place.name, place.level, parent
+        region.save()
+        regions[place.slug] = region
+
+    users: list[User] = []
+    index = 0
+    for place in PLACES:
+        region = regions[place.slug]
+        for role in roles_of_level(place.level):
+            index += 1
+            username = demo_username(place, role)
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, full_name=demo_name(index))
+                user.mobile = f"139{index:08d}"
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            elif not user.check_password(DEMO_PASSWORD) or not user.is_active:
+                user.set_password(DEMO_PASSWORD)
+                user.is_active = True
+                user.save()
+            if not Membership.objects.filter(user=user, region=region, role=role,
+                                             end__isnull=True).exists():
+                Membership.objects.create(user=user, region=region, role=role,
+                                          start=start or TERM_START)
+            users.append(user)
+    return list(regions.values()), users
+
+
+def manifest(regions: list[Region], users: list[User]) -> dict[str, object]:
+    by_user = {
+        user.pk: [
+            {"role": m.role, "region": m.region_id}
+            for m in Membership.objects.active().filter(user=user).order_by("pk")
+        ]
+        for user in users
+    }
+    return {
+        "password": DEMO_PASSWORD,
+        "regions": [
+            {"id": r.pk, "code": r.code, "name": r.name, "level": r.level, "parent": r.parent_id}
+            for r in regions
+        ],
+        "users": [{"username": u.username, "roles": by_user[u.pk]} for u in users],
+    }

@@ -1,0 +1,31 @@
+"""Idle session timeout: a session unused for SESSION_IDLE_TIMEOUT seconds ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+_KEY = "portal_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last = request.session.get(_KEY)
+            if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("您长时间未操作,已自动退出,请重新登录。"))
+            else:
+                request.session[_KEY] = now
+        return self.get_response(request)

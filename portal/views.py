@@ -1,0 +1,72 @@
+"""Accounts and the home page (my tasks). Views are thin: look up, check, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.authz import get_scope
+from portal.forms import LoginForm
+from portal.models import Region
+from workflows.queries import inbox, notifications_for
+from workflows.registry import registry
+
+SOON = dt.timedelta(days=3)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    extra_context = {"title": _("登录")}
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+    extra_context = {"title": _("修改密码")}
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+    extra_context = {"title": _("密码已修改")}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My tasks: every open step of my roles in my places, overdue first, then due soonest."""
+    now = timezone.now()
+    scope = get_scope(request.user)
+    tasks = list(inbox(request.user).order_by(F("due_at").asc(nulls_last=True), "opened_at")[:200])
+    for task in tasks:
+        spec = registry.get(task.case.procedure)
+        task.procedure_name = spec.name if spec else task.case.procedure  # type: ignore[attr-defined]
+        task.step_name = (spec.step(task.step).name  # type: ignore[attr-defined]
+                          if spec and spec.has_step(task.step) else task.step)
+        task.is_overdue = bool(task.due_at and task.due_at < now)  # type: ignore[attr-defined]
+        task.is_soon = bool(task.due_at and now <= task.due_at < now + SOON)  # type: ignore[attr-defined]
+    names = dict(Region.objects.filter(pk__in=[h.region_id for h in scope.held])
+                 .values_list("pk", "name"))
+    held: list[dict[str, Any]] = [{"role": h.role, "region_name": names.get(h.region_id, "")}
+                                  for h in scope.held]
+    notes = notifications_for(request.user)
+    return render(request, "portal/home.html", {
+        "tasks": tasks,
+        "held": held,
+        "notifications": notes.order_by("-created_at")[:10],
+        "unread": notes.filter(read_at__isnull=True).count(),
+        "title": _("我的待办"),
+    })

@@ -1,0 +1,3 @@
+from .seals import Seal, SealUse
+
+__all__ = ["Seal", "SealUse"]

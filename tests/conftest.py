@@ -1,0 +1,74 @@
+"""Shared fixtures: the demo tenancy and its named users (Zulip's example_user)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from portal.demo import DEMO_PASSWORD, seed_demo
+from portal.models import Region, User
+
+
+@pytest.fixture
+def demo(db: None) -> dict[str, Region]:
+    """The demo regions by slug (sfq, dc, dc_th, dc_yl, xh, xh_qq, xh_sq)."""
+    from portal.demo import PLACES
+
+    seed_demo()
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        hook = getattr(config, "seed_demo", None)
+        if callable(hook):
+            hook()
+    return {p.slug: Region.objects.get(code=p.code) for p in PLACES}
+
+
+@pytest.fixture
+def user(demo: dict[str, Region]) -> Callable[[str], User]:
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def api(user: Callable[[str], User]) -> Callable[[str | None], APIClient]:
+    """An API client logged in as the named demo user (token auth), or anonymous."""
+
+    def make(username: str | None = None) -> APIClient:
+        client = APIClient()
+        if username:
+            response = client.post("/api/token/", {"username": username,
+                                                   "password": DEMO_PASSWORD}, format="json")
+            assert response.status_code == 200, response.content
+            client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def media_tmp(settings: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> os.PathLike[str]:
+    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                  ) -> None:
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))  # type: ignore[attr-defined]
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (set DATABASE_URL); CI runs this on its PostgreSQL pass",
+)

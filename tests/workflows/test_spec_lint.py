@@ -1,0 +1,72 @@
+from fractions import Fraction
+
+import pytest
+
+from portal.roles import Level, Role
+from workflows.registry import lint, registry
+from workflows.spec import (
+    ActionSpec,
+    Basis,
+    MeetingRule,
+    ProcedureSpec,
+    Risk,
+    StepSpec,
+    at_least,
+    meeting_field,
+    ratio,
+)
+
+
+@pytest.mark.parametrize("code", registry.codes())
+def test_every_registered_procedure_passes_the_lint(code):
+    assert lint(registry.get(code)) == []
+
+
+def test_codes_follow_the_model_text_numbering():
+    for code in registry.codes():
+        major, _, minor = code.partition(".")
+        assert major.isdigit() and len(major) == 2
+        assert minor == "" or minor.isdigit()
+
+
+def test_every_risk_has_a_control_on_every_procedure():
+    for spec in registry.all():
+        assert spec.risks
+        for risk in spec.risks:
+            assert risk.control.strip(), (spec.code, risk.text)
+
+
+def _spec(steps, **kw):
+    base = {"code": "99.1", "name": "测试", "category": "测试", "guiding_units": ("区委组织部",),
+            "guiding_roles": (Role.DISTRICT_ORG,), "supervisor": "上级党组织",
+            "risks": (Risk("风险", "控制"),), "measures": ("措施",), "steps": steps}
+    base.update(kw)
+    return ProcedureSpec(**base)
+
+
+def test_lint_finds_unreachable_steps_and_dead_ends():
+    a = StepSpec("a", "甲", (Role.BRANCH_SECRETARY,), Level.VILLAGE,
+                 (ActionSpec("go", "走", to=None),))
+    b = StepSpec("b", "乙", (Role.BRANCH_SECRETARY,), Level.VILLAGE, ())
+    problems = lint(_spec((a, b)))
+    assert "step b is unreachable" in problems
+    assert "step b has no way forward" in problems
+
+
+def test_lint_finds_role_of_wrong_level_and_unknown_target():
+    a = StepSpec("a", "甲", (Role.TOWNSHIP_PARTY,), Level.VILLAGE,
+                 (ActionSpec("go", "走", to="nowhere"),))
+    problems = lint(_spec((a,)))
+    assert any("not of level" in p for p in problems)
+    assert any("unknown step nowhere" in p for p in problems)
+    assert "no action closes the case" in problems
+
+
+def test_lint_refuses_a_number_below_its_floor():
+    weak = ratio("q", "比例", 2, 3)
+    weak = type(weak)(weak.name, weak.label, Fraction(1, 2), Fraction(2, 3), weak.unit,
+                      weak.ceiling)
+    rule = MeetingRule("党员大会", at_least(weak, Basis.DUE), at_least(weak, Basis.PRESENT))
+    a = StepSpec("a", "甲", (Role.BRANCH_SECRETARY,), Level.VILLAGE,
+                 (ActionSpec("go", "走", to=None, fields=(meeting_field(),), meeting=rule),))
+    assert any("below floor" in p for p in lint(_spec((a,))))

@@ -1,0 +1,177 @@
+"""Deadlines: reminders before, overdue notices after, escalation up, window ends; once only."""
+
+import datetime as dt
+
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils.dateparse import parse_datetime
+
+from portal.roles import Level, Role
+from tests.seals.test_seal_flow import act
+from workflows.models import Deadline, Notification
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    ProcedureSpec,
+    Recurring,
+    Risk,
+    StepSpec,
+    months,
+)
+from workflows.spec import (
+    Deadline as DeadlineRule,
+)
+
+START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+
+REVIEW = registry.register(ProcedureSpec(
+    code="98.1", name="测试:镇审批时限", category="测试", guiding_units=("区委组织部",),
+    guiding_roles=(Role.DISTRICT_ORG,), supervisor="上级党组织",
+    risks=(Risk("拖延", "逾期提醒并上报"),), measures=("监督",),
+    steps=(
+        StepSpec("submit", "村报送", (Role.BRANCH_SECRETARY,), Level.VILLAGE,
+                 (ActionSpec("submit", "报送", to="approve"),)),
+        StepSpec("approve", "镇审批", (Role.TOWNSHIP_PARTY,), Level.TOWNSHIP,
+                 (ActionSpec("approve", "批准", to=None),),
+                 deadline=DeadlineRule(months("approve_within", "审批时限", 3),
+                                       hard_limit=months("approve_at_most", "最长时限", 6))),
+    ),
+))
+
+
+def notes(username):
+    return list(Notification.objects.filter(user__username=username).order_by("pk")
+                .values_list("message", flat=True))
+
+
+def test_reminders_escalation_and_idempotency(demo, api):
+    with time_machine.travel(START, tick=False) as clock:
+        sec = api("dc_th_branch_secretary")
+        case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
+                                        "title": "入党审批"}, format="json").json()
+        r = act(sec, case["id"], "submit", {})
+        task = r.json()["tasks"][0]
+        assert task["region"] == demo["dc"].pk
+        # three months from 2026-03-02 09:00 Shanghai
+        assert task["due_at"] == "2026-06-02T09:00:00+08:00"
+        assert task["hard_due_at"] == "2026-09-02T09:00:00+08:00"
+        before = len(notes("dc_township_party"))
+        call_command("sweep_deadlines")
+        assert len(notes("dc_township_party")) == before
+        clock.move_to(parse_datetime("2026-05-31T09:30:00+08:00"))  # 3 days before
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+        reminders = [n for n in notes("dc_township_party") if "即将到期" in n]
+        assert len(reminders) == 1
+        clock.move_to(parse_datetime("2026-06-01T09:30:00+08:00"))  # 1 day before
+        call_command("sweep_deadlines")
+        assert len([n for n in notes("dc_township_party") if "即将到期" in n]) == 2
+        assert notes("dc_yl_branch_secretary") == []
+        clock.move_to(parse_datetime("2026-06-02T09:01:00+08:00"))
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+        assert len([n for n in notes("dc_township_party") if "已逾期" in n]) == 1
+        escalated = [n for n in notes("sfq_district_org") if "逾期督办" in n]
+        assert len(escalated) == 1 and "桃花村" in escalated[0]
+        assert notes("xh_township_party") == []
+        clock.move_to(parse_datetime("2026-09-03T09:00:00+08:00"))
+        call_command("sweep_deadlines")
+        assert any("最长期限" in n for n in notes("sfq_district_org"))
+        overdue = api("dc_township_party").get("/api/cases/?overdue=true").json()
+        assert overdue["count"] == 1
+        assert not Deadline.objects.filter(fired_at__isnull=True, cancelled=False).exists()
+
+
+def test_acting_cancels_pending_reminders(demo, api):
+    with time_machine.travel(START, tick=False) as clock:
+        sec = api("dc_th_branch_secretary")
+        case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
+                                        "title": "入党审批"}, format="json").json()
+        act(sec, case["id"], "submit", {})
+        act(api("dc_township_party"), case["id"], "approve", {})
+        clock.move_to(parse_datetime("2026-12-01T09:00:00+08:00"))
+        call_command("sweep_deadlines")
+        assert not any("逾期" in n for n in notes("dc_township_party"))
+
+
+def test_window_end_is_announced_once(demo, api):
+    from tests.decisions.test_four_and_two import m, minutes
+
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False) as clock:
+        sec = api("dc_th_branch_secretary")
+        case = sec.post("/api/cases/", {"procedure": "03.1", "region": demo["dc_th"].pk,
+                                        "title": "修路"}, format="json").json()
+        act(sec, case["id"], "propose", {"matter": "plan", "proposal": "修路", "consultation": "有",
+                                         "meeting": m(5, 5, 5)}, minutes())
+        act(sec, case["id"], "deliberate", {"body": "two_committees", "vote_method": "hands",
+                                            "meeting": m(7, 7, 7), "opinion": "同意"}, minutes())
+        act(sec, case["id"], "review", {"members_informed": True, "informed_on": "2026-11-01",
+                                        "meeting": m(30, 25, 25), "revised_proposal": "修路"},
+            minutes())
+        act(api("dc_th_committee_director"), case["id"], "decide",
+            {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "修路"},
+            minutes())
+        clock.move_to(parse_datetime("2026-11-10T00:05:00+08:00"))
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+        ended = [n for n in notes("dc_th_committee_member") if "公示期满" in n]
+        assert len(ended) == 1
+
+
+def test_email_goes_to_users_with_an_address(demo, api, user,
+                                             django_capture_on_commit_callbacks):
+    director = user("dc_th_committee_director")
+    director.email = "director@example.org"
+    director.save()
+    from tests.seals.test_seal_flow import apply
+
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+    assert any("director@example.org" in m.to for m in mail.outbox)
+
+
+RECURRING = registry.register(ProcedureSpec(
+    code="98.2", name="测试:季度汇报提醒", category="测试", guiding_units=("区委组织部",),
+    guiding_roles=(Role.DISTRICT_ORG,), supervisor="上级党组织",
+    risks=(Risk("培养松懈", "每季度提醒"),), measures=("监督",),
+    steps=(
+        StepSpec("train", "培养考察", (Role.BRANCH_SECRETARY,), Level.VILLAGE,
+                 (ActionSpec("finish", "结束", to=None),),
+                 recurring=(Recurring(months("report_every", "汇报周期", 3),
+                                      "入党积极分子每季度至少汇报一次思想情况"),)),
+    ),
+))
+
+
+def test_recurring_reminder_every_quarter_while_waiting(demo, api):
+    with time_machine.travel(START, tick=False) as clock:
+        sec = api("dc_th_branch_secretary")
+        case = sec.post("/api/cases/", {"procedure": "98.2", "region": demo["dc_th"].pk,
+                                        "title": "积极分子培养"}, format="json").json()
+        for month in ("2026-06-02T10:00", "2026-06-03T10:00", "2026-09-02T10:00"):
+            clock.move_to(parse_datetime(month + ":00+08:00"))
+            call_command("sweep_deadlines")
+        quarterly = [n for n in notes("dc_th_branch_secretary") if "每季度" in n]
+        assert len(quarterly) == 2
+        act(api("dc_th_branch_secretary"), case["id"], "finish", {})
+        clock.move_to(parse_datetime("2027-03-02T10:00:00+08:00"))
+        call_command("sweep_deadlines")
+        assert len([n for n in notes("dc_th_branch_secretary") if "每季度" in n]) == 2
+
+
+def test_overdue_raises_an_alert_for_the_supervisors(demo, api):
+    from workflows.models import Alert
+
+    with time_machine.travel(START, tick=False) as clock:
+        sec = api("dc_th_branch_secretary")
+        case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
+                                        "title": "入党审批"}, format="json").json()
+        act(sec, case["id"], "submit", {})
+        clock.move_to(parse_datetime("2026-06-03T09:00:00+08:00"))
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+    alerts = Alert.objects.filter(case_id=case["id"], kind="overdue")
+    assert alerts.count() == 1
+    assert any("风险预警" in n for n in notes("dc_th_supervisory_member"))
+    assert any("风险预警" in n for n in notes("dc_township_discipline"))

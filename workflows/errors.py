@@ -1,0 +1,69 @@
+"""Domain refusals. The gate raises them; views and the API turn them into messages.
+
+Every refusal has a stable ``code`` (contract 5) and a Chinese ``detail``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+
+class RuleError(Exception):
+    """A broken rule: nothing was changed. HTTP 400 unless a subclass says otherwise."""
+
+    http_status = 400
+
+    def __init__(
+        self,
+        code: str,
+        detail: str,
+        *,
+        field: str | None = None,
+        not_before: dt.datetime | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.field = field
+        self.not_before = not_before
+        self.extra = extra or {}
+
+    def as_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "detail": self.detail}
+        if self.field:
+            body["field"] = self.field
+        if self.not_before is not None:
+            body["not_before"] = timezone.localtime(self.not_before).isoformat()
+        body.update(self.extra)
+        return body
+
+
+class NotAllowed(RuleError):
+    """In scope, but this user may not do this (HTTP 403)."""
+
+    http_status = 403
+
+    def __init__(self, detail: str = "您无权执行此操作。", code: str = "permission_denied") -> None:
+        super().__init__(code, detail)
+
+
+class Conflict(RuleError):
+    """Someone else acted on this step first (HTTP 409)."""
+
+    http_status = 409
+
+    def __init__(self, detail: str = "该步骤已由他人办理,请刷新后查看。") -> None:
+        super().__init__("conflict", detail)
+
+
+class OutOfScope(RuleError):
+    """Missing, or outside the user's places (HTTP 404: indistinguishable)."""
+
+    http_status = 404
+
+    def __init__(self) -> None:
+        super().__init__("not_found", "未找到。")

@@ -1,0 +1,227 @@
+"""Checking the data sent with an action against the step's typed fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.dateparse import parse_date, parse_datetime
+
+from portal.models import Membership, Region, User
+from portal.roles import Role
+from workflows.attachments import CheckedFile, check_upload
+from workflows.errors import RuleError
+from workflows.spec import ActionSpec, FieldSpec, FieldType
+
+MAX_STRING = 200
+MAX_TEXT = 10000
+
+
+@dataclass
+class CleanData:
+    values: dict[str, Any]
+    files: dict[str, tuple[UploadedFile, CheckedFile]]
+
+
+def _missing(spec: FieldSpec) -> RuleError:
+    if spec.type == FieldType.FILE:
+        return RuleError("missing_attachment", f"请上传“{spec.label}”。", field=spec.name)
+    return RuleError("missing_field", f"请填写“{spec.label}”。", field=spec.name)
+
+
+def _invalid(spec: FieldSpec, why: str) -> RuleError:
+    return RuleError("invalid_field", f"“{spec.label}”{why}", field=spec.name)
+
+
+def user_choices(spec: FieldSpec, region: Region) -> list[tuple[str, str]]:
+    """Users who may be chosen for a USER field: active holders of its roles in the village."""
+    rows = Membership.objects.active().filter(region=region)
+    if spec.user_roles:
+        rows = rows.filter(role__in=[str(r) for r in spec.user_roles])
+    seen: dict[int, str] = {}
+    for user_id, name, username, role in rows.values_list(
+        "user_id", "user__full_name", "user__username", "role"
+    ).order_by("user__full_name", "user_id"):
+        if user_id not in seen:
+            seen[user_id] = f"{name or username}({Role(role).label})"
+    return [(str(pk), label) for pk, label in seen.items()]
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def clean_meeting(spec: FieldSpec, value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _invalid(spec, "应包含应到、实到、赞成、反对、弃权人数。")
+    out: dict[str, Any] = {}
+    labels = {"due": "应到", "present": "实到", "yes": "赞成", "no": "反对", "abstain": "弃权"}
+    for key, label in labels.items():
+        raw = value.get(key)
+        if raw is None or raw == "":
+            raise RuleError("missing_field", f"请填写“{spec.label}”的{label}人数。",
+                            field=spec.name)
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise _invalid(spec, f"的{label}人数应为整数。")
+        try:
+            number = int(raw)
+        except ValueError:
+            raise _invalid(spec, f"的{label}人数应为整数。") from None
+        if number < 0:
+            raise _invalid(spec, f"的{label}人数不能为负数。")
+        out[key] = number
+    if out["due"] < 1:
+        raise _invalid(spec, "的应到人数至少为1。")
+    if out["present"] > out["due"]:
+        raise _invalid(spec, "的实到人数不能多于应到人数。")
+    if out["yes"] + out["no"] + out["abstain"] > out["present"]:
+        raise _invalid(spec, "的赞成、反对、弃权人数之和不能多于实到人数。")
+    for key in ("attendees", "minutes"):
+        extra = value.get(key)
+        if extra is None:
+            continue
+        if isinstance(extra, list):
+            extra = [str(x)[:MAX_STRING] for x in extra][:2000]
+        elif isinstance(extra, str):
+            extra = extra[:MAX_TEXT]
+        else:
+            raise _invalid(spec, "的参会人员或会议记录格式不正确。")
+        out[key] = extra
+    return out
+
+
+def clean_value(spec: FieldSpec, value: Any, *, region: Region) -> Any:
+    t = spec.type
+    if t in (FieldType.STRING, FieldType.TEXT):
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise _invalid(spec, "应为文字。")
+        text = str(value).strip()
+        limit = MAX_STRING if t == FieldType.STRING else MAX_TEXT
+        if len(text) > limit:
+            raise _invalid(spec, f"不能超过{limit}个字。")
+        return text
+    if t == FieldType.INTEGER:
+        if isinstance(value, bool):
+            raise _invalid(spec, "应为整数。")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise _invalid(spec, "应为整数。") from None
+        if isinstance(value, float) and value != number:
+            raise _invalid(spec, "应为整数。")
+        if number < 0:
+            raise _invalid(spec, "不能为负数。")
+        return number
+    if t == FieldType.DECIMAL:
+        try:
+            dec = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            raise _invalid(spec, "应为数字。") from None
+        if not dec.is_finite() or dec < 0:
+            raise _invalid(spec, "应为非负数字。")
+        return str(dec.quantize(Decimal("0.01")))
+    if t == FieldType.DATE:
+        day = parse_date(value) if isinstance(value, str) else None
+        if day is None:
+            raise _invalid(spec, "应为日期(如 2026-11-28)。")
+        return day.isoformat()
+    if t == FieldType.DATETIME:
+        try:
+            moment = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            day = parse_date(value) if isinstance(value, str) else None
+            if day is None:
+                raise _invalid(spec, "应为日期时间(如 2026-11-28T09:30+08:00)。")
+            moment = dt.datetime.combine(day, dt.time())
+        if moment.tzinfo is None:
+            from django.utils import timezone
+
+            moment = timezone.make_aware(moment)
+        return moment.isoformat()
+    if t == FieldType.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "1", "on", "yes", "是"}:
+            return True
+        if isinstance(value, str) and value.lower() in {"false", "0", "off", "no", "否", ""}:
+            return False
+        raise _invalid(spec, "应为是或否。")
+    if t == FieldType.CHOICE:
+        allowed = {c.value for c in spec.choices}
+        if str(value) not in allowed:
+            raise _invalid(spec, "不是可选的值。")
+        return str(value)
+    if t == FieldType.MULTICHOICE:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise _invalid(spec, "应为多个可选值。")
+        allowed = {c.value for c in spec.choices}
+        picked = [str(v) for v in value]
+        if any(v not in allowed for v in picked):
+            raise _invalid(spec, "含有不可选的值。")
+        return sorted(set(picked))
+    if t == FieldType.USER:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            raise _invalid(spec, "应为本村(社区)的人员。") from None
+        if str(pk) not in {v for v, _ in user_choices(spec, region)}:
+            raise _invalid(spec, "应为本村(社区)符合条件的人员。")
+        user = User.objects.get(pk=pk)
+        return {"id": pk, "name": user.get_full_name()}
+    if t == FieldType.MEETING:
+        return clean_meeting(spec, value)
+    raise _invalid(spec, "类型未知。")
+
+
+def clean_data(
+    action: ActionSpec,
+    data: Mapping[str, Any] | None,
+    files: Mapping[str, UploadedFile] | None,
+    *,
+    region: Region,
+) -> CleanData:
+    """Check ``data`` and ``files``; raise the first refusal, in field order."""
+    data = data or {}
+    files = files or {}
+    if not isinstance(data, Mapping):
+        raise RuleError("invalid", "data 应为对象(JSON object)。")
+    known = {fs.name for fs in action.fields}
+    unknown = sorted((set(data) | set(files)) - known)
+    if unknown:
+        raise RuleError("unknown_field", f"不认识的字段:{'、'.join(unknown)}。", field=unknown[0])
+    values: dict[str, Any] = {}
+    checked: dict[str, tuple[UploadedFile, CheckedFile]] = {}
+    for spec in action.fields:
+        if spec.type == FieldType.FILE:
+            upload = files.get(spec.name)
+            if upload is None:
+                if spec.required:
+                    raise _missing(spec)
+                continue
+            checked[spec.name] = (upload, check_upload(upload, accept=spec.accept or None,
+                                                       field=spec.name))
+            continue
+        value = data.get(spec.name)
+        if _is_blank(value):
+            if spec.required and spec.type != FieldType.BOOLEAN:
+                raise _missing(spec)
+            if spec.type == FieldType.BOOLEAN:
+                values[spec.name] = False
+            continue
+        values[spec.name] = clean_value(spec, value, region=region)
+    for name in action.checklist:
+        if values.get(name) is not True:
+            label = next((fs.label for fs in action.fields if fs.name == name), name)
+            raise RuleError("checklist_incomplete", f"归档清单未完成:“{label}”。", field=name)
+    for name, expected, message in action.requires:
+        if values.get(name) != expected:
+            raise RuleError("requirement_not_met", message, field=name)
+    return CleanData(values, checked)

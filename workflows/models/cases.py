@@ -1,0 +1,383 @@
+"""Cases, their tasks, the append-only event log, and what hangs off a step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from portal.models import Region
+from workflows.choices import AlertKind, CaseState, DeadlineKind, NoticeState, TaskState
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        from portal.authz import case_q
+
+        return self.filter(case_q(user))
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(state=CaseState.OPEN)
+
+    def overdue(self, flag: bool = True) -> CaseQuerySet:
+        late = Task.objects.filter(
+            case=OuterRef("pk"), state=TaskState.OPEN, due_at__lt=timezone.now()
+        )
+        return self.filter(Exists(late)) if flag else self.exclude(Exists(late))
+
+
+class Case(models.Model):
+    procedure = models.CharField(_("事项"), max_length=16, db_index=True)
+    version = models.PositiveIntegerField(_("流程版本"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属村(社区)"), on_delete=models.PROTECT, related_name="cases"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    state = models.CharField(_("状态"), max_length=16, choices=CaseState.choices,
+                             default=CaseState.OPEN)
+    current_step = models.CharField(_("当前步骤"), max_length=48, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=64, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"),
+                                  on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("最近办理"), default=timezone.now)
+    data = models.JSONField(_("办理数据"), default=dict, blank=True)
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    last_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事项办理")
+        verbose_name_plural = _("事项办理")
+        ordering = ["-opened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["region", "procedure", "state"]),
+            models.Index(fields=["procedure", "state", "-opened_at"]),
+            models.Index(fields=["state", "-opened_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflows:case_detail", args=[self.pk])
+
+    @property
+    def closed(self) -> bool:
+        return self.state != CaseState.OPEN
+
+    @property
+    def spec(self) -> Any:
+        from workflows.registry import registry
+
+        return registry.get(self.procedure)
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """A per-case grant (django-guardian, direct foreign key): adds visibility."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("单件授权")
+        verbose_name_plural = _("单件授权")
+
+
+class Task(models.Model):
+    """An open step of a case: who may act (roles), where (region), by when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    step = models.CharField(_("步骤"), max_length=48)
+    # ",role_a,role_b," so that one LIKE finds a role on every database
+    roles = models.CharField(_("办理角色"), max_length=400)
+    region = models.ForeignKey(Region, verbose_name=_("办理单位"), on_delete=models.PROTECT,
+                               related_name="tasks")
+    state = models.CharField(max_length=16, choices=TaskState.choices, default=TaskState.OPEN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    hard_due_at = models.DateTimeField(_("最长时限"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("待办")
+        verbose_name_plural = _("待办")
+        indexes = [
+            models.Index(fields=["region", "state", "due_at"]),
+            models.Index(fields=["case", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(state="open"),
+                                    name="one_open_task_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.step}"
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+    @staticmethod
+    def pack_roles(roles: Any) -> str:
+        return "," + ",".join(str(r) for r in roles) + ","
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's record. Append-only; chained by SHA-256 per case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=64, blank=True)
+    role = models.CharField(max_length=32, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    action = models.CharField(max_length=48)
+    action_name = models.CharField(max_length=64, blank=True)
+    from_step = models.CharField(max_length=48, blank=True)
+    to_step = models.CharField(max_length=48, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="event_seq_unique")]
+        indexes = [models.Index(fields=["region", "-at"]), models.Index(fields=["-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("case events are append-only")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return instance.storage_name
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachment_set")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="attachment_rows")
+    field = models.CharField(_("字段"), max_length=48)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    storage_name = models.CharField(max_length=200, editable=False)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflows:attachment", args=[self.pk])
+
+
+class PublicityNotice(models.Model):
+    """A 公示: start, earliest end, where posted, evidence, objections."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="notices")
+    step = models.CharField(max_length=48)
+    title = models.CharField(_("公示标题"), max_length=200)
+    content = models.TextField(_("公示内容"), blank=True)
+    start = models.DateTimeField(_("公示开始"))
+    earliest_end = models.DateTimeField(_("最早结束"))
+    days = models.PositiveIntegerField(_("公示天数"))
+    working_days = models.BooleanField(_("按工作日计算"), default=False)
+    location = models.CharField(_("张贴地点"), max_length=200, blank=True)
+    photo = models.ForeignKey(Attachment, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    state = models.CharField(max_length=16, choices=NoticeState.choices,
+                             default=NoticeState.RUNNING)
+    ended_at = models.DateTimeField(_("实际结束"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["region", "state", "-start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now: Any = None) -> bool:
+        return (now or timezone.now()) < self.earliest_end
+
+
+class Objection(models.Model):
+    notice = models.ForeignKey(PublicityNotice, on_delete=models.PROTECT,
+                               related_name="objections")
+    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    content = models.TextField(_("异议内容"))
+    raised_by = models.CharField(_("异议人"), max_length=64, blank=True)
+    answer = models.TextField(_("答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return self.content[:30]
+
+
+class MeetingRecord(models.Model):
+    """A meeting held at a step, with its roll and the computed result."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="meeting")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(max_length=48)
+    body = models.CharField(_("会议"), max_length=64)
+    held_at = models.DateTimeField(_("召开时间"))
+    due = models.PositiveIntegerField(_("应到"))
+    present = models.PositiveIntegerField(_("实到"))
+    yes = models.PositiveIntegerField(_("赞成"))
+    no = models.PositiveIntegerField(_("反对"))
+    abstain = models.PositiveIntegerField(_("弃权"))
+    quorum_met = models.BooleanField(_("达到法定人数"))
+    passed = models.BooleanField(_("通过"))
+
+    class Meta:
+        verbose_name = _("会议记录")
+        verbose_name_plural = _("会议记录")
+        indexes = [models.Index(fields=["region", "body", "-held_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.held_at:%Y-%m-%d}"
+
+
+class Deadline(models.Model):
+    """A time at which the sweep must do something once: remind, escalate, announce."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="deadlines")
+    notice = models.ForeignKey(PublicityNotice, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="deadlines")
+    kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
+    due_at = models.DateTimeField()
+    fired_at = models.DateTimeField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+    # for recurring reminders: the message, and the months until the next one
+    message = models.CharField(max_length=200, blank=True)
+    repeat_months = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("期限")
+        verbose_name_plural = _("期限")
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(fired_at__isnull=True, cancelled=False),
+                         name="deadline_pending_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Alert(models.Model):
+    """An integrity-risk alert for the supervisory committee (and the township above)."""
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="alerts")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(_("类别"), max_length=32, choices=AlertKind.choices)
+    message = models.CharField(_("内容"), max_length=400)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    dedupe_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("风险预警")
+        verbose_name_plural = _("风险预警")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["region", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    message = models.CharField(_("内容"), max_length=400)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # (deadline id, user) or (event id, user): the same thing is never sent twice
+    dedupe_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+
+class TenantSetting(models.Model):
+    """A district's or township's stricter number for a procedure's rule."""
+
+    region = models.ForeignKey(Region, verbose_name=_("设置单位"), on_delete=models.PROTECT,
+                               related_name="procedure_settings")
+    procedure = models.CharField(_("事项"), max_length=16)
+    param = models.CharField(_("参数"), max_length=64)
+    value = models.CharField(_("取值"), max_length=16, help_text=_("整数,或比例如 3/4"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("事项参数设置")
+        verbose_name_plural = _("事项参数设置")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "procedure", "param"],
+                                    name="tenant_setting_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.procedure} {self.param}={self.value}"

@@ -1,0 +1,86 @@
+"""Notifications in the portal (contract 5), written with the action; e-mail queued on commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from portal.models import Membership, Region, User
+from portal.roles import Level, Role
+from workflows.models import Case, Notification
+from workflows.spec import StepSpec
+
+
+def users_holding(roles: Iterable[Role | str], region_id: int) -> list[int]:
+    return list(
+        Membership.objects.active()
+        .filter(region_id=region_id, role__in=[str(r) for r in roles], user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def escalation_recipients(case: Case, task_region: Region) -> list[int]:
+    """The level above the one that must act: township for villages, the district above."""
+    from workflows.registry import registry
+
+    spec = registry.get(case.procedure)
+    ids = task_region.ancestor_ids
+    if task_region.level == Level.VILLAGE:
+        return users_holding([Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT], ids[1])
+    roles: list[Role] = [Role.DISTRICT_ORG, Role.DISTRICT_LEADER]
+    if spec is not None:
+        roles += list(spec.guiding_roles)
+    return users_holding(roles, ids[0])
+
+
+def send(user_ids: Iterable[int], case: Case | None, message: str, *, key: str | None = None
+         ) -> list[Notification]:
+    """Create one notification per user; a ``key`` makes it happen at most once per user."""
+    created: list[Notification] = []
+    for user_id in sorted(set(user_ids)):
+        dedupe = f"{key}:{user_id}" if key else None
+        if dedupe and Notification.objects.filter(dedupe_key=dedupe).exists():
+            continue
+        try:
+            with transaction.atomic():
+                created.append(Notification.objects.create(
+                    user_id=user_id, case=case, message=message[:400], dedupe_key=dedupe))
+        except IntegrityError:
+            continue  # someone else sent it at the same moment
+    if created:
+        from workflows.tasks import email_notifications
+
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: email_notifications.delay(ids))
+    return created
+
+
+def queue_task_notice(case: Case, step: StepSpec, *, exclude: Any = None,
+                      returned_reason: str = "") -> None:
+    from workflows.gate import _acting_region_id
+
+    region_id = _acting_region_id(case.region, step.level)
+    seq = case.event_count
+
+    users = [u for u in users_holding(step.roles, region_id)
+             if exclude is None or u != exclude.pk]
+    if returned_reason:
+        message = f"【退回】“{case.title}”已退回到“{step.name}”,理由:{returned_reason}"
+    else:
+        message = f"【待办】“{case.title}”待您办理:{step.name}"
+    send(users, case, message, key=f"task:{case.pk}:{seq}")
+
+
+def queue_closed_notice(case: Case, *, exclude: Any = None) -> None:
+    opener = case.opened_by_id
+    if exclude is not None and opener == exclude.pk:
+        return
+    send([opener], case, f"【办结】“{case.title}”已办结:{case.outcome}。", key=f"closed:{case.pk}")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(Q(user=user) & Q(read_at__isnull=True)).count()

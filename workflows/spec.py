@@ -1,0 +1,431 @@
+"""Declarative procedure specs: the seven fields of the model text plus a step graph.
+
+A spec is data, written in a domain app's ``procedures.py`` and registered in
+``workflows.registry``. The gate (``workflows.gate``) reads it; nothing else
+decides what a step allows. Every number of a rule is a :class:`Param` with a
+floor below which no tenant setting may go.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from portal.roles import Level, Role
+
+if TYPE_CHECKING:
+    from workflows.effects import EffectContext
+
+
+class FieldType(enum.StrEnum):
+    STRING = "string"
+    TEXT = "text"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    MULTICHOICE = "multichoice"
+    FILE = "file"
+    USER = "user"
+    MEETING = "meeting"
+
+
+class Unit(enum.StrEnum):
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+    MONTHS = "months"
+    RATIO = "ratio"
+    COUNT = "count"
+
+    @property
+    def label(self) -> str:
+        return {
+            "days": "天", "working_days": "个工作日", "months": "个月", "ratio": "", "count": "",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A named number of a rule. ``value`` is the default, ``floor`` the legal minimum.
+
+    For a deadline the "floor" is the strictest the law allows a tenant to go the
+    other way: ``ceiling`` caps how long a deadline may be stretched.
+    """
+
+    name: str
+    label: str
+    value: int | Fraction
+    floor: int | Fraction
+    unit: Unit
+    ceiling: int | Fraction | None = None
+
+    def describe(self, value: int | Fraction | None = None) -> str:
+        v = self.value if value is None else value
+        if self.unit == Unit.RATIO:
+            frac = Fraction(v)
+            return f"{frac.numerator}/{frac.denominator}"
+        return f"{v}{self.unit.label}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    type: FieldType
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    accept: tuple[str, ...] = ()
+    help: str = ""
+    # For USER fields: the roles (in the case's village) the chosen user must hold.
+    user_roles: tuple[Role, ...] = ()
+    # Shown on public notices (the board); never mark personal data public.
+    public: bool = False
+
+
+class Basis(enum.StrEnum):
+    """What a meeting threshold is measured against."""
+
+    DUE = "due"
+    PRESENT = "present"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """``count`` must reach ``ratio`` of ``basis`` — strictly more when ``strict``.
+
+    Computed in integers: ``count * den > basis * num`` (strict) or ``>=``.
+    """
+
+    ratio: Param
+    basis: Basis
+    strict: bool
+
+    def met(self, count: int, *, due: int, present: int, ratio: Fraction | None = None) -> bool:
+        frac = Fraction(ratio if ratio is not None else self.ratio.value)
+        base = due if self.basis == Basis.DUE else present
+        left, right = count * frac.denominator, base * frac.numerator
+        return left > right if self.strict else left >= right
+
+    def describe(self, ratio: Fraction | None = None) -> str:
+        frac = Fraction(ratio if ratio is not None else self.ratio.value)
+        basis = "应到人数" if self.basis == Basis.DUE else "实到人数"
+        text = "半数" if frac == Fraction(1, 2) else f"{frac.numerator}/{frac.denominator}"
+        return f"{basis}的{text}{'以上(不含本数)' if self.strict else '以上(含本数)'}"
+
+
+@dataclass(frozen=True)
+class MeetingRule:
+    """A meeting held at a step: quorum of present against the roll, pass line of yes."""
+
+    body: str
+    quorum: Threshold
+    pass_line: Threshold
+    field: str = "meeting"
+    roll_label: str = "应到人数"
+
+
+@dataclass(frozen=True)
+class Publicity:
+    """A window opened when the step is entered; the step cannot be left until it ends."""
+
+    days: Param
+    title: str
+    content_fields: tuple[str, ...] = ()
+
+    @property
+    def working_days(self) -> bool:
+        return self.days.unit == Unit.WORKING_DAYS
+
+
+class DueFrom(enum.StrEnum):
+    STEP_ENTERED = "step_entered"
+    CASE_OPENED = "case_opened"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The step must be done within ``period`` of ``due_from``.
+
+    Reminders go to the actors ``remind_days`` before (each at least one day), and
+    when the time has passed; the level above is told when it is overdue.
+    """
+
+    period: Param
+    due_from: DueFrom = DueFrom.STEP_ENTERED
+    remind_days: tuple[int, ...] = (3, 1)
+    escalate: bool = True
+    # A harder limit ("at most six months"): escalated again when passed.
+    hard_limit: Param | None = None
+
+
+@dataclass(frozen=True)
+class MinimumWait:
+    """The action is refused (``too_early``) until ``period`` after the date in ``since``."""
+
+    period: Param
+    since_step: str  # the step whose completion starts the wait
+    reason: str
+    # months added by a recorded extension: (case data key, field), e.g. a probation
+    # extended by a side action "probation:extend" whose field "months" says how long
+    extension: tuple[str, str] | None = None
+    # a date field in the since-step's data that starts the wait instead of its time
+    since_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """While the case waits at the step, remind its actors every ``every`` (e.g. quarterly)."""
+
+    every: Param
+    message: str
+
+
+@dataclass(frozen=True)
+class Separation:
+    """Who may not do this step: the actors of other steps, or holders of some roles."""
+
+    not_actor_of: tuple[str, ...] = ()
+    not_roles: tuple[Role, ...] = ()
+    reason: str = ""
+
+
+class Kind(enum.StrEnum):
+    FORWARD = "forward"  # leaves the step
+    SIDE = "side"        # records something, stays on the step
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    code: str
+    name: str
+    to: str | None = None  # next step; None with kind FORWARD closes the case
+    fields: tuple[FieldSpec, ...] = ()
+    kind: Kind = Kind.FORWARD
+    meeting: MeetingRule | None = None
+    # choose a meeting rule by the value of a choice field (e.g. which villagers' body)
+    meeting_by: tuple[str, Mapping[str, MeetingRule]] | None = None
+    # choose the next step by the value of a field: (field, {value: step})
+    route_by: tuple[str, Mapping[str, str | None]] | None = None
+    wait: MinimumWait | None = None
+    effects: tuple[Callable[[EffectContext], None], ...] = ()
+    # the outcome recorded on the case when this action closes it
+    outcome: str = ""
+    # a required boolean checklist: every name must be true in data (e.g. archive list)
+    checklist: tuple[str, ...] = ()
+    # the action is refused unless a field in data equals this value
+    requires: tuple[tuple[str, Any, str], ...] = ()
+
+    @property
+    def closes(self) -> bool:
+        return self.kind == Kind.FORWARD and self.to is None and self.route_by is None
+
+    def targets(self) -> list[str | None]:
+        if self.kind == Kind.SIDE:
+            return []
+        if self.route_by is not None:
+            return list(self.route_by[1].values())
+        return [self.to]
+
+    def meeting_rules(self) -> list[MeetingRule]:
+        rules = [self.meeting] if self.meeting else []
+        if self.meeting_by:
+            rules.extend(self.meeting_by[1].values())
+        return rules
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    code: str
+    name: str
+    roles: tuple[Role, ...]
+    level: Level
+    actions: tuple[ActionSpec, ...]
+    publicity: Publicity | None = None
+    deadline: Deadline | None = None
+    separation: Separation | None = None
+    # steps that this step may send the case back to (with a reason)
+    back_to: tuple[str, ...] = ()
+    description: str = ""
+    recurring: tuple[Recurring, ...] = ()
+
+    def action(self, code: str) -> ActionSpec | None:
+        return next((a for a in self.actions if a.code == code), None)
+
+
+@dataclass(frozen=True)
+class Risk:
+    text: str
+    control: str
+    # "enforced" (the portal refuses) or "alert" (the supervisor is told)
+    kind: str = "enforced"
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    code: str
+    name: str
+    category: str
+    guiding_units: tuple[str, ...]
+    guiding_roles: tuple[Role, ...]
+    supervisor: str
+    risks: tuple[Risk, ...]
+    measures: tuple[str, ...]
+    steps: tuple[StepSpec, ...]
+    version: int = 1
+    summary: str = ""
+    # roles that may open a case at the first step besides the first step's actors
+    openers: tuple[Role, ...] = ()
+    # read-only audit roles for this procedure's cases besides the global ones
+    auditors: tuple[Role, ...] = ()
+    params: tuple[Param, ...] = field(default=(), repr=False)
+
+    @property
+    def first_step(self) -> StepSpec:
+        return self.steps[0]
+
+    def step(self, code: str) -> StepSpec:
+        for step in self.steps:
+            if step.code == code:
+                return step
+        raise KeyError(f"{self.code}: no step {code!r}")
+
+    def has_step(self, code: str) -> bool:
+        return any(step.code == code for step in self.steps)
+
+    def all_params(self) -> dict[str, Param]:
+        """Every named number of this procedure, by name."""
+        found: dict[str, Param] = {p.name: p for p in self.params}
+        for step in self.steps:
+            if step.publicity:
+                found[step.publicity.days.name] = step.publicity.days
+            for rec in step.recurring:
+                found[rec.every.name] = rec.every
+            if step.deadline:
+                found[step.deadline.period.name] = step.deadline.period
+                if step.deadline.hard_limit:
+                    found[step.deadline.hard_limit.name] = step.deadline.hard_limit
+            for action in step.actions:
+                if action.wait:
+                    found[action.wait.period.name] = action.wait.period
+                for rule in action.meeting_rules():
+                    found[rule.quorum.ratio.name] = rule.quorum.ratio
+                    found[rule.pass_line.ratio.name] = rule.pass_line.ratio
+        return found
+
+
+# --- small constructors so that specs read like the model text -------------------------
+
+def days(name: str, label: str, n: int, *, floor: int | None = None) -> Param:
+    return Param(name, label, n, n if floor is None else floor, Unit.DAYS)
+
+
+def working_days(name: str, label: str, n: int, *, floor: int | None = None) -> Param:
+    return Param(name, label, n, n if floor is None else floor, Unit.WORKING_DAYS)
+
+
+def months(name: str, label: str, n: int, *, ceiling: int | None = None) -> Param:
+    # A deadline may be shortened by a tenant (stricter) but not lengthened past the law.
+    return Param(name, label, n, 1, Unit.MONTHS, ceiling=n if ceiling is None else ceiling)
+
+
+def min_months(name: str, label: str, n: int) -> Param:
+    """A minimum period (e.g. a year as activist): a tenant may only lengthen it."""
+    return Param(name, label, n, n, Unit.MONTHS)
+
+
+def deadline_days(name: str, label: str, n: int) -> Param:
+    return Param(name, label, n, 1, Unit.DAYS, ceiling=n)
+
+
+def ratio(name: str, label: str, num: int, den: int) -> Param:
+    frac = Fraction(num, den)
+    return Param(name, label, frac, frac, Unit.RATIO, ceiling=Fraction(1))
+
+
+def more_than(param: Param, basis: Basis) -> Threshold:
+    return Threshold(param, basis, strict=True)
+
+
+def at_least(param: Param, basis: Basis) -> Threshold:
+    return Threshold(param, basis, strict=False)
+
+
+def f(name: str, label: str, type: FieldType = FieldType.STRING, **kw: Any) -> FieldSpec:
+    """A field; ``choices`` may be given as (value, label) pairs."""
+    raw = kw.pop("choices", ())
+    choices = tuple(c if isinstance(c, Choice) else Choice(*c) for c in raw)
+    return FieldSpec(name, label, type, choices=choices, **kw)
+
+
+PDF_OR_IMAGE = ("application/pdf", "image/jpeg", "image/png")
+DOCUMENTS = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+
+def file_field(name: str, label: str, *, required: bool = True,
+               accept: tuple[str, ...] = DOCUMENTS, help: str = "") -> FieldSpec:
+    return FieldSpec(name, label, FieldType.FILE, required=required, accept=accept, help=help)
+
+
+def meeting_field(label: str = "会议情况", name: str = "meeting") -> FieldSpec:
+    return FieldSpec(name, label, FieldType.MEETING)
+
+
+# --- the side actions every publicity step offers ----------------------------------------
+
+def publicity_side_actions() -> tuple[ActionSpec, ...]:
+    """Record where the notice is posted (with a photo), objections, and their answers."""
+    return (
+        ActionSpec(
+            "record_posting", "登记张贴情况", kind=Kind.SIDE,
+            fields=(
+                f("location", "张贴地点", help="如:村级组织活动场所、村(居)务公开栏"),
+                file_field("photo", "张贴照片", accept=PDF_OR_IMAGE, required=False),
+            ),
+        ),
+        ActionSpec(
+            "record_objection", "登记异议", kind=Kind.SIDE,
+            fields=(
+                f("content", "异议内容", FieldType.TEXT),
+                f("raised_by", "异议人", required=False),
+            ),
+        ),
+        ActionSpec(
+            "answer_objection", "答复异议", kind=Kind.SIDE,
+            fields=(f("answer", "答复内容", FieldType.TEXT),),
+        ),
+    )
+
+
+def posting_fields() -> tuple[FieldSpec, ...]:
+    """Fields that close a publicity step: where it hung, and the photo that proves it."""
+    return (
+        f("location", "张贴地点", help="如:村级组织活动场所、村(居)务公开栏"),
+        file_field("photo", "张贴照片(公示期满时拍摄)", accept=PDF_OR_IMAGE),
+    )
+
+
+def simple_majority(body: str, *, name: str, field_name: str = "meeting") -> MeetingRule:
+    """More than half of those due present; more than half of those present agree."""
+    return MeetingRule(
+        body=body,
+        quorum=more_than(ratio(f"{name}_quorum", f"{body}到会比例", 1, 2), Basis.DUE),
+        pass_line=more_than(ratio(f"{name}_pass", f"{body}通过比例", 1, 2), Basis.PRESENT),
+        field=field_name,
+    )

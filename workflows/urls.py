@@ -1,0 +1,31 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from workflows import api, views
+
+app_name = "workflows"
+
+api_patterns = [
+    path("token/", api.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("procedures/", api.ProcedureList.as_view(), name="api-procedures"),
+    path("procedures/<str:code>/", api.ProcedureDetail.as_view(), name="api-procedure"),
+    path("cases/", api.CaseList.as_view(), name="api-cases"),
+    path("cases/<int:pk>/", api.CaseDetail.as_view(), name="api-case"),
+    path("cases/<int:pk>/actions/", api.CaseAction.as_view(), name="api-case-action"),
+    path("notifications/", api.NotificationList.as_view(), name="api-notifications"),
+    path("notifications/<int:pk>/read/", api.NotificationRead.as_view(),
+         name="api-notification-read"),
+    path("registers/", api.RegisterList.as_view(), name="api-registers"),
+    path("registers/<str:code>/<int:region>.<str:fmt>", api.RegisterExport.as_view(),
+         name="api-register-export"),
+]
+
+urlpatterns = [
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("board/<int:region_id>/", views.public_board, name="board"),
+]
+
+# API names are global (no namespace) so that reverse("api-register-export") works anywhere.
+api_urls = [path("api/", include(api_patterns))]
