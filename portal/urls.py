@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("workflows.urls")),
+    path("", include("portal.pages.urls")),
     *api_urls,
 ]
 

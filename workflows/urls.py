@@ -22,9 +22,9 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    path("board/<int:region_id>/", views.public_board, name="board"),
+    # case pages (workflows.web) share this namespace
+    path("", include("workflows.web.urls")),
 ]
 
 # API names are global (no namespace) so that reverse("api-register-export") works anywhere.

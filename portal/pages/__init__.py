@@ -1,0 +1,1 @@
+"""Pages for oversight: district dashboards, the supervisory audit view, registers, the board."""
