@@ -56,18 +56,30 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _widths(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]]) -> list[float]:
+    """Column widths in percent, from the longest text of the first rows (fixed layout)."""
+    longest = [max(2, len(label)) for _, label in columns]
+    for row in rows[:200]:
+        for i, text in enumerate(row):
+            longest[i] = max(longest[i], min(len(text), 28))
+    total = sum(longest)
+    return [round(100 * n / total, 2) for n in longest]
+
+
 def _html(title: str, subtitle: str, columns: Sequence[tuple[str, str]],
           rows: Iterable[Sequence[Any]], generated_at: dt.datetime) -> str:
     stamp = timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M")
+    cells = [[_cell(v) for v in row] for row in rows]
+    cols = "".join(f"<col style='width:{w}%'>" for w in _widths(columns, cells))
     head = "".join(f"<th>{escape(label)}</th>" for _, label in columns)
     parts = [
         f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         f"<style>{PDF_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1><p class='sub'>{escape(subtitle)} · 导出时间 {stamp}</p>",
-        f"<table><thead><tr>{head}</tr></thead><tbody>",
+        f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>",
     ]
-    for row in rows:
-        parts.append("<tr>" + "".join(f"<td>{escape(_cell(v))}</td>" for v in row) + "</tr>")
+    for row in cells:
+        parts.append("<tr>" + "".join(f"<td>{escape(text)}</td>" for text in row) + "</tr>")
     parts.append("</tbody></table></body></html>")
     return "".join(parts)
 
