@@ -1,0 +1,172 @@
+"""Effects of 01.2 党费收缴: the ledger lines, the remittance, the receipt, the district."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+
+from party.actions.common import actor_name, find_member, lines, require_day, split_line
+from party.choices import DuesCategory
+from party.models import DuesPayment, DuesRemittance
+from workflows.effects import EffectContext
+from workflows.errors import RuleError
+
+CENT = Decimal("0.01")
+
+# [law] 中共中央组织部《关于中国共产党党费收缴、使用和管理的规定》(2008):
+# 在职党员按税后月工资收入 — 3000元以下(含) 0.5%, 3000–5000元(含) 1%, 5000–10000元(含) 1.5%,
+# 10000元以上 2%; 离退休党员 — 5000元以下(含) 0.5%, 5000元以上 1%;
+# 农民、学生、下岗失业和领取最低生活保障金的党员每月交纳0.2元至1元.
+INCOME_BANDS: dict[str, tuple[tuple[Decimal | None, Decimal], ...]] = {
+    DuesCategory.EMPLOYED: ((Decimal(3000), Decimal("0.005")), (Decimal(5000), Decimal("0.01")),
+                            (Decimal(10000), Decimal("0.015")), (None, Decimal("0.02"))),
+    DuesCategory.RETIRED: ((Decimal(5000), Decimal("0.005")), (None, Decimal("0.01"))),
+}
+FLAT_MINIMUM = Decimal("0.20")
+FLAT_MAXIMUM = Decimal("1.00")
+
+
+def standard_for(category: str, income: Decimal | None) -> Decimal:
+    """The least a member of ``category`` with ``income`` must pay for a month."""
+    bands = INCOME_BANDS.get(category)
+    if bands is None:
+        return FLAT_MINIMUM
+    if income is None:
+        raise RuleError("income_missing", "在职和离退休党员须填写月收入基数。", field="payments")
+    for limit, rate in bands:
+        if limit is None or income <= limit:
+            return (income * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    raise AssertionError("the last band has no limit")
+
+
+def _decimal(raw: str, what: str, line: str) -> Decimal:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise RuleError("invalid_field", f"“{line}”的{what}不是数字。", field="payments") from None
+    if not value.is_finite() or value < 0:
+        raise RuleError("invalid_field", f"“{line}”的{what}应为非负数。", field="payments")
+    return value.quantize(CENT)
+
+
+def check_period(raw: object, field: str = "period") -> str:
+    text = str(raw or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise RuleError("invalid_field", "所属月份应写作“2026-11”。", field=field)
+    today = timezone.localdate()
+    if (int(match.group(1)), int(match.group(2))) > (today.year, today.month):
+        raise RuleError("invalid_field", "不能登记以后月份的党费。", field=field)
+    return text
+
+
+def record_payments(ctx: EffectContext) -> None:
+    """Each line "姓名,类别,月收入,金额" becomes a line of the dues ledger."""
+    period = check_period(ctx.data.get("period"))
+    rows = lines(ctx.data.get("payments"))
+    if not rows:
+        raise RuleError("missing_field", "请逐人登记党费交纳情况。", field="payments")
+    remittance = DuesRemittance.objects.create(region=ctx.case.region, case=ctx.case,
+                                               period=period, total=Decimal(0))
+    total = Decimal(0)
+    seen: set[int] = set()
+    categories = {c.value for c in DuesCategory}
+    for line in rows:
+        parts = split_line(line)
+        if len(parts) != 4:
+            raise RuleError("invalid_field", f"“{line}”应写作“姓名,类别,月收入,金额”。",
+                            field="payments")
+        name, category, income_raw, amount_raw = parts
+        if category not in categories:
+            raise RuleError("invalid_field",
+                            f"“{line}”的类别应为{'、'.join(sorted(categories))}之一。",
+                            field="payments")
+        member = find_member(ctx.case.region, name, field="payments")
+        if member.pk in seen or DuesPayment.objects.filter(member=member, period=period).exists():
+            raise RuleError("dues_duplicate", f"{member.name}{period}的党费已经登记。",
+                            field="payments")
+        seen.add(member.pk)
+        income = _decimal(income_raw, "月收入", line) if income_raw else None
+        amount = _decimal(amount_raw, "金额", line)
+        standard = standard_for(category, income)
+        if amount < standard:
+            raise RuleError("dues_below_standard",
+                            f"{member.name}按{category}标准每月应交{standard}元,登记为{amount}元。",
+                            field="payments")
+        if category not in INCOME_BANDS and amount > FLAT_MAXIMUM:
+            raise RuleError("dues_above_flat",
+                            f"{category}党员每月交纳{FLAT_MINIMUM}元至{FLAT_MAXIMUM}元"
+                            f"(自愿多交的请另行说明);{member.name}登记为{amount}元。",
+                            field="payments")
+        DuesPayment.objects.create(
+            region=ctx.case.region, remittance=remittance, member=member, period=period,
+            category=category, income=income, standard=standard, amount=amount,
+            certificate_filled=True, recorded_by=actor_name(ctx),
+            recorded_on=timezone.localdate())
+        total += amount
+    remittance.total = total
+    remittance.save()
+
+
+def _remittance(ctx: EffectContext) -> DuesRemittance:
+    return DuesRemittance.objects.select_for_update().get(case=ctx.case)
+
+
+def _same_amount(ctx: EffectContext, field: str, expected: Decimal, what: str) -> None:
+    got = Decimal(str(ctx.data.get(field, "0")))
+    if got != expected:
+        raise RuleError("amount_mismatch", f"{what}{got}元与应为的{expected}元不符。", field=field)
+
+
+def remit_to_township(ctx: EffectContext) -> None:
+    remittance = _remittance(ctx)
+    _same_amount(ctx, "amount", remittance.total, "交至镇(街道)党委的金额")
+    remittance.remitted_on = require_day(ctx, "remitted_on")
+    remittance.save()
+
+
+def issue_receipt(ctx: EffectContext) -> None:
+    remittance = _remittance(ctx)
+    _same_amount(ctx, "amount", remittance.total, "收据金额")
+    remittance.receipt_no = str(ctx.data.get("receipt_no", ""))
+    remittance.receipt_amount = remittance.total
+    remittance.save()
+
+
+def remit_to_district(ctx: EffectContext) -> None:
+    remittance = _remittance(ctx)
+    _same_amount(ctx, "amount", remittance.total, "上缴区委组织部的金额(须全额上缴)")
+    remittance.district_remitted_on = require_day(ctx, "remitted_on")
+    remittance.district_voucher = str(ctx.data.get("voucher_no", ""))
+    remittance.save()
+
+
+def check_year_ledger(ctx: EffectContext) -> None:
+    year = int(ctx.data.get("year", 0))
+    if year > timezone.localdate().year or year < dt.MINYEAR:
+        raise RuleError("invalid_field", "年度不正确。", field="year")
+    if not DuesPayment.objects.filter(region=ctx.case.region,
+                                      period__startswith=f"{year}-").exists():
+        raise RuleError("ledger_empty", f"{year}年度党费台账没有收缴记录,无从公示。",
+                        field="year")
+    open_rows = DuesRemittance.objects.filter(region=ctx.case.region,
+                                              period__startswith=f"{year}-",
+                                              receipt_no="").count()
+    if open_rows:
+        raise RuleError("receipt_missing",
+                        f"{year}年度有{open_rows}个月的党费尚未取得镇(街道)党委收据,"
+                        "补齐凭证后再公示。", field="year")
+    expected = year_summary(ctx.case.region.pk, year)
+    if expected not in str(ctx.data.get("summary", "")):
+        raise RuleError("publicity_mismatch",
+                        f"公示内容须与党费台账一致,应包含“{expected}”。", field="summary")
+
+
+def year_summary(region_id: int, year: int) -> str:
+    rows = DuesPayment.objects.filter(region_id=region_id, period__startswith=f"{year}-")
+    total = sum((p.amount for p in rows), Decimal(0))
+    members = rows.values("member").distinct().count()
+    return f"{year}年度共{members}名党员交纳党费,合计{total}元。"

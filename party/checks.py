@@ -1,0 +1,113 @@
+"""Periodic checks (registered with the sweep): meetings not held, floating members not
+followed. Each is idempotent: its notifications and alerts carry a key naming the period."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.db.models import Min, QuerySet
+from django.utils import timezone
+
+from party.choices import FloatingState, MeetingKind
+from party.models import BranchMeeting, FloatingMember, ThemedPartyDay
+from portal.models import Region
+from portal.roles import Role
+from workflows import params as tenant_params
+from workflows.alerts import raise_alert
+from workflows.choices import AlertKind
+from workflows.notify import send, users_holding
+
+
+def last_complete_period(today: dt.date, every: int) -> tuple[dt.date, dt.date]:
+    """The last whole period of ``every`` months (calendar-aligned) that ended before today."""
+    index = (today.year * 12 + today.month - 1) // every - 1
+    first_month = index * every
+    start = dt.date(first_month // 12, first_month % 12 + 1, 1)
+    after = first_month + every
+    end = dt.date(after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def _period_label(start: dt.date, end: dt.date) -> str:
+    if start.year == end.year and start.month == end.month:
+        return f"{start:%Y年%m月}"
+    return f"{start:%Y年%m月}至{end:%Y年%m月}"
+
+
+def _tell(region: Region, message: str, key: str) -> int:
+    township = region.ancestor_ids[1]
+    users = users_holding([Role.BRANCH_SECRETARY], region.pk) + users_holding(
+        [Role.TOWNSHIP_PARTY], township)
+    return len(send(users, None, message, key=key))
+
+
+def check_branch_meetings(now: dt.datetime) -> int:
+    """A branch that has not held a meeting of a kind in its last whole period is reminded,
+    and its township party committee told. Counted from the branch's first recorded meeting
+    (the portal cannot know what happened before a branch started keeping its records here)."""
+    from party.procedures.life import EVERY, MEETINGS, THEMED_DAY, THEMED_DAY_EVERY
+
+    today = timezone.localdate(now)
+    sent = 0
+    firsts = dict(BranchMeeting.objects.order_by().values_list("region")
+                  .annotate(first=Min("held_on")))
+    for region in Region.objects.filter(pk__in=list(firsts)):
+        values = tenant_params.effective_all(MEETINGS, region)
+        for kind, param in EVERY.items():
+            sent += _remind(region, firsts[region.pk], today, int(values[param.name]),
+                            str(MeetingKind(kind).label), f"party-meeting:{kind}",
+                            BranchMeeting.objects.filter(region=region, kind=kind))
+    day_firsts = dict(ThemedPartyDay.objects.order_by().values_list("region")
+                      .annotate(first=Min("held_on")))
+    for region in Region.objects.filter(pk__in=list(day_firsts)):
+        every = int(tenant_params.effective(THEMED_DAY, THEMED_DAY_EVERY, region))
+        sent += _remind(region, day_firsts[region.pk], today, every, "主题党日活动",
+                        "party-themed-day", ThemedPartyDay.objects.filter(region=region))
+    return sent
+
+
+def _remind(region: Region, first: dt.date, today: dt.date, every: int, label: str,
+            key: str, rows: QuerySet[Any]) -> int:
+    start, end = last_complete_period(today, every)
+    if start < first.replace(day=1) or rows.filter(held_on__range=(start, end)).exists():
+        return 0
+    period = _period_label(start, end)
+    return _tell(region, f"【组织生活提醒】{region.name}党支部{period}未召开{label},请及时召开;"
+                         "镇(街道)党(工)委请督促。", f"{key}:{region.pk}:{start:%Y-%m}")
+
+
+def check_floating_contacts(now: dt.datetime) -> int:
+    """Floating members with no contact for longer than the interval: alert and tell."""
+    from party.procedures.transfers import CONTACT_EVERY, FLOATING
+
+    today = timezone.localdate(now)
+    sent = 0
+    rows = FloatingMember.objects.filter(state=FloatingState.OUT).select_related(
+        "member", "region")
+    for row in rows.iterator(500):
+        every = int(tenant_params.effective(FLOATING, CONTACT_EVERY, row.region))
+        last = row.last_contact_on or row.left_on
+        limit = _months_after(last, every)
+        if today <= limit:
+            continue
+        quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+        message = (f"{row.region.name}流动党员{row.member.name}自{last:%Y年%m月%d日}以来超过"
+                   f"{CONTACT_EVERY.describe(every)}没有联系记录,请及时跟进了解情况。")
+        alert = raise_alert(kind=AlertKind.DOMAIN, region=row.region, case=row.case,
+                            message=message, key=f"party-floating:{row.pk}:{quarter}")
+        if alert is not None:
+            sent += 1
+        sent += _tell(row.region, message, f"party-floating:{row.pk}:{quarter}")
+    return sent
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last_day))
+
+
+__all__ = ["check_branch_meetings", "check_floating_contacts", "last_complete_period"]

@@ -1,0 +1,104 @@
+"""The party-member register (党员名册) and the activists' training record."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from party.choices import Gender, MemberSource, MemberStatus, Residence, TrainingKind
+from portal.models import Region
+from portal.roles import Level
+
+
+def mask_id(number: str) -> str:
+    """Keep the first 6 and the last 4 digits: 330299********1234."""
+    if len(number) <= 10:
+        return number
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+class PartyMember(models.Model):
+    """One person on the branch's register, from application to transfer out."""
+
+    region = models.ForeignKey(Region, verbose_name=_("村(社区)"), on_delete=models.PROTECT,
+                               related_name="party_members",
+                               limit_choices_to={"level": Level.VILLAGE})
+    name = models.CharField(_("姓名"), max_length=32)
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    residence = models.CharField(_("居住情况"), max_length=16, choices=Residence.choices,
+                                 default=Residence.RESIDENT)
+    status = models.CharField(_("状态"), max_length=16, choices=MemberStatus.choices,
+                              db_index=True)
+    source = models.CharField(_("来源"), max_length=16, choices=MemberSource.choices,
+                              default=MemberSource.REGISTER)
+    party_group = models.CharField(_("所在党小组"), max_length=32, blank=True)
+    application_date = models.DateField(_("递交入党申请日期"), null=True, blank=True)
+    activist_date = models.DateField(_("确定为入党积极分子日期"), null=True, blank=True)
+    target_date = models.DateField(_("确定为发展对象日期"), null=True, blank=True)
+    admission_date = models.DateField(_("接收为预备党员日期"), null=True, blank=True)
+    conversion_date = models.DateField(_("转为正式党员日期"), null=True, blank=True)
+    standing_from = models.DateField(_("党龄起算日期"), null=True, blank=True)
+    probation_extension_months = models.PositiveSmallIntegerField(_("延长预备期(月)"), default=0)
+    contact_1 = models.ForeignKey("self", verbose_name=_("培养联系人一"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    contact_2 = models.ForeignKey("self", verbose_name=_("培养联系人二"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    introducer_1 = models.ForeignKey("self", verbose_name=_("入党介绍人一"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    introducer_2 = models.ForeignKey("self", verbose_name=_("入党介绍人二"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    floating = models.BooleanField(_("流动党员"), default=False)
+    transferred_in_date = models.DateField(_("组织关系转入日期"), null=True, blank=True)
+    transferred_out_date = models.DateField(_("组织关系转出日期"), null=True, blank=True)
+    transferred_to = models.CharField(_("转往党组织"), max_length=100, blank=True)
+    recruitment_case = models.OneToOneField(
+        "workflows.Case", verbose_name=_("发展党员事项"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="recruited_member")
+    archive_kept_by = models.CharField(_("档案保管"), max_length=64, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("党员(入党申请人)")
+        verbose_name_plural = _("党员名册")
+        ordering = ["region", "status", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "id_number"], condition=~Q(id_number=""),
+                                    name="party_member_id_unique_in_village"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.get_status_display()})"
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+
+class TrainingRecord(models.Model):
+    """A quarterly report, a contact's report or a branch assessment (培养教育考察记录)."""
+
+    member = models.ForeignKey(PartyMember, verbose_name=_("入党积极分子"),
+                               on_delete=models.PROTECT, related_name="training_records")
+    case = models.ForeignKey("workflows.Case", verbose_name=_("发展党员事项"),
+                             on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=24, choices=TrainingKind.choices)
+    on = models.DateField(_("日期"))
+    reporter = models.CharField(_("汇报(报告)人"), max_length=32)
+    summary = models.TextField(_("内容摘要"))
+    recorded_by = models.CharField(_("登记人"), max_length=64)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("培养教育考察记录")
+        verbose_name_plural = _("培养教育考察记录")
+        ordering = ["member", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} {self.get_kind_display()} {self.on}"

@@ -1,0 +1,40 @@
+"""Texts, roles and meeting rules shared by the party procedures (01 and 02)."""
+
+from __future__ import annotations
+
+from portal.roles import Role
+from workflows.common import PARTY_MEASURES
+from workflows.spec import Basis, MeetingRule, more_than, ratio
+
+CATEGORY = "党建工作"
+GUIDING_UNITS = ("区委组织部",)
+GUIDING_ROLES = (Role.DISTRICT_ORG,)
+SUPERVISOR = "上级党组织"
+MEASURES = PARTY_MEASURES
+
+BRANCH = (Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY)
+BRANCH_COMMITTEE = (Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY, Role.BRANCH_COMMITTEE)
+TOWNSHIP = (Role.TOWNSHIP_PARTY,)
+
+GENERAL_QUORUM = ratio("general_quorum", "党员大会到会比例(有表决权的党员)", 1, 2)
+GENERAL_PASS = ratio("general_pass", "党员大会通过比例(应到会有表决权的党员)", 1, 2)
+
+# [law] 党支部工作条例: 表决必须有半数以上有表决权的党员到会方可进行,
+# 赞成人数超过应到会有表决权的党员的半数为通过.
+GENERAL_MEETING = MeetingRule(
+    body="党支部党员大会",
+    quorum=more_than(GENERAL_QUORUM, Basis.DUE),
+    pass_line=more_than(GENERAL_PASS, Basis.DUE),
+    roll_label="应到会有表决权的党员人数",
+)
+
+# 到会委员数超过半数方可进行; a decision needs more than half of the members due.
+COMMITTEE_MEETING = MeetingRule(
+    body="党支部委员会会议",
+    quorum=more_than(ratio("committee_quorum", "支委会到会比例", 1, 2), Basis.DUE),
+    pass_line=more_than(ratio("committee_pass", "支委会通过比例(应到委员)", 1, 2), Basis.DUE),
+    roll_label="支部委员人数",
+)
+
+ARCHIVE_CONTROL = ("办结前须逐项勾选归档清单,缺一项系统拒绝办结(checklist_incomplete);"
+                   "每一步的记录和附件随办理记录自动留存并计算SHA-256,台账可导出PDF和Excel")

@@ -1,0 +1,129 @@
+"""01.2 党员管理(党费收缴、使用和管理)."""
+
+from __future__ import annotations
+
+from party.actions import dues as fx
+from party.procedures.common import (
+    ARCHIVE_CONTROL,
+    BRANCH_COMMITTEE,
+    CATEGORY,
+    GUIDING_ROLES,
+    GUIDING_UNITS,
+    MEASURES,
+    SUPERVISOR,
+    TOWNSHIP,
+)
+from portal.roles import Level, Role
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    Deadline,
+    FieldType,
+    ProcedureSpec,
+    Publicity,
+    Risk,
+    StepSpec,
+    days,
+    deadline_days,
+    f,
+    file_field,
+    posting_fields,
+    publicity_side_actions,
+)
+
+PAYMENT_HELP = ("每行一人:姓名,类别,月收入,金额。类别为在职、离退休、农民、学生、下岗失业、低保;"
+                "农民等按月定额交纳的月收入留空,如“张三,农民,,0.50”。")
+
+DUES = registry.register(ProcedureSpec(
+    code="01.2",
+    name="党员管理(党费收缴、使用和管理)",
+    category=CATEGORY,
+    guiding_units=GUIDING_UNITS,
+    guiding_roles=GUIDING_ROLES,
+    supervisor=SUPERVISOR,
+    summary="党员按月按收入比例向党支部交纳党费;党支部登记并填写党费证,汇总后按期交至镇(街道)"
+            "党委;镇(街道)党委出具收据并全额上缴区委组织部;每年公示党费收缴情况。",
+    risks=(
+        Risk("党员交纳标准不统一",
+             "系统按党费规定的统一标准(在职、离退休按月收入分档比例,农民等0.2至1元)逐人计算"
+             "应交金额,低于标准的登记被拒绝(dues_below_standard);同一党员同一月份不能重复登记"),
+        Risk("党费凭证不齐全",
+             "须确认已逐人填写党费证;交至镇党委的金额、镇党委收据金额、上缴区委组织部金额须与"
+             "台账合计一致(amount_mismatch),收据和上缴凭证须上传;缺收据的月份不能进行年度公示"),
+        Risk("党费台账管理不规范",
+             "每笔党费由系统写入党费收缴台账和上缴记录,保留修改历史,可导出PDF和Excel;"
+             "年度公示内容须与台账合计一致(publicity_mismatch)。" + ARCHIVE_CONTROL),
+    ),
+    measures=MEASURES,
+    steps=(
+        StepSpec(
+            code="collect", name="登记党费交纳、填写党费证", level=Level.VILLAGE,
+            roles=BRANCH_COMMITTEE,
+            description="党员按月按收入比例将党费交入组织关系所在党支部;党支部登记党员党费交纳"
+                        "情况,并填写党费证。每年做好党费收缴情况公示工作。",
+            actions=(
+                ActionSpec(
+                    "record", "登记本月党费", to="remit",
+                    fields=(f("period", "所属月份(如2026-11)"),
+                            f("payments", "交纳明细", FieldType.TEXT, help=PAYMENT_HELP),
+                            f("certificates_filled", "已逐人填写党费证", FieldType.BOOLEAN)),
+                    requires=(("certificates_filled", True, "须逐人填写党费证。"),),
+                    effects=(fx.record_payments,),
+                ),
+                ActionSpec(
+                    "annual_publicity", "年度党费收缴情况公示", to="publicity",
+                    fields=(f("year", "年度", FieldType.INTEGER),
+                            f("summary", "公示内容", FieldType.TEXT, public=True,
+                              help="须包含系统按台账计算的交纳人数和合计金额")),
+                    effects=(fx.check_year_ledger,),
+                ),
+            ),
+        ),
+        StepSpec(
+            code="remit", name="汇总交至镇(街道)党委", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY,),
+            deadline=Deadline(deadline_days("remit_within", "汇总交至镇党委时限", 30)),
+            actions=(ActionSpec(
+                "remit", "已交至镇(街道)党委", to="receipt",
+                fields=(f("amount", "交款金额(元)", FieldType.DECIMAL),
+                        f("remitted_on", "交款日期", FieldType.DATE)),
+                effects=(fx.remit_to_township,),
+            ),),
+        ),
+        StepSpec(
+            code="receipt", name="镇(街道)党委出具收据", level=Level.TOWNSHIP, roles=TOWNSHIP,
+            back_to=("remit",),
+            actions=(ActionSpec(
+                "receipt", "出具党费收据", to="district",
+                fields=(f("receipt_no", "收据编号"),
+                        f("amount", "收据金额(元)", FieldType.DECIMAL),
+                        file_field("receipt", "党费收据")),
+                effects=(fx.issue_receipt,),
+            ),),
+        ),
+        StepSpec(
+            code="district", name="全额上缴区委组织部", level=Level.TOWNSHIP, roles=TOWNSHIP,
+            actions=(ActionSpec(
+                "remit", "已全额上缴", to=None, outcome="党费已全额上缴区委组织部",
+                fields=(f("amount", "上缴金额(元)", FieldType.DECIMAL),
+                        f("remitted_on", "上缴日期", FieldType.DATE),
+                        f("voucher_no", "上缴凭证编号"),
+                        file_field("voucher", "上缴凭证")),
+                effects=(fx.remit_to_district,),
+            ),),
+        ),
+        StepSpec(
+            code="publicity", name="党费收缴情况公示", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY),
+            publicity=Publicity(days=days("dues_publicity_days", "党费收缴公示期", 7),
+                                title="党费收缴情况公示",
+                                content_fields=("collect.summary",)),
+            actions=(ActionSpec("publicity_done", "公示期满,归档", to=None,
+                                outcome="年度党费收缴情况已公示",
+                                fields=(*posting_fields(),
+                                        f("archived", "公示材料已归档", FieldType.BOOLEAN)),
+                                checklist=("archived",)),
+                     *publicity_side_actions()),
+        ),
+    ),
+))

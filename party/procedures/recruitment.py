@@ -1,0 +1,528 @@
+"""01.1 党员管理(党支部发展党员): five stages, one case per person."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from party.actions import recruitment as fx
+from party.actions.recruitment import Effect
+from party.choices import Gender, ReviewResult, SpecialSituation
+from party.procedures.common import (
+    BRANCH,
+    BRANCH_COMMITTEE,
+    CATEGORY,
+    COMMITTEE_MEETING,
+    GENERAL_MEETING,
+    GUIDING_ROLES,
+    GUIDING_UNITS,
+    MEASURES,
+    SUPERVISOR,
+    TOWNSHIP,
+)
+from portal.roles import Level, Role
+from workflows.registry import registry
+from workflows.spec import (
+    PDF_OR_IMAGE,
+    ActionSpec,
+    Deadline,
+    FieldSpec,
+    FieldType,
+    Kind,
+    MinimumWait,
+    Param,
+    ProcedureSpec,
+    Publicity,
+    Recurring,
+    Risk,
+    StepSpec,
+    Unit,
+    days,
+    f,
+    file_field,
+    meeting_field,
+    min_months,
+    months,
+    posting_fields,
+    publicity_side_actions,
+    simple_majority,
+    working_days,
+)
+
+TALK_WITHIN = months("talk_within", "与入党申请人谈话时限", 1)
+ACTIVIST_PERIOD = min_months("activist_period", "入党积极分子培养考察期", 12)
+REPORT_EVERY = months("activist_report_every", "积极分子和培养联系人汇报间隔", 3)
+ASSESS_EVERY = months("branch_assessment_every", "党支部考察间隔", 6)
+PROBATION = min_months("probation_period", "预备期", 12)
+EXTENSION_MIN = Param("probation_extension_min", "延长预备期最短", 6, 6, Unit.MONTHS)
+EXTENSION_MAX = Param("probation_extension_max", "延长预备期最长", 12, 1, Unit.MONTHS,
+                      ceiling=12)
+TRAINING_HOURS = Param("target_training_hours", "发展对象集中培训学时", 24, 24, Unit.COUNT)
+
+RECOMMENDATION = simple_majority("入党积极分子推荐会(无记名投票)", name="activist_recommend")
+
+REVIEW_CHOICES = tuple((r.value, r.label) for r in ReviewResult)
+WHO = "姓名(同名时写作“姓名/身份证号后4位”)"
+
+
+def _publicity(code: str, name: str, title: str, to: str, param: Param,
+               description: str) -> StepSpec:
+    return StepSpec(
+        code=code, name=name, level=Level.VILLAGE, roles=BRANCH,
+        publicity=Publicity(days=param, title=title, content_fields=("application.name",)),
+        description=description,
+        actions=(ActionSpec("publicity_done", "公示期满无异议", to=to, fields=posting_fields()),
+                 *publicity_side_actions()),
+    )
+
+
+def _training_side(code: str, name: str, effect: Effect, *extra: FieldSpec) -> ActionSpec:
+    fields = (*extra, f("on", "日期", FieldType.DATE), f("summary", "内容摘要", FieldType.TEXT))
+    return ActionSpec(code, name, kind=Kind.SIDE, fields=fields,
+                      effects=(effect,))
+
+
+RECRUITMENT = registry.register(ProcedureSpec(
+    code="01.1",
+    name="党员管理(党支部发展党员)",
+    category=CATEGORY,
+    guiding_units=GUIDING_UNITS,
+    guiding_roles=GUIDING_ROLES,
+    supervisor=SUPERVISOR,
+    summary="申请入党、入党积极分子的确定和培养教育、发展对象的确定和考察、预备党员的接收、"
+            "预备党员的教育考察和转正五个阶段,每人一件,全程写入党员名册。",
+    risks=(
+        Risk("执行发展党员程序不严格",
+             "各环节依次办理不能跳过;积极分子培养不满1年、预备期不满1年(含延长)系统拒绝"
+             "(too_early);三次公示不少于7天、转正公示不少于7个工作日,期满前不能进入下一步;"
+             "未经政治审查或审查不合格、未经预审合格、未参加集中培训的不能提交支部大会;"
+             "支部大会到会和通过人数由系统按应到人数计算;五种特殊情况须经镇党委审查、"
+             "区委组织部同意;镇党委审批3个月提醒、超过6个月上报;培养联系人和入党介绍人"
+             "须为名册中两名不同的正式党员"),
+        Risk("培养教育松懈",
+             "一个月内未谈话的向监督委员会和镇纪委预警;积极分子和培养联系人每季度、支部每半年"
+             "定期提醒;推荐为发展对象时系统核对培养考察记录,次数不足的自动预警",
+             kind="alert"),
+        Risk("党员档案管理不规范",
+             "申请、积极分子、发展对象、接收预备党员、转正日期和党龄起算日由系统写入党员名册并"
+             "保留修改历史;入党材料归档清单全部勾选方能办结;名册可导出PDF和Excel"),
+    ),
+    measures=MEASURES,
+    params=(EXTENSION_MIN, EXTENSION_MAX, TRAINING_HOURS, ASSESS_EVERY),
+    steps=(
+        # --- 申请入党阶段 ---------------------------------------------------------------
+        StepSpec(
+            code="application", name="递交入党申请", level=Level.VILLAGE, roles=BRANCH_COMMITTEE,
+            description="申请入党的同志(一般为本辖区居住半年以上居住者和流动人员)自愿向党支部"
+                        "递交入党申请书;党支部登记入党员名册。",
+            actions=(ActionSpec(
+                "register", "登记入党申请", to="talk",
+                fields=(
+                    f("name", "申请人姓名"),
+                    f("gender", "性别", FieldType.CHOICE,
+                      choices=tuple((g.value, g.label) for g in Gender)),
+                    f("id_number", "身份证号码"),
+                    f("phone", "联系电话", required=False),
+                    f("residence", "居住情况", FieldType.CHOICE,
+                      choices=(("resident", "本辖区居住半年以上"), ("floating", "流动人员"))),
+                    f("application_date", "递交入党申请书日期", FieldType.DATE),
+                    file_field("letter", "入党申请书"),
+                ),
+                effects=(fx.register_applicant,),
+            ),),
+        ),
+        StepSpec(
+            code="talk", name="一个月内派人谈话", level=Level.VILLAGE,
+            roles=(*BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER),
+            deadline=Deadline(TALK_WITHIN),
+            description="在一个月内派支委成员或党小组负责人与入党申请人谈话;"
+                        "党支部加强对入党申请人的培养教育和考察。",
+            actions=(ActionSpec(
+                "talk", "登记谈话", to="activist_recommendation",
+                fields=(
+                    f("talker", "谈话人(支委成员或党小组负责人)", FieldType.USER,
+                      user_roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY,
+                                  Role.BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER)),
+                    f("talk_date", "谈话日期", FieldType.DATE),
+                    f("record", "谈话情况", FieldType.TEXT),
+                ),
+                effects=(partial(fx.record_talk, within=TALK_WITHIN),),
+            ),),
+        ),
+        # --- 入党积极分子的确定和培养教育阶段 ------------------------------------------
+        StepSpec(
+            code="activist_recommendation", name="推荐入党积极分子人选", level=Level.VILLAGE,
+            roles=BRANCH,
+            description="经党员推荐、群团组织推优确定推荐对象人选,采取无记名投票方式推荐,"
+                        "推荐会邀请村(居)民代表参与监督。",
+            actions=(ActionSpec(
+                "recommend", "推荐为积极分子初步人选", to="activist_publicity",
+                fields=(
+                    f("sources", "推荐方式", FieldType.MULTICHOICE,
+                      choices=(("members", "党员推荐"), ("mass_org", "群团组织推优"))),
+                    f("anonymous", "采取无记名投票方式", FieldType.BOOLEAN),
+                    f("representatives_invited", "已邀请村(居)民代表参与监督", FieldType.BOOLEAN),
+                    meeting_field("推荐会投票情况"),
+                    file_field("ballots", "推荐票汇总及会议记录"),
+                ),
+                meeting=RECOMMENDATION,
+                requires=(("anonymous", True, "推荐入党积极分子须采取无记名投票方式。"),
+                          ("representatives_invited", True,
+                           "推荐会须邀请村(居)民代表参与监督。")),
+            ),),
+        ),
+        _publicity("activist_publicity", "积极分子人选公示", "入党积极分子人选公示",
+                   "activist_decision", days("activist_publicity_days", "积极分子人选公示期", 7),
+                   "公示不少于7天。"),
+        StepSpec(
+            code="activist_decision", name="支委会确定入党积极分子", level=Level.VILLAGE,
+            roles=BRANCH,
+            description="支部委员会研究确定,支委会召开的时间即为确定为入党积极分子的时间;"
+                        "报镇(街道)党(工)委备案;向党员大会通报并告知本人;"
+                        "指定2名正式党员作为培养联系人。",
+            actions=(ActionSpec(
+                "decide", "确定为入党积极分子", to="activist_training",
+                fields=(
+                    meeting_field("支委会"),
+                    f("meeting_date", "支委会召开日期(即确定为积极分子的日期)", FieldType.DATE),
+                    f("contact_1", f"培养联系人一:{WHO}"),
+                    f("contact_2", f"培养联系人二:{WHO}"),
+                    f("filed_with_township", "已报镇(街道)党(工)委备案", FieldType.BOOLEAN),
+                    f("announced", "已向党员大会通报并告知本人", FieldType.BOOLEAN),
+                    file_field("minutes", "支委会会议记录"),
+                ),
+                meeting=COMMITTEE_MEETING,
+                requires=(("filed_with_township", True, "须报镇(街道)党(工)委备案。"),
+                          ("announced", True, "须向党员大会通报并告知本人。")),
+                effects=(fx.set_activist,),
+            ),),
+        ),
+        StepSpec(
+            code="activist_training", name="入党积极分子培养教育考察", level=Level.VILLAGE,
+            roles=BRANCH_COMMITTEE,
+            recurring=(
+                Recurring(REPORT_EVERY, "入党积极分子应向党组织汇报思想、学习和工作情况,"
+                                        "培养联系人应向党支部报告培养情况(每季度至少一次)。"),
+                Recurring(ASSESS_EVERY, "党支部每半年应对入党积极分子进行一次考察。"),
+            ),
+            description="对入党积极分子进行一年以上的培养、教育和考察;党小组经讨论研究,"
+                        "提出能否列为发展对象的意见。",
+            actions=(
+                ActionSpec(
+                    "propose_target", "党小组提出列为发展对象的意见", to="target_publicity",
+                    fields=(
+                        f("group_opinion", "党小组意见", FieldType.TEXT),
+                        f("hearing", "听取党小组、培养联系人、党员和群众意见的情况",
+                          FieldType.TEXT),
+                        f("hearing_forms", "听取意见的形式", FieldType.MULTICHOICE,
+                          choices=(("forum", "座谈会"), ("talks", "个别谈话"),
+                                   ("appraisal", "民主评议"))),
+                    ),
+                    wait=MinimumWait(ACTIVIST_PERIOD, since_step="activist_decision",
+                                     since_field="meeting_date",
+                                     reason="入党积极分子须经一年以上的培养教育和考察"),
+                    effects=(partial(fx.check_training, report_every=REPORT_EVERY,
+                                     assess_every=ASSESS_EVERY),),
+                ),
+                _training_side("activist_report", "登记积极分子思想汇报",
+                               fx.record_activist_report),
+                _training_side("contact_report", "登记培养联系人报告", fx.record_contact_report,
+                               f("contact", "培养联系人姓名")),
+                _training_side("branch_assessment", "登记党支部考察", fx.record_branch_assessment),
+            ),
+        ),
+        # --- 发展对象的确定和考察阶段 ----------------------------------------------------
+        _publicity("target_publicity", "发展对象人选公示", "发展对象人选公示", "target_decision",
+                   days("target_publicity_days", "发展对象人选公示期", 7), "公示不少于7天。"),
+        StepSpec(
+            code="target_decision", name="支委会确定发展对象初步人选", level=Level.VILLAGE,
+            roles=BRANCH,
+            description="支委会讨论确定发展对象初步人选;征求政法、信访、宗教等部门的意见,"
+                        "根据从业情况征求市场监管、税务、武装等部门意见;向党员大会通报并告知本人。",
+            actions=(ActionSpec(
+                "decide", "确定发展对象初步人选", to="target_filing",
+                fields=(
+                    meeting_field("支委会"),
+                    f("political_legal_opinion", "已征求政法部门意见", FieldType.BOOLEAN),
+                    f("petitions_opinion", "已征求信访部门意见", FieldType.BOOLEAN),
+                    f("religious_opinion", "已征求宗教部门意见", FieldType.BOOLEAN),
+                    f("other_opinions", "其他部门意见(市场监管、税务、武装等)", FieldType.TEXT,
+                      required=False),
+                    f("special", "是否属于需审查的特殊情况", FieldType.CHOICE,
+                      choices=tuple((s.value, s.label) for s in SpecialSituation)),
+                    file_field("opinions", "各部门意见材料"),
+                ),
+                meeting=COMMITTEE_MEETING,
+                requires=(("political_legal_opinion", True, "须征求政法部门的意见。"),
+                          ("petitions_opinion", True, "须征求信访部门的意见。"),
+                          ("religious_opinion", True, "须征求宗教部门的意见。")),
+                route_by=("special", {
+                    SpecialSituation.NONE.value: "target_filing",
+                    **{s.value: "special_review" for s in SpecialSituation
+                       if s != SpecialSituation.NONE},
+                }),
+            ),),
+        ),
+        StepSpec(
+            code="special_review", name="镇(街道)党(工)委审查特殊情况", level=Level.TOWNSHIP,
+            roles=TOWNSHIP, back_to=("target_decision",),
+            description="党组织中意见分歧较大、两委班子成员的直系亲属、私营企业主等五种情况,"
+                        "须经镇(街道)党(工)委审查研究提出审查意见,并报区委组织部审查同意。",
+            actions=(
+                ActionSpec("submit", "提出审查意见报区委组织部", to="district_consent",
+                           fields=(f("opinion", "审查意见", FieldType.TEXT),
+                                   file_field("report", "审查意见材料"))),
+                ActionSpec("refuse", "审查不同意", to=None, outcome="审查不同意列为发展对象",
+                           fields=(f("opinion", "不同意的理由", FieldType.TEXT),),
+                           effects=(fx.not_admitted,)),
+            ),
+        ),
+        StepSpec(
+            code="district_consent", name="区委组织部审查同意", level=Level.DISTRICT,
+            roles=(Role.DISTRICT_ORG,), back_to=("special_review",),
+            actions=(
+                ActionSpec("consent", "审查同意", to="target_filing",
+                           fields=(f("opinion", "审查意见", FieldType.TEXT),)),
+                ActionSpec("refuse", "不同意", to=None, outcome="区委组织部不同意列为发展对象",
+                           fields=(f("opinion", "不同意的理由", FieldType.TEXT),),
+                           effects=(fx.not_admitted,)),
+            ),
+        ),
+        StepSpec(
+            code="target_filing", name="报镇(街道)党(工)委备案", level=Level.TOWNSHIP,
+            roles=TOWNSHIP, back_to=("target_decision",),
+            description="党(工)委备案同意的时间即为确定发展对象的日期。",
+            actions=(ActionSpec(
+                "accept", "备案同意", to="political_review",
+                fields=(f("filed_on", "备案同意日期(即确定为发展对象的日期)", FieldType.DATE),),
+                effects=(fx.set_target,),
+            ),),
+        ),
+        StepSpec(
+            code="political_review", name="确定入党介绍人、政治审查", level=Level.VILLAGE,
+            roles=BRANCH,
+            description="确定2名正式党员作为入党介绍人;党组织对发展对象进行政治审查并形成结论性"
+                        "材料,凡是未经政治审查或政治审查不合格的,不能发展入党。",
+            actions=(
+                ActionSpec(
+                    "review_passed", "政治审查合格", to="district_training",
+                    fields=(
+                        f("introducer_1", f"入党介绍人一:{WHO}"),
+                        f("introducer_2", f"入党介绍人二:{WHO}"),
+                        f("review_result", "政治审查结论", FieldType.CHOICE,
+                          choices=REVIEW_CHOICES),
+                        file_field("conclusion", "政治审查结论性材料"),
+                    ),
+                    requires=(("review_result", ReviewResult.PASSED.value,
+                               "未经政治审查或政治审查不合格的,不能发展入党。"),),
+                    effects=(fx.set_introducers,),
+                ),
+                ActionSpec(
+                    "review_failed", "政治审查不合格,终止发展", to=None,
+                    outcome="政治审查不合格,不能发展入党",
+                    fields=(f("reason", "审查结论", FieldType.TEXT),
+                            file_field("conclusion", "政治审查结论性材料")),
+                    effects=(fx.not_admitted,),
+                ),
+            ),
+        ),
+        StepSpec(
+            code="district_training", name="区委组织部短期集中培训", level=Level.DISTRICT,
+            roles=(Role.DISTRICT_ORG,),
+            description="区委组织部对发展对象进行短期集中培训([law] 不少于3天或不少于24个学时)。",
+            actions=(ActionSpec(
+                "certify", "培训合格", to="pre_review",
+                fields=(f("class_hours", "培训学时", FieldType.INTEGER),
+                        f("certificate_no", "培训考试合格证编号")),
+                effects=(partial(fx.check_training_hours, hours=TRAINING_HOURS),),
+            ),),
+        ),
+        # --- 预备党员的接收阶段 ------------------------------------------------------------
+        StepSpec(
+            code="pre_review", name="镇(街道)党(工)委预审", level=Level.TOWNSHIP, roles=TOWNSHIP,
+            deadline=Deadline(months("pre_review_within", "预审时限", 1)),
+            back_to=("political_review",),
+            description="预审一般在一个月内完成,预审意见及时书面通知党支部。",
+            actions=(
+                ActionSpec("pass", "预审合格", to="admission_review",
+                           fields=(f("result", "预审结论", FieldType.CHOICE,
+                                     choices=REVIEW_CHOICES),
+                                   file_field("notice", "预审意见书面通知")),
+                           requires=(("result", ReviewResult.PASSED.value,
+                                      "预审不合格的不能进入接收程序。"),)),
+                ActionSpec("fail", "预审不合格", to=None, outcome="预审不合格",
+                           fields=(f("reason", "预审意见", FieldType.TEXT),),
+                           effects=(fx.not_admitted,)),
+            ),
+        ),
+        StepSpec(
+            code="admission_review", name="支委会严格审查", level=Level.VILLAGE, roles=BRANCH,
+            description="支委会对发展对象进行严格审查,集体讨论是否合格。",
+            actions=(ActionSpec(
+                "qualified", "审查合格", to="admission_publicity",
+                fields=(meeting_field("支委会"), file_field("minutes", "支委会会议记录")),
+                meeting=COMMITTEE_MEETING,
+            ),),
+        ),
+        _publicity("admission_publicity", "拟接收预备党员公示", "拟接收预备党员公示",
+                   "volunteer_form", days("admission_publicity_days", "拟接收预备党员公示期", 7),
+                   "通过座谈会、个别谈话、一定范围内公示等形式广泛征求党内外群众意见,公示不少于7天。"),
+        StepSpec(
+            code="volunteer_form", name="填写入党志愿书", level=Level.VILLAGE, roles=BRANCH,
+            description="党支部向预审合格的发展对象发放《中国共产党入党志愿书》,"
+                        "入党介绍人指导发展对象认真填写。",
+            actions=(ActionSpec(
+                "filled", "志愿书已填写", to="general_meeting",
+                fields=(f("issued_on", "发放日期", FieldType.DATE),
+                        f("introducers_guided", "入党介绍人已指导填写", FieldType.BOOLEAN),
+                        file_field("form", "入党志愿书扫描件")),
+                requires=(("introducers_guided", True, "入党介绍人须指导发展对象填写志愿书。"),),
+            ),),
+        ),
+        StepSpec(
+            code="general_meeting", name="支部大会讨论接收预备党员", level=Level.VILLAGE,
+            roles=BRANCH,
+            description="支委会提交支部大会讨论,对发展对象逐个表决;"
+                        "有表决权的党员半数以上到会,赞成人数超过应到会有表决权党员的半数为通过。",
+            actions=(ActionSpec(
+                "admit", "表决通过,报镇(街道)党(工)委审批", to="township_approval",
+                fields=(
+                    meeting_field("支部大会"),
+                    f("meeting_date", "支部大会召开日期", FieldType.DATE),
+                    f("materials_sent", "志愿书、申请书、培养考察登记表、外调和政审材料、"
+                                        "培训合格证已报送", FieldType.BOOLEAN),
+                    file_field("minutes", "支部大会会议记录"),
+                ),
+                meeting=GENERAL_MEETING,
+                requires=(("materials_sent", True, "须将入党材料报镇(街道)党(工)委审批。"),),
+                effects=(fx.check_admission_vote,),
+            ),),
+        ),
+        StepSpec(
+            code="township_approval", name="镇(街道)党(工)委审批", level=Level.TOWNSHIP,
+            roles=TOWNSHIP,
+            deadline=Deadline(months("admission_approval_within", "接收预备党员审批时限", 3),
+                              hard_limit=months("admission_approval_max",
+                                                "接收预备党员审批最长时限", 6)),
+            back_to=("general_meeting",),
+            description="指派专人同发展对象谈话;召开党(工)委会议逐个审议,三个月内审批完成,"
+                        "最长不得超过六个月;审批结果报区委组织部备案并通知党支部。",
+            actions=(
+                ActionSpec(
+                    "approve", "审批同意接收为预备党员", to="oath",
+                    fields=(f("talker", "谈话人"), f("talk_date", "谈话日期", FieldType.DATE),
+                            f("approved_on", "审批日期", FieldType.DATE),
+                            f("filed_with_district", "已报区委组织部备案", FieldType.BOOLEAN),
+                            file_field("decision", "审批意见")),
+                    requires=(("filed_with_district", True, "审批结果须报区委组织部备案。"),),
+                    effects=(fx.approve_admission,),
+                ),
+                ActionSpec("reject", "不予批准", to=None, outcome="镇(街道)党(工)委不予批准",
+                           fields=(f("reason", "理由", FieldType.TEXT),),
+                           effects=(fx.not_admitted,)),
+            ),
+        ),
+        # --- 预备党员的教育考察和转正阶段 ----------------------------------------------
+        StepSpec(
+            code="oath", name="编入党小组、入党宣誓", level=Level.VILLAGE, roles=BRANCH,
+            description="党支部通知本人并在党员大会上宣布;及时将预备党员编入党支部和党小组,"
+                        "组织入党宣誓。",
+            actions=(ActionSpec(
+                "sworn", "已宣誓", to="probation",
+                fields=(f("party_group", "编入党小组"),
+                        f("oath_date", "宣誓日期", FieldType.DATE),
+                        f("announced", "已通知本人并在党员大会上宣布", FieldType.BOOLEAN),
+                        file_field("photo", "宣誓照片", accept=PDF_OR_IMAGE, required=False)),
+                requires=(("announced", True, "审批结果须通知本人并在党员大会上宣布。"),),
+                effects=(fx.record_oath,),
+            ),),
+        ),
+        StepSpec(
+            code="probation", name="预备期教育考察", level=Level.VILLAGE, roles=BRANCH_COMMITTEE,
+            recurring=(Recurring(REPORT_EVERY, "请通过组织生活、听取汇报、个别谈心等方式"
+                                               "对预备党员进行教育考察并登记。"),),
+            description="预备期为一年(自支部大会通过之日起);预备期满向党支部递交转正申请书。"
+                        "需要继续考察的,经支部大会讨论可延长预备期一次,时间为半年至一年。",
+            actions=(
+                ActionSpec(
+                    "apply_conversion", "预备期满,递交转正申请", to="conversion_meeting",
+                    fields=(file_field("application", "转正申请书"),
+                            f("group_opinion", "党小组意见", FieldType.TEXT),
+                            f("hearing", "征求党员和群众意见情况", FieldType.TEXT)),
+                    wait=MinimumWait(PROBATION, since_step="general_meeting",
+                                     since_field="meeting_date",
+                                     extension=("probation:extend_probation", "months"),
+                                     reason="预备期未满"),
+                ),
+                _training_side("probation_report", "登记教育考察情况",
+                               fx.record_probation_report),
+                ActionSpec(
+                    "extend_probation", "延长预备期", kind=Kind.SIDE,
+                    fields=(f("months", "延长月数(6至12个月)", FieldType.INTEGER),
+                            f("reason", "延长理由", FieldType.TEXT),
+                            meeting_field("支部大会")),
+                    meeting=GENERAL_MEETING,
+                    effects=(partial(fx.extend_probation, shortest=EXTENSION_MIN,
+                                     longest=EXTENSION_MAX),),
+                ),
+            ),
+        ),
+        StepSpec(
+            code="conversion_meeting", name="支部大会讨论转正", level=Level.VILLAGE,
+            roles=BRANCH,
+            description="党小组提出意见,征求党员和群众的意见,支委会审查,召开预备党员转正大会"
+                        "讨论表决。",
+            actions=(ActionSpec(
+                "convert", "表决同意转正", to="conversion_publicity",
+                fields=(f("committee_reviewed", "支委会已审查", FieldType.BOOLEAN),
+                        meeting_field("转正大会"),
+                        file_field("minutes", "支部大会会议记录")),
+                meeting=GENERAL_MEETING,
+                requires=(("committee_reviewed", True, "转正须先经支委会审查。"),),
+            ),),
+        ),
+        _publicity("conversion_publicity", "转正公示", "预备党员转正公示", "conversion_approval",
+                   working_days("conversion_publicity_days", "转正公示期", 7),
+                   "公示不少于7个工作日。"),
+        StepSpec(
+            code="conversion_approval", name="镇(街道)党(工)委审批转正", level=Level.TOWNSHIP,
+            roles=TOWNSHIP,
+            deadline=Deadline(months("conversion_approval_within", "转正审批时限", 3)),
+            back_to=("conversion_meeting",),
+            description="镇(街道)党(工)委在3个月内审批,审批同意后转为中共正式党员;"
+                        "党龄从预备期满转为正式党员之日算起。",
+            actions=(
+                ActionSpec("approve", "审批同意转为正式党员", to="archive",
+                           fields=(f("approved_on", "审批日期", FieldType.DATE),
+                                   file_field("decision", "审批意见")),
+                           effects=(partial(fx.approve_conversion, probation=PROBATION),)),
+                ActionSpec("reject", "不同意转正(取消预备党员资格)", to=None,
+                           outcome="取消预备党员资格",
+                           fields=(f("reason", "理由", FieldType.TEXT),
+                                   file_field("decision", "审批意见")),
+                           effects=(fx.not_admitted,)),
+            ),
+        ),
+        StepSpec(
+            code="archive", name="谈话宣布、入党材料归档", level=Level.VILLAGE, roles=BRANCH,
+            description="党支部书记同本人谈话,在党员大会上宣布审批结果;入党申请书、转正申请书、"
+                        "入党志愿书、政治审查材料、培养教育考察材料等归入人事档案,无人事档案的"
+                        "建立党员档案,由镇(街道)党(工)委或区委组织部保存。",
+            actions=(ActionSpec(
+                "archive", "归档办结", to=None, outcome="已转为正式党员,材料已归档",
+                fields=(
+                    f("talked", "党支部书记已同本人谈话", FieldType.BOOLEAN),
+                    f("announced", "已在党员大会上宣布", FieldType.BOOLEAN),
+                    f("has_application", "入党申请书", FieldType.BOOLEAN),
+                    f("has_conversion_application", "转正申请书", FieldType.BOOLEAN),
+                    f("has_volunteer_form", "中国共产党入党志愿书", FieldType.BOOLEAN),
+                    f("has_political_review", "政治审查材料", FieldType.BOOLEAN),
+                    f("has_training_records", "培养教育考察材料", FieldType.BOOLEAN),
+                    f("kept_by", "档案保管", FieldType.CHOICE, choices=fx.ARCHIVE_KEEPERS),
+                ),
+                checklist=("talked", "announced", "has_application", "has_conversion_application",
+                           "has_volunteer_form", "has_political_review", "has_training_records"),
+                effects=(fx.archive_member,),
+            ),),
+        ),
+    ),
+))

@@ -1,0 +1,185 @@
+"""01.2 党费, 01.3/01.4 转接, 01.5 流动党员 through the API, with their ledgers."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils.dateparse import parse_datetime
+
+from party.choices import MemberStatus
+from party.models import (
+    DuesPayment,
+    DuesRemittance,
+    FloatingMember,
+    PartyMember,
+    TransferRecord,
+)
+from tests.party.helpers import START, TH, Driver, export, pdf_text, xlsx_cells
+from workflows.models import Alert, Notification
+
+SEC, TOWN = "dc_th_branch_secretary", "dc_township_party"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def dues(api, demo, payments, period="2026-10"):
+    d = Driver(api, "01.2", demo["dc_th"], SEC, "2026年10月党费")
+    return d, d.try_(SEC, "record", period=period, payments=payments, certificates_filled=True)
+
+
+@pytest.mark.parametrize(("line", "ok"), [
+    (f"{TH[0]},在职,3000,15.00", True),      # 0.5% up to 3000 inclusive
+    (f"{TH[0]},在职,3000,14.99", False),
+    (f"{TH[0]},在职,3000.01,30.00", True),   # 1% just past 3000
+    (f"{TH[0]},在职,3000.01,29.99", False),
+    (f"{TH[0]},离退休,5000,25.00", True),
+    (f"{TH[0]},离退休,5000.01,50.00", True),
+    (f"{TH[0]},农民,,0.20", True),
+    (f"{TH[0]},农民,,0.19", False),
+])
+def test_dues_must_reach_the_uniform_standard(demo, api, clock, line, ok):
+    _d, response = dues(api, demo, line)
+    if ok:
+        assert response.status_code == 200, response.content
+        assert DuesPayment.objects.get().amount == Decimal(line.rsplit(",", 1)[1])
+    else:
+        assert response.json()["code"] == "dues_below_standard"
+        assert not DuesPayment.objects.exists()
+
+
+def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_path):
+    d, response = dues(api, demo, f"{TH[0]},在职,4000,40.00\n{TH[1]},农民,,0.50")
+    assert response.status_code == 200
+    d.case = response.json()
+    _again, dup = dues(api, demo, f"{TH[0]},在职,4000,40.00")
+    assert dup.json()["code"] == "dues_duplicate"
+    d.refused(SEC, "amount_mismatch", amount="40.00", remitted_on="2026-11-02")
+    d.do(SEC, amount="40.50", remitted_on="2026-11-02")
+    d.refused(TOWN, "amount_mismatch", receipt_no="DF-001", amount="40.00")
+    d.do(TOWN, receipt_no="DF-001", amount="40.50")
+    d.refused(TOWN, "amount_mismatch", amount="40.00", remitted_on="2026-11-02")
+    d.do(TOWN, amount="40.50", remitted_on="2026-11-02", voucher_no="ZZB-9")
+    assert d.case["closed"] is True
+    row = DuesRemittance.objects.get()
+    assert (row.total, row.receipt_no, row.district_voucher) == (Decimal("40.50"), "DF-001",
+                                                                 "ZZB-9")
+    client = api("dc_th_supervisory_member")
+    pdf, xlsx = export(client, "party_dues", demo["dc_th"].pk)
+    text = pdf_text(pdf.content, tmp_path)
+    assert "党费收缴台账" in text and "DF-001" in text and "40.00" in text
+    assert "2026-10" in xlsx_cells(xlsx.content)
+    assert api("dc_yl_branch_secretary").get(
+        f"/api/registers/party_dues/{demo['dc_th'].pk}.xlsx").status_code == 404
+
+
+def test_yearly_publicity_must_match_the_ledger_and_its_receipts(demo, api, clock):
+    d, _ = dues(api, demo, f"{TH[0]},农民,,1.00")
+    pub = Driver(api, "01.2", demo["dc_th"], SEC, "2026年度党费公示")
+    pub.refused(SEC, "receipt_missing", action="annual_publicity", year=2026, summary="x")
+    d.do(SEC, amount="1.00", remitted_on="2026-11-02")
+    d.do(TOWN, receipt_no="DF-002", amount="1.00")
+    pub.refused(SEC, "ledger_empty", action="annual_publicity", year=2025, summary="x")
+    pub.refused(SEC, "publicity_mismatch", action="annual_publicity", year=2026,
+                summary="共交纳党费若干元")
+    pub.do(SEC, action="annual_publicity", year=2026,
+           summary="2026年度共1名党员交纳党费,合计1.00元。")
+    assert pub.step == "publicity"
+    pub.refused(SEC, "publicity_open")
+
+
+def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock):
+    d = Driver(api, "01.3", demo["dc_th"], SEC, "陈志强转出")
+    d.refused(SEC, "member_not_found", member="无此人", destination="江苏省某村党支部",
+              scope="out_of_province", issued_on="2026-11-02")
+    d.do(SEC, member=TH[4], destination="江苏省某村党支部", scope="out_of_province",
+         issued_on="2026-11-02")
+    assert d.step == "paper_letter"
+    d.do(TOWN, letter_no="ZJ-2026-88", sent_on="2026-11-02")
+    assert d.step == "await_receipt"
+    assert d.case["tasks"][0]["due_at"] == "2027-02-02T10:00:00+08:00"
+    assert TransferRecord.objects.get().receipt_due == dt.date(2027, 2, 2)
+    assert PartyMember.objects.get(name=TH[4]).status == MemberStatus.FULL
+    d.refused(TOWN, "checklist_incomplete", receipt_on="2026-11-02", archived=False)
+    d.do(TOWN, receipt_on="2026-11-02")
+    gone = PartyMember.objects.get(name=TH[4])
+    assert gone.status == MemberStatus.TRANSFERRED_OUT
+    assert gone.transferred_to == "江苏省某村党支部"
+
+
+def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api, clock):
+    d = Driver(api, "01.3", demo["dc_th"], SEC, "转出")
+    d.do(SEC, member=TH[4], destination="某镇党委", scope="in_province", issued_on="2026-11-02")
+    assert d.step == "system_transfer"
+    d.refused(TOWN, "requirement_not_met", all_green=False)
+    with time_machine.travel(parse_datetime("2026-12-02T10:01:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+    assert Notification.objects.filter(user__username="sfq_district_org",
+                                       message__contains="逾期督办").exists()
+
+
+def test_transfer_in_publicity_review_and_report(demo, api, clock):
+    d = Driver(api, "01.4", demo["dc_th"], TOWN, "接收孙某")
+    data = {"name": "孙立新", "gender": "male", "membership": "full", "from_org": "外省某支部",
+            "scope": "out_of_province", "received_on": "2026-11-02"}
+    d.refused(TOWN, "invalid_id_number", id_number="12345", **data)
+    d.do(TOWN, id_number="330299198801010010", **data)
+    d.refused(SEC, "publicity_open")
+    with time_machine.travel(parse_datetime("2026-11-10T00:00:00+08:00"), tick=False):
+        d.fresh()
+        d.do(SEC)
+        d.refused(TOWN, "requirement_not_met", file_reviewed=False)
+        d.do(TOWN)
+        d.do(SEC, reported_on="2026-11-10", party_group="第二党小组")
+    joined = PartyMember.objects.get(id_number="330299198801010010")
+    assert joined.status == MemberStatus.FULL and joined.source == "transfer_in"
+    assert joined.transferred_in_date == dt.date(2026, 11, 10)
+
+
+def test_refusing_a_transfer_in_alerts_the_supervisors(demo, api, clock):
+    d = Driver(api, "01.4", demo["dc_th"], TOWN, "接收")
+    d.do(TOWN, name="孙立新", gender="male", id_number="330299198801010010", membership="full",
+         from_org="外省", scope="in_province", received_on="2026-11-02")
+    with time_machine.travel(parse_datetime("2026-11-10T00:00:00+08:00"), tick=False):
+        d.fresh()
+        d.do(SEC)
+        d.do(TOWN, action="refuse", reason="须先缴清欠款")
+    assert "须先缴清欠款" in Alert.objects.get(case_id=d.id).message
+
+
+def test_floating_member_ledger_and_the_quarterly_follow_up_check(demo, api, clock, tmp_path):
+    d = Driver(api, "01.5", demo["dc_th"], SEC, "杨春燕外出")
+    d.refused(SEC, "same_person", member=TH[5], destination="杭州", work="务工",
+              left_on="2026-10-01", phone="13900000000", branch_contact=TH[5])
+    d.do(SEC, member=TH[5], destination="杭州", work="务工", left_on="2026-10-01",
+         phone="13900000000", branch_contact=TH[0])
+    d.do(SEC, certificate_no="LD-01", issued_on="2026-10-02")
+    d.do(SEC, host_branch="杭州某社区党委", reported_on="2026-10-08")
+    assert d.step == "follow_up"
+    assert PartyMember.objects.get(name=TH[5]).floating is True
+    d.do(SEC, action="nominate_reserve", reason="致富能手")
+    d.refused(SEC, "already_nominated", action="nominate_reserve", reason="再次")
+    # exactly three months after the last contact: no alert; a day later: one, once
+    with time_machine.travel(parse_datetime("2027-01-08T12:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+    assert not Alert.objects.filter(message__contains="没有联系记录").exists()
+    with time_machine.travel(parse_datetime("2027-01-09T12:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+    assert Alert.objects.filter(message__contains="没有联系记录").count() == 1
+    assert Notification.objects.filter(user__username=TOWN,
+                                       message__contains="没有联系记录").count() == 1
+    with time_machine.travel(parse_datetime("2027-01-09T12:00:00+08:00"), tick=False):
+        d.fresh()
+        d.do(SEC, action="record_contact", on="2027-01-09", way="电话", content="工作稳定")
+        d.do(SEC, returned_on="2027-01-09")
+    row = FloatingMember.objects.get()
+    assert row.reserve_nominated and row.state == "returned"
+    assert PartyMember.objects.get(name=TH[5]).floating is False
+    pdf, _xlsx = export(api(TOWN), "party_floating", demo["dc_th"].pk)
+    assert "LD-01" in pdf_text(pdf.content, tmp_path)
