@@ -58,7 +58,7 @@ def _cell(value: Any) -> str:
 
 def _widths(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]]) -> list[float]:
     """Column widths in percent, from the longest text of the first rows (fixed layout)."""
-    longest = [max(2, len(label)) for _, label in columns]
+    longest = [max(5, len(label) + 1) for _, label in columns]
     for row in rows[:200]:
         for i, text in enumerate(row):
             longest[i] = max(longest[i], min(len(text), 28))
