@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from portal.celery import app
+from tests.conftest import requires_postgres
 from workflows.models import Deadline, Notification
 from workflows.tasks import sweep_deadlines_task
 
@@ -16,6 +17,9 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.skipif(not REDIS_URL.startswith("redis"),
                        reason="needs a real Redis (set REDIS_URL); CI sets it"),
+    # The worker runs in a thread with its own connection; SQLite's test database
+    # allows one writer, so the worker and the test lock each other out there.
+    requires_postgres,
 ]
 
 
