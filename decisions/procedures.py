@@ -213,3 +213,6 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
         ),
     ),
 ))
+
+# 03.2 村规民约 reuses the meeting rules above; importing it registers it.
+from decisions import village_rules  # noqa: E402, F401

@@ -244,4 +244,5 @@ def test_registers_are_scoped(demo, api):
     url = f"/api/registers/seal_register_committee/{demo['dc_th'].pk}.pdf"
     assert api("dc_yl_committee_director").get(url).status_code == 404
     bureau = api("sfq_district_agriculture").get("/api/registers/").json()
-    assert {r["code"] for r in bureau} == {"seal_register_collective"}
+    assert {r["code"] for r in bureau} == {"seal_register_collective",
+                                           "farmland_subsidy_roster"}

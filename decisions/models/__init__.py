@@ -1,0 +1,3 @@
+from .rules import VillageRules
+
+__all__ = ["VillageRules"]

@@ -1,0 +1,290 @@
+"""03.2 重大事项“四议两公开”(村规民约): revising a village's rules.
+
+The village party organisation leads the revision through the same four
+deliberations and two publications as 03.1 (its meeting rules are reused from
+``decisions.procedures``), the township party committee and government guide and
+check it (and may send it back), and the district civil affairs bureau files it.
+Filing writes a new version of the village's rules; the newest filed version is
+the one in force, and every earlier one is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+
+from decisions.choices import RulesBody, RulesGuidance
+from decisions.models import VillageRules
+from decisions.procedures import (
+    HOUSEHOLDS_MEETING,
+    MEMBERS_MEETING,
+    MINUTES,
+    REPRESENTATIVES_MEETING,
+    VILLAGERS_MEETING,
+)
+from portal.models import Region
+from portal.roles import Level, Role
+from workflows.common import VILLAGE_MEASURES
+from workflows.effects import EffectContext
+from workflows.errors import RuleError
+from workflows.registers import RegisterSpec
+from workflows.registers import register as register_ledger
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    FieldSpec,
+    FieldType,
+    ProcedureSpec,
+    Publicity,
+    Risk,
+    StepSpec,
+    days,
+    f,
+    file_field,
+    meeting_field,
+    posting_fields,
+    publicity_side_actions,
+    simple_majority,
+)
+
+PROCEDURE = "03.2"
+
+# Every item of the seed's content guidance is confirmed by the drafter; the local
+# history (发扬传统文化) is encouraged ("尽可能") and so is recorded but not required.
+REQUIRED_GUIDANCE = tuple(g for g in RulesGuidance if g != RulesGuidance.HISTORY)
+GUIDANCE_FIELDS: tuple[FieldSpec, ...] = tuple(
+    f(f"guide_{g.value}", str(g.label), FieldType.BOOLEAN, required=g in REQUIRED_GUIDANCE)
+    for g in RulesGuidance
+)
+
+RULES_BODIES = (
+    (RulesBody.VILLAGERS, VILLAGERS_MEETING),
+    (RulesBody.HOUSEHOLDS, HOUSEHOLDS_MEETING),
+    (RulesBody.REPRESENTATIVES, REPRESENTATIVES_MEETING),
+)
+
+ARCHIVE_ITEMS = (
+    f("archive_minutes", "四个会议的会议记录、表决材料已归档", FieldType.BOOLEAN),
+    f("archive_publicity", "决议公告及张贴照片已归档", FieldType.BOOLEAN),
+    f("archive_filing", "镇(街道)审核意见和区民政局备案回执已归档", FieldType.BOOLEAN),
+)
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value[:10])
+    return None
+
+
+def check_adoption(ctx: EffectContext) -> None:
+    """The adoption date may not lie in the future."""
+    adopted = _day(ctx.data.get("adopted_on"))
+    if adopted is None or adopted > timezone.localdate():
+        raise RuleError("invalid_date", "表决通过日期不能晚于今天。", field="adopted_on")
+
+
+def file_village_rules(ctx: EffectContext) -> None:
+    """Effect of the district's filing: the adopted text becomes the next version in force."""
+    decided = ctx.step_data("villagers_decide")
+    adopted = _day(decided.get("adopted_on"))
+    filed = _day(ctx.data.get("filed_on"))
+    if adopted is None or filed is None:
+        raise RuleError("missing_field", "请填写备案日期。", field="filed_on")
+    if filed > timezone.localdate():
+        raise RuleError("invalid_date", "备案日期不能晚于今天。", field="filed_on")
+    if filed < adopted:
+        raise RuleError("invalid_date", "备案日期不能早于村(居)民会议表决通过的日期。",
+                        field="filed_on")
+    region = ctx.case.region
+    # Lock the village's versions so that two filings cannot take the same number.
+    list(VillageRules.objects.select_for_update().filter(region=region).values_list("pk"))
+    latest = VillageRules.objects.filter(region=region).aggregate(m=Max("version"))["m"] or 0
+    body = str(decided.get("body", ""))
+    VillageRules.objects.create(
+        region=region, version=latest + 1, text=str(decided.get("rules_text", "")),
+        adopted_on=adopted, adopted_by=str(RulesBody(body).label) if body else "",
+        filed_on=filed, filing_number=str(ctx.data.get("filing_number", "")), case=ctx.case,
+    )
+
+
+RULES_COLUMNS = (
+    ("version", "版本号"), ("adopted_on", "表决通过日期"), ("adopted_by", "表决机构"),
+    ("filed_on", "区民政局备案日期"), ("filing_number", "备案文号"), ("status", "状态"),
+    ("summary", "条文摘要"),
+)
+SUMMARY_CHARS = 60
+
+
+def rules_register_rows(region: Region) -> Iterable[Sequence[Any]]:
+    rows = VillageRules.objects.of(region)
+    current = True
+    for row in rows.iterator(500):
+        summary = row.text if len(row.text) <= SUMMARY_CHARS else row.text[:SUMMARY_CHARS] + "…"
+        yield (row.version, row.adopted_on, row.adopted_by, row.filed_on, row.filing_number,
+               "现行" if current else "已被新版本取代", summary)
+        current = False
+
+
+VILLAGE_RULES = registry.register(ProcedureSpec(
+    code=PROCEDURE,
+    name="重大事项“四议两公开”(村规民约)",
+    category="村级重大事项决策",
+    guiding_units=("区民政局",),
+    guiding_roles=(Role.DISTRICT_CIVIL_AFFAIRS,),
+    supervisor="村(居)务监督委员会",
+    summary="村(居)党组织主持修订和完善村规民约(经“四议两公开”),街道、乡镇党委、政府加强引导、"
+            "严格把关,报区民政局备案。",
+    risks=(
+        Risk("是否与村情民意紧密结合",
+             "提议时须填写听取村民意见和调查论证情况;村(居)民会议或代表会议按法定人数表决,"
+             "到会和通过比例由系统计算;表决结果公告不少于7天,异议须答复后方可报镇(街道)把关"),
+        Risk("是否落实与社会主义核心价值观紧密联系",
+             "起草人须逐项确认示范文本的内容指引(核心价值观,滥办酒席、天价彩礼等陋习,家庭暴力,"
+             "赡养老人,出嫁、离婚、丧偶女性权益,违约惩戒),未全部确认系统拒绝提交;"
+             "镇(街道)党委、政府审核把关,可退回重新修订"),
+        Risk("制度管理与民主决策的是否紧密结合",
+             "党支部提议、两委商议、党员大会审议、村(居)民会议决议四个环节依次办理,不能跳过;"
+             "只有经区民政局备案的版本才成为现行村规民约,历次版本自动登记并可导出"),
+    ),
+    measures=VILLAGE_MEASURES,
+    steps=(
+        StepSpec(
+            code="propose", name="村(居)党组织主持修订,党支部会提议", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY),
+            description="村规民约既要践行社会主义核心价值观,又要充分考虑本村实际和热点难点问题,"
+                        "坚持问题导向,针对违反情形提出惩戒措施。",
+            actions=(ActionSpec(
+                "propose", "提出修订草案", to="deliberate",
+                fields=(
+                    f("rules_draft", "村规民约修订草案", FieldType.TEXT, public=True),
+                    f("consultation", "听取村民意见和调查论证情况", FieldType.TEXT),
+                    *GUIDANCE_FIELDS,
+                    meeting_field("党支部委员会会议"),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=simple_majority("党支部委员会会议", name="branch"),
+                checklist=tuple(f"guide_{g.value}" for g in REQUIRED_GUIDANCE),
+            ),),
+        ),
+        StepSpec(
+            code="deliberate", name="两委会商议", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY,), back_to=("propose",),
+            description="由支部书记主持,两委会充分讨论修订草案,少数服从多数。",
+            actions=(ActionSpec(
+                "deliberate", "形成商议意见", to="members_review",
+                fields=(
+                    meeting_field("两委会议"),
+                    f("opinion", "商议意见", FieldType.TEXT),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=simple_majority("两委会议", name="deliberation"),
+            ),),
+        ),
+        StepSpec(
+            code="members_review", name="党员大会审议", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY,), back_to=("deliberate",),
+            description="审议前须把草案告知全体党员;实到会党员须达到应到的2/3以上,"
+                        "经实到会党员2/3以上同意方可提交表决。",
+            actions=(ActionSpec(
+                "review", "审议通过", to="villagers_decide",
+                fields=(
+                    f("members_informed", "会前已将草案告知全体党员", FieldType.BOOLEAN),
+                    meeting_field("党员大会"),
+                    f("revised_draft", "吸纳党员意见后修订的草案", FieldType.TEXT, public=True),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=MEMBERS_MEETING,
+                requires=(("members_informed", True, "党员大会审议前须把审议内容告知全体党员。"),),
+            ),),
+        ),
+        StepSpec(
+            code="villagers_decide", name="村(居)民会议或代表会议表决", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR,), back_to=("members_review",),
+            description="村规民约由村(居)民会议(或经授权的村(居)民代表会议)讨论表决,"
+                        "参加人数须符合法律规定。",
+            actions=(ActionSpec(
+                "decide", "表决通过", to="resolution_publicity",
+                fields=(
+                    f("body", "表决机构", FieldType.CHOICE,
+                      choices=tuple((b.value, b.label) for b, _ in RULES_BODIES)),
+                    meeting_field("表决情况"),
+                    f("adopted_on", "表决通过日期", FieldType.DATE),
+                    f("rules_text", "表决通过的村规民约全文", FieldType.TEXT, public=True),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting_by=("body", {b.value: rule for b, rule in RULES_BODIES}),
+                effects=(check_adoption,),
+            ),),
+        ),
+        StepSpec(
+            code="resolution_publicity", name="决议公开", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
+            publicity=Publicity(
+                days=days("rules_publicity_days", "村规民约表决结果公告时间", 7),
+                title="村规民约表决结果公告",
+                content_fields=("villagers_decide.rules_text",),
+            ),
+            description="在村级组织活动场所和村(居)务公开栏公告,公告时间原则上不少于7天。",
+            actions=(
+                ActionSpec("publicity_done", "公告期满,报镇(街道)把关", to="township_check",
+                           fields=posting_fields()),
+                *publicity_side_actions(),
+            ),
+        ),
+        StepSpec(
+            code="township_check", name="街道、乡镇党委、政府引导把关", level=Level.TOWNSHIP,
+            roles=(Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT), back_to=("propose",),
+            description="审查村规民约是否符合法律法规和政策、是否体现核心价值观和本村实际;"
+                        "不符合的退回村(居)党组织重新修订。",
+            actions=(ActionSpec(
+                "approve", "把关通过,报区民政局备案", to="district_filing",
+                fields=(
+                    f("lawful", "内容不违反法律法规和政策,不侵犯村民合法权益", FieldType.BOOLEAN),
+                    f("opinion", "审核意见", FieldType.TEXT),
+                ),
+                requires=(("lawful", True,
+                           "内容违反法律法规或侵犯村民合法权益的,应退回重新修订。"),),
+            ),),
+        ),
+        StepSpec(
+            code="district_filing", name="区民政局备案", level=Level.DISTRICT,
+            roles=(Role.DISTRICT_CIVIL_AFFAIRS,), back_to=("township_check",),
+            description="区民政局登记备案;备案后该版本成为本村现行村规民约,原版本留存。",
+            actions=(ActionSpec(
+                "file", "登记备案", to="publish",
+                fields=(
+                    f("filed_on", "备案日期", FieldType.DATE),
+                    f("filing_number", "备案文号", required=False),
+                ),
+                effects=(file_village_rules,),
+            ),),
+        ),
+        StepSpec(
+            code="publish", name="实施结果公开", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
+            description="向全体村(居)民公布备案后的村规民约并组织实施,资料整理归档。",
+            actions=(ActionSpec(
+                "publish", "公布施行并归档", to=None, outcome="已备案并公布施行",
+                fields=(
+                    f("published_on", "公布日期", FieldType.DATE),
+                    f("location", "公布地点"),
+                    file_field("evidence", "公布照片或材料", required=False),
+                    *ARCHIVE_ITEMS,
+                ),
+                checklist=tuple(a.name for a in ARCHIVE_ITEMS),
+            ),),
+        ),
+    ),
+))
+
+register_ledger(RegisterSpec(
+    code="village_rules_versions",
+    name="村规民约版本登记",
+    procedure=PROCEDURE,
+    columns=RULES_COLUMNS,
+    rows=rules_register_rows,
+))

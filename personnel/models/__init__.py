@@ -1,0 +1,3 @@
+from .appointees import Appointee, JointVetting
+
+__all__ = ["Appointee", "JointVetting"]

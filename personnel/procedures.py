@@ -1,0 +1,256 @@
+"""05 日常管理 · 村(社区)人员任用: 05.1 reserve cadres and mass-organisation posts,
+05.2 auxiliary posts. Both end with a joint vetting (联审) that must pass before anyone
+is appointed."""
+
+from __future__ import annotations
+
+from personnel.actions import (
+    AUXILIARY_COLUMNS,
+    RESERVE_COLUMNS,
+    appoint_reserve,
+    close_without_appointment,
+    decide_posts,
+    hire_staff,
+    propose_reserve,
+    register_rows,
+    select_staff,
+    vetting_failed,
+    vetting_passed,
+)
+from personnel.choices import AUXILIARY, RESERVE, Track, VettingDept
+from portal.roles import Level, Role
+from workflows.common import VILLAGE_MEASURES
+from workflows.registers import RegisterSpec
+from workflows.registers import register as register_ledger
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    FieldType,
+    ProcedureSpec,
+    Risk,
+    StepSpec,
+    f,
+    file_field,
+    meeting_field,
+    simple_majority,
+)
+
+MINUTES = "会议记录(签到表、表决票或记录原件的扫描件)"
+PEOPLE_HELP = "每行一人:姓名,身份证号,拟任职务(岗位)"
+
+RISK_MEETING = "未召开相关会议民主推选,造成任人唯亲、优亲厚友现象。"
+RISK_PROCESS = "未严格按照工作流程进行,导致程序不严谨、不规范。"
+RISK_VETTING = "未对相关人员进行“联审”,存在“带病”任用危险。"
+
+
+def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
+    """The joint vetting by the township discipline commission with the departments."""
+    common = (
+        f("vetted_on", "联审日期", FieldType.DATE),
+        f("departments", "参加联审的部门", FieldType.MULTICHOICE,
+          choices=tuple((d.value, d.label) for d in VettingDept)),
+        f("opinion", "联审意见", FieldType.TEXT),
+        file_field("form", "联审表(各部门意见)"),
+    )
+    return StepSpec(
+        code="vetting", name="联审", level=Level.TOWNSHIP, roles=(Role.TOWNSHIP_DISCIPLINE,),
+        back_to=back_to,
+        description="镇(街道)纪(工)委会同组织、政法、公安、信访等部门对拟任用人员进行联审,"
+                    "联审通过方可任用。",
+        actions=(
+            ActionSpec(
+                "pass", "联审通过", to=to,
+                fields=(*common, f("excluded", "未通过联审的人员(身份证号或姓名,可空)",
+                                   FieldType.TEXT, required=False)),
+                effects=(vetting_passed,),
+            ),
+            ActionSpec("fail", "联审未通过", to=None, outcome="联审未通过,不予任用",
+                       fields=common, effects=(vetting_failed,)),
+        ),
+    )
+
+
+def review(code: str, name: str, role: Role, to: str, *, agree: str, what: str) -> StepSpec:
+    """A township body's review or the party committee's agreement/approval."""
+    return StepSpec(
+        code=code, name=name, level=Level.TOWNSHIP, roles=(role,), back_to=("propose",),
+        actions=(
+            ActionSpec(agree, f"{what}", to=to,
+                       fields=(f("opinion", "意见", FieldType.TEXT),)),
+            ActionSpec("reject", "不同意", to=None, outcome=f"{name}不同意",
+                       fields=(f("opinion", "不同意的理由", FieldType.TEXT),),
+                       effects=(close_without_appointment,)),
+        ),
+    )
+
+
+def election(code: str, body: str, to: str) -> StepSpec:
+    return StepSpec(
+        code=code, name=f"{body}选举", level=Level.VILLAGE, roles=(Role.BRANCH_SECRETARY,),
+        back_to=("propose",),
+        actions=(ActionSpec(
+            "elect", "选举通过", to=to,
+            fields=(meeting_field(body), file_field("minutes", MINUTES)),
+            meeting=simple_majority(body, name=code),
+        ),),
+    )
+
+
+def report(code: str, name: str, role: Role, to: str) -> StepSpec:
+    return StepSpec(
+        code=code, name=name, level=Level.TOWNSHIP, roles=(role,),
+        actions=(ActionSpec(
+            "receive", "已收到上报", to=to,
+            fields=(f("received_on", "收到日期", FieldType.DATE),
+                    f("opinion", "意见", FieldType.TEXT, required=False)),
+        ),),
+    )
+
+
+RESERVE_CADRES = registry.register(ProcedureSpec(
+    code=RESERVE,
+    name="村(社区)人员任用(后备干部选拔培养)",
+    category="日常管理",
+    guiding_units=("乡镇(街道)党(工)委",),
+    guiding_roles=(),
+    supervisor="村(居)务监督委员会",
+    summary="党组织提议人员名单;妇代会候选人报乡镇、街道妇联审核,党(工)委同意,妇代会选举,上报妇联,"
+            "党(工)委批准;民兵组织报武装部审核,党(工)委批准;共青团候选人报团委审核,党(工)委同意,"
+            "团员代表大会选举,上报团委,党(工)委批准;联审通过后任用。",
+    risks=(
+        Risk(RISK_MEETING,
+             "提名须召开党组织会议,上传会议记录并填写应到、实到、赞成人数,到会和通过比例由系统计算;"
+             "妇代会、团员代表大会选举同样按人数计算"),
+        Risk(RISK_PROCESS,
+             "按所选组织依次经镇妇联/武装部/团委审核、党(工)委同意或批准,不能跳过;"
+             "镇(街道)各环节可退回重新提名"),
+        Risk(RISK_VETTING,
+             "联审是任用前的必经环节:联审未通过的人员不能任用,未通过的事项直接办结不予任用;"
+             "曾联审未通过的人员再次被提名时,系统向监督委员会和镇纪委预警", kind="alert"),
+    ),
+    measures=VILLAGE_MEASURES,
+    steps=(
+        StepSpec(
+            code="propose", name="党组织提议人员名单", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY),
+            description="党组织召开会议民主推选,提出人员名单,按组织分别报送。",
+            actions=(ActionSpec(
+                "propose", "提出人员名单", to="women_review",
+                fields=(
+                    f("track", "报送组织", FieldType.CHOICE,
+                      choices=tuple((t.value, t.label) for t in Track
+                                    if t != Track.AUXILIARY)),
+                    f("nominees", "人员名单", FieldType.TEXT, help=PEOPLE_HELP),
+                    meeting_field("党组织会议"),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=simple_majority("党组织会议", name="reserve_branch"),
+                route_by=("track", {Track.WOMEN.value: "women_review",
+                                    Track.MILITIA.value: "militia_review",
+                                    Track.LEAGUE.value: "league_review"}),
+                effects=(propose_reserve,),
+            ),),
+        ),
+        review("women_review", "乡镇、街道妇联审核", Role.TOWNSHIP_WOMEN, "women_party",
+               agree="approve", what="审核通过"),
+        review("women_party", "乡镇、街道党(工)委同意", Role.TOWNSHIP_PARTY, "women_election",
+               agree="approve", what="同意"),
+        election("women_election", "妇代会", "women_report"),
+        report("women_report", "上报乡镇、街道妇联", Role.TOWNSHIP_WOMEN, "women_approve"),
+        review("women_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
+               agree="approve", what="批准"),
+        review("militia_review", "乡镇、街道武装部审核", Role.TOWNSHIP_ARMED, "militia_approve",
+               agree="approve", what="审核通过"),
+        review("militia_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
+               agree="approve", what="批准"),
+        review("league_review", "乡镇、街道团委审核", Role.TOWNSHIP_LEAGUE, "league_party",
+               agree="approve", what="审核通过"),
+        review("league_party", "乡镇、街道党(工)委同意", Role.TOWNSHIP_PARTY, "league_election",
+               agree="approve", what="同意"),
+        election("league_election", "团员代表大会", "league_report"),
+        report("league_report", "上报乡镇、街道团委", Role.TOWNSHIP_LEAGUE, "league_approve"),
+        review("league_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
+               agree="approve", what="批准"),
+        vetting_step(to="appoint", back_to=("propose",)),
+        StepSpec(
+            code="appoint", name="任用", level=Level.VILLAGE, roles=(Role.BRANCH_SECRETARY,),
+            description="联审通过的人员按批准的职务任用,自动登记后备干部及群团组织任职登记。",
+            actions=(ActionSpec(
+                "appoint", "确认任用", to=None, outcome="已任用",
+                fields=(f("appointed_on", "任职日期", FieldType.DATE),
+                        file_field("document", "任职文件", required=False)),
+                effects=(appoint_reserve,),
+            ),),
+        ),
+    ),
+))
+
+AUXILIARY_STAFF = registry.register(ProcedureSpec(
+    code=AUXILIARY,
+    name="村(社区)人员任用(辅助性岗位及其他人员使用管理)",
+    category="日常管理",
+    guiding_units=("镇(街道)党委、政府",),
+    guiding_roles=(),
+    supervisor="村(居)务监督委员会",
+    summary="村(社区)“两委”班子商议,确定临时用工人数、报酬等内容,形成会议记录,村(居)委会组织实施。",
+    risks=(
+        Risk(RISK_MEETING,
+             "人数、报酬、期限须经两委会议商议,上传会议记录,到会和通过比例由系统计算;"
+             "用人岗位和人数不得超出会议确定的范围"),
+        Risk(RISK_PROCESS,
+             "两委商议、确定人选、联审、组织实施依次办理,不能跳过;"
+             "报酬和期限由系统按会议决定登记,不由经办人改写"),
+        Risk(RISK_VETTING,
+             "拟用人员须经镇(街道)联审,联审未通过的不能聘用;曾联审未通过的人员再次被提名时"
+             "向监督委员会和镇纪委预警", kind="alert"),
+    ),
+    measures=VILLAGE_MEASURES,
+    steps=(
+        StepSpec(
+            code="deliberate", name="“两委”班子商议", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY,),
+            description="两委会议确定临时用工岗位、人数、报酬和期限,形成会议记录。",
+            actions=(ActionSpec(
+                "decide", "形成商议决定", to="select",
+                fields=(
+                    f("posts", "岗位、人数、报酬和期限", FieldType.TEXT,
+                      help="每行一个岗位:岗位,人数,月报酬(元),期限(月)"),
+                    meeting_field("两委会议"),
+                    file_field("minutes", MINUTES),
+                ),
+                meeting=simple_majority("两委会议", name="auxiliary_committees"),
+                effects=(decide_posts,),
+            ),),
+        ),
+        StepSpec(
+            code="select", name="村(居)委会确定人选", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR,), back_to=("deliberate",),
+            actions=(ActionSpec(
+                "select", "提交人选", to="vetting",
+                fields=(f("staff", "拟用人员", FieldType.TEXT, help=PEOPLE_HELP),),
+                effects=(select_staff,),
+            ),),
+        ),
+        vetting_step(to="implement", back_to=("select",)),
+        StepSpec(
+            code="implement", name="村(居)委会组织实施", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR,),
+            description="联审通过的人员按会议确定的报酬和期限聘用,自动登记辅助性岗位人员台账。",
+            actions=(ActionSpec(
+                "hire", "聘用上岗", to=None, outcome="已聘用",
+                fields=(f("start_on", "聘用起始日期", FieldType.DATE),
+                        file_field("contract", "聘用协议", required=False)),
+                effects=(hire_staff,),
+            ),),
+        ),
+    ),
+))
+
+register_ledger(RegisterSpec(
+    code="reserve_cadre_register", name="后备干部及群团组织任职登记", procedure=RESERVE,
+    columns=RESERVE_COLUMNS, rows=register_rows(RESERVE),
+))
+register_ledger(RegisterSpec(
+    code="auxiliary_staff_register", name="辅助性岗位人员台账", procedure=AUXILIARY,
+    columns=AUXILIARY_COLUMNS, rows=register_rows(AUXILIARY),
+))

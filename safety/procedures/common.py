@@ -1,0 +1,23 @@
+"""Texts shared by the safety procedures (taken from the model text)."""
+
+from __future__ import annotations
+
+from workflows.common import MEASURE_EDUCATION, MEASURE_SUPERVISORY, MEASURE_TOWNSHIP
+
+CATEGORY = "平安建设"
+SUPERVISOR = "村(居)务监督委员会"
+SAFE_TRAINING = "加强对村(社区)干部的安全生产培训和廉政教育"
+
+MEASURES_071 = (MEASURE_EDUCATION, MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
+MEASURES_072 = (MEASURE_EDUCATION, MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
+MEASURES_073 = ("加强社区矫正工作人员的廉政教育", MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
+MEASURES_08 = ("加强对村(社区)干部、网格员的廉政教育", MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
+MEASURES_09 = ("加强对村(社区)干部的普法教育和廉政教育", MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
+MEASURES_101 = ("加强村(社区)干部的应急处置能力建设和廉政教育", MEASURE_SUPERVISORY,
+                MEASURE_TOWNSHIP)
+MEASURES_102 = (SAFE_TRAINING, MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
+MEASURES_103 = (SAFE_TRAINING, MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
+# The extract of the model text breaks off after the second measure of 10(4).
+MEASURES_104 = ("加强对村(社区)干部的安全培训和廉政教育", MEASURE_SUPERVISORY)
+
+IMAGES = ("image/jpeg", "image/png")

@@ -1,0 +1,162 @@
+"""07(3) “三零”单位创建(加强社区矫正对象管理)."""
+
+from __future__ import annotations
+
+from portal.roles import Level, Role
+from safety.actions import correction as c
+from safety.choices import (
+    AfterAssessment,
+    AssessmentOutcome,
+    CheckInMethod,
+    CheckInResult,
+    EducationKind,
+)
+from safety.procedures.common import CATEGORY, MEASURES_073, SUPERVISOR
+from safety.procedures.disputes import _choices
+from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_PUBLICITY
+from workflows.registers import RegisterSpec, register
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    FieldType,
+    Kind,
+    ProcedureSpec,
+    Publicity,
+    Risk,
+    StepSpec,
+    f,
+    file_field,
+    posting_fields,
+    publicity_side_actions,
+)
+
+GROUP = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER, Role.MEDIATOR)
+
+CORRECTION = registry.register(ProcedureSpec(
+    code="07.3",
+    name="“三零”单位创建(加强社区矫正对象管理)",
+    category=CATEGORY,
+    guiding_units=("区委政法委", "区信访局"),
+    guiding_roles=(Role.DISTRICT_POLITICAL_LEGAL, Role.DISTRICT_PETITIONS),
+    supervisor=SUPERVISOR,
+    summary="审前调查(如实提供居所情况、村(社区)意见和其他材料);矫正衔接;监督管理、"
+            "教育帮扶(矫正小组、定期走访、公益活动、每日抽查点验、集中和个别教育、困难帮扶);"
+            "考核奖惩;矫正解除。",
+    risks=(
+        Risk("审前调查不实",
+             "审前调查须填写居所情况和村(社区)意见,并由填报人确认如实提供,否则不能提交;"
+             "调查内容和确认人记入不可修改的办理记录"),
+        Risk("监督管理不到位",
+             f"矫正期间每{CORRECTION_CHECK_IN_DAYS.value}天至少一次抽查点验,系统每日检查,"
+             "超过间隔未点验的通知村(居)委会主任并向监督委员会预警;点验异常即时预警",
+             kind="alert"),
+        Risk("考核奖惩不公开",
+             f"每次考核奖惩结果须公示不少于{CORRECTION_PUBLICITY.value}天(上传张贴照片),"
+             "公示期未满或异议未答复不能进入下一步;矫正期满前不能解除矫正"),
+    ),
+    measures=MEASURES_073,
+    params=(CORRECTION_CHECK_IN_DAYS,),
+    steps=(
+        StepSpec(
+            code="pre_sentence", name="审前调查", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.BRANCH_SECRETARY),
+            actions=(ActionSpec(
+                "investigate", "提交审前调查材料", to="handover",
+                fields=(f("name", "被调查人姓名"),
+                        f("id_number", "身份证号码"),
+                        f("residence", "居所情况", FieldType.TEXT),
+                        f("village_opinion", "村(社区)意见", FieldType.TEXT),
+                        file_field("materials", "其他材料", required=False),
+                        f("facts_true", "以上情况如实提供", FieldType.BOOLEAN)),
+                requires=(("facts_true", True, "审前调查须如实提供情况。"),),
+                effects=(c.record_investigation,),
+            ),),
+        ),
+        StepSpec(
+            code="handover", name="矫正衔接", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR,),
+            actions=(ActionSpec(
+                "start", "建立矫正小组,开始矫正", to="supervise",
+                fields=(f("term", "矫正期限", help="如:一年六个月"),
+                        f("start", "矫正起始日", FieldType.DATE),
+                        f("end", "矫正终止日", FieldType.DATE),
+                        f("group", "矫正小组成员", FieldType.TEXT),
+                        file_field("decision", "社区矫正决定书等法律文书", required=False)),
+                effects=(c.start_correction,),
+            ),),
+        ),
+        StepSpec(
+            code="supervise", name="监督管理、教育帮扶", level=Level.VILLAGE, roles=GROUP,
+            description="每日抽查点验,定期走访,组织公益活动,集中和个别教育,困难帮扶;"
+                        "考核时提交考核奖惩结果。",
+            actions=(
+                ActionSpec("assess", "考核奖惩", to="assessment_publicity",
+                           fields=(f("period", "考核期间", help="如:2026年第四季度"),
+                                   f("assessed_on", "考核日期", FieldType.DATE),
+                                   f("outcome", "奖惩结果", FieldType.CHOICE,
+                                     choices=_choices(AssessmentOutcome), public=True),
+                                   f("reasons", "考核情况和理由", FieldType.TEXT)),
+                           effects=(c.record_assessment,)),
+                ActionSpec("check_in", "登记抽查点验", kind=Kind.SIDE,
+                           fields=(f("on", "点验日期", FieldType.DATE),
+                                   f("method", "点验方式", FieldType.CHOICE,
+                                     choices=_choices(CheckInMethod)),
+                                   f("result", "点验结果", FieldType.CHOICE,
+                                     choices=_choices(CheckInResult)),
+                                   f("note", "情况说明", FieldType.TEXT, required=False)),
+                           effects=(c.record_check_in,)),
+                ActionSpec("visit", "登记走访", kind=Kind.SIDE,
+                           fields=(f("on", "走访日期", FieldType.DATE),
+                                   f("note", "走访情况", FieldType.TEXT)),
+                           effects=(c.record_visit,)),
+                ActionSpec("welfare", "登记公益活动", kind=Kind.SIDE,
+                           fields=(f("on", "活动日期", FieldType.DATE),
+                                   f("hours", "时长(小时)", FieldType.INTEGER),
+                                   f("note", "活动内容", FieldType.TEXT)),
+                           effects=(c.record_welfare,)),
+                ActionSpec("education", "登记教育帮扶", kind=Kind.SIDE,
+                           fields=(f("on", "日期", FieldType.DATE),
+                                   f("kind", "类别", FieldType.CHOICE,
+                                     choices=_choices(EducationKind)),
+                                   f("content", "内容", FieldType.TEXT)),
+                           effects=(c.record_education,)),
+            ),
+        ),
+        StepSpec(
+            code="assessment_publicity", name="考核奖惩结果公示", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR,),
+            publicity=Publicity(CORRECTION_PUBLICITY, "社区矫正考核奖惩结果公示",
+                                content_fields=("supervise.period", "supervise.outcome")),
+            actions=(
+                ActionSpec("confirm", "公示期满", to="supervise",
+                           fields=(*posting_fields(),
+                                   f("next", "下一步", FieldType.CHOICE,
+                                     choices=_choices(AfterAssessment))),
+                           route_by=("next", {AfterAssessment.CONTINUE: "supervise",
+                                              AfterAssessment.RELEASE: "release"})),
+                *publicity_side_actions(),
+            ),
+        ),
+        StepSpec(
+            code="release", name="矫正解除", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR,),
+            description="矫正期满方可解除;期满前办理被拒绝并告知最早日期。",
+            actions=(ActionSpec(
+                "release", "解除矫正", to=None, outcome="已解除矫正",
+                fields=(f("released_on", "解除矫正日期", FieldType.DATE),
+                        file_field("certificate", "解除矫正证明书", required=False),
+                        f("filed", "矫正档案已整理归档", FieldType.BOOLEAN)),
+                checklist=("filed",),
+                effects=(c.release,),
+            ),),
+        ),
+    ),
+))
+
+register(RegisterSpec(
+    code="safety_correction_roster", name="社区矫正对象花名册", procedure="07.3",
+    columns=(("name", "姓名"), ("id", "身份证号码"), ("term", "矫正期限"), ("start", "起始日"),
+             ("end", "终止日"), ("group", "矫正小组"), ("state", "状态"),
+             ("released", "解除日期")),
+    rows=c.correction_rows,
+))

@@ -1,0 +1,102 @@
+"""08 深化网格化服务管理."""
+
+from __future__ import annotations
+
+from portal.roles import Level, Role
+from safety.actions import grid as g
+from safety.choices import Gravity, IncidentKind
+from safety.procedures.common import CATEGORY, MEASURES_08, SUPERVISOR
+from safety.procedures.disputes import _choices
+from safety.rules import GRID_REPORT_HOURS, SCREENING_DAYS
+from workflows.registers import RegisterSpec, register
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    Deadline,
+    FieldType,
+    Kind,
+    ProcedureSpec,
+    Risk,
+    StepSpec,
+    f,
+)
+
+GRID = registry.register(ProcedureSpec(
+    code="08",
+    name="深化网格化服务管理",
+    category=CATEGORY,
+    guiding_units=("区委政法委",),
+    guiding_roles=(Role.DISTRICT_POLITICAL_LEGAL,),
+    supervisor=SUPERVISOR,
+    summary="分析研判本村(社区)治安形势;集中排查矛盾纠纷、安全隐患,及时调处;指导网格员进村入户,"
+            "发挥“五大员”作用;及时上报无法处置及重大突发事件。",
+    risks=(
+        Risk("疏漏和覆盖不到位",
+             "每轮排查须逐个网格登记入户户数,本村(社区)登记的网格有一个未排查,"
+             "排查不能结束(grid_not_covered)"),
+        Risk("排查标准不统一",
+             "排查发现统一按固定的事件类别和等级登记,自动编号进入网格事件登记簿;"
+             "无法就地处置的事件和所有重大事件必须上报后本轮排查才能结束"),
+        Risk("懈怠拖延现象、不及时",
+             f"重大事件须在发现后{GRID_REPORT_HOURS.value}小时内上报镇(街道),上报时间记入"
+             "登记簿,迟报或超时未报自动向监督委员会和镇(街道)纪委预警;"
+             f"每轮排查{SCREENING_DAYS.value}天内完成,逾期督办", kind="alert"),
+    ),
+    measures=MEASURES_08,
+    params=(GRID_REPORT_HOURS,),
+    steps=(
+        StepSpec(
+            code="analyse", name="分析研判", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR),
+            actions=(ActionSpec(
+                "plan", "部署集中排查", to="screening",
+                fields=(f("period", "排查轮次", help="如:2026年11月"),
+                        f("situation", "治安形势分析", FieldType.TEXT),
+                        f("focus", "排查重点", FieldType.TEXT)),
+            ),),
+        ),
+        StepSpec(
+            code="screening", name="集中排查、及时上报", level=Level.VILLAGE,
+            roles=(Role.GRID_WORKER, Role.COMMITTEE_MEMBER, Role.COMMITTEE_DIRECTOR),
+            deadline=Deadline(SCREENING_DAYS),
+            description="网格员进村入户,登记发现的事件;无法处置的和重大事件及时上报镇(街道)。",
+            actions=(
+                ActionSpec("finish", "本轮排查完成", to="summary",
+                           fields=(f("coverage", "各网格排查情况", FieldType.TEXT,
+                                     help="每行一个网格:网格名称|入户户数"),),
+                           effects=(g.finish_screening,)),
+                ActionSpec("record_incident", "登记排查发现", kind=Kind.SIDE,
+                           fields=(f("grid", "网格名称"),
+                                   f("kind", "类别", FieldType.CHOICE,
+                                     choices=_choices(IncidentKind)),
+                                   f("gravity", "等级", FieldType.CHOICE,
+                                     choices=_choices(Gravity)),
+                                   f("found_at", "发现时间", FieldType.DATETIME),
+                                   f("description", "情况", FieldType.TEXT),
+                                   f("handled", "已就地处置", FieldType.BOOLEAN),
+                                   f("handling", "处置情况", FieldType.TEXT, required=False)),
+                           effects=(g.record_incident,)),
+                ActionSpec("report_incident", "上报镇(街道)", kind=Kind.SIDE,
+                           fields=(f("number", "事件序号", FieldType.INTEGER),
+                                   f("reported_at", "上报时间", FieldType.DATETIME),
+                                   f("reported_to", "上报单位(人)")),
+                           effects=(g.report_incident,)),
+            ),
+        ),
+        StepSpec(
+            code="summary", name="汇总研判", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY,),
+            actions=(ActionSpec("conclude", "汇总归档", to=None, outcome="本轮排查已完成",
+                                fields=(f("summary", "排查总结", FieldType.TEXT),)),),
+        ),
+    ),
+))
+
+register(RegisterSpec(
+    code="safety_grid_incident_log", name="网格事件登记簿", procedure="08",
+    columns=(("number", "序号"), ("grid", "网格"), ("kind", "类别"), ("gravity", "等级"),
+             ("found_at", "发现时间"), ("description", "情况"), ("state", "处置状态"),
+             ("reported_at", "上报时间"), ("reported_to", "上报单位"),
+             ("recorded_by", "登记人")),
+    rows=g.grid_incident_rows,
+))

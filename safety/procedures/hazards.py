@@ -1,0 +1,205 @@
+"""10(2) 应急工作(安全隐患排查和安全风险防控) and 10(3) 应急工作(安全生产管理规范化建设).
+
+The flowcharts of both items were lost in our copy of the model text; the steps are
+built from their risks: inspection rounds, hazards with rectification deadlines,
+re-inspection and closure; rules adopted, training and publicity held, checks made."""
+
+from __future__ import annotations
+
+from portal.roles import Level, Role
+from safety.actions import hazards as h
+from safety.choices import (
+    CheckResult,
+    HazardSource,
+    InspectionResult,
+    Reinspection,
+    SafetyRuleKind,
+    TrainingKind,
+)
+from safety.procedures.common import (
+    CATEGORY,
+    IMAGES,
+    MEASURES_102,
+    MEASURES_103,
+    SUPERVISOR,
+)
+from safety.procedures.disputes import _choices
+from safety.rules import HAZARD_FEEDBACK_DAYS, HAZARD_RECTIFY_MAX_DAYS, SAFETY_CHECK_DAYS
+from workflows.registers import RegisterSpec, register
+from workflows.registry import registry
+from workflows.spec import (
+    ActionSpec,
+    Deadline,
+    FieldType,
+    ProcedureSpec,
+    Risk,
+    Separation,
+    StepSpec,
+    f,
+    file_field,
+    meeting_field,
+    simple_majority,
+)
+
+INSPECTORS = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER)
+
+HAZARDS = registry.register(ProcedureSpec(
+    code="10.2",
+    name="应急工作(安全隐患排查和安全风险防控)",
+    category=CATEGORY,
+    guiding_units=("区应急管理局",),
+    guiding_roles=(Role.DISTRICT_EMERGENCY,),
+    supervisor=SUPERVISOR,
+    summary="(示范文本流程图缺失,按风险点构建)开展隐患排查;逐条登记隐患并明确整改期限和责任人;"
+            "整改;复查,不合格的重新整改;销号,记录和反馈。",
+    risks=(
+        Risk("隐患排查不到位",
+             "每轮排查须写明排查的场所;发现的隐患逐条登记地点、情况、等级、责任人和整改期限,"
+             "进入安全隐患台账;复查不得由整改人本人进行,复查不合格退回重新整改"),
+        Risk("举报发现处理问题不及时",
+             f"整改期限不得超过登记之日起{HAZARD_RECTIFY_MAX_DAYS.value}天;"
+             "超过整改期限仍未销号的隐患由系统巡检向监督委员会和镇(街道)纪委预警,"
+             "逾期完成整改的同样预警", kind="alert"),
+        Risk("记录和反馈不及时",
+             f"复查合格后{HAZARD_FEEDBACK_DAYS.value}天内须记录反馈情况并归档,逾期督办;"
+             "台账记录整改措施、完成日期、复查次数和销号日期,可导出PDF和Excel"),
+    ),
+    measures=MEASURES_102,
+    steps=(
+        StepSpec(
+            code="inspect", name="隐患排查", level=Level.VILLAGE, roles=INSPECTORS,
+            actions=(ActionSpec(
+                "finish", "登记排查结果", to="rectify",
+                fields=(f("source", "排查来源", FieldType.CHOICE, choices=_choices(HazardSource)),
+                        f("places", "排查的场所和部位", FieldType.TEXT),
+                        f("result", "排查结果", FieldType.CHOICE,
+                          choices=_choices(InspectionResult)),
+                        f("hazards", "发现的隐患", FieldType.TEXT, required=False,
+                          help="每行一条:地点|隐患情况|一般或重大|整改期限(如2026-11-30)|整改责任人")),
+                route_by=("result", {InspectionResult.FOUND: "rectify",
+                                     InspectionResult.NONE: None}),
+                outcome="排查完成",
+                effects=(h.finish_inspection,),
+            ),),
+        ),
+        StepSpec(
+            code="rectify", name="限期整改", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
+            deadline=Deadline(HAZARD_RECTIFY_MAX_DAYS),
+            actions=(ActionSpec(
+                "rectified", "整改完成,申请复查", to="reinspect",
+                fields=(f("measures", "整改措施", FieldType.TEXT),
+                        f("completed_on", "整改完成日期", FieldType.DATE),
+                        file_field("photo", "整改后照片", accept=IMAGES)),
+                effects=(h.record_rectification,),
+            ),),
+        ),
+        StepSpec(
+            code="reinspect", name="复查", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.BRANCH_SECRETARY),
+            separation=Separation(not_actor_of=("rectify",), reason="整改人不能复查自己的整改。"),
+            actions=(ActionSpec(
+                "reinspect", "登记复查结果", to="archive",
+                fields=(f("result", "复查结果", FieldType.CHOICE, choices=_choices(Reinspection)),
+                        f("note", "复查情况", FieldType.TEXT)),
+                route_by=("result", {Reinspection.PASSED: "archive",
+                                     Reinspection.FAILED: "rectify"}),
+                effects=(h.record_reinspection,),
+            ),),
+        ),
+        StepSpec(
+            code="archive", name="销号、记录反馈", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR,), deadline=Deadline(HAZARD_FEEDBACK_DAYS),
+            actions=(ActionSpec(
+                "archive", "反馈并归档", to=None, outcome="隐患已销号",
+                fields=(f("feedback", "向举报人或有关方面反馈情况", FieldType.TEXT),
+                        f("filed", "排查、整改、复查记录已归档", FieldType.BOOLEAN)),
+                checklist=("filed",),
+                effects=(h.record_feedback,),
+            ),),
+        ),
+    ),
+))
+
+STANDARDS = registry.register(ProcedureSpec(
+    code="10.3",
+    name="应急工作(安全生产管理规范化建设)",
+    category=CATEGORY,
+    guiding_units=("区应急管理局",),
+    guiding_roles=(Role.DISTRICT_EMERGENCY,),
+    supervisor=SUPERVISOR,
+    summary="(示范文本流程图缺失,按风险点构建)制定安全生产制度并经村(居)两委会议通过;"
+            "开展宣传培训;检查落实,发现问题限期整改。",
+    risks=(
+        Risk("制度建设不全面",
+             "安全生产责任制、隐患排查治理、应急预案、教育培训、消防安全、检查考核六项制度"
+             "缺一项即不能提交(rules_incomplete);须经两委会议表决通过,到会和表决人数由系统计算"),
+        Risk("宣传普及不到位",
+             "宣传培训须登记参加人数(不得为0)并上传现场照片和签到表,进入安全生产管理台账"),
+        Risk("管理实施不严格",
+             f"培训后{SAFETY_CHECK_DAYS.value}天内须检查落实,逾期督办;检查不得由培训组织人本人"
+             "进行;发现问题的须写明整改要求"),
+    ),
+    measures=MEASURES_103,
+    steps=(
+        StepSpec(
+            code="adopt", name="制定安全生产制度", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR),
+            actions=(ActionSpec(
+                "adopt", "两委会议通过制度", to="train",
+                fields=(f("rules", "制度清单", FieldType.MULTICHOICE,
+                          choices=_choices(SafetyRuleKind)),
+                        f("adopted_on", "通过日期", FieldType.DATE),
+                        meeting_field("村(居)两委会议"),
+                        file_field("document", "制度文本")),
+                meeting=simple_majority("村(居)两委会议", name="safety_rules"),
+                effects=(h.adopt_rules,),
+            ),),
+        ),
+        StepSpec(
+            code="train", name="宣传培训", level=Level.VILLAGE,
+            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
+            actions=(ActionSpec(
+                "train", "登记宣传培训", to="check",
+                fields=(f("kind", "类别", FieldType.CHOICE, choices=_choices(TrainingKind)),
+                        f("held_on", "开展日期", FieldType.DATE),
+                        f("participants", "参加人数", FieldType.INTEGER),
+                        f("content", "内容", FieldType.TEXT),
+                        file_field("photo", "现场照片", accept=IMAGES),
+                        file_field("sign_in", "签到表")),
+                effects=(h.record_training,),
+            ),),
+        ),
+        StepSpec(
+            code="check", name="检查落实", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR),
+            deadline=Deadline(SAFETY_CHECK_DAYS),
+            separation=Separation(not_actor_of=("train",),
+                                  reason="宣传培训的组织人不能检查自己的工作。"),
+            actions=(ActionSpec(
+                "check", "登记检查结果", to=None, outcome="已检查落实",
+                fields=(f("checked_on", "检查日期", FieldType.DATE),
+                        f("findings", "检查情况", FieldType.TEXT),
+                        f("result", "检查结论", FieldType.CHOICE, choices=_choices(CheckResult)),
+                        f("rectification", "整改要求和期限", FieldType.TEXT, required=False)),
+                effects=(h.record_check,),
+            ),),
+        ),
+    ),
+))
+
+register(RegisterSpec(
+    code="safety_hazard_ledger", name="安全隐患台账", procedure="10.2",
+    columns=(("number", "序号"), ("found_on", "发现日期"), ("source", "来源"),
+             ("location", "地点"), ("description", "隐患情况"), ("gravity", "等级"),
+             ("responsible", "责任人"), ("rectify_by", "整改期限"),
+             ("rectified_on", "整改完成"), ("reinspections", "复查次数"), ("state", "状态"),
+             ("closed_on", "销号日期"), ("feedback", "反馈")),
+    rows=h.hazard_rows,
+))
+register(RegisterSpec(
+    code="safety_production_ledger", name="安全生产管理台账", procedure="10.3",
+    columns=(("on", "日期"), ("kind", "类别"), ("summary", "内容"),
+             ("participants", "参加人数"), ("recorded_by", "记录人")),
+    rows=h.safety_rows,
+))

@@ -1,0 +1,3 @@
+from .roster import PayoutLine, SubsidyHousehold
+
+__all__ = ["PayoutLine", "SubsidyHousehold"]

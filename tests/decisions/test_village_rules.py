@@ -1,0 +1,222 @@
+"""03.2 村规民约: 四议两公开, the township's check, the district's filing and the versions."""
+
+import datetime as dt
+import io
+import subprocess
+
+import openpyxl
+import pytest
+import time_machine
+from django.test import Client
+from django.utils.dateparse import parse_datetime
+
+from decisions.models import VillageRules
+from decisions.procedures import MEMBERS_MEETING, REPRESENTATIVES_MEETING
+from decisions.village_rules import VILLAGE_RULES
+from tests.decisions.rules_helpers import (
+    act,
+    client,
+    decide,
+    end_publicity,
+    file_rules,
+    guidance,
+    m,
+    minutes,
+    open_rules,
+    to_villagers,
+    township_approve,
+)
+
+START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
+RULES_TEXT = "第一条 红白喜事从简,彩礼不超过3万元;第二条 赡养老人是子女的义务"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def filed_case(demo, clock, text=RULES_TEXT, filed_on="2026-11-10"):
+    case_id = open_rules(demo["dc_th"].pk)
+    to_villagers(case_id)
+    assert decide(case_id, text, "2026-11-02").status_code == 200
+    clock.move_to(parse_datetime("2026-11-10T00:00:01+08:00"))
+    assert end_publicity(case_id).status_code == 200
+    assert township_approve(case_id).status_code == 200
+    r = file_rules(case_id, filed_on)
+    assert r.status_code == 200, r.content
+    return case_id
+
+
+def test_the_spec_reuses_the_meeting_rules_of_four_and_two():
+    members = VILLAGE_RULES.step("members_review").action("review")
+    assert members.meeting is MEMBERS_MEETING
+    decide_action = VILLAGE_RULES.step("villagers_decide").action("decide")
+    assert decide_action.meeting_by[1]["representatives"] is REPRESENTATIVES_MEETING
+    assert VILLAGE_RULES.guiding_units == ("区民政局",)
+    assert VILLAGE_RULES.name == "重大事项“四议两公开”(村规民约)"
+
+
+@pytest.mark.parametrize("skipped", ["customs", "domestic_violence", "elder_support",
+                                     "women_rights", "penalties", "core_values"])
+def test_drafter_must_confirm_every_item_of_the_content_guidance(demo, clock, skipped):
+    case_id = open_rules(demo["dc_th"].pk)
+    r = act(client("dc_th_branch_secretary"), case_id, "propose",
+            {"rules_draft": "草案", "consultation": "座谈", **guidance(skip=skipped),
+             "meeting": m(5, 5, 5)}, minutes())
+    assert r.status_code == 400
+    assert r.json()["code"] == "checklist_incomplete"
+    assert r.json()["field"] == f"guide_{skipped}"
+
+
+def test_local_history_is_encouraged_but_not_required(demo, clock):
+    case_id = open_rules(demo["dc_th"].pk)
+    r = act(client("dc_th_branch_secretary"), case_id, "propose",
+            {"rules_draft": "草案", "consultation": "座谈", **guidance(),
+             "meeting": m(5, 5, 5)}, minutes())
+    assert r.status_code == 200
+    assert r.json()["current_step"] == "deliberate"
+
+
+def test_members_meeting_boundary_at_two_thirds(demo, clock):
+    case_id = open_rules(demo["dc_th"].pk)
+    sec = client("dc_th_branch_secretary")
+    act(sec, case_id, "propose", {"rules_draft": "草案", "consultation": "座谈", **guidance(),
+                                  "meeting": m(5, 5, 5)}, minutes())
+    act(sec, case_id, "deliberate", {"meeting": m(7, 6, 5, 1), "opinion": "同意"}, minutes())
+    r = act(sec, case_id, "review", {"members_informed": True, "meeting": m(30, 19, 19),
+                                     "revised_draft": "草案"}, minutes())
+    assert r.json()["code"] == "quorum_not_met"
+    r = act(sec, case_id, "review", {"members_informed": True, "meeting": m(30, 20, 14, 6),
+                                     "revised_draft": "草案"}, minutes())
+    assert r.status_code == 200
+    assert r.json()["current_step"] == "villagers_decide"
+
+
+@pytest.mark.parametrize(("present", "yes", "code"), [
+    (29, 29, "quorum_not_met"),   # one below 2/3 of 45 representatives
+    (30, 15, "vote_failed"),      # exactly half of those present is not more than half
+    (30, 16, None),
+])
+def test_representatives_vote_follows_the_law(demo, clock, present, yes, code):
+    case_id = open_rules(demo["dc_th"].pk)
+    to_villagers(case_id)
+    r = decide(case_id, RULES_TEXT, "2026-11-02", meeting=m(45, present, yes, present - yes))
+    if code:
+        assert r.json()["code"] == code
+    else:
+        assert r.json()["current_step"] == "resolution_publicity"
+
+
+def test_adoption_date_may_not_lie_in_the_future(demo, clock):
+    case_id = open_rules(demo["dc_th"].pk)
+    to_villagers(case_id)
+    r = decide(case_id, RULES_TEXT, "2026-11-03")
+    assert r.status_code == 400
+    assert r.json()["code"] == "invalid_date"
+
+
+def test_publicity_lasts_seven_days_and_shows_the_rules(demo, clock):
+    case_id = open_rules(demo["dc_th"].pk)
+    to_villagers(case_id)
+    detail = decide(case_id, RULES_TEXT, "2026-11-02").json()
+    assert detail["publicity"][0]["earliest_end"] == "2026-11-10T00:00:00+08:00"
+    assert RULES_TEXT in Client().get(f"/board/{demo['dc_th'].pk}/").content.decode()
+    clock.move_to(parse_datetime("2026-11-09T23:59:00+08:00"))
+    r = end_publicity(case_id)
+    assert r.json()["code"] == "publicity_open"
+    clock.move_to(parse_datetime("2026-11-10T00:00:00+08:00"))
+    r = end_publicity(case_id)
+    assert r.status_code == 200
+    assert r.json()["current_step"] == "township_check"
+
+
+def test_township_may_send_the_rules_back_for_revision(demo, clock):
+    case_id = open_rules(demo["dc_th"].pk)
+    to_villagers(case_id)
+    decide(case_id, RULES_TEXT, "2026-11-02")
+    clock.move_to(parse_datetime("2026-11-10T08:00:00+08:00"))
+    end_publicity(case_id)
+    gov = client("dc_township_government")
+    r = act(gov, case_id, "approve", {"lawful": False, "opinion": "第三条违反婚姻法"})
+    assert r.json()["code"] == "requirement_not_met"
+    r = act(gov, case_id, "return", {"step": "propose"}, comment="第三条限制出嫁女土地权益,违法")
+    assert r.status_code == 200
+    assert r.json()["current_step"] == "propose"
+    assert not VillageRules.objects.exists()
+
+
+def test_only_the_district_civil_affairs_bureau_files(demo, clock):
+    case_id = open_rules(demo["dc_th"].pk)
+    to_villagers(case_id)
+    decide(case_id, RULES_TEXT, "2026-11-02")
+    clock.move_to(parse_datetime("2026-11-10T08:00:00+08:00"))
+    end_publicity(case_id)
+    township_approve(case_id)
+    r = act(client("dc_township_government"), case_id, "file", {"filed_on": "2026-11-10"})
+    assert r.status_code in (403, 404)
+    r = file_rules(case_id, "2026-11-01")
+    assert r.json()["code"] == "invalid_date"  # before the adoption
+    assert not VillageRules.objects.exists()
+
+
+def test_filing_makes_the_newest_version_current_and_keeps_history(demo, clock):
+    first = filed_case(demo, clock, text="第一版:红白喜事从简")
+    rules = VillageRules.objects.current(demo["dc_th"])
+    assert (rules.version, rules.text, str(rules.filed_on)) == (1, "第一版:红白喜事从简",
+                                                                "2026-11-10")
+    assert rules.adopted_by == "村(居)民代表会议"
+    r = act(client("dc_th_committee_director"), first, "publish",
+            {"published_on": "2026-11-10", "location": "公开栏", "archive_minutes": True,
+             "archive_publicity": True, "archive_filing": False})
+    assert r.json()["code"] == "checklist_incomplete"
+    r = act(client("dc_th_committee_director"), first, "publish",
+            {"published_on": "2026-11-10", "location": "公开栏", "archive_minutes": True,
+             "archive_publicity": True, "archive_filing": True})
+    assert r.json()["closed"] is True
+
+    second = open_rules(demo["dc_th"].pk, "再次修订村规民约")
+    to_villagers(second)
+    assert decide(second, "第二版:彩礼不超过3万元", "2026-11-10").status_code == 200
+    clock.move_to(parse_datetime("2026-11-18T09:00:00+08:00"))
+    end_publicity(second)
+    township_approve(second)
+    assert file_rules(second, "2026-11-18", "民备〔2026〕9号").status_code == 200
+    current = VillageRules.objects.current(demo["dc_th"])
+    assert (current.version, current.text) == (2, "第二版:彩礼不超过3万元")
+    assert list(VillageRules.objects.of(demo["dc_th"]).values_list("version", flat=True)) == [2, 1]
+    assert VillageRules.objects.current(demo["dc_yl"]) is None
+    old = VillageRules.objects.get(version=1)
+    assert old.history.count() == 1
+
+
+def test_versions_register_exports_pdf_and_excel(demo, clock, tmp_path):
+    filed_case(demo, clock, text="第一条 移风易俗,婚事新办")
+    sup = client("dc_th_supervisory_member")
+    rows = [r for r in sup.get("/api/registers/").json() if r["code"] == "village_rules_versions"]
+    assert [r["region"] for r in rows] == [demo["dc_th"].pk]
+    pdf = sup.get(rows[0]["pdf_url"])
+    assert pdf.status_code == 200
+    path = tmp_path / "rules.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "村规民约版本登记" in text
+    assert "民备〔2026〕1号" in text
+    assert "现行" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(sup.get(rows[0]["xlsx_url"]).content)).active
+    flat = [c.value for row in sheet.iter_rows() for c in row]
+    assert "版本号" in flat and "现行" in flat
+    assert "第一条 移风易俗,婚事新办" in flat
+
+
+def test_another_village_cannot_see_the_case_or_the_register(demo, clock):
+    case_id = open_rules(demo["dc_th"].pk)
+    other = client("dc_yl_branch_secretary")
+    assert other.get(f"/api/cases/{case_id}/").status_code == 404
+    assert act(other, case_id, "propose", {}).status_code == 404
+    url = f"/api/registers/village_rules_versions/{demo['dc_th'].pk}.pdf"
+    assert other.get(url).status_code == 404
+    bureau = client("sfq_district_civil_affairs")
+    assert bureau.get(f"/api/cases/{case_id}/").status_code == 200

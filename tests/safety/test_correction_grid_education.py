@@ -1,0 +1,220 @@
+"""07(3) community correction, 08 grid management and 09 legal education."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from safety.actions.correction import check_daily_check_ins
+from safety.actions.education import check_legal_education
+from safety.actions.grid import check_unreported_grid_incidents
+from safety.models import CorrectionPerson, Grid, GridIncident, LegalEducationActivity
+from tests.safety.helpers import START, Case, alerts, export, pdf_text, xlsx_cells
+from tests.samples import upload_pdf, upload_png
+from workflows.models import Alert
+
+DAY = "2026-11-02"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+# --- 07(3) ---------------------------------------------------------------------------------
+
+def correction(api, demo, start="2026-11-01", end="2027-05-01"):
+    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "社区矫正对象赵六")
+    case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
+            residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
+    case.do("dc_th_committee_director", term="六个月", start=start, end=end,
+            group="村委会主任、网格员、家属")
+    assert case.step == "supervise"
+    return case
+
+
+def test_pre_sentence_investigation_must_be_declared_true(demo, api, clock):
+    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "审前调查")
+    case.refused("dc_th_committee_director", "requirement_not_met", name="赵六",
+                 id_number="330299199001015678", residence="x", village_opinion="y",
+                 facts_true=False)
+
+
+def test_release_is_refused_before_the_end_of_the_term(demo, api, clock):
+    case = correction(api, demo)
+    case.do("dc_th_committee_director", period="2026年第四季度", assessed_on=DAY,
+            outcome="praise", reasons="表现良好")
+    assert case.step == "assessment_publicity"
+    body = case.refused("dc_th_committee_director", "publicity_open", "confirm",
+                        next="release", location="公开栏")
+    assert body["not_before"]
+    clock.move_to(START + dt.timedelta(days=6))
+    case.fresh()
+    case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
+    assert case.step == "release"
+    body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-08",
+                        filed=True)
+    assert body["not_before"].startswith("2027-05-01T00:00")
+    clock.move_to(dt.datetime(2027, 5, 1, 1, 0, tzinfo=dt.UTC))  # 09:00 on the last day
+    case.fresh()
+    case.do("dc_th_committee_director", released_on="2027-05-01", filed=True)
+    person = CorrectionPerson.objects.get(case_id=case.id)
+    assert (person.state, person.released_on) == ("released", dt.date(2027, 5, 1))
+    assert person.activities.filter(kind="assessment").count() == 1
+
+
+def test_a_day_without_check_in_is_fine_two_days_raise_an_alert(demo, api, clock):
+    case = correction(api, demo)
+    case.do("dc_th_grid_worker", "check_in", on="2026-11-02", method="platform",
+            result="normal")
+    clock.move_to(START + dt.timedelta(days=1))  # 11-03: last check-in yesterday
+    check_daily_check_ins(START + dt.timedelta(days=1))
+    assert alerts(case.id, "domain") == []
+    later = START + dt.timedelta(days=2)  # 11-04: two days since
+    check_daily_check_ins(later)
+    check_daily_check_ins(later)
+    assert len(alerts(case.id, "domain")) == 1
+
+
+def test_abnormal_check_in_raises_an_alert(demo, api, clock):
+    case = correction(api, demo)
+    case.do("dc_th_grid_worker", "check_in", on=DAY, method="phone", result="abnormal",
+            note="未按时报到")
+    case.do("dc_th_grid_worker", "visit", on=DAY, note="上门谈话")
+    case.do("dc_th_grid_worker", "education", on=DAY, kind="individual", content="个别教育")
+    case.do("dc_th_grid_worker", "welfare", on=DAY, hours=4, note="清扫村道")
+    assert any("异常" in m for m in alerts(case.id, "domain"))
+    person = CorrectionPerson.objects.get(case_id=case.id)
+    assert person.activities.count() == 4
+
+
+def test_correction_roster_masks_the_id_number(demo, api, clock, tmp_path):
+    correction(api, demo)
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_correction_roster",
+                       demo["dc_th"].pk)
+    assert "赵六" in pdf_text(pdf.content, tmp_path)
+    cells = xlsx_cells(xlsx.content)
+    assert "330299********5678" in cells
+    assert "330299199001015678" not in cells
+
+
+# --- 08 ------------------------------------------------------------------------------------
+
+def round_(api, demo):
+    case = Case(api, "08", demo["dc_th"], "dc_th_branch_secretary", "2026年11月集中排查")
+    case.do("dc_th_branch_secretary", period="2026年11月", situation="总体平稳",
+            focus="邻里纠纷、用电安全")
+    return case
+
+
+def incident(case, gravity="major", handled=False, found="2026-11-02T09:00:00+08:00"):
+    case.do("dc_th_grid_worker", "record_incident", grid="第一网格", kind="dispute",
+            gravity=gravity, found_at=found, description="两户因宅基地争吵", handled=handled)
+    return GridIncident.objects.filter(case_id=case.id).order_by("-number").first()
+
+
+def test_every_grid_must_be_covered_before_the_round_ends(demo, api, clock):
+    case = round_(api, demo)
+    case.refused("dc_th_grid_worker", "unknown_grid", coverage="第二网格|10")
+    Grid.objects.create(region=demo["dc_th"], name="第二网格", households=80)
+    body = case.refused("dc_th_grid_worker", "grid_not_covered", coverage="第一网格|120")
+    assert "第二网格" in body["detail"]
+    case.do("dc_th_grid_worker", coverage="第一网格|120\n第二网格|80")
+    assert case.step == "summary"
+
+
+def test_major_incident_must_be_reported_before_the_round_ends(demo, api, clock):
+    case = round_(api, demo)
+    row = incident(case)
+    case.refused("dc_th_grid_worker", "major_not_reported", coverage="第一网格|120")
+    case.do("dc_th_grid_worker", "report_incident", number=row.number,
+            reported_at="2026-11-02T09:30:00+08:00", reported_to="东城镇综治中心")
+    case.refused("dc_th_grid_worker", "already_reported", "report_incident",
+                 number=row.number, reported_at="2026-11-02T09:40:00+08:00", reported_to="x")
+    case.do("dc_th_grid_worker", coverage="第一网格|120")
+
+
+def test_unhandled_ordinary_incident_must_be_reported_too(demo, api, clock):
+    case = round_(api, demo)
+    incident(case, gravity="ordinary", handled=False)
+    case.refused("dc_th_grid_worker", "incident_unresolved", coverage="第一网格|120")
+    incident(case, gravity="ordinary", handled=True)
+
+
+def test_report_one_hour_after_finding_is_on_time_one_minute_more_is_late(demo, api, clock):
+    case = round_(api, demo)
+    first, second = incident(case), incident(case)
+    case.do("dc_th_grid_worker", "report_incident", number=first.number,
+            reported_at="2026-11-02T10:00:00+08:00", reported_to="镇综治中心")
+    assert alerts(case.id, "late_report") == []
+    clock.move_to(START + dt.timedelta(minutes=5))
+    case.fresh()
+    case.do("dc_th_grid_worker", "report_incident", number=second.number,
+            reported_at="2026-11-02T10:01:00+08:00", reported_to="镇综治中心")
+    assert len(alerts(case.id, "late_report")) == 1
+    first.refresh_from_db()
+    assert first.state == "reported"
+
+
+def test_sweep_alerts_an_unreported_major_incident_after_the_limit(demo, api, clock):
+    case = round_(api, demo)
+    incident(case, found="2026-11-02T09:00:00+08:00")
+    check_unreported_grid_incidents(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC))  # 10:00
+    assert alerts(case.id) == []
+    check_unreported_grid_incidents(dt.datetime(2026, 11, 2, 2, 1, tzinfo=dt.UTC))
+    assert len(alerts(case.id, "late_report")) == 1
+
+
+def test_grid_incident_log_exports(demo, api, clock, tmp_path):
+    case = round_(api, demo)
+    incident(case)
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_grid_incident_log",
+                       demo["dc_th"].pk)
+    assert "第一网格" in pdf_text(pdf.content, tmp_path)
+    assert "重大疑难复杂" in xlsx_cells(xlsx.content)
+    assert api("xh_qq_grid_worker").get(f"/api/cases/{case.id}/").status_code == 404
+
+
+# --- 09 ------------------------------------------------------------------------------------
+
+def activity(api, demo, held_on=DAY, **files):
+    case = Case(api, "09", demo["dc_th"], "dc_th_branch_secretary", "宪法宣传")
+    case.do("dc_th_branch_secretary", kind="law_day", topic="宪法进村", audience="全体村民",
+            planned_on=held_on)
+    client = case.client("dc_th_branch_secretary")
+    import json
+
+    data = {"held_on": held_on, "location": "文化礼堂", "participants": 45,
+            "content": "讲解宪法"}
+    response = client.post(f"/api/cases/{case.id}/actions/",
+                           {"action": "hold", "data": json.dumps(data), **files},
+                           format="multipart")
+    return case, response
+
+
+def test_activity_needs_a_photo_and_a_sign_in_sheet(demo, api, clock):
+    _case, response = activity(api, demo, sign_in=upload_pdf("签到表.pdf"))
+    assert response.json()["code"] == "missing_attachment"
+    assert response.json()["field"] == "photo"
+    _case, response = activity(api, demo, photo=upload_pdf("假照片.pdf"),
+                               sign_in=upload_pdf("签到表.pdf"))
+    assert response.json()["code"] == "attachment_type"
+    _case, response = activity(api, demo, photo=upload_png(), sign_in=upload_pdf("签到表.pdf"))
+    assert response.status_code == 200, response.content
+    row = LegalEducationActivity.objects.get()
+    assert (row.kind, row.participants, row.photo.field) == ("law_day", 45, "photo")
+
+
+def test_no_activity_for_more_than_three_months_raises_an_alert(demo, api, clock, tmp_path):
+    activity(api, demo, photo=upload_png(), sign_in=upload_pdf("签到表.pdf"))
+    village = demo["dc_th"]
+    check_legal_education(dt.datetime(2027, 2, 2, 2, 0, tzinfo=dt.UTC))  # exactly 3 months
+    assert not Alert.objects.filter(region=village).exists()
+    check_legal_education(dt.datetime(2027, 2, 3, 2, 0, tzinfo=dt.UTC))
+    check_legal_education(dt.datetime(2027, 2, 4, 2, 0, tzinfo=dt.UTC))
+    assert Alert.objects.filter(region=village, kind="domain").count() == 1
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_legal_education_ledger",
+                       village.pk)
+    assert "宪法进村" in pdf_text(pdf.content, tmp_path)
+    assert "法律宣传日活动" in xlsx_cells(xlsx.content)

@@ -1,0 +1,215 @@
+"""07(1) mediation and 07(2) petitions through the API."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from portal.models import User
+from safety.models import Dispute, Petition
+from tests.safety.helpers import START, Case, alerts, export, pdf_text, xlsx_cells
+from workflows.errors import RuleError
+from workflows.gate import perform_action
+from workflows.models import Task
+
+DAY = "2026-11-02"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def dispute(api, demo, gravity="ordinary"):
+    case = Case(api, "07.1", demo["dc_th"], "dc_th_mediator", "张李两家宅基地纠纷")
+    case.do("dc_th_mediator", parties="张三、李四", kind="neighbour", source="application",
+            received_on=DAY, summary="排水沟边界争议", gravity=gravity)
+    return case
+
+
+def test_ordinary_dispute_is_mediated_visited_and_archived_into_the_ledger(demo, api, clock):
+    case = dispute(api, demo)
+    assert case.step == "mediate"
+    case.do("dc_th_mediator", "record_session", held_on=DAY, means="face", content="第一次调解")
+    case.do("dc_th_mediator", "conclude", held_on=DAY, means="joint", content="达成协议",
+            result="agreed")
+    assert case.step == "follow_up"
+    case.do("dc_th_grid_worker", visited_on=DAY, satisfied=True, feedback="双方履行协议")
+    case.do("dc_th_committee_director", ledger_done=True, materials_filed=True)
+    row = Dispute.objects.get(case_id=case.id)
+    assert (row.number, row.state, row.sessions.count()) == (1, "archived", 2)
+    assert row.visited_by and row.satisfied is True
+    assert row.history.count() >= 4
+
+
+def test_major_dispute_waits_for_the_township_before_mediation(demo, api, clock):
+    case = dispute(api, demo, gravity="major")
+    assert case.step == "township_report"
+    assert "conclude" not in case.offers("dc_th_mediator")
+    assert Dispute.objects.get(case_id=case.id).reported_at is not None
+    case.refused("dc_township_government", "requirement_not_met", instructions="做好稳控",
+                 contingency_plan=False)
+    case.do("dc_township_government", instructions="做好稳控", contingency_plan=True)
+    assert case.step == "mediate"
+    assert Dispute.objects.get(case_id=case.id).acknowledged_at is not None
+
+
+def test_mediator_may_not_visit_the_dispute_they_mediated(demo, api, clock):
+    case = dispute(api, demo)
+    case.do("dc_th_mediator", "conclude", held_on=DAY, means="face", content="调解",
+            result="agreed")
+    assert "visit" not in case.offers("dc_th_mediator")
+    with pytest.raises(RuleError) as err:
+        perform_action(actor=User.objects.get(username="dc_th_mediator"), case_id=case.id,
+                       action="visit", data={"visited_on": DAY, "satisfied": True,
+                                             "feedback": "x"})
+    assert err.value.code == "separation_of_duties"
+
+
+def test_unsatisfied_party_at_follow_up_raises_an_alert(demo, api, clock):
+    case = dispute(api, demo)
+    case.do("dc_th_mediator", "conclude", held_on=DAY, means="face", content="调解",
+            result="not_agreed")
+    case.do("dc_th_grid_worker", visited_on=DAY, satisfied=False, feedback="认为调解偏袒")
+    assert any("不满意" in m for m in alerts(case.id, "domain"))
+
+
+def test_mediation_date_may_not_lie_in_the_future(demo, api, clock):
+    case = dispute(api, demo)
+    case.refused("dc_th_mediator", "future_date", "conclude", held_on="2026-11-03",
+                 means="face", content="调解", result="agreed")
+
+
+def test_dispute_ledger_exports_and_other_village_sees_nothing(demo, api, clock, tmp_path):
+    case = dispute(api, demo)
+    assert api("dc_yl_mediator").get(f"/api/cases/{case.id}/").status_code == 404
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_dispute_ledger",
+                       demo["dc_th"].pk)
+    assert pdf.status_code == 200
+    assert "张三、李四" in pdf_text(pdf.content, tmp_path)
+    cells = xlsx_cells(xlsx.content)
+    assert "纠纷类别" in cells and "邻里纠纷" in cells
+
+
+# --- 07(2) petitions ------------------------------------------------------------------------
+
+def petition(api, village, who, received_on=DAY, id_number="330299198001011234"):
+    case = Case(api, "07.2", village, who, "来访反映道路问题")
+    case.do(who, petitioner="王五", id_number=id_number, contact="13900000000",
+            channel="visit", received_on=received_on, content="村道破损")
+    return case
+
+
+def test_petitions_are_numbered_per_village_per_year(demo, api, clock):
+    first = petition(api, demo["dc_th"], "dc_th_committee_member")
+    second = petition(api, demo["dc_th"], "dc_th_committee_member")
+    other = petition(api, demo["dc_yl"], "dc_yl_committee_member")
+    numbers = [Petition.objects.get(case_id=c.id).number for c in (first, second, other)]
+    assert numbers == ["信访-2026-0001", "信访-2026-0002", "信访-2026-0001"]
+
+
+def test_registering_more_than_a_day_after_receipt_raises_an_alert(demo, api, clock):
+    on_time = petition(api, demo["dc_th"], "dc_th_committee_member", received_on="2026-11-01")
+    late = petition(api, demo["dc_th"], "dc_th_committee_member", received_on="2026-10-31")
+    assert alerts(on_time.id, "late_report") == []
+    assert any("拖延登记" in m for m in alerts(late.id, "late_report"))
+
+
+def test_not_accepting_requires_the_competent_body(demo, api, clock):
+    case = petition(api, demo["dc_th"], "dc_th_committee_member")
+    body = case.refused("dc_th_committee_director", "missing_field", acceptance="not_accept",
+                        told_on=DAY, competent_body="", reason="不属于村级职权")
+    assert body["field"] == "competent_body"
+    case.do("dc_th_committee_director", acceptance="not_accept", told_on=DAY,
+            competent_body="区交通运输局", reason="不属于村级职权")
+    assert case.step == "archive"
+    assert Petition.objects.get(case_id=case.id).state == "not_accepted"
+
+
+def test_acceptance_told_on_day_15_is_on_time_and_day_16_late(demo, api, clock):
+    cases = [petition(api, demo["dc_th"], "dc_th_committee_member") for _ in range(2)]
+    clock.move_to(START + dt.timedelta(days=16))
+    for case, told in zip(cases, ("2026-11-17", "2026-11-18"), strict=True):
+        case.fresh()
+        case.do("dc_th_committee_director", acceptance="accept", told_on=told, reason="受理")
+    assert alerts(cases[0].id, "late_report") == []
+    assert any("是否受理" in m for m in alerts(cases[1].id, "late_report"))
+
+
+def accepted(api, demo):
+    case = petition(api, demo["dc_th"], "dc_th_committee_member")
+    case.do("dc_th_committee_director", acceptance="accept", told_on=DAY, reason="受理")
+    return case
+
+
+def test_extension_moves_the_deadline_and_may_not_pass_30_days(demo, api, clock):
+    case = accepted(api, demo)
+    row = Petition.objects.get(case_id=case.id)
+    assert row.due_on == dt.date(2027, 1, 1)
+    task = Task.objects.get(case_id=case.id, state="open")
+    due = task.due_at
+    case.do("dc_th_committee_director", "extend", days=20, reason="需调查取证")
+    case.refused("dc_th_committee_director", "extension_too_long", "extend", days=11,
+                 reason="再延长")
+    case.do("dc_th_committee_director", "extend", days=10, reason="再延长")
+    row.refresh_from_db()
+    assert (row.extension_days, row.due_on) == (30, dt.date(2027, 1, 31))
+    assert Task.objects.get(pk=task.pk).due_at == due + dt.timedelta(days=30)
+    case.refused("dc_th_committee_director", "extension_too_long", "extend", days=1,
+                 reason="又延长")
+
+
+def replied(api, demo):
+    case = accepted(api, demo)
+    case.do("dc_th_committee_director", "reply", findings="已查明", opinion="列入维修计划",
+            replied_on=DAY)
+    assert case.step == "review_window"
+    return case
+
+
+def test_review_asked_on_day_30_is_recorded_and_day_31_refused(demo, api, clock):
+    on_time, too_late = replied(api, demo), replied(api, demo)
+    clock.move_to(START + dt.timedelta(days=30))
+    on_time.fresh()
+    on_time.do("dc_th_committee_director", "request_review", content="不服处理意见")
+    assert on_time.step == "review"
+    clock.move_to(START + dt.timedelta(days=31))
+    too_late.fresh()
+    too_late.refused("dc_th_committee_director", "review_window_closed", "request_review",
+                     content="不服处理意见")
+
+
+def test_archiving_without_review_waits_until_the_window_has_passed(demo, api, clock):
+    case = replied(api, demo)
+    clock.move_to(START + dt.timedelta(days=30))
+    case.fresh()
+    body = case.refused("dc_th_committee_director", "too_early", "close")
+    assert body["not_before"].startswith("2026-12-03T00:00")
+    clock.move_to(START + dt.timedelta(days=31))
+    case.fresh()
+    case.do("dc_th_committee_director", "close")
+    case.do("dc_th_committee_director", register_filed=True, opinion_filed=True,
+            materials_filed=True)
+    assert case.case["closed"] is True
+    assert Petition.objects.get(case_id=case.id).state == "archived"
+
+
+def test_late_reply_raises_an_alert(demo, api, clock):
+    case = accepted(api, demo)
+    clock.move_to(START + dt.timedelta(days=61))
+    case.fresh()
+    case.do("dc_th_committee_director", "reply", findings="已查明", opinion="维修",
+            replied_on="2027-01-02")
+    assert any("超过办理期限" in m for m in alerts(case.id, "overdue"))
+
+
+def test_petition_register_masks_id_numbers(demo, api, clock, tmp_path):
+    petition(api, demo["dc_th"], "dc_th_committee_member")
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_petition_register",
+                       demo["dc_th"].pk)
+    text = pdf_text(pdf.content, tmp_path)
+    assert "信访-2026-0001" in text
+    cells = xlsx_cells(xlsx.content)
+    assert "330299********1234" in cells
+    assert "330299198001011234" not in cells

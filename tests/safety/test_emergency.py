@@ -1,0 +1,214 @@
+"""10(1) emergencies, 10(2) hazards, 10(3) safety-production rules, 10(4) fire."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from portal.models import User
+from safety.actions.emergency import check_unreported_emergencies
+from safety.actions.hazards import check_overdue_hazards
+from safety.models import Hazard, Incident, SafetyProductionRecord
+from tests.safety.helpers import START, Case, alerts, export, pdf_text, xlsx_cells
+from workflows.gate import return_to_step
+
+DAY = "2026-11-02"
+ALL_RULES = ["responsibility", "hazard", "plan", "training", "fire", "check"]
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+# --- 10(1) ---------------------------------------------------------------------------------
+
+def emergency(api, demo, occurred="2026-11-02T09:00:00+08:00"):
+    case = Case(api, "10.1", demo["dc_th"], "dc_th_grid_worker", "山体滑坡")
+    case.do("dc_th_grid_worker", occurred_at=occurred, kind="natural", location="后山",
+            description="山体滑坡堵塞村道", plan_activated=True)
+    return case
+
+
+def test_emergency_requires_the_plan_activated(demo, api, clock):
+    case = Case(api, "10.1", demo["dc_th"], "dc_th_grid_worker", "山体滑坡")
+    case.refused("dc_th_grid_worker", "requirement_not_met", occurred_at=DAY + "T09:00+08:00",
+                 kind="natural", location="后山", description="滑坡", plan_activated=False)
+
+
+def test_report_exactly_one_hour_after_is_on_time_one_minute_more_is_late(demo, api, clock):
+    on_time, late = emergency(api, demo), emergency(api, demo)
+    on_time.do("dc_th_branch_secretary", reported_at="2026-11-02T10:00:00+08:00",
+               reported_to="东城镇应急办", units_notified="派出所、卫生院")
+    clock.move_to(START + dt.timedelta(minutes=2))
+    late.fresh()
+    late.do("dc_th_branch_secretary", reported_at="2026-11-02T10:01:00+08:00",
+            reported_to="东城镇应急办", units_notified="派出所")
+    assert alerts(on_time.id, "late_report") == []
+    assert len(alerts(late.id, "late_report")) == 1
+    assert Incident.objects.get(case_id=late.id).late_report is True
+
+
+def test_report_may_not_precede_the_incident(demo, api, clock):
+    case = emergency(api, demo)
+    case.refused("dc_th_branch_secretary", "invalid_order",
+                 reported_at="2026-11-02T08:59:00+08:00", reported_to="镇", units_notified="x")
+
+
+def test_sweep_alerts_a_missing_report(demo, api, clock):
+    case = emergency(api, demo)
+    check_unreported_emergencies(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC))  # 10:00
+    assert alerts(case.id) == []
+    check_unreported_emergencies(dt.datetime(2026, 11, 2, 2, 1, tzinfo=dt.UTC))
+    assert any("漏报" in m for m in alerts(case.id, "late_report"))
+
+
+def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, api, clock,
+                                                                       tmp_path):
+    case = emergency(api, demo)
+    case.do("dc_th_branch_secretary", reported_at="2026-11-02T09:20:00+08:00",
+            reported_to="东城镇应急办", units_notified="派出所")
+    assert case.step == "instructions"
+    assert "instruct" not in case.offers("dc_th_branch_secretary")
+    case.do("dc_township_government")
+    for _ in ("response", "aftermath"):
+        case.do("dc_th_committee_director")
+    case.refused("dc_th_branch_secretary", "checklist_incomplete", plan_improved=False,
+                 filed=True)
+    case.do("dc_th_branch_secretary", plan_improved=True, filed=True)
+    row = Incident.objects.get(case_id=case.id)
+    assert row.stage == "closed"
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_emergency_log",
+                       demo["dc_th"].pk)
+    assert "后山" in pdf_text(pdf.content, tmp_path)
+    assert "已总结归档" in xlsx_cells(xlsx.content)
+
+
+# --- 10(4) ---------------------------------------------------------------------------------
+
+def fire(api, demo, call="2026-11-02T09:10:00+08:00", report="2026-11-02T10:00:00+08:00"):
+    case = Case(api, "10.4", demo["dc_th"], "dc_th_committee_member", "仓库火灾")
+    response = case.try_("dc_th_committee_member", started_at="2026-11-02T09:00:00+08:00",
+                         location="村仓库", description="电线短路起火", call_119_at=call,
+                         reported_at=report, reported_to="东城镇", engine_met=True,
+                         plan_activated=True)
+    return case, response
+
+
+def test_fire_call_and_report_times_are_required(demo, api, clock):
+    _case, response = fire(api, demo, call="")
+    assert response.json()["field"] == "call_119_at"
+    assert response.json()["code"] == "missing_field"
+
+
+def test_fire_limits_at_the_line_and_one_minute_past(demo, api, clock):
+    clock.move_to(START + dt.timedelta(minutes=5))
+    on_time, _ = fire(api, demo)
+    assert alerts(on_time.id) == []
+    late_report, _ = fire(api, demo, report="2026-11-02T10:01:00+08:00")
+    assert any("报告上级" in m for m in alerts(late_report.id, "late_report"))
+    late_call, _ = fire(api, demo, call="2026-11-02T09:11:00+08:00")
+    assert any("拨打119" in m for m in alerts(late_call.id, "late_report"))
+    assert Incident.objects.get(case_id=on_time.id).late_report is False
+
+
+def test_fire_is_counted_tallied_and_sent_back_for_shallow_lessons(demo, api, clock, tmp_path):
+    case, response = fire(api, demo)
+    assert response.status_code == 200
+    case.case = response.json()
+    case.do("dc_th_committee_director")  # rescue
+    case.refused("dc_th_committee_director", "requirement_not_met", people_counted=12,
+                 injured=1, deaths=0, reported=False)
+    case.do("dc_th_committee_director", people_counted=12, injured=1, deaths=0, reported=True)
+    case.do("dc_th_committee_director", direct_loss="5000", description="烧毁农资")
+    case.do("dc_th_branch_secretary", accountability="仓库管理员通报批评")
+    return_to_step(actor=User.objects.get(username="dc_township_government"), case_id=case.id,
+                   step="accountability", reason="责任追究不到位")
+    case.do("dc_th_branch_secretary", accountability="仓库管理员和分管委员均予问责")
+    case.do("dc_township_government")
+    row = Incident.objects.get(case_id=case.id)
+    assert (row.stage, row.people_counted, row.injured) == ("closed", 12, 1)
+    assert "分管委员" in row.accountability
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_fire_log", demo["dc_th"].pk)
+    assert "村仓库" in pdf_text(pdf.content, tmp_path)
+    assert "拨打119时间" in xlsx_cells(xlsx.content)
+
+
+# --- 10(2) ---------------------------------------------------------------------------------
+
+def inspection(api, demo, due="2026-11-20"):
+    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "11月隐患排查")
+    response = case.try_("dc_th_committee_member", source="report", places="村道、桥梁",
+                         result="found", hazards=f"村口桥梁|护栏松动|一般|{due}|张三")
+    return case, response
+
+
+def test_rectification_deadline_of_30_days_is_allowed_31_refused(demo, api, clock):
+    _case, ok = inspection(api, demo, due="2026-12-02")
+    assert ok.status_code == 200
+    _case, bad = inspection(api, demo, due="2026-12-03")
+    assert bad.json()["code"] == "rectify_deadline_too_long"
+
+
+def test_failed_reinspection_goes_back_to_rectification(demo, api, clock, tmp_path):
+    case, response = inspection(api, demo)
+    case.case = response.json()
+    assert case.step == "rectify"
+    case.do("dc_th_committee_member", measures="更换护栏", completed_on=DAY)
+    assert "reinspect" not in case.offers("dc_th_committee_member")
+    case.do("dc_th_committee_director", result="failed", note="焊接不牢")
+    assert case.step == "rectify"
+    assert Hazard.objects.get(case_id=case.id).state == "rework"
+    case.do("dc_th_committee_member", measures="重新焊接", completed_on=DAY)
+    case.do("dc_th_committee_director", result="passed", note="合格")
+    case.do("dc_th_committee_director", feedback="已告知举报人", filed=True)
+    hazard = Hazard.objects.get(case_id=case.id)
+    assert (hazard.state, hazard.reinspections) == ("closed", 2)
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_hazard_ledger",
+                       demo["dc_th"].pk)
+    assert "护栏松动" in pdf_text(pdf.content, tmp_path)
+    assert "已销号" in xlsx_cells(xlsx.content)
+
+
+def test_found_without_hazards_is_refused(demo, api, clock):
+    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "排查")
+    case.refused("dc_th_committee_member", "no_hazards", source="inspection", places="x",
+                 result="found", hazards="")
+    case.do("dc_th_committee_member", source="inspection", places="x", result="none",
+            hazards="")
+    assert case.case["closed"] is True
+
+
+def test_hazard_past_its_deadline_raises_an_alert_once(demo, api, clock):
+    case, _ = inspection(api, demo, due="2026-11-10")
+    check_overdue_hazards(dt.datetime(2026, 11, 10, 15, 0, tzinfo=dt.UTC))  # 11-10 23:00
+    assert alerts(case.id) == []
+    check_overdue_hazards(dt.datetime(2026, 11, 10, 16, 1, tzinfo=dt.UTC))  # 11-11 00:01
+    check_overdue_hazards(dt.datetime(2026, 11, 12, 2, 0, tzinfo=dt.UTC))
+    assert len(alerts(case.id, "overdue")) == 1
+
+
+# --- 10(3) ---------------------------------------------------------------------------------
+
+def test_safety_rules_must_be_complete_and_checked_by_another(demo, api, clock, tmp_path):
+    case = Case(api, "10.3", demo["dc_th"], "dc_th_branch_secretary", "安全生产制度建设")
+    body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5],
+                        adopted_on=DAY)
+    assert "安全检查考核制度" in body["detail"]
+    case.refused("dc_th_branch_secretary", "quorum_not_met", rules=ALL_RULES,
+                 adopted_on=DAY, meeting={"due": 7, "present": 3, "yes": 3, "no": 0,
+                                          "abstain": 0})
+    case.do("dc_th_branch_secretary", rules=ALL_RULES, adopted_on=DAY)
+    case.refused("dc_th_committee_director", "no_participants", participants=0, held_on=DAY)
+    case.do("dc_th_committee_director", participants=30, held_on=DAY)
+    assert "check" not in case.offers("dc_th_committee_director")
+    case.refused("dc_th_branch_secretary", "missing_field", checked_on=DAY,
+                 result="problems", rectification="")
+    case.do("dc_th_branch_secretary", checked_on=DAY, result="problems",
+            rectification="消防器材11月底前补齐")
+    assert SafetyProductionRecord.objects.filter(case_id=case.id).count() == 3
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_production_ledger",
+                       demo["dc_th"].pk)
+    assert "消防器材" in pdf_text(pdf.content, tmp_path)
+    assert "宣传培训" in xlsx_cells(xlsx.content)

@@ -1,0 +1,47 @@
+"""Data the safety procedures' rules need for the generic walk (in 桃花村, from 2026-11-02).
+
+Dates may not lie in the future, times of reports may not precede the incident, the
+village's grid must be covered, and a correction is released only at the end of its term.
+"""
+
+DAY = "2026-11-02"
+
+WALK = {
+    "07.1": {
+        "register": {"received_on": DAY, "gravity": "major"},
+        "mediate": {"held_on": DAY},
+        "follow_up": {"visited_on": DAY},
+    },
+    "07.2": {
+        "register": {"received_on": DAY},
+        "accept": {"told_on": DAY},
+        "investigate": {"replied_on": DAY},
+    },
+    "07.3": {
+        "handover": {"start": "2026-11-01", "end": "2027-05-01"},
+        "supervise": {"assessed_on": DAY},
+        "assessment_publicity": {"next": "release"},
+        "release": {"released_on": "2027-05-01"},
+    },
+    "08": {"screening": {"coverage": "第一网格|120"}},
+    "09": {"hold": {"held_on": DAY}},
+    "10.1": {
+        "incident": {"occurred_at": "2026-11-02T09:00:00+08:00"},
+        "report": {"reported_at": "2026-11-02T09:30:00+08:00"},
+    },
+    "10.2": {
+        "inspect": {"result": "found", "hazards": "村口桥梁|护栏松动|一般|2026-11-20|张三"},
+        "rectify": {"completed_on": DAY},
+    },
+    "10.3": {
+        "adopt": {"rules": ["responsibility", "hazard", "plan", "training", "fire", "check"],
+                  "adopted_on": DAY},
+        "train": {"held_on": DAY},
+        "check": {"checked_on": DAY},
+    },
+    "10.4": {
+        "fire": {"started_at": "2026-11-02T09:00:00+08:00",
+                 "call_119_at": "2026-11-02T09:03:00+08:00",
+                 "reported_at": "2026-11-02T09:20:00+08:00"},
+    },
+}
