@@ -19,6 +19,7 @@ from portal.forms import LoginForm
 from portal.models import Region
 from workflows.queries import inbox, notifications_for
 from workflows.registry import registry
+from workflows.web.display import time_left
 
 SOON = dt.timedelta(days=3)
 
@@ -52,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     tasks = list(inbox(request.user).order_by(F("due_at").asc(nulls_last=True), "opened_at")[:200])
     for task in tasks:
+        task.time_left = time_left(task.due_at, now)  # type: ignore[attr-defined]
         spec = registry.get(task.case.procedure)
         task.procedure_name = spec.name if spec else task.case.procedure  # type: ignore[attr-defined]
         task.step_name = (spec.step(task.step).name  # type: ignore[attr-defined]
@@ -66,7 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {
         "tasks": tasks,
         "held": held,
-        "notifications": notes.order_by("-created_at")[:10],
+        "notifications": notes.select_related("case").order_by("-created_at", "-pk")[:5],
+        "overdue": len([t for t in tasks if getattr(t, "is_overdue", False)]),
+        "soon": len([t for t in tasks if getattr(t, "is_soon", False)]),
         "unread": notes.filter(read_at__isnull=True).count(),
         "title": _("我的待办"),
     })

@@ -1,7 +1,21 @@
+"""Oversight pages at the site root: dashboard, audit, registers, and the public board."""
+
 from django.urls import path
 
-from workflows import views
+from portal.pages import audit, board, dashboard, registers
 
 urlpatterns = [
-    path("board/<int:region_id>/", views.public_board, name="board"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("audit/", audit.audit_index, name="audit_index"),
+    path("audit/<int:region_id>/", audit.audit, name="audit"),
+    path("audit/case/<int:case_id>.pdf", audit.audit_case_pdf, name="audit_case_pdf"),
+    path("registers/", registers.registers, name="registers"),
+    path("registers/<str:code>/<int:region_id>.<str:fmt>", registers.register_export,
+         name="register_export"),
+    path("registers/jobs/<int:job_id>/", registers.register_job, name="register_job"),
+    path("registers/jobs/<int:job_id>/status/", registers.register_job_status,
+         name="register_job_status"),
+    path("registers/jobs/<int:job_id>/download/", registers.register_job_download,
+         name="register_job_download"),
+    path("board/<int:region_id>/", board.public_board, name="board"),
 ]

@@ -1,0 +1,177 @@
+"""The supervisory committee's audit view of its village, and the 全程纪实 PDF of a case.
+
+Who: the village's 村(居)务监督委员会 and 集体经济组织监事会 members, any township role
+above the village, and the district organisation department (portal.pages.access).
+Everyone else gets 404. Cases are read through ``Case.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.pages.access import access_audit_village, audit_villages, can_audit
+from portal.pages.record import CaseRecord, event_views, step_name
+from workflows.choices import AlertKind, CaseState
+from workflows.models import (
+    Alert,
+    Attachment,
+    Case,
+    CaseEvent,
+    MeetingRecord,
+    Objection,
+    PublicityNotice,
+)
+from workflows.queries import access_case
+from workflows.registry import registry
+from workflows.verify import verify_case_events
+
+CASES_PER_PAGE = 10
+ALERTS_SHOWN = 30
+
+
+def _village_check(cases: Any) -> tuple[int, int, dict[int, str]]:
+    """Verify every chain of the village in one streamed query: (cases, events, problems)."""
+    heads = {c.pk: c for c in cases.only("pk", "event_count", "last_hash")}
+    problems: dict[int, str] = {}
+    grouped: dict[int, list[CaseEvent]] = defaultdict(list)
+    total = 0
+    for event in (CaseEvent.objects.filter(case__in=list(heads)).order_by("case_id", "seq")
+                  .iterator(chunk_size=2000)):
+        grouped[event.case_id].append(event)
+        total += 1
+    for pk, case in heads.items():
+        problem = verify_case_events(case, grouped.get(pk, []))
+        if problem:
+            problems[pk] = problem
+    return len(heads), total, problems
+
+
+@login_required
+def audit_index(request: HttpRequest) -> HttpResponse:
+    """Straight to the one village the user audits, or a list to choose from."""
+    villages = audit_villages(request.user)
+    if not villages:
+        raise Http404
+    if len(villages) == 1:
+        return redirect("audit", region_id=villages[0].pk)
+    return render(request, "pages/audit_index.html",
+                  {"villages": villages, "title": "村(居)务监督"})
+
+
+@login_required
+def audit(request: HttpRequest, region_id: int) -> HttpResponse:
+    village = access_audit_village(request.user, region_id)
+    visible = Case.objects.visible_to(request.user).filter(region=village)
+    n_cases, n_events, problems = _village_check(visible)
+
+    procedure = request.GET.get("procedure", "")
+    state = request.GET.get("state", "")
+    only = request.GET.get("case", "")
+    listed = visible.select_related("opened_by")
+    if procedure:
+        listed = listed.filter(procedure=procedure)
+    if state in CaseState.values:
+        listed = listed.filter(state=state)
+    if only.isdigit():
+        listed = listed.filter(pk=int(only))
+    if request.GET.get("problems") and problems:
+        listed = listed.filter(pk__in=list(problems))
+    page = Paginator(listed.order_by("-updated_at", "-pk"), CASES_PER_PAGE).get_page(
+        request.GET.get("page"))
+    cases = list(page.object_list)
+    ids = [c.pk for c in cases]
+
+    events: dict[int, list[CaseEvent]] = defaultdict(list)
+    for event in CaseEvent.objects.filter(case_id__in=ids).order_by("case_id", "seq"):
+        events[event.case_id].append(event)
+    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    for att in Attachment.objects.filter(case_id__in=ids).order_by("pk"):
+        attachments[att.case_id].append(att)
+    notices: dict[int, list[PublicityNotice]] = defaultdict(list)
+    for notice in (PublicityNotice.objects.filter(case_id__in=ids).order_by("start")
+                   .prefetch_related(Prefetch("objections",
+                                              queryset=Objection.objects.order_by("received_at")))):
+        notices[notice.case_id].append(notice)
+    meetings: dict[int, list[MeetingRecord]] = defaultdict(list)
+    for meeting in MeetingRecord.objects.filter(case_id__in=ids).order_by("held_at", "pk"):
+        meetings[meeting.case_id].append(meeting)
+    records = []
+    for case in cases:
+        spec = registry.get(case.procedure)
+        records.append(CaseRecord(
+            case=case, spec=spec,
+            events=event_views(spec, events[case.pk], attachments[case.pk]),
+            problem=problems.get(case.pk), notices=notices[case.pk],
+            meetings=meetings[case.pk]))
+
+    alerts = list(Alert.objects.filter(region=village).select_related("case", "actor")
+                  .order_by("-created_at", "-pk")[:ALERTS_SHOWN])
+    alert_counts = dict(Alert.objects.filter(region=village).order_by().values("kind")
+                        .annotate(n=Count("pk")).values_list("kind", "n"))
+    procedures = dict(visible.order_by().values("procedure").annotate(n=Count("pk"))
+                      .values_list("procedure", "n"))
+    specs = [s for s in registry.all() if s.code in procedures]
+    villages = audit_villages(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "pages/audit.html", {
+        "title": f"{village.name} · 村(居)务监督",
+        "village": village,
+        "villages": villages,
+        "n_cases": n_cases,
+        "n_events": n_events,
+        "problems": [(c, problems[c.pk]) for c in visible.filter(pk__in=list(problems))],
+        "records": records,
+        "page": page,
+        "alerts": alerts,
+        "alert_counts": [(label, alert_counts.get(value, 0))
+                         for value, label in AlertKind.choices if alert_counts.get(value)],
+        "specs": [(s, procedures[s.code]) for s in specs],
+        "chosen_procedure": procedure,
+        "chosen_state": state,
+        "states": CaseState.choices,
+        "query": query.urlencode(),
+        "expand": bool(only) or len(records) == 1,
+        "step_name": step_name,
+    })
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return bytes(HTML(string=html).render(font_config=fonts).write_pdf())
+
+
+@login_required
+def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The full record (全程纪实) of one case as a PDF."""
+    from portal.pages.record import case_record
+
+    case = access_case(request.user, case_id)
+    if not can_audit(request.user, case.region):
+        raise Http404
+    record = case_record(case)
+    html = render_to_string("pages/audit_case_pdf.html", {
+        "record": record,
+        "case": case,
+        "spec": record.spec,
+        "region_name": case.region.full_name,
+        "generated": timezone.now(),
+        "viewer": getattr(request.user, "full_name", "") or request.user.get_username(),
+    }, request=request)
+    body = _pdf(html)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="case-{case.pk}-{stamp}.pdf"'
+    return response

@@ -1,0 +1,278 @@
+"""The oversight dashboard of district bureaus and townships.
+
+A bureau sees, district-wide, the procedures it guides; the organisation
+department and the district leadership see all; a township sees its own
+villages. Everything is counted with a handful of grouped queries over
+``Case.objects.visible_to(user)``: the number of queries does not grow with
+the number of cases, villages or procedures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from portal.authz import access_region, get_scope, visible_regions
+from portal.models import Region
+from portal.pages.access import require_oversight, visible_procedures
+from portal.roles import Level
+from workflows.choices import CaseState, NoticeState
+from workflows.models import Case, CaseQuerySet, PublicityNotice
+from workflows.rendering import render_register_xlsx
+from workflows.spec import ProcedureSpec
+
+CASE_LIST_URL = "/cases/"
+TREND_MONTHS = 12
+
+
+@dataclass
+class Counts:
+    open: int = 0
+    closed: int = 0
+    withdrawn: int = 0
+    overdue: int = 0
+    publicity: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.open + self.closed + self.withdrawn
+
+    def add(self, other: Counts) -> None:
+        self.open += other.open
+        self.closed += other.closed
+        self.withdrawn += other.withdrawn
+        self.overdue += other.overdue
+        self.publicity += other.publicity
+
+
+@dataclass
+class Cell:
+    value: int
+    url: str
+    css: str = ""
+
+
+@dataclass
+class Row:
+    label: str
+    level: str  # "township", "village", "procedure" or "total"
+    counts: Counts
+    params: dict[str, Any] = field(default_factory=dict)
+    sub: str = ""
+
+    def cells(self) -> list[Cell]:
+        c = self.counts
+        return [
+            Cell(c.open, case_list_url(self.params, state=CaseState.OPEN)),
+            Cell(c.overdue, case_list_url(self.params, state=CaseState.OPEN, overdue=1), "late"),
+            Cell(c.publicity, ""),
+            Cell(c.closed, case_list_url(self.params, state=CaseState.CLOSED)),
+            Cell(c.withdrawn, case_list_url(self.params, state=CaseState.WITHDRAWN), "opt"),
+            Cell(c.total, case_list_url(self.params)),
+        ]
+
+
+COLUMNS = (("办理中", ""), ("逾期", ""), ("公示中", ""), ("已办结", ""), ("已撤回", "opt"),
+           ("合计", ""))
+
+
+def case_list_url(params: dict[str, Any], **extra: Any) -> str:
+    query = {k: v for k, v in {**params, **extra}.items() if v not in (None, "")}
+    return f"{CASE_LIST_URL}?{urlencode(query)}" if query else CASE_LIST_URL
+
+
+@dataclass
+class Dashboard:
+    procedures: list[ProcedureSpec]
+    regions: list[Region]
+    by_key: dict[tuple[int, str], Counts]
+    trend: dict[str, list[Any]]
+    chosen_procedure: str
+    chosen_region: Region | None
+
+    def _sum(self, keys: Iterable[tuple[int, str]]) -> Counts:
+        total = Counts()
+        for key in keys:
+            if key in self.by_key:
+                total.add(self.by_key[key])
+        return total
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.procedures]
+
+    def villages(self) -> list[Region]:
+        return [r for r in self.regions if r.level == Level.VILLAGE]
+
+    def procedure_rows(self) -> list[Row]:
+        ids = [v.pk for v in self.villages()]
+        region = self.chosen_region.pk if self.chosen_region else None
+        rows = [
+            Row(spec.name, "procedure", self._sum((i, spec.code) for i in ids),
+                {"procedure": spec.code, "region": region}, sub=spec.code)
+            for spec in self.procedures
+        ]
+        return rows
+
+    def region_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        proc = self.chosen_procedure or None
+        for region in self.regions:
+            if region.level == Level.VILLAGE:
+                continue
+            under = [v for v in self.villages() if v.path.startswith(region.path)]
+            if not under:
+                continue
+            counts = self._sum((v.pk, c) for v in under for c in self.codes)
+            if region.level == Level.TOWNSHIP:
+                rows.append(Row(region.name, "township", counts,
+                                {"procedure": proc, "region": region.pk}))
+                for village in under:
+                    rows.append(Row(village.name, "village",
+                                    self._sum((village.pk, c) for c in self.codes),
+                                    {"procedure": proc, "region": village.pk}))
+        return rows
+
+    def total(self) -> Counts:
+        return self._sum((v.pk, c) for v in self.villages() for c in self.codes)
+
+    def export_rows(self) -> list[tuple[Any, ...]]:
+        out: list[tuple[Any, ...]] = []
+        townships = {r.pk: r.name for r in self.regions if r.level == Level.TOWNSHIP}
+        for village in self.villages():
+            township = townships.get(village.parent_id or 0, "")
+            for spec in self.procedures:
+                c = self.by_key.get((village.pk, spec.code))
+                if c is None:
+                    continue
+                out.append((township, village.name, spec.code, spec.name, c.open, c.overdue,
+                            c.publicity, c.closed, c.withdrawn, c.total))
+        return out
+
+
+def _months(now: dt.datetime) -> list[tuple[int, int]]:
+    local = timezone.localtime(now)
+    year, month = local.year, local.month
+    out = []
+    for _ in range(TREND_MONTHS):
+        out.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(out))
+
+
+def _trend(cases: CaseQuerySet, now: dt.datetime) -> dict[str, list[Any]]:
+    months = _months(now)
+    first = timezone.make_aware(dt.datetime(months[0][0], months[0][1], 1))  # noqa: DTZ001
+    series: dict[str, dict[tuple[int, int], int]] = {}
+    for name, column in (("opened", "opened_at"), ("closed", "closed_at")):
+        qs = cases.filter(**{f"{column}__gte": first})
+        if name == "closed":
+            qs = qs.filter(state=CaseState.CLOSED)
+        rows = (qs.order_by().annotate(month=TruncMonth(column)).values("month")
+                .annotate(n=Count("pk")).values_list("month", "n"))
+        found: dict[tuple[int, int], int] = defaultdict(int)
+        for month, n in rows:
+            local = timezone.localtime(month) if timezone.is_aware(month) else month
+            found[(local.year, local.month)] += n
+        series[name] = found
+    return {
+        "labels": [f"{y}年{m}月" for y, m in months],
+        "opened": [series["opened"].get(k, 0) for k in months],
+        "closed": [series["closed"].get(k, 0) for k in months],
+    }
+
+
+def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> Dashboard:
+    """Counts by village, procedure and state, overdue, publicity running, monthly trend."""
+    procedures = visible_procedures(user)
+    codes = [p.code for p in procedures]
+    if procedure in codes:
+        procedures = [p for p in procedures if p.code == procedure]
+        codes = [procedure]
+    else:
+        procedure = ""
+    chosen = access_region(user, region_id) if region_id else None
+    regions_qs = visible_regions(user).filter(level__in=[Level.TOWNSHIP, Level.VILLAGE])
+    cases = Case.objects.visible_to(user).filter(procedure__in=codes)
+    if chosen is not None:
+        cases = cases.filter(region__path__startswith=chosen.path)
+        regions_qs = regions_qs.filter(
+            Q(path__startswith=chosen.path) | Q(pk__in=chosen.ancestor_ids))
+    regions = list(regions_qs.order_by("path"))
+    by_key: dict[tuple[int, str], Counts] = defaultdict(Counts)
+    for region_pk, code, state, n in (
+        cases.order_by().values("region_id", "procedure", "state").annotate(n=Count("pk"))
+        .values_list("region_id", "procedure", "state", "n")
+    ):
+        setattr(by_key[(region_pk, code)], str(state), n)
+    for region_pk, code, n in (
+        cases.overdue().order_by().values("region_id", "procedure").annotate(n=Count("pk"))
+        .values_list("region_id", "procedure", "n")
+    ):
+        by_key[(region_pk, code)].overdue = n
+    for region_pk, code, n in (
+        PublicityNotice.objects.filter(state=NoticeState.RUNNING, case__in=cases.open())
+        .order_by().values("case__region_id", "case__procedure")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("case__region_id", "case__procedure", "n")
+    ):
+        by_key[(region_pk, code)].publicity = n
+    return Dashboard(procedures=procedures, regions=regions, by_key=dict(by_key),
+                     trend=_trend(cases, timezone.now()), chosen_procedure=procedure,
+                     chosen_region=chosen)
+
+
+def _heading(user: Any) -> str:
+    scope = get_scope(user)
+    roles = sorted({str(h.role.label) for h in scope.held
+                    if h.level in (Level.TOWNSHIP, Level.DISTRICT)})
+    return "、".join(roles)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require_oversight(request.user)
+    board = build_dashboard(request.user, procedure=request.GET.get("procedure", ""),
+                            region_id=request.GET.get("region", ""))
+    if request.GET.get("format") == "xlsx":
+        columns = [("township", "镇(街道)"), ("village", "村(社区)"), ("code", "事项编号"),
+                   ("name", "事项名称"), *[(c, c) for c, _ in COLUMNS]]
+        body = render_register_xlsx(title="事项办理统计", columns=columns,
+                                    rows=board.export_rows())
+        stamp = timezone.localtime().strftime("%Y%m%d")
+        response = HttpResponse(
+            body,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{stamp}.xlsx"'
+        return response
+    all_procedures = visible_procedures(request.user)
+    all_regions = list(visible_regions(request.user)
+                       .filter(level__in=[Level.TOWNSHIP, Level.VILLAGE]).order_by("path"))
+    export_query = urlencode({k: v for k, v in {
+        "procedure": board.chosen_procedure,
+        "region": board.chosen_region.pk if board.chosen_region else "",
+        "format": "xlsx"}.items() if v})
+    return render(request, "pages/dashboard.html", {
+        "title": "事项办理看板",
+        "board": board,
+        "total": board.total(),
+        "procedure_rows": board.procedure_rows(),
+        "region_rows": board.region_rows(),
+        "columns": COLUMNS,
+        "all_procedures": all_procedures,
+        "all_regions": all_regions,
+        "heading": _heading(request.user),
+        "export_query": export_query,
+        "case_list_url": CASE_LIST_URL,
+    })

@@ -1,0 +1,162 @@
+"""The registers (台账) a user may export, with PDF and Excel downloads.
+
+Small ledgers are rendered in the request. A ledger of more than
+``ASYNC_ROWS`` rows (500) is "large": rendering it (WeasyPrint above all) can take
+longer than a couple of seconds, so it becomes an :class:`ExportJob` rendered by
+Celery (``portal.tasks.run_export_job``); its page polls a small JSON status
+endpoint every second, shows a progress bar, and offers the file when done. The
+file is kept for the job's owner only (404 for anyone else).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.authz import access_region, can_see_case, get_scope, visible_regions
+from portal.models import ExportFormat, ExportJob, ExportState, Region, User
+from workflows.registers import RegisterSpec, all_registers, get_register
+from workflows.rendering import render_register_pdf, render_register_xlsx
+
+ASYNC_ROWS = 500
+JOBS_SHOWN = 10
+MIME = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def may_export(user: Any, reg: RegisterSpec, region: Region) -> bool:
+    """The same rule as workflows.registers.exportable_regions, for one region."""
+    return region.level == reg.level and can_see_case(user, region=region,
+                                                       procedure=reg.procedure)
+
+
+def _code_key(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split(".") if part.isdigit())
+
+
+def register_entries(user: Any) -> list[dict[str, Any]]:
+    """Every (register, region) the user may export, grouped by region; one region query."""
+    if get_scope(user).is_empty:
+        return []
+    regions = list(visible_regions(user).select_related("parent").order_by("path"))
+    registers = sorted(all_registers(), key=lambda r: (_code_key(r.procedure), r.code))
+    groups: list[dict[str, Any]] = []
+    for region in regions:
+        items = [reg for reg in registers if may_export(user, reg, region)]
+        if items:
+            groups.append({"region": region, "registers": [
+                {"code": reg.code, "name": reg.name, "procedure": reg.procedure,
+                 "pdf": reverse("register_export", args=[reg.code, region.pk, "pdf"]),
+                 "xlsx": reverse("register_export", args=[reg.code, region.pk, "xlsx"])}
+                for reg in items
+            ]})
+    return groups
+
+
+def access_register(user: Any, code: str, region_id: int | str) -> tuple[RegisterSpec, Region]:
+    reg = get_register(code)
+    if reg is None:
+        raise Http404
+    region = access_region(user, region_id)
+    if not may_export(user, reg, region):
+        raise Http404
+    return reg, region
+
+
+def access_job(user: Any, job_id: int) -> ExportJob:
+    """The user's own export job; anyone else's (or a missing one) is 404."""
+    job = ExportJob.objects.select_related("region").filter(pk=job_id, user=user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def registers(request: HttpRequest) -> HttpResponse:
+    groups = register_entries(request.user)
+    chosen = request.GET.get("region", "")
+    if not chosen and len(groups) > 2:  # a bureau sees many villages: one at a time
+        chosen = str(groups[0]["region"].pk)
+    shown = [g for g in groups if str(g["region"].pk) == chosen] if chosen else groups
+    jobs = list(ExportJob.objects.filter(user=cast(User, request.user)).select_related("region")
+                .order_by("-created_at", "-pk")[:JOBS_SHOWN])
+    names = {r.code: r.name for r in all_registers()}
+    for job in jobs:
+        job.register_name = names.get(job.register, job.register)  # type: ignore[attr-defined]
+    return render(request, "pages/registers.html", {
+        "title": "台账导出",
+        "groups": shown,
+        "all_groups": groups,
+        "chosen": chosen,
+        "jobs": jobs,
+        "async_rows": ASYNC_ROWS,
+    })
+
+
+@login_required
+def register_export(request: HttpRequest, code: str, region_id: int, fmt: str) -> HttpResponse:
+    if fmt not in ExportFormat.values:
+        raise Http404
+    reg, region = access_register(request.user, code, region_id)
+    rows = list(reg.rows(region))
+    if len(rows) > ASYNC_ROWS:
+        job = ExportJob.objects.create(user=cast(User, request.user), register=reg.code,
+                                       region=region, format=fmt, rows=len(rows))
+        from portal.tasks import run_export_job
+
+        transaction.on_commit(lambda: run_export_job.delay(job.pk))
+        return redirect("register_job", job_id=job.pk)
+    title = f"{region.name}{reg.name}"
+    if fmt == "pdf":
+        body = render_register_pdf(title=title, subtitle=f"{region.full_name} · 共{len(rows)}条",
+                                   columns=reg.columns, rows=rows)
+    else:
+        body = render_register_xlsx(title=title, columns=reg.columns, rows=rows)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response = HttpResponse(body, content_type=MIME[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{reg.code}-{region.code}-{stamp}.{fmt}"')
+    return response
+
+
+@login_required
+def register_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = access_job(request.user, job_id)
+    reg = get_register(job.register)
+    return render(request, "pages/register_job.html", {
+        "title": "台账导出进度",
+        "job": job,
+        "register_name": reg.name if reg else job.register,
+        "status": job.status(),
+    })
+
+
+@login_required
+def register_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    job = access_job(request.user, job_id)
+    data = job.status()
+    if job.state == ExportState.DONE:
+        data["download"] = reverse("register_job_download", args=[job.pk])
+    return JsonResponse(data)
+
+
+@login_required
+def register_job_download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = access_job(request.user, job_id)
+    reg = get_register(job.register)
+    if job.state != ExportState.DONE or not job.file or reg is None:
+        raise Http404
+    if not may_export(request.user, reg, job.region):
+        raise Http404
+    response = FileResponse(job.file.open("rb"), content_type=MIME[job.format],
+                            as_attachment=True, filename=job.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

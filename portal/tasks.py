@@ -1,0 +1,62 @@
+"""Celery tasks of the portal: rendering large register exports (see portal.pages.registers).
+
+A job row (:class:`portal.models.ExportJob`) carries the state and the progress
+that the registers page polls. Without Redis the settings run tasks eagerly, so
+a job finishes inside the request that queued it; with Redis a worker runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from portal.models import ExportJob, ExportState
+
+logger = logging.getLogger(__name__)
+
+
+def _set(job: ExportJob, **fields: object) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=list(fields))
+
+
+@shared_task(name="portal.tasks.run_export_job", ignore_result=True)
+def run_export_job(job_id: int) -> str:
+    """Render one register export and store it on the job; idempotent once finished."""
+    from workflows.registers import get_register
+    from workflows.rendering import render_register_pdf, render_register_xlsx
+
+    job = ExportJob.objects.select_related("region").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return "skipped"
+    reg = get_register(job.register)
+    if reg is None:
+        _set(job, state=ExportState.FAILED, error="台账不存在。", finished_at=timezone.now())
+        return "failed"
+    try:
+        _set(job, state=ExportState.RUNNING, progress=5)
+        rows = list(reg.rows(job.region))
+        _set(job, rows=len(rows), progress=30)
+        title = f"{job.region.name}{reg.name}"
+        if job.format == "pdf":
+            subtitle = f"{job.region.full_name} · 共{len(rows)}条"
+            body = render_register_pdf(title=title, subtitle=subtitle, columns=reg.columns,
+                                       rows=rows)
+        else:
+            body = render_register_xlsx(title=title, columns=reg.columns, rows=rows)
+        _set(job, progress=90)
+        stamp = timezone.localtime().strftime("%Y%m%d")
+        job.filename = f"{reg.code}-{job.region.code}-{stamp}.{job.format}"
+        job.file.save(job.filename, ContentFile(body), save=False)
+        _set(job, file=job.file, filename=job.filename, state=ExportState.DONE, progress=100,
+             finished_at=timezone.now())
+    except Exception as exc:  # a failed render is shown to the user, never lost silently
+        logger.exception("export job %s failed", job_id)
+        _set(job, state=ExportState.FAILED, error=f"生成失败:{exc}"[:400],
+             finished_at=timezone.now())
+        return "failed"
+    return "done"

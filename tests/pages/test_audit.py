@@ -1,0 +1,109 @@
+"""The supervisory audit view and the 全程纪实 PDF: who may open them, what they show."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.pages import scenario
+from tests.pages.helpers import queries_for
+from workflows.models import Case
+
+
+def audit_url(region):
+    return f"/audit/{region.pk}/"
+
+
+def test_supervisor_sees_every_event_with_labels_and_verification(cases, web, demo):
+    response = web("dc_th_supervisory_member").get(audit_url(demo["dc_th"]),
+                                                   {"case": cases["closed_redo"]})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "校验通过" in body
+    assert "提议内容(初步意见和方案)" in body  # field labels from the spec
+    assert "党支部书记" in body                    # role label, not its code
+    assert "branch_secretary" not in body
+    assert "应到45人,实到38人" in body
+    assert "退回至“两委会商议”" in body
+    assert "退回后重新办理:与第3条记录相比,改动 4 项" in body
+    assert "举手" in body and "无记名投票" in body  # old and new value of a redone step
+    record = response.context["records"][0]
+    sha = record.events[1].lines[-1].file["sha256"]
+    assert len(sha) == 64 and sha in body
+    assert "/attachments/" in body
+    assert "发包期限是否过长" in body  # objections and answers are part of the record
+
+
+def test_alerts_are_listed_for_the_supervisor(cases, web, demo):
+    body = web("dc_th_supervisory_member").get(audit_url(demo["dc_th"])).content.decode()
+    assert "试图提前结束公示" in body
+    assert "违反不相容岗位分离被拒绝" in body
+
+
+def test_a_tampered_record_is_reported(cases, web, demo):
+    Case.objects.filter(pk=cases["seal_closed"]).update(last_hash="0" * 64)
+    response = web("dc_th_collective_supervisor").get(audit_url(demo["dc_th"]))
+    body = response.content.decode()
+    assert "哈希链校验发现问题" in body
+    assert "最后一条记录的哈希与事项不符" in body
+    records = {r.case.pk: r for r in response.context["records"]}
+    assert records[cases["seal_closed"]].verified is False
+    assert records[cases["seal_open"]].verified is True
+
+
+@pytest.mark.parametrize("username", ["dc_township_party", "dc_township_discipline",
+                                      "sfq_district_org", "sfq_district_leader"])
+def test_township_organisation_department_and_leaders_may_audit_villages(cases, web, demo,
+                                                                       username):
+    assert web(username).get(audit_url(demo["dc_th"])).status_code == 200
+
+
+@pytest.mark.parametrize("username", [
+    "dc_yl_supervisory_member",    # another village
+    "xh_township_party",           # another township
+    "dc_th_committee_director",    # a cadre of the village, not its supervisor
+    "sfq_district_civil_affairs",  # a bureau sees cases, not the audit view
+])
+def test_others_get_404(cases, web, demo, username):
+    client = web(username)
+    assert client.get(audit_url(demo["dc_th"])).status_code == 404
+    assert client.get(f"/audit/case/{cases['closed_redo']}.pdf").status_code == 404
+
+
+def test_only_villages_have_an_audit_view(cases, web, demo):
+    client = web("sfq_district_org")
+    assert client.get(audit_url(demo["dc"])).status_code == 404
+    assert client.get("/audit/999999/").status_code == 404
+    assert web(None).get(audit_url(demo["dc_th"])).status_code == 302
+
+
+def test_audit_index_sends_a_supervisor_to_the_village(cases, web, demo):
+    response = web("dc_th_supervisory_member").get("/audit/")
+    assert response.status_code == 302
+    assert response["Location"] == audit_url(demo["dc_th"])
+    assert web("dc_township_party").get("/audit/").status_code == 200
+    assert web("dc_th_branch_secretary").get("/audit/").status_code == 404
+
+
+def test_full_record_pdf(cases, web):
+    response = web("dc_th_supervisory_member").get(f"/audit/case/{cases['closed_redo']}.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.content,
+                              capture_output=True, check=True).stdout.decode()
+        for expected in ("事项办理全程纪实", "廉政风险点", "校验通过", "村(居)民代表会议",
+                         "SHA-256", "第1页/共", "发包期限是否过长"):
+            assert expected in text.replace(" ", ""), expected
+
+
+def test_audit_page_query_count_does_not_grow(cases, web, demo, django_assert_max_num_queries):
+    client = web("dc_th_supervisory_member")
+    url = audit_url(demo["dc_th"])
+    before = queries_for(client, url)
+    for n in range(5):
+        scenario.seal(demo["dc_th"], "dc_th", f"证明{n}", finish=True)
+    assert queries_for(client, url) == before
+    with django_assert_max_num_queries(25):
+        client.get(url)

@@ -1,0 +1,97 @@
+"""The registers page: scoped exports; large ones run as Celery jobs kept for their owner."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from portal.models import ExportJob
+from portal.pages import registers as pages_registers
+from tests.pages.helpers import queries_for
+
+
+def test_page_lists_the_villages_own_registers(cases, web, demo):
+    response = web("dc_th_branch_secretary").get("/registers/")
+    assert response.status_code == 200
+    groups = response.context["all_groups"]
+    assert [g["region"].pk for g in groups] == [demo["dc_th"].pk]
+    codes = {r["code"] for r in groups[0]["registers"]}
+    assert {"party_members", "seal_register_committee"} <= codes
+    assert f"/registers/seal_register_committee/{demo['dc_th'].pk}.xlsx" in \
+        response.content.decode()
+
+
+def test_bureau_lists_only_registers_of_guided_procedures(cases, web):
+    groups = web("sfq_district_civil_affairs").get("/registers/").context["all_groups"]
+    assert len(groups) == 4
+    assert {r["code"] for g in groups for r in g["registers"]} == {
+        "seal_register_committee", "village_rules_versions"}
+
+
+def test_small_register_is_exported_at_once(cases, web, demo):
+    client = web("dc_th_committee_director")
+    response = client.get(f"/registers/seal_register_committee/{demo['dc_th'].pk}.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row >= 2
+    pdf = client.get(f"/registers/seal_register_committee/{demo['dc_th'].pk}.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    assert ExportJob.objects.count() == 0
+
+
+@pytest.mark.parametrize(("username", "path"), [
+    ("dc_yl_branch_secretary", "seal_register_committee/{dc_th}.xlsx"),  # another village
+    ("sfq_district_civil_affairs", "party_members/{dc_th}.pdf"),         # not guided
+    ("dc_th_branch_secretary", "no_such_register/{dc_th}.pdf"),
+    ("dc_th_branch_secretary", "party_members/{dc}.pdf"),                # not a village
+    ("dc_th_branch_secretary", "party_members/{dc_th}.docx"),
+])
+def test_out_of_scope_exports_are_404(cases, web, demo, username, path):
+    url = "/registers/" + path.format(dc_th=demo["dc_th"].pk, dc=demo["dc"].pk)
+    assert web(username).get(url).status_code == 404
+
+
+def test_large_register_runs_as_a_job_kept_for_its_owner(cases, web, demo, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    monkeypatch.setattr(pages_registers, "ASYNC_ROWS", 0)
+    client = web("dc_th_committee_director")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/registers/seal_register_committee/{demo['dc_th'].pk}.xlsx")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/registers/jobs/{job.pk}/"
+    page = client.get(response["Location"])
+    assert "progressbar" in page.content.decode()
+    status = client.get(f"/registers/jobs/{job.pk}/status/").json()
+    assert status["state"] == "done"
+    assert status["progress"] == 100
+    download = client.get(status["download"])
+    assert download.status_code == 200
+    assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.max_row >= 2
+    assert "下载" in client.get("/registers/").content.decode()
+    stranger = web("dc_th_branch_secretary")  # sees the same register, but not this job
+    for url in (f"/registers/jobs/{job.pk}/", f"/registers/jobs/{job.pk}/status/",
+                f"/registers/jobs/{job.pk}/download/"):
+        assert stranger.get(url).status_code == 404
+
+
+def test_a_queued_job_reports_its_progress(cases, web, demo, monkeypatch):
+    monkeypatch.setattr(pages_registers, "ASYNC_ROWS", 0)
+    client = web("dc_th_committee_director")
+    client.get(f"/registers/seal_register_committee/{demo['dc_th'].pk}.pdf")  # not committed
+    job = ExportJob.objects.get()
+    status = client.get(f"/registers/jobs/{job.pk}/status/").json()
+    assert (status["state"], status["finished"]) == ("queued", False)
+    assert client.get(f"/registers/jobs/{job.pk}/download/").status_code == 404
+    from portal.tasks import run_export_job
+
+    run_export_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == "done"
+    assert job.file.read().startswith(b"%PDF")
+
+
+def test_registers_page_query_count(cases, web, django_assert_max_num_queries):
+    client = web("sfq_district_org")
+    before = queries_for(client, "/registers/")
+    assert before <= 12

@@ -1,0 +1,213 @@
+"""The case page without a browser: forms from the spec, refusals shown, live meeting check."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.samples import upload_pdf
+from workflows import gate
+from workflows.models import Case
+
+
+@pytest.fixture
+def seal_case(demo, user):
+    return gate.open_case(actor=user("dc_th_committee_member"), procedure="04.2",
+                          region=demo["dc_th"], title="出具居住证明用印")
+
+
+def test_the_form_is_built_from_the_step_spec(as_user, seal_case):
+    page = as_user("dc_th_committee_member").get(f"/cases/{seal_case.pk}/").content.decode()
+    assert 'for="apply-purpose"' in page and "用印事由" in page
+    assert 'name="f_copies"' in page and 'type="number"' in page
+    assert 'type="file"' in page and 'accept="application/pdf,' in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "撤回" in page
+
+
+def test_a_refusal_is_shown_next_to_its_field_and_changes_nothing(as_user, seal_case):
+    client = as_user("dc_th_committee_member")
+    response = client.post(f"/cases/{seal_case.pk}/act/", {
+        "action": "apply", "step": "apply", "f_purpose": "出具证明", "f_matter": "routine",
+        "f_copies": "2", "comment": "急用",
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<p class="error" id="apply-document-error" role="alert">请上传“待盖章文件”。' in page
+    assert 'value="出具证明"' in page and 'value="2"' in page and ">急用</textarea>" in page
+    seal_case.refresh_from_db()
+    assert seal_case.current_step == "apply"
+    assert seal_case.event_count == 1
+
+
+def test_an_action_sent_with_its_file_moves_the_case(as_user, seal_case):
+    client = as_user("dc_th_committee_member")
+    response = client.post(f"/cases/{seal_case.pk}/act/", {
+        "action": "apply", "step": "apply", "f_purpose": "出具证明", "f_matter": "routine",
+        "f_copies": "2", "f_document": upload_pdf("证明.pdf"),
+    })
+    assert response.status_code == 302
+    assert Case.objects.get(pk=seal_case.pk).current_step == "approve"
+    page = client.get(f"/cases/{seal_case.pk}/").content.decode()
+    assert "证明.pdf" in page and "已办理:提交用印申请" in page
+
+
+def test_return_needs_a_reason_shown_next_to_the_reason(as_user, user, seal_case):
+    gate.perform_action(actor=user("dc_th_committee_member"), case_id=seal_case.pk,
+                        action="apply", data={"purpose": "证明", "matter": "routine",
+                                              "copies": 1},
+                        files={"document": upload_pdf()})
+    client = as_user("dc_th_committee_director")
+    response = client.post(f"/cases/{seal_case.pk}/act/",
+                           {"action": "return", "f_step": "apply", "comment": " "})
+    assert response.status_code == 400
+    assert 'id="return-comment-error"' in response.content.decode()
+    response = client.post(f"/cases/{seal_case.pk}/act/",
+                           {"action": "return", "f_step": "apply", "comment": "份数写错"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=seal_case.pk).current_step == "apply"
+
+
+def test_too_early_shows_the_date(as_user, demo, user):
+    import datetime as dt
+
+    import time_machine
+
+    from tests.samples import upload_png
+
+    start = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        case = _case_at_publicity(demo, user)
+        response = as_user("dc_th_committee_director").post(f"/cases/{case.pk}/act/", {
+            "action": "publicity_done", "step": "resolution_publicity",
+            "f_location": "村务公开栏", "f_photo": upload_png(),
+        })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "公示期未满" in page
+    assert "最早可办理时间" in page and "2026年11月10日 00:00" in page
+    assert 'value="村务公开栏"' in page
+
+
+def _case_at_publicity(demo, user, *, steps_done=4):
+    sec = user("dc_th_branch_secretary")
+    case = gate.open_case(actor=sec, procedure="03.1", region=demo["dc_th"], title="鱼塘发包")
+
+    def m(due, present, yes):
+        return {"due": due, "present": present, "yes": yes, "no": present - yes, "abstain": 0}
+
+    steps = [
+        (sec, "propose", {"matter": "assets", "proposal": "发包", "consultation": "走访",
+                          "meeting": m(5, 5, 5)}),
+        (sec, "deliberate", {"body": "two_committees", "vote_method": "hands",
+                             "meeting": m(7, 6, 5), "opinion": "同意"}),
+        (sec, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                         "meeting": m(30, 25, 25), "revised_proposal": "方案"}),
+        (user("dc_th_committee_director"), "decide",
+         {"body": "representatives", "meeting": m(45, 40, 38), "resolution": "决议内容"}),
+    ]
+    for actor, action, data in steps[:steps_done]:
+        gate.perform_action(actor=actor, case_id=case.pk, action=action, data=data,
+                            files={"minutes": upload_pdf()})
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.mark.parametrize(("numbers", "expect"), [
+    ({"due": "30", "present": "19", "yes": "19", "no": "0", "abstain": "0"},
+     ["✗ 未达到法定人数", "即至少 20 人", "应到30人,实到19人"]),
+    ({"due": "30", "present": "21", "yes": "13", "no": "8", "abstain": "0"},
+     ["✓ 达到法定人数", "✗ 表决未通过", "即至少 14 票", "赞成13票"]),
+    ({"due": "30", "present": "20", "yes": "14", "no": "6", "abstain": "0"},
+     ["✓ 达到法定人数", "✓ 表决通过"]),
+    ({"due": "30", "present": "31", "yes": "1", "no": "0", "abstain": "0"},
+     ["实到人数不能多于应到人数"]),
+    ({"due": "30", "present": "", "yes": "", "no": "", "abstain": ""},
+     ["即至少 20 人", "系统自动计算"]),
+])
+def test_the_meeting_check_says_in_words_why(as_user, demo, user, numbers, expect):
+    sec = user("dc_th_branch_secretary")
+    case = gate.open_case(actor=sec, procedure="03.1", region=demo["dc_th"], title="规划")
+    for action, data in (
+        ("propose", {"matter": "plan", "proposal": "规划", "consultation": "走访",
+                     "meeting": {"due": 5, "present": 5, "yes": 5, "no": 0, "abstain": 0}}),
+        ("deliberate", {"body": "two_committees", "vote_method": "hands", "opinion": "同意",
+                        "meeting": {"due": 7, "present": 7, "yes": 7, "no": 0, "abstain": 0}}),
+    ):
+        gate.perform_action(actor=sec, case_id=case.pk, action=action, data=data,
+                            files={"minutes": upload_pdf()})
+    body = {f"f_meeting.{k}": v for k, v in numbers.items()}
+    response = as_user("dc_th_branch_secretary").post(
+        f"/cases/{case.pk}/meeting/review/", body, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in expect:
+        assert text in page
+
+
+def test_the_meeting_check_waits_for_the_deciding_body(as_user, demo, user):
+    case = _case_at_publicity(demo, user, steps_done=3)
+    assert case.current_step == "villagers_decide"
+    client = as_user("dc_th_committee_director")
+    url = f"/cases/{case.pk}/meeting/decide/"
+    page = client.post(url, {"f_meeting.due": "45"}).content.decode()
+    assert "请先选择“决议机构”" in page
+    page = client.post(url, {"f_body": "villagers", "f_meeting.due": "400",
+                             "f_meeting.present": "200", "f_meeting.yes": "200",
+                             "f_meeting.no": "0", "f_meeting.abstain": "0"}).content.decode()
+    assert "✗ 未达到法定人数" in page and "即至少 201 人" in page
+    # an action that is not the current step's is not checked
+    assert client.post(f"/cases/{case.pk}/meeting/review/").status_code == 404
+
+
+def test_meeting_check_is_404_outside_scope(as_user, seal_case):
+    response = as_user("xh_qq_branch_secretary").post(f"/cases/{seal_case.pk}/meeting/apply/")
+    assert response.status_code == 404
+
+
+def _check_pdf(body, tmp_path):
+    """A4 (595 x 842 points) and the CJK font named, where poppler's tools are installed."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdfinfo"):
+        return
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(body)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "595.276 x 841.89 pts (A4)" in info
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "决议内容" in text and "/board/" in text
+
+
+def test_notice_pdf_is_a4_with_the_board_qr(as_user, demo, user, tmp_path):
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False):
+        case = _case_at_publicity(demo, user)
+    notice = case.notices.get()
+    response = as_user("dc_th_committee_member").get(f"/notices/{notice.pk}.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    body = response.content
+    assert body.startswith(b"%PDF")
+    _check_pdf(body, tmp_path)
+    assert as_user("xh_qq_branch_secretary").get(f"/notices/{notice.pk}.pdf").status_code == 404
+    from workflows.web.pdf import board_url
+
+    assert board_url(demo["dc_th"].pk).endswith(f"/board/{demo['dc_th'].pk}/")
+
+
+def test_supervisor_sees_read_only(as_user, seal_case):
+    page = as_user("dc_th_supervisory_member").get(f"/cases/{seal_case.pk}/").content.decode()
+    assert "不能办理" in page
+    assert 'name="action"' not in page
+
+
+def test_case_page_is_404_for_another_village(as_user, seal_case):
+    assert as_user("dc_yl_committee_member").get(f"/cases/{seal_case.pk}/").status_code == 404

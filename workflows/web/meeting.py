@@ -1,0 +1,105 @@
+"""The live check of a meeting form: quorum and result computed from the roll, in words.
+
+The numbers come from the user's form; the rule comes from the step's spec and
+the tenant's settings; the verdict comes from ``gate.check_meeting`` and
+``gate.explain_meeting`` — the same functions the gate uses when the form is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from workflows import params as tenant_params
+from workflows.errors import RuleError
+from workflows.fields import clean_meeting
+from workflows.gate import check_meeting, explain_meeting
+from workflows.models import Case
+from workflows.spec import ActionSpec, FieldSpec, FieldType, MeetingRule, Threshold
+from workflows.web.forms import meeting_numbers
+
+
+@dataclass
+class MeetingVerdict:
+    body: str = ""
+    roll_label: str = ""
+    quorum_rule: str = ""
+    pass_rule: str = ""
+    need_present: int | None = None
+    need_yes: int | None = None
+    complete: bool = False
+    quorum: bool = False
+    passed: bool = False
+    problem: str = ""  # why the numbers cannot be right, or why the vote fails
+    waiting_for: str = ""  # the choice that decides the rule (e.g. which body) is not made
+
+
+def meeting_rule(action: ActionSpec, choice: Mapping[str, Any]) -> MeetingRule | None:
+    """The rule of an action, chosen by a field's value when the spec says so."""
+    if action.meeting_by:
+        name, rules = action.meeting_by
+        return rules.get(str(choice.get(name, "")))
+    return action.meeting
+
+
+def _smallest_present(threshold: Threshold, ratio: Fraction, *, due: int) -> int | None:
+    """The fewest present that reach the quorum."""
+    return next((n for n in range(due + 1)
+                 if threshold.met(n, due=due, present=n, ratio=ratio)), None)
+
+
+def _smallest_yes(threshold: Threshold, ratio: Fraction, *, due: int, present: int) -> int | None:
+    """The fewest yes votes that pass, with this many present."""
+    return next((n for n in range(present + 1)
+                 if threshold.met(n, due=due, present=present, ratio=ratio)), None)
+
+
+def verdict(case: Case, action: ActionSpec, meeting_field: FieldSpec,
+            raw: Mapping[str, Any], choice: Mapping[str, Any]) -> MeetingVerdict:
+    out = MeetingVerdict()
+    rule = meeting_rule(action, choice)
+    if rule is None:
+        if action.meeting_by:
+            name = action.meeting_by[0]
+            label = next((fs.label for fs in action.fields if fs.name == name), name)
+            out.waiting_for = label
+        return out
+    spec = case.spec
+    values = tenant_params.effective_all(spec, case.region) if spec else {}
+    q_ratio = Fraction(values.get(rule.quorum.ratio.name, rule.quorum.ratio.value))
+    p_ratio = Fraction(values.get(rule.pass_line.ratio.name, rule.pass_line.ratio.value))
+    out.body = rule.body
+    out.roll_label = rule.roll_label
+    out.quorum_rule = rule.quorum.describe(q_ratio)
+    out.pass_rule = rule.pass_line.describe(p_ratio)
+    numbers = meeting_numbers(raw)
+    due = numbers["due"] if numbers else _int(raw.get("due"))
+    if due:
+        out.need_present = _smallest_present(rule.quorum, q_ratio, due=due)
+        present = _int(raw.get("present"))
+        if present is not None and present <= due:
+            out.need_yes = _smallest_yes(rule.pass_line, p_ratio, due=due, present=present)
+    if numbers is None:
+        return out
+    try:
+        cleaned = clean_meeting(meeting_field, numbers)
+    except RuleError as err:
+        out.problem = err.detail
+        return out
+    out.complete = True
+    out.quorum, out.passed = check_meeting(rule, cleaned, values)
+    refusal = explain_meeting(rule, cleaned, values)
+    if refusal is not None:
+        out.problem = refusal.detail
+    return out
+
+
+def _int(value: Any) -> int | None:
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def meeting_fields(action: ActionSpec) -> list[FieldSpec]:
+    return [fs for fs in action.fields if fs.type == FieldType.MEETING]

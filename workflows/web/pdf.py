@@ -1,0 +1,33 @@
+"""The publicity notice as an A4 PDF with a QR code to the village's public board."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from workflows.models import PublicityNotice
+
+FONT = "Noto Sans CJK SC"
+
+
+def board_url(region_id: int) -> str:
+    base = str(settings.PUBLIC_BASE_URL).rstrip("/")
+    return f"{base}{reverse('board', args=[region_id])}"
+
+
+def qr_svg(url: str) -> str:
+    import segno
+
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+
+
+def notice_pdf(notice: PublicityNotice) -> bytes:
+    from weasyprint import HTML
+
+    url = board_url(notice.region_id)
+    html = render_to_string("workflows/notice_pdf.html", {
+        "notice": notice, "case": notice.case, "village": notice.region, "board_url": url,
+        "qr": qr_svg(url), "font": FONT,
+    })
+    return bytes(HTML(string=html).write_pdf())

@@ -1,0 +1,417 @@
+"""Browser pages for working cases. Thin: access_* look-ups, gate calls, render.
+
+Forms are never written per procedure: what a user may do is ``actions_json`` (the
+API's own description), turned into inputs by ``workflows.web.forms``; a refusal
+of the gate (``RuleError``) is shown next to the field it names, and the form
+keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from portal.authz import access_region, get_scope, visible_regions
+from portal.models import User
+from portal.roles import Level
+from workflows import gate
+from workflows.choices import CaseState, NoticeState
+from workflows.errors import Conflict, OutOfScope, RuleError
+from workflows.models import PublicityNotice
+from workflows.queries import access_case, notifications_for, visible_cases
+from workflows.registry import registry
+from workflows.serializers import actions_json
+from workflows.spec import ProcedureSpec
+from workflows.web import display
+from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fields
+from workflows.web.meeting import meeting_fields, verdict
+from workflows.web.queries import (
+    batch_action,
+    case_for_page,
+    my_villages,
+    openable_villages,
+    review_tasks,
+    township_villages,
+    village_overview,
+    with_open_tasks,
+)
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+# --- the catalogue --------------------------------------------------------------------------
+
+
+@login_required
+def procedures(request: HttpRequest) -> HttpResponse:
+    """Every procedure with its seven fields; 发起 where the user may open one."""
+    villages = my_villages(request.user)
+    rows = []
+    categories: list[str] = []
+    for spec in registry.all():
+        if spec.category not in categories:
+            categories.append(spec.category)
+        rows.append({"spec": spec, "steps": _steps(spec),
+                     "can_open": bool(openable_villages(request.user, spec, villages))})
+    return render(request, "workflows/procedures.html", {
+        "rows": rows, "categories": categories, "title": "事项目录",
+    })
+
+
+def _steps(spec: ProcedureSpec) -> list[dict[str, Any]]:
+    return [{"step": s, "actors": "、".join(display.role_label(r) for r in s.roles),
+             "level": Level(s.level).label} for s in spec.steps]
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
+def _spec_or_404(code: str) -> ProcedureSpec:
+    spec = registry.get(code)
+    if spec is None:
+        raise Http404
+    return spec
+
+
+@login_required
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    spec = _spec_or_404(code)
+    villages = openable_villages(request.user, spec, my_villages(request.user))
+    return render(request, "workflows/procedure_detail.html", {
+        "spec": spec, "steps": _steps(spec), "villages": villages, "title": spec.name,
+        "form": {"title": "", "region": str(villages[0].pk) if len(villages) == 1 else ""},
+    })
+
+
+@login_required
+def open_case(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the form (village and title); POST: open the case through the gate."""
+    spec = _spec_or_404(code)
+    villages = openable_villages(request.user, spec, my_villages(request.user))
+    form = {"title": request.POST.get("title", ""), "region": request.POST.get("region", "")}
+    error: RuleError | None = None
+    if request.method == "POST":
+        try:
+            case = gate.open_case(actor=_user(request), procedure=spec.code,
+                                  region=_int(form["region"]), title=form["title"])
+        except OutOfScope:
+            error = RuleError("invalid_region", "请选择您可以发起此事项的村(社区)。",
+                              field="region")
+        except RuleError as err:
+            error = err
+        else:
+            messages.success(request, f"已发起“{case.title}”,请办理第一步。")
+            return redirect("workflows:case_detail", case.pk)
+    status = 200 if error is None else 400
+    return render(request, "workflows/procedure_detail.html", {
+        "spec": spec, "steps": _steps(spec), "villages": villages, "title": spec.name,
+        "form": form, "error": error, "open_form": True,
+    }, status=status)
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Visible cases with filters and search; paginated; a fixed number of queries per page."""
+    params = request.GET
+    qs = visible_cases(request.user)
+    chosen = {k: params.get(k, "").strip() for k in
+              ("procedure", "state", "overdue", "region", "from", "to", "q")}
+    if chosen["procedure"]:
+        qs = qs.filter(procedure=chosen["procedure"])
+    if chosen["state"] in CaseState.values:
+        qs = qs.filter(state=chosen["state"])
+    if chosen["overdue"] in ("1", "true"):
+        qs = qs.open().overdue()
+    if chosen["region"]:
+        place = access_region(request.user, chosen["region"])
+        qs = qs.filter(region__path__startswith=place.path)
+    since, until = _date(chosen["from"]), _date(chosen["to"])
+    if since:
+        qs = qs.filter(opened_at__date__gte=since)
+    if until:
+        qs = qs.filter(opened_at__date__lte=until)
+    if chosen["q"]:
+        qs = qs.filter(title__icontains=chosen["q"][:100])
+    qs = with_open_tasks(qs.order_by("-opened_at", "-pk"))
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    now = timezone.now()
+    rows = []
+    for case in page.object_list:
+        spec = case.spec
+        task = case.open_tasks[0] if case.open_tasks else None
+        rows.append({
+            "case": case, "procedure": spec.name if spec else case.procedure,
+            "step": display.step_name(spec, case.current_step),
+            "due": task.due_at if task else None,
+            "left": display.time_left(task.due_at, now) if task else "",
+            "late": bool(task and task.due_at and task.due_at < now),
+        })
+    query = params.copy()
+    query.pop("page", None)
+    places = list(visible_regions(request.user).exclude(level=Level.DISTRICT)
+                  .order_by("path").values("pk", "name", "level"))
+    return render(request, "workflows/case_list.html", {
+        "rows": rows, "page": page, "chosen": chosen, "query": query.urlencode(),
+        "procedures": registry.all(), "states": CaseState.choices, "places": places,
+        "title": "事项办理记录",
+    })
+
+
+# --- the case page ----------------------------------------------------------------------------
+
+
+def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = None,
+               active: str = "", typed: Submitted | None = None, comment: str = "",
+               status: int = 200) -> HttpResponse:
+    user = request.user
+    case = case_for_page(access_case(user, case_id))
+    spec = case.spec
+    now = timezone.now()
+    events = list(case.events.all())
+    actions = actions_json(user, case)
+    error_field = error.field if error else None
+    error_text = error.detail if error else ""
+    forms = []
+    for act in actions:
+        mine = act["code"] == active
+        fields = widget_fields(act, typed.typed if (mine and typed) else None,
+                               error_field if mine else None, error_text)
+        shown_error = mine and error is not None and not any(f["error"] for f in fields)
+        forms.append({
+            **act, "widgets": fields, "open": mine or (not active and act is actions[0]),
+            "comment": comment if mine else "",
+            "reason_label": REASON_LABELS.get(act["code"], ""),
+            "error": error if (mine and shown_error and error_field != "reason") else None,
+            "reason_error": error_text if (mine and error_field == "reason") else "",
+            "field_error": error if (mine and not shown_error) else None,
+            "has_meeting": any(f["type"] == "meeting" for f in act["fields"]),
+            "has_file": any(f["type"] == "file" for f in act["fields"]),
+        })
+    tasks = [t for t in case.tasks.all() if t.state == "open"]
+    task = tasks[0] if tasks else None
+    notices = [{"notice": n, "left": display.time_left(n.earliest_end, now),
+                "open": n.state == NoticeState.RUNNING and n.earliest_end > now}
+               for n in case.notices.all()]
+    return render(request, "workflows/case_detail.html", {
+        "case": case, "spec": spec, "title": case.title,
+        "timeline": display.timeline(case, spec, events, case.attachment_set.all(),
+                                     case.meetings.all()),
+        "steps": display.step_states(case, spec, events),
+        "current_step": spec.step(case.current_step) if spec and case.current_step
+        and spec.has_step(case.current_step) else None,
+        "task": task, "task_left": display.time_left(task.due_at, now) if task else "",
+        "task_late": bool(task and task.due_at and task.due_at < now),
+        "forms": forms, "error": error if error and not active else None,
+        "notices": notices, "read_only": not actions and case.state == CaseState.OPEN,
+        "audit_only": get_scope(user).audit_only_in(case.region),
+    }, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_page(request, pk)
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send one action of the case page to the gate; on refusal redraw the page with the reason."""
+    case = access_case(request.user, pk)
+    code = request.POST.get("action", "")
+    comment = request.POST.get("comment", "")
+    expected = request.POST.get("step") or None
+    offered = next((a for a in actions_json(request.user, case) if a["code"] == code), None)
+    sent = read_form(offered["fields"] if offered else [], request.POST, request.FILES)
+    try:
+        if code == "return":
+            gate.return_to_step(actor=_user(request), case_id=case.pk,
+                                step=str(sent.data.get("step", "")), reason=comment,
+                                expected_step=expected)
+            done = "已退回"
+        elif code == "withdraw":
+            gate.withdraw(actor=_user(request), case_id=case.pk, reason=comment)
+            done = "已撤回"
+        else:
+            gate.perform_action(actor=_user(request), case_id=case.pk, action=code,
+                                data=sent.data, files=sent.files, comment=comment,
+                                expected_step=expected)
+            done = f"已办理:{offered['name']}" if offered else "已办理"
+    except OutOfScope:
+        raise Http404 from None
+    except Conflict as err:
+        return _case_page(request, pk, error=err, status=err.http_status)
+    except RuleError as err:
+        return _case_page(request, pk, error=err, active=code if offered else "", typed=sent,
+                          comment=comment, status=err.http_status)
+    messages.success(request, done)
+    return redirect("workflows:case_detail", pk)
+
+
+@login_required
+@require_POST
+def meeting_check(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """htmx: quorum and result of the meeting being typed, from the step's rule, in words."""
+    case = access_case(request.user, pk)
+    spec = case.spec
+    if spec is None or not case.current_step or not spec.has_step(case.current_step):
+        raise Http404
+    act = spec.step(case.current_step).action(action)
+    if act is None or not meeting_fields(act):
+        raise Http404
+    results = []
+    for fs in meeting_fields(act):
+        key = f"f_{fs.name}"
+        raw = {part: request.POST.get(f"{key}.{part}", "")
+               for part in ("due", "present", "yes", "no", "abstain")}
+        choice = {f.name: request.POST.get(f"f_{f.name}", "") for f in act.fields}
+        results.append({"field": fs, "v": verdict(case, act, fs, raw, choice)})
+    return render(request, "workflows/_meeting_check.html", {"results": results})
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from workflows.web.pdf import notice_pdf as render_pdf
+
+    notice = (PublicityNotice.objects.filter(pk=pk, case__in=visible_cases(request.user))
+              .select_related("case", "region", "region__parent").first())
+    if notice is None:
+        raise Http404
+    response = HttpResponse(render_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    return response
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    qs = notifications_for(request.user).select_related("case").order_by("-created_at", "-pk")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "workflows/notifications.html", {
+        "page": page, "unread": notifications_for(request.user)
+        .filter(read_at__isnull=True).count(), "title": "通知",
+    })
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    note = notifications_for(request.user).filter(pk=pk).first()
+    if note is None:
+        raise Http404
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if note.case_id:
+        return redirect("workflows:case_detail", note.case_id)
+    return redirect("workflows:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponseRedirect:
+    qs = notifications_for(request.user).filter(read_at__isnull=True)
+    if request.POST.get("id"):
+        qs = qs.filter(pk=request.POST["id"])
+    count = qs.update(read_at=timezone.now())
+    messages.success(request, f"已将{count}条通知标为已读。")
+    return redirect("workflows:notifications")
+
+
+# --- township review --------------------------------------------------------------------------
+
+
+def _review_rows(request: HttpRequest) -> list[dict[str, Any]]:
+    now = timezone.now()
+    rows = []
+    for task in review_tasks(request.user):
+        spec = task.case.spec
+        step = spec.step(task.step) if spec and spec.has_step(task.step) else None
+        act = batch_action(spec, step)
+        rows.append({
+            "task": task, "case": task.case, "procedure": spec.name if spec else "",
+            "step": step.name if step else task.step, "batch": act,
+            "late": bool(task.due_at and task.due_at < now),
+            "left": display.time_left(task.due_at, now),
+            "escalated": getattr(task, "escalated", False),
+        })
+    return rows
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """Township reviewers: their villages' tasks at township level, and a per-village overview."""
+    if not any(h.level == Level.TOWNSHIP for h in get_scope(request.user).held):
+        raise Http404
+    return _review_page(request)
+
+
+def _review_page(request: HttpRequest, *, summary: dict[str, Any] | None = None,
+                 comment: str = "") -> HttpResponse:
+    rows = _review_rows(request)
+    villages = township_villages(request.user)
+    return render(request, "workflows/review.html", {
+        "rows": rows, "any_batch": any(r["batch"] for r in rows),
+        "overview": village_overview(request.user, villages), "summary": summary,
+        "comment": comment, "month": timezone.localtime().strftime("%Y年%m月"),
+        "title": "镇(街道)审核",
+    })
+
+
+@login_required
+@require_POST
+def review_batch(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked cases one gate call each; say which went through and which not, why."""
+    if not any(h.level == Level.TOWNSHIP for h in get_scope(request.user).held):
+        raise Http404
+    comment = request.POST.get("comment", "")
+    done: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    for pick in request.POST.getlist("pick")[:200]:
+        case_id, _, step_code = pick.partition(":")
+        try:
+            case = access_case(request.user, case_id)
+        except Http404:
+            refused.append({"title": f"#{case_id}", "why": "未找到该事项。", "case": None})
+            continue
+        spec = case.spec
+        step = spec.step(step_code) if spec and spec.has_step(step_code) else None
+        act = batch_action(spec, step)
+        if act is None:
+            refused.append({"title": case.title, "case": case,
+                            "why": "该环节须逐个审议,请打开事项办理。"})
+            continue
+        try:
+            gate.perform_action(actor=_user(request), case_id=case.pk, action=act.code,
+                                data={}, comment=comment, expected_step=step_code)
+        except RuleError as err:
+            refused.append({"title": case.title, "case": case, "why": err.detail})
+        else:
+            done.append({"title": case.title, "case": case, "what": act.name})
+    summary = {"done": done, "refused": refused}
+    return _review_page(request, summary=summary, comment="" if not refused else comment)
+
