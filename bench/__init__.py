@@ -1,0 +1,1 @@
+"""Benchmarks of the portal at district scale (see docs/performance.md)."""
