@@ -69,6 +69,13 @@ class CorrectionState(models.TextChoices):
     INVESTIGATED = "investigated", _("审前调查")
     UNDER = "under", _("矫正中")
     RELEASED = "released", _("已解除矫正")
+    TERMINATED = "terminated", _("已终止矫正")
+
+
+class TerminationReason(models.TextChoices):
+    REVOKED = "revoked", _("撤销缓刑、假释或暂予监外执行,收监执行")
+    DEATH = "death", _("社区矫正对象死亡")
+    OTHER = "other", _("其他依法终止的情形")
 
 
 class CorrectionActivityKind(models.TextChoices):

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from portal.models import Region
@@ -18,6 +19,7 @@ from safety.choices import (
     CorrectionActivityKind,
     CorrectionState,
     EducationKind,
+    TerminationReason,
 )
 from safety.models import CorrectionActivity, CorrectionPerson
 from workflows.alerts import raise_alert
@@ -117,11 +119,33 @@ def release(ctx: EffectContext) -> None:
     person.save(update_fields=["released_on", "state"])
 
 
+def terminate(ctx: EffectContext) -> None:
+    """Correction ends before its term (收监执行, death): no wait, but the reason and the
+    date are recorded and nothing more may be done with the person."""
+    person = _person(ctx)
+    if person.state != CorrectionState.UNDER:
+        raise RuleError("not_under_correction", "该对象不在矫正期内。")
+    ended = past_day(ctx.data, "terminated_on", "终止矫正日期")
+    assert person.start is not None
+    not_before(ended, person.start, "terminated_on", "终止矫正日期", "矫正起始日")
+    person.terminated_on = ended
+    person.termination_reason = TerminationReason(ctx.data["reason"])
+    person.state = CorrectionState.TERMINATED
+    person.save(update_fields=["terminated_on", "termination_reason", "state"])
+
+
 def correction_rows(region: Region) -> Iterable[Sequence[Any]]:
-    qs = CorrectionPerson.objects.filter(region=region).order_by("start", "name")
+    kinds = (CorrectionActivityKind.CHECK_IN, CorrectionActivityKind.ASSESSMENT)
+    qs = (CorrectionPerson.objects.filter(region=region).order_by("start", "name")
+          .annotate(check_ins=Count("activities", filter=Q(activities__kind=kinds[0])),
+                    last_check_in=Max("activities__on", filter=Q(activities__kind=kinds[0]))))
     for p in qs.iterator(2000):
+        assessment = (p.activities.filter(kind=kinds[1]).order_by("-on", "-pk")
+                      .values_list("detail", flat=True).first())
+        ended = p.released_on or p.terminated_on or ""
         yield (p.name, p.masked_id, p.term, p.start or "", p.end or "", p.group,
-               p.get_state_display(), p.released_on or "")
+               p.check_ins, p.last_check_in or "", assessment or "", p.get_state_display(),
+               ended, p.get_termination_reason_display() if p.termination_reason else "")
 
 
 def check_daily_check_ins(now: dt.datetime) -> int:

@@ -74,6 +74,33 @@ def advance(stage: IncidentStage) -> Any:
     return effect
 
 
+def _lines(data: dict[str, Any], labels: Sequence[tuple[str, str]]) -> str:
+    return "\n".join(f"{label}:{data[name]}" for name, label in labels
+                     if str(data.get(name, "")).strip())
+
+
+RESPONSE_LABELS = (("handling", "应急处置"), ("public_info", "舆情发布"),
+                   ("logistics", "后勤保障"), ("medical", "医疗救治"), ("disputes", "矛盾化解"),
+                   ("feedback", "反馈意见"))
+AFTERMATH_LABELS = (("relief", "善后处理"), ("investigation", "调查评估"),
+                    ("follow_up", "后续处置"))
+RESCUE_LABELS = (("cordon", "现场警戒"), ("volunteer_team", "义务消防队"),
+                 ("professional", "专业救援"), ("evacuation", "人员撤离"))
+
+
+def record_response(ctx: EffectContext) -> None:
+    incident = _incident(ctx)
+    incident.response = _lines(ctx.data, RESPONSE_LABELS)
+    incident.stage = IncidentStage.AFTERMATH
+    incident.save(update_fields=["response", "stage"])
+
+
+def record_aftermath(ctx: EffectContext) -> None:
+    incident = _incident(ctx)
+    incident.aftermath = _lines(ctx.data, AFTERMATH_LABELS)
+    incident.save(update_fields=["aftermath"])
+
+
 def close_emergency(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.lessons = ctx.data["lessons"]
@@ -130,6 +157,14 @@ def register_fire(ctx: EffectContext) -> None:
         incident.save(update_fields=["late_report"])
 
 
+def record_rescue(ctx: EffectContext) -> None:
+    incident = _incident(ctx)
+    rescued = f"解救被困和受伤人员{ctx.data['rescued']}人"
+    incident.response = "\n".join((rescued, _lines(ctx.data, RESCUE_LABELS)))
+    incident.stage = IncidentStage.RESPONDING
+    incident.save(update_fields=["response", "stage"])
+
+
 def count_people(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.people_counted = int(ctx.data["people_counted"])
@@ -170,12 +205,13 @@ def incident_rows(category: IncidentCategory) -> Any:
             if category == IncidentCategory.FIRE:
                 row.append(at(i.call_119_at))
             row += [at(i.reported_at), "是" if i.late_report else "否",
-                    i.get_stage_display()]
+                    i.get_stage_display(), i.response]
             if category == IncidentCategory.FIRE:
                 row += ["" if i.people_counted is None else i.people_counted,
-                        "" if i.injured is None else i.injured, i.losses, i.accountability]
+                        "" if i.injured is None else i.injured,
+                        "" if i.deaths is None else i.deaths, i.losses, i.accountability]
             else:
-                row += [i.lessons]
-            yield row
+                row += [i.aftermath]
+            yield [*row, i.lessons]
 
     return rows

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from portal.models import Region
@@ -97,6 +97,15 @@ def finish_screening(ctx: EffectContext) -> None:
         raise RuleError("incident_unresolved",
                         "无法就地处置的事件须上报:"
                         f"第{'、'.join(map(str, pending))}号尚未处置或上报。")
+
+
+def grid_rows(region: Region) -> Iterable[Sequence[Any]]:
+    """The grids of a village with their households, workers and incidents found."""
+    qs = (Grid.objects.filter(region=region).prefetch_related("workers")
+          .annotate(found=Count("incidents", distinct=True)).order_by("name"))
+    for grid in qs:
+        workers = "、".join(sorted(name_of(u) or u.username for u in grid.workers.all()))
+        yield (grid.name, grid.households, workers, grid.found)
 
 
 def grid_incident_rows(region: Region) -> Iterable[Sequence[Any]]:

@@ -56,7 +56,10 @@ def finish_inspection(ctx: EffectContext) -> None:
                 or not all(parts):
             raise RuleError("invalid_field", f"第{index}条隐患格式应为:地点|隐患情况|一般或重大|"
                                              "整改期限(如2026-11-30)|整改责任人。", field="hazards")
-        if due < today or (due - today).days > most:
+        if due < today:
+            raise RuleError("deadline_in_past", f"第{index}条隐患的整改期限不能早于今天。",
+                            field="hazards")
+        if (due - today).days > most:
             raise RuleError("rectify_deadline_too_long",
                             f"第{index}条隐患的整改期限须在今天起{most}天以内。", field="hazards")
         number += 1

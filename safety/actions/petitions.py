@@ -91,16 +91,23 @@ def extend_handling(ctx: EffectContext) -> None:
     petition = _petition(ctx)
     extra = int(ctx.data["days"])
     limit = param(ctx.case.procedure, PETITION_EXTENSION_MAX, ctx.case.region)
-    if extra < 1 or petition.extension_days + extra > limit:
+    if extra < 1:
+        raise RuleError("invalid_extension", "延长天数至少为1天。", field="days")
+    if petition.extension_days + extra > limit:
         raise RuleError("extension_too_long",
                         f"办理期限最多可延长{limit}天,已延长{petition.extension_days}天,"
                         f"本次不能延长{extra}天。", field="days")
     assert petition.due_on is not None
+    assert petition.handling_started_on is not None
+    told = past_day(ctx.data, "told_on", "告知信访人延期理由日期")
+    not_before(told, petition.handling_started_on, "told_on", "告知信访人延期理由日期",
+               "受理日期")
     petition.extension_days += extra
     petition.due_on = petition.due_on + dt.timedelta(days=extra)
     reason = str(ctx.data["reason"])
     petition.extension_reason = "\n".join(filter(None, (petition.extension_reason,
-                                                        f"延长{extra}天:{reason}")))
+                                                        f"延长{extra}天:{reason}"
+                                                        f"({told:%Y年%m月%d日}告知信访人)")))
     petition.save(update_fields=["extension_days", "due_on", "extension_reason"])
     shift = dt.timedelta(days=extra)
     task = Task.objects.filter(case=ctx.case, state=TaskState.OPEN).first()
@@ -142,7 +149,8 @@ def request_review(ctx: EffectContext) -> None:
     today = timezone.localdate(ctx.event.at)
     if today > last:
         raise RuleError("review_window_closed",
-                        f"请求复查须在收到处理意见之日起{window}日内提出,已于{last:%Y年%m月%d日}届满,不再登记复查请求。")
+                        f"请求复查须在收到处理意见之日起{window}日内提出,"
+                        f"已于{last:%Y年%m月%d日}届满,不再登记复查请求。")
     petition.review_requested_on = today
     petition.state = PetitionState.REVIEW
     petition.save(update_fields=["review_requested_on", "state"])

@@ -6,9 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.idcard import mask_id
 from portal.models import Region
-from safety.choices import CorrectionActivityKind, CorrectionState
-from safety.models.common import mask_id
+from safety.choices import CorrectionActivityKind, CorrectionState, TerminationReason
 
 
 class CorrectionPerson(models.Model):
@@ -29,6 +29,9 @@ class CorrectionPerson(models.Model):
     end = models.DateField(_("矫正终止日"), null=True, blank=True)
     group = models.TextField(_("矫正小组成员"), blank=True)
     released_on = models.DateField(_("解除矫正日期"), null=True, blank=True)
+    terminated_on = models.DateField(_("终止矫正日期"), null=True, blank=True)
+    termination_reason = models.CharField(_("终止矫正原因"), max_length=16, blank=True,
+                                          choices=TerminationReason.choices)
 
     history = HistoricalRecords()
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.idcard import mask_id
 from portal.models import Region
 from safety.choices import (
     Acceptance,
@@ -17,7 +18,6 @@ from safety.choices import (
     PetitionChannel,
     PetitionState,
 )
-from safety.models.common import mask_id
 
 
 class Dispute(models.Model):

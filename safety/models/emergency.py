@@ -37,6 +37,8 @@ class Incident(models.Model):
     late_report = models.BooleanField(_("迟报"), default=False)
     stage = models.CharField(_("处置阶段"), max_length=16, choices=IncidentStage.choices,
                              default=IncidentStage.REGISTERED)
+    response = models.TextField(_("应急响应、救援疏散情况"), blank=True)
+    aftermath = models.TextField(_("善后处理、调查评估"), blank=True)
     people_counted = models.PositiveIntegerField(_("清点人数"), null=True, blank=True)
     injured = models.PositiveIntegerField(_("受伤人数"), null=True, blank=True)
     deaths = models.PositiveIntegerField(_("死亡人数"), null=True, blank=True)

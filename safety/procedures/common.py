@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from workflows.common import MEASURE_EDUCATION, MEASURE_SUPERVISORY, MEASURE_TOWNSHIP
 
 CATEGORY = "平安建设"
@@ -21,3 +23,8 @@ MEASURES_103 = (SAFE_TRAINING, MEASURE_SUPERVISORY, MEASURE_TOWNSHIP)
 MEASURES_104 = ("加强对村(社区)干部的安全培训和廉政教育", MEASURE_SUPERVISORY)
 
 IMAGES = ("image/jpeg", "image/png")
+
+
+def choices_of(enum: type[Enum]) -> tuple[tuple[str, str], ...]:
+    """The (value, label) pairs of a TextChoices, for a choice field of a spec."""
+    return tuple((c.value, str(c.label)) for c in enum)  # type: ignore[attr-defined]

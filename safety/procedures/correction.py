@@ -10,9 +10,9 @@ from safety.choices import (
     CheckInMethod,
     CheckInResult,
     EducationKind,
+    TerminationReason,
 )
-from safety.procedures.common import CATEGORY, MEASURES_073, SUPERVISOR
-from safety.procedures.disputes import _choices
+from safety.procedures.common import CATEGORY, MEASURES_073, SUPERVISOR, choices_of
 from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_PUBLICITY
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
@@ -52,7 +52,9 @@ CORRECTION = registry.register(ProcedureSpec(
              kind="alert"),
         Risk("考核奖惩不公开",
              f"每次考核奖惩结果须公示不少于{CORRECTION_PUBLICITY.value}天(上传张贴照片),"
-             "公示期未满或异议未答复不能进入下一步;矫正期满前不能解除矫正"),
+             "公示期未满或异议未答复不能进入下一步;矫正期满前不能解除矫正,"
+             "提前终止(收监执行、死亡等)须写明原因并上传文书;花名册列出点验次数、"
+             "最近点验和最近考核奖惩"),
     ),
     measures=MEASURES_073,
     params=(CORRECTION_CHECK_IN_DAYS,),
@@ -94,15 +96,24 @@ CORRECTION = registry.register(ProcedureSpec(
                            fields=(f("period", "考核期间", help="如:2026年第四季度"),
                                    f("assessed_on", "考核日期", FieldType.DATE),
                                    f("outcome", "奖惩结果", FieldType.CHOICE,
-                                     choices=_choices(AssessmentOutcome), public=True),
+                                     choices=choices_of(AssessmentOutcome), public=True),
                                    f("reasons", "考核情况和理由", FieldType.TEXT)),
                            effects=(c.record_assessment,)),
+                ActionSpec("terminate", "终止矫正(收监执行、死亡等)", to=None,
+                           outcome="已终止矫正",
+                           fields=(f("reason", "终止原因", FieldType.CHOICE,
+                                     choices=choices_of(TerminationReason)),
+                                   f("terminated_on", "终止矫正日期", FieldType.DATE),
+                                   file_field("document", "收监执行决定书、死亡证明等文书"),
+                                   f("filed", "矫正档案已整理归档", FieldType.BOOLEAN)),
+                           checklist=("filed",),
+                           effects=(c.terminate,)),
                 ActionSpec("check_in", "登记抽查点验", kind=Kind.SIDE,
                            fields=(f("on", "点验日期", FieldType.DATE),
                                    f("method", "点验方式", FieldType.CHOICE,
-                                     choices=_choices(CheckInMethod)),
+                                     choices=choices_of(CheckInMethod)),
                                    f("result", "点验结果", FieldType.CHOICE,
-                                     choices=_choices(CheckInResult)),
+                                     choices=choices_of(CheckInResult)),
                                    f("note", "情况说明", FieldType.TEXT, required=False)),
                            effects=(c.record_check_in,)),
                 ActionSpec("visit", "登记走访", kind=Kind.SIDE,
@@ -117,7 +128,7 @@ CORRECTION = registry.register(ProcedureSpec(
                 ActionSpec("education", "登记教育帮扶", kind=Kind.SIDE,
                            fields=(f("on", "日期", FieldType.DATE),
                                    f("kind", "类别", FieldType.CHOICE,
-                                     choices=_choices(EducationKind)),
+                                     choices=choices_of(EducationKind)),
                                    f("content", "内容", FieldType.TEXT)),
                            effects=(c.record_education,)),
             ),
@@ -131,7 +142,7 @@ CORRECTION = registry.register(ProcedureSpec(
                 ActionSpec("confirm", "公示期满", to="supervise",
                            fields=(*posting_fields(),
                                    f("next", "下一步", FieldType.CHOICE,
-                                     choices=_choices(AfterAssessment))),
+                                     choices=choices_of(AfterAssessment))),
                            route_by=("next", {AfterAssessment.CONTINUE: "supervise",
                                               AfterAssessment.RELEASE: "release"})),
                 *publicity_side_actions(),
@@ -156,7 +167,8 @@ CORRECTION = registry.register(ProcedureSpec(
 register(RegisterSpec(
     code="safety_correction_roster", name="社区矫正对象花名册", procedure="07.3",
     columns=(("name", "姓名"), ("id", "身份证号码"), ("term", "矫正期限"), ("start", "起始日"),
-             ("end", "终止日"), ("group", "矫正小组"), ("state", "状态"),
-             ("released", "解除日期")),
+             ("end", "终止日"), ("group", "矫正小组"), ("check_ins", "点验次数"),
+             ("last_check_in", "最近点验"), ("assessment", "最近考核奖惩"), ("state", "状态"),
+             ("ended", "解除或终止日期"), ("reason", "终止原因")),
     rows=c.correction_rows,
 ))

@@ -14,7 +14,13 @@ from safety.choices import (
     MediationResult,
     PetitionChannel,
 )
-from safety.procedures.common import CATEGORY, MEASURES_071, MEASURES_072, SUPERVISOR
+from safety.procedures.common import (
+    CATEGORY,
+    MEASURES_071,
+    MEASURES_072,
+    SUPERVISOR,
+    choices_of,
+)
 from safety.rules import (
     FOLLOW_UP_DAYS,
     MEDIATION_DAYS,
@@ -42,11 +48,6 @@ from workflows.spec import (
     file_field,
 )
 
-
-def _choices(enum: type) -> tuple[tuple[str, str], ...]:
-    return tuple((c.value, str(c.label)) for c in enum)  # type: ignore[attr-defined]
-
-
 VILLAGE_HANDLERS = (Role.MEDIATOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER,
                     Role.COMMITTEE_DIRECTOR)
 
@@ -54,7 +55,7 @@ VILLAGE_HANDLERS = (Role.MEDIATOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER,
 def _session_fields() -> tuple:  # type: ignore[type-arg]
     return (
         f("held_on", "调解日期", FieldType.DATE),
-        f("means", "调解方式", FieldType.CHOICE, choices=_choices(MediationMeans)),
+        f("means", "调解方式", FieldType.CHOICE, choices=choices_of(MediationMeans)),
         f("content", "调解情况(双方陈述、调解过程)", FieldType.TEXT),
     )
 
@@ -91,11 +92,11 @@ MEDIATION = registry.register(ProcedureSpec(
                 "register", "登记纠纷", to="mediate",
                 fields=(
                     f("parties", "当事人(姓名、住址、联系方式)", FieldType.TEXT),
-                    f("kind", "纠纷类别", FieldType.CHOICE, choices=_choices(DisputeKind)),
-                    f("source", "纠纷来源", FieldType.CHOICE, choices=_choices(DisputeSource)),
+                    f("kind", "纠纷类别", FieldType.CHOICE, choices=choices_of(DisputeKind)),
+                    f("source", "纠纷来源", FieldType.CHOICE, choices=choices_of(DisputeSource)),
                     f("received_on", "受理日期", FieldType.DATE),
                     f("summary", "纠纷概要", FieldType.TEXT),
-                    f("gravity", "纠纷性质", FieldType.CHOICE, choices=_choices(Gravity),
+                    f("gravity", "纠纷性质", FieldType.CHOICE, choices=choices_of(Gravity),
                       help="重大疑难复杂纠纷、不稳定因素须上报镇(街道)"),
                 ),
                 route_by=("gravity", {Gravity.ORDINARY: "mediate",
@@ -125,7 +126,7 @@ MEDIATION = registry.register(ProcedureSpec(
                 ActionSpec("conclude", "调解结束", to="follow_up",
                            fields=(*_session_fields(),
                                    f("result", "调解结果", FieldType.CHOICE,
-                                     choices=_choices(MediationResult)),
+                                     choices=choices_of(MediationResult)),
                                    file_field("agreement", "调解协议书", required=False)),
                            effects=(d.conclude_mediation,)),
                 ActionSpec("record_session", "登记调解记录", kind=Kind.SIDE,
@@ -178,7 +179,7 @@ PETITIONS = registry.register(ProcedureSpec(
              f"受理与否须在收到后{PETITION_ACCEPT_DAYS.value}天内告知(超期预警、逾期督办);"
              "不予受理须写明应向哪个有权处理的机关提出,否则不能提交;"
              f"办理期限{PETITION_HANDLE_DAYS.value}天,延长须写明理由且合计不得超过"
-             f"{PETITION_EXTENSION_MAX.value}天;答复后{PETITION_REVIEW_DAYS.value}天内可请求复查,"
+             f"{PETITION_EXTENSION_MAX.value}天,并须登记告知信访人延期理由的日期;答复后{PETITION_REVIEW_DAYS.value}天内可请求复查,"
              "超期的复查请求被拒绝,期满前不能按未申请复查归档"),
         Risk("不按规定保存已办结案件",
              "归档须完成登记表、处理意见书、相关材料的归档清单;附件随办理记录保存并计算SHA-256;"
@@ -197,7 +198,7 @@ PETITIONS = registry.register(ProcedureSpec(
                     f("id_number", "信访人身份证号码", required=False),
                     f("contact", "联系方式", required=False),
                     f("channel", "信访形式", FieldType.CHOICE,
-                      choices=_choices(PetitionChannel)),
+                      choices=choices_of(PetitionChannel)),
                     f("received_on", "收到日期", FieldType.DATE),
                     f("content", "信访事项和诉求", FieldType.TEXT),
                 ),
@@ -211,7 +212,7 @@ PETITIONS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "决定是否受理并告知", to="investigate",
                 fields=(
-                    f("acceptance", "受理情况", FieldType.CHOICE, choices=_choices(Acceptance)),
+                    f("acceptance", "受理情况", FieldType.CHOICE, choices=choices_of(Acceptance)),
                     f("told_on", "告知信访人日期", FieldType.DATE),
                     f("competent_body", "告知信访人向其提出的有权处理机关", required=False,
                       help="不予受理的必填"),
@@ -235,7 +236,8 @@ PETITIONS = registry.register(ProcedureSpec(
                            effects=(p.reply_petition,)),
                 ActionSpec("extend", "延长办理期限", kind=Kind.SIDE,
                            fields=(f("days", "延长天数", FieldType.INTEGER),
-                                   f("reason", "延长理由", FieldType.TEXT)),
+                                   f("reason", "延长理由", FieldType.TEXT),
+                                   f("told_on", "告知信访人延期理由日期", FieldType.DATE)),
                            effects=(p.extend_handling,)),
             ),
         ),

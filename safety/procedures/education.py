@@ -5,8 +5,7 @@ from __future__ import annotations
 from portal.roles import Level, Role
 from safety.actions import education as e
 from safety.choices import EducationActivityKind
-from safety.procedures.common import CATEGORY, IMAGES, MEASURES_09, SUPERVISOR
-from safety.procedures.disputes import _choices
+from safety.procedures.common import CATEGORY, IMAGES, MEASURES_09, SUPERVISOR, choices_of
 from safety.rules import LEGAL_EDUCATION_EVERY
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
@@ -41,7 +40,7 @@ EDUCATION = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "plan", "安排活动", to="hold",
                 fields=(f("kind", "活动类别", FieldType.CHOICE,
-                          choices=_choices(EducationActivityKind)),
+                          choices=choices_of(EducationActivityKind)),
                         f("topic", "主题"),
                         f("audience", "宣传对象"),
                         f("planned_on", "计划日期", FieldType.DATE)),

@@ -11,8 +11,8 @@ from safety.procedures.common import (
     MEASURES_101,
     MEASURES_104,
     SUPERVISOR,
+    choices_of,
 )
-from safety.procedures.disputes import _choices
 from safety.rules import (
     AFTERMATH_DAYS,
     EMERGENCY_REPORT_HOURS,
@@ -66,7 +66,7 @@ EMERGENCY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "register", "登记突发事件", to="report",
                 fields=(f("occurred_at", "发生时间", FieldType.DATETIME),
-                        f("kind", "事件类型", FieldType.CHOICE, choices=_choices(EmergencyKind)),
+                        f("kind", "事件类型", FieldType.CHOICE, choices=choices_of(EmergencyKind)),
                         f("location", "地点"),
                         f("description", "事件情况", FieldType.TEXT),
                         f("plan_activated", "已启动应急预案", FieldType.BOOLEAN)),
@@ -104,7 +104,7 @@ EMERGENCY = registry.register(ProcedureSpec(
                         f("medical", "医疗救治", FieldType.TEXT),
                         f("disputes", "矛盾化解", FieldType.TEXT),
                         f("feedback", "收集的反馈意见", FieldType.TEXT)),
-                effects=(em.advance(IncidentStage.AFTERMATH),),
+                effects=(em.record_response,),
             ),),
         ),
         StepSpec(
@@ -115,6 +115,7 @@ EMERGENCY = registry.register(ProcedureSpec(
                 fields=(f("relief", "善后处理", FieldType.TEXT),
                         f("investigation", "调查评估", FieldType.TEXT),
                         f("follow_up", "后续处置", FieldType.TEXT)),
+                effects=(em.record_aftermath,),
             ),),
         ),
         StepSpec(
@@ -187,6 +188,7 @@ FIRE = registry.register(ProcedureSpec(
                         f("volunteer_team", "义务消防队灭火自救情况", FieldType.TEXT),
                         f("professional", "消防队专业救援情况", FieldType.TEXT),
                         f("evacuation", "按指定路线撤离情况", FieldType.TEXT)),
+                effects=(em.record_rescue,),
             ),),
         ),
         StepSpec(
@@ -240,7 +242,8 @@ register(RegisterSpec(
     code="safety_emergency_log", name="突发事件登记簿", procedure="10.1",
     columns=(("occurred_at", "发生时间"), ("kind", "类型"), ("location", "地点"),
              ("description", "情况"), ("reported_at", "上报时间"), ("late", "迟报"),
-             ("stage", "处置阶段"), ("lessons", "教训")),
+             ("stage", "处置阶段"), ("response", "应急响应"), ("aftermath", "善后和调查评估"),
+             ("lessons", "教训")),
     rows=em.incident_rows(IncidentCategory.EMERGENCY),
 ))
 register(RegisterSpec(
@@ -248,7 +251,8 @@ register(RegisterSpec(
     columns=(("occurred_at", "起火时间"), ("kind", "类型"), ("location", "地点"),
              ("description", "情况"), ("call_119_at", "拨打119时间"),
              ("reported_at", "报告上级时间"), ("late", "迟报"), ("stage", "处置阶段"),
-             ("people_counted", "清点人数"), ("injured", "受伤人数"), ("losses", "损失"),
-             ("accountability", "责任追究")),
+             ("response", "救援疏散"), ("people_counted", "清点人数"), ("injured", "受伤人数"),
+             ("deaths", "死亡人数"), ("losses", "损失"), ("accountability", "责任追究"),
+             ("lessons", "教训")),
     rows=em.incident_rows(IncidentCategory.FIRE),
 ))

@@ -5,8 +5,7 @@ from __future__ import annotations
 from portal.roles import Level, Role
 from safety.actions import grid as g
 from safety.choices import Gravity, IncidentKind
-from safety.procedures.common import CATEGORY, MEASURES_08, SUPERVISOR
-from safety.procedures.disputes import _choices
+from safety.procedures.common import CATEGORY, MEASURES_08, SUPERVISOR, choices_of
 from safety.rules import GRID_REPORT_HOURS, SCREENING_DAYS
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
@@ -68,9 +67,9 @@ GRID = registry.register(ProcedureSpec(
                 ActionSpec("record_incident", "登记排查发现", kind=Kind.SIDE,
                            fields=(f("grid", "网格名称"),
                                    f("kind", "类别", FieldType.CHOICE,
-                                     choices=_choices(IncidentKind)),
+                                     choices=choices_of(IncidentKind)),
                                    f("gravity", "等级", FieldType.CHOICE,
-                                     choices=_choices(Gravity)),
+                                     choices=choices_of(Gravity)),
                                    f("found_at", "发现时间", FieldType.DATETIME),
                                    f("description", "情况", FieldType.TEXT),
                                    f("handled", "已就地处置", FieldType.BOOLEAN),
@@ -92,6 +91,12 @@ GRID = registry.register(ProcedureSpec(
     ),
 ))
 
+register(RegisterSpec(
+    code="safety_grid_roster", name="网格及网格员名册", procedure="08",
+    columns=(("grid", "网格"), ("households", "户数"), ("workers", "网格员"),
+             ("incidents", "登记事件数")),
+    rows=g.grid_rows,
+))
 register(RegisterSpec(
     code="safety_grid_incident_log", name="网格事件登记簿", procedure="08",
     columns=(("number", "序号"), ("grid", "网格"), ("kind", "类别"), ("gravity", "等级"),

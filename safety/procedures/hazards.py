@@ -22,8 +22,8 @@ from safety.procedures.common import (
     MEASURES_102,
     MEASURES_103,
     SUPERVISOR,
+    choices_of,
 )
-from safety.procedures.disputes import _choices
 from safety.rules import HAZARD_FEEDBACK_DAYS, HAZARD_RECTIFY_MAX_DAYS, SAFETY_CHECK_DAYS
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
@@ -70,10 +70,10 @@ HAZARDS = registry.register(ProcedureSpec(
             code="inspect", name="隐患排查", level=Level.VILLAGE, roles=INSPECTORS,
             actions=(ActionSpec(
                 "finish", "登记排查结果", to="rectify",
-                fields=(f("source", "排查来源", FieldType.CHOICE, choices=_choices(HazardSource)),
+                fields=(f("source", "排查来源", FieldType.CHOICE, choices=choices_of(HazardSource)),
                         f("places", "排查的场所和部位", FieldType.TEXT),
                         f("result", "排查结果", FieldType.CHOICE,
-                          choices=_choices(InspectionResult)),
+                          choices=choices_of(InspectionResult)),
                         f("hazards", "发现的隐患", FieldType.TEXT, required=False,
                           help="每行一条:地点|隐患情况|一般或重大|整改期限(如2026-11-30)|整改责任人")),
                 route_by=("result", {InspectionResult.FOUND: "rectify",
@@ -100,7 +100,7 @@ HAZARDS = registry.register(ProcedureSpec(
             separation=Separation(not_actor_of=("rectify",), reason="整改人不能复查自己的整改。"),
             actions=(ActionSpec(
                 "reinspect", "登记复查结果", to="archive",
-                fields=(f("result", "复查结果", FieldType.CHOICE, choices=_choices(Reinspection)),
+                fields=(f("result", "复查结果", FieldType.CHOICE, choices=choices_of(Reinspection)),
                         f("note", "复查情况", FieldType.TEXT)),
                 route_by=("result", {Reinspection.PASSED: "archive",
                                      Reinspection.FAILED: "rectify"}),
@@ -148,7 +148,7 @@ STANDARDS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "adopt", "两委会议通过制度", to="train",
                 fields=(f("rules", "制度清单", FieldType.MULTICHOICE,
-                          choices=_choices(SafetyRuleKind)),
+                          choices=choices_of(SafetyRuleKind)),
                         f("adopted_on", "通过日期", FieldType.DATE),
                         meeting_field("村(居)两委会议"),
                         file_field("document", "制度文本")),
@@ -161,7 +161,7 @@ STANDARDS = registry.register(ProcedureSpec(
             roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
             actions=(ActionSpec(
                 "train", "登记宣传培训", to="check",
-                fields=(f("kind", "类别", FieldType.CHOICE, choices=_choices(TrainingKind)),
+                fields=(f("kind", "类别", FieldType.CHOICE, choices=choices_of(TrainingKind)),
                         f("held_on", "开展日期", FieldType.DATE),
                         f("participants", "参加人数", FieldType.INTEGER),
                         f("content", "内容", FieldType.TEXT),
@@ -180,7 +180,7 @@ STANDARDS = registry.register(ProcedureSpec(
                 "check", "登记检查结果", to=None, outcome="已检查落实",
                 fields=(f("checked_on", "检查日期", FieldType.DATE),
                         f("findings", "检查情况", FieldType.TEXT),
-                        f("result", "检查结论", FieldType.CHOICE, choices=_choices(CheckResult)),
+                        f("result", "检查结论", FieldType.CHOICE, choices=choices_of(CheckResult)),
                         f("rectification", "整改要求和期限", FieldType.TEXT, required=False)),
                 effects=(h.record_check,),
             ),),

@@ -62,6 +62,11 @@ class Case:
         assert body["code"] == code, body
         return dict(body)
 
+    def post(self, username: str, action: str, **data: Any) -> Any:
+        """An action posted as is, offered at the current step or not."""
+        return self.client(username).post(f"/api/cases/{self.id}/actions/",
+                                          {"action": action, "data": data}, format="json")
+
     def offers(self, username: str) -> list[str]:
         detail = self.client(username).get(f"/api/cases/{self.id}/").json()
         return [a["code"] for a in detail["actions"]]
@@ -71,16 +76,23 @@ class Case:
         return str(self.case["current_step"])
 
 
-def pdf_text(content: bytes, tmp_path: Any) -> str:
+def pdf_text(content: bytes, tmp_path: Any, *, layout: bool = True) -> str:
+    """The text of a PDF; without ``layout`` each table cell comes out whole (a wrapped
+    cell's lines follow one another), so that whitespace-free text holds every value."""
     path = tmp_path / "r.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 def xlsx_cells(content: bytes) -> list[Any]:
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     return [c.value for row in sheet.iter_rows() for c in row]
+
+
+def xlsx_rows(content: bytes) -> list[list[Any]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
 def export(client: Any, code: str, region_id: int) -> tuple[Any, Any]:

@@ -2,24 +2,23 @@
 
 import datetime as dt
 
-import pytest
-import time_machine
-
 from safety.actions.correction import check_daily_check_ins
 from safety.actions.education import check_legal_education
 from safety.actions.grid import check_unreported_grid_incidents
 from safety.models import CorrectionPerson, Grid, GridIncident, LegalEducationActivity
-from tests.safety.helpers import START, Case, alerts, export, pdf_text, xlsx_cells
+from tests.safety.helpers import (
+    START,
+    Case,
+    alerts,
+    export,
+    pdf_text,
+    xlsx_cells,
+    xlsx_rows,
+)
 from tests.samples import upload_pdf, upload_png
-from workflows.models import Alert
+from workflows.models import Alert, PublicityNotice
 
 DAY = "2026-11-02"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 # --- 07(3) ---------------------------------------------------------------------------------
@@ -62,6 +61,97 @@ def test_release_is_refused_before_the_end_of_the_term(demo, api, clock):
     person = CorrectionPerson.objects.get(case_id=case.id)
     assert (person.state, person.released_on) == ("released", dt.date(2027, 5, 1))
     assert person.activities.filter(kind="assessment").count() == 1
+
+
+def test_term_must_end_after_it_starts(demo, api, clock):
+    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "社区矫正对象赵六")
+    case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
+            residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
+    body = case.refused("dc_th_committee_director", "invalid_order", term="六个月",
+                        start="2026-11-01", end="2026-11-01", group="村委会主任、网格员")
+    assert body["field"] == "end"
+    case.do("dc_th_committee_director", term="一天", start="2026-11-01", end="2026-11-02",
+            group="村委会主任、网格员")
+    person = CorrectionPerson.objects.get(case_id=case.id)
+    assert (person.state, person.start, person.end) == ("under", dt.date(2026, 11, 1),
+                                                       dt.date(2026, 11, 2))
+
+
+def test_check_ins_lie_within_the_term_and_not_in_the_future(demo, api, clock):
+    case = correction(api, demo, start="2026-11-02")
+    body = case.refused("dc_th_grid_worker", "invalid_order", "check_in", on="2026-11-01",
+                        method="platform", result="normal")
+    assert body["field"] == "on"
+    case.refused("dc_th_grid_worker", "future_date", "check_in", on="2026-11-03",
+                 method="platform", result="normal")
+    assert CorrectionPerson.objects.get(case_id=case.id).activities.count() == 0
+
+
+def test_release_the_day_before_the_end_is_refused_and_dated_before_the_end(demo, api, clock):
+    case = correction(api, demo, end="2026-11-20")
+    case.do("dc_th_committee_director", period="第一次考核", assessed_on=DAY, outcome="none",
+            reasons="表现一般")
+    clock.move_to(dt.datetime(2026, 11, 19, 15, 59, tzinfo=dt.UTC))  # 11-19 23:59
+    case.fresh()
+    case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
+    body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-19",
+                        filed=True)
+    assert body["not_before"].startswith("2026-11-20T00:00")
+    clock.move_to(dt.datetime(2026, 11, 19, 16, 0, tzinfo=dt.UTC))  # 11-20 00:00
+    case.fresh()
+    body = case.refused("dc_th_committee_director", "invalid_order", released_on="2026-11-19",
+                        filed=True)
+    assert body["field"] == "released_on"
+    case.do("dc_th_committee_director", released_on="2026-11-20", filed=True)
+    assert CorrectionPerson.objects.get(case_id=case.id).state == "released"
+
+
+def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tmp_path):
+    case = correction(api, demo)
+    case.do("dc_th_grid_worker", "check_in", on=DAY, method="platform", result="normal")
+    case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="warning",
+            reasons="未按规定请假外出")
+    notices = case.client("dc_th_committee_director").get(f"/api/cases/{case.id}/").json()
+    assert [(n["step"], n["days"]) for n in notices["publicity"]] == [("assessment_publicity", 5)]
+    # the notice says what was decided in words, not the stored code ("warning")
+    assert PublicityNotice.objects.get(case_id=case.id).content == "2026年11月\n警告"
+    clock.move_to(START + dt.timedelta(days=6))
+    case.fresh()
+    case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
+    assert case.step == "supervise"
+    case.do("dc_th_committee_director", period="2026年12月", assessed_on="2026-11-08",
+            outcome="praise", reasons="表现良好")
+    person = CorrectionPerson.objects.get(case_id=case.id)
+    outcomes = list(person.activities.filter(kind="assessment").order_by("on")
+                    .values_list("detail", flat=True))
+    assert outcomes == ["2026年11月:警告", "2026年12月:表扬"]
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_correction_roster",
+                       demo["dc_th"].pk)
+    header, *rows = xlsx_rows(xlsx.content)
+    row = dict(zip(header, next(r for r in rows if r[0] == "赵六"), strict=True))
+    assert (row["点验次数"], row["最近考核奖惩"], row["状态"]) == (1, "2026年12月:表扬", "矫正中")
+    assert "最近考核奖惩" in "".join(pdf_text(pdf.content, tmp_path).split())
+
+
+def test_correction_ends_early_on_revocation_and_is_no_longer_watched(demo, api, clock):
+    case = correction(api, demo)
+    case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="revoke",
+            reasons="严重违反监督管理规定")
+    clock.move_to(START + dt.timedelta(days=6))
+    case.fresh()
+    case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
+    case.refused("dc_th_committee_director", "checklist_incomplete", "terminate",
+                 reason="revoked", terminated_on="2026-11-08", filed=False)
+    case.refused("dc_th_committee_director", "invalid_order", "terminate", reason="revoked",
+                 terminated_on="2026-10-31", filed=True)
+    case.do("dc_th_committee_director", "terminate", reason="revoked",
+            terminated_on="2026-11-08", filed=True)
+    assert case.case["closed"] is True
+    person = CorrectionPerson.objects.get(case_id=case.id)
+    assert (person.state, person.terminated_on, person.termination_reason) == (
+        "terminated", dt.date(2026, 11, 8), "revoked")
+    check_daily_check_ins(START + dt.timedelta(days=20))
+    assert not [m for m in alerts(case.id, "domain") if "点验" in m]
 
 
 def test_a_day_without_check_in_is_fine_two_days_raise_an_alert(demo, api, clock):
@@ -166,6 +256,18 @@ def test_sweep_alerts_an_unreported_major_incident_after_the_limit(demo, api, cl
     assert len(alerts(case.id, "late_report")) == 1
 
 
+def test_grid_roster_lists_the_grids_with_their_workers(demo, api, clock, tmp_path):
+    case = round_(api, demo)
+    incident(case, gravity="ordinary", handled=True)
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_grid_roster", demo["dc_th"].pk)
+    worker = GridIncident.objects.get(case_id=case.id).recorded_by
+    header, *rows = xlsx_rows(xlsx.content)
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["网格"], row["户数"], row["网格员"], row["登记事件数"]) == ("第一网格", 120,
+                                                                  worker, 1)
+    assert "网格及网格员名册" in "".join(pdf_text(pdf.content, tmp_path).split())
+
+
 def test_grid_incident_log_exports(demo, api, clock, tmp_path):
     case = round_(api, demo)
     incident(case)
@@ -204,6 +306,19 @@ def test_activity_needs_a_photo_and_a_sign_in_sheet(demo, api, clock):
     assert response.status_code == 200, response.content
     row = LegalEducationActivity.objects.get()
     assert (row.kind, row.participants, row.photo.field) == ("law_day", 45, "photo")
+
+
+def test_activity_needs_participants_and_may_not_be_dated_ahead(demo, api, clock):
+    case, response = activity(api, demo, photo=upload_png(), sign_in=upload_pdf("签到表.pdf"))
+    assert response.status_code == 200
+    for held_on, participants, code in (("2026-11-03", 45, "future_date"),
+                                        (DAY, 0, "no_participants")):
+        case = Case(api, "09", demo["dc_th"], "dc_th_branch_secretary", "普法")
+        case.do("dc_th_branch_secretary", kind="legal_education", topic="民法典",
+                audience="村民", planned_on=DAY)
+        case.refused("dc_th_branch_secretary", code, held_on=held_on,
+                     participants=participants)
+    assert LegalEducationActivity.objects.count() == 1
 
 
 def test_no_activity_for_more_than_three_months_raises_an_alert(demo, api, clock, tmp_path):

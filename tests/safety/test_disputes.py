@@ -3,22 +3,16 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from portal.models import User
 from safety.models import Dispute, Petition
 from tests.safety.helpers import START, Case, alerts, export, pdf_text, xlsx_cells
 from workflows.errors import RuleError
 from workflows.gate import perform_action
-from workflows.models import Task
+from workflows.models import Notification, Task
+from workflows.sweep import sweep
 
 DAY = "2026-11-02"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def dispute(api, demo, gravity="ordinary"):
@@ -65,6 +59,43 @@ def test_mediator_may_not_visit_the_dispute_they_mediated(demo, api, clock):
                        action="visit", data={"visited_on": DAY, "satisfied": True,
                                              "feedback": "x"})
     assert err.value.code == "separation_of_duties"
+
+
+def test_a_dispute_cannot_be_closed_without_the_follow_up_visit(demo, api, clock):
+    case = dispute(api, demo)
+    case.do("dc_th_mediator", "conclude", held_on=DAY, means="face", content="调解",
+            result="agreed")
+    assert case.step == "follow_up"
+    assert "archive" not in case.offers("dc_th_committee_director")
+    response = case.post("dc_th_committee_director", "archive", ledger_done=True,
+                         materials_filed=True)
+    assert (response.status_code, response.json()["code"]) == (400, "wrong_step")
+    body = case.refused("dc_th_grid_worker", "invalid_order", visited_on="2026-11-01",
+                        satisfied=True, feedback="x")
+    assert body["field"] == "visited_on"
+    row = Dispute.objects.get(case_id=case.id)
+    assert (row.state, row.visited_on, row.archived_at) == ("concluded", None, None)
+
+
+def test_follow_up_after_15_days_is_escalated(demo, api, clock):
+    case = dispute(api, demo)
+    case.do("dc_th_mediator", "conclude", held_on=DAY, means="face", content="调解",
+            result="agreed")
+    sweep(START + dt.timedelta(days=15, minutes=-1))
+    assert alerts(case.id, "overdue") == []
+    sweep(START + dt.timedelta(days=15, minutes=1))
+    assert len(alerts(case.id, "overdue")) == 1
+
+
+def test_a_major_dispute_is_in_the_ledger_as_reported_and_the_township_is_told(demo, api,
+                                                                               clock):
+    case = dispute(api, demo, gravity="major")
+    detail = case.client("dc_township_government").get(f"/api/cases/{case.id}/").json()
+    assert "acknowledge" in [a["code"] for a in detail["actions"]]
+    assert Notification.objects.filter(case_id=case.id,
+                                       user__username="dc_township_government").exists()
+    row = Dispute.objects.get(case_id=case.id)
+    assert (row.state, row.gravity) == ("reported", "major")
 
 
 def test_unsatisfied_party_at_follow_up_raises_an_alert(demo, api, clock):
@@ -149,15 +180,15 @@ def test_extension_moves_the_deadline_and_may_not_pass_30_days(demo, api, clock)
     assert row.due_on == dt.date(2027, 1, 1)
     task = Task.objects.get(case_id=case.id, state="open")
     due = task.due_at
-    case.do("dc_th_committee_director", "extend", days=20, reason="需调查取证")
+    case.do("dc_th_committee_director", "extend", days=20, reason="需调查取证", told_on=DAY)
     case.refused("dc_th_committee_director", "extension_too_long", "extend", days=11,
-                 reason="再延长")
-    case.do("dc_th_committee_director", "extend", days=10, reason="再延长")
+                 reason="再延长", told_on=DAY)
+    case.do("dc_th_committee_director", "extend", days=10, reason="再延长", told_on=DAY)
     row.refresh_from_db()
     assert (row.extension_days, row.due_on) == (30, dt.date(2027, 1, 31))
     assert Task.objects.get(pk=task.pk).due_at == due + dt.timedelta(days=30)
     case.refused("dc_th_committee_director", "extension_too_long", "extend", days=1,
-                 reason="又延长")
+                 reason="又延长", told_on=DAY)
 
 
 def replied(api, demo):
@@ -195,13 +226,64 @@ def test_archiving_without_review_waits_until_the_window_has_passed(demo, api, c
     assert Petition.objects.get(case_id=case.id).state == "archived"
 
 
-def test_late_reply_raises_an_alert(demo, api, clock):
-    case = accepted(api, demo)
+def test_reply_on_day_60_is_on_time_and_day_61_raises_an_alert(demo, api, clock):
+    on_time, late = accepted(api, demo), accepted(api, demo)
     clock.move_to(START + dt.timedelta(days=61))
-    case.fresh()
-    case.do("dc_th_committee_director", "reply", findings="已查明", opinion="维修",
-            replied_on="2027-01-02")
-    assert any("超过办理期限" in m for m in alerts(case.id, "overdue"))
+    for case, replied_on in ((on_time, "2027-01-01"), (late, "2027-01-02")):
+        case.fresh()
+        case.do("dc_th_committee_director", "reply", findings="已查明", opinion="维修",
+                replied_on=replied_on)
+    assert alerts(on_time.id, "overdue") == []
+    assert any("超过办理期限" in m for m in alerts(late.id, "overdue"))
+
+
+def test_one_extension_of_30_days_is_accepted_and_31_refused(demo, api, clock):
+    longest, too_long = accepted(api, demo), accepted(api, demo)
+    body = too_long.refused("dc_th_committee_director", "extension_too_long", "extend",
+                            days=31, reason="案情复杂", told_on=DAY)
+    assert body["field"] == "days" and "30" in body["detail"]
+    longest.do("dc_th_committee_director", "extend", days=30, reason="案情复杂", told_on=DAY)
+    rows = {c.id: Petition.objects.get(case_id=c.id) for c in (longest, too_long)}
+    assert (rows[longest.id].extension_days, rows[longest.id].due_on) == (30, dt.date(2027, 1, 31))
+    assert (rows[too_long.id].extension_days, rows[too_long.id].due_on) == (0, dt.date(2027, 1, 1))
+    assert "案情复杂" in rows[longest.id].extension_reason
+
+
+def test_extension_needs_a_reason_the_petitioner_told_and_at_least_one_day(demo, api, clock):
+    case = accepted(api, demo)
+    body = case.refused("dc_th_committee_director", "missing_field", "extend", days=10,
+                        reason="  ", told_on=DAY)
+    assert body["field"] == "reason"
+    response = case.post("dc_th_committee_director", "extend", days=10, reason="案情复杂")
+    assert (response.json()["code"], response.json()["field"]) == ("missing_field", "told_on")
+    case.refused("dc_th_committee_director", "invalid_extension", "extend", days=0,
+                 reason="案情复杂", told_on=DAY)
+    case.refused("dc_th_committee_director", "invalid_field", "extend", days=-5,
+                 reason="案情复杂", told_on=DAY)
+    row = Petition.objects.get(case_id=case.id)
+    assert (row.extension_days, row.due_on, row.extension_reason) == (0, dt.date(2027, 1, 1), "")
+
+
+def test_acceptance_not_decided_by_day_15_is_escalated_on_day_16(demo, api, clock):
+    case = petition(api, demo["dc_th"], "dc_th_committee_member")
+    sweep(START + dt.timedelta(days=15, minutes=-1))
+    assert alerts(case.id, "overdue") == []
+    sweep(START + dt.timedelta(days=16))
+    assert len(alerts(case.id, "overdue")) == 1
+    assert Notification.objects.filter(case_id=case.id, message__contains="逾期督办",
+                                       user__username="dc_township_government").exists()
+
+
+def test_handling_is_escalated_after_60_days_or_after_the_extension(demo, api, clock):
+    plain, extended = accepted(api, demo), accepted(api, demo)
+    extended.do("dc_th_committee_director", "extend", days=30, reason="需鉴定", told_on=DAY)
+    sweep(START + dt.timedelta(days=60, minutes=-1))
+    assert alerts(plain.id, "overdue") == alerts(extended.id, "overdue") == []
+    sweep(START + dt.timedelta(days=60, minutes=1))
+    assert len(alerts(plain.id, "overdue")) == 1
+    assert alerts(extended.id, "overdue") == []
+    sweep(START + dt.timedelta(days=90, minutes=1))
+    assert len(alerts(extended.id, "overdue")) == 1
 
 
 def test_petition_register_masks_id_numbers(demo, api, clock, tmp_path):

@@ -2,24 +2,21 @@
 
 import datetime as dt
 
-import pytest
-import time_machine
-
-from portal.models import User
 from safety.actions.emergency import check_unreported_emergencies
 from safety.actions.hazards import check_overdue_hazards
 from safety.models import Hazard, Incident, SafetyProductionRecord
-from tests.safety.helpers import START, Case, alerts, export, pdf_text, xlsx_cells
-from workflows.gate import return_to_step
+from tests.safety.helpers import (
+    START,
+    Case,
+    alerts,
+    export,
+    pdf_text,
+    xlsx_cells,
+    xlsx_rows,
+)
 
 DAY = "2026-11-02"
 ALL_RULES = ["responsibility", "hazard", "plan", "training", "fire", "check"]
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 # --- 10(1) ---------------------------------------------------------------------------------
@@ -64,6 +61,16 @@ def test_sweep_alerts_a_missing_report(demo, api, clock):
     assert any("漏报" in m for m in alerts(case.id, "late_report"))
 
 
+def test_sweep_alerts_once_and_not_for_a_reported_emergency(demo, api, clock):
+    missing, reported = emergency(api, demo), emergency(api, demo)
+    reported.do("dc_th_branch_secretary", reported_at="2026-11-02T09:30:00+08:00",
+                reported_to="东城镇应急办", units_notified="派出所")
+    for hours in (2, 3):
+        check_unreported_emergencies(START + dt.timedelta(hours=hours))
+    assert len(alerts(missing.id, "late_report")) == 1
+    assert alerts(reported.id) == []
+
+
 def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, api, clock,
                                                                        tmp_path):
     case = emergency(api, demo)
@@ -72,17 +79,26 @@ def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, ap
     assert case.step == "instructions"
     assert "instruct" not in case.offers("dc_th_branch_secretary")
     case.do("dc_township_government")
-    for _ in ("response", "aftermath"):
-        case.do("dc_th_committee_director")
+    case.refused("dc_th_committee_director", "missing_field", handling="", public_info="无",
+                 logistics="无", medical="无", disputes="无", feedback="无")
+    case.do("dc_th_committee_director", handling="清理塌方", public_info="微信群通报",
+            logistics="镇里调拨", medical="无人受伤", disputes="无", feedback="群众满意")
+    case.do("dc_th_committee_director", relief="安置2户", investigation="连日降雨",
+            follow_up="设置警示")
     case.refused("dc_th_branch_secretary", "checklist_incomplete", plan_improved=False,
                  filed=True)
-    case.do("dc_th_branch_secretary", plan_improved=True, filed=True)
+    case.refused("dc_th_branch_secretary", "missing_field", plan_improved=True, filed=True,
+                 lessons=" ")
+    case.do("dc_th_branch_secretary", plan_improved=True, filed=True, lessons="汛期加密巡查")
     row = Incident.objects.get(case_id=case.id)
     assert row.stage == "closed"
+    assert "应急处置:清理塌方" in row.response and "善后处理:安置2户" in row.aftermath
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_emergency_log",
                        demo["dc_th"].pk)
     assert "后山" in pdf_text(pdf.content, tmp_path)
-    assert "已总结归档" in xlsx_cells(xlsx.content)
+    header, *rows = xlsx_rows(xlsx.content)
+    line = dict(zip(header, rows[0], strict=True))
+    assert (line["处置阶段"], line["迟报"], line["教训"]) == ("已总结归档", "否", "汛期加密巡查")
 
 
 # --- 10(4) ---------------------------------------------------------------------------------
@@ -117,22 +133,44 @@ def test_fire_is_counted_tallied_and_sent_back_for_shallow_lessons(demo, api, cl
     case, response = fire(api, demo)
     assert response.status_code == 200
     case.case = response.json()
-    case.do("dc_th_committee_director")  # rescue
+    case.do("dc_th_committee_director", rescued=2, evacuation="沿村道向广场撤离")
     case.refused("dc_th_committee_director", "requirement_not_met", people_counted=12,
                  injured=1, deaths=0, reported=False)
+    body = case.refused("dc_th_committee_director", "invalid_field", people_counted=12,
+                        injured=-1, deaths=0, reported=True)
+    assert body["field"] == "injured"
     case.do("dc_th_committee_director", people_counted=12, injured=1, deaths=0, reported=True)
+    case.refused("dc_th_committee_director", "invalid_field", direct_loss="-1",
+                 description="烧毁农资")
     case.do("dc_th_committee_director", direct_loss="5000", description="烧毁农资")
-    case.do("dc_th_branch_secretary", accountability="仓库管理员通报批评")
-    return_to_step(actor=User.objects.get(username="dc_township_government"), case_id=case.id,
-                   step="accountability", reason="责任追究不到位")
-    case.do("dc_th_branch_secretary", accountability="仓库管理员和分管委员均予问责")
+    for blank in ("gaps", "accountability", "lessons"):
+        body = case.refused("dc_th_branch_secretary", "missing_field", **{blank: " "})
+        assert body["field"] == blank
+    case.do("dc_th_branch_secretary", accountability="仓库管理员通报批评", lessons="定期检查电线")
+    town = case.client("dc_township_government")
+    response = town.post(f"/api/cases/{case.id}/actions/",
+                         {"action": "return", "data": {"step": "accountability"}, "comment": ""},
+                         format="json")
+    assert response.json()["code"] == "missing_field"
+    response = town.post(f"/api/cases/{case.id}/actions/",
+                         {"action": "return", "data": {"step": "accountability"},
+                          "comment": "责任追究不到位"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["current_step"] == "accountability"
+    case.do("dc_th_branch_secretary", accountability="仓库管理员和分管委员均予问责",
+            lessons="定期检查电线")
     case.do("dc_township_government")
     row = Incident.objects.get(case_id=case.id)
-    assert (row.stage, row.people_counted, row.injured) == ("closed", 12, 1)
-    assert "分管委员" in row.accountability
+    assert (row.stage, row.people_counted, row.injured, row.deaths) == ("closed", 12, 1, 0)
+    assert "分管委员" in row.accountability and "向广场撤离" in row.response
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_fire_log", demo["dc_th"].pk)
-    assert "村仓库" in pdf_text(pdf.content, tmp_path)
-    assert "拨打119时间" in xlsx_cells(xlsx.content)
+    text = "".join(pdf_text(pdf.content, tmp_path, layout=False).split())
+    assert "桃花村火灾事故登记簿" in text and "沿村道向广场撤离" in text
+    header, *rows = xlsx_rows(xlsx.content)
+    line = dict(zip(header, rows[0], strict=True))
+    assert (line["拨打119时间"], line["报告上级时间"]) == ("2026-11-02 09:10", "2026-11-02 10:00")
+    assert (line["清点人数"], line["死亡人数"], line["教训"]) == (12, 0, "定期检查电线")
+    assert line["损失"].startswith("直接经济损失5000.00元")
 
 
 # --- 10(2) ---------------------------------------------------------------------------------
@@ -169,6 +207,32 @@ def test_failed_reinspection_goes_back_to_rectification(demo, api, clock, tmp_pa
                        demo["dc_th"].pk)
     assert "护栏松动" in pdf_text(pdf.content, tmp_path)
     assert "已销号" in xlsx_cells(xlsx.content)
+
+
+def test_deadline_in_the_past_is_refused_today_is_allowed(demo, api, clock):
+    _case, bad = inspection(api, demo, due="2026-11-01")
+    assert bad.json()["code"] == "deadline_in_past"
+    _case, ok = inspection(api, demo, due=DAY)
+    assert ok.status_code == 200
+    assert list(Hazard.objects.values_list("rectify_by", flat=True)) == [dt.date(2026, 11, 2)]
+
+
+def test_closure_waits_for_a_passed_reinspection_and_late_work_is_flagged(demo, api, clock):
+    on_time, late = inspection(api, demo, due="2026-11-10"), inspection(api, demo,
+                                                                        due="2026-11-10")
+    cases = []
+    for case, response in (on_time, late):
+        case.case = response.json()
+        cases.append(case)
+    clock.move_to(START + dt.timedelta(days=9))  # 11-11
+    for case, done in zip(cases, ("2026-11-10", "2026-11-11"), strict=True):
+        case.fresh()
+        case.do("dc_th_committee_member", measures="更换护栏", completed_on=done)
+    assert alerts(cases[0].id, "overdue") == []
+    assert any("超过整改期限" in m for m in alerts(cases[1].id, "overdue"))
+    response = cases[0].post("dc_th_committee_director", "archive", feedback="x", filed=True)
+    assert (response.status_code, response.json()["code"]) == (400, "wrong_step")
+    assert Hazard.objects.get(case_id=cases[0].id).state == "open"
 
 
 def test_found_without_hazards_is_refused(demo, api, clock):

@@ -8,7 +8,7 @@ DAY = "2026-11-02"
 
 WALK = {
     "07.1": {
-        "register": {"received_on": DAY, "gravity": "major"},
+        "register": {"received_on": DAY, "gravity": "major", "parties": "张三、李四"},
         "mediate": {"held_on": DAY},
         "follow_up": {"visited_on": DAY},
     },
@@ -18,15 +18,16 @@ WALK = {
         "investigate": {"replied_on": DAY},
     },
     "07.3": {
+        "pre_sentence": {"name": "赵六", "id_number": "330299199001015678"},
         "handover": {"start": "2026-11-01", "end": "2027-05-01"},
         "supervise": {"assessed_on": DAY},
         "assessment_publicity": {"next": "release"},
         "release": {"released_on": "2027-05-01"},
     },
     "08": {"screening": {"coverage": "第一网格|120"}},
-    "09": {"hold": {"held_on": DAY}},
+    "09": {"plan": {"topic": "宪法进村"}, "hold": {"held_on": DAY}},
     "10.1": {
-        "incident": {"occurred_at": "2026-11-02T09:00:00+08:00"},
+        "incident": {"occurred_at": "2026-11-02T09:00:00+08:00", "location": "后山"},
         "report": {"reported_at": "2026-11-02T09:30:00+08:00"},
     },
     "10.2": {
@@ -36,7 +37,7 @@ WALK = {
     "10.3": {
         "adopt": {"rules": ["responsibility", "hazard", "plan", "training", "fire", "check"],
                   "adopted_on": DAY},
-        "train": {"held_on": DAY},
+        "train": {"held_on": DAY, "content": "消防培训"},
         "check": {"checked_on": DAY},
     },
     "10.4": {
