@@ -38,6 +38,7 @@ from workflows.spec import (
     ActionSpec,
     FieldSpec,
     FieldType,
+    Param,
     ProcedureSpec,
     Publicity,
     Risk,
@@ -72,6 +73,24 @@ ARCHIVE_ITEMS = (
     f("archive_publicity", "决议公告及张贴照片已归档", FieldType.BOOLEAN),
     f("archive_filing", "镇(街道)审核意见和区民政局备案回执已归档", FieldType.BOOLEAN),
 )
+
+
+def village_publicity_step(code: str, name: str, *, days: Param, title: str, done: str, to: str,
+                           description: str, content_fields: tuple[str, ...] = (),
+                           back_to: tuple[str, ...] = ()) -> StepSpec:
+    """A village notice on the public board (公开栏), kept up at least ``days`` (a tenant may
+    lengthen it, never shorten it), closed with where it hung and a photo; objections are
+    recorded and answered on the side. Shared by 03.2 and 06 (subsidies)."""
+    return StepSpec(
+        code=code, name=name, level=Level.VILLAGE,
+        roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER), back_to=back_to,
+        publicity=Publicity(days=days, title=title, content_fields=content_fields),
+        description=description,
+        actions=(
+            ActionSpec("publicity_done", done, to=to, fields=posting_fields()),
+            *publicity_side_actions(),
+        ),
+    )
 
 
 def _day(value: Any) -> dt.date | None:
@@ -220,20 +239,12 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
                 effects=(check_adoption,),
             ),),
         ),
-        StepSpec(
-            code="resolution_publicity", name="决议公开", level=Level.VILLAGE,
-            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
-            publicity=Publicity(
-                days=days("rules_publicity_days", "村规民约表决结果公告时间", 7),
-                title="村规民约表决结果公告",
-                content_fields=("villagers_decide.rules_text",),
-            ),
+        village_publicity_step(
+            "resolution_publicity", "决议公开",
+            days=days("rules_publicity_days", "村规民约表决结果公告时间", 7),
+            title="村规民约表决结果公告", content_fields=("villagers_decide.rules_text",),
+            done="公告期满,报镇(街道)把关", to="township_check",
             description="在村级组织活动场所和村(居)务公开栏公告,公告时间原则上不少于7天。",
-            actions=(
-                ActionSpec("publicity_done", "公告期满,报镇(街道)把关", to="township_check",
-                           fields=posting_fields()),
-                *publicity_side_actions(),
-            ),
         ),
         StepSpec(
             code="township_check", name="街道、乡镇党委、政府引导把关", level=Level.TOWNSHIP,

@@ -3,7 +3,6 @@ followed. Each is idempotent: its notifications and alerts carry a key naming th
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from party.choices import FloatingState, MeetingKind
 from party.models import BranchMeeting, FloatingMember, ThemedPartyDay
+from party.pool import months_after
 from portal.models import Region
 from portal.roles import Role
 from workflows import params as tenant_params
@@ -89,7 +89,7 @@ def check_floating_contacts(now: dt.datetime) -> int:
     for row in rows.iterator(500):
         every = int(tenant_params.effective(FLOATING, CONTACT_EVERY, row.region))
         last = row.last_contact_on or row.left_on
-        limit = _months_after(last, every)
+        limit = months_after(last, every)
         if today <= limit:
             continue
         quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
@@ -101,13 +101,6 @@ def check_floating_contacts(now: dt.datetime) -> int:
             sent += 1
         sent += _tell(row.region, message, f"party-floating:{row.pk}:{quarter}")
     return sent
-
-
-def _months_after(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last_day = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last_day))
 
 
 __all__ = ["check_branch_meetings", "check_floating_contacts", "last_complete_period"]

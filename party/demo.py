@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from party.actions.common import id_check_digit
 from party.choices import Gender, MemberSource, MemberStatus
 from party.models import PartyMember
+from portal.idcard import check_digit as id_check_digit
 from portal.models import Region
 from portal.roles import Level
 

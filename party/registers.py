@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from party import pool
 from party.choices import MeetingKind
 from party.models import (
     BranchMeeting,
@@ -20,6 +21,7 @@ from party.models import (
     TransferRecord,
 )
 from portal.models import Region
+from portal.roles import Level
 from workflows.registers import RegisterSpec, register
 
 
@@ -170,3 +172,11 @@ for _spec in (
     ), appraisal_rows),
 ):
     register(_spec)
+
+# 01.1: the township's yearly analysis of the activist pool, and each village's activists.
+register(RegisterSpec("party_activist_pool", "入党积极分子队伍年度分析", "01.1",
+                      pool.POOL_COLUMNS, pool.pool_rows, level=Level.TOWNSHIP))
+register(RegisterSpec("party_activist_pool_summary", "入党积极分子队伍年度统计", "01.1",
+                      pool.SUMMARY_COLUMNS, pool.summary_rows, level=Level.TOWNSHIP))
+register(RegisterSpec("party_activists", "入党积极分子名册", "01.1", pool.ACTIVIST_COLUMNS,
+                      pool.activist_rows))

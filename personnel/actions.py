@@ -13,8 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from personnel.choices import AUXILIARY, RESERVE, AppointeeState, Track, VettingResult
-from personnel.idcard import id_problem, mask_id
 from personnel.models import Appointee, JointVetting
+from portal.idcard import id_problem, mask_id
 from portal.models import Region
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind, CaseState

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db.models import Sum
 
+from portal.idcard import mask_id
 from portal.models import Region
 from subsidies.choices import PayeeColumn, RosterColumn
-from subsidies.idcard import mask_id
 from subsidies.models import PayoutLine, SubsidyHousehold
 from subsidies.tables import CENT, Entry, parse_entries, read_lines, read_xlsx
 from workflows.alerts import raise_alert

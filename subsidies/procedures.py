@@ -10,6 +10,7 @@ steps are outside the tree: the district agriculture bureau records their answer
 
 from __future__ import annotations
 
+from decisions.village_rules import village_publicity_step
 from portal.roles import Level, Role
 from subsidies.actions import (
     PAYEE_COLUMNS,
@@ -33,15 +34,12 @@ from workflows.spec import (
     Deadline,
     FieldType,
     ProcedureSpec,
-    Publicity,
     Risk,
     StepSpec,
     days,
     deadline_days,
     f,
     file_field,
-    posting_fields,
-    publicity_side_actions,
 )
 
 PUBLICITY_DAYS = days("subsidy_publicity_days", "农户清册公示时间", 7)
@@ -125,16 +123,11 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
                 effects=(import_roster,),
             ),),
         ),
-        StepSpec(
-            code="village_publicity", name="村公示农户清册", level=Level.VILLAGE,
-            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER), back_to=("roster",),
-            publicity=Publicity(days=PUBLICITY_DAYS, title="耕地地力保护补贴农户清册公示"),
+        village_publicity_step(
+            "village_publicity", "村公示农户清册", days=PUBLICITY_DAYS,
+            title="耕地地力保护补贴农户清册公示", done="公示期满,报送镇人民政府",
+            to="township_check", back_to=("roster",),
             description="在村(居)务公开栏公示农户清册,公示不少于7天;有异议的核实后退回重新填报。",
-            actions=(
-                ActionSpec("publicity_done", "公示期满,报送镇人民政府", to="township_check",
-                           fields=posting_fields()),
-                *publicity_side_actions(),
-            ),
         ),
         StepSpec(
             code="township_check", name="镇人民政府审核", level=Level.TOWNSHIP,

@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from subsidies.idcard import id_problem, mask_id
+from portal.idcard import id_problem, mask_id
 from workflows.errors import RuleError
 
 MAX_ROWS = 5000

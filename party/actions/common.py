@@ -11,28 +11,10 @@ from django.utils import timezone
 
 from party.choices import ACTIVE_MEMBER_STATUSES, MemberStatus
 from party.models import PartyMember
+from portal.idcard import valid_id_number
 from portal.models import Region
 from workflows.effects import EffectContext
 from workflows.errors import RuleError
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
-
-
-def valid_id_number(number: str) -> bool:
-    """An 18-character resident ID number with a correct check digit (GB 11643)."""
-    if not re.fullmatch(r"\d{17}[\dX]", number):
-        return False
-    try:
-        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    return id_check_digit(number[:17]) == number[17]
 
 
 def clean_id_number(raw: Any, field: str = "id_number") -> str:

@@ -11,8 +11,11 @@ from django.utils import timezone
 from party.actions.common import actor_name, find_member, lines, require_day, split_line
 from party.choices import DuesCategory
 from party.models import DuesPayment, DuesRemittance
+from portal.models import Region
+from workflows.choices import NoticeState
 from workflows.effects import EffectContext
 from workflows.errors import RuleError
+from workflows.models import PublicityNotice
 
 CENT = Decimal("0.01")
 
@@ -160,9 +163,15 @@ def check_year_ledger(ctx: EffectContext) -> None:
                         f"{year}年度有{open_rows}个月的党费尚未取得镇(街道)党委收据,"
                         "补齐凭证后再公示。", field="year")
     expected = year_summary(ctx.case.region.pk, year)
-    if expected not in str(ctx.data.get("summary", "")):
+    remark = str(ctx.data.get("summary") or "").strip()
+    if remark and expected not in remark:
         raise RuleError("publicity_mismatch",
                         f"公示内容须与党费台账一致,应包含“{expected}”。", field="summary")
+    notice = (PublicityNotice.objects.filter(case=ctx.case, state=NoticeState.RUNNING)
+              .order_by("-start").first())
+    if notice is not None:
+        notice.content = year_notice_text(ctx.case.region, year, remark=remark)
+        notice.save(update_fields=["content"])
 
 
 def year_summary(region_id: int, year: int) -> str:
@@ -170,3 +179,27 @@ def year_summary(region_id: int, year: int) -> str:
     total = sum((p.amount for p in rows), Decimal(0))
     members = rows.values("member").distinct().count()
     return f"{year}年度共{members}名党员交纳党费,合计{total}元。"
+
+
+def year_notice_text(region: Region, year: int, *, remark: str = "") -> str:
+    """The yearly dues notice, generated from the ledger: each member's months and amount,
+    each month's collection with the township's receipt and the remittance to the district."""
+    payments = (DuesPayment.objects.filter(region=region, period__startswith=f"{year}-")
+                .select_related("member"))
+    by_member: dict[int, tuple[str, int, Decimal]] = {}
+    for p in payments.order_by("member__name", "period"):
+        name, months, total = by_member.get(p.member_id, (p.member.name, 0, Decimal(0)))
+        by_member[p.member_id] = (name, months + 1, total + p.amount)
+    lines = [f"{region.name}党组织{year}年度党费收缴情况公示", year_summary(region.pk, year),
+             "一、党员交纳情况", "序号 姓名 交纳月数 交纳金额(元)"]
+    for n, (name, months, total) in enumerate(by_member.values(), 1):
+        lines.append(f"{n} {name} {months} {total}")
+    lines += ["二、按月收缴和上缴情况",
+              "月份 收缴合计(元) 交至镇(街道)党委日期 收据号 上缴区委组织部日期"]
+    remittances = DuesRemittance.objects.filter(region=region, period__startswith=f"{year}-")
+    for r in remittances.order_by("period"):
+        lines.append(f"{r.period} {r.total} {r.remitted_on or '未交'} {r.receipt_no or '无'} "
+                     f"{r.district_remitted_on or '未上缴'}")
+    if remark:
+        lines.append(f"说明:{remark}")
+    return "\n".join(lines)

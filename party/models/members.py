@@ -8,15 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from party.choices import Gender, MemberSource, MemberStatus, Residence, TrainingKind
+from portal.idcard import mask_id
 from portal.models import Region
 from portal.roles import Level
-
-
-def mask_id(number: str) -> str:
-    """Keep the first 6 and the last 4 digits: 330299********1234."""
-    if len(number) <= 10:
-        return number
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 class PartyMember(models.Model):

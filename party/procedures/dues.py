@@ -52,7 +52,8 @@ DUES = registry.register(ProcedureSpec(
              "台账合计一致(amount_mismatch),收据和上缴凭证须上传;缺收据的月份不能进行年度公示"),
         Risk("党费台账管理不规范",
              "每笔党费由系统写入党费收缴台账和上缴记录,保留修改历史,可导出PDF和Excel;"
-             "年度公示内容须与台账合计一致(publicity_mismatch)。" + ARCHIVE_CONTROL),
+             "年度公示内容由系统按台账逐人逐月生成(交纳人数、金额、收据号),经办人填写的说明"
+             "须与台账合计一致(publicity_mismatch)。" + ARCHIVE_CONTROL),
     ),
     measures=MEASURES,
     steps=(
@@ -73,8 +74,10 @@ DUES = registry.register(ProcedureSpec(
                 ActionSpec(
                     "annual_publicity", "年度党费收缴情况公示", to="publicity",
                     fields=(f("year", "年度", FieldType.INTEGER),
-                            f("summary", "公示内容", FieldType.TEXT, public=True,
-                              help="须包含系统按台账计算的交纳人数和合计金额")),
+                            f("summary", "补充说明(可空)", FieldType.TEXT, public=True,
+                              required=False,
+                              help="公示内容由系统按党费台账生成;如填写说明,"
+                                   "须包含系统按台账计算的交纳人数和合计金额")),
                     effects=(fx.check_year_ledger,),
                 ),
             ),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from personnel.choices import AppointeeState, Track, VettingResult
-from personnel.idcard import mask_id
+from portal.idcard import mask_id
 from portal.models import Region
 from portal.roles import Level
 

@@ -6,9 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.idcard import mask_id
 from portal.models import Region
 from portal.roles import Level
-from subsidies.idcard import mask_id
 
 
 class SubsidyHousehold(models.Model):

@@ -74,6 +74,9 @@ def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_
     text = pdf_text(pdf.content, tmp_path)
     assert "党费收缴台账" in text and "DF-001" in text and "40.00" in text
     assert "2026-10" in xlsx_cells(xlsx.content)
+    pdf, xlsx = export(client, "party_dues_remittance", demo["dc_th"].pk)
+    assert "党费上缴记录" in pdf_text(pdf.content, tmp_path)
+    assert "ZZB-9" in xlsx_cells(xlsx.content)
     assert api("dc_yl_branch_secretary").get(
         f"/api/registers/party_dues/{demo['dc_th'].pk}.xlsx").status_code == 404
 
@@ -93,7 +96,7 @@ def test_yearly_publicity_must_match_the_ledger_and_its_receipts(demo, api, cloc
     pub.refused(SEC, "publicity_open")
 
 
-def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock):
+def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock, tmp_path):
     d = Driver(api, "01.3", demo["dc_th"], SEC, "陈志强转出")
     d.refused(SEC, "member_not_found", member="无此人", destination="江苏省某村党支部",
               scope="out_of_province", issued_on="2026-11-02")
@@ -110,6 +113,9 @@ def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock):
     gone = PartyMember.objects.get(name=TH[4])
     assert gone.status == MemberStatus.TRANSFERRED_OUT
     assert gone.transferred_to == "江苏省某村党支部"
+    pdf, xlsx = export(api(TOWN), "party_transfer_out", demo["dc_th"].pk)
+    assert "ZJ-2026-88" in pdf_text(pdf.content, tmp_path)
+    assert TH[4] in xlsx_cells(xlsx.content)
 
 
 def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api, clock):
@@ -123,7 +129,7 @@ def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api
                                        message__contains="逾期督办").exists()
 
 
-def test_transfer_in_publicity_review_and_report(demo, api, clock):
+def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
     d = Driver(api, "01.4", demo["dc_th"], TOWN, "接收孙某")
     data = {"name": "孙立新", "gender": "male", "membership": "full", "from_org": "外省某支部",
             "scope": "out_of_province", "received_on": "2026-11-02"}
@@ -139,6 +145,9 @@ def test_transfer_in_publicity_review_and_report(demo, api, clock):
     joined = PartyMember.objects.get(id_number="330299198801010010")
     assert joined.status == MemberStatus.FULL and joined.source == "transfer_in"
     assert joined.transferred_in_date == dt.date(2026, 11, 10)
+    pdf, xlsx = export(api(TOWN), "party_transfer_in", demo["dc_th"].pk)
+    assert "外省某支部" in pdf_text(pdf.content, tmp_path)
+    assert "孙立新" in xlsx_cells(xlsx.content)
 
 
 def test_refusing_a_transfer_in_alerts_the_supervisors(demo, api, clock):
@@ -181,5 +190,6 @@ def test_floating_member_ledger_and_the_quarterly_follow_up_check(demo, api, clo
     row = FloatingMember.objects.get()
     assert row.reserve_nominated and row.state == "returned"
     assert PartyMember.objects.get(name=TH[5]).floating is False
-    pdf, _xlsx = export(api(TOWN), "party_floating", demo["dc_th"].pk)
+    pdf, xlsx = export(api(TOWN), "party_floating", demo["dc_th"].pk)
     assert "LD-01" in pdf_text(pdf.content, tmp_path)
+    assert TH[5] in xlsx_cells(xlsx.content)

@@ -99,7 +99,8 @@ def test_missed_meetings_remind_the_branch_and_the_township_once(demo, api, cloc
     assert "学习党章" in xlsx_cells(xlsx.content)
 
 
-def test_report_appraisal_needs_two_forms_and_an_interview_for_poor(demo, api, clock):
+def test_report_appraisal_needs_two_forms_and_an_interview_for_poor(demo, api, clock,
+                                                                   tmp_path):
     d = Driver(api, "02.2", demo["dc_th"], TOWN, "2026年度述职评议")
     d.refused(TOWN, "checklist_incomplete", year=2026, inspected_sites=False)
     d.do(TOWN, year=2026)
@@ -114,6 +115,9 @@ def test_report_appraisal_needs_two_forms_and_an_interview_for_poor(demo, api, c
     row = ReportAppraisal.objects.get()
     assert (row.year, row.grade, row.rectification) == (2026, "poor", "已整改")
     assert "现场述职" in row.forms
+    pdf, xlsx = export(api(TOWN), "party_report_appraisal", demo["dc_th"].pk)
+    assert "述职评议台账" in pdf_text(pdf.content, tmp_path)
+    assert "已整改" in xlsx_cells(xlsx.content)
 
 
 def themed_day(api, demo, form, held="2026-11-02"):
@@ -123,7 +127,7 @@ def themed_day(api, demo, form, held="2026-11-02"):
     return d
 
 
-def test_themed_day_same_form_three_times_raises_an_alert(demo, api, clock):
+def test_themed_day_same_form_three_times_raises_an_alert(demo, api, clock, tmp_path):
     for _ in range(2):
         d = themed_day(api, demo, "study")
         d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
@@ -135,6 +139,9 @@ def test_themed_day_same_form_three_times_raises_an_alert(demo, api, clock):
     d = themed_day(api, demo, "service")
     d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
     assert Alert.objects.filter(message__contains="形式单一").count() == 1
+    pdf, xlsx = export(api(SEC), "party_themed_days", demo["dc_th"].pk)
+    assert "学习二十届四中全会精神" in pdf_text(pdf.content, tmp_path)
+    assert "2026-11" in xlsx_cells(xlsx.content)
 
 
 def test_life_meeting_requires_criticism_by_all_and_measures_for_every_problem(
@@ -154,8 +161,9 @@ def test_life_meeting_requires_criticism_by_all_and_measures_for_every_problem(
     d.refused(SEC, "rectification_open", results="1|已落实|2026-11-02")
     d.do(SEC, results="1|已落实|2026-11-02\n2|已走访30户|2026-11-02")
     assert d.case["closed"] is True
-    pdf, _xlsx = export(api(SEC), "party_rectification", demo["dc_th"].pk)
+    pdf, xlsx = export(api(SEC), "party_rectification", demo["dc_th"].pk)
     assert "组织生活会整改台账" in pdf_text(pdf.content, tmp_path)
+    assert "每季度走访群众" in xlsx_cells(xlsx.content)
 
 
 def test_democratic_appraisal_grades_everyone_and_follows_up_unqualified(demo, api, clock,
@@ -184,9 +192,10 @@ def test_democratic_appraisal_grades_everyone_and_follows_up_unqualified(demo, a
     again.do(SEC)
     again.do(SEC, issued=8, returned=8)
     again.refused(SEC, "graded_twice", grades=grades)
-    _pdf, xlsx = export(api("dc_th_supervisory_member"), "party_member_appraisal",
-                        demo["dc_th"].pk)
+    pdf, xlsx = export(api("dc_th_supervisory_member"), "party_member_appraisal",
+                       demo["dc_th"].pk)
     assert "不合格" in xlsx_cells(xlsx.content)
+    assert "限期改正,帮教一年" in pdf_text(pdf.content, tmp_path)
 
 
 def test_a_month_without_a_themed_party_day_is_reminded(demo, api, clock):

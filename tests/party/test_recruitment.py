@@ -118,12 +118,15 @@ def test_activist_date_is_the_committee_meeting_date_and_contacts_are_two_full_m
     assert {row.contact_1.name, row.contact_2.name} == {TH[0], TH[1]}
 
 
-def test_development_target_only_after_a_full_year_as_activist(demo, api, clock):
+def test_development_target_only_after_a_full_year_as_activist(demo, api, clock, tmp_path):
     d = to_training(api, demo, clock)
     d.refused(SEC, "not_a_contact", action="contact_report", contact=TH[2], on="2026-11-10")
     d.do(SEC, action="contact_report", contact=TH[0], on="2026-11-10")
     d.do(SEC, action="activist_report", on="2026-11-10")
     assert TrainingRecord.objects.filter(member=member()).count() == 2
+    pdf, xlsx = export(api(SEC), "party_training", demo["dc_th"].pk)
+    assert "入党积极分子培养教育考察记录" in pdf_text(pdf.content, tmp_path)
+    assert "培养联系人报告" in xlsx_cells(xlsx.content)
     clock.move_to(at("2027-11-09T23:59:00+08:00"))
     d.fresh()
     body = d.refused(SEC, "too_early")

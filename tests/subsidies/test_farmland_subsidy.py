@@ -291,3 +291,40 @@ def test_another_village_cannot_see_the_case_or_the_roster(demo, clock):
     url = f"/api/registers/farmland_subsidy_roster/{demo['dc_th'].pk}.xlsx"
     assert other.get(url).status_code == 404
     assert client("xh_township_government").get(f"/api/cases/{case_id}/").status_code == 404
+
+
+def test_a_tenant_cannot_shorten_the_publicity_below_seven_days(demo, clock):
+    TenantSetting.objects.create(region=demo["sfq"], procedure="06",
+                                 param="subsidy_publicity_days", value="6")
+    case_id = open_subsidy(demo["dc_th"].pk)
+    notice = submit_roster(case_id, xlsx(ROSTER)).json()["publicity"][0]
+    assert notice["days"] == 7
+    clock.move_to(parse_datetime("2026-11-09T00:00:00+08:00"))  # day 6 would end here
+    assert end_publicity(case_id).json()["code"] == "publicity_open"
+    clock.move_to(parse_datetime("2026-11-10T00:00:00+08:00"))  # day 7 ends here
+    assert end_publicity(case_id).json()["current_step"] == "township_check"
+
+
+def test_a_bad_reimport_keeps_the_published_roster(demo, clock):
+    case_id = open_subsidy(demo["dc_th"].pk)
+    assert submit_roster(case_id, xlsx(ROSTER)).status_code == 200
+    notice = PublicityNotice.objects.get(case_id=case_id, state="running")
+    director = client("dc_th_committee_director")
+    act(director, case_id, "record_objection", {"content": "面积有误", "raised_by": "村民"})
+    act(director, case_id, "answer_objection", {"answer": "核实后重新公示"})
+    assert act(director, case_id, "return", {"step": "roster"},
+               comment="重新核实").json()["current_step"] == "roster"
+    before = list(SubsidyHousehold.objects.filter(case_id=case_id)
+                  .order_by("seq").values_list("name", "id_number", "area", "amount"))
+    bad = [("王建国", WANG, 2.35), ("李秀英", LI, "abc"), ("张晓红", ZHANG, 8)]
+    r = submit_roster(case_id, xlsx(bad))
+    assert r.status_code == 400
+    assert r.json()["code"] == "invalid_roster"
+    assert "第3行:面积应为数字" in r.json()["detail"]
+    after = list(SubsidyHousehold.objects.filter(case_id=case_id)
+                 .order_by("seq").values_list("name", "id_number", "area", "amount"))
+    assert after == before and len(after) == 3
+    notice.refresh_from_db()
+    assert "合计:3户,面积13.50亩" in notice.content
+    assert client("dc_th_committee_member").get(
+        f"/api/cases/{case_id}/").json()["current_step"] == "roster"

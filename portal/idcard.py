@@ -1,4 +1,7 @@
-"""Resident ID numbers (GB 11643): checking, and masking wherever the public sees them."""
+"""Resident ID numbers (GB 11643): checking, and masking wherever the public sees them.
+
+Shared by every app that keeps people by ID number (party, personnel, subsidies).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ def id_problem(number: str) -> str | None:
     if check_digit(number[:17]) != number[17]:
         return "校验位不正确"
     return None
+
+
+def valid_id_number(number: str) -> bool:
+    return id_problem(number) is None
 
 
 def mask_id(number: str) -> str:

@@ -1,0 +1,58 @@
+"""The appointment refuses on its own when no joint vetting passed, whatever led to it."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+
+from personnel.actions import appoint_reserve, hire_staff
+from personnel.models import Appointee, JointVetting
+from tests.personnel.test_appointments import (
+    START,
+    WANG,
+    open_case,
+    propose,
+    to_vetting,
+    vet,
+)
+from workflows.errors import RuleError
+from workflows.models import Case
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def ctx_for(case_id, **data):
+    return SimpleNamespace(case=Case.objects.get(pk=case_id), data=data)
+
+
+@pytest.mark.parametrize("effect", [appoint_reserve, hire_staff])
+def test_no_appointment_without_a_passed_joint_vetting(demo, clock, effect):
+    case_id = open_case(demo)
+    propose(case_id, track="militia", nominees=f"王建国,{WANG},民兵连长")
+    to_vetting(case_id)
+    data = {"appointed_on": "2026-11-02", "start_on": "2026-11-02"}
+    with pytest.raises(RuleError) as refused:
+        effect(ctx_for(case_id, **data))
+    assert refused.value.code == "vetting_not_passed"
+    case = Case.objects.get(pk=case_id)
+    JointVetting.objects.create(case=case, region=case.region, vetted_on=dt.date(2026, 11, 2),
+                                result="failed", opinion="有信访记录", vetted_by="纪委")
+    with pytest.raises(RuleError) as refused:
+        effect(ctx_for(case_id, **data))
+    assert refused.value.code == "vetting_not_passed"
+    assert not Appointee.objects.filter(state="appointed").exists()
+
+
+def test_a_passed_vetting_lets_the_appointment_through(demo, clock):
+    case_id = open_case(demo)
+    propose(case_id, track="militia", nominees=f"王建国,{WANG},民兵连长")
+    to_vetting(case_id)
+    assert vet(case_id).status_code == 200
+    appoint_reserve(ctx_for(case_id, appointed_on="2026-11-02"))
+    person = Appointee.objects.get(case_id=case_id)
+    assert (person.state, person.start_on) == ("appointed", dt.date(2026, 11, 2))
