@@ -15,7 +15,7 @@ from portal.models import Membership, Region, User
 from portal.roles import Role
 from workflows.attachments import CheckedFile, check_upload
 from workflows.errors import RuleError
-from workflows.spec import ActionSpec, FieldSpec, FieldType
+from workflows.spec import ActionSpec, FieldSpec, FieldType, ProcedureSpec
 
 MAX_STRING = 200
 MAX_TEXT = 10000
@@ -225,3 +225,31 @@ def clean_data(
         if values.get(name) != expected:
             raise RuleError("requirement_not_met", message, field=name)
     return CleanData(values, checked)
+
+
+def display_value(fs: FieldSpec | None, value: Any) -> str:
+    """A stored value as people read it: choice labels, 是/否, file names, lists joined."""
+    if value is None or value == "":
+        return ""
+    if fs is not None and fs.type == FieldType.BOOLEAN:
+        return "是" if value else "否"
+    if fs is not None and fs.type == FieldType.CHOICE:
+        return next((c.label for c in fs.choices if c.value == str(value)), str(value))
+    if fs is not None and fs.type == FieldType.MULTICHOICE and isinstance(value, list):
+        labels = {c.value: c.label for c in fs.choices}
+        return "、".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, Mapping) and "name" in value:
+        return str(value["name"])
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def field_of(spec: ProcedureSpec, step_code: str, name: str) -> FieldSpec | None:
+    """The field ``name`` of any action of step ``step_code`` (None when there is none)."""
+    if not spec.has_step(step_code):
+        return None
+    return next((f for a in spec.step(step_code).actions for f in a.fields if f.name == name),
+                None)

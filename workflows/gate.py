@@ -36,7 +36,7 @@ from workflows.choices import (
 )
 from workflows.effects import EffectContext
 from workflows.errors import Conflict, NotAllowed, OutOfScope, RuleError
-from workflows.fields import CleanData, clean_data
+from workflows.fields import CleanData, clean_data, display_value, field_of
 from workflows.models import (
     Attachment,
     Case,
@@ -272,9 +272,10 @@ def _open_notice(case: Case, spec: ProcedureSpec, step: StepSpec,
     lines = []
     for key in pub.content_fields:
         step_code, _, field_name = key.partition(".")
-        value = case.data.get(step_code, {}).get(field_name)
-        if value not in (None, ""):
-            lines.append(str(value))
+        text = display_value(field_of(spec, step_code, field_name),
+                             case.data.get(step_code, {}).get(field_name))
+        if text:
+            lines.append(text)
     return PublicityNotice.objects.create(
         case=case,
         region=case.region,

@@ -56,14 +56,44 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# The printable width of an A4 landscape page at the body font size, in ems, and
+# the width below which a cell's text should never wrap (names, places, dates, numbers).
+PAGE_EMS = 88.0
+NO_WRAP_EMS = 9.0
+# Padding, borders and the rounding of a cell, in ems (measured: 0.8 was one character short).
+CELL_EMS = 1.5
+
+
+def _ems(text: str) -> float:
+    """Printed width in ems: CJK characters are one em, Latin letters and digits about half."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+
+
 def _widths(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]]) -> list[float]:
-    """Column widths in percent, from the longest text of the first rows (fixed layout)."""
-    longest = [max(5, len(label) + 1) for _, label in columns]
+    """Column widths in percent (fixed layout, read from the first 200 rows).
+
+    Each column first gets room for its short texts — the header's first word and
+    any value up to NO_WRAP_EMS — so that 村仓库 or a date never breaks inside; what
+    is left of the page goes to the columns whose longer texts would still wrap,
+    in proportion to how much more they need.
+    """
+    floor = [min(max(_ems(label), 2.0), NO_WRAP_EMS) + CELL_EMS for _, label in columns]
+    need = [max(_ems(label), 2.0) + CELL_EMS for _, label in columns]
     for row in rows[:200]:
         for i, text in enumerate(row):
-            longest[i] = max(longest[i], min(len(text), 28))
-    total = sum(longest)
-    return [round(100 * n / total, 2) for n in longest]
+            width = _ems(text) + CELL_EMS
+            need[i] = max(need[i], min(width, 28.0))
+            if width <= NO_WRAP_EMS + CELL_EMS:
+                floor[i] = max(floor[i], width)
+    spare = PAGE_EMS - sum(floor)
+    extra = [n - f for n, f in zip(need, floor, strict=True)]
+    if spare <= 0 or sum(extra) <= 0:
+        ems = floor if spare <= 0 else need
+    else:
+        share = min(1.0, spare / sum(extra))
+        ems = [f + e * share for f, e in zip(floor, extra, strict=True)]
+    total = sum(ems)
+    return [round(100 * n / total, 2) for n in ems]
 
 
 def _html(title: str, subtitle: str, columns: Sequence[tuple[str, str]],

@@ -52,3 +52,19 @@ def test_xlsx_escapes_formulas_and_keeps_dates():
     assert sheet["C2"].data_type == "s"
     assert sheet["D2"].value == "'+1"
     assert sheet["B2"].value.date() == dt.date(2026, 11, 3)
+
+
+def test_short_values_do_not_break_inside_a_narrow_column_beside_long_ones(tmp_path):
+    columns = (("no", "序号"), ("place", "地点"), ("found", "发现的隐患"),
+               ("measure", "整改措施"), ("result", "复查结果"), ("date", "日期"),
+               ("who", "责任人"), ("note", "备注"))
+    long_text = "仓库内堆放大量易燃杂物且消防通道被占用,灭火器过期未更换," * 2
+    rows = [(i, "村仓库", long_text, long_text, "已整改到位", dt.date(2026, 11, 3),
+             "陶学军", long_text) for i in range(1, 6)]
+    pdf = render_register_pdf(title="隐患排查台账", subtitle="桃花村", columns=columns,
+                              rows=rows)
+    lines = text_of(pdf, tmp_path).splitlines()
+    # each short value stands whole on one line of the layout text, five times
+    assert sum(line.count("村仓库") for line in lines) == 5
+    assert sum(line.count("2026-11-03") for line in lines) == 5
+    assert sum(line.count("已整改到位") for line in lines) == 5
