@@ -60,3 +60,33 @@ def run_export_job(job_id: int) -> str:
              finished_at=timezone.now())
         return "failed"
     return "done"
+
+
+EXPORT_KEEP_DAYS = 7  # default when settings.EXPORT_KEEP_DAYS is not set
+
+
+def purge_old_exports(days: int | None = None) -> int:
+    """Delete export jobs older than ``days`` (settings.EXPORT_KEEP_DAYS, 7) and their files.
+
+    Meant to run with the deadline sweep (or as its own beat entry, see
+    :func:`purge_old_exports_task`). Returns how many jobs were removed.
+    """
+    import datetime as dt
+
+    from django.conf import settings
+
+    keep = days if days is not None else int(getattr(settings, "EXPORT_KEEP_DAYS",
+                                                     EXPORT_KEEP_DAYS))
+    cutoff = timezone.now() - dt.timedelta(days=keep)
+    removed = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).only("pk", "file"):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        removed += 1
+    return removed
+
+
+@shared_task(name="portal.tasks.purge_old_exports_task", ignore_result=True)
+def purge_old_exports_task() -> int:
+    return purge_old_exports()

@@ -233,7 +233,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.sweep_deadlines_task",
         "schedule": float(SWEEP_INTERVAL_SECONDS),
     },
+    # Register exports are kept for download EXPORT_KEEP_DAYS days, then removed.
+    "purge-old-exports": {
+        "task": "portal.tasks.purge_old_exports_task",
+        "schedule": 6 * 3600.0,
+    },
 }
+EXPORT_KEEP_DAYS = int(env("EXPORT_KEEP_DAYS") or 7)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")

@@ -22,7 +22,7 @@ def browser_type_launch_args() -> dict[str, Any]:
     return {
         "executable_path": "/usr/bin/chromium",
         "args": ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--no-first-run"],
+                 "--disable-background-networking", "--no-first-run", "--lang=zh-CN"],
     }
 
 

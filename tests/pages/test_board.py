@@ -56,3 +56,22 @@ def test_board_query_count_does_not_grow(cases, web, demo, django_assert_max_num
     assert queries_for(client, url) == before
     with django_assert_max_num_queries(4):
         client.get(url)
+
+
+def test_subsidy_roster_notice_shows_no_full_id_number(demo, web, media_tmp):
+    """06: the farmland-subsidy roster goes on the board; ID numbers never appear whole."""
+    from tests.subsidies.helpers import LI, WANG, open_subsidy, submit_roster, xlsx
+    from workflows.models import PublicityNotice
+
+    case_id = open_subsidy(demo["dc_th"].pk)
+    response = submit_roster(case_id, xlsx([("王建国", WANG, 3.5), ("李秀英", LI, 2)]))
+    assert response.status_code == 200, response.content
+    notice = PublicityNotice.objects.get(case_id=case_id)
+    page = web(None).get(f"/board/{demo['dc_th'].pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert notice.title in html
+    assert "王建国" in html and "370.41" in html  # the roster itself is public
+    for number in (WANG, LI):
+        assert number not in html
+        assert number[:6] + "*" * 8 + number[-4:] in html

@@ -95,3 +95,33 @@ def test_registers_page_query_count(cases, web, django_assert_max_num_queries):
     client = web("sfq_district_org")
     before = queries_for(client, "/registers/")
     assert before <= 12
+
+
+def test_old_export_files_are_purged(cases, web, demo, media_tmp, settings):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from portal.models import User
+    from portal.tasks import purge_old_exports
+
+    owner = User.objects.get(username="dc_th_committee_director")
+    now = timezone.now()
+    jobs = {}
+    for label, age in (("old", 10), ("new", 2)):
+        job = ExportJob.objects.create(user=owner, register="seal_register_committee",
+                                       region=demo["dc_th"], format="xlsx", state="done",
+                                       created_at=now - dt.timedelta(days=age))
+        job.file.save(f"{label}.xlsx", ContentFile(b"x"), save=True)
+        jobs[label] = (job.pk, job.file.name)
+    assert all(default_storage.exists(name) for _, name in jobs.values())
+    settings.EXPORT_KEEP_DAYS = 7
+    assert purge_old_exports() == 1
+    assert not ExportJob.objects.filter(pk=jobs["old"][0]).exists()
+    assert not default_storage.exists(jobs["old"][1])
+    assert ExportJob.objects.filter(pk=jobs["new"][0]).exists()
+    assert default_storage.exists(jobs["new"][1])
+    assert purge_old_exports(days=1) == 1
+    assert not ExportJob.objects.exists()

@@ -32,3 +32,14 @@ def test_check_deploy_is_clean_with_production_variables():
         "ALLOWED_HOSTS": "portal.example.org",
     })
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_beat_runs_the_sweep_and_the_export_purge():
+    from django.conf import settings
+
+    from portal.celery import app
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks == {"workflows.tasks.sweep_deadlines_task", "portal.tasks.purge_old_exports_task"}
+    app.loader.import_default_modules()
+    assert tasks <= set(app.tasks)

@@ -81,6 +81,9 @@ def test_too_early_shows_the_date(as_user, demo, user):
             "action": "publicity_done", "step": "resolution_publicity",
             "f_location": "村务公开栏", "f_photo": upload_png(),
         })
+        before = as_user("dc_th_committee_director").get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="publicity-running"' in before
+    assert "最早于 2026年11月10日 00:00 期满(剩余7天14小时)" in before
     assert response.status_code == 400
     page = response.content.decode()
     assert "公示期未满" in page
@@ -181,6 +184,27 @@ def _check_pdf(body, tmp_path):
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "决议内容" in text and "/board/" in text
+    return text
+
+
+def _qr_modules(body, tmp_path):
+    """The dark/light modules of the one image embedded in the PDF (pdfimages + Pillow)."""
+    import subprocess
+
+    from PIL import Image
+
+    from workflows.web.pdf import QR_BORDER, QR_SCALE
+
+    path = tmp_path / "qr.pdf"
+    path.write_bytes(body)
+    subprocess.run(["pdfimages", "-png", str(path), str(tmp_path / "img")], check=True)
+    images = sorted(tmp_path.glob("img-*.png"))
+    assert len(images) == 1, images
+    picture = Image.open(images[0]).convert("L")
+    side = picture.width // QR_SCALE - 2 * QR_BORDER
+    return [[picture.getpixel(((QR_BORDER + x) * QR_SCALE + QR_SCALE // 2,
+                               (QR_BORDER + y) * QR_SCALE + QR_SCALE // 2)) < 128
+             for x in range(side)] for y in range(side)]
 
 
 def test_notice_pdf_is_a4_with_the_board_qr(as_user, demo, user, tmp_path):
@@ -196,10 +220,20 @@ def test_notice_pdf_is_a4_with_the_board_qr(as_user, demo, user, tmp_path):
     assert response["Content-Type"] == "application/pdf"
     body = response.content
     assert body.startswith(b"%PDF")
-    _check_pdf(body, tmp_path)
-    assert as_user("xh_qq_branch_secretary").get(f"/notices/{notice.pk}.pdf").status_code == 404
+    text = _check_pdf(body, tmp_path)
     from workflows.web.pdf import board_url
 
+    url = board_url(demo["dc_th"].pk)
+    if text is not None:
+        assert url in text.replace("\n", "")
+    import shutil
+
+    if shutil.which("pdfimages"):
+        import segno
+
+        expected = [[bool(m) for m in row] for row in segno.make(url, error="m").matrix]
+        assert _qr_modules(body, tmp_path) == expected
+    assert as_user("xh_qq_branch_secretary").get(f"/notices/{notice.pk}.pdf").status_code == 404
     assert board_url(demo["dc_th"].pk).endswith(f"/board/{demo['dc_th'].pk}/")
 
 

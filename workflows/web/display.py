@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from portal.roles import Role
 from workflows.choices import EventAction
+from workflows.fields import display_value
 from workflows.models import Attachment, Case, CaseEvent, MeetingRecord
 from workflows.spec import FieldSpec, FieldType, ProcedureSpec
 
@@ -87,23 +88,7 @@ def _action_fields(spec: ProcedureSpec | None, event: CaseEvent) -> tuple[FieldS
     return act.fields if act else ()
 
 
-def show_value(fs: FieldSpec | None, value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if fs is not None and fs.type == FieldType.BOOLEAN:
-        return "是" if value else "否"
-    if fs is not None and fs.type == FieldType.CHOICE:
-        return next((c.label for c in fs.choices if c.value == str(value)), str(value))
-    if fs is not None and fs.type == FieldType.MULTICHOICE and isinstance(value, list):
-        labels = {c.value: c.label for c in fs.choices}
-        return "、".join(labels.get(str(v), str(v)) for v in value)
-    if isinstance(value, Mapping) and "name" in value:
-        return str(value["name"])
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+show_value = display_value
 
 
 def _meeting_text(value: Mapping[str, Any], record: MeetingRecord | None) -> str:
@@ -173,6 +158,11 @@ class StepState:
     name: str
     actors: str
     state: str  # done | current | todo | skipped
+    far: bool = False  # more than NEAR steps from the current one (folded on a phone)
+
+
+NEAR = 2  # steps either side of the current one shown on a phone
+FOLD_FROM = 7  # procedures with this many steps fold the far ones on a phone
 
 
 def step_states(case: Case, spec: ProcedureSpec | None,
@@ -198,4 +188,10 @@ def step_states(case: Case, spec: ProcedureSpec | None,
             reached = True
         elif reached:
             row.state = "skipped"
+    if len(out) >= FOLD_FROM:
+        here = next((i for i, r in enumerate(out) if r.state == "current"), None)
+        if here is None:
+            here = max((i for i, r in enumerate(out) if r.state == "done"), default=0)
+        for i, row in enumerate(out):
+            row.far = abs(i - here) > NEAR
     return out

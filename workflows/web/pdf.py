@@ -16,10 +16,15 @@ def board_url(region_id: int) -> str:
     return f"{base}{reverse('board', args=[region_id])}"
 
 
-def qr_svg(url: str) -> str:
+QR_SCALE = 8  # pixels per module of the embedded PNG
+QR_BORDER = 4  # the quiet zone, in modules
+
+
+def qr_png(url: str) -> str:
+    """The QR code of ``url`` as a PNG data URI (embedded in the PDF as an image)."""
     import segno
 
-    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+    return str(segno.make(url, error="m").png_data_uri(scale=QR_SCALE, border=QR_BORDER))
 
 
 def notice_pdf(notice: PublicityNotice) -> bytes:
@@ -28,6 +33,6 @@ def notice_pdf(notice: PublicityNotice) -> bytes:
     url = board_url(notice.region_id)
     html = render_to_string("workflows/notice_pdf.html", {
         "notice": notice, "case": notice.case, "village": notice.region, "board_url": url,
-        "qr": qr_svg(url), "font": FONT,
+        "qr": qr_png(url), "font": FONT,
     })
     return bytes(HTML(string=html).write_pdf())

@@ -213,6 +213,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         })
     tasks = [t for t in case.tasks.all() if t.state == "open"]
     task = tasks[0] if tasks else None
+    steps = display.step_states(case, spec, events)
     notices = [{"notice": n, "left": display.time_left(n.earliest_end, now),
                 "open": n.state == NoticeState.RUNNING and n.earliest_end > now}
                for n in case.notices.all()]
@@ -220,7 +221,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "case": case, "spec": spec, "title": case.title,
         "timeline": display.timeline(case, spec, events, case.attachment_set.all(),
                                      case.meetings.all()),
-        "steps": display.step_states(case, spec, events),
+        "steps": steps, "folded": any(s.far for s in steps),
         "current_step": spec.step(case.current_step) if spec and case.current_step
         and spec.has_step(case.current_step) else None,
         "task": task, "task_left": display.time_left(task.due_at, now) if task else "",
