@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from portal.models import Region
 from portal.roles import Role
 from workflows.models import Alert, Case
-from workflows.notify import send, users_holding
+from workflows.notify import send, send_batch, users_holding
 
 
 def raise_alert(*, kind: str, message: str, case: Case | None = None,
@@ -26,9 +26,40 @@ def raise_alert(*, kind: str, message: str, case: Case | None = None,
                                          message=message[:400], actor=actor, dedupe_key=key)
     except IntegrityError:
         return None
+    send(_watchers(place), case, f"【风险预警】{message}", key=f"alert:{alert.pk}")
+    return alert
+
+
+def _watchers(place: Region) -> list[int]:
+    """The village's supervisory committee and the township discipline commission."""
     ids = place.ancestor_ids
     watchers = users_holding([Role.SUPERVISORY_MEMBER], place.pk)
     if len(ids) >= 2:
         watchers += users_holding([Role.TOWNSHIP_DISCIPLINE], ids[1])
-    send(watchers, case, f"【风险预警】{message}", key=f"alert:{alert.pk}")
-    return alert
+    return watchers
+
+
+def raise_case_alerts(kind: str, items: list[tuple[Case, str, str]]) -> int:
+    """Many case alerts at once, ``(case, message, key)`` each, for the sweep (its rows
+    are claimed under lock): one query for keys raised before, one INSERT, and the
+    watchers of each place looked up once. Returns how many alerts were written."""
+    wanted = {key: Alert(case=case, region=case.region, kind=kind, message=message[:400],
+                         dedupe_key=key) for case, message, key in items}
+    if not wanted:
+        return 0
+    before = set(Alert.objects.filter(dedupe_key__in=list(wanted))
+                 .values_list("dedupe_key", flat=True))
+    Alert.objects.bulk_create([a for k, a in wanted.items() if k not in before],
+                              ignore_conflicts=True)
+    fresh = Alert.objects.filter(dedupe_key__in=[k for k in wanted if k not in before])
+    places: dict[int, list[int]] = {}
+    notices = []
+    for alert in fresh.only("pk", "message", "dedupe_key"):
+        case = wanted[str(alert.dedupe_key)].case
+        assert case is not None
+        if case.region_id not in places:
+            places[case.region_id] = _watchers(case.region)
+        notices.append((places[case.region_id], case, f"【风险预警】{alert.message}",
+                        f"alert:{alert.pk}"))
+    send_batch(notices)
+    return len(notices)

@@ -59,6 +59,35 @@ def send(user_ids: Iterable[int], case: Case | None, message: str, *, key: str |
     return created
 
 
+def send_batch(items: Iterable[tuple[Iterable[int], Case | None, str, str]]) -> int:
+    """Many keyed notifications at once: ``(user_ids, case, message, key)`` per item.
+
+    For the sweep, whose rows are already claimed under lock: one query finds the
+    keys sent before, one INSERT writes the rest (a key that appears meanwhile is
+    skipped by the unique index), and their e-mails are queued on commit.
+    Returns how many notifications were written.
+    """
+    wanted: dict[str, Notification] = {}
+    for user_ids, case, message, key in items:
+        for user_id in sorted(set(user_ids)):
+            dedupe = f"{key}:{user_id}"
+            wanted.setdefault(dedupe, Notification(user_id=user_id, case=case,
+                                                    message=message[:400], dedupe_key=dedupe))
+    if not wanted:
+        return 0
+    sent_before = set(Notification.objects.filter(dedupe_key__in=list(wanted))
+                      .values_list("dedupe_key", flat=True))
+    fresh = [n for key, n in wanted.items() if key not in sent_before]
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    ids = list(Notification.objects.filter(dedupe_key__in=[n.dedupe_key for n in fresh])
+               .values_list("pk", flat=True))
+    if ids:
+        from workflows.tasks import email_notifications
+
+        transaction.on_commit(lambda: email_notifications.delay(ids))
+    return len(ids)
+
+
 def queue_task_notice(case: Case, step: StepSpec, *, exclude: Any = None,
                       returned_reason: str = "") -> None:
     from workflows.gate import _acting_region_id

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from workflows.alerts import raise_alert
+from workflows.alerts import raise_case_alerts
 from workflows.calendar import add_months
 from workflows.choices import AlertKind, DeadlineKind, TaskState
-from workflows.models import Deadline
-from workflows.notify import escalation_recipients, send, users_holding
+from workflows.models import Case, Deadline
+from workflows.notify import escalation_recipients, send_batch, users_holding
 
 BATCH = 500
 
@@ -49,16 +49,34 @@ def _message(deadline: Deadline) -> str:
     return f"【公示期满】“{case.title}”的公示期已满,可以进行下一步。"
 
 
+class _Recipients:
+    """Who is told of a deadline; one membership query per (roles, place) in a batch."""
+
+    def __init__(self) -> None:
+        self.actors: dict[tuple[tuple[str, ...], int], list[int]] = {}
+        self.above: dict[tuple[str, int], list[int]] = {}
+
+    def __call__(self, deadline: Deadline) -> list[int]:
+        task = deadline.task
+        if task is None or task.state != TaskState.OPEN:
+            return []
+        if deadline.kind in (DeadlineKind.ESCALATION, DeadlineKind.HARD_LIMIT):
+            key = (deadline.case.procedure, task.region_id)
+            if key not in self.above:
+                self.above[key] = escalation_recipients(deadline.case, task.region)
+            if deadline.kind == DeadlineKind.ESCALATION:
+                return self.above[key]
+        roles = (tuple(sorted(str(r) for r in task.role_list)), task.region_id)
+        if roles not in self.actors:
+            self.actors[roles] = users_holding(task.role_list, task.region_id)
+        if deadline.kind == DeadlineKind.HARD_LIMIT:
+            return self.actors[roles] + self.above[(deadline.case.procedure, task.region_id)]
+        return self.actors[roles]
+
+
 def _recipients(deadline: Deadline) -> list[int]:
-    task = deadline.task
-    if task is None or task.state != TaskState.OPEN:
-        return []
-    actors = users_holding(task.role_list, task.region_id)
-    if deadline.kind in (DeadlineKind.ESCALATION,):
-        return escalation_recipients(deadline.case, task.region)
-    if deadline.kind == DeadlineKind.HARD_LIMIT:
-        return actors + escalation_recipients(deadline.case, task.region)
-    return actors
+    """Who is told of one deadline, without the batch's cache (the benchmark's baseline)."""
+    return _Recipients()(deadline)
 
 
 def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
@@ -68,6 +86,7 @@ def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
     moment = now or timezone.now()
     result = SweepResult()
     skip_locked = connection.features.has_select_for_update_skip_locked
+    recipients = _Recipients()
     while True:
         with transaction.atomic():
             qs = Deadline.objects.filter(fired_at__isnull=True, cancelled=False,
@@ -80,16 +99,16 @@ def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
             if not rows:
                 break
             follow_ups: list[Deadline] = []
+            notices = []
+            overdue: list[tuple[Case, str, str]] = []
             for deadline in rows:
-                users = _recipients(deadline)
+                users = recipients(deadline)
                 if users:
-                    sent = send(users, deadline.case, _message(deadline),
-                                key=f"deadline:{deadline.pk}")
-                    result.notifications += len(sent)
+                    notices.append((users, deadline.case, _message(deadline),
+                                    f"deadline:{deadline.pk}"))
                 if deadline.kind == DeadlineKind.ESCALATION and deadline.task is not None \
                         and deadline.task.state == TaskState.OPEN:
-                    raise_alert(kind=AlertKind.OVERDUE, case=deadline.case,
-                                message=_message(deadline), key=f"overdue:{deadline.pk}")
+                    overdue.append((deadline.case, _message(deadline), f"overdue:{deadline.pk}"))
                 if (deadline.kind == DeadlineKind.RECURRING and deadline.repeat_months
                         and deadline.task is not None
                         and deadline.task.state == TaskState.OPEN):
@@ -98,6 +117,8 @@ def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
                         due_at=add_months(deadline.due_at, deadline.repeat_months),
                         message=deadline.message, repeat_months=deadline.repeat_months))
                 deadline.fired_at = moment
+            result.notifications += send_batch(notices)
+            raise_case_alerts(AlertKind.OVERDUE, overdue)
             Deadline.objects.bulk_update(rows, ["fired_at"])
             Deadline.objects.bulk_create(follow_ups)
             result.fired += len(rows)

@@ -175,3 +175,35 @@ def test_overdue_raises_an_alert_for_the_supervisors(demo, api):
     assert alerts.count() == 1
     assert any("风险预警" in n for n in notes("dc_th_supervisory_member"))
     assert any("风险预警" in n for n in notes("dc_township_discipline"))
+
+
+def test_a_batch_of_due_deadlines_costs_the_same_queries_as_one(demo, api):
+    """The sweep writes a batch's notifications together: 40 due cases, not 40× the queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.sweep import sweep
+
+    def open_cases(n):
+        sec = api("dc_th_branch_secretary")
+        for i in range(n):
+            case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
+                                            "title": f"入党审批{i}"}, format="json").json()
+            act(sec, case["id"], "submit", {})
+
+    def queries_to_sweep():
+        with CaptureQueriesContext(connection) as ctx:
+            result = sweep(START + dt.timedelta(days=100))
+        return len(ctx.captured_queries), result
+
+    with time_machine.travel(START, tick=False):
+        open_cases(1)
+    one, first = queries_to_sweep()
+    with time_machine.travel(START, tick=False):
+        open_cases(40)
+    many, second = queries_to_sweep()
+    assert second.fired == 40 * first.fired
+    assert second.notifications == 40 * first.notifications > 0
+    assert many <= one + 2
+    _, third = queries_to_sweep()  # nothing is due twice
+    assert (third.fired, third.notifications) == (0, 0)
