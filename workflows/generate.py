@@ -284,6 +284,33 @@ def _window_end(start: dt.datetime, days: int, working: bool) -> dt.datetime:
     return dt.datetime.combine(day + DAY, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8)
 
 
+_canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                                   default=str).encode
+_json_str = json.encoder.encode_basestring  # ensure_ascii=False, as canonical() writes strings
+
+
+def _event_digest(case_id: int, seq: int, actor_id: int | None, role: str,
+                  region_id: int | None, action: str, from_step: str, to_step: str,
+                  data_json: str, comment: str, attachments_json: str, at: dt.datetime,
+                  prev: str) -> str:
+    """``workflows.audit.event_hash`` of an event, from JSON already made (sorted keys).
+
+    The same bytes as ``canonical(event_payload(event))``, written directly: one JSON
+    encoding of ``data`` serves both the hash and the row. The generator checks it
+    against ``event_hash`` on its first events and every 20,000th.
+    """
+    text = (
+        f'{{"action":{_json_str(action)},'
+        f'"actor":{"null" if actor_id is None else actor_id},'
+        f'"at":"{at.astimezone(dt.UTC).isoformat(timespec="microseconds")}",'
+        f'"attachments":{attachments_json},"case":{case_id},"comment":{_json_str(comment)},'
+        f'"data":{data_json},"from":{_json_str(from_step)},"prev":{_json_str(prev)},'
+        f'"region":{"null" if region_id is None else region_id},"role":{_json_str(role)},'
+        f'"seq":{seq},"to":{_json_str(to_step)}}}'
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass
 class Stats:
     regions: int = 0
@@ -314,6 +341,8 @@ class Generator:
         self.rebuild_indexes = rebuild_indexes and self.is_pg
         self.variants: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self.stats = Stats()
+        self._plan: list[tuple[dt.datetime, ProcedureSpec, Place]] = []
+        self._hashed = 0
 
     # -- ids ------------------------------------------------------------------------------
 
@@ -635,14 +664,19 @@ class Generator:
 
         # contiguous slices of the time-ordered plan; each worker numbers its rows from
         # its own block of ids (gaps are harmless) so that ids still grow with time
+        # (the plan is inherited through the fork, never pickled: specs may hold closures)
         size = -(-len(plan) // jobs)
-        parts = [(k, plan[k * size:(k + 1) * size]) for k in range(jobs)]
+        parts = [(k, k * size, (k + 1) * size) for k in range(jobs)]
         connection.close()  # no Django connection crosses the fork
         global _WORKER
         _WORKER = self
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.starmap(_load_part_in_worker, parts)
-        _WORKER = None
+        self._plan = plan
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                results = pool.starmap(_load_part_in_worker, parts)
+        finally:
+            _WORKER = None
+            self._plan = []
         totals: dict[str, int] = {}
         for counts in results:
             for name, n in counts.items():
@@ -697,15 +731,22 @@ class Generator:
                   attachments: list[dict[str, Any]] | None = None) -> int:
             seq[0] += 1
             ev_id = self._take("workflows.CaseEvent")
-            ns = EventNS(case_id, seq[0], holder.user_id if holder else None, role,
-                         region_id, action, from_step, to_step, data, comment,
-                         attachments or [], at, prev[0])
-            digest = event_hash(ns)
-            events.append((ev_id, case_id, ns.seq, ns.actor_id,
+            actor_id = holder.user_id if holder else None
+            data_json = _canonical_json(data) if data else "{}"
+            attachments_json = _canonical_json(attachments) if attachments else "[]"
+            digest = _event_digest(case_id, seq[0], actor_id, role, region_id, action,
+                                   from_step, to_step, data_json, comment, attachments_json,
+                                   at, prev[0])
+            self._hashed += 1
+            if self._hashed <= 50 or self._hashed % 20_000 == 0:  # the engine's own hash
+                ns = EventNS(case_id, seq[0], actor_id, role, region_id, action, from_step,
+                             to_step, data, comment, attachments or [], at, prev[0])
+                if event_hash(ns) != digest:
+                    raise RuntimeError("generator: event hash differs from workflows.audit")
+            events.append((ev_id, case_id, seq[0], actor_id,
                            holder.name if holder else "系统", role, region_id, action,
-                           action_name, from_step, to_step, json.dumps(data, ensure_ascii=False),
-                           comment, json.dumps(ns.attachments, ensure_ascii=False), at,
-                           prev[0], digest))
+                           action_name, from_step, to_step, data_json, comment,
+                           attachments_json, at, prev[0], digest))
             prev[0] = digest
             return ev_id
 
@@ -961,10 +1002,9 @@ _WORKER: Generator | None = None
 ID_BLOCK = 200_000_000  # ids per worker: far more rows than one worker writes
 
 
-def _load_part_in_worker(k: int, plan: list[tuple[dt.datetime, ProcedureSpec, Place]]
-                         ) -> dict[str, int]:
+def _load_part_in_worker(k: int, start: int, stop: int) -> dict[str, int]:
     assert _WORKER is not None
-    return _WORKER._load_part(k, plan)
+    return _WORKER._load_part(k, _WORKER._plan[start:stop])
 
 
 def generate(*, townships: int, villages: int, cases: int, seed: int, now: dt.datetime,

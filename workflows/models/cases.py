@@ -60,9 +60,15 @@ class Case(models.Model):
         verbose_name_plural = _("事项办理")
         ordering = ["-opened_at", "-pk"]
         indexes = [
-            models.Index(fields=["region", "procedure", "state"]),
-            models.Index(fields=["procedure", "state", "-opened_at"]),
+            # covering (PostgreSQL INCLUDE): counts by place, procedure and state, and the
+            # case list's count, are index-only scans (issue 6, docs/performance.md)
+            models.Index(fields=["region", "procedure", "state"], include=["id"],
+                         name="case_region_proc_state_cov"),
+            models.Index(fields=["procedure", "state", "-opened_at"], include=["region", "id"],
+                         name="case_proc_state_opened_cov"),
             models.Index(fields=["state", "-opened_at"]),
+            # the audit view: a village's cases, most recently worked first
+            models.Index(fields=["region", "-updated_at", "-id"], name="case_region_updated"),
         ]
 
     def __str__(self) -> str:
@@ -349,7 +355,10 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"]),
+                   # the home page's latest five of a user: no sort of all their notifications
+                   models.Index(fields=["user", "-created_at", "-id"],
+                                name="notification_user_recent")]
 
     def __str__(self) -> str:
         return self.message

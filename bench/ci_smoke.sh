@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# CI smoke of the district benchmark (issue 6): a reduced `small` district in a
+# database of its own, then a short benchmark run. Numbers are printed, never
+# asserted: the step fails only when a command fails (generator, migrate, suite).
+#
+#   bash bench/ci_smoke.sh            # from the repository root or anywhere
+#
+# Needs PostgreSQL on 127.0.0.1:5432 with the role `portal` (CREATEDB), as
+# .ci/run's services step leaves it. About a minute and a half on 2 cores.
+# Variables: BENCH_CI_DB (default portal_bench_ci), BENCH_CI_VILLAGES (5),
+# BENCH_CI_CASES (5000), BENCH_CI_SECONDS (load run, 10).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DB=${BENCH_CI_DB:-portal_bench_ci}
+VILLAGES=${BENCH_CI_VILLAGES:-5}
+CASES=${BENCH_CI_CASES:-5000}
+SECONDS_LOAD=${BENCH_CI_SECONDS:-10}
+URL="postgres://portal@127.0.0.1:5432/$DB"
+PY=.venv/bin/python
+
+case $DB in
+    *bench*) ;;
+    *) echo "ci_smoke: refusing database $DB (its name must contain 'bench')" >&2; exit 2 ;;
+esac
+
+started=$(date +%s)
+echo "bench smoke: database $DB, $VILLAGES villages, $CASES cases; load: $(uptime)"
+
+dropdb -h 127.0.0.1 -U postgres --if-exists "$DB"
+createdb -h 127.0.0.1 -U postgres -O portal "$DB"
+
+# management commands run with production settings; a throwaway key is enough here
+export DATABASE_URL=$URL
+export SECRET_KEY=${SECRET_KEY:-bench-ci-smoke-secret-key-not-for-production}
+export DJANGO_DEBUG=0
+unset DJANGO_SETTINGS_MODULE
+
+"$PY" manage.py migrate -v0 --noinput
+"$PY" manage.py generate_district --preset small --villages "$VILLAGES" --cases "$CASES" \
+    --seed 1
+"$PY" -m bench.run --quick --no-write --db-url "$URL" --seconds "$SECONDS_LOAD"
+
+dropdb -h 127.0.0.1 -U postgres --if-exists "$DB"
+echo "bench smoke done in $(($(date +%s) - started)) s"
