@@ -47,6 +47,25 @@ class Scope:
     subtree_paths: set[str] = field(default_factory=set)
     # district path -> procedure codes visible there (None = all)
     district_procedures: dict[str, set[str] | None] = field(default_factory=dict)
+    # path -> ids of the regions under it, read once per scope (see region_ids_under)
+    _ids_under: dict[str, list[int]] | None = None
+
+    def region_ids_under(self, path: str) -> list[int]:
+        """Ids of the regions whose path starts with ``path`` (one query for all paths).
+
+        Filtering cases by ``region_id IN (…)`` lets PostgreSQL use the case indexes
+        directly; a join on ``region.path LIKE …`` made it scan (docs/performance.md).
+        """
+        if self._ids_under is None:
+            paths = sorted(set(self.subtree_paths) | set(self.district_procedures))
+            self._ids_under = {p: [] for p in paths}
+            if paths:
+                for pk, region_path in Region.objects.filter(
+                        _paths_q(paths, "")).values_list("pk", "path"):
+                    for p in paths:
+                        if region_path.startswith(p):
+                            self._ids_under[p].append(pk)
+        return self._ids_under.get(path, [])
 
     @property
     def is_empty(self) -> bool:
@@ -127,9 +146,11 @@ def case_q(user: User | Any, *, prefix: str = "") -> Q:
     Cases carry ``region`` (a village) and ``procedure`` (a code).
     """
     scope = get_scope(user)
-    q = _paths_q(scope.subtree_paths, f"{prefix}region__")
+    q = Q(pk__in=[])
+    for path in sorted(scope.subtree_paths):
+        q |= Q(**{f"{prefix}region_id__in": scope.region_ids_under(path)})
     for path, procedures in scope.district_procedures.items():
-        in_district = Q(**{f"{prefix}region__path__startswith": path})
+        in_district = Q(**{f"{prefix}region_id__in": scope.region_ids_under(path)})
         if procedures is None:
             q |= in_district
         elif procedures:
