@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the
-# test itself (seeding, assertions) are still synchronous and safe here.
+# test itself (seeding, assertions) are still synchronous and safe here. The
+# live server and the database are session fixtures, so this has to hold for
+# the whole session; subprocesses that must not inherit it (``check --deploy``)
+# drop it themselves.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
