@@ -23,6 +23,7 @@ from portal.models import Region, User
 from portal.roles import ROLE_LEVEL, Level, Role
 from workflows import calendar as cal
 from workflows import params as tenant_params
+from workflows import tallies
 from workflows.alerts import raise_alert
 from workflows.attachments import generated_name
 from workflows.audit import event_hash
@@ -425,6 +426,7 @@ def open_case(*, actor: User, procedure: str, region: Region | int, title: str,
                      to_step=first.code, at=now)
         _open_step(case, spec, first, now=now)
         case.save(update_fields=["event_count", "last_hash", "updated_at"])
+        tallies.opened(case)
         from workflows.notify import queue_task_notice
 
         queue_task_notice(case, first, exclude=actor)
@@ -550,6 +552,7 @@ def perform_action(
                 case.current_step = ""
                 case.closed_at = now
                 case.outcome = act.outcome or act.name
+                tallies.finished(case)
             else:
                 case.current_step = target
                 _open_step(case, spec, spec.step(target), now=now)
@@ -665,6 +668,7 @@ def withdraw(*, actor: User, case_id: int, reason: str) -> Case:
         case.closed_at = now
         case.outcome = "已撤回"
         case.save()
+        tallies.finished(case)
     return case
 
 

@@ -2,9 +2,10 @@
 
 A bureau sees, district-wide, the procedures it guides; the organisation
 department and the district leadership see all; a township sees its own
-villages. Everything is counted with a handful of grouped queries over
-``Case.objects.visible_to(user)``: the number of queries does not grow with
-the number of cases, villages or procedures.
+villages. Everything is counted with a handful of grouped queries over the
+places and procedures the user oversees: the number of queries does not grow
+with the number of cases, villages or procedures, and the counts of all cases
+come from the tallies the gate keeps (``workflows.tallies``), not from the cases.
 """
 
 from __future__ import annotations
@@ -17,18 +18,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from portal.authz import access_region, get_scope, visible_regions
+from portal.authz import access_region, case_q, get_scope, visible_regions
 from portal.models import Region
 from portal.pages.access import require_oversight, visible_procedures
 from portal.roles import Level
-from workflows.choices import CaseState, NoticeState
-from workflows.models import Case, CaseQuerySet, PublicityNotice
+from workflows.choices import CaseState, NoticeState, TaskState
+from workflows.models import CaseMonthTally, CaseTally, PublicityNotice, Task
 from workflows.rendering import render_register_xlsx
 from workflows.spec import ProcedureSpec
 
@@ -171,30 +171,27 @@ def _months(now: dt.datetime) -> list[tuple[int, int]]:
     return list(reversed(out))
 
 
-def _trend(cases: CaseQuerySet, now: dt.datetime) -> dict[str, list[Any]]:
+def _trend(months_qs: Any, now: dt.datetime) -> dict[str, list[Any]]:
     months = _months(now)
-    first = timezone.make_aware(dt.datetime(months[0][0], months[0][1], 1))  # noqa: DTZ001
-    series: dict[str, dict[tuple[int, int], int]] = {}
-    for name, column in (("opened", "opened_at"), ("closed", "closed_at")):
-        qs = cases.filter(**{f"{column}__gte": first})
-        if name == "closed":
-            qs = qs.filter(state=CaseState.CLOSED)
-        rows = (qs.order_by().annotate(month=TruncMonth(column)).values("month")
-                .annotate(n=Count("pk")).values_list("month", "n"))
-        found: dict[tuple[int, int], int] = defaultdict(int)
-        for month, n in rows:
-            local = timezone.localtime(month) if timezone.is_aware(month) else month
-            found[(local.year, local.month)] += n
-        series[name] = found
+    first = dt.date(months[0][0], months[0][1], 1)
+    found = {(m.year, m.month): (o or 0, c or 0) for m, o, c in (
+        months_qs.filter(month__gte=first).order_by().values("month")
+        .annotate(o=Sum("opened"), c=Sum("closed")).values_list("month", "o", "c"))}
     return {
         "labels": [f"{y}年{m}月" for y, m in months],
-        "opened": [series["opened"].get(k, 0) for k in months],
-        "closed": [series["closed"].get(k, 0) for k in months],
+        "opened": [found.get(k, (0, 0))[0] for k in months],
+        "closed": [found.get(k, (0, 0))[1] for k in months],
     }
 
 
 def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> Dashboard:
-    """Counts by village, procedure and state, overdue, publicity running, monthly trend."""
+    """Counts by village, procedure and state, overdue, publicity running, monthly trend.
+
+    Opened, closed and withdrawn come from the tallies that the gate keeps
+    (``workflows.tallies``); overdue and publicity running are counted live over
+    open cases only. All are counted over the places and procedures the user
+    oversees (a case granted to the user singly is not part of the statistics).
+    """
     procedures = visible_procedures(user)
     codes = [p.code for p in procedures]
     if procedure in codes:
@@ -204,32 +201,45 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
         procedure = ""
     chosen = access_region(user, region_id) if region_id else None
     regions_qs = visible_regions(user).filter(level__in=[Level.TOWNSHIP, Level.VILLAGE])
-    cases = Case.objects.visible_to(user).filter(procedure__in=codes)
+    scope = case_q(user, grants=False)
+    tallies = CaseTally.objects.filter(scope, procedure__in=codes)
+    months = CaseMonthTally.objects.filter(scope, procedure__in=codes)
+    # every open task and running notice belongs to an open case (the gate keeps it so)
+    late = Task.objects.filter(case_q(user, prefix="case__", grants=False),
+                               state=TaskState.OPEN, due_at__lt=timezone.now(),
+                               case__procedure__in=codes)
+    running = PublicityNotice.objects.filter(case_q(user, prefix="case__", grants=False),
+                                             state=NoticeState.RUNNING,
+                                             case__procedure__in=codes)
     if chosen is not None:
-        cases = cases.filter(region__path__startswith=chosen.path)
+        under = Region.objects.filter(path__startswith=chosen.path).values("pk")
+        tallies = tallies.filter(region_id__in=under)
+        months = months.filter(region_id__in=under)
+        late = late.filter(case__region_id__in=under)
+        running = running.filter(case__region_id__in=under)
         regions_qs = regions_qs.filter(
             Q(path__startswith=chosen.path) | Q(pk__in=chosen.ancestor_ids))
     regions = list(regions_qs.order_by("path"))
     by_key: dict[tuple[int, str], Counts] = defaultdict(Counts)
-    for region_pk, code, state, n in (
-        cases.order_by().values("region_id", "procedure", "state").annotate(n=Count("pk"))
-        .values_list("region_id", "procedure", "state", "n")
-    ):
-        setattr(by_key[(region_pk, code)], str(state), n)
-    for region_pk, code, n in (
-        cases.overdue().order_by().values("region_id", "procedure").annotate(n=Count("pk"))
-        .values_list("region_id", "procedure", "n")
+    for region_pk, code, n_opened, n_closed, n_withdrawn in tallies.values_list(
+            "region_id", "procedure", "opened", "closed", "withdrawn"):
+        counts = by_key[(region_pk, code)]
+        counts.closed, counts.withdrawn = n_closed, n_withdrawn
+        counts.open = max(n_opened - n_closed - n_withdrawn, 0)
+    for region_pk, code, n in (  # one open task a case: no DISTINCT needed
+        late.order_by().values("case__region_id", "case__procedure").annotate(n=Count("pk"))
+        .values_list("case__region_id", "case__procedure", "n")
     ):
         by_key[(region_pk, code)].overdue = n
     for region_pk, code, n in (
-        PublicityNotice.objects.filter(state=NoticeState.RUNNING, case__in=cases.open())
-        .order_by().values("case__region_id", "case__procedure")
+        running.order_by().values("case__region_id", "case__procedure")
         .annotate(n=Count("case_id", distinct=True))
         .values_list("case__region_id", "case__procedure", "n")
     ):
         by_key[(region_pk, code)].publicity = n
+    now = timezone.now()
     return Dashboard(procedures=procedures, regions=regions, by_key=dict(by_key),
-                     trend=_trend(cases, timezone.now()), chosen_procedure=procedure,
+                     trend=_trend(months, now), chosen_procedure=procedure,
                      chosen_region=chosen)
 
 

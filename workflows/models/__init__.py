@@ -14,14 +14,18 @@ from .cases import (
     Task,
     TenantSetting,
 )
+from .stats import CaseMonthTally, CaseTally, ChainCheck
 
 __all__ = [
     "Alert",
     "Attachment",
     "Case",
     "CaseEvent",
+    "CaseMonthTally",
     "CaseQuerySet",
+    "CaseTally",
     "CaseUserObjectPermission",
+    "ChainCheck",
     "DayKind",
     "Deadline",
     "HolidayOverride",

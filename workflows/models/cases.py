@@ -121,6 +121,9 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["region", "state", "due_at"]),
             models.Index(fields=["case", "state"]),
+            # the dashboard's overdue count: open tasks past their time, a small slice
+            models.Index(fields=["due_at"], include=["case"], condition=Q(state="open"),
+                         name="task_open_due"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(state="open"),
@@ -233,7 +236,12 @@ class PublicityNotice(models.Model):
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
         ordering = ["-start"]
-        indexes = [models.Index(fields=["region", "state", "-start"])]
+        indexes = [
+            models.Index(fields=["region", "state", "-start"]),
+            # the dashboard's publicity count: the running notices, a small slice
+            models.Index(fields=["case"], condition=Q(state="running"),
+                         name="notice_running_case"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -282,7 +290,11 @@ class MeetingRecord(models.Model):
     class Meta:
         verbose_name = _("会议记录")
         verbose_name_plural = _("会议记录")
-        indexes = [models.Index(fields=["region", "body", "-held_at"])]
+        indexes = [
+            models.Index(fields=["region", "body", "-held_at"]),
+            # the township's overview: meetings held this month, village by village
+            models.Index(fields=["region", "-held_at"], name="meeting_region_held"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.body} {self.held_at:%Y-%m-%d}"
