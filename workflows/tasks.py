@@ -37,3 +37,20 @@ def email_notifications(notification_ids: list[int]) -> int:
     if messages:
         send_mass_mail(messages, fail_silently=True)
     return len(messages)
+
+
+@shared_task(name="workflows.tasks.recount_tallies_task")
+def recount_tallies_task() -> dict[str, int]:
+    """Nightly: rebuild the dashboard's tallies from the cases (sets any drift right)."""
+    from workflows.tallies import recount
+
+    totals, months = recount()
+    return {"tallies": totals, "months": months}
+
+
+@shared_task(name="workflows.tasks.check_chains_task")
+def check_chains_task() -> dict[str, int]:
+    """Nightly: re-hash every village's event chains and store the result (audit view)."""
+    from workflows.chaincheck import check_all_villages
+
+    return check_all_villages()

@@ -8,7 +8,6 @@ Everyone else gets 404. Cases are read through ``Case.objects.visible_to(user)``
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from portal.pages.access import access_audit_village, audit_villages, can_audit
 from portal.pages.record import CaseRecord, event_views, step_name
+from workflows.chaincheck import village_chains
 from workflows.choices import AlertKind, CaseState
 from workflows.models import (
     Alert,
@@ -38,23 +38,6 @@ CASES_PER_PAGE = 10
 ALERTS_SHOWN = 30
 
 
-def _village_check(cases: Any) -> tuple[int, int, dict[int, str]]:
-    """Verify every chain of the village in one streamed query: (cases, events, problems)."""
-    heads = {c.pk: c for c in cases.only("pk", "event_count", "last_hash")}
-    problems: dict[int, str] = {}
-    grouped: dict[int, list[CaseEvent]] = defaultdict(list)
-    total = 0
-    for event in (CaseEvent.objects.filter(case__in=list(heads)).order_by("case_id", "seq")
-                  .iterator(chunk_size=2000)):
-        grouped[event.case_id].append(event)
-        total += 1
-    for pk, case in heads.items():
-        problem = verify_case_events(case, grouped.get(pk, []))
-        if problem:
-            problems[pk] = problem
-    return len(heads), total, problems
-
-
 @login_required
 def audit_index(request: HttpRequest) -> HttpResponse:
     """Straight to the one village the user audits, or a list to choose from."""
@@ -71,7 +54,8 @@ def audit_index(request: HttpRequest) -> HttpResponse:
 def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     village = access_audit_village(request.user, region_id)
     visible = Case.objects.visible_to(request.user).filter(region=village)
-    n_cases, n_events, problems = _village_check(visible)
+    chains = village_chains(village)
+    problems = chains.problems
 
     procedure = request.GET.get("procedure", "")
     state = request.GET.get("state", "")
@@ -110,7 +94,7 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
         records.append(CaseRecord(
             case=case, spec=spec,
             events=event_views(spec, events[case.pk], attachments[case.pk]),
-            problem=problems.get(case.pk), notices=notices[case.pk],
+            problem=verify_case_events(case, events[case.pk]), notices=notices[case.pk],
             meetings=meetings[case.pk]))
 
     alerts = list(Alert.objects.filter(region=village).select_related("case", "actor")
@@ -127,8 +111,7 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
         "title": f"{village.name} · 村(居)务监督",
         "village": village,
         "villages": villages,
-        "n_cases": n_cases,
-        "n_events": n_events,
+        "chains": chains,
         "problems": [(c, problems[c.pk]) for c in visible.filter(pk__in=list(problems))],
         "records": records,
         "page": page,

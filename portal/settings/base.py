@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -237,6 +238,16 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-exports": {
         "task": "portal.tasks.purge_old_exports_task",
         "schedule": 6 * 3600.0,
+    },
+    # Nightly, in the quiet hours (local time): the dashboard's tallies recounted from
+    # the cases, and every village's event chains re-hashed for the audit view.
+    "recount-tallies": {
+        "task": "workflows.tasks.recount_tallies_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "check-chains": {
+        "task": "workflows.tasks.check_chains_task",
+        "schedule": crontab(hour=2, minute=45),
     },
 }
 EXPORT_KEEP_DAYS = int(env("EXPORT_KEEP_DAYS") or 7)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,12 +37,34 @@ def test_check_deploy_is_clean_with_production_variables():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_beat_runs_the_sweep_and_the_export_purge():
+def test_beat_runs_the_sweep_the_export_purge_and_the_nightly_checks():
+    from celery.schedules import crontab
     from django.conf import settings
 
     from portal.celery import app
 
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {"workflows.tasks.sweep_deadlines_task", "portal.tasks.purge_old_exports_task"}
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    tasks = {entry["task"] for entry in schedule.values()}
+    assert tasks == {"workflows.tasks.sweep_deadlines_task", "portal.tasks.purge_old_exports_task",
+                     "workflows.tasks.recount_tallies_task", "workflows.tasks.check_chains_task"}
+    nightly = [e["schedule"] for e in schedule.values()
+               if e["task"] in {"workflows.tasks.recount_tallies_task",
+                                "workflows.tasks.check_chains_task"}]
+    assert all(isinstance(s, crontab) and s.hour == {2} for s in nightly)
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)
+
+
+@pytest.mark.django_db
+def test_the_nightly_tasks_run(demo):
+    from tests.pages import scenario
+    from workflows.models import CaseTally, ChainCheck
+    from workflows.tasks import check_chains_task, recount_tallies_task
+
+    scenario.seal(demo["dc_th"], "dc_th", "出具居住证明", finish=True)
+    CaseTally.objects.update(closed=0)
+    assert recount_tallies_task.delay().get()["tallies"] >= 1
+    assert CaseTally.objects.get(region=demo["dc_th"], procedure="04.2").closed == 1
+    result = check_chains_task.delay().get()
+    assert result["problems"] == 0 and result["events"] >= 3
+    assert ChainCheck.objects.filter(region=demo["dc_th"]).exists()
