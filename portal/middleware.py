@@ -1,4 +1,8 @@
-"""Idle session timeout: a session unused for SESSION_IDLE_TIMEOUT seconds ends."""
+"""Idle session timeout: a session unused for SESSION_IDLE_TIMEOUT seconds ends.
+
+The time of last use is written at most once a minute (``TOUCH_SECONDS``): a
+session row is not rewritten on every page, and the timeout is exact to a minute.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _KEY = "portal_last_seen"
+TOUCH_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -26,6 +31,6 @@ class IdleTimeoutMiddleware:
             if last is not None and now - int(last) > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("您长时间未操作,已自动退出,请重新登录。"))
-            else:
+            elif last is None or now - int(last) >= TOUCH_SECONDS:
                 request.session[_KEY] = now
         return self.get_response(request)

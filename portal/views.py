@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -22,6 +23,7 @@ from workflows.registry import registry
 from workflows.web.display import time_left
 
 SOON = dt.timedelta(days=3)
+TASKS_PER_PAGE = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -48,10 +50,22 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """My tasks: every open step of my roles in my places, overdue first, then due soonest."""
+    """My tasks: every open step of my roles in my places, overdue first, then due soonest.
+
+    TASKS_PER_PAGE at a time (a township's secretary can hold hundreds); the
+    counts in the summary are over all of them, in one query.
+    """
     now = timezone.now()
     scope = get_scope(request.user)
-    tasks = list(inbox(request.user).order_by(F("due_at").asc(nulls_last=True), "opened_at")[:200])
+    mine = inbox(request.user)
+    totals = mine.order_by().aggregate(
+        n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
+        soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + SOON)))
+    paginator = Paginator(mine.order_by(F("due_at").asc(nulls_last=True), "opened_at", "pk"),
+                          TASKS_PER_PAGE)
+    paginator.count = totals["n"]  # known already: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
     for task in tasks:
         task.time_left = time_left(task.due_at, now)  # type: ignore[attr-defined]
         spec = registry.get(task.case.procedure)
@@ -67,10 +81,12 @@ def home(request: HttpRequest) -> HttpResponse:
     notes = notifications_for(request.user)
     return render(request, "portal/home.html", {
         "tasks": tasks,
+        "page": page,
+        "total": totals["n"],
         "held": held,
         "notifications": notes.select_related("case").order_by("-created_at", "-pk")[:5],
-        "overdue": len([t for t in tasks if getattr(t, "is_overdue", False)]),
-        "soon": len([t for t in tasks if getattr(t, "is_soon", False)]),
+        "overdue": totals["overdue"],
+        "soon": totals["soon"],
         "unread": notes.filter(read_at__isnull=True).count(),
         "title": _("我的待办"),
     })

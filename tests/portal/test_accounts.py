@@ -74,6 +74,29 @@ def test_idle_session_times_out(demo, client, settings):
         assert "/accounts/login/" in response["Location"]
 
 
+def test_the_session_is_written_at_most_once_a_minute(demo, client, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_IDLE_TIMEOUT = 600
+    start = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.post("/accounts/login/", {"username": "dc_th_branch_secretary",
+                                         "password": DEMO_PASSWORD})
+        client.get("/")
+        key = client.session.session_key
+
+        def stored():
+            return Session.objects.get(session_key=key).session_data
+
+        first = stored()
+        clock.shift(dt.timedelta(seconds=30))
+        client.get("/")
+        assert stored() == first  # within the minute: not rewritten
+        clock.shift(dt.timedelta(seconds=31))
+        client.get("/")
+        assert stored() != first  # a minute on: the time of last use moves
+
+
 def test_deactivated_user_is_refused_on_next_request(demo, client, user):
     client.post("/accounts/login/", {"username": "dc_th_branch_secretary",
                                      "password": DEMO_PASSWORD})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -52,3 +53,28 @@ def test_review_queue_puts_escalated_and_overdue_first(as_user, demo, user,
     assert _order(html, ["按期事项", "已督办事项", "逾期事项"]) == [
         "逾期事项", "已督办事项", "按期事项"]
     assert "已上报" in html
+
+
+def test_my_tasks_come_fifty_a_page_with_counts_over_all(as_user, demo, user,
+                                                         township_spec):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = user("dc_th_committee_member")
+    now = timezone.now()
+    cases = [submitted(member, demo["dc_th"], f"事项{n:02d}") for n in range(55)]
+    for n, case in enumerate(cases):
+        _due(case, now + dt.timedelta(days=n - 3, hours=1))  # 3 overdue, then one a day
+    client = as_user("dc_township_government")
+    client.get("/")  # the first page after login also records the session's last use
+    with CaptureQueriesContext(connection) as first_page:
+        html = client.get("/").content.decode()
+    assert "共 55 件待办" in html and "3 件已逾期" in html and "3 件三天内到期" in html
+    listed = re.findall(r'class="task-title"[^>]*>([^<]+)<', html)
+    assert listed == [f"事项{n:02d}" for n in range(50)]
+    assert "第 1 / 2 页" in html
+    with CaptureQueriesContext(connection) as second_page:
+        html = client.get("/", {"page": 2}).content.decode()
+    listed = re.findall(r'class="task-title"[^>]*>([^<]+)<', html)
+    assert listed == [f"事项{n:02d}" for n in range(50, 55)]
+    assert len(second_page) == len(first_page)
