@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import translation
 
 from portal.idcard import mask_id
 from portal.models import Region
@@ -20,8 +21,11 @@ from workflows.effects import EffectContext
 from workflows.errors import RuleError
 from workflows.models import PublicityNotice
 
-ROSTER_COLUMNS = tuple(str(c.label) for c in RosterColumn)
-PAYEE_COLUMNS = tuple(str(c.label) for c in PayeeColumn)
+# The header rows of the uploaded files are Chinese whatever the interface language
+# (the labels are lazily translated: read them in Chinese, once).
+with translation.override("zh-hans"):
+    ROSTER_COLUMNS = tuple(str(c.label) for c in RosterColumn)
+    PAYEE_COLUMNS = tuple(str(c.label) for c in PayeeColumn)
 
 
 def amount_for(area: Decimal, rate: Decimal) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,18 +14,53 @@ from portal.demo import DEMO_PASSWORD, seed_demo
 from portal.models import Region, User
 
 
+def _seed_everything() -> None:
+    from django.apps import apps
+
+    seed_demo()
+    for config in apps.get_app_configs():
+        hook = getattr(config, "seed_demo", None)
+        if callable(hook):
+            hook()
+
+
+def _seeded() -> bool:
+    from portal.demo import PLACES
+
+    return Region.objects.filter(code=PLACES[0].code).exists()
+
+
+_db_ready = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The demo data are written once, when the test database is made; every test
+    runs in a transaction rolled back after it, so each starts from the same data."""
+    global _db_ready
+    with django_db_blocker.unblock():
+        _seed_everything()
+    _db_ready = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A transactional test (live server, Celery worker, races) empties the database
+    when it ends: put the demo data back, committed, before the next test begins."""
+    if not _db_ready:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not _seeded():
+            _seed_everything()
+
+
 @pytest.fixture
 def demo(db: None) -> dict[str, Region]:
     """The demo regions by slug (sfq, dc, dc_th, dc_yl, xh, xh_qq, xh_sq)."""
     from portal.demo import PLACES
 
-    seed_demo()
-    from django.apps import apps
-
-    for config in apps.get_app_configs():
-        hook = getattr(config, "seed_demo", None)
-        if callable(hook):
-            hook()
     return {p.slug: Region.objects.get(code=p.code) for p in PLACES}
 
 
@@ -72,3 +108,13 @@ requires_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL (set DATABASE_URL); CI runs this on its PostgreSQL pass",
 )
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_back_to_chinese():
+    """A test that switched to English (a request with the language cookie) must not
+    leave the next test in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -21,3 +21,14 @@ if not REDIS_URL:
 AXES_ENABLED = True
 SECURE_SSL_REDIRECT = False
 LANGUAGE_CODE = "zh-hans"
+
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
+    # A file, not memory: the live server of the browser tests then gives each of
+    # its request threads a connection of its own, as in production. (An in-memory
+    # test database shares one connection among all threads, and two requests at
+    # once - a form posted while htmx still checks a field - collide on it.)
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"portal-test-{os.getpid()}.sqlite3"),
+    }

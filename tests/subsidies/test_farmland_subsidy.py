@@ -328,3 +328,16 @@ def test_a_bad_reimport_keeps_the_published_roster(demo, clock):
     assert "合计:3户,面积13.50亩" in notice.content
     assert client("dc_th_committee_member").get(
         f"/api/cases/{case_id}/").json()["current_step"] == "roster"
+
+
+def test_roster_headers_are_chinese_whatever_the_interface_language():
+    import importlib
+
+    from django.utils import translation
+
+    import subsidies.actions
+
+    with translation.override("en"):
+        module = importlib.reload(subsidies.actions)
+    assert module.ROSTER_COLUMNS == ("户主姓名", "身份证号", "面积(亩)")
+    assert module.PAYEE_COLUMNS == ("户主姓名", "身份证号", "发放金额(元)")
