@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -39,23 +40,31 @@ def _batches(ids: Iterable[int]) -> Iterator[list[int]]:
         yield batch
 
 
-def verify_cases(case_ids: Iterable[int]) -> tuple[int, int, dict[int, str]]:
-    """Re-hash the chains of these cases, 500 at a time: (cases, events, problems)."""
+def verify_cases(case_ids: Iterable[int], *, heads: Iterable[Case] = ()
+                 ) -> tuple[int, int, dict[int, str]]:
+    """Re-hash the chains of these cases, 500 at a time: (cases, events, problems).
+
+    ``heads``: cases the caller has loaded already (with ``event_count`` and
+    ``last_hash``), verified without reading them again.
+    """
     n_cases = n_events = 0
     problems: dict[int, str] = {}
-    for batch in _batches(case_ids):
-        heads = {c.pk: c for c in Case.objects.filter(pk__in=batch)
-                 .only("pk", "event_count", "last_hash")}
-        grouped: dict[int, list[CaseEvent]] = {pk: [] for pk in heads}
+    known = {c.pk: c for c in heads}
+    for batch in _batches(chain(case_ids, list(known))):
+        cases = {pk: known[pk] for pk in batch if pk in known}
+        if len(cases) < len(batch):
+            cases.update((c.pk, c) for c in Case.objects.filter(pk__in=batch)
+                         .only("pk", "event_count", "last_hash"))
+        grouped: dict[int, list[CaseEvent]] = {pk: [] for pk in cases}
         for event in (CaseEvent.objects.filter(case_id__in=batch).order_by("case_id", "seq")
                       .iterator(chunk_size=2000)):
             grouped[event.case_id].append(event)
             n_events += 1
-        for pk, case in heads.items():
+        for pk, case in cases.items():
             problem = verify_case_events(case, grouped[pk])
             if problem:
                 problems[pk] = problem
-        n_cases += len(heads)
+        n_cases += len(cases)
     return n_cases, n_events, problems
 
 
@@ -70,6 +79,7 @@ def check_village(village: Region) -> ChainCheck:
         "problems": {str(k): v for k, v in problems.items()},
         "seconds": round(time.perf_counter() - t0, 3),
     })
+    village.chain_check = check  # what village_chains reads next, without a query
     return check
 
 
@@ -99,23 +109,33 @@ class VillageChains:
         return not self.problems
 
 
-def village_chains(village: Region) -> VillageChains:
-    """The stored full check, brought up to date by re-verifying what changed since."""
-    check = ChainCheck.objects.filter(region=village).first()
-    changed: list[int] = []
+def village_chains(village: Region, *, totals: tuple[int, int] | None = None
+                   ) -> VillageChains:
+    """The stored full check, brought up to date by re-verifying what changed since.
+
+    ``totals``: (cases, events) of the village when the caller counted them already.
+    The village may come with its check (``select_related("chain_check")``).
+    """
+    try:
+        check: ChainCheck | None = village.chain_check
+    except ChainCheck.DoesNotExist:
+        check = None
+    changed: list[Case] = []
     if check is not None:
         changed = list(Case.objects.filter(region=village, updated_at__gte=check.checked_at)
-                       .values_list("pk", flat=True)[:RECHECK_LIMIT + 1])
+                       .only("pk", "event_count", "last_hash")[:RECHECK_LIMIT + 1])
     if check is None or len(changed) > RECHECK_LIMIT:
         check = check_village(village)
         changed = []
-    again = set(changed)
+    again = {c.pk for c in changed}
     problems = {int(k): v for k, v in check.problems.items() if int(k) not in again}
-    _, _, fresh = verify_cases(changed)
+    _, _, fresh = verify_cases((), heads=changed)
     problems.update(fresh)
-    totals = Case.objects.filter(region=village).order_by().aggregate(
-        n=Count("pk"), events=Sum("event_count"))
-    return VillageChains(cases=totals["n"] or 0, events=totals["events"] or 0,
+    if totals is None:
+        row = Case.objects.filter(region=village).order_by().aggregate(
+            n=Count("pk"), events=Sum("event_count"))
+        totals = (row["n"] or 0, row["events"] or 0)
+    return VillageChains(cases=totals[0], events=totals[1],
                          checked_at=check.checked_at, rechecked=len(changed),
                          problems=problems)
 

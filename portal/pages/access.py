@@ -58,9 +58,14 @@ def access_audit_village(user: Any, region_id: int | str) -> Region:
     return region
 
 
-def audit_villages(user: Any) -> list[Region]:
-    """Every village the user may audit (for the navigation of the audit pages)."""
+def audit_villages(user: Any, *, with_checks: bool = False) -> list[Region]:
+    """Every village the user may audit (for the navigation of the audit pages).
+
+    ``with_checks``: each village comes with its stored chain check, in the same query.
+    """
     from portal.authz import visible_regions
 
     villages = visible_regions(user).filter(level=Level.VILLAGE).order_by("path")
+    if with_checks:
+        villages = villages.select_related("chain_check")
     return [v for v in villages if can_audit(user, v)]
