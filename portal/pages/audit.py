@@ -61,8 +61,8 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     # cases are taken by village without the visibility join (tests/pages/test_audit.py).
     visible = Case.objects.filter(region=village)
     counts = list(visible.order_by().values("procedure", "state")
-                  .annotate(n=Count("pk"), events=Sum("event_count"))
-                  .values_list("procedure", "state", "n", "events"))
+                  .annotate(n=Count("pk"), n_events=Sum("event_count"))
+                  .values_list("procedure", "state", "n", "n_events"))
     chains = village_chains(village, totals=(sum(r[2] for r in counts),
                                              sum(r[3] or 0 for r in counts)))
     problems = chains.problems
