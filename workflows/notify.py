@@ -23,18 +23,21 @@ def users_holding(roles: Iterable[Role | str], region_id: int) -> list[int]:
     )
 
 
-def escalation_recipients(case: Case, task_region: Region) -> list[int]:
-    """The level above the one that must act: township for villages, the district above."""
+def escalation_target(case: Case, task_region: Region) -> tuple[list[Role], int]:
+    """The level above the one that must act: township for villages, the district above.
+
+    Returns (roles, region id) of those to tell.
+    """
     from workflows.registry import registry
 
     spec = registry.get(case.procedure)
     ids = task_region.ancestor_ids
     if task_region.level == Level.VILLAGE:
-        return users_holding([Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT], ids[1])
+        return [Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT], ids[1]
     roles: list[Role] = [Role.DISTRICT_ORG, Role.DISTRICT_LEADER]
     if spec is not None:
         roles += list(spec.guiding_roles)
-    return users_holding(roles, ids[0])
+    return roles, ids[0]
 
 
 def send(user_ids: Iterable[int], case: Case | None, message: str, *, key: str | None = None

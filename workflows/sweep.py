@@ -10,17 +10,20 @@ a Redis restart loses nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.models import Membership
+from portal.roles import Role
 from workflows.alerts import raise_case_alerts
 from workflows.calendar import add_months
 from workflows.choices import AlertKind, DeadlineKind, TaskState
 from workflows.models import Case, Deadline
-from workflows.notify import escalation_recipients, send_batch, users_holding
+from workflows.notify import escalation_target, send_batch, users_holding
 
 BATCH = 500
 
@@ -50,28 +53,49 @@ def _message(deadline: Deadline) -> str:
 
 
 class _Recipients:
-    """Who is told of a deadline; one membership query per (roles, place) in a batch."""
+    """Who is told of a deadline: the active memberships of every place a batch needs,
+    read in one query per batch (``prefetch``), then grouped here."""
 
     def __init__(self) -> None:
-        self.actors: dict[tuple[tuple[str, ...], int], list[int]] = {}
-        self.above: dict[tuple[str, int], list[int]] = {}
+        self.holders: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self.loaded: set[int] = set()
+
+    def prefetch(self, rows: list[Deadline]) -> None:
+        regions: set[int] = set()
+        for deadline in rows:
+            task = deadline.task
+            if task is None or task.state != TaskState.OPEN:
+                continue
+            regions.add(task.region_id)
+            if deadline.kind in (DeadlineKind.ESCALATION, DeadlineKind.HARD_LIMIT):
+                regions.add(escalation_target(deadline.case, task.region)[1])
+        fresh = regions - self.loaded
+        if fresh:
+            for region_id, role, user_id in (
+                Membership.objects.active()
+                .filter(region_id__in=fresh, user__is_active=True)
+                .values_list("region_id", "role", "user_id")
+            ):
+                self.holders[region_id][role].add(user_id)
+            self.loaded |= fresh
+
+    def _holding(self, roles: Iterable[Role | str], region_id: int) -> list[int]:
+        if region_id not in self.loaded:
+            return users_holding(roles, region_id)
+        held = self.holders[region_id]
+        return sorted(set().union(*(held.get(str(r), set()) for r in roles)))
 
     def __call__(self, deadline: Deadline) -> list[int]:
         task = deadline.task
         if task is None or task.state != TaskState.OPEN:
             return []
-        if deadline.kind in (DeadlineKind.ESCALATION, DeadlineKind.HARD_LIMIT):
-            key = (deadline.case.procedure, task.region_id)
-            if key not in self.above:
-                self.above[key] = escalation_recipients(deadline.case, task.region)
-            if deadline.kind == DeadlineKind.ESCALATION:
-                return self.above[key]
-        roles = (tuple(sorted(str(r) for r in task.role_list)), task.region_id)
-        if roles not in self.actors:
-            self.actors[roles] = users_holding(task.role_list, task.region_id)
-        if deadline.kind == DeadlineKind.HARD_LIMIT:
-            return self.actors[roles] + self.above[(deadline.case.procedure, task.region_id)]
-        return self.actors[roles]
+        actors = self._holding(task.role_list, task.region_id)
+        if deadline.kind not in (DeadlineKind.ESCALATION, DeadlineKind.HARD_LIMIT):
+            return actors
+        above = self._holding(*escalation_target(deadline.case, task.region))
+        if deadline.kind == DeadlineKind.ESCALATION:
+            return above
+        return sorted(set(actors) | set(above))
 
 
 def _recipients(deadline: Deadline) -> list[int]:
@@ -98,6 +122,7 @@ def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
             rows = list(qs.select_related("case", "case__region", "task", "task__region")[:batch])
             if not rows:
                 break
+            recipients.prefetch(rows)
             follow_ups: list[Deadline] = []
             notices = []
             overdue: list[tuple[Case, str, str]] = []
@@ -119,7 +144,7 @@ def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
                 deadline.fired_at = moment
             result.notifications += send_batch(notices)
             raise_case_alerts(AlertKind.OVERDUE, overdue)
-            Deadline.objects.bulk_update(rows, ["fired_at"])
+            Deadline.objects.filter(pk__in=[d.pk for d in rows]).update(fired_at=moment)
             Deadline.objects.bulk_create(follow_ups)
             result.fired += len(rows)
         if len(rows) < batch:
