@@ -113,8 +113,10 @@ requires_postgres = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def _interface_language_back_to_chinese():
     """A test that switched to English (a request with the language cookie) must not
-    leave the next test in English."""
+    leave the next test in English."""  # and the cache is emptied after each test
     yield
+    from django.core.cache import cache
     from django.utils import translation
 
     translation.deactivate()
+    cache.clear()  # nor leave cached fragments of rows that were rolled back

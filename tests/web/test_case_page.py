@@ -245,3 +245,34 @@ def test_supervisor_sees_read_only(as_user, seal_case):
 
 def test_case_page_is_404_for_another_village(as_user, seal_case):
     assert as_user("dc_yl_committee_member").get(f"/cases/{seal_case.pk}/").status_code == 404
+
+
+def test_the_timeline_is_kept_until_the_next_event(as_user, user, seal_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gate.perform_action(actor=user("dc_th_committee_member"), case_id=seal_case.pk,
+                        action="apply", data={"purpose": "出具证明", "matter": "routine",
+                                              "copies": 1},
+                        files={"document": upload_pdf("证明.pdf")})
+    client = as_user("dc_th_committee_director")
+    url = f"/cases/{seal_case.pk}/"
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).content.decode()
+    assert "证明.pdf" in page and "提交用印申请" in page
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(url).content.decode()
+    timeline = page[page.index('<ol class="timeline">'):]
+    assert timeline == again[again.index('<ol class="timeline">'):]
+    # attachments and meeting records are read only to build the timeline
+    assert len(second) < len(first)
+    gate.perform_action(actor=user("dc_th_committee_director"), case_id=seal_case.pk,
+                        action="approve", data={"opinion": "同意盖章"})
+    after = client.get(url).content.decode()
+    assert "同意盖章" in after  # a new event: a new key, the timeline built afresh
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    timeline = english[english.index('<ol class="timeline">'):]
+    assert "Member of the Villagers' (Residents') Committee" in timeline.replace("&#x27;", "'")

@@ -9,6 +9,7 @@ keeps what was typed.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
@@ -219,8 +220,9 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
                for n in case.notices.all()]
     return render(request, "workflows/case_detail.html", {
         "case": case, "spec": spec, "title": case.title,
-        "timeline": display.timeline(case, spec, events, case.attachment_set.all(),
-                                     case.meetings.all()),
+        # called by the template only when the cached timeline is missing (see there)
+        "timeline": partial(display.timeline, case, spec, events, case.attachment_set.all(),
+                            case.meetings.all()),
         "steps": steps, "folded": any(s.far for s in steps),
         "current_step": spec.step(case.current_step) if spec and case.current_step
         and spec.has_step(case.current_step) else None,
