@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# CI smoke of the district benchmark (issue 6): a reduced `small` district in a
-# database of its own, then a short benchmark run. Numbers are printed, never
+# CI smoke of the district benchmark (issue 6): the `small` preset (30 villages,
+# 50,000 cases; about 20 s) in a database of its own, then a short benchmark run. Numbers are printed, never
 # asserted: the step fails only when a command fails (generator, migrate, suite).
 #
 #   bash bench/ci_smoke.sh            # from the repository root or anywhere
 #
 # Needs PostgreSQL on 127.0.0.1:5432 with the role `portal` (CREATEDB), as
 # .ci/run's services step leaves it. About a minute and a half on 2 cores.
-# Variables: BENCH_CI_DB (default portal_bench_ci), BENCH_CI_VILLAGES (5),
-# BENCH_CI_CASES (5000), BENCH_CI_SECONDS (load run, 10).
+# Variables: BENCH_CI_DB (default portal_bench_ci), BENCH_CI_VILLAGES and
+# BENCH_CI_CASES (default: the preset's 30 and 50,000), BENCH_CI_SECONDS (load run, 10).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 DB=${BENCH_CI_DB:-portal_bench_ci}
-VILLAGES=${BENCH_CI_VILLAGES:-5}
-CASES=${BENCH_CI_CASES:-5000}
+VILLAGES=${BENCH_CI_VILLAGES:-30}
+CASES=${BENCH_CI_CASES:-50000}
 SECONDS_LOAD=${BENCH_CI_SECONDS:-10}
 URL="postgres://portal@127.0.0.1:5432/$DB"
 PY=.venv/bin/python
@@ -26,7 +26,7 @@ case $DB in
 esac
 
 started=$(date +%s)
-echo "bench smoke: database $DB, $VILLAGES villages, $CASES cases; load: $(uptime)"
+echo "bench smoke: database $DB, preset small ($VILLAGES villages, $CASES cases); load: $(uptime)"
 
 dropdb -h 127.0.0.1 -U postgres --if-exists "$DB"
 createdb -h 127.0.0.1 -U postgres -O portal "$DB"
