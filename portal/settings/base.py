@@ -40,7 +40,14 @@ def database_from_url(url: str) -> dict[str, object]:
     if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not PostgreSQL")
     pool = env_bool("DATABASE_POOL", default=True)
-    options: dict[str, object] = {}
+    # Server settings for the portal's own sessions: its queries are short and many, and
+    # on a small server the start-up of parallel workers and JIT compilation cost more
+    # than they save (the dashboard's counts: 63 ms with workers, 22 ms without;
+    # docs/performance.md). Long reports still run; set DATABASE_PG_OPTIONS to change.
+    # (empty: none, e.g. behind a PgBouncer that does not pass startup options on)
+    pg_options = os.environ.get("DATABASE_PG_OPTIONS",
+                                "-c jit=off -c max_parallel_workers_per_gather=0")
+    options: dict[str, object] = {"options": pg_options} if pg_options else {}
     if pool:
         options["pool"] = {
             "min_size": int(env("DATABASE_POOL_MIN", "1") or 1),
