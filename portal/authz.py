@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.http import Http404
 
+from portal.lookups import among
 from portal.models import Membership, Region, RegionQuerySet
 from portal.roles import AUDIT_ROLES, DISTRICT_SEE_ALL, ROLE_LEVEL, Level, Role
 
@@ -154,9 +155,9 @@ def case_q(user: User | Any, *, prefix: str = "", grants: bool = True) -> Q:
     scope = get_scope(user)
     q = Q(pk__in=[])
     for path in sorted(scope.subtree_paths):
-        q |= Q(**{f"{prefix}region_id__in": scope.region_ids_under(path)})
+        q |= among(f"{prefix}region_id", scope.region_ids_under(path))
     for path, procedures in scope.district_procedures.items():
-        in_district = Q(**{f"{prefix}region_id__in": scope.region_ids_under(path)})
+        in_district = among(f"{prefix}region_id", scope.region_ids_under(path))
         if procedures is None:
             q |= in_district
         elif procedures:
@@ -170,7 +171,7 @@ def case_q(user: User | Any, *, prefix: str = "", grants: bool = True) -> Q:
         if len(scope._granted) > GRANTS_INLINE:  # very many: let the database join them
             q |= Q(**{f"{prefix}pk__in": granted_case_ids(user)})
         elif scope._granted:  # usually none: no OR at all, so the case indexes serve
-            q |= Q(**{f"{prefix}pk__in": scope._granted})
+            q |= among(f"{prefix}pk", scope._granted)
     return q
 
 

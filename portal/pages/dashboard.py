@@ -18,14 +18,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from portal.authz import access_region, case_q, get_scope, visible_regions
+from portal.authz import access_region, can_see_case, case_q, get_scope, visible_regions
+from portal.lookups import among
 from portal.models import Region
 from portal.pages.access import require_oversight, visible_procedures
 from portal.roles import Level
@@ -236,14 +237,10 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
                     .values_list("case_id", flat=True))
     running_ids = list(PublicityNotice.objects.filter(state=NoticeState.RUNNING).order_by()
                        .values_list("case_id", flat=True).distinct())
-    late = Case.objects.filter(scope, pk__in=late_ids, procedure__in=codes)
-    running = Case.objects.filter(scope, pk__in=running_ids, procedure__in=codes)
     if chosen is not None:
         under = Region.objects.filter(path__startswith=chosen.path).values("pk")
         tallies = tallies.filter(region_id__in=under)
         months = months.filter(region_id__in=under)
-        late = late.filter(region_id__in=under)
-        running = running.filter(region_id__in=under)
         regions_qs = regions_qs.filter(
             Q(path__startswith=chosen.path) | Q(pk__in=chosen.ancestor_ids))
     regions = list(regions_qs.order_by("path"))
@@ -253,16 +250,27 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
         counts = by_key[(region_pk, code)]
         counts.closed, counts.withdrawn = n_closed, n_withdrawn
         counts.open = max(n_opened - n_closed - n_withdrawn, 0)
-    for region_pk, code, n in (  # one open task a case
-        late.order_by().values("region_id", "procedure").annotate(n=Count("pk"))
-        .values_list("region_id", "procedure", "n")
-    ):
-        by_key[(region_pk, code)].overdue = n
-    for region_pk, code, n in (
-        running.order_by().values("region_id", "procedure").annotate(n=Count("pk"))
-        .values_list("region_id", "procedure", "n")
-    ):
-        by_key[(region_pk, code)].publicity = n
+    # The cases are looked up by id only (a plan that cannot go wrong) and kept here
+    # when they lie in a village shown and the user oversees their procedure there.
+    shown = {r.pk: r for r in regions if r.level == Level.VILLAGE}
+    wanted = set(codes)
+    seen: dict[tuple[int, str], bool] = {}
+
+    def counted(ids: list[int]) -> dict[tuple[int, str], int]:
+        out: dict[tuple[int, str], int] = defaultdict(int)
+        for key in Case.objects.filter(among("pk", ids)).values_list("region_id", "procedure"):
+            if key not in seen:
+                region = shown.get(key[0])
+                seen[key] = region is not None and key[1] in wanted and can_see_case(
+                    user, region=region, procedure=key[1])
+            if seen[key]:
+                out[key] += 1
+        return out
+
+    for key, n in counted(late_ids).items():  # one open task a case
+        by_key[key].overdue = n
+    for key, n in counted(running_ids).items():
+        by_key[key].publicity = n
     now = timezone.now()
     return Dashboard(procedures=procedures, regions=regions, by_key=dict(by_key),
                      trend=_trend(months, now), chosen_procedure=procedure,
