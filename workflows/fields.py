@@ -234,9 +234,9 @@ def display_value(fs: FieldSpec | None, value: Any) -> str:
     if fs is not None and fs.type == FieldType.BOOLEAN:
         return "是" if value else "否"
     if fs is not None and fs.type == FieldType.CHOICE:
-        return next((c.label for c in fs.choices if c.value == str(value)), str(value))
+        return next((str(c.label) for c in fs.choices if c.value == str(value)), str(value))
     if fs is not None and fs.type == FieldType.MULTICHOICE and isinstance(value, list):
-        labels = {c.value: c.label for c in fs.choices}
+        labels = {c.value: str(c.label) for c in fs.choices}  # labels may be lazy
         return "、".join(labels.get(str(v), str(v)) for v in value)
     if isinstance(value, Mapping) and "name" in value:
         return str(value["name"])

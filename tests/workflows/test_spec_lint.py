@@ -70,3 +70,22 @@ def test_lint_refuses_a_number_below_its_floor():
     a = StepSpec("a", "甲", (Role.BRANCH_SECRETARY,), Level.VILLAGE,
                  (ActionSpec("go", "走", to=None, fields=(meeting_field(),), meeting=rule),))
     assert any("below floor" in p for p in lint(_spec((a,))))
+
+
+def test_every_choice_and_multichoice_value_displays_as_text():
+    """Choice labels may be lazy translations: what the timeline shows must be plain text."""
+    from workflows.fields import display_value
+    from workflows.spec import FieldType
+
+    shown = 0
+    for spec in registry.all():
+        for step in spec.steps:
+            for act in step.actions:
+                for fs in act.fields:
+                    if fs.type == FieldType.MULTICHOICE:
+                        text = display_value(fs, [c.value for c in fs.choices[:2]])
+                        assert isinstance(text, str) and "、" in text, (spec.code, fs.name)
+                        shown += 1
+                    elif fs.type == FieldType.CHOICE and fs.choices:
+                        assert type(display_value(fs, fs.choices[0].value)) is str
+    assert shown >= 5
