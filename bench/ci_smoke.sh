@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI smoke of the district benchmark (issue 6): the `small` preset (30 villages,
-# 50,000 cases; about 20 s) in a database of its own, then a short benchmark run. Numbers are printed, never
-# asserted: the step fails only when a command fails (generator, migrate, suite).
+# 50,000 cases; about 20 s) in a database of its own, then a short benchmark run.
+# Numbers are printed, never asserted: the step fails only when a command fails
+# (generator, migrate, suite) or a measured page answers a server error.
 #
 #   bash bench/ci_smoke.sh            # from the repository root or anywhere
 #
@@ -40,7 +41,16 @@ unset DJANGO_SETTINGS_MODULE
 "$PY" manage.py migrate -v0 --noinput
 "$PY" manage.py generate_district --preset small --villages "$VILLAGES" --cases "$CASES" \
     --seed 1
-"$PY" -m bench.run --quick --no-write --db-url "$URL" --seconds "$SECONDS_LOAD"
+out=$(mktemp)
+"$PY" -m bench.run --quick --no-write --db-url "$URL" --seconds "$SECONDS_LOAD" | tee "$out"
+# Numbers are not asserted, but a page that answers a server error is a defect.
+if grep -q "n/a – HTTP 5" "$out"; then
+    echo "ci_smoke: a page answered a server error:" >&2
+    grep "n/a – HTTP 5" "$out" | grep -v '^|' >&2
+    rm -f "$out"
+    exit 1
+fi
+rm -f "$out"
 
 dropdb -h 127.0.0.1 -U postgres --if-exists "$DB"
 echo "bench smoke done in $(($(date +%s) - started)) s"
