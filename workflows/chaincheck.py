@@ -83,11 +83,16 @@ def check_village(village: Region) -> ChainCheck:
     return check
 
 
+def check_villages() -> Iterator[ChainCheck]:
+    """Check every village in full, one after the other, storing each result."""
+    for village in Region.objects.filter(level=Level.VILLAGE).order_by("pk").iterator():
+        yield check_village(village)
+
+
 def check_all_villages() -> dict[str, int]:
     """The nightly full check of every village."""
     villages = checked = broken = 0
-    for village in Region.objects.filter(level=Level.VILLAGE).order_by("pk").iterator():
-        check = check_village(village)
+    for check in check_villages():
         villages += 1
         checked += check.events
         broken += len(check.problems)
@@ -140,5 +145,6 @@ def village_chains(village: Region, *, totals: tuple[int, int] | None = None
                          problems=problems)
 
 
-__all__ = ["VillageChains", "check_all_villages", "check_village", "verify_cases",
+__all__ = ["VillageChains", "check_all_villages", "check_village", "check_villages",
+           "verify_cases",
            "village_chains"]

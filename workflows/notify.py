@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from portal.models import Membership, Region, User
 from portal.roles import Level, Role
@@ -14,10 +14,15 @@ from workflows.models import Case, Notification
 from workflows.spec import StepSpec
 
 
+def holdings() -> QuerySet[Membership]:
+    """Roles held today by active users: whom a notification can reach."""
+    return Membership.objects.active().filter(user__is_active=True)
+
+
 def users_holding(roles: Iterable[Role | str], region_id: int) -> list[int]:
     return list(
-        Membership.objects.active()
-        .filter(region_id=region_id, role__in=[str(r) for r in roles], user__is_active=True)
+        holdings()
+        .filter(region_id=region_id, role__in=[str(r) for r in roles])
         .values_list("user_id", flat=True)
         .distinct()
     )

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.models import Membership
 from portal.roles import Role
 from workflows.alerts import raise_case_alerts
 from workflows.calendar import add_months
 from workflows.choices import AlertKind, DeadlineKind, TaskState
 from workflows.models import Case, Deadline
-from workflows.notify import escalation_target, send_batch, users_holding
+from workflows.notify import escalation_target, holdings, send_batch, users_holding
 
 BATCH = 500
 
@@ -72,9 +71,7 @@ class _Recipients:
         fresh = regions - self.loaded
         if fresh:
             for region_id, role, user_id in (
-                Membership.objects.active()
-                .filter(region_id__in=fresh, user__is_active=True)
-                .values_list("region_id", "role", "user_id")
+                holdings().filter(region_id__in=fresh).values_list("region_id", "role", "user_id")
             ):
                 self.holders[region_id][role].add(user_id)
             self.loaded |= fresh

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 
-from portal.authz import access_region, get_scope
+from portal.authz import get_scope
 from portal.models import Region
 from portal.roles import AUDIT_ROLES, Level, Role
 from workflows.registry import registry
@@ -48,14 +48,6 @@ def can_audit(user: Any, village: Region) -> bool:
         if held.level == Level.TOWNSHIP or held.role in DISTRICT_AUDITORS:
             return True
     return False
-
-
-def access_audit_village(user: Any, region_id: int | str) -> Region:
-    """The village if ``user`` may audit it; 404 otherwise (missing, not a village, not theirs)."""
-    region = access_region(user, region_id)
-    if region.level != Level.VILLAGE or not can_audit(user, region):
-        raise Http404
-    return region
 
 
 def audit_villages(user: Any, *, with_checks: bool = False) -> list[Region]:

@@ -2,7 +2,8 @@
 
 Who: the village's 村(居)务监督委员会 and 集体经济组织监事会 members, any township role
 above the village, and the district organisation department (portal.pages.access).
-Everyone else gets 404. Cases are read through ``Case.objects.visible_to(user)``.
+Everyone else gets 404. Whoever may audit a village sees every case of it, so its
+cases are read by village (``tests/pages/test_audit.py`` holds the two rules together).
 """
 
 from __future__ import annotations

@@ -233,7 +233,8 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
     # their time and the running notices (partial indexes), read as case ids first and
     # then grouped by the cases' village and procedure. (One joined query let the
     # planner hash all 650 k visible cases instead of looking up a few thousand.)
-    late_ids = list(Task.objects.filter(state=TaskState.OPEN, due_at__lt=timezone.now())
+    now = timezone.now()
+    late_ids = list(Task.objects.filter(state=TaskState.OPEN, due_at__lt=now)
                     .values_list("case_id", flat=True))
     running_ids = list(PublicityNotice.objects.filter(state=NoticeState.RUNNING).order_by()
                        .values_list("case_id", flat=True).distinct())
@@ -271,7 +272,6 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
         by_key[key].overdue = n
     for key, n in counted(running_ids).items():
         by_key[key].publicity = n
-    now = timezone.now()
     return Dashboard(procedures=procedures, regions=regions, by_key=dict(by_key),
                      trend=_trend(months, now), chosen_procedure=procedure,
                      chosen_region=chosen)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.chaincheck import check_village, verify_cases
+from workflows.chaincheck import check_villages, verify_cases
 from workflows.models import Case
 
 
@@ -23,13 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["store"]:
-            from portal.models import Region
-            from portal.roles import Level
-
             problems: dict[int, str] = {}
             checked = 0
-            for village in Region.objects.filter(level=Level.VILLAGE).order_by("pk"):
-                check = check_village(village)
+            for check in check_villages():
                 checked += check.cases
                 problems.update({int(k): v for k, v in check.problems.items()})
         else:
