@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from portal.roles import Role
 from workflows.choices import EventAction
+from workflows.fields import display_value
 from workflows.models import Attachment, Case, CaseEvent, MeetingRecord, PublicityNotice
 from workflows.spec import FieldSpec, FieldType, Kind, ProcedureSpec
 from workflows.verify import verify_case_events
@@ -102,13 +103,8 @@ def show(value: Any, spec: FieldSpec | None) -> str:
     if value is None or value == "":
         return "(未填写)"
     kind = spec.type if spec else None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if kind == FieldType.CHOICE and spec is not None:
-        return next((c.label for c in spec.choices if c.value == str(value)), str(value))
-    if kind == FieldType.MULTICHOICE and spec is not None and isinstance(value, list):
-        labels = {c.value: c.label for c in spec.choices}
-        return "、".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, bool) or kind in (FieldType.CHOICE, FieldType.MULTICHOICE):
+        return display_value(spec, value)  # the engine's labels, the same as the case page
     if kind == FieldType.MEETING and isinstance(value, dict):
         text = (f"应到{value.get('due', '?')}人,实到{value.get('present', '?')}人;"
                 f"赞成{value.get('yes', '?')},反对{value.get('no', '?')},"

@@ -73,7 +73,9 @@ def test_lint_refuses_a_number_below_its_floor():
 
 
 def test_every_choice_and_multichoice_value_displays_as_text():
-    """Choice labels may be lazy translations: what the timeline shows must be plain text."""
+    """Choice labels may be lazy translations: what the timeline and the 全程纪实 record
+    show must be plain text."""
+    from portal.pages.record import show
     from workflows.fields import display_value
     from workflows.spec import FieldType
 
@@ -83,9 +85,11 @@ def test_every_choice_and_multichoice_value_displays_as_text():
             for act in step.actions:
                 for fs in act.fields:
                     if fs.type == FieldType.MULTICHOICE:
-                        text = display_value(fs, [c.value for c in fs.choices[:2]])
-                        assert isinstance(text, str) and "、" in text, (spec.code, fs.name)
+                        values = [c.value for c in fs.choices[:2]]
+                        for text in (display_value(fs, values), show(values, fs)):
+                            assert isinstance(text, str) and "、" in text, (spec.code, fs.name)
                         shown += 1
                     elif fs.type == FieldType.CHOICE and fs.choices:
                         assert type(display_value(fs, fs.choices[0].value)) is str
+                        assert type(show(fs.choices[0].value, fs)) is str
     assert shown >= 5
