@@ -39,7 +39,7 @@ export DJANGO_DEBUG=0
 unset DJANGO_SETTINGS_MODULE
 
 "$PY" manage.py migrate -v0 --noinput
-"$PY" manage.py generate_district --preset small --villages "$VILLAGES" --cases "$CASES" \
+"$PY" -m bench.generate_district --preset small --villages "$VILLAGES" --cases "$CASES" \
     --seed 1
 out=$(mktemp)
 "$PY" -m bench.run --quick --no-write --db-url "$URL" --seconds "$SECONDS_LOAD" | tee "$out"

@@ -1,6 +1,6 @@
 """The benchmark suite: ``.venv/bin/python -m bench.run [--quick] [--db-url URL]``.
 
-Runs against a database filled by ``manage.py generate_district`` (never a test
+Runs against a database filled by ``python -m bench.generate_district`` (never a test
 database), prints one table and, unless ``--quick`` (or with ``--write``), writes
 it to docs/performance.md with the command, the machine and its load.
 
@@ -152,8 +152,8 @@ class Bench:
     def pick_users(self) -> dict[str, Any]:
         from django.db.models import Count
 
-        from portal.models import Membership, User
-        from portal.roles import Role
+        from core.models import Membership, User
+        from core.roles import Role
         from workflows.models import Task
 
         def holder(role: Role, region_id: int | None = None) -> User:
@@ -162,16 +162,17 @@ class Bench:
                 qs = qs.filter(region_id=region_id)
             m = qs.order_by("pk").select_related("user").first()
             if m is None:
-                raise SystemExit(f"no {role} in the bench data: run generate_district first")
+                raise SystemExit(f"no {role} in the bench data: "
+                                 "run python -m bench.generate_district first")
             return m.user
 
         busiest = (Task.objects.filter(state="open", region__level="village")
                    .values("region_id").annotate(n=Count("pk")).order_by("-n", "region_id")
                    .first())
         if busiest is None:
-            raise SystemExit("no open tasks: run generate_district first")
+            raise SystemExit("no open tasks: run python -m bench.generate_district first")
         village_id = busiest["region_id"]
-        from portal.models import Region
+        from core.models import Region
 
         village = Region.objects.get(pk=village_id)
         township_id = village.ancestor_ids[1]
@@ -196,7 +197,7 @@ class Bench:
     def data_facts(self) -> None:
         from django.db import connection
 
-        from portal.models import Membership, Region, User
+        from core.models import Membership, Region, User
         from workflows.models import Case, CaseEvent, Deadline, PublicityNotice, Task
 
         def fast_count(model: Any) -> int:
@@ -293,9 +294,9 @@ class Bench:
     def actions(self) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from portal.models import Membership
+        from core.errors import RuleError
+        from core.models import Membership
         from workflows import gate
-        from workflows.errors import RuleError
         from workflows.models import Case, Task
         from workflows.spec import FieldType
 
@@ -432,7 +433,7 @@ class Bench:
         if top is None:
             self.add(Row("register PDF", value="n/a – no seal register rows"))
             return
-        from portal.models import Region
+        from core.models import Region
 
         reg = get_register(f"seal_register_{top['seal__kind']}")
         region = Region.objects.get(pk=top["region_id"])
@@ -533,7 +534,7 @@ def _field_value(fs: Any, field_type: Any, region_id: int) -> Any:
 
     from django.utils import timezone
 
-    from portal.models import Membership
+    from core.models import Membership
 
     t = fs.type
     if t == field_type.FILE:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
+from core.roles import Level, Role
 from workflows.common import ARCHIVE_RISK, VILLAGE_MEASURES
 from workflows.registry import registry
 from workflows.spec import (

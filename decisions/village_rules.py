@@ -17,6 +17,9 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from core.errors import RuleError
+from core.models import Region
+from core.roles import Level, Role
 from decisions.choices import RulesBody, RulesGuidance
 from decisions.models import VillageRules
 from decisions.procedures import (
@@ -26,11 +29,8 @@ from decisions.procedures import (
     REPRESENTATIVES_MEETING,
     VILLAGERS_MEETING,
 )
-from portal.models import Region
-from portal.roles import Level, Role
 from workflows.common import VILLAGE_MEASURES
 from workflows.effects import EffectContext
-from workflows.errors import RuleError
 from workflows.registers import RegisterSpec
 from workflows.registers import register as register_ledger
 from workflows.registry import registry

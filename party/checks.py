@@ -9,11 +9,11 @@ from typing import Any
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from core.models import Region
+from core.roles import Role
 from party.choices import FloatingState, MeetingKind
 from party.models import BranchMeeting, FloatingMember, ThemedPartyDay
 from party.pool import months_after
-from portal.models import Region
-from portal.roles import Role
 from workflows import params as tenant_params
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.idcard import check_digit as id_check_digit
+from core.models import Region
+from core.roles import Level
 from party.choices import Gender, MemberSource, MemberStatus
 from party.models import PartyMember
-from portal.idcard import check_digit as id_check_digit
-from portal.models import Region
-from portal.roles import Level
 
 NAMES = {
     "330299101201": ("王建军", "李秀兰", "张德明", "刘桂芳", "陈志强", "杨春燕", "赵国平",

@@ -19,10 +19,10 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from core.models import Region
+from core.roles import Level
 from party.choices import MemberStatus, TrainingKind
 from party.models import PartyMember, TrainingRecord
-from portal.models import Region
-from portal.roles import Level
 from workflows import params as tenant_params
 
 

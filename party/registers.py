@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from core.models import Region
+from core.roles import Level
 from party import pool
 from party.choices import MeetingKind
 from party.models import (
@@ -20,8 +22,6 @@ from party.models import (
     TrainingRecord,
     TransferRecord,
 )
-from portal.models import Region
-from portal.roles import Level
 from workflows.registers import RegisterSpec, register
 
 

@@ -4,7 +4,9 @@ is appointed."""
 
 from __future__ import annotations
 
-from personnel.actions import (
+from core.roles import Level, Role
+from personnel.choices import AUXILIARY, RESERVE, Track, VettingDept
+from personnel.effects import (
     AUXILIARY_COLUMNS,
     RESERVE_COLUMNS,
     appoint_reserve,
@@ -17,8 +19,6 @@ from personnel.actions import (
     vetting_failed,
     vetting_passed,
 )
-from personnel.choices import AUXILIARY, RESERVE, Track, VettingDept
-from portal.roles import Level, Role
 from workflows.common import VILLAGE_MEASURES
 from workflows.registers import RegisterSpec
 from workflows.registers import register as register_ledger

@@ -29,7 +29,7 @@ _DETAILS = {
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error answers ``{"code": ..., "detail": <Chinese message>}``."""
-    from workflows.errors import RuleError
+    from core.errors import RuleError
 
     if isinstance(exc, RuleError):
         return Response(exc.as_body(), status=exc.http_status)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from portal.models import Membership, Region, User
-from portal.roles import Level, Role, roles_of_level
+from core.models import Membership, Region, User
+from core.roles import Level, Role, roles_of_level
 
 DEMO_PASSWORD = "cunwu-demo-2026"  # noqa: S105 - published demo password
 # the demo cadres took office at the 2021 elections (换届)

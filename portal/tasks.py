@@ -13,7 +13,7 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from portal.models import ExportJob, ExportState
+from workflows.models import ExportJob, ExportState
 
 logger = logging.getLogger(__name__)
 

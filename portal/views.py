@@ -15,11 +15,11 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.authz import get_scope
+from core.models import Region
+from core.scope import get_scope
 from portal.forms import LoginForm
-from portal.models import Region
-from workflows.queries import inbox, notifications_for
 from workflows.registry import registry
+from workflows.visibility import inbox, notifications_for
 from workflows.web.display import time_left
 
 SOON = dt.timedelta(days=3)

@@ -7,8 +7,8 @@ class SafetyConfig(AppConfig):
 
     def seed_demo(self) -> list[str]:
         """Give each demo village one grid, served by its grid worker."""
-        from portal.models import Membership
-        from portal.roles import Level, Role
+        from core.models import Membership
+        from core.roles import Level, Role
         from safety.models import Grid
 
         workers = (

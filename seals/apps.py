@@ -7,8 +7,8 @@ class SealsConfig(AppConfig):
 
     def seed_demo(self) -> list[str]:
         """Register each demo village's three seals with its seal keeper."""
-        from portal.models import Membership
-        from portal.roles import Level, Role
+        from core.models import Membership
+        from core.roles import Level, Role
         from seals.choices import SealKind
         from seals.models import Seal
 

@@ -6,9 +6,9 @@ collectively → the approver signs → papers kept → seal applied → 用印�
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
-from seals.actions import record_seal_use, seal_register_rows
+from core.roles import Level, Role
 from seals.choices import Matter, SealKind
+from seals.effects import record_seal_use, seal_register_rows
 from workflows.common import ARCHIVE_RISK
 from workflows.registers import RegisterSpec
 from workflows.registers import register as register_ledger

@@ -10,9 +10,10 @@ steps are outside the tree: the district agriculture bureau records their answer
 
 from __future__ import annotations
 
+from core.roles import Level, Role
 from decisions.village_rules import village_publicity_step
-from portal.roles import Level, Role
-from subsidies.actions import (
+from subsidies.choices import PROCEDURE
+from subsidies.effects import (
     PAYEE_COLUMNS,
     ROSTER_COLUMNS,
     ROSTER_REGISTER_COLUMNS,
@@ -22,7 +23,6 @@ from subsidies.actions import (
     record_payee_list,
     roster_register_rows,
 )
-from subsidies.choices import PROCEDURE
 from workflows.attachments import XLSX
 from workflows.common import VILLAGE_MEASURES
 from workflows.registers import RegisterSpec

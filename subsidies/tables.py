@@ -15,8 +15,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from portal.idcard import id_problem, mask_id
-from workflows.errors import RuleError
+from core.errors import RuleError
+from core.idcard import id_problem, mask_id
 
 MAX_ROWS = 5000
 CENT = Decimal("0.01")

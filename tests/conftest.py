@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from core.models import Region, User
 from portal.demo import DEMO_PASSWORD, seed_demo
-from portal.models import Region, User
 
 
 def _seed_everything() -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
-from portal.models import Membership, Region
+from core.models import Membership, Region
 from tests.samples import sample_value, upload_pdf, upload_png
 from workflows.registry import registry
 

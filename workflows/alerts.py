@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from portal.models import Region
-from portal.roles import Role
+from core.models import Region
+from core.roles import Role
 from workflows.models import Alert, Case
 from workflows.notify import send, send_batch, users_holding
 

@@ -18,13 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.authz import access_region
-from portal.models import User
+from core.errors import RuleError
+from core.models import User
+from core.scope import access_region
 from workflows import gate
 from workflows.choices import CaseState
-from workflows.errors import RuleError
 from workflows.models import CaseEvent, PublicityNotice, Task
-from workflows.queries import access_case, notifications_for, visible_cases
 from workflows.registers import export, exportable_regions, get_register, register_rows_for
 from workflows.registry import registry
 from workflows.serializers import (
@@ -35,6 +34,7 @@ from workflows.serializers import (
     case_summary_json,
     procedure_json,
 )
+from workflows.visibility import access_case, notifications_for, visible_cases
 
 
 class Pagination(PageNumberPagination):

@@ -13,7 +13,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils import timezone
 
-from workflows.errors import RuleError
+from core.errors import RuleError
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

@@ -19,8 +19,8 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from portal.models import Region
-from portal.roles import Level
+from core.models import Region
+from core.roles import Level
 from workflows.models import Case, CaseEvent, ChainCheck
 from workflows.verify import verify_case_events
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from portal.models import Region, User
+    from core.models import Region, User
     from workflows.models import Attachment, Case, CaseEvent
     from workflows.spec import ActionSpec, StepSpec
 

@@ -11,10 +11,10 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.dateparse import parse_date, parse_datetime
 
-from portal.models import Membership, Region, User
-from portal.roles import Role
+from core.errors import RuleError
+from core.models import Membership, Region, User
+from core.roles import Role
 from workflows.attachments import CheckedFile, check_upload
-from workflows.errors import RuleError
 from workflows.spec import ActionSpec, FieldSpec, FieldType, ProcedureSpec
 
 MAX_STRING = 200

@@ -18,9 +18,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from portal.authz import Held, can_see_case, get_scope, holds_role_over
-from portal.models import Region, User
-from portal.roles import ROLE_LEVEL, Level, Role
+from core.errors import Conflict, NotAllowed, OutOfScope, RuleError
+from core.models import Region, User
+from core.roles import ROLE_LEVEL, Level, Role
+from core.scope import Held, can_see_case, get_scope, holds_role_over
 from workflows import calendar as cal
 from workflows import params as tenant_params
 from workflows import tallies
@@ -36,7 +37,6 @@ from workflows.choices import (
     TaskState,
 )
 from workflows.effects import EffectContext
-from workflows.errors import Conflict, NotAllowed, OutOfScope, RuleError
 from workflows.fields import CleanData, clean_data, display_value, field_of
 from workflows.models import (
     Attachment,
@@ -146,7 +146,7 @@ def _load(user: Any, case_id: int) -> tuple[Case, ProcedureSpec]:
     except (Case.DoesNotExist, TypeError, ValueError):
         raise OutOfScope from None
     if not can_see_case(user, region=case.region, procedure=case.procedure):
-        from portal.authz import case_q
+        from core.scope import case_q
 
         if not Case.objects.filter(case_q(user), pk=case.pk).exists():
             raise OutOfScope

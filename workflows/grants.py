@@ -18,7 +18,7 @@ def granted_case_ids(user: Any) -> QuerySet[Any]:
 def grant_case(user: Any, case: Any) -> None:
     from guardian.shortcuts import assign_perm
 
-    from portal.authz import forget_scope
+    from core.scope import forget_scope
 
     assign_perm("workflows.view_case", user, case)
     forget_scope(user)

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
-from portal.models import Membership, Region, User
-from portal.roles import Level, Role
+from core.models import Membership, Region, User
+from core.roles import Level, Role
 from workflows.models import Case, Notification
 from workflows.spec import StepSpec
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 
-from portal.models import Region
+from core.models import Region
 from workflows.spec import Param, ProcedureSpec, Unit
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from portal.authz import get_scope
-from portal.models import Region
-from portal.roles import Level, Role
+from core.models import Region
+from core.roles import Level, Role
+from core.scope import get_scope
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def get_register(code: str) -> RegisterSpec | None:
 
 def exportable_regions(user: Any, reg: RegisterSpec) -> list[Region]:
     """The villages whose ledger ``user`` may export: where they see the procedure's cases."""
-    from portal.authz import can_see_case
+    from core.scope import can_see_case
 
     scope = get_scope(user)
     if scope.is_empty:

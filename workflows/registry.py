@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django.apps import apps
 
-from portal.roles import ROLE_LEVEL, Role
+from core.roles import ROLE_LEVEL, Role
 from workflows.spec import Kind, ProcedureSpec, Unit
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from portal.roles import Role
+from core.roles import Role
 from workflows.choices import CaseState
 from workflows.fields import user_choices
 from workflows.gate import Offer, available_actions, can_return, can_withdraw

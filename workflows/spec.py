@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from portal.roles import Level, Role
+from core.roles import Level, Role
 
 if TYPE_CHECKING:
     from workflows.effects import EffectContext

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.roles import Role
+from core.roles import Role
 from workflows.alerts import raise_case_alerts
 from workflows.calendar import add_months
 from workflows.choices import AlertKind, DeadlineKind, TaskState

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 
-from workflows.queries import access_attachment
+from workflows.visibility import access_attachment
 
 
 @login_required

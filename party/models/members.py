@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.idcard import mask_id
+from core.models import Region
+from core.roles import Level
 from party.choices import Gender, MemberSource, MemberStatus, Residence, TrainingKind
-from portal.idcard import mask_id
-from portal.models import Region
-from portal.roles import Level
 
 
 class PartyMember(models.Model):

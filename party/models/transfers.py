@@ -6,9 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import Region
 from party.choices import FloatingState, TransferDirection, TransferScope, TransferState
 from party.models.members import PartyMember
-from portal.models import Region
 
 
 class TransferRecord(models.Model):

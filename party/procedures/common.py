@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.roles import Role
+from core.roles import Role
 from workflows.common import PARTY_MEASURES
 from workflows.spec import Basis, MeetingRule, more_than, ratio
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from party.actions import dues as fx
+from core.roles import Level, Role
+from party.effects import dues as fx
 from party.procedures.common import (
     ARCHIVE_CONTROL,
     BRANCH_COMMITTEE,
@@ -13,7 +14,6 @@ from party.procedures.common import (
     SUPERVISOR,
     TOWNSHIP,
 )
-from portal.roles import Level, Role
 from workflows.registry import registry
 from workflows.spec import (
     ActionSpec,

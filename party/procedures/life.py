@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from party.actions import life as fx
+from core.roles import Level, Role
 from party.choices import ActivityForm, AppraisalForm, MeetingKind, ReportGrade
+from party.effects import life as fx
 from party.procedures.common import (
     ARCHIVE_CONTROL,
     BRANCH,
@@ -20,7 +21,6 @@ from party.procedures.common import (
     SUPERVISOR,
     TOWNSHIP,
 )
-from portal.roles import Level, Role
 from workflows.registry import registry
 from workflows.spec import (
     PDF_OR_IMAGE,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from party.actions import recruitment as fx
-from party.actions.recruitment import Effect
+from core.roles import Level, Role
 from party.choices import Gender, ReviewResult, SpecialSituation
+from party.effects import recruitment as fx
+from party.effects.recruitment import Effect
 from party.procedures.common import (
     BRANCH,
     BRANCH_COMMITTEE,
@@ -19,7 +20,6 @@ from party.procedures.common import (
     SUPERVISOR,
     TOWNSHIP,
 )
-from portal.roles import Level, Role
 from workflows.registry import registry
 from workflows.spec import (
     PDF_OR_IMAGE,

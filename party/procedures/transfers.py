@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from party.actions import transfers as fx
+from core.roles import Level
 from party.choices import Gender, TransferScope
+from party.effects import transfers as fx
 from party.procedures.common import (
     ARCHIVE_CONTROL,
     BRANCH,
@@ -18,7 +19,6 @@ from party.procedures.common import (
     TOWNSHIP,
 )
 from party.procedures.recruitment import WHO
-from portal.roles import Level
 from workflows.registry import registry
 from workflows.spec import (
     ActionSpec,

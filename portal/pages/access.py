@@ -1,4 +1,4 @@
-"""Who may open which oversight page. Every answer is built on portal.authz; unseen is 404."""
+"""Who may open which oversight page. Every answer is built on core.scope; unseen is 404."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 from django.http import Http404
 
-from portal.authz import get_scope
-from portal.models import Region
-from portal.roles import AUDIT_ROLES, Level, Role
+from core.models import Region
+from core.roles import AUDIT_ROLES, Level, Role
+from core.scope import get_scope
 from workflows.registry import registry
 from workflows.spec import ProcedureSpec
 
@@ -55,7 +55,7 @@ def audit_villages(user: Any, *, with_checks: bool = False) -> list[Region]:
 
     ``with_checks``: each village comes with its stored chain check, in the same query.
     """
-    from portal.authz import visible_regions
+    from core.scope import visible_regions
 
     villages = visible_regions(user).filter(level=Level.VILLAGE).order_by("path")
     if with_checks:

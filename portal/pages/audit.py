@@ -31,9 +31,9 @@ from workflows.models import (
     Objection,
     PublicityNotice,
 )
-from workflows.queries import access_case
 from workflows.registry import registry
 from workflows.verify import verify_case_events
+from workflows.visibility import access_case
 
 CASES_PER_PAGE = 10
 ALERTS_SHOWN = 30

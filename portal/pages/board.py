@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from portal.models import Region
-from portal.roles import Level
+from core.models import Region
+from core.roles import Level
 from workflows.choices import CaseState, NoticeState
 from workflows.models import Case, PublicityNotice
 

@@ -25,11 +25,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from portal.authz import access_region, can_see_case, case_q, get_scope, visible_regions
-from portal.lookups import among
-from portal.models import Region
+from core.lookups import among
+from core.models import Region
+from core.roles import Level
+from core.scope import access_region, can_see_case, case_q, get_scope, visible_regions
 from portal.pages.access import require_oversight, visible_procedures
-from portal.roles import Level
 from workflows.choices import CaseState, NoticeState, TaskState
 from workflows.models import Case, CaseMonthTally, CaseTally, PublicityNotice, Task
 from workflows.rendering import render_register_xlsx

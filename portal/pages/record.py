@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from portal.roles import Role
+from core.roles import Role
 from workflows.choices import EventAction
 from workflows.fields import display_value
 from workflows.models import Attachment, Case, CaseEvent, MeetingRecord, PublicityNotice

@@ -19,8 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.authz import access_region, can_see_case, get_scope, visible_regions
-from portal.models import ExportFormat, ExportJob, ExportState, Region, User
+from core.models import Region, User
+from core.scope import access_region, can_see_case, get_scope, visible_regions
+from workflows.models import ExportFormat, ExportJob, ExportState
 from workflows.registers import RegisterSpec, all_registers, get_register
 from workflows.rendering import render_register_pdf, render_register_xlsx
 

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "core",
     "portal",
     "workflows",
     "party",
@@ -153,7 +154,7 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

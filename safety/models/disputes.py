@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.idcard import mask_id
-from portal.models import Region
+from core.idcard import mask_id
+from core.models import Region
 from safety.choices import (
     Acceptance,
     DisputeKind,

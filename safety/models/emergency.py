@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import Region
+from core.models import Region
 from safety.choices import (
     Gravity,
     HazardSource,

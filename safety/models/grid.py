@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import Region
-from portal.roles import Level
+from core.models import Region
+from core.roles import Level
 from safety.choices import Gravity, IncidentKind, IncidentState
 
 

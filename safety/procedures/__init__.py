@@ -1,10 +1,10 @@
 """The safety procedures (07–10) and the periodic checks that watch their registers."""
 
-from safety.actions.correction import check_daily_check_ins
-from safety.actions.education import check_legal_education
-from safety.actions.emergency import check_unreported_emergencies
-from safety.actions.grid import check_unreported_grid_incidents
-from safety.actions.hazards import check_overdue_hazards
+from safety.effects.correction import check_daily_check_ins
+from safety.effects.education import check_legal_education
+from safety.effects.emergency import check_unreported_emergencies
+from safety.effects.grid import check_unreported_grid_incidents
+from safety.effects.hazards import check_overdue_hazards
 from safety.procedures import correction, disputes, education, emergency, grid, hazards
 from workflows.sweep import register_check
 

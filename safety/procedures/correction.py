@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
-from safety.actions import correction as c
+from core.roles import Level, Role
 from safety.choices import (
     AfterAssessment,
     AssessmentOutcome,
@@ -12,6 +11,7 @@ from safety.choices import (
     EducationKind,
     TerminationReason,
 )
+from safety.effects import correction as c
 from safety.procedures.common import CATEGORY, MEASURES_073, SUPERVISOR, choices_of
 from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_PUBLICITY
 from workflows.registers import RegisterSpec, register

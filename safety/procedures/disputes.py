@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
-from safety.actions import disputes as d
-from safety.actions import petitions as p
+from core.roles import Level, Role
 from safety.choices import (
     Acceptance,
     DisputeKind,
@@ -14,6 +12,8 @@ from safety.choices import (
     MediationResult,
     PetitionChannel,
 )
+from safety.effects import disputes as d
+from safety.effects import petitions as p
 from safety.procedures.common import (
     CATEGORY,
     MEASURES_071,

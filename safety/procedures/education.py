@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
-from safety.actions import education as e
+from core.roles import Level, Role
 from safety.choices import EducationActivityKind
+from safety.effects import education as e
 from safety.procedures.common import CATEGORY, IMAGES, MEASURES_09, SUPERVISOR, choices_of
 from safety.rules import LEGAL_EDUCATION_EVERY
 from workflows.registers import RegisterSpec, register

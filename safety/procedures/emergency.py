@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
-from safety.actions import emergency as em
+from core.roles import Level, Role
 from safety.choices import EmergencyKind, IncidentCategory, IncidentStage
+from safety.effects import emergency as em
 from safety.procedures.common import (
     CATEGORY,
     IMAGES,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
-from safety.actions import grid as g
+from core.roles import Level, Role
 from safety.choices import Gravity, IncidentKind
+from safety.effects import grid as g
 from safety.procedures.common import CATEGORY, MEASURES_08, SUPERVISOR, choices_of
 from safety.rules import GRID_REPORT_HOURS, SCREENING_DAYS
 from workflows.registers import RegisterSpec, register

@@ -6,8 +6,7 @@ re-inspection and closure; rules adopted, training and publicity held, checks ma
 
 from __future__ import annotations
 
-from portal.roles import Level, Role
-from safety.actions import hazards as h
+from core.roles import Level, Role
 from safety.choices import (
     CheckResult,
     HazardSource,
@@ -16,6 +15,7 @@ from safety.choices import (
     SafetyRuleKind,
     TrainingKind,
 )
+from safety.effects import hazards as h
 from safety.procedures.common import (
     CATEGORY,
     IMAGES,

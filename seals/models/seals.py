@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import Membership, Region
-from portal.roles import Level, Role
+from core.models import Membership, Region
+from core.roles import Level, Role
 from seals.choices import SealKind
 
 

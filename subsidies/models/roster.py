@@ -6,9 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.idcard import mask_id
-from portal.models import Region
-from portal.roles import Level
+from core.idcard import mask_id
+from core.models import Region
+from core.roles import Level
 
 
 class SubsidyHousehold(models.Model):

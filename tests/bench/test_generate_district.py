@@ -9,10 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max, Min
 
-from portal.models import Membership, Region
-from portal.roles import Level
+from bench.generate import VILLAGE_SEATS
+from bench.generate_district import Command
+from core.models import Membership, Region
+from core.roles import Level
 from workflows.choices import CaseState, NoticeState, TaskState
-from workflows.generate import VILLAGE_SEATS
 from workflows.models import Case, CaseEvent, Deadline, PublicityNotice, Task
 from workflows.registry import registry
 from workflows.verify import verify_case_events
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _generate(*extra: str) -> str:
     out = io.StringIO()
-    call_command("generate_district", "--preset", "small", "--villages", "2", "--cases", "200",
+    call_command(Command(), "--preset", "small", "--villages", "2", "--cases", "200",
                  "--seed", "3", "--now", "2026-03-02T10:00:00+08:00", *extra, stdout=out)
     return out.getvalue()
 

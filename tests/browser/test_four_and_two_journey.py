@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from portal.models import Region
+from core.models import Region
 from tests.samples import pdf_bytes, png_bytes
 from workflows.models import Case, PublicityNotice
 

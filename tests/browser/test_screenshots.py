@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from portal.models import User
+from core.models import User
 from tests.samples import upload_pdf
 from workflows import gate
 from workflows.models import Case

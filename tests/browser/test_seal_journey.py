@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.models import Region
+from core.models import Region
 from tests.samples import pdf_bytes
 from workflows.models import Case
 

@@ -128,7 +128,7 @@ def test_the_villagers_body_chosen_sets_the_rule(case_at_members, body, due, pre
 def _client(username):
     from rest_framework.test import APIClient
 
-    from portal.models import User
+    from core.models import User
 
     client = APIClient()
     client.force_authenticate(User.objects.get(username=username))

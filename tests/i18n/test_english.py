@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from portal.models import Region, User
+from core.models import Region, User
 from workflows import gate
 from workflows.models import Case
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from portal.models import Region, User
+from core.models import Region, User
 from tests.pages import scenario
 
 

@@ -15,10 +15,10 @@ from typing import Any
 import time_machine
 from django.utils import timezone
 
-from portal.models import Membership, Region, User
+from core.errors import RuleError
+from core.models import Membership, Region, User
 from tests.samples import upload_pdf, upload_png
 from workflows import gate
-from workflows.errors import RuleError
 
 
 def u(name: str) -> User:
@@ -114,7 +114,7 @@ def build_open(demo: dict[str, Region]) -> dict[str, int]:
     # 一肩挑: the committee member is also director; approving own application is refused
     member = u("dc_th_committee_member")
     Membership.objects.get_or_create(user=member, region=th, role="committee_director")
-    from portal.authz import forget_scope
+    from core.scope import forget_scope
 
     forget_scope(member)
     ids["seal_sep"] = seal(th, "dc_th", "出具低保证明", finish=False)

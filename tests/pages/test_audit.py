@@ -116,7 +116,7 @@ def test_audit_page_query_count_does_not_grow(cases, web, demo, django_assert_ma
                                       "sfq_district_org", "sfq_district_leader"])
 def test_whoever_may_audit_a_village_sees_every_case_of_it(cases, demo, username):
     """The audit view takes a village's cases without the visibility filter: this holds."""
-    from portal.models import User
+    from core.models import User
     from portal.pages.access import can_audit
 
     auditor = User.objects.get(username=username)

@@ -5,9 +5,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from portal.models import ExportJob
 from portal.pages import registers as pages_registers
 from tests.pages.helpers import queries_for
+from workflows.models import ExportJob
 
 
 def test_page_lists_the_villages_own_registers(cases, web, demo):
@@ -104,7 +104,7 @@ def test_old_export_files_are_purged(cases, web, demo, media_tmp, settings):
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from portal.models import User
+    from core.models import User
     from portal.tasks import purge_old_exports
 
     owner = User.objects.get(username="dc_th_committee_director")

@@ -1,8 +1,8 @@
-"""portal.idcard: one checker and one mask for every app that keeps ID numbers."""
+"""core.idcard: one checker and one mask for every app that keeps ID numbers."""
 
 import pytest
 
-from portal.idcard import check_digit, id_problem, mask_id, valid_id_number
+from core.idcard import check_digit, id_problem, mask_id, valid_id_number
 
 GOOD = "330299198001010012"
 
@@ -32,9 +32,9 @@ def test_mask_keeps_six_and_four():
 
 
 def test_every_app_uses_the_shared_module():
-    import party.actions.common as party_common
+    import party.effects.common as party_common
     import party.models.members as members
-    import personnel.actions as personnel_actions
+    import personnel.effects as personnel_actions
     import subsidies.tables as tables
 
     assert personnel_actions.id_problem is id_problem

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 
-from personnel.actions import appoint_reserve, hire_staff
+from core.errors import RuleError
+from personnel.effects import appoint_reserve, hire_staff
 from personnel.models import Appointee, JointVetting
 from tests.personnel.test_appointments import (
     START,
@@ -16,7 +17,6 @@ from tests.personnel.test_appointments import (
     to_vetting,
     vet,
 )
-from workflows.errors import RuleError
 from workflows.models import Case
 
 

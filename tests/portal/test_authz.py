@@ -3,11 +3,11 @@
 import pytest
 from django.http import Http404
 
-from portal.authz import access_region, visible_regions
-from portal.models import Membership
+from core.models import Membership
+from core.scope import access_region, visible_regions
 from workflows.grants import grant_case
 from workflows.models import Case
-from workflows.queries import access_case, visible_cases
+from workflows.visibility import access_case, visible_cases
 
 
 def make_case(region, procedure, user):

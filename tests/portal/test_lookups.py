@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from portal.lookups import among
-from portal.models import Region
+from core.lookups import among
+from core.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_among_finds_the_same_rows_as_in(demo):
 
 
 def test_a_long_list_is_one_parameter_on_postgresql(demo, monkeypatch):
-    from portal import lookups
+    from core import lookups
 
     ids = list(Region.objects.values_list("pk", flat=True))
     monkeypatch.setattr(lookups, "ARRAY_FROM", 3)

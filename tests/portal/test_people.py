@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from portal.authz import get_scope
-from portal.models import Membership, User
-from portal.roles import ROLE_LEVEL, Level, Role
+from core.models import Membership, User
+from core.roles import ROLE_LEVEL, Level, Role
+from core.scope import get_scope
 
 CONTRACT_ROLES = {
     "village": ["branch_secretary", "branch_deputy", "branch_committee", "party_group_leader",

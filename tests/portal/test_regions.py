@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.models import Region
-from portal.roles import Level
+from core.models import Region
+from core.roles import Level
 
 
 def test_path_is_ids_from_the_root(demo):

@@ -3,8 +3,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from portal.models import Membership, Region, User
-from portal.roles import Level, roles_of_level
+from core.models import Membership, Region, User
+from core.roles import Level, roles_of_level
 
 
 @pytest.mark.django_db

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from safety.actions.correction import check_daily_check_ins
-from safety.actions.education import check_legal_education
-from safety.actions.grid import check_unreported_grid_incidents
+from safety.effects.correction import check_daily_check_ins
+from safety.effects.education import check_legal_education
+from safety.effects.grid import check_unreported_grid_incidents
 from safety.models import CorrectionPerson, Grid, GridIncident, LegalEducationActivity
 from tests.safety.helpers import (
     START,

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from portal.models import User
+from core.errors import RuleError
+from core.models import User
 from safety.models import Dispute, Petition
 from tests.safety.helpers import START, Case, alerts, export, pdf_text, xlsx_cells
-from workflows.errors import RuleError
 from workflows.gate import perform_action
 from workflows.models import Notification, Task
 from workflows.sweep import sweep

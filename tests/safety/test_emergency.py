@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from safety.actions.emergency import check_unreported_emergencies
-from safety.actions.hazards import check_overdue_hazards
+from safety.effects.emergency import check_unreported_emergencies
+from safety.effects.hazards import check_overdue_hazards
 from safety.models import Hazard, Incident, SafetyProductionRecord
 from tests.safety.helpers import (
     START,

@@ -72,7 +72,7 @@ def test_applicant_cannot_approve_own_seal_use(demo, api):
 
 
 def test_separation_of_duties_when_one_person_holds_both_roles(demo, api, user):
-    from portal.models import Membership
+    from core.models import Membership
 
     # 一肩挑: the committee member is made director too; applying and approving is refused
     member = user("dc_yl_committee_member")
@@ -91,7 +91,7 @@ def test_separation_of_duties_when_one_person_holds_both_roles(demo, api, user):
 
 
 def test_keeper_may_not_approve(demo, api, user):
-    from portal.models import Membership
+    from core.models import Membership
 
     keeper = user("dc_th_seal_keeper")
     Membership.objects.create(user=keeper, region=demo["dc_th"], role="committee_director")
@@ -155,7 +155,7 @@ def test_stamped_copies_may_not_exceed_approved(demo, api):
 
 
 def test_only_the_named_keeper_stamps(demo, api, user):
-    from portal.models import Membership, User
+    from core.models import Membership, User
 
     other = User.objects.create(username="dc_th_keeper2", full_name="孙备用")
     other.set_password("x-pass-12345")

@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 from django.utils.dateparse import parse_datetime
 
-from subsidies.actions import amount_for
+from subsidies.effects import amount_for
 from subsidies.models import PayoutLine, SubsidyHousehold
 from tests.decisions.rules_helpers import act, client
 from tests.subsidies.helpers import (
@@ -335,9 +335,9 @@ def test_roster_headers_are_chinese_whatever_the_interface_language():
 
     from django.utils import translation
 
-    import subsidies.actions
+    import subsidies.effects
 
     with translation.override("en"):
-        module = importlib.reload(subsidies.actions)
+        module = importlib.reload(subsidies.effects)
     assert module.ROSTER_COLUMNS == ("户主姓名", "身份证号", "面积(亩)")
     assert module.PAYEE_COLUMNS == ("户主姓名", "身份证号", "发放金额(元)")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from portal.models import User
+from core.models import User
 
 
 @pytest.fixture

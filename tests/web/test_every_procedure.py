@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from portal.models import User
+from core.models import User
 from workflows.models import Case
 from workflows.registry import registry
 from workflows.serializers import actions_json

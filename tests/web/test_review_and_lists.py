@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.roles import Level, Role
+from core.roles import Level, Role
 from tests.samples import upload_pdf
 from workflows import gate
 from workflows.models import Case, Notification

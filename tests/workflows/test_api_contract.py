@@ -185,7 +185,7 @@ def test_bad_bodies_get_code_and_detail(demo, api):
 
 
 def test_sequential_second_approval_is_a_conflict(demo, api, user):
-    from portal.models import Membership
+    from core.models import Membership
 
     second = user("dc_th_committee_member")
     Membership.objects.create(user=user("dc_th_branch_deputy"), region=demo["dc_th"],

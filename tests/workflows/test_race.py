@@ -5,17 +5,17 @@ import threading
 import pytest
 from django.db import connection
 
+from core.errors import Conflict
 from tests.conftest import requires_postgres
 from tests.samples import upload_pdf
 from workflows import gate
-from workflows.errors import Conflict
 from workflows.models import CaseEvent, Task
 
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_approvers_at_once_one_wins(demo, user):
-    from portal.models import Membership
+    from core.models import Membership
 
     deputy = user("dc_th_branch_deputy")
     Membership.objects.create(user=deputy, region=demo["dc_th"], role="committee_director")

@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from portal.roles import Level, Role
+from core.roles import Level, Role
 from workflows.registry import lint, registry
 from workflows.spec import (
     ActionSpec,

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils.dateparse import parse_datetime
 
-from portal.roles import Level, Role
+from core.roles import Level, Role
 from tests.seals.test_seal_flow import act
 from workflows.models import Deadline, Notification
 from workflows.registry import registry

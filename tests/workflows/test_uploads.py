@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.errors import RuleError
 from tests.samples import pdf_bytes, png_bytes
 from workflows.attachments import DOCX, JPEG, PDF, PNG, XLSX, check_upload
-from workflows.errors import RuleError
 
 
 def up(name, content):

@@ -14,6 +14,7 @@ from .cases import (
     Task,
     TenantSetting,
 )
+from .exports import ExportFormat, ExportJob, ExportState
 from .stats import CaseMonthTally, CaseTally, ChainCheck
 
 __all__ = [
@@ -27,6 +28,9 @@ __all__ = [
     "CaseUserObjectPermission",
     "ChainCheck",
     "DayKind",
+    "ExportFormat",
+    "ExportJob",
+    "ExportState",
     "Deadline",
     "HolidayOverride",
     "MeetingRecord",

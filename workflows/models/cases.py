@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import Region
+from core.models import Region
 from workflows.choices import AlertKind, CaseState, DeadlineKind, NoticeState, TaskState
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
-        from portal.authz import case_q
+        from core.scope import case_q
 
         return self.filter(case_q(user))
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Region
+from core.models import Region
 
 
 class CaseTally(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from portal.roles import Role
+from core.roles import Role
 from workflows.choices import EventAction
 from workflows.fields import display_value
 from workflows.models import Attachment, Case, CaseEvent, MeetingRecord

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from core.errors import RuleError
 from workflows import params as tenant_params
-from workflows.errors import RuleError
 from workflows.fields import clean_meeting
 from workflows.gate import check_meeting, explain_meeting
 from workflows.models import Case

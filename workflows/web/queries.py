@@ -10,14 +10,14 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from portal.authz import can_see_case, get_scope, holds_role_over, visible_regions
-from portal.models import Region
-from portal.roles import Level, Role
+from core.models import Region
+from core.roles import Level, Role
+from core.scope import can_see_case, get_scope, holds_role_over, visible_regions
 from workflows.choices import DeadlineKind, NoticeState, TaskState
 from workflows.gate import step_roles_held
 from workflows.models import Case, CaseQuerySet, Deadline, MeetingRecord, PublicityNotice, Task
-from workflows.queries import inbox, visible_cases
 from workflows.spec import ActionSpec, Kind, ProcedureSpec, StepSpec
+from workflows.visibility import inbox, visible_cases
 
 # Procedures whose steps the model text says must be decided one case at a time (逐个审议).
 ONE_BY_ONE = frozenset({"01.1"})

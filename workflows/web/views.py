@@ -21,17 +21,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from portal.authz import access_region, get_scope, visible_regions
-from portal.models import User
-from portal.roles import Level
+from core.errors import Conflict, OutOfScope, RuleError
+from core.models import User
+from core.roles import Level
+from core.scope import access_region, get_scope, visible_regions
 from workflows import gate
 from workflows.choices import CaseState, NoticeState
-from workflows.errors import Conflict, OutOfScope, RuleError
 from workflows.models import PublicityNotice
-from workflows.queries import access_case, notifications_for, visible_cases
 from workflows.registry import registry
 from workflows.serializers import actions_json
 from workflows.spec import ProcedureSpec
+from workflows.visibility import access_case, notifications_for, visible_cases
 from workflows.web import display
 from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fields
 from workflows.web.meeting import meeting_fields, verdict

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.models import Membership
+from core.roles import Role
 from portal.demo import DEMO_PASSWORD, manifest, seed_demo
-from portal.models import Membership
-from portal.roles import Role
 
 
 class Command(BaseCommand):

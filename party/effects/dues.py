@@ -1,0 +1,205 @@
+"""Effects of 01.2 党费收缴: the ledger lines, the remittance, the receipt, the district."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+
+from core.errors import RuleError
+from core.models import Region
+from party.choices import DuesCategory
+from party.effects.common import actor_name, find_member, lines, require_day, split_line
+from party.models import DuesPayment, DuesRemittance
+from workflows.choices import NoticeState
+from workflows.effects import EffectContext
+from workflows.models import PublicityNotice
+
+CENT = Decimal("0.01")
+
+# [law] 中共中央组织部《关于中国共产党党费收缴、使用和管理的规定》(2008):
+# 在职党员按税后月工资收入 — 3000元以下(含) 0.5%, 3000–5000元(含) 1%, 5000–10000元(含) 1.5%,
+# 10000元以上 2%; 离退休党员 — 5000元以下(含) 0.5%, 5000元以上 1%;
+# 农民、学生、下岗失业和领取最低生活保障金的党员每月交纳0.2元至1元.
+INCOME_BANDS: dict[str, tuple[tuple[Decimal | None, Decimal], ...]] = {
+    DuesCategory.EMPLOYED: ((Decimal(3000), Decimal("0.005")), (Decimal(5000), Decimal("0.01")),
+                            (Decimal(10000), Decimal("0.015")), (None, Decimal("0.02"))),
+    DuesCategory.RETIRED: ((Decimal(5000), Decimal("0.005")), (None, Decimal("0.01"))),
+}
+FLAT_MINIMUM = Decimal("0.20")
+FLAT_MAXIMUM = Decimal("1.00")
+
+
+def standard_for(category: str, income: Decimal | None) -> Decimal:
+    """The least a member of ``category`` with ``income`` must pay for a month."""
+    bands = INCOME_BANDS.get(category)
+    if bands is None:
+        return FLAT_MINIMUM
+    if income is None:
+        raise RuleError("income_missing", "在职和离退休党员须填写月收入基数。", field="payments")
+    for limit, rate in bands:
+        if limit is None or income <= limit:
+            return (income * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    raise AssertionError("the last band has no limit")
+
+
+def _decimal(raw: str, what: str, line: str) -> Decimal:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise RuleError("invalid_field", f"“{line}”的{what}不是数字。", field="payments") from None
+    if not value.is_finite() or value < 0:
+        raise RuleError("invalid_field", f"“{line}”的{what}应为非负数。", field="payments")
+    return value.quantize(CENT)
+
+
+def check_period(raw: object, field: str = "period") -> str:
+    text = str(raw or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise RuleError("invalid_field", "所属月份应写作“2026-11”。", field=field)
+    today = timezone.localdate()
+    if (int(match.group(1)), int(match.group(2))) > (today.year, today.month):
+        raise RuleError("invalid_field", "不能登记以后月份的党费。", field=field)
+    return text
+
+
+def record_payments(ctx: EffectContext) -> None:
+    """Each line "姓名,类别,月收入,金额" becomes a line of the dues ledger."""
+    period = check_period(ctx.data.get("period"))
+    rows = lines(ctx.data.get("payments"))
+    if not rows:
+        raise RuleError("missing_field", "请逐人登记党费交纳情况。", field="payments")
+    remittance = DuesRemittance.objects.create(region=ctx.case.region, case=ctx.case,
+                                               period=period, total=Decimal(0))
+    total = Decimal(0)
+    seen: set[int] = set()
+    categories = {c.value for c in DuesCategory}
+    for line in rows:
+        parts = split_line(line)
+        if len(parts) != 4:
+            raise RuleError("invalid_field", f"“{line}”应写作“姓名,类别,月收入,金额”。",
+                            field="payments")
+        name, category, income_raw, amount_raw = parts
+        if category not in categories:
+            raise RuleError("invalid_field",
+                            f"“{line}”的类别应为{'、'.join(sorted(categories))}之一。",
+                            field="payments")
+        member = find_member(ctx.case.region, name, field="payments")
+        if member.pk in seen or DuesPayment.objects.filter(member=member, period=period).exists():
+            raise RuleError("dues_duplicate", f"{member.name}{period}的党费已经登记。",
+                            field="payments")
+        seen.add(member.pk)
+        income = _decimal(income_raw, "月收入", line) if income_raw else None
+        amount = _decimal(amount_raw, "金额", line)
+        standard = standard_for(category, income)
+        if amount < standard:
+            raise RuleError("dues_below_standard",
+                            f"{member.name}按{category}标准每月应交{standard}元,登记为{amount}元。",
+                            field="payments")
+        if category not in INCOME_BANDS and amount > FLAT_MAXIMUM:
+            raise RuleError("dues_above_flat",
+                            f"{category}党员每月交纳{FLAT_MINIMUM}元至{FLAT_MAXIMUM}元"
+                            f"(自愿多交的请另行说明);{member.name}登记为{amount}元。",
+                            field="payments")
+        DuesPayment.objects.create(
+            region=ctx.case.region, remittance=remittance, member=member, period=period,
+            category=category, income=income, standard=standard, amount=amount,
+            certificate_filled=True, recorded_by=actor_name(ctx),
+            recorded_on=timezone.localdate())
+        total += amount
+    remittance.total = total
+    remittance.save()
+
+
+def _remittance(ctx: EffectContext) -> DuesRemittance:
+    return DuesRemittance.objects.select_for_update().get(case=ctx.case)
+
+
+def _same_amount(ctx: EffectContext, field: str, expected: Decimal, what: str) -> None:
+    got = Decimal(str(ctx.data.get(field, "0")))
+    if got != expected:
+        raise RuleError("amount_mismatch", f"{what}{got}元与应为的{expected}元不符。", field=field)
+
+
+def remit_to_township(ctx: EffectContext) -> None:
+    remittance = _remittance(ctx)
+    _same_amount(ctx, "amount", remittance.total, "交至镇(街道)党委的金额")
+    remittance.remitted_on = require_day(ctx, "remitted_on")
+    remittance.save()
+
+
+def issue_receipt(ctx: EffectContext) -> None:
+    remittance = _remittance(ctx)
+    _same_amount(ctx, "amount", remittance.total, "收据金额")
+    remittance.receipt_no = str(ctx.data.get("receipt_no", ""))
+    remittance.receipt_amount = remittance.total
+    remittance.save()
+
+
+def remit_to_district(ctx: EffectContext) -> None:
+    remittance = _remittance(ctx)
+    _same_amount(ctx, "amount", remittance.total, "上缴区委组织部的金额(须全额上缴)")
+    remittance.district_remitted_on = require_day(ctx, "remitted_on")
+    remittance.district_voucher = str(ctx.data.get("voucher_no", ""))
+    remittance.save()
+
+
+def check_year_ledger(ctx: EffectContext) -> None:
+    year = int(ctx.data.get("year", 0))
+    if year > timezone.localdate().year or year < dt.MINYEAR:
+        raise RuleError("invalid_field", "年度不正确。", field="year")
+    if not DuesPayment.objects.filter(region=ctx.case.region,
+                                      period__startswith=f"{year}-").exists():
+        raise RuleError("ledger_empty", f"{year}年度党费台账没有收缴记录,无从公示。",
+                        field="year")
+    open_rows = DuesRemittance.objects.filter(region=ctx.case.region,
+                                              period__startswith=f"{year}-",
+                                              receipt_no="").count()
+    if open_rows:
+        raise RuleError("receipt_missing",
+                        f"{year}年度有{open_rows}个月的党费尚未取得镇(街道)党委收据,"
+                        "补齐凭证后再公示。", field="year")
+    expected = year_summary(ctx.case.region.pk, year)
+    remark = str(ctx.data.get("summary") or "").strip()
+    if remark and expected not in remark:
+        raise RuleError("publicity_mismatch",
+                        f"公示内容须与党费台账一致,应包含“{expected}”。", field="summary")
+    notice = (PublicityNotice.objects.filter(case=ctx.case, state=NoticeState.RUNNING)
+              .order_by("-start").first())
+    if notice is not None:
+        notice.content = year_notice_text(ctx.case.region, year, remark=remark)
+        notice.save(update_fields=["content"])
+
+
+def year_summary(region_id: int, year: int) -> str:
+    rows = DuesPayment.objects.filter(region_id=region_id, period__startswith=f"{year}-")
+    total = sum((p.amount for p in rows), Decimal(0))
+    members = rows.values("member").distinct().count()
+    return f"{year}年度共{members}名党员交纳党费,合计{total}元。"
+
+
+def year_notice_text(region: Region, year: int, *, remark: str = "") -> str:
+    """The yearly dues notice, generated from the ledger: each member's months and amount,
+    each month's collection with the township's receipt and the remittance to the district."""
+    payments = (DuesPayment.objects.filter(region=region, period__startswith=f"{year}-")
+                .select_related("member"))
+    by_member: dict[int, tuple[str, int, Decimal]] = {}
+    for p in payments.order_by("member__name", "period"):
+        name, months, total = by_member.get(p.member_id, (p.member.name, 0, Decimal(0)))
+        by_member[p.member_id] = (name, months + 1, total + p.amount)
+    lines = [f"{region.name}党组织{year}年度党费收缴情况公示", year_summary(region.pk, year),
+             "一、党员交纳情况", "序号 姓名 交纳月数 交纳金额(元)"]
+    for n, (name, months, total) in enumerate(by_member.values(), 1):
+        lines.append(f"{n} {name} {months} {total}")
+    lines += ["二、按月收缴和上缴情况",
+              "月份 收缴合计(元) 交至镇(街道)党委日期 收据号 上缴区委组织部日期"]
+    remittances = DuesRemittance.objects.filter(region=region, period__startswith=f"{year}-")
+    for r in remittances.order_by("period"):
+        lines.append(f"{r.period} {r.total} {r.remitted_on or '未交'} {r.receipt_no or '无'} "
+                     f"{r.district_remitted_on or '未上缴'}")
+    if remark:
+        lines.append(f"说明:{remark}")
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+"""08 effects: incidents found in a screening round, what is reported up and when, and the
+coverage of every grid of the village before the round is finished."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from core.errors import RuleError
+from core.models import Region
+from safety.choices import Gravity, IncidentState
+from safety.effects.common import local, name_of, not_before, param, past_moment
+from safety.models import Grid, GridIncident
+from safety.rules import GRID_REPORT_HOURS
+from workflows.alerts import raise_alert
+from workflows.choices import AlertKind
+from workflows.effects import EffectContext
+
+
+def _grid(region: Region, name: str, field: str) -> Grid:
+    grid = Grid.objects.filter(region=region, name=name.strip()).first()
+    if grid is None:
+        known = "、".join(Grid.objects.filter(region=region).values_list("name", flat=True))
+        raise RuleError("unknown_grid",
+                        f"本村(社区)没有名为“{name}”的网格(已登记:{known or '无'})。",
+                        field=field)
+    return grid
+
+
+def record_incident(ctx: EffectContext) -> None:
+    region = ctx.case.region
+    grid = _grid(region, ctx.data["grid"], "grid")
+    found = past_moment(ctx.data, "found_at", "发现时间")
+    last = GridIncident.objects.filter(region=region).aggregate(m=Max("number"))["m"]
+    handled = bool(ctx.data.get("handled"))
+    GridIncident.objects.create(
+        region=region, case=ctx.case, number=(last or 0) + 1, grid=grid,
+        kind=ctx.data["kind"], gravity=ctx.data["gravity"], found_at=found,
+        description=ctx.data["description"], handling=ctx.data.get("handling", ""),
+        state=IncidentState.HANDLED if handled else IncidentState.PENDING,
+        recorded_by=name_of(ctx.actor),
+    )
+
+
+def report_incident(ctx: EffectContext) -> None:
+    number = int(ctx.data["number"])
+    incident = (GridIncident.objects.select_for_update()
+                .filter(region=ctx.case.region, case=ctx.case, number=number).first())
+    if incident is None:
+        raise RuleError("unknown_incident", f"本轮排查没有第{number}号事件。", field="number")
+    if incident.reported_at is not None:
+        raise RuleError("already_reported",
+                        f"第{number}号事件已于{local(incident.reported_at)}上报。", field="number")
+    reported = past_moment(ctx.data, "reported_at", "上报时间")
+    not_before(reported, incident.found_at, "reported_at", "上报时间", "发现时间")
+    incident.reported_at = reported
+    incident.reported_to = ctx.data["reported_to"]
+    incident.state = IncidentState.REPORTED
+    incident.save(update_fields=["reported_at", "reported_to", "state"])
+    limit = param(ctx.case.procedure, GRID_REPORT_HOURS, ctx.case.region)
+    if reported - incident.found_at > dt.timedelta(hours=limit):
+        raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
+                    message=f"{ctx.case.region.name}网格事件第{number}号{local(incident.found_at)}"
+                            f"发现,{local(reported)}才上报,超过{limit}小时的上报时限",
+                    key=f"grid-late:{incident.pk}")
+
+
+def finish_screening(ctx: EffectContext) -> None:
+    region = ctx.case.region
+    covered: set[str] = set()
+    for line in str(ctx.data["coverage"]).splitlines():
+        name, _, households = line.partition("|")
+        if not name.strip():
+            continue
+        grid = _grid(region, name, "coverage")
+        if not households.strip().isdigit():
+            raise RuleError("invalid_field", f"“{grid.name}”须写明入户户数(如:{grid.name}|30)。",
+                            field="coverage")
+        covered.add(grid.name)
+    missing = sorted(set(Grid.objects.filter(region=region).values_list("name", flat=True))
+                     - covered)
+    if missing:
+        raise RuleError("grid_not_covered", f"以下网格本轮未排查:{'、'.join(missing)}。",
+                        field="coverage")
+    open_ones = GridIncident.objects.filter(case=ctx.case, reported_at__isnull=True)
+    major = list(open_ones.filter(gravity=Gravity.MAJOR).values_list("number", flat=True))
+    if major:
+        raise RuleError("major_not_reported",
+                        f"重大事件须上报镇(街道):第{'、'.join(map(str, major))}号尚未上报。")
+    pending = list(open_ones.filter(state=IncidentState.PENDING)
+                   .values_list("number", flat=True))
+    if pending:
+        raise RuleError("incident_unresolved",
+                        "无法就地处置的事件须上报:"
+                        f"第{'、'.join(map(str, pending))}号尚未处置或上报。")
+
+
+def grid_rows(region: Region) -> Iterable[Sequence[Any]]:
+    """The grids of a village with their households, workers and incidents found."""
+    qs = (Grid.objects.filter(region=region).prefetch_related("workers")
+          .annotate(found=Count("incidents", distinct=True)).order_by("name"))
+    for grid in qs:
+        workers = "、".join(sorted(name_of(u) or u.username for u in grid.workers.all()))
+        yield (grid.name, grid.households, workers, grid.found)
+
+
+def grid_incident_rows(region: Region) -> Iterable[Sequence[Any]]:
+    qs = GridIncident.objects.filter(region=region).select_related("grid").order_by("number")
+    for i in qs.iterator(2000):
+        yield (i.number, i.grid.name, i.get_kind_display(), i.get_gravity_display(),
+               timezone.localtime(i.found_at).strftime("%Y-%m-%d %H:%M"), i.description,
+               i.get_state_display(),
+               timezone.localtime(i.reported_at).strftime("%Y-%m-%d %H:%M")
+               if i.reported_at else "", i.reported_to, i.recorded_by)
+
+
+def check_unreported_grid_incidents(now: dt.datetime) -> int:
+    """A major incident not reported within the limit raises an alert (漏报、迟报)."""
+    from safety.procedures.grid import GRID
+    from workflows import params as tenant_params
+
+    sent = 0
+    qs = GridIncident.objects.filter(gravity=Gravity.MAJOR, reported_at__isnull=True)
+    for incident in qs.select_related("region", "case"):
+        limit = int(tenant_params.effective(GRID, GRID_REPORT_HOURS, incident.region))
+        if now - incident.found_at <= dt.timedelta(hours=limit):
+            continue
+        alert = raise_alert(kind=AlertKind.LATE_REPORT, case=incident.case,
+                            message=f"{incident.region.name}网格重大事件第{incident.number}号"
+                                    f"{local(incident.found_at)}发现,超过{limit}小时仍未上报",
+                            key=f"grid-unreported:{incident.pk}")
+        sent += int(alert is not None)
+    return sent
