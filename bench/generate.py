@@ -332,7 +332,7 @@ class Generator:
         self.now = now.astimezone(dt.UTC)
         self.years = years
         self.log = log
-        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible
+        self.rng = random.Random(seed)
         self.specs = registry.all()
         if not self.specs:
             raise ValueError("no procedures registered")
@@ -486,15 +486,15 @@ class Generator:
                 continue
             values[fs.name] = self._value(fs, place, k, at)
         if act.route_by and route is not None:
-            values[act.route_by[0]] = route
+            values[act.route_by.field] = route
         if act.meeting_by:
-            name, rules = act.meeting_by
+            name, rules = act.meeting_by.field, act.meeting_by.rules
             if name not in values and rules:
                 values[name] = next(iter(rules))
         for name in act.checklist:
             values[name] = True
-        for name, value, _why in act.requires:
-            values[name] = value
+        for req in act.requires:
+            values[req.field] = req.equals
         return values, files
 
     # -- walking one case ---------------------------------------------------------------
@@ -610,13 +610,14 @@ class Generator:
                                       "region_id", "action", "action_name", "from_step",
                                       "to_step", "data", "comment", "attachments", "at",
                                       "prev_hash", "hash"]),
-            "task": sink(Task, ["id", "case_id", "step", "roles", "region_id", "state",
-                                "opened_at", "due_at", "hard_due_at", "closed_at",
-                                "closed_by_id"]),
+            "task": sink(Task, ["id", "case_id", "step", "roles", "region_id", "village_id",
+                                "procedure", "state", "opened_at", "due_at", "hard_due_at",
+                                "closed_at", "closed_by_id"]),
             "deadline": sink(Deadline, ["id", "case_id", "task_id", "notice_id", "kind",
                                         "due_at", "fired_at", "cancelled", "message",
                                         "repeat_months"]),
-            "notice": sink(PublicityNotice, ["id", "case_id", "region_id", "step", "title",
+            "notice": sink(PublicityNotice, ["id", "case_id", "region_id", "procedure", "step",
+                                             "title",
                                              "content", "start", "earliest_end", "days",
                                              "working_days", "location", "photo_id", "state",
                                              "ended_at"]),
@@ -697,7 +698,7 @@ class Generator:
     def _load_part(self, k: int, plan: list[tuple[dt.datetime, ProcedureSpec, Place]]
                    ) -> dict[str, int]:
         if k:
-            self.rng = random.Random(f"{self.seed}:{k}")  # noqa: S311 - synthetic data
+            self.rng = random.Random(f"{self.seed}:{k}")
             self.ids = {label: base + k * ID_BLOCK for label, base in self.ids.items()}
         sinks = self._open_sinks()
         self.sinks = sinks
@@ -852,7 +853,7 @@ class Generator:
             route = None
             target = act.to
             if act.route_by:
-                options = list(act.route_by[1].items())
+                options = list(act.route_by.to.items())
                 route, target = options[0] if rng.random() < 0.8 or len(options) == 1 else \
                     options[rng.randrange(len(options))]
             data, files = self._data(spec, step, act, place, leave, route)
@@ -875,7 +876,7 @@ class Generator:
             last_at = leave
             rule = None
             if act.meeting_by:
-                rule = act.meeting_by[1].get(str(data.get(act.meeting_by[0])))
+                rule = act.meeting_by.rules.get(str(data.get(act.meeting_by.field)))
             elif act.meeting:
                 rule = act.meeting
             if rule is not None and isinstance(data.get(rule.field), dict):
@@ -916,7 +917,7 @@ class Generator:
         earliest = _window_end(start, n, pub.working_days)
         notice_id = self._take("workflows.PublicityNotice")
         running = state == NoticeState.RUNNING
-        self.sinks["notice"].add((notice_id, case_id, place.region_id, step.code,
+        self.sinks["notice"].add((notice_id, case_id, place.region_id, spec.code, step.code,
                                   f"{pub.title}:{title}", "", start, earliest, n,
                                   pub.working_days, "村级组织活动场所公开栏", None, state,
                                   None if running else leave))
@@ -931,7 +932,8 @@ class Generator:
         rng = self.rng
         now = self.now
         self.sinks["task"].add((task_id, case_id, step.code, Task.pack_roles(step.roles),
-                                region_id, state, opened, due_at, hard_due, closed,
+                                region_id, place.region_id, spec.code, state, opened, due_at,
+                                hard_due, closed,
                                 by.user_id if by else None))
         deadlines: list[tuple[str, dt.datetime, str, int | None, int | None]] = []
         if step.deadline and due_at is not None:

@@ -335,10 +335,10 @@ class Bench:
                     data[fs.name] = data_value
             for name in act.checklist:
                 data[name] = True
-            for name, value, _why in act.requires:
-                data[name] = value
+            for req in act.requires:
+                data[req.field] = req.equals
             if act.route_by:
-                data[act.route_by[0]] = next(iter(act.route_by[1]))
+                data[act.route_by.field] = next(iter(act.route_by.to))
             tried += 1
             t0 = time.perf_counter()
             try:

@@ -84,11 +84,6 @@ ROLE_LEVEL: dict[Role, Level] = {
     for role in Role
 }
 
-# Roles that see every case of every procedure in their district.
-DISTRICT_SEE_ALL = frozenset({Role.DISTRICT_ORG, Role.DISTRICT_LEADER})
-# Roles whose view of their village is read-only and complete (audit).
-AUDIT_ROLES = frozenset({Role.SUPERVISORY_MEMBER, Role.COLLECTIVE_SUPERVISOR})
-
 
 def roles_of_level(level: Level | str) -> list[Role]:
     return [role for role in Role if ROLE_LEVEL[role] == level]

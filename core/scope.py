@@ -1,15 +1,9 @@
-"""The one authorization module: who sees which region and which case.
+"""A user's place in the tree: the roles held today, and the regions under them.
 
-Rules (design.md, "Visibility"):
-- village and township roles see the cases of their region and everything below;
-- a district bureau sees, district-wide, the cases of the procedures it guides;
-  the organisation department and the district's leadership see all;
-- the supervisory committee sees all cases of its village, read-only;
-- explicit per-case grants (django-guardian) add to this, never remove.
-Out of scope is answered with 404, never 403.
-
-Every query of cases, every page, API endpoint, export and count asks this
-module. A user's scope is computed once per request and cached on the user.
+This is the bottom of authorization and knows no case and no procedure. Which
+cases, notices, registers and pages a user may see is decided by one module of
+the engine, ``workflows.visibility``, built on these answers. A user's scope is
+computed once per request and cached on the user object.
 """
 
 from __future__ import annotations
@@ -21,16 +15,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.http import Http404
 
-from core.lookups import among
 from core.models import Membership, Region, RegionQuerySet
-from core.roles import AUDIT_ROLES, DISTRICT_SEE_ALL, ROLE_LEVEL, Level, Role
+from core.roles import ROLE_LEVEL, Level, Role
 
 if TYPE_CHECKING:
     from core.models import User
 
 _SCOPE_ATTR = "_portal_scope"
-# up to this many singly granted cases are written into the query as ids
-GRANTS_INLINE = 500
 
 
 @dataclass(frozen=True)
@@ -45,36 +36,25 @@ class Held:
 
 @dataclass
 class Scope:
+    """The roles a user holds today, each with its region; nothing about cases."""
+
     held: list[Held] = field(default_factory=list)
-    # region paths whose whole subtree is visible (all procedures)
-    subtree_paths: set[str] = field(default_factory=set)
-    # district path -> procedure codes visible there (None = all)
-    district_procedures: dict[str, set[str] | None] = field(default_factory=dict)
+    # answers that higher layers derive from the scope, kept for the request
+    memo: dict[str, Any] = field(default_factory=dict)
     # path -> ids of the regions under it, read once per scope (see region_ids_under)
     _ids_under: dict[str, list[int]] | None = None
-    # ids of the cases granted singly to the user, read once per scope
-    _granted: list[int] | None = None
-
-    def region_ids_under(self, path: str) -> list[int]:
-        """Ids of the regions whose path starts with ``path`` (one query for all paths).
-
-        Filtering cases by ``region_id IN (…)`` lets PostgreSQL use the case indexes
-        directly; a join on ``region.path LIKE …`` made it scan (docs/performance.md).
-        """
-        if self._ids_under is None:
-            paths = sorted(set(self.subtree_paths) | set(self.district_procedures))
-            self._ids_under = {p: [] for p in paths}
-            if paths:
-                for pk, region_path in Region.objects.filter(
-                        _paths_q(paths, "")).values_list("pk", "path"):
-                    for p in paths:
-                        if region_path.startswith(p):
-                            self._ids_under[p].append(pk)
-        return self._ids_under.get(path, [])
 
     @property
     def is_empty(self) -> bool:
         return not self.held
+
+    @property
+    def paths(self) -> set[str]:
+        """The paths of the regions in which the user holds a role."""
+        return {h.region_path for h in self.held}
+
+    def levels(self) -> set[Level]:
+        return {h.level for h in self.held}
 
     def roles_in(self, region: Region) -> set[Role]:
         return {h.role for h in self.held if h.region_id == region.pk}
@@ -82,20 +62,33 @@ class Scope:
     def holds(self, role: Role | str, region: Region) -> bool:
         return any(h.role == role and h.region_id == region.pk for h in self.held)
 
-    def audit_only_in(self, region: Region) -> bool:
-        """True when every role the user has over ``region`` is a read-only audit role."""
-        over = [h for h in self.held if region.path.startswith(h.region_path)]
-        return bool(over) and all(h.role in AUDIT_ROLES for h in over)
+    def over(self, region: Region) -> list[Held]:
+        """The memberships held at ``region`` or at one of its ancestors."""
+        return [h for h in self.held if region.path.startswith(h.region_path)]
 
+    def region_ids_under(self, path: str) -> list[int]:
+        """Ids of the regions whose path starts with ``path`` (one query for all held paths).
 
-def guided_procedures(role: Role) -> set[str]:
-    """Procedure codes whose guiding units include this district bureau role."""
-    from workflows.registry import registry
-
-    return {spec.code for spec in registry.all() if role in spec.guiding_roles}
+        Filtering rows by ``region_id IN (…)`` lets PostgreSQL use their indexes directly;
+        a join on ``region.path LIKE …`` made it scan (docs/performance.md).
+        """
+        if self._ids_under is None:
+            paths = sorted(self.paths)
+            self._ids_under = {p: [] for p in paths}
+            if paths:
+                for pk, region_path in Region.objects.filter(
+                        paths_q(paths)).values_list("pk", "path"):
+                    for p in paths:
+                        if region_path.startswith(p):
+                            self._ids_under[p].append(pk)
+        if path not in self._ids_under:
+            self._ids_under[path] = list(
+                Region.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        return self._ids_under[path]
 
 
 def get_scope(user: User | Any) -> Scope:
+    """The user's active memberships (a mismatched role and level never counts)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     cached = getattr(user, _SCOPE_ATTR, None)
@@ -112,14 +105,6 @@ def get_scope(user: User | Any) -> Scope:
         if ROLE_LEVEL[role] != level:
             continue  # a mismatched row never widens scope
         scope.held.append(Held(role, region_id, path, Level(level)))
-        if level in (Level.VILLAGE, Level.TOWNSHIP):
-            scope.subtree_paths.add(path)
-        elif role in DISTRICT_SEE_ALL:
-            scope.district_procedures[path] = None
-        else:
-            current = scope.district_procedures.get(path, set())
-            if current is not None:
-                scope.district_procedures[path] = current | guided_procedures(role)
     setattr(user, _SCOPE_ATTR, scope)
     return scope
 
@@ -129,7 +114,8 @@ def forget_scope(user: Any) -> None:
         delattr(user, _SCOPE_ATTR)
 
 
-def _paths_q(paths: Iterable[str], prefix: str) -> Q:
+def paths_q(paths: Iterable[str], prefix: str = "") -> Q:
+    """Rows (or rows through ``prefix``) whose region path starts with any of ``paths``."""
     q = Q(pk__in=[])
     for path in sorted(paths):
         q |= Q(**{f"{prefix}path__startswith": path})
@@ -137,52 +123,11 @@ def _paths_q(paths: Iterable[str], prefix: str) -> Q:
 
 
 def visible_regions(user: User | Any) -> RegionQuerySet:
-    """Every region in which the user sees at least something."""
-    scope = get_scope(user)
-    paths = set(scope.subtree_paths) | set(scope.district_procedures)
+    """Every region under a region in which the user holds a role."""
+    paths = get_scope(user).paths
     if not paths:
         return Region.objects.none()
-    return Region.objects.filter(_paths_q(paths, ""))
-
-
-def case_q(user: User | Any, *, prefix: str = "", grants: bool = True) -> Q:
-    """A Q over cases (or over rows with ``prefix`` leading to a case) that the user sees.
-
-    Cases carry ``region`` (a village) and ``procedure`` (a code). ``grants=False``
-    leaves out single cases granted to the user: the Q then also fits rows keyed
-    by village and procedure only (the dashboard's tallies).
-    """
-    scope = get_scope(user)
-    q = Q(pk__in=[])
-    for path in sorted(scope.subtree_paths):
-        q |= among(f"{prefix}region_id", scope.region_ids_under(path))
-    for path, procedures in scope.district_procedures.items():
-        in_district = among(f"{prefix}region_id", scope.region_ids_under(path))
-        if procedures is None:
-            q |= in_district
-        elif procedures:
-            q |= in_district & Q(**{f"{prefix}procedure__in": sorted(procedures)})
-    if grants and getattr(user, "is_authenticated", False) and user.is_active:
-        from workflows.grants import granted_case_ids
-
-        if scope._granted is None:
-            scope._granted = list(granted_case_ids(user).values_list(
-                "content_object_id", flat=True)[:GRANTS_INLINE + 1])
-        if len(scope._granted) > GRANTS_INLINE:  # very many: let the database join them
-            q |= Q(**{f"{prefix}pk__in": granted_case_ids(user)})
-        elif scope._granted:  # usually none: no OR at all, so the case indexes serve
-            q |= among(f"{prefix}pk", scope._granted)
-    return q
-
-
-def can_see_case(user: User | Any, *, region: Region, procedure: str) -> bool:
-    scope = get_scope(user)
-    if any(region.path.startswith(path) for path in scope.subtree_paths):
-        return True
-    for path, procedures in scope.district_procedures.items():
-        if region.path.startswith(path) and (procedures is None or procedure in procedures):
-            return True
-    return False
+    return Region.objects.filter(paths_q(paths))
 
 
 def access_region(user: User | Any, region_id: int | str) -> Region:

@@ -9,15 +9,17 @@ from workflows.spec import (
     ActionSpec,
     Basis,
     FieldType,
+    MeetingBy,
     MeetingRule,
     ProcedureSpec,
     Publicity,
+    Require,
     Risk,
     Separation,
     StepSpec,
     at_least,
     days,
-    f,
+    field,
     file_field,
     meeting_field,
     more_than,
@@ -109,9 +111,9 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "propose", "提出提议", to="deliberate",
                 fields=(
-                    f("matter", "事项类别", FieldType.CHOICE, choices=MATTERS),
-                    f("proposal", "提议内容(初步意见和方案)", FieldType.TEXT, public=True),
-                    f("consultation", "听取意见和调查论证情况", FieldType.TEXT),
+                    field("matter", "事项类别", FieldType.CHOICE, choices=MATTERS),
+                    field("proposal", "提议内容(初步意见和方案)", FieldType.TEXT, public=True),
+                    field("consultation", "听取意见和调查论证情况", FieldType.TEXT),
                     meeting_field("党支部委员会会议"),
                     file_field("minutes", MINUTES),
                 ),
@@ -126,15 +128,15 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "deliberate", "形成商议意见", to="members_review",
                 fields=(
-                    f("body", "商议会议", FieldType.CHOICE, choices=(
+                    field("body", "商议会议", FieldType.CHOICE, choices=(
                         ("two_committees", "村(社区)两委会议"),
                         ("party_and_council", "党组织和集体经济组织理事会会议"),
                     )),
-                    f("vote_method", "表决方式", FieldType.CHOICE, choices=(
+                    field("vote_method", "表决方式", FieldType.CHOICE, choices=(
                         ("voice", "口头"), ("hands", "举手"), ("secret", "无记名投票"),
                     )),
                     meeting_field("商议会议"),
-                    f("opinion", "商议意见", FieldType.TEXT),
+                    field("opinion", "商议意见", FieldType.TEXT),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=simple_majority("两委会议", name="deliberation"),
@@ -149,16 +151,16 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "review", "审议通过", to="villagers_decide",
                 fields=(
-                    f("members_informed", "会前已将审议内容告知全体党员", FieldType.BOOLEAN),
-                    f("informed_on", "告知日期", FieldType.DATE),
+                    field("members_informed", "会前已将审议内容告知全体党员", FieldType.BOOLEAN),
+                    field("informed_on", "告知日期", FieldType.DATE),
                     meeting_field("党员大会"),
-                    f("revised_proposal", "吸纳党员意见后修订的方案", FieldType.TEXT, public=True),
-                    f("door_to_door", "已组织党员入户宣传解释", FieldType.BOOLEAN,
+                    field("revised_proposal", "吸纳党员意见后修订的方案", FieldType.TEXT, public=True),
+                    field("door_to_door", "已组织党员入户宣传解释", FieldType.BOOLEAN,
                       required=False),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=MEMBERS_MEETING,
-                requires=(("members_informed", True,
+                requires=(Require("members_informed", True,
                            "党员大会审议前须把审议内容告知全体党员。"),),
             ),),
         ),
@@ -171,13 +173,13 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "形成决议", to="resolution_publicity",
                 fields=(
-                    f("body", "决议机构", FieldType.CHOICE,
+                    field("body", "决议机构", FieldType.CHOICE,
                       choices=tuple((v, label) for v, label, _ in DECIDING_BODIES)),
                     meeting_field("表决情况"),
-                    f("resolution", "决议内容", FieldType.TEXT, public=True),
+                    field("resolution", "决议内容", FieldType.TEXT, public=True),
                     file_field("minutes", MINUTES),
                 ),
-                meeting_by=("body", {v: rule for v, _, rule in DECIDING_BODIES}),
+                meeting_by=MeetingBy("body", {v: rule for v, _, rule in DECIDING_BODIES}),
             ),),
         ),
         StepSpec(
@@ -204,9 +206,9 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "publish_result", "公布实施结果", to=None, outcome="已实施并公开结果",
                 fields=(
-                    f("result", "实施进程和结果", FieldType.TEXT, public=True),
-                    f("published_on", "结果公布日期", FieldType.DATE),
-                    f("location", "公布地点"),
+                    field("result", "实施进程和结果", FieldType.TEXT, public=True),
+                    field("published_on", "结果公布日期", FieldType.DATE),
+                    field("location", "公布地点"),
                     file_field("evidence", "公布照片或材料", required=False),
                 ),
             ),),

@@ -38,17 +38,16 @@ from workflows.spec import (
     ActionSpec,
     FieldSpec,
     FieldType,
-    Param,
+    MeetingBy,
     ProcedureSpec,
-    Publicity,
+    Require,
     Risk,
     StepSpec,
     days,
-    f,
+    field,
     file_field,
     meeting_field,
-    posting_fields,
-    publicity_side_actions,
+    notice_step,
     simple_majority,
 )
 
@@ -58,7 +57,7 @@ PROCEDURE = "03.2"
 # history (发扬传统文化) is encouraged ("尽可能") and so is recorded but not required.
 REQUIRED_GUIDANCE = tuple(g for g in RulesGuidance if g != RulesGuidance.HISTORY)
 GUIDANCE_FIELDS: tuple[FieldSpec, ...] = tuple(
-    f(f"guide_{g.value}", str(g.label), FieldType.BOOLEAN, required=g in REQUIRED_GUIDANCE)
+    field(f"guide_{g.value}", str(g.label), FieldType.BOOLEAN, required=g in REQUIRED_GUIDANCE)
     for g in RulesGuidance
 )
 
@@ -69,28 +68,10 @@ RULES_BODIES = (
 )
 
 ARCHIVE_ITEMS = (
-    f("archive_minutes", "四个会议的会议记录、表决材料已归档", FieldType.BOOLEAN),
-    f("archive_publicity", "决议公告及张贴照片已归档", FieldType.BOOLEAN),
-    f("archive_filing", "镇(街道)审核意见和区民政局备案回执已归档", FieldType.BOOLEAN),
+    field("archive_minutes", "四个会议的会议记录、表决材料已归档", FieldType.BOOLEAN),
+    field("archive_publicity", "决议公告及张贴照片已归档", FieldType.BOOLEAN),
+    field("archive_filing", "镇(街道)审核意见和区民政局备案回执已归档", FieldType.BOOLEAN),
 )
-
-
-def village_publicity_step(code: str, name: str, *, days: Param, title: str, done: str, to: str,
-                           description: str, content_fields: tuple[str, ...] = (),
-                           back_to: tuple[str, ...] = ()) -> StepSpec:
-    """A village notice on the public board (公开栏), kept up at least ``days`` (a tenant may
-    lengthen it, never shorten it), closed with where it hung and a photo; objections are
-    recorded and answered on the side. Shared by 03.2 and 06 (subsidies)."""
-    return StepSpec(
-        code=code, name=name, level=Level.VILLAGE,
-        roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER), back_to=back_to,
-        publicity=Publicity(days=days, title=title, content_fields=content_fields),
-        description=description,
-        actions=(
-            ActionSpec("publicity_done", done, to=to, fields=posting_fields()),
-            *publicity_side_actions(),
-        ),
-    )
 
 
 def _day(value: Any) -> dt.date | None:
@@ -179,8 +160,8 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "propose", "提出修订草案", to="deliberate",
                 fields=(
-                    f("rules_draft", "村规民约修订草案", FieldType.TEXT, public=True),
-                    f("consultation", "听取村民意见和调查论证情况", FieldType.TEXT),
+                    field("rules_draft", "村规民约修订草案", FieldType.TEXT, public=True),
+                    field("consultation", "听取村民意见和调查论证情况", FieldType.TEXT),
                     *GUIDANCE_FIELDS,
                     meeting_field("党支部委员会会议"),
                     file_field("minutes", MINUTES),
@@ -197,7 +178,7 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
                 "deliberate", "形成商议意见", to="members_review",
                 fields=(
                     meeting_field("两委会议"),
-                    f("opinion", "商议意见", FieldType.TEXT),
+                    field("opinion", "商议意见", FieldType.TEXT),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=simple_majority("两委会议", name="deliberation"),
@@ -211,13 +192,13 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "review", "审议通过", to="villagers_decide",
                 fields=(
-                    f("members_informed", "会前已将草案告知全体党员", FieldType.BOOLEAN),
+                    field("members_informed", "会前已将草案告知全体党员", FieldType.BOOLEAN),
                     meeting_field("党员大会"),
-                    f("revised_draft", "吸纳党员意见后修订的草案", FieldType.TEXT, public=True),
+                    field("revised_draft", "吸纳党员意见后修订的草案", FieldType.TEXT, public=True),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=MEMBERS_MEETING,
-                requires=(("members_informed", True, "党员大会审议前须把审议内容告知全体党员。"),),
+                requires=(Require("members_informed", True, "党员大会审议前须把审议内容告知全体党员。"),),
             ),),
         ),
         StepSpec(
@@ -228,18 +209,18 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "表决通过", to="resolution_publicity",
                 fields=(
-                    f("body", "表决机构", FieldType.CHOICE,
+                    field("body", "表决机构", FieldType.CHOICE,
                       choices=tuple((b.value, b.label) for b, _ in RULES_BODIES)),
                     meeting_field("表决情况"),
-                    f("adopted_on", "表决通过日期", FieldType.DATE),
-                    f("rules_text", "表决通过的村规民约全文", FieldType.TEXT, public=True),
+                    field("adopted_on", "表决通过日期", FieldType.DATE),
+                    field("rules_text", "表决通过的村规民约全文", FieldType.TEXT, public=True),
                     file_field("minutes", MINUTES),
                 ),
-                meeting_by=("body", {b.value: rule for b, rule in RULES_BODIES}),
+                meeting_by=MeetingBy("body", {b.value: rule for b, rule in RULES_BODIES}),
                 effects=(check_adoption,),
             ),),
         ),
-        village_publicity_step(
+        notice_step(
             "resolution_publicity", "决议公开",
             days=days("rules_publicity_days", "村规民约表决结果公告时间", 7),
             title="村规民约表决结果公告", content_fields=("villagers_decide.rules_text",),
@@ -254,10 +235,10 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "approve", "把关通过,报区民政局备案", to="district_filing",
                 fields=(
-                    f("lawful", "内容不违反法律法规和政策,不侵犯村民合法权益", FieldType.BOOLEAN),
-                    f("opinion", "审核意见", FieldType.TEXT),
+                    field("lawful", "内容不违反法律法规和政策,不侵犯村民合法权益", FieldType.BOOLEAN),
+                    field("opinion", "审核意见", FieldType.TEXT),
                 ),
-                requires=(("lawful", True,
+                requires=(Require("lawful", True,
                            "内容违反法律法规或侵犯村民合法权益的,应退回重新修订。"),),
             ),),
         ),
@@ -268,8 +249,8 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "file", "登记备案", to="publish",
                 fields=(
-                    f("filed_on", "备案日期", FieldType.DATE),
-                    f("filing_number", "备案文号", required=False),
+                    field("filed_on", "备案日期", FieldType.DATE),
+                    field("filing_number", "备案文号", required=False),
                 ),
                 effects=(file_village_rules,),
             ),),
@@ -281,8 +262,8 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "publish", "公布施行并归档", to=None, outcome="已备案并公布施行",
                 fields=(
-                    f("published_on", "公布日期", FieldType.DATE),
-                    f("location", "公布地点"),
+                    field("published_on", "公布日期", FieldType.DATE),
+                    field("location", "公布地点"),
                     file_field("evidence", "公布照片或材料", required=False),
                     *ARCHIVE_ITEMS,
                 ),

@@ -28,8 +28,10 @@ from workflows.spec import (
     FieldType,
     ProcedureSpec,
     Risk,
+    RiskKind,
+    Route,
     StepSpec,
-    f,
+    field,
     file_field,
     meeting_field,
     simple_majority,
@@ -46,10 +48,10 @@ RISK_VETTING = "未对相关人员进行“联审”,存在“带病”任用危
 def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
     """The joint vetting by the township discipline commission with the departments."""
     common = (
-        f("vetted_on", "联审日期", FieldType.DATE),
-        f("departments", "参加联审的部门", FieldType.MULTICHOICE,
+        field("vetted_on", "联审日期", FieldType.DATE),
+        field("departments", "参加联审的部门", FieldType.MULTICHOICE,
           choices=tuple((d.value, d.label) for d in VettingDept)),
-        f("opinion", "联审意见", FieldType.TEXT),
+        field("opinion", "联审意见", FieldType.TEXT),
         file_field("form", "联审表(各部门意见)"),
     )
     return StepSpec(
@@ -60,7 +62,7 @@ def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
         actions=(
             ActionSpec(
                 "pass", "联审通过", to=to,
-                fields=(*common, f("excluded", "未通过联审的人员(身份证号或姓名,可空)",
+                fields=(*common, field("excluded", "未通过联审的人员(身份证号或姓名,可空)",
                                    FieldType.TEXT, required=False)),
                 effects=(vetting_passed,),
             ),
@@ -76,9 +78,9 @@ def review(code: str, name: str, role: Role, to: str, *, agree: str, what: str) 
         code=code, name=name, level=Level.TOWNSHIP, roles=(role,), back_to=("propose",),
         actions=(
             ActionSpec(agree, f"{what}", to=to,
-                       fields=(f("opinion", "意见", FieldType.TEXT),)),
+                       fields=(field("opinion", "意见", FieldType.TEXT),)),
             ActionSpec("reject", "不同意", to=None, outcome=f"{name}不同意",
-                       fields=(f("opinion", "不同意的理由", FieldType.TEXT),),
+                       fields=(field("opinion", "不同意的理由", FieldType.TEXT),),
                        effects=(close_without_appointment,)),
         ),
     )
@@ -101,8 +103,8 @@ def report(code: str, name: str, role: Role, to: str) -> StepSpec:
         code=code, name=name, level=Level.TOWNSHIP, roles=(role,),
         actions=(ActionSpec(
             "receive", "已收到上报", to=to,
-            fields=(f("received_on", "收到日期", FieldType.DATE),
-                    f("opinion", "意见", FieldType.TEXT, required=False)),
+            fields=(field("received_on", "收到日期", FieldType.DATE),
+                    field("opinion", "意见", FieldType.TEXT, required=False)),
         ),),
     )
 
@@ -126,7 +128,7 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
              "镇(街道)各环节可退回重新提名"),
         Risk(RISK_VETTING,
              "联审是任用前的必经环节:联审未通过的人员不能任用,未通过的事项直接办结不予任用;"
-             "曾联审未通过的人员再次被提名时,系统向监督委员会和镇纪委预警", kind="alert"),
+             "曾联审未通过的人员再次被提名时,系统向监督委员会和镇纪委预警", kind=RiskKind.ALERT),
     ),
     measures=VILLAGE_MEASURES,
     steps=(
@@ -137,15 +139,15 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "propose", "提出人员名单", to="women_review",
                 fields=(
-                    f("track", "报送组织", FieldType.CHOICE,
+                    field("track", "报送组织", FieldType.CHOICE,
                       choices=tuple((t.value, t.label) for t in Track
                                     if t != Track.AUXILIARY)),
-                    f("nominees", "人员名单", FieldType.TEXT, help=PEOPLE_HELP),
+                    field("nominees", "人员名单", FieldType.TEXT, help=PEOPLE_HELP),
                     meeting_field("党组织会议"),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=simple_majority("党组织会议", name="reserve_branch"),
-                route_by=("track", {Track.WOMEN.value: "women_review",
+                route_by=Route("track", {Track.WOMEN.value: "women_review",
                                     Track.MILITIA.value: "militia_review",
                                     Track.LEAGUE.value: "league_review"}),
                 effects=(propose_reserve,),
@@ -177,7 +179,7 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
             description="联审通过的人员按批准的职务任用,自动登记后备干部及群团组织任职登记。",
             actions=(ActionSpec(
                 "appoint", "确认任用", to=None, outcome="已任用",
-                fields=(f("appointed_on", "任职日期", FieldType.DATE),
+                fields=(field("appointed_on", "任职日期", FieldType.DATE),
                         file_field("document", "任职文件", required=False)),
                 effects=(appoint_reserve,),
             ),),
@@ -202,7 +204,7 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
              "报酬和期限由系统按会议决定登记,不由经办人改写"),
         Risk(RISK_VETTING,
              "拟用人员须经镇(街道)联审,联审未通过的不能聘用;曾联审未通过的人员再次被提名时"
-             "向监督委员会和镇纪委预警", kind="alert"),
+             "向监督委员会和镇纪委预警", kind=RiskKind.ALERT),
     ),
     measures=VILLAGE_MEASURES,
     steps=(
@@ -213,7 +215,7 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "形成商议决定", to="select",
                 fields=(
-                    f("posts", "岗位、人数、报酬和期限", FieldType.TEXT,
+                    field("posts", "岗位、人数、报酬和期限", FieldType.TEXT,
                       help="每行一个岗位:岗位,人数,月报酬(元),期限(月)"),
                     meeting_field("两委会议"),
                     file_field("minutes", MINUTES),
@@ -227,7 +229,7 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
             roles=(Role.COMMITTEE_DIRECTOR,), back_to=("deliberate",),
             actions=(ActionSpec(
                 "select", "提交人选", to="vetting",
-                fields=(f("staff", "拟用人员", FieldType.TEXT, help=PEOPLE_HELP),),
+                fields=(field("staff", "拟用人员", FieldType.TEXT, help=PEOPLE_HELP),),
                 effects=(select_staff,),
             ),),
         ),
@@ -238,7 +240,7 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
             description="联审通过的人员按会议确定的报酬和期限聘用,自动登记辅助性岗位人员台账。",
             actions=(ActionSpec(
                 "hire", "聘用上岗", to=None, outcome="已聘用",
-                fields=(f("start_on", "聘用起始日期", FieldType.DATE),
+                fields=(field("start_on", "聘用起始日期", FieldType.DATE),
                         file_field("contract", "聘用协议", required=False)),
                 effects=(hire_staff,),
             ),),

@@ -10,6 +10,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import RuleError
+
 _CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
     status.HTTP_401_UNAUTHORIZED: "not_authenticated",
@@ -29,8 +31,6 @@ _DETAILS = {
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error answers ``{"code": ..., "detail": <Chinese message>}``."""
-    from core.errors import RuleError
-
     if isinstance(exc, RuleError):
         return Response(exc.as_body(), status=exc.http_status)
     if isinstance(exc, Http404):

@@ -1,19 +1,22 @@
 """Celery tasks of the portal: rendering large register exports (see portal.pages.registers).
 
-A job row (:class:`portal.models.ExportJob`) carries the state and the progress
+A job row (:class:`workflows.models.ExportJob`) carries the state and the progress
 that the registers page polls. Without Redis the settings run tasks eagerly, so
 a job finishes inside the request that queued it; with Redis a worker runs it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from workflows.models import ExportJob, ExportState
+from workflows.registers import export, get_register
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +30,6 @@ def _set(job: ExportJob, **fields: object) -> None:
 @shared_task(name="portal.tasks.run_export_job", ignore_result=True)
 def run_export_job(job_id: int) -> str:
     """Render one register export and store it on the job; idempotent once finished."""
-    from workflows.registers import get_register
-    from workflows.rendering import render_register_pdf, render_register_xlsx
-
     job = ExportJob.objects.select_related("region").filter(pk=job_id).first()
     if job is None or job.finished:
         return "skipped"
@@ -41,16 +41,8 @@ def run_export_job(job_id: int) -> str:
         _set(job, state=ExportState.RUNNING, progress=5)
         rows = list(reg.rows(job.region))
         _set(job, rows=len(rows), progress=30)
-        title = f"{job.region.name}{reg.name}"
-        if job.format == "pdf":
-            subtitle = f"{job.region.full_name} · 共{len(rows)}条"
-            body = render_register_pdf(title=title, subtitle=subtitle, columns=reg.columns,
-                                       rows=rows)
-        else:
-            body = render_register_xlsx(title=title, columns=reg.columns, rows=rows)
+        body, _mime, job.filename = export(reg, job.region, job.format, rows=rows)
         _set(job, progress=90)
-        stamp = timezone.localtime().strftime("%Y%m%d")
-        job.filename = f"{reg.code}-{job.region.code}-{stamp}.{job.format}"
         job.file.save(job.filename, ContentFile(body), save=False)
         _set(job, file=job.file, filename=job.filename, state=ExportState.DONE, progress=100,
              finished_at=timezone.now())
@@ -71,10 +63,6 @@ def purge_old_exports(days: int | None = None) -> int:
     Meant to run with the deadline sweep (or as its own beat entry, see
     :func:`purge_old_exports_task`). Returns how many jobs were removed.
     """
-    import datetime as dt
-
-    from django.conf import settings
-
     keep = days if days is not None else int(getattr(settings, "EXPORT_KEEP_DAYS",
                                                      EXPORT_KEEP_DAYS))
     cutoff = timezone.now() - dt.timedelta(days=keep)

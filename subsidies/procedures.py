@@ -11,7 +11,6 @@ steps are outside the tree: the district agriculture bureau records their answer
 from __future__ import annotations
 
 from core.roles import Level, Role
-from decisions.village_rules import village_publicity_step
 from subsidies.choices import PROCEDURE
 from subsidies.effects import (
     PAYEE_COLUMNS,
@@ -34,12 +33,15 @@ from workflows.spec import (
     Deadline,
     FieldType,
     ProcedureSpec,
+    Require,
     Risk,
+    RiskKind,
     StepSpec,
     days,
     deadline_days,
-    f,
+    field,
     file_field,
+    notice_step,
 )
 
 PUBLICITY_DAYS = days("subsidy_publicity_days", "农户清册公示时间", 7)
@@ -59,8 +61,8 @@ def _confirmation(code: str, name: str, to: str, what: str) -> StepSpec:
         actions=(ActionSpec(
             "confirm", f"登记{what}审核完成", to=to,
             fields=(
-                f("confirmed_on", "回执日期", FieldType.DATE),
-                f("reference", "文号或系统流水号"),
+                field("confirmed_on", "回执日期", FieldType.DATE),
+                field("reference", "文号或系统流水号"),
                 file_field("receipt", "回执或系统截图", required=False),
             ),
         ),),
@@ -85,7 +87,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
         Risk("未经农户同意,擅自将补贴留用村集体",
              "区财政局导入的发放明细逐户与公示清册比对:收款人不在清册中的,立即向村(居)务监督委员会"
              "和镇纪委预警,且系统拒绝确认发放;发放总额和每户金额须与清册一致,否则拒绝",
-             kind="alert"),
+             kind=RiskKind.ALERT),
         Risk("拨付补贴资金不及时,资料审核不严",
              "镇审核、区审核和发放环节设办理时限,到期前提醒、逾期上报;清册导入逐行校验"
              "(身份证号位数和校验位、面积、重复农户),金额由系统按面积×标准计算到分;"
@@ -100,9 +102,9 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "issue", "发放登记表", to="roster",
                 fields=(
-                    f("year", "补贴年度", FieldType.INTEGER),
-                    f("rate", "补贴标准(元/亩)", FieldType.DECIMAL),
-                    f("handed_on", "发放至村日期", FieldType.DATE),
+                    field("year", "补贴年度", FieldType.INTEGER),
+                    field("rate", "补贴标准(元/亩)", FieldType.DECIMAL),
+                    field("handed_on", "发放至村日期", FieldType.DATE),
                     file_field("forms", "上年度农户登记表", accept=DOCUMENTS),
                 ),
                 effects=(check_forms,),
@@ -117,13 +119,13 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
                 fields=(
                     file_field("roster_file", "农户清册(Excel)", required=False,
                                accept=(XLSX,), help=ROSTER_HELP),
-                    f("roster_rows", "或粘贴清册(每行:户主姓名,身份证号,面积)", FieldType.TEXT,
+                    field("roster_rows", "或粘贴清册(每行:户主姓名,身份证号,面积)", FieldType.TEXT,
                       required=False),
                 ),
                 effects=(import_roster,),
             ),),
         ),
-        village_publicity_step(
+        notice_step(
             "village_publicity", "村公示农户清册", days=PUBLICITY_DAYS,
             title="耕地地力保护补贴农户清册公示", done="公示期满,报送镇人民政府",
             to="township_check", back_to=("roster",),
@@ -137,10 +139,10 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "approve", "审核无误,报区农业农村局", to="district_review",
                 fields=(
-                    f("checked", "已逐户核对清册与登记表、公示无异议", FieldType.BOOLEAN),
-                    f("opinion", "审核意见", FieldType.TEXT),
+                    field("checked", "已逐户核对清册与登记表、公示无异议", FieldType.BOOLEAN),
+                    field("opinion", "审核意见", FieldType.TEXT),
                 ),
-                requires=(("checked", True, "须逐户核对清册后方可上报。"),),
+                requires=(Require("checked", True, "须逐户核对清册后方可上报。"),),
             ),),
         ),
         StepSpec(
@@ -151,8 +153,8 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "approve", "审核完成,上报市农业农村局", to="city_review",
                 fields=(
-                    f("reported_on", "上报日期", FieldType.DATE),
-                    f("opinion", "审核意见", FieldType.TEXT),
+                    field("reported_on", "上报日期", FieldType.DATE),
+                    field("opinion", "审核意见", FieldType.TEXT),
                 ),
             ),),
         ),
@@ -167,8 +169,8 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "confirm", "登记指标下达", to="payment_list",
                 fields=(
-                    f("confirmed_on", "指标下达日期", FieldType.DATE),
-                    f("reference", "指标文号"),
+                    field("confirmed_on", "指标下达日期", FieldType.DATE),
+                    field("reference", "指标文号"),
                 ),
             ),),
         ),
@@ -181,7 +183,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
                 fields=(
                     file_field("payees_file", "发放明细(Excel)", required=False,
                                accept=(XLSX,), help=PAYEE_HELP),
-                    f("payees", "或粘贴发放明细(每行:户主姓名,身份证号,发放金额)",
+                    field("payees", "或粘贴发放明细(每行:户主姓名,身份证号,发放金额)",
                       FieldType.TEXT, required=False),
                 ),
                 effects=(record_payee_list,),
@@ -194,7 +196,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "pay", "确认已直接发放到户", to=None, outcome="补贴资金已直接发放到户",
                 fields=(
-                    f("paid_on", "发放日期", FieldType.DATE),
+                    field("paid_on", "发放日期", FieldType.DATE),
                     file_field("voucher", "发放凭证", required=False),
                 ),
                 effects=(confirm_payout,),

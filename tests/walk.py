@@ -64,7 +64,7 @@ def walk(
     spec = registry.get(procedure)
     assert spec is not None
     first = spec.first_step
-    from workflows.gate import _acting_region_id
+    from workflows.acting import acting_region_id as _acting_region_id
 
     opener_region = _acting_region_id(village, first.level)
     opener = (

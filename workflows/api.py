@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -24,7 +25,7 @@ from core.scope import access_region
 from workflows import gate
 from workflows.choices import CaseState
 from workflows.models import CaseEvent, PublicityNotice, Task
-from workflows.registers import export, exportable_regions, get_register, register_rows_for
+from workflows.registers import all_registers, export, get_register
 from workflows.registry import registry
 from workflows.serializers import (
     ActionSerializer,
@@ -34,7 +35,13 @@ from workflows.serializers import (
     case_summary_json,
     procedure_json,
 )
-from workflows.visibility import access_case, notifications_for, visible_cases
+from workflows.visibility import (
+    access_case,
+    exportable_regions,
+    may_export,
+    notifications_for,
+    visible_cases,
+)
 
 
 class Pagination(PageNumberPagination):
@@ -196,15 +203,8 @@ class CaseAction(APIView):
         if not isinstance(comment, str):
             raise RuleError("invalid", "comment 应为文字。", field="comment")
         expected = raw.get("step") or None
-        if action == "return":
-            gate.return_to_step(actor=_actor(request), case_id=pk,
-                                step=(data or {}).get("step", ""), reason=comment,
-                                expected_step=expected)
-        elif action == "withdraw":
-            gate.withdraw(actor=_actor(request), case_id=pk, reason=comment)
-        else:
-            gate.perform_action(actor=_actor(request), case_id=pk, action=action, data=data or {},
-                                comment=comment, files=files, expected_step=expected)
+        gate.dispatch(actor=_actor(request), case_id=pk, action=action, data=data or {},
+                      comment=comment, files=files, expected_step=expected)
         return Response(_detail(request.user, pk))
 
 
@@ -232,7 +232,19 @@ class NotificationRead(APIView):
 class RegisterList(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
-        return Response(register_rows_for(request.user))
+        return Response([
+            {
+                "code": reg.code,
+                "name": reg.name,
+                "procedure": reg.procedure,
+                "region": region.pk,
+                "region_name": region.name,
+                "pdf_url": reverse("api-register-export", args=[reg.code, region.pk, "pdf"]),
+                "xlsx_url": reverse("api-register-export", args=[reg.code, region.pk, "xlsx"]),
+            }
+            for reg in all_registers()
+            for region in exportable_regions(request.user, reg)
+        ])
 
 
 class RegisterExport(APIView):
@@ -242,7 +254,7 @@ class RegisterExport(APIView):
         if reg is None or fmt not in {"pdf", "xlsx"}:
             return Response({"code": "not_found", "detail": "未找到该台账。"}, status=404)
         place = access_region(request.user, region)
-        if place not in exportable_regions(request.user, reg):
+        if not may_export(request.user, reg, place):
             return Response({"code": "not_found", "detail": "未找到该台账。"}, status=404)
         body, mime, filename = export(reg, place, fmt)
         response = HttpResponse(body, content_type=mime)

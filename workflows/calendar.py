@@ -21,11 +21,11 @@ import datetime as dt
 import chinese_calendar
 from django.utils import timezone
 
+from workflows.models import DayKind, HolidayOverride
+
 
 def _overrides(year: int) -> dict[dt.date, bool]:
     """The table's rows for ``year``: date -> is a working day."""
-    from workflows.models import DayKind, HolidayOverride
-
     rows = HolidayOverride.objects.filter(date__year=year).values_list("date", "kind")
     return {day: kind == DayKind.WORKDAY for day, kind in rows}
 
@@ -63,8 +63,6 @@ def is_working_day(day: dt.date) -> bool:
 
 
 def calendar_known(year: int) -> bool:
-    from workflows.models import HolidayOverride
-
     return _package_knows(year) or HolidayOverride.objects.filter(date__year=year).exists()
 
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core import dates
 from core.errors import RuleError
 from core.models import Membership, Region, User
 from core.roles import Role
 from workflows.attachments import CheckedFile, check_upload
-from workflows.spec import ActionSpec, FieldSpec, FieldType, ProcedureSpec
+from workflows.spec import TODAY, ActionSpec, FieldSpec, FieldType, ProcedureSpec
 
 MAX_STRING = 200
 MAX_TEXT = 10000
@@ -23,8 +26,36 @@ MAX_TEXT = 10000
 
 @dataclass
 class CleanData:
+    """The values as the event records them (JSON), and the checked uploads."""
+
     values: dict[str, Any]
     files: dict[str, tuple[UploadedFile, CheckedFile]]
+    fields: Mapping[str, FieldSpec] = dc_field(default_factory=dict)
+
+    @property
+    def typed(self) -> dict[str, Any]:
+        """The values as Python objects, as effects receive them."""
+        return typed_values(self.fields, self.values)
+
+
+def typed_value(fs: FieldSpec | None, stored: Any) -> Any:
+    """A recorded (JSON) value as Python: ``date``, aware ``datetime``, ``Decimal``."""
+    if fs is None or stored is None or stored == "":
+        return stored
+    try:
+        if fs.type == FieldType.DATE and isinstance(stored, str):
+            return dt.date.fromisoformat(stored)
+        if fs.type == FieldType.DATETIME and isinstance(stored, str):
+            return dt.datetime.fromisoformat(stored)
+        if fs.type == FieldType.DECIMAL and isinstance(stored, str | int):
+            return Decimal(str(stored))
+    except (ValueError, InvalidOperation):
+        return stored  # a record written before a type changed stays as it was
+    return stored
+
+
+def typed_values(fields: Mapping[str, FieldSpec], stored: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: typed_value(fields.get(name), value) for name, value in stored.items()}
 
 
 def _missing(spec: FieldSpec) -> RuleError:
@@ -94,6 +125,17 @@ def clean_meeting(spec: FieldSpec, value: Any) -> dict[str, Any]:
     return out
 
 
+def _parse(parser: Any, value: Any) -> Any:
+    """Django's date parsers: None for text that is no date, or names one that does not
+    exist (``2026-02-30`` raises inside them)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parser(value.strip())
+    except ValueError:
+        return None
+
+
 def clean_value(spec: FieldSpec, value: Any, *, region: Region) -> Any:
     t = spec.type
     if t in (FieldType.STRING, FieldType.TEXT):
@@ -125,23 +167,21 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region) -> Any:
             raise _invalid(spec, "应为非负数字。")
         return str(dec.quantize(Decimal("0.01")))
     if t == FieldType.DATE:
-        day = parse_date(value) if isinstance(value, str) else None
+        day = _parse(parse_date, value)
         if day is None:
-            raise _invalid(spec, "应为日期(如 2026-11-28)。")
+            raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为存在的日期(如 2026-11-28)。",
+                            field=spec.name)
         return day.isoformat()
     if t == FieldType.DATETIME:
-        try:
-            moment = parse_datetime(value) if isinstance(value, str) else None
-        except ValueError:
-            moment = None
+        moment = _parse(parse_datetime, value)
         if moment is None:
-            day = parse_date(value) if isinstance(value, str) else None
+            day = _parse(parse_date, value)
             if day is None:
-                raise _invalid(spec, "应为日期时间(如 2026-11-28T09:30+08:00)。")
+                raise RuleError(dates.INVALID_DATE,
+                                f"“{spec.label}”应为存在的日期时间(如 2026-11-28T09:30+08:00)。",
+                                field=spec.name)
             moment = dt.datetime.combine(day, dt.time())
         if moment.tzinfo is None:
-            from django.utils import timezone
-
             moment = timezone.make_aware(moment)
         return moment.isoformat()
     if t == FieldType.BOOLEAN:
@@ -217,14 +257,52 @@ def clean_data(
                 values[spec.name] = False
             continue
         values[spec.name] = clean_value(spec, value, region=region)
+    for spec in action.fields:
+        if spec.name in values:
+            check_bounds(spec, values[spec.name], values, {fs.name: fs for fs in action.fields})
     for name in action.checklist:
         if values.get(name) is not True:
             label = next((fs.label for fs in action.fields if fs.name == name), name)
             raise RuleError("checklist_incomplete", f"归档清单未完成:“{label}”。", field=name)
-    for name, expected, message in action.requires:
-        if values.get(name) != expected:
-            raise RuleError("requirement_not_met", message, field=name)
-    return CleanData(values, checked)
+    for req in action.requires:
+        if values.get(req.field) != req.equals:
+            raise RuleError("requirement_not_met", req.message, field=req.field)
+    return CleanData(values, checked, {fs.name: fs for fs in action.fields})
+
+
+def _bound(fs: FieldSpec, bound: Any) -> Any:
+    if fs.type == FieldType.DATE:
+        return dates.today() if bound == TODAY else dates.parse_day(bound)
+    if fs.type == FieldType.DATETIME:
+        return timezone.now() if bound == TODAY else dates.parse_moment(bound)
+    return Decimal(str(bound))
+
+
+def check_bounds(fs: FieldSpec, value: Any, values: Mapping[str, Any],
+                 fields: Mapping[str, FieldSpec]) -> None:
+    """A cleaned value against its field's ``min``, ``max`` and ``after``."""
+    typed = typed_value(fs, value)
+    if fs.type in (FieldType.INTEGER, FieldType.DECIMAL):
+        number = Decimal(str(typed))
+        if fs.min is not None and number < _bound(fs, fs.min):
+            raise RuleError("out_of_range", f"“{fs.label}”不能小于{fs.min}。", field=fs.name)
+        if fs.max is not None and number > _bound(fs, fs.max):
+            raise RuleError("out_of_range", f"“{fs.label}”不能大于{fs.max}。", field=fs.name)
+        return
+    if fs.type not in (FieldType.DATE, FieldType.DATETIME):
+        return
+    if fs.max == TODAY:
+        dates.not_future(typed, field=fs.name, label=fs.label)
+    elif fs.max is not None and typed > _bound(fs, fs.max):
+        raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能晚于{fs.max}。", field=fs.name)
+    if fs.min is not None:
+        dates.not_before(typed, _bound(fs, fs.min), field=fs.name, label=fs.label,
+                         start_label=str(fs.min))
+    if fs.after and values.get(fs.after) not in (None, ""):
+        other = fields.get(fs.after)
+        start = typed_value(other, values[fs.after])
+        dates.not_before(typed, start, field=fs.name, label=fs.label,
+                         start_label=f"“{other.label if other else fs.after}”")
 
 
 def display_value(fs: FieldSpec | None, value: Any) -> str:

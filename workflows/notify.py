@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from core.models import Membership, Region, User
 from core.roles import Level, Role
+from workflows.acting import acting_region_id
 from workflows.models import Case, Notification
 from workflows.spec import StepSpec
 
@@ -33,9 +37,7 @@ def escalation_target(case: Case, task_region: Region) -> tuple[list[Role], int]
 
     Returns (roles, region id) of those to tell.
     """
-    from workflows.registry import registry
-
-    spec = registry.get(case.procedure)
+    spec = case.spec
     ids = task_region.ancestor_ids
     if task_region.level == Level.VILLAGE:
         return [Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT], ids[1]
@@ -60,8 +62,6 @@ def send(user_ids: Iterable[int], case: Case | None, message: str, *, key: str |
         except IntegrityError:
             continue  # someone else sent it at the same moment
     if created:
-        from workflows.tasks import email_notifications
-
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: email_notifications.delay(ids))
     return created
@@ -90,17 +90,13 @@ def send_batch(items: Iterable[tuple[Iterable[int], Case | None, str, str]]) -> 
     ids = list(Notification.objects.filter(dedupe_key__in=[n.dedupe_key for n in fresh])
                .values_list("pk", flat=True))
     if ids:
-        from workflows.tasks import email_notifications
-
         transaction.on_commit(lambda: email_notifications.delay(ids))
     return len(ids)
 
 
 def queue_task_notice(case: Case, step: StepSpec, *, exclude: Any = None,
                       returned_reason: str = "") -> None:
-    from workflows.gate import _acting_region_id
-
-    region_id = _acting_region_id(case.region, step.level)
+    region_id = acting_region_id(case.region, step.level)
     seq = case.event_count
 
     users = [u for u in users_holding(step.roles, region_id)
@@ -121,3 +117,23 @@ def queue_closed_notice(case: Case, *, exclude: Any = None) -> None:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(Q(user=user) & Q(read_at__isnull=True)).count()
+
+
+@shared_task(name="workflows.tasks.email_notifications", ignore_result=True)
+def email_notifications(notification_ids: list[int]) -> int:
+    """Mail notifications to users with an address; each is mailed at most once."""
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=notification_ids, emailed=False)
+            .select_related("user")
+        )
+        messages = [
+            ("村(社区)履职事项全程纪实平台提醒", n.message, settings.DEFAULT_FROM_EMAIL,
+             [n.user.email])
+            for n in rows if n.user.email
+        ]
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed=True)
+    if messages:
+        send_mass_mail(messages, fail_silently=True)
+    return len(messages)

@@ -12,6 +12,7 @@ from fractions import Fraction
 from django.core.exceptions import ValidationError
 
 from core.models import Region
+from workflows.models import TenantSetting
 from workflows.spec import Param, ProcedureSpec, Unit
 
 
@@ -46,8 +47,6 @@ def validate(param: Param, value: int | Fraction) -> None:
 
 def effective(spec: ProcedureSpec, param: Param, region: Region) -> int | Fraction:
     """The value in force at ``region`` (a village), settings of its ancestors applied."""
-    from workflows.models import TenantSetting
-
     value = param.value
     rows = TenantSetting.objects.filter(
         procedure=spec.code, param=param.name, region_id__in=region.ancestor_ids
@@ -64,8 +63,6 @@ def effective(spec: ProcedureSpec, param: Param, region: Region) -> int | Fracti
 
 def effective_all(spec: ProcedureSpec, region: Region) -> dict[str, int | Fraction]:
     """All parameters of a procedure at a region, with one query."""
-    from workflows.models import TenantSetting
-
     params = spec.all_params()
     values: dict[str, int | Fraction] = {name: p.value for name, p in params.items()}
     rows = TenantSetting.objects.filter(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.apps import apps
 
@@ -12,40 +14,90 @@ from workflows.spec import Kind, ProcedureSpec, Unit
 
 
 class Registry:
+    """Every version of every procedure spec seen by this process.
+
+    Built-in specs come from each installed app's ``procedures`` module, imported
+    once under a lock at start-up (``WorkflowsConfig.ready``) and never half: the
+    flag is set only after every module is imported, and a thread that asks while
+    another loads waits for it. A case is driven by the version it was opened under
+    (``Case.spec``); new cases take the newest.
+    """
+
     def __init__(self) -> None:
-        self._specs: dict[str, ProcedureSpec] = {}
+        self._versions: dict[str, dict[int, ProcedureSpec]] = {}
+        self._lock = threading.RLock()
         self._loaded = False
 
     def register(self, spec: ProcedureSpec) -> ProcedureSpec:
-        if spec.code in self._specs and self._specs[spec.code] is not spec:
-            raise ValueError(f"procedure {spec.code} registered twice")
-        self._specs[spec.code] = spec
+        with self._lock:
+            versions = self._versions.setdefault(spec.code, {})
+            known = versions.get(spec.version)
+            if known is not None and known is not spec and known != spec:
+                raise ValueError(f"procedure {spec.code} version {spec.version} registered "
+                                 "twice with different steps: give the new one a new version")
+            versions[spec.version] = spec
         return spec
 
-    def _load(self) -> None:
+    def load(self) -> None:
+        """Import every app's ``procedures`` module once (thread-safe, idempotent)."""
         if self._loaded:
             return
-        self._loaded = True
-        for config in apps.get_app_configs():
-            try:
-                importlib.import_module(f"{config.name}.procedures")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.procedures":
-                    raise
+        with self._lock:
+            if self._loaded:
+                return
+            for config in apps.get_app_configs():
+                try:
+                    importlib.import_module(f"{config.name}.procedures")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.procedures":
+                        raise
+            self._loaded = True
 
     def all(self) -> list[ProcedureSpec]:
-        self._load()
-        return sorted(self._specs.values(), key=lambda s: _sort_key(s.code))
+        """The newest version of every procedure, in the model text's order."""
+        self.load()
+        with self._lock:
+            newest = [versions[max(versions)] for versions in self._versions.values()
+                      if versions]
+        return sorted(newest, key=lambda s: _sort_key(s.code))
 
     def __iter__(self) -> Iterator[ProcedureSpec]:
         return iter(self.all())
 
-    def get(self, code: str) -> ProcedureSpec | None:
-        self._load()
-        return self._specs.get(code)
+    def get(self, code: str, version: int | None = None) -> ProcedureSpec | None:
+        """The newest version of ``code``, or exactly ``version`` (None when unknown)."""
+        self.load()
+        versions = self._versions.get(code)
+        if not versions:
+            return None
+        if version is None:
+            return versions[max(versions)]
+        return versions.get(version)
+
+    def versions(self, code: str) -> list[ProcedureSpec]:
+        self.load()
+        return [v for _, v in sorted(self._versions.get(code, {}).items())]
 
     def codes(self) -> list[str]:
         return [spec.code for spec in self.all()]
+
+    @contextmanager
+    def override(self, *specs: ProcedureSpec) -> Iterator[None]:
+        """Register ``specs`` for the duration of a ``with`` block (tests), then restore."""
+        self.load()
+        with self._lock:
+            saved = {s.code: dict(self._versions.get(s.code, {})) for s in specs}
+            for spec in specs:
+                self._versions.setdefault(spec.code, {})[spec.version] = spec
+        try:
+            yield
+        finally:
+            with self._lock:
+                for code, versions in saved.items():
+                    if versions:
+                        self._versions[code] = versions
+                    else:
+                        self._versions.pop(code, None)
 
 
 def _sort_key(code: str) -> tuple[int, ...]:
@@ -113,8 +165,22 @@ def lint(spec: ProcedureSpec) -> list[str]:
                     problems.append(
                         f"{step.code}.{action.code}: meeting field {rule.field} missing")
             for sel in (action.meeting_by, action.route_by):
-                if sel and sel[0] not in names:
-                    problems.append(f"{step.code}.{action.code}: selector {sel[0]} is not a field")
+                if sel and sel.field not in names:
+                    problems.append(
+                        f"{step.code}.{action.code}: selector {sel.field} is not a field")
+            for req in action.requires:
+                if req.field not in names:
+                    problems.append(
+                        f"{step.code}.{action.code}: requirement on unknown field {req.field}")
+            for name in action.checklist:
+                if name not in names:
+                    problems.append(f"{step.code}.{action.code}: checklist names unknown "
+                                    f"field {name}")
+            for eff in action.effects:
+                for code in getattr(eff, "reads", ()):
+                    if code not in known:
+                        problems.append(f"{step.code}.{action.code}: effect {eff.name} reads "
+                                        f"unknown step {code}")
             if action.wait and action.wait.since_step not in known:
                 problems.append(f"{step.code}.{action.code}: wait since unknown step")
     for name, param in spec.all_params().items():

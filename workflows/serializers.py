@@ -9,9 +9,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.roles import Role
+from workflows.acting import Offer, available_actions, can_return, can_withdraw
 from workflows.choices import CaseState
 from workflows.fields import user_choices
-from workflows.gate import Offer, available_actions, can_return, can_withdraw
 from workflows.models import Case, Notification
 from workflows.spec import FieldSpec, FieldType, ProcedureSpec
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.roles import Level, Role
-
-if TYPE_CHECKING:
-    from workflows.effects import EffectContext
 
 
 class FieldType(enum.StrEnum):
@@ -72,6 +70,10 @@ class Param:
         return f"{v}{self.unit.label}"
 
 
+# A date bound: today for a date field, now for a date-time field.
+TODAY = "today"
+
+
 @dataclass(frozen=True)
 class Choice:
     value: str
@@ -91,6 +93,12 @@ class FieldSpec:
     user_roles: tuple[Role, ...] = ()
     # Shown on public notices (the board); never mark personal data public.
     public: bool = False
+    # bounds: numbers for integer and decimal fields; for dates and date-times an ISO
+    # value or TODAY (today for a date, now for a date-time: what has already happened)
+    min: Any = None
+    max: Any = None
+    # another date field of the same action that this one may not be earlier than
+    after: str | None = None
 
 
 class Basis(enum.StrEnum):
@@ -170,15 +178,25 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Extension:
+    """Months added to a wait by a recorded action: ``case.data[key][field]``.
+
+    E.g. a probation extended by the side action "probation:extend_probation" whose
+    field "months" says by how long.
+    """
+
+    key: str
+    field: str
+
+
+@dataclass(frozen=True)
 class MinimumWait:
     """The action is refused (``too_early``) until ``period`` after the date in ``since``."""
 
     period: Param
     since_step: str  # the step whose completion starts the wait
     reason: str
-    # months added by a recorded extension: (case data key, field), e.g. a probation
-    # extended by a side action "probation:extend" whose field "months" says how long
-    extension: tuple[str, str] | None = None
+    extension: Extension | None = None
     # a date field in the since-step's data that starts the wait instead of its time
     since_field: str | None = None
 
@@ -206,6 +224,53 @@ class Kind(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Require:
+    """The action is refused (``requirement_not_met``) unless field ``field`` equals ``equals``."""
+
+    field: str
+    equals: Any
+    message: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """The next step chosen by the value of a field: ``to[value]`` (None closes the case);
+    a value not listed goes to the action's ``to``."""
+
+    field: str
+    to: Mapping[str, str | None]
+
+
+@dataclass(frozen=True)
+class MeetingBy:
+    """The meeting rule chosen by the value of a choice field (e.g. which villagers' body)."""
+
+    field: str
+    rules: Mapping[str, MeetingRule]
+
+
+# An effect's function receives a ``workflows.effects.EffectContext`` (typed there).
+EffectFn = Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A domain rule check and side effect that an action names.
+
+    ``check(ctx)`` runs after the case is locked and before anything is stored (a
+    refusal then writes nothing, file included); ``apply(ctx)`` runs inside the same
+    transaction after the event is written (``ctx.event`` is set). ``reads`` lists
+    the step codes whose data or actor the effect reads: the lint checks they exist.
+    ``name`` is how a procedure defined as data refers to it (contract 9).
+    """
+
+    name: str
+    check: EffectFn | None = None
+    apply: EffectFn | None = None
+    reads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     code: str
     name: str
@@ -213,18 +278,15 @@ class ActionSpec:
     fields: tuple[FieldSpec, ...] = ()
     kind: Kind = Kind.FORWARD
     meeting: MeetingRule | None = None
-    # choose a meeting rule by the value of a choice field (e.g. which villagers' body)
-    meeting_by: tuple[str, Mapping[str, MeetingRule]] | None = None
-    # choose the next step by the value of a field: (field, {value: step})
-    route_by: tuple[str, Mapping[str, str | None]] | None = None
+    meeting_by: MeetingBy | None = None
+    route_by: Route | None = None
     wait: MinimumWait | None = None
-    effects: tuple[Callable[[EffectContext], None], ...] = ()
+    effects: tuple[Effect, ...] = ()
     # the outcome recorded on the case when this action closes it
     outcome: str = ""
     # a required boolean checklist: every name must be true in data (e.g. archive list)
     checklist: tuple[str, ...] = ()
-    # the action is refused unless a field in data equals this value
-    requires: tuple[tuple[str, Any, str], ...] = ()
+    requires: tuple[Require, ...] = ()
 
     @property
     def closes(self) -> bool:
@@ -234,13 +296,19 @@ class ActionSpec:
         if self.kind == Kind.SIDE:
             return []
         if self.route_by is not None:
-            return list(self.route_by[1].values())
+            return [*self.route_by.to.values(), *([self.to] if self.to else [])]
         return [self.to]
+
+    def next_step(self, values: Mapping[str, Any]) -> str | None:
+        """The step this action leads to with these values (None closes the case)."""
+        if self.route_by is not None:
+            return self.route_by.to.get(str(values.get(self.route_by.field)), self.to)
+        return self.to
 
     def meeting_rules(self) -> list[MeetingRule]:
         rules = [self.meeting] if self.meeting else []
         if self.meeting_by:
-            rules.extend(self.meeting_by[1].values())
+            rules.extend(self.meeting_by.rules.values())
         return rules
 
 
@@ -263,12 +331,16 @@ class StepSpec:
         return next((a for a in self.actions if a.code == code), None)
 
 
+class RiskKind(enum.StrEnum):
+    ENFORCED = "enforced"  # the portal refuses what the risk describes
+    ALERT = "alert"        # the supervisory committee is told
+
+
 @dataclass(frozen=True)
 class Risk:
     text: str
     control: str
-    # "enforced" (the portal refuses) or "alert" (the supervisor is told)
-    kind: str = "enforced"
+    kind: RiskKind = RiskKind.ENFORCED
 
 
 @dataclass(frozen=True)
@@ -288,7 +360,7 @@ class ProcedureSpec:
     openers: tuple[Role, ...] = ()
     # read-only audit roles for this procedure's cases besides the global ones
     auditors: tuple[Role, ...] = ()
-    params: tuple[Param, ...] = field(default=(), repr=False)
+    params: tuple[Param, ...] = dc_field(default=(), repr=False)
 
     @property
     def first_step(self) -> StepSpec:
@@ -361,7 +433,7 @@ def at_least(param: Param, basis: Basis) -> Threshold:
     return Threshold(param, basis, strict=False)
 
 
-def f(name: str, label: str, type: FieldType = FieldType.STRING, **kw: Any) -> FieldSpec:
+def field(name: str, label: str, type: FieldType = FieldType.STRING, **kw: Any) -> FieldSpec:
     """A field; ``choices`` may be given as (value, label) pairs."""
     raw = kw.pop("choices", ())
     choices = tuple(c if isinstance(c, Choice) else Choice(*c) for c in raw)
@@ -395,20 +467,20 @@ def publicity_side_actions() -> tuple[ActionSpec, ...]:
         ActionSpec(
             "record_posting", "登记张贴情况", kind=Kind.SIDE,
             fields=(
-                f("location", "张贴地点", help="如:村级组织活动场所、村(居)务公开栏"),
+                field("location", "张贴地点", help="如:村级组织活动场所、村(居)务公开栏"),
                 file_field("photo", "张贴照片", accept=PDF_OR_IMAGE, required=False),
             ),
         ),
         ActionSpec(
             "record_objection", "登记异议", kind=Kind.SIDE,
             fields=(
-                f("content", "异议内容", FieldType.TEXT),
-                f("raised_by", "异议人", required=False),
+                field("content", "异议内容", FieldType.TEXT),
+                field("raised_by", "异议人", required=False),
             ),
         ),
         ActionSpec(
             "answer_objection", "答复异议", kind=Kind.SIDE,
-            fields=(f("answer", "答复内容", FieldType.TEXT),),
+            fields=(field("answer", "答复内容", FieldType.TEXT),),
         ),
     )
 
@@ -416,8 +488,27 @@ def publicity_side_actions() -> tuple[ActionSpec, ...]:
 def posting_fields() -> tuple[FieldSpec, ...]:
     """Fields that close a publicity step: where it hung, and the photo that proves it."""
     return (
-        f("location", "张贴地点", help="如:村级组织活动场所、村(居)务公开栏"),
+        field("location", "张贴地点", help="如:村级组织活动场所、村(居)务公开栏"),
         file_field("photo", "张贴照片(公示期满时拍摄)", accept=PDF_OR_IMAGE),
+    )
+
+
+def notice_step(code: str, name: str, *, days: Param, title: str, done: str, to: str,
+                description: str, content_fields: tuple[str, ...] = (),
+                back_to: tuple[str, ...] = (),
+                roles: tuple[Role, ...] = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
+                ) -> StepSpec:
+    """A village notice on the public board (公开栏), kept up at least ``days`` (a tenant may
+    lengthen it, never shorten it), closed with where it hung and a photo; objections are
+    recorded and answered on the side (03.2 village rules, 06 the farmland subsidy)."""
+    return StepSpec(
+        code=code, name=name, level=Level.VILLAGE, roles=roles, back_to=back_to,
+        publicity=Publicity(days=days, title=title, content_fields=content_fields),
+        description=description,
+        actions=(
+            ActionSpec("publicity_done", done, to=to, fields=posting_fields()),
+            *publicity_side_actions(),
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from workflows.calendar import add_months
 from workflows.choices import AlertKind, DeadlineKind, TaskState
 from workflows.models import Case, Deadline
 from workflows.notify import escalation_target, holdings, send_batch, users_holding
+from workflows.registry import registry
 
 BATCH = 500
 
@@ -101,9 +102,7 @@ def _recipients(deadline: Deadline) -> list[int]:
 
 
 def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
-    from workflows.registry import registry
-
-    registry.all()  # domain apps register their periodic checks with their procedures
+    registry.load()  # domain apps register their periodic checks with their procedures
     moment = now or timezone.now()
     result = SweepResult()
     skip_locked = connection.features.has_select_for_update_skip_locked

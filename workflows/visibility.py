@@ -1,42 +1,227 @@
-"""Scoped reads. Every id from a URL goes through an ``access_*`` helper (404 if unseen)."""
+"""The one module that decides who sees what (design.md, "Visibility").
+
+- village and township roles see the cases of their region and everything below;
+- a district bureau sees, district-wide, the cases of the procedures it guides;
+  the organisation department and the district's leadership see all;
+- the supervisory committee sees all cases of its village, read-only;
+- explicit per-case grants (django-guardian) add to this, never remove.
+
+Out of scope is answered with 404, never 403. Every query of cases, attachments,
+notices, registers, exports, notifications, counts and oversight pages starts
+here: pages, the API, PDFs, Excel and the navigation ask these functions and hold
+no copy of their rules. The user's place in the tree comes from ``core.scope``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from guardian.shortcuts import assign_perm
 
-from core.scope import get_scope
+from core.lookups import among
+from core.models import Region
+from core.roles import Level, Role
+from core.scope import Held, Scope, forget_scope, get_scope, visible_regions
 from workflows.choices import TaskState
-from workflows.models import Attachment, Case, CaseQuerySet, Notification, Task
+from workflows.models import (
+    Attachment,
+    Case,
+    CaseQuerySet,
+    CaseUserObjectPermission,
+    ExportJob,
+    Notification,
+    PublicityNotice,
+    Task,
+)
+from workflows.registers import RegisterSpec
+from workflows.registry import registry
+from workflows.spec import ProcedureSpec
+
+# Roles that see every case of every procedure in their district.
+DISTRICT_SEE_ALL = frozenset({Role.DISTRICT_ORG, Role.DISTRICT_LEADER})
+# Roles whose view of their village is read-only and complete (audit).
+AUDIT_ROLES = frozenset({Role.SUPERVISORY_MEMBER, Role.COLLECTIVE_SUPERVISOR})
+# District roles that may open the supervisory audit view of any village below them.
+DISTRICT_AUDITORS = DISTRICT_SEE_ALL
+# Levels whose roles see the whole subtree of their region, every procedure.
+SUBTREE_LEVELS = frozenset({Level.VILLAGE, Level.TOWNSHIP})
+# Levels whose roles oversee (dashboard).
+OVERSIGHT_LEVELS = frozenset({Level.TOWNSHIP, Level.DISTRICT})
+
+# up to this many singly granted cases are written into the query as ids
+GRANTS_INLINE = 500
+_MEMO = "visibility"
+
+
+# --- the case scope of a user ---------------------------------------------------------------
+
+
+@dataclass
+class CaseScope:
+    """What a user's memberships let them see of cases."""
+
+    scope: Scope
+    # region paths whose whole subtree is visible (all procedures)
+    subtree_paths: set[str] = field(default_factory=set)
+    # district path -> procedure codes visible there (None = all)
+    district_procedures: dict[str, set[str] | None] = field(default_factory=dict)
+    # ids of the cases granted singly to the user, read once per request
+    granted: list[int] | None = None
+
+    @property
+    def sees_every_procedure(self) -> bool:
+        return bool(self.subtree_paths) or any(
+            p is None for p in self.district_procedures.values())
+
+    def procedures(self) -> set[str] | None:
+        """The procedure codes seen anywhere (None: all of them)."""
+        if self.sees_every_procedure:
+            return None
+        codes: set[str] = set()
+        for procedures in self.district_procedures.values():
+            codes |= procedures or set()
+        return codes
+
+
+def guided_procedures(role: Role) -> set[str]:
+    """Procedure codes whose guiding units include this district bureau role."""
+    return {spec.code for spec in registry.all() if role in spec.guiding_roles}
+
+
+def case_scope(user: Any) -> CaseScope:
+    scope = get_scope(user)
+    cached = scope.memo.get(_MEMO)
+    if cached is not None:
+        return cached
+    out = CaseScope(scope)
+    for held in scope.held:
+        if held.level in SUBTREE_LEVELS:
+            out.subtree_paths.add(held.region_path)
+        elif held.role in DISTRICT_SEE_ALL:
+            out.district_procedures[held.region_path] = None
+        else:
+            current = out.district_procedures.get(held.region_path, set())
+            if current is not None:
+                out.district_procedures[held.region_path] = current | guided_procedures(
+                    held.role)
+    scope.memo[_MEMO] = out
+    return out
+
+
+def _granted_ids(user: Any) -> QuerySet[Any]:
+    return CaseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_case"
+    ).values("content_object_id")
+
+
+def grant_case(user: Any, case: Case) -> None:
+    """Share one case with a named user (a reviewer, a delegation): adds, never removes."""
+    assign_perm("workflows.view_case", user, case)
+    forget_scope(user)
+
+
+def case_q(user: Any, *, prefix: str = "", grants: bool = True, region: str = "region_id",
+           procedure: str = "procedure") -> Q:
+    """A Q over rows that carry a village (``region``) and a procedure code, seen by ``user``.
+
+    Cases by default; ``prefix`` leads from other rows to a case; ``region`` and
+    ``procedure`` name the columns of rows that copy them from their case (tasks,
+    notices, tallies). ``grants=False`` leaves out single cases granted to the user
+    (then the Q also fits rows keyed by village and procedure only).
+    """
+    cs = case_scope(user)
+    q = Q(pk__in=[])
+    for path in sorted(cs.subtree_paths):
+        q |= among(f"{prefix}{region}", cs.scope.region_ids_under(path))
+    for path, procedures in cs.district_procedures.items():
+        in_district = among(f"{prefix}{region}", cs.scope.region_ids_under(path))
+        if procedures is None:
+            q |= in_district
+        elif procedures:
+            q |= in_district & Q(**{f"{prefix}{procedure}__in": sorted(procedures)})
+    if grants and getattr(user, "is_authenticated", False) and user.is_active:
+        if cs.granted is None:
+            cs.granted = list(_granted_ids(user).values_list(
+                "content_object_id", flat=True)[:GRANTS_INLINE + 1])
+        if len(cs.granted) > GRANTS_INLINE:  # very many: let the database join them
+            q |= Q(**{f"{prefix}pk__in": _granted_ids(user)})
+        elif cs.granted:  # usually none: no OR at all, so the case indexes serve
+            q |= among(f"{prefix}pk", cs.granted)
+    return q
+
+
+def can_see_case(user: Any, *, region: Region, procedure: str) -> bool:
+    """Whether the user sees cases of ``procedure`` in village ``region`` (grants aside)."""
+    cs = case_scope(user)
+    if any(region.path.startswith(path) for path in cs.subtree_paths):
+        return True
+    for path, procedures in cs.district_procedures.items():
+        if region.path.startswith(path) and (procedures is None or procedure in procedures):
+            return True
+    return False
 
 
 def visible_cases(user: Any) -> CaseQuerySet:
-    return Case.objects.visible_to(user)
+    return Case.objects.filter(case_q(user))
+
+
+def _pk(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 def access_case(user: Any, case_id: int | str) -> Case:
     """The case if ``user`` sees it; 404 for missing and out-of-scope alike."""
-    try:
-        pk = int(case_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    case = visible_cases(user).select_related("region", "opened_by").filter(pk=pk).first()
+    case = (visible_cases(user).select_related("region", "opened_by")
+            .filter(pk=_pk(case_id)).first())
     if case is None:
         raise Http404
     return case
 
 
+def may_see(user: Any, case: Case) -> bool:
+    """For a case already loaded: the scope rule first, the grants only when it fails."""
+    if can_see_case(user, region=case.region, procedure=case.procedure):
+        return True
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
 def access_attachment(user: Any, attachment_id: int | str) -> Attachment:
-    try:
-        pk = int(attachment_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    att = Attachment.objects.filter(pk=pk, case__in=visible_cases(user)).first()
+    att = (Attachment.objects.filter(pk=_pk(attachment_id), case__in=visible_cases(user))
+           .first())
     if att is None:
         raise Http404
     return att
+
+
+def access_notice(user: Any, notice_id: int | str) -> PublicityNotice:
+    notice = (PublicityNotice.objects.filter(pk=_pk(notice_id), case__in=visible_cases(user))
+              .select_related("case", "region", "region__parent").first())
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def visible_procedures(user: Any) -> list[ProcedureSpec]:
+    """The procedures whose cases the user sees somewhere (a bureau: those it guides)."""
+    codes = case_scope(user).procedures()
+    specs = registry.all()
+    return specs if codes is None else [s for s in specs if s.code in codes]
+
+
+def audit_only_in(user: Any, region: Region) -> bool:
+    """True when every role the user has over ``region`` is a read-only audit role."""
+    over = get_scope(user).over(region)
+    return bool(over) and all(h.role in AUDIT_ROLES for h in over)
+
+
+# --- the user's own work ------------------------------------------------------------------
 
 
 def inbox_q(user: Any) -> Q:
@@ -57,3 +242,159 @@ def inbox(user: Any) -> QuerySet[Task]:
 
 def notifications_for(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
+
+
+def access_export_job(user: Any, job_id: int | str) -> ExportJob:
+    """The user's own export job; anyone else's (or a missing one) is 404."""
+    job = ExportJob.objects.select_related("region").filter(pk=_pk(job_id), user=user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+# --- oversight: review, dashboard, audit ------------------------------------------------------
+
+
+def oversees(user: Any) -> bool:
+    """Holds a township or district role: the dashboard's audience."""
+    return bool(get_scope(user).levels() & OVERSIGHT_LEVELS)
+
+
+def require_oversight(user: Any) -> None:
+    if not oversees(user):
+        raise Http404
+
+
+def oversight_roles(user: Any) -> list[Role]:
+    """The township and district roles through which the user oversees (dashboard heading)."""
+    return sorted({h.role for h in get_scope(user).held if h.level in OVERSIGHT_LEVELS})
+
+
+def reviews(user: Any) -> bool:
+    """Holds a township role: the township's review queue."""
+    return Level.TOWNSHIP in get_scope(user).levels()
+
+
+def require_review(user: Any) -> None:
+    if not reviews(user):
+        raise Http404
+
+
+def township_villages(user: Any) -> list[Region]:
+    """The villages under the townships where the user holds a role (the review overview)."""
+    paths = [h.region_path for h in get_scope(user).held if h.level == Level.TOWNSHIP]
+    if not paths:
+        return []
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return list(Region.objects.filter(q, level=Level.VILLAGE).select_related("parent")
+                .order_by("path"))
+
+
+def _audits_through(held: Held, village: Region) -> bool:
+    if held.role in AUDIT_ROLES and held.region_id == village.pk:
+        return True
+    if not village.path.startswith(held.region_path):
+        return False
+    return held.level == Level.TOWNSHIP or held.role in DISTRICT_AUDITORS
+
+
+def can_audit(user: Any, village: Region) -> bool:
+    """The village's supervisors, any township role above it, the organisation department
+    and the district's leadership."""
+    return any(_audits_through(h, village) for h in get_scope(user).held)
+
+
+def audit_villages(user: Any, *, with_checks: bool = False) -> list[Region]:
+    """Every village the user may audit. ``with_checks``: each with its stored chain check."""
+    villages = visible_regions(user).filter(level=Level.VILLAGE).order_by("path")
+    if with_checks:
+        villages = villages.select_related("chain_check")
+    return [v for v in villages if can_audit(user, v)]
+
+
+def audit_cases(user: Any, village: Region) -> CaseQuerySet:
+    """Every case of a village, for one who may audit it (404 for anyone else).
+
+    Whoever may audit a village sees all of its cases (its supervisors, the township
+    above, the district's organisation department and leadership all see them by the
+    case rules too), so they are read by village, without the scope's OR of regions.
+    """
+    if village.level != Level.VILLAGE or not can_audit(user, village):
+        raise Http404
+    return Case.objects.filter(region=village)
+
+
+def audits_one_village(user: Any) -> int | None:
+    """The village a user audits as a supervisory member, when that is all they audit."""
+    held = get_scope(user).held
+    if any(h.level == Level.TOWNSHIP or h.role in DISTRICT_AUDITORS for h in held):
+        return None
+    villages = sorted({h.region_id for h in held if h.role in AUDIT_ROLES})
+    return villages[0] if len(villages) == 1 else None
+
+
+def audits_many(user: Any) -> bool:
+    """Audits through a township or district role: chooses a village on the audit index."""
+    return any(h.level == Level.TOWNSHIP or h.role in DISTRICT_AUDITORS
+               for h in get_scope(user).held)
+
+
+# --- registers ----------------------------------------------------------------------------
+
+
+def may_export(user: Any, reg: RegisterSpec, region: Region) -> bool:
+    """A register of a region may be exported where its procedure's cases are seen."""
+    return region.level == reg.level and can_see_case(user, region=region,
+                                                       procedure=reg.procedure)
+
+
+def exportable_regions(user: Any, reg: RegisterSpec,
+                       regions: Iterable[Region] | None = None) -> list[Region]:
+    """The regions (villages, by default all the user sees) whose ledger ``user`` may export."""
+    if get_scope(user).is_empty:
+        return []
+    if regions is None:
+        regions = visible_regions(user).filter(level=reg.level).order_by("path")
+    return [r for r in regions if may_export(user, reg, r)]
+
+
+# --- the navigation -----------------------------------------------------------------------
+
+
+def navigation(user: Any) -> dict[str, Any]:
+    """Which links of the top navigation the user is given (the same rules as the pages)."""
+    scope = get_scope(user)
+    villages = sorted({h.region_id for h in scope.held if h.level == Level.VILLAGE})
+    return {
+        "review": reviews(user),
+        "dashboard": oversees(user),
+        "audit_index": audits_many(user),
+        "audit_village": audits_one_village(user),
+        "registers": not scope.is_empty,
+        "board_village": villages[0] if len(villages) == 1 else None,
+    }
+
+
+__all__ = [
+    "AUDIT_ROLES",
+    "DISTRICT_SEE_ALL",
+    "access_attachment",
+    "access_case",
+    "access_export_job",
+    "access_notice",
+    "audit_villages",
+    "can_audit",
+    "can_see_case",
+    "case_q",
+    "exportable_regions",
+    "grant_case",
+    "inbox",
+    "may_export",
+    "navigation",
+    "notifications_for",
+    "oversees",
+    "visible_cases",
+    "visible_procedures",
+]

@@ -1,9 +1,8 @@
 """The supervisory committee's audit view of its village, and the 全程纪实 PDF of a case.
 
 Who: the village's 村(居)务监督委员会 and 集体经济组织监事会 members, any township role
-above the village, and the district organisation department (portal.pages.access).
-Everyone else gets 404. Whoever may audit a village sees every case of it, so its
-cases are read by village (``tests/pages/test_audit.py`` holds the two rules together).
+above the village, the district organisation department and leadership
+(``workflows.visibility.can_audit``). Everyone else gets 404.
 """
 
 from __future__ import annotations
@@ -18,14 +17,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal.pages.access import audit_villages, can_audit
-from portal.pages.record import CaseRecord, event_views, step_name
+from portal.pages.record import CaseRecord, case_record, event_views, step_name
 from workflows.chaincheck import village_chains
 from workflows.choices import AlertKind, CaseState
 from workflows.models import (
     Alert,
     Attachment,
-    Case,
     CaseEvent,
     MeetingRecord,
     Objection,
@@ -33,7 +30,7 @@ from workflows.models import (
 )
 from workflows.registry import registry
 from workflows.verify import verify_case_events
-from workflows.visibility import access_case
+from workflows.visibility import access_case, audit_cases, audit_villages, can_audit
 
 CASES_PER_PAGE = 10
 ALERTS_SHOWN = 30
@@ -57,10 +54,7 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     village = next((v for v in villages if v.pk == region_id), None)
     if village is None:  # missing, not a village, or not one this user audits
         raise Http404
-    # Whoever may audit a village sees every case of it (can_audit: its supervisors,
-    # the township above, the district organisation department and leaders), so the
-    # cases are taken by village without the visibility join (tests/pages/test_audit.py).
-    visible = Case.objects.filter(region=village)
+    visible = audit_cases(request.user, village)
     counts = list(visible.order_by().values("procedure", "state")
                   .annotate(n=Count("pk"), n_events=Sum("event_count"))
                   .values_list("procedure", "state", "n", "n_events"))
@@ -154,8 +148,6 @@ def _pdf(html: str) -> bytes:
 @login_required
 def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The full record (全程纪实) of one case as a PDF."""
-    from portal.pages.record import case_record
-
     case = access_case(request.user, case_id)
     if not can_audit(request.user, case.region):
         raise Http404

@@ -112,7 +112,7 @@ def public_board(request: HttpRequest, region_id: int) -> HttpResponse:
     cases = (Case.objects.filter(region=village, procedure=FOUR_AND_TWO)
              .exclude(state=CaseState.WITHDRAWN)
              .filter(data__villagers_decide__isnull=False)
-             .only("title", "state", "current_step", "data", "opened_at", "procedure")
+             .only("title", "state", "current_step", "data", "opened_at", "procedure", "version")
              .order_by("-opened_at")[:RESOLUTIONS_SHOWN])
     resolutions = [r for r in (_resolution(c) for c in cases) if r is not None]
     return render(request, "pages/board.html", {

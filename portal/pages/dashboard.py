@@ -18,22 +18,26 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.lookups import among
 from core.models import Region
 from core.roles import Level
-from core.scope import access_region, can_see_case, case_q, get_scope, visible_regions
-from portal.pages.access import require_oversight, visible_procedures
+from core.scope import access_region, visible_regions
 from workflows.choices import CaseState, NoticeState, TaskState
-from workflows.models import Case, CaseMonthTally, CaseTally, PublicityNotice, Task
+from workflows.models import CaseMonthTally, CaseTally, PublicityNotice, Task
 from workflows.rendering import render_register_xlsx
 from workflows.spec import ProcedureSpec
+from workflows.visibility import (
+    case_q,
+    oversight_roles,
+    require_oversight,
+    visible_procedures,
+)
 
 CASE_LIST_URL = "/cases/"
 TREND_MONTHS = 12
@@ -230,18 +234,19 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
     tallies = CaseTally.objects.filter(scope, procedure__in=codes)
     months = CaseMonthTally.objects.filter(scope, procedure__in=codes)
     # Overdue and publicity are counted live over a small slice: the open tasks past
-    # their time and the running notices (partial indexes), read as case ids first and
-    # then grouped by the cases' village and procedure. (One joined query let the
-    # planner hash all 650 k visible cases instead of looking up a few thousand.)
+    # their time and the running notices (partial indexes that carry the village and the
+    # procedure copied from the case), scoped by the same rule as the tallies.
     now = timezone.now()
-    late_ids = list(Task.objects.filter(state=TaskState.OPEN, due_at__lt=now)
-                    .values_list("case_id", flat=True))
-    running_ids = list(PublicityNotice.objects.filter(state=NoticeState.RUNNING).order_by()
-                       .values_list("case_id", flat=True).distinct())
+    late = (Task.objects.filter(state=TaskState.OPEN, due_at__lt=now, procedure__in=codes)
+            .filter(case_q(user, grants=False, region="village_id")))
+    running = (PublicityNotice.objects.filter(state=NoticeState.RUNNING, procedure__in=codes)
+               .filter(case_q(user, grants=False)))
     if chosen is not None:
         under = Region.objects.filter(path__startswith=chosen.path).values("pk")
         tallies = tallies.filter(region_id__in=under)
         months = months.filter(region_id__in=under)
+        late = late.filter(village_id__in=under)
+        running = running.filter(region_id__in=under)
         regions_qs = regions_qs.filter(
             Q(path__startswith=chosen.path) | Q(pk__in=chosen.ancestor_ids))
     regions = list(regions_qs.order_by("path"))
@@ -251,37 +256,21 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
         counts = by_key[(region_pk, code)]
         counts.closed, counts.withdrawn = n_closed, n_withdrawn
         counts.open = max(n_opened - n_closed - n_withdrawn, 0)
-    # The cases are looked up by id only (a plan that cannot go wrong) and kept here
-    # when they lie in a village shown and the user oversees their procedure there.
-    shown = {r.pk: r for r in regions if r.level == Level.VILLAGE}
-    wanted = set(codes)
-    seen: dict[tuple[int, str], bool] = {}
-
-    def counted(ids: list[int]) -> dict[tuple[int, str], int]:
-        out: dict[tuple[int, str], int] = defaultdict(int)
-        for key in Case.objects.filter(among("pk", ids)).values_list("region_id", "procedure"):
-            if key not in seen:
-                region = shown.get(key[0])
-                seen[key] = region is not None and key[1] in wanted and can_see_case(
-                    user, region=region, procedure=key[1])
-            if seen[key]:
-                out[key] += 1
-        return out
-
-    for key, n in counted(late_ids).items():  # one open task a case
-        by_key[key].overdue = n
-    for key, n in counted(running_ids).items():
-        by_key[key].publicity = n
+    for village_pk, code, n in (late.order_by().values("village_id", "procedure")
+                                .annotate(n=Count("case_id", distinct=True))
+                                .values_list("village_id", "procedure", "n")):
+        by_key[(village_pk, code)].overdue = n
+    for village_pk, code, n in (running.order_by().values("region_id", "procedure")
+                                .annotate(n=Count("case_id", distinct=True))
+                                .values_list("region_id", "procedure", "n")):
+        by_key[(village_pk, code)].publicity = n
     return Dashboard(procedures=procedures, regions=regions, by_key=dict(by_key),
                      trend=_trend(months, now), chosen_procedure=procedure,
                      chosen_region=chosen)
 
 
 def _heading(user: Any) -> str:
-    scope = get_scope(user)
-    roles = sorted({str(h.role.label) for h in scope.held
-                    if h.level in (Level.TOWNSHIP, Level.DISTRICT)})
-    return "、".join(roles)
+    return "、".join(sorted(str(role.label) for role in oversight_roles(user)))
 
 
 @login_required

@@ -17,26 +17,16 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from core.models import Region, User
-from core.scope import access_region, can_see_case, get_scope, visible_regions
+from core.scope import access_region, visible_regions
+from portal.tasks import run_export_job
 from workflows.models import ExportFormat, ExportJob, ExportState
-from workflows.registers import RegisterSpec, all_registers, get_register
-from workflows.rendering import render_register_pdf, render_register_xlsx
+from workflows.registers import MIME, RegisterSpec, all_registers, export, get_register
+from workflows.visibility import access_export_job, may_export
 
 ASYNC_ROWS = 500
 JOBS_SHOWN = 10
-MIME = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def may_export(user: Any, reg: RegisterSpec, region: Region) -> bool:
-    """The same rule as workflows.registers.exportable_regions, for one region."""
-    return region.level == reg.level and can_see_case(user, region=region,
-                                                       procedure=reg.procedure)
 
 
 def _code_key(code: str) -> tuple[int, ...]:
@@ -45,8 +35,6 @@ def _code_key(code: str) -> tuple[int, ...]:
 
 def register_entries(user: Any) -> list[dict[str, Any]]:
     """Every (register, region) the user may export, grouped by region; one region query."""
-    if get_scope(user).is_empty:
-        return []
     regions = list(visible_regions(user).select_related("parent").order_by("path"))
     registers = sorted(all_registers(), key=lambda r: (_code_key(r.procedure), r.code))
     groups: list[dict[str, Any]] = []
@@ -70,14 +58,6 @@ def access_register(user: Any, code: str, region_id: int | str) -> tuple[Registe
     if not may_export(user, reg, region):
         raise Http404
     return reg, region
-
-
-def access_job(user: Any, job_id: int) -> ExportJob:
-    """The user's own export job; anyone else's (or a missing one) is 404."""
-    job = ExportJob.objects.select_related("region").filter(pk=job_id, user=user).first()
-    if job is None:
-        raise Http404
-    return job
 
 
 @login_required
@@ -111,26 +91,17 @@ def register_export(request: HttpRequest, code: str, region_id: int, fmt: str) -
     if len(rows) > ASYNC_ROWS:
         job = ExportJob.objects.create(user=cast(User, request.user), register=reg.code,
                                        region=region, format=fmt, rows=len(rows))
-        from portal.tasks import run_export_job
-
         transaction.on_commit(lambda: run_export_job.delay(job.pk))
         return redirect("register_job", job_id=job.pk)
-    title = f"{region.name}{reg.name}"
-    if fmt == "pdf":
-        body = render_register_pdf(title=title, subtitle=f"{region.full_name} · 共{len(rows)}条",
-                                   columns=reg.columns, rows=rows)
-    else:
-        body = render_register_xlsx(title=title, columns=reg.columns, rows=rows)
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    response = HttpResponse(body, content_type=MIME[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{reg.code}-{region.code}-{stamp}.{fmt}"')
+    body, mime, filename = export(reg, region, fmt, rows=rows)
+    response = HttpResponse(body, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @login_required
 def register_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = access_job(request.user, job_id)
+    job = access_export_job(request.user, job_id)
     reg = get_register(job.register)
     return render(request, "pages/register_job.html", {
         "title": "台账导出进度",
@@ -142,7 +113,7 @@ def register_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def register_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
-    job = access_job(request.user, job_id)
+    job = access_export_job(request.user, job_id)
     data = job.status()
     if job.state == ExportState.DONE:
         data["download"] = reverse("register_job_download", args=[job.pk])
@@ -151,7 +122,7 @@ def register_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 
 @login_required
 def register_job_download(request: HttpRequest, job_id: int) -> FileResponse:
-    job = access_job(request.user, job_id)
+    job = access_export_job(request.user, job_id)
     reg = get_register(job.register)
     if job.state != ExportState.DONE or not job.file or reg is None:
         raise Http404

@@ -41,10 +41,13 @@ from workflows.spec import (
     FieldType,
     Kind,
     ProcedureSpec,
+    Require,
     Risk,
+    RiskKind,
+    Route,
     Separation,
     StepSpec,
-    f,
+    field,
     file_field,
 )
 
@@ -54,9 +57,9 @@ VILLAGE_HANDLERS = (Role.MEDIATOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER,
 
 def _session_fields() -> tuple:  # type: ignore[type-arg]
     return (
-        f("held_on", "调解日期", FieldType.DATE),
-        f("means", "调解方式", FieldType.CHOICE, choices=choices_of(MediationMeans)),
-        f("content", "调解情况(双方陈述、调解过程)", FieldType.TEXT),
+        field("held_on", "调解日期", FieldType.DATE),
+        field("means", "调解方式", FieldType.CHOICE, choices=choices_of(MediationMeans)),
+        field("content", "调解情况(双方陈述、调解过程)", FieldType.TEXT),
     )
 
 
@@ -73,7 +76,7 @@ MEDIATION = registry.register(ProcedureSpec(
     risks=(
         Risk("矛盾纠纷化解拖延、不及时",
              f"登记即进入矛盾纠纷台账;调解自登记起{MEDIATION_DAYS.value}天内办结,"
-             "到期前提醒调解员,逾期自动向镇(街道)督办并向监督委员会发出预警", kind="alert"),
+             "到期前提醒调解员,逾期自动向镇(街道)督办并向监督委员会发出预警", kind=RiskKind.ALERT),
         Risk("协调中偏袒,标准不统一",
              "纠纷类别、来源、调解方式均为统一选项;每次调解留有记录;回访不得由调解人本人进行"
              "(不相容岗位分离);当事人回访不满意自动向监督委员会预警"),
@@ -91,15 +94,15 @@ MEDIATION = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "register", "登记纠纷", to="mediate",
                 fields=(
-                    f("parties", "当事人(姓名、住址、联系方式)", FieldType.TEXT),
-                    f("kind", "纠纷类别", FieldType.CHOICE, choices=choices_of(DisputeKind)),
-                    f("source", "纠纷来源", FieldType.CHOICE, choices=choices_of(DisputeSource)),
-                    f("received_on", "受理日期", FieldType.DATE),
-                    f("summary", "纠纷概要", FieldType.TEXT),
-                    f("gravity", "纠纷性质", FieldType.CHOICE, choices=choices_of(Gravity),
+                    field("parties", "当事人(姓名、住址、联系方式)", FieldType.TEXT),
+                    field("kind", "纠纷类别", FieldType.CHOICE, choices=choices_of(DisputeKind)),
+                    field("source", "纠纷来源", FieldType.CHOICE, choices=choices_of(DisputeSource)),
+                    field("received_on", "受理日期", FieldType.DATE),
+                    field("summary", "纠纷概要", FieldType.TEXT),
+                    field("gravity", "纠纷性质", FieldType.CHOICE, choices=choices_of(Gravity),
                       help="重大疑难复杂纠纷、不稳定因素须上报镇(街道)"),
                 ),
-                route_by=("gravity", {Gravity.ORDINARY: "mediate",
+                route_by=Route("gravity", {Gravity.ORDINARY: "mediate",
                                       Gravity.MAJOR: "township_report"}),
                 effects=(d.register_dispute,),
             ),),
@@ -111,9 +114,9 @@ MEDIATION = registry.register(ProcedureSpec(
             description="镇(街道)确认收到上报并作出指导,村(社区)制定应急预案后方可继续调解。",
             actions=(ActionSpec(
                 "acknowledge", "确认收到并指导", to="mediate",
-                fields=(f("instructions", "指导意见", FieldType.TEXT),
-                        f("contingency_plan", "已督促制定应急预案", FieldType.BOOLEAN)),
-                requires=(("contingency_plan", True, "重大疑难复杂纠纷须制定相关应急预案。"),),
+                fields=(field("instructions", "指导意见", FieldType.TEXT),
+                        field("contingency_plan", "已督促制定应急预案", FieldType.BOOLEAN)),
+                requires=(Require("contingency_plan", True, "重大疑难复杂纠纷须制定相关应急预案。"),),
                 effects=(d.acknowledge_report,),
             ),),
         ),
@@ -125,7 +128,7 @@ MEDIATION = registry.register(ProcedureSpec(
             actions=(
                 ActionSpec("conclude", "调解结束", to="follow_up",
                            fields=(*_session_fields(),
-                                   f("result", "调解结果", FieldType.CHOICE,
+                                   field("result", "调解结果", FieldType.CHOICE,
                                      choices=choices_of(MediationResult)),
                                    file_field("agreement", "调解协议书", required=False)),
                            effects=(d.conclude_mediation,)),
@@ -140,9 +143,9 @@ MEDIATION = registry.register(ProcedureSpec(
                                   reason="调解人不能回访自己调解的纠纷。"),
             actions=(ActionSpec(
                 "visit", "登记回访", to="archive",
-                fields=(f("visited_on", "回访日期", FieldType.DATE),
-                        f("satisfied", "当事人对调解结果满意", FieldType.BOOLEAN),
-                        f("feedback", "回访情况", FieldType.TEXT)),
+                fields=(field("visited_on", "回访日期", FieldType.DATE),
+                        field("satisfied", "当事人对调解结果满意", FieldType.BOOLEAN),
+                        field("feedback", "回访情况", FieldType.TEXT)),
                 effects=(d.record_follow_up,),
             ),),
         ),
@@ -151,8 +154,8 @@ MEDIATION = registry.register(ProcedureSpec(
             roles=(Role.COMMITTEE_DIRECTOR,),
             actions=(ActionSpec(
                 "archive", "办结归档", to=None, outcome="已调处归档",
-                fields=(f("ledger_done", "矛盾纠纷台账已登记", FieldType.BOOLEAN),
-                        f("materials_filed", "调解记录、协议、回访记录已整理归档",
+                fields=(field("ledger_done", "矛盾纠纷台账已登记", FieldType.BOOLEAN),
+                        field("materials_filed", "调解记录、协议、回访记录已整理归档",
                           FieldType.BOOLEAN)),
                 checklist=("ledger_done", "materials_filed"),
                 effects=(d.archive_dispute,),
@@ -174,7 +177,7 @@ PETITIONS = registry.register(ProcedureSpec(
         Risk("漏登漏记,拖延登记",
              "每件信访事项登记即按村(社区)和年度自动编号(信访-年度-序号),编号不可修改;"
              f"须填写收到日期,收到后超过{PETITION_REGISTER_DAYS.value}天才登记的,"
-             "自动向监督委员会和镇(街道)纪委发出迟登记预警", kind="alert"),
+             "自动向监督委员会和镇(街道)纪委发出迟登记预警", kind=RiskKind.ALERT),
         Risk("不按信访条例有关规定办理",
              f"受理与否须在收到后{PETITION_ACCEPT_DAYS.value}天内告知(超期预警、逾期督办);"
              "不予受理须写明应向哪个有权处理的机关提出,否则不能提交;"
@@ -194,13 +197,13 @@ PETITIONS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "register", "登记信访事项", to="accept",
                 fields=(
-                    f("petitioner", "信访人"),
-                    f("id_number", "信访人身份证号码", required=False),
-                    f("contact", "联系方式", required=False),
-                    f("channel", "信访形式", FieldType.CHOICE,
+                    field("petitioner", "信访人"),
+                    field("id_number", "信访人身份证号码", required=False),
+                    field("contact", "联系方式", required=False),
+                    field("channel", "信访形式", FieldType.CHOICE,
                       choices=choices_of(PetitionChannel)),
-                    f("received_on", "收到日期", FieldType.DATE),
-                    f("content", "信访事项和诉求", FieldType.TEXT),
+                    field("received_on", "收到日期", FieldType.DATE),
+                    field("content", "信访事项和诉求", FieldType.TEXT),
                 ),
                 effects=(p.register_petition,),
             ),),
@@ -212,13 +215,13 @@ PETITIONS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "决定是否受理并告知", to="investigate",
                 fields=(
-                    f("acceptance", "受理情况", FieldType.CHOICE, choices=choices_of(Acceptance)),
-                    f("told_on", "告知信访人日期", FieldType.DATE),
-                    f("competent_body", "告知信访人向其提出的有权处理机关", required=False,
+                    field("acceptance", "受理情况", FieldType.CHOICE, choices=choices_of(Acceptance)),
+                    field("told_on", "告知信访人日期", FieldType.DATE),
+                    field("competent_body", "告知信访人向其提出的有权处理机关", required=False,
                       help="不予受理的必填"),
-                    f("reason", "理由", FieldType.TEXT),
+                    field("reason", "理由", FieldType.TEXT),
                 ),
-                route_by=("acceptance", {Acceptance.ACCEPT: "investigate",
+                route_by=Route("acceptance", {Acceptance.ACCEPT: "investigate",
                                          Acceptance.NOT_ACCEPT: "archive"}),
                 effects=(p.decide_acceptance,),
             ),),
@@ -229,15 +232,15 @@ PETITIONS = registry.register(ProcedureSpec(
             deadline=Deadline(PETITION_HANDLE_DAYS, remind_days=(7, 3, 1)),
             actions=(
                 ActionSpec("reply", "提出处理意见并告知信访人", to="review_window",
-                           fields=(f("findings", "调查情况", FieldType.TEXT),
-                                   f("opinion", "处理意见", FieldType.TEXT),
-                                   f("replied_on", "书面答复信访人日期", FieldType.DATE),
+                           fields=(field("findings", "调查情况", FieldType.TEXT),
+                                   field("opinion", "处理意见", FieldType.TEXT),
+                                   field("replied_on", "书面答复信访人日期", FieldType.DATE),
                                    file_field("reply_letter", "处理意见书", required=False)),
                            effects=(p.reply_petition,)),
                 ActionSpec("extend", "延长办理期限", kind=Kind.SIDE,
-                           fields=(f("days", "延长天数", FieldType.INTEGER),
-                                   f("reason", "延长理由", FieldType.TEXT),
-                                   f("told_on", "告知信访人延期理由日期", FieldType.DATE)),
+                           fields=(field("days", "延长天数", FieldType.INTEGER),
+                                   field("reason", "延长理由", FieldType.TEXT),
+                                   field("told_on", "告知信访人延期理由日期", FieldType.DATE)),
                            effects=(p.extend_handling,)),
             ),
         ),
@@ -247,7 +250,7 @@ PETITIONS = registry.register(ProcedureSpec(
             description="信访人收到处理意见之日起30日内可请求复查;期满未请求的归档。",
             actions=(
                 ActionSpec("request_review", "登记复查请求,报镇(街道)复查", to="review",
-                           fields=(f("content", "复查请求内容", FieldType.TEXT),),
+                           fields=(field("content", "复查请求内容", FieldType.TEXT),),
                            effects=(p.request_review,)),
                 ActionSpec("close", "复查期满未请求,归档", to="archive",
                            effects=(p.close_without_review,)),
@@ -258,16 +261,16 @@ PETITIONS = registry.register(ProcedureSpec(
             roles=(Role.TOWNSHIP_GOVERNMENT,),
             deadline=Deadline(PETITION_REVIEW_HANDLE_DAYS),
             actions=(ActionSpec("decide_review", "出具复查意见", to="archive",
-                                fields=(f("opinion", "复查意见", FieldType.TEXT),),
+                                fields=(field("opinion", "复查意见", FieldType.TEXT),),
                                 effects=(p.record_review,)),),
         ),
         StepSpec(
             code="archive", name="归档", level=Level.VILLAGE, roles=(Role.COMMITTEE_DIRECTOR,),
             actions=(ActionSpec(
                 "archive", "归档", to=None, outcome="已办结归档",
-                fields=(f("register_filed", "信访登记表已归档", FieldType.BOOLEAN),
-                        f("opinion_filed", "处理意见或告知书已归档", FieldType.BOOLEAN),
-                        f("materials_filed", "调查材料已归档", FieldType.BOOLEAN)),
+                fields=(field("register_filed", "信访登记表已归档", FieldType.BOOLEAN),
+                        field("opinion_filed", "处理意见或告知书已归档", FieldType.BOOLEAN),
+                        field("materials_filed", "调查材料已归档", FieldType.BOOLEAN)),
                 checklist=("register_filed", "opinion_filed", "materials_filed"),
                 effects=(p.archive_petition,),
             ),),

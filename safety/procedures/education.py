@@ -9,7 +9,16 @@ from safety.procedures.common import CATEGORY, IMAGES, MEASURES_09, SUPERVISOR, 
 from safety.rules import LEGAL_EDUCATION_EVERY
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
-from workflows.spec import ActionSpec, FieldType, ProcedureSpec, Risk, StepSpec, f, file_field
+from workflows.spec import (
+    ActionSpec,
+    FieldType,
+    ProcedureSpec,
+    Risk,
+    RiskKind,
+    StepSpec,
+    field,
+    file_field,
+)
 
 EDUCATION = registry.register(ProcedureSpec(
     code="09",
@@ -26,7 +35,7 @@ EDUCATION = registry.register(ProcedureSpec(
              "监督委员会据以核对"),
         Risk("宣传不及时、效果不明显,没有针对性",
              f"村(社区)超过{LEGAL_EDUCATION_EVERY.value}个月未开展活动的,系统自动向监督委员会"
-             "和镇(街道)纪委预警;活动须写明主题和对象", kind="alert"),
+             "和镇(街道)纪委预警;活动须写明主题和对象", kind=RiskKind.ALERT),
         Risk("宣传开展不实、流于形式",
              "活动须上传现场照片(仅限图片)和签到表,活动日期不得晚于登记当天,"
              "文件SHA-256随办理记录保存"),
@@ -39,11 +48,11 @@ EDUCATION = registry.register(ProcedureSpec(
             roles=(Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR),
             actions=(ActionSpec(
                 "plan", "安排活动", to="hold",
-                fields=(f("kind", "活动类别", FieldType.CHOICE,
+                fields=(field("kind", "活动类别", FieldType.CHOICE,
                           choices=choices_of(EducationActivityKind)),
-                        f("topic", "主题"),
-                        f("audience", "宣传对象"),
-                        f("planned_on", "计划日期", FieldType.DATE)),
+                        field("topic", "主题"),
+                        field("audience", "宣传对象"),
+                        field("planned_on", "计划日期", FieldType.DATE)),
             ),),
         ),
         StepSpec(
@@ -52,11 +61,11 @@ EDUCATION = registry.register(ProcedureSpec(
                    Role.MEDIATOR),
             actions=(ActionSpec(
                 "hold", "登记活动开展情况", to=None, outcome="活动已开展",
-                fields=(f("held_on", "活动日期", FieldType.DATE),
-                        f("location", "地点"),
-                        f("participants", "参加人数", FieldType.INTEGER),
-                        f("participant_names", "参加人员", FieldType.TEXT, required=False),
-                        f("content", "活动内容", FieldType.TEXT),
+                fields=(field("held_on", "活动日期", FieldType.DATE),
+                        field("location", "地点"),
+                        field("participants", "参加人数", FieldType.INTEGER),
+                        field("participant_names", "参加人员", FieldType.TEXT, required=False),
+                        field("content", "活动内容", FieldType.TEXT),
                         file_field("photo", "活动照片", accept=IMAGES),
                         file_field("sign_in", "签到表")),
                 effects=(e.record_activity,),

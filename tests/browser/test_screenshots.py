@@ -15,9 +15,9 @@ from playwright.sync_api import Page
 from core.models import User
 from tests.samples import upload_pdf
 from workflows import gate
+from workflows.acting import openable_villages
 from workflows.models import Case
 from workflows.registry import registry
-from workflows.web.queries import openable_villages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -53,7 +53,7 @@ def test_the_spec_reuses_the_meeting_rules_of_four_and_two():
     members = VILLAGE_RULES.step("members_review").action("review")
     assert members.meeting is MEMBERS_MEETING
     decide_action = VILLAGE_RULES.step("villagers_decide").action("decide")
-    assert decide_action.meeting_by[1]["representatives"] is REPRESENTATIVES_MEETING
+    assert decide_action.meeting_by.rules["representatives"] is REPRESENTATIVES_MEETING
     assert VILLAGE_RULES.guiding_units == ("区民政局",)
     assert VILLAGE_RULES.name == "重大事项“四议两公开”(村规民约)"
 

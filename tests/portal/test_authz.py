@@ -5,9 +5,8 @@ from django.http import Http404
 
 from core.models import Membership
 from core.scope import access_region, visible_regions
-from workflows.grants import grant_case
 from workflows.models import Case
-from workflows.visibility import access_case, visible_cases
+from workflows.visibility import access_case, grant_case, visible_cases
 
 
 def make_case(region, procedure, user):

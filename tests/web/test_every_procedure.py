@@ -12,11 +12,11 @@ import pytest
 from django.test import Client
 
 from core.models import User
+from workflows.acting import openable_villages
 from workflows.models import Case
 from workflows.registry import registry
 from workflows.serializers import actions_json
 from workflows.web.forms import MEETING_PARTS, input_name
-from workflows.web.queries import openable_villages
 
 
 def _opener(spec, village) -> User:

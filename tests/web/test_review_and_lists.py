@@ -11,15 +11,7 @@ from tests.samples import upload_pdf
 from workflows import gate
 from workflows.models import Case, Notification
 from workflows.registry import registry
-from workflows.spec import (
-    ActionSpec,
-    FieldType,
-    ProcedureSpec,
-    Risk,
-    Separation,
-    StepSpec,
-    f,
-)
+from workflows.spec import ActionSpec, FieldType, ProcedureSpec, Risk, Separation, StepSpec, field
 from workflows.web.queries import batch_action
 
 
@@ -37,16 +29,14 @@ def township_spec():
                      level=Level.TOWNSHIP, separation=Separation(not_actor_of=("apply",)),
                      actions=(
                          ActionSpec("approve", "同意", to=None, fields=(
-                             f("opinion", "意见", FieldType.TEXT, required=False),)),
+                             field("opinion", "意见", FieldType.TEXT, required=False),)),
                          ActionSpec("reject", "不同意", to=None, fields=(
-                             f("opinion", "理由", FieldType.TEXT),)),
+                             field("opinion", "理由", FieldType.TEXT),)),
                      )),
         ),
     )
-    registry.all()
-    registry._specs[spec.code] = spec
-    yield spec
-    del registry._specs[spec.code]
+    with registry.override(spec):
+        yield spec
 
 
 def submitted(user, village, title, code="99.1"):

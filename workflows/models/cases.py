@@ -15,13 +15,12 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Region
 from workflows.choices import AlertKind, CaseState, DeadlineKind, NoticeState, TaskState
+from workflows.registry import registry
+from workflows.spec import ProcedureSpec
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user: Any) -> CaseQuerySet:
-        from core.scope import case_q
-
-        return self.filter(case_q(user))
+    """Chainable filters; which cases a user sees is ``workflows.visibility.visible_cases``."""
 
     def open(self) -> CaseQuerySet:
         return self.filter(state=CaseState.OPEN)
@@ -82,10 +81,9 @@ class Case(models.Model):
         return self.state != CaseState.OPEN
 
     @property
-    def spec(self) -> Any:
-        from workflows.registry import registry
-
-        return registry.get(self.procedure)
+    def spec(self) -> ProcedureSpec | None:
+        """The spec of the version this case was opened under (it follows it to its end)."""
+        return registry.get(self.procedure, self.version)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
@@ -107,6 +105,10 @@ class Task(models.Model):
     roles = models.CharField(_("办理角色"), max_length=400)
     region = models.ForeignKey(Region, verbose_name=_("办理单位"), on_delete=models.PROTECT,
                                related_name="tasks")
+    # copied from the case, so that counts of open tasks are scoped without a join
+    village = models.ForeignKey(Region, verbose_name=_("所属村(社区)"),
+                                on_delete=models.PROTECT, related_name="+")
+    procedure = models.CharField(_("事项"), max_length=16)
     state = models.CharField(max_length=16, choices=TaskState.choices, default=TaskState.OPEN)
     opened_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
@@ -122,8 +124,8 @@ class Task(models.Model):
             models.Index(fields=["region", "state", "due_at"]),
             models.Index(fields=["case", "state"]),
             # the dashboard's overdue count: open tasks past their time, a small slice
-            models.Index(fields=["due_at"], include=["case"], condition=Q(state="open"),
-                         name="task_open_due"),
+            models.Index(fields=["due_at"], include=["case", "village", "procedure"],
+                         condition=Q(state="open"), name="task_open_due"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(state="open"),
@@ -218,6 +220,8 @@ class PublicityNotice(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="notices")
+    # copied from the case, so that counts of running notices are scoped without a join
+    procedure = models.CharField(_("事项"), max_length=16)
     step = models.CharField(max_length=48)
     title = models.CharField(_("公示标题"), max_length=200)
     content = models.TextField(_("公示内容"), blank=True)
@@ -239,8 +243,8 @@ class PublicityNotice(models.Model):
         indexes = [
             models.Index(fields=["region", "state", "-start"]),
             # the dashboard's publicity count: the running notices, a small slice
-            models.Index(fields=["case"], condition=Q(state="running"),
-                         name="notice_running_case"),
+            models.Index(fields=["case"], include=["region", "procedure"],
+                         condition=Q(state="running"), name="notice_running_case"),
         ]
 
     def __str__(self) -> str:

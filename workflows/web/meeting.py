@@ -1,23 +1,29 @@
 """The live check of a meeting form: quorum and result computed from the roll, in words.
 
 The numbers come from the user's form; the rule comes from the step's spec and
-the tenant's settings; the verdict comes from ``gate.check_meeting`` and
-``gate.explain_meeting`` — the same functions the gate uses when the form is sent.
+the tenant's settings; the verdict comes from ``workflows.meetings`` — the same
+functions the gate uses when the form is sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from core.errors import RuleError
 from workflows import params as tenant_params
 from workflows.fields import clean_meeting
-from workflows.gate import check_meeting, explain_meeting
+from workflows.meetings import (
+    check_meeting,
+    explain_meeting,
+    meeting_rule,
+    ratios,
+    smallest_present,
+    smallest_yes,
+)
 from workflows.models import Case
-from workflows.spec import ActionSpec, FieldSpec, FieldType, MeetingRule, Threshold
+from workflows.spec import ActionSpec, FieldSpec, FieldType
 from workflows.web.forms import meeting_numbers
 
 
@@ -36,40 +42,19 @@ class MeetingVerdict:
     waiting_for: str = ""  # the choice that decides the rule (e.g. which body) is not made
 
 
-def meeting_rule(action: ActionSpec, choice: Mapping[str, Any]) -> MeetingRule | None:
-    """The rule of an action, chosen by a field's value when the spec says so."""
-    if action.meeting_by:
-        name, rules = action.meeting_by
-        return rules.get(str(choice.get(name, "")))
-    return action.meeting
-
-
-def _smallest_present(threshold: Threshold, ratio: Fraction, *, due: int) -> int | None:
-    """The fewest present that reach the quorum."""
-    return next((n for n in range(due + 1)
-                 if threshold.met(n, due=due, present=n, ratio=ratio)), None)
-
-
-def _smallest_yes(threshold: Threshold, ratio: Fraction, *, due: int, present: int) -> int | None:
-    """The fewest yes votes that pass, with this many present."""
-    return next((n for n in range(present + 1)
-                 if threshold.met(n, due=due, present=present, ratio=ratio)), None)
-
-
 def verdict(case: Case, action: ActionSpec, meeting_field: FieldSpec,
             raw: Mapping[str, Any], choice: Mapping[str, Any]) -> MeetingVerdict:
     out = MeetingVerdict()
     rule = meeting_rule(action, choice)
     if rule is None:
         if action.meeting_by:
-            name = action.meeting_by[0]
+            name = action.meeting_by.field
             label = next((fs.label for fs in action.fields if fs.name == name), name)
             out.waiting_for = label
         return out
     spec = case.spec
     values = tenant_params.effective_all(spec, case.region) if spec else {}
-    q_ratio = Fraction(values.get(rule.quorum.ratio.name, rule.quorum.ratio.value))
-    p_ratio = Fraction(values.get(rule.pass_line.ratio.name, rule.pass_line.ratio.value))
+    q_ratio, p_ratio = ratios(rule, values)
     out.body = rule.body
     out.roll_label = rule.roll_label
     out.quorum_rule = rule.quorum.describe(q_ratio)
@@ -77,10 +62,10 @@ def verdict(case: Case, action: ActionSpec, meeting_field: FieldSpec,
     numbers = meeting_numbers(raw)
     due = numbers["due"] if numbers else _int(raw.get("due"))
     if due:
-        out.need_present = _smallest_present(rule.quorum, q_ratio, due=due)
+        out.need_present = smallest_present(rule.quorum, q_ratio, due=due)
         present = _int(raw.get("present"))
         if present is not None and present <= due:
-            out.need_yes = _smallest_yes(rule.pass_line, p_ratio, due=due, present=present)
+            out.need_yes = smallest_yes(rule.pass_line, p_ratio, due=due, present=present)
     if numbers is None:
         return out
     try:

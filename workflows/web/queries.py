@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,29 +10,24 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from core.models import Region
-from core.roles import Level, Role
-from core.scope import can_see_case, get_scope, holds_role_over, visible_regions
+from core.roles import Level
+from core.scope import visible_regions
 from workflows.choices import DeadlineKind, NoticeState, TaskState
-from workflows.gate import step_roles_held
-from workflows.models import Case, CaseQuerySet, Deadline, MeetingRecord, PublicityNotice, Task
+from workflows.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseQuerySet,
+    Deadline,
+    MeetingRecord,
+    PublicityNotice,
+    Task,
+)
 from workflows.spec import ActionSpec, Kind, ProcedureSpec, StepSpec
 from workflows.visibility import inbox, visible_cases
 
 # Procedures whose steps the model text says must be decided one case at a time (逐个审议).
 ONE_BY_ONE = frozenset({"01.1"})
-
-
-def openable_villages(user: Any, spec: ProcedureSpec, villages: Iterable[Region]) -> list[Region]:
-    """The villages where ``user`` may open a case of ``spec`` (the gate's own rule, no query)."""
-    out = []
-    for village in villages:
-        if not can_see_case(user, region=village, procedure=spec.code):
-            continue
-        if step_roles_held(user, spec, spec.first_step, village) or any(
-            holds_role_over(user, Role(r), village) is not None for r in spec.openers
-        ):
-            out.append(village)
-    return out
 
 
 def my_villages(user: Any) -> list[Region]:
@@ -91,14 +85,6 @@ class VillageRow:
     meetings: int = 0
 
 
-def township_villages(user: Any) -> list[Region]:
-    paths = [h.region_path for h in get_scope(user).held if h.level == Level.TOWNSHIP]
-    if not paths:
-        return []
-    villages = [v for v in my_villages(user) if any(v.path.startswith(p) for p in paths)]
-    return villages
-
-
 def village_overview(user: Any, villages: list[Region]) -> list[VillageRow]:
     """Per village: open cases, overdue, publicity running, meetings held this month."""
     if not villages:
@@ -129,8 +115,6 @@ def with_open_tasks(qs: CaseQuerySet) -> CaseQuerySet:
 
 def case_for_page(case: Case) -> Case:
     """The case with everything its page shows, in a fixed number of queries."""
-    from workflows.models import Attachment, CaseEvent
-
     return (
         Case.objects.filter(pk=case.pk)
         .select_related("region", "region__parent", "opened_by")

@@ -24,24 +24,31 @@ from django.views.decorators.http import require_POST
 from core.errors import Conflict, OutOfScope, RuleError
 from core.models import User
 from core.roles import Level
-from core.scope import access_region, get_scope, visible_regions
+from core.scope import access_region, visible_regions
 from workflows import gate
+from workflows.acting import openable_villages
 from workflows.choices import CaseState, NoticeState
-from workflows.models import PublicityNotice
 from workflows.registry import registry
 from workflows.serializers import actions_json
 from workflows.spec import ProcedureSpec
-from workflows.visibility import access_case, notifications_for, visible_cases
+from workflows.visibility import (
+    access_case,
+    access_notice,
+    audit_only_in,
+    notifications_for,
+    require_review,
+    township_villages,
+    visible_cases,
+)
 from workflows.web import display
 from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fields
 from workflows.web.meeting import meeting_fields, verdict
+from workflows.web.pdf import notice_pdf as render_pdf
 from workflows.web.queries import (
     batch_action,
     case_for_page,
     my_villages,
-    openable_villages,
     review_tasks,
-    township_villages,
     village_overview,
     with_open_tasks,
 )
@@ -230,7 +237,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "task_late": bool(task and task.due_at and task.due_at < now),
         "forms": forms, "error": error if error and not active else None,
         "notices": notices, "read_only": not actions and case.state == CaseState.OPEN,
-        "audit_only": get_scope(user).audit_only_in(case.region),
+        "audit_only": audit_only_in(user, case.region),
     }, status=status)
 
 
@@ -250,19 +257,8 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     offered = next((a for a in actions_json(request.user, case) if a["code"] == code), None)
     sent = read_form(offered["fields"] if offered else [], request.POST, request.FILES)
     try:
-        if code == "return":
-            gate.return_to_step(actor=_user(request), case_id=case.pk,
-                                step=str(sent.data.get("step", "")), reason=comment,
-                                expected_step=expected)
-            done = "已退回"
-        elif code == "withdraw":
-            gate.withdraw(actor=_user(request), case_id=case.pk, reason=comment)
-            done = "已撤回"
-        else:
-            gate.perform_action(actor=_user(request), case_id=case.pk, action=code,
-                                data=sent.data, files=sent.files, comment=comment,
-                                expected_step=expected)
-            done = f"已办理:{offered['name']}" if offered else "已办理"
+        gate.dispatch(actor=_user(request), case_id=case.pk, action=code, data=sent.data,
+                      files=sent.files, comment=comment, expected_step=expected)
     except OutOfScope:
         raise Http404 from None
     except Conflict as err:
@@ -270,6 +266,8 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     except RuleError as err:
         return _case_page(request, pk, error=err, active=code if offered else "", typed=sent,
                           comment=comment, status=err.http_status)
+    done = {"return": "已退回", "withdraw": "已撤回"}.get(
+        code, f"已办理:{offered['name']}" if offered else "已办理")
     messages.success(request, done)
     return redirect("workflows:case_detail", pk)
 
@@ -297,12 +295,7 @@ def meeting_check(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from workflows.web.pdf import notice_pdf as render_pdf
-
-    notice = (PublicityNotice.objects.filter(pk=pk, case__in=visible_cases(request.user))
-              .select_related("case", "region", "region__parent").first())
-    if notice is None:
-        raise Http404
+    notice = access_notice(request.user, pk)
     response = HttpResponse(render_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     return response
@@ -368,8 +361,7 @@ def _review_rows(request: HttpRequest) -> list[dict[str, Any]]:
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     """Township reviewers: their villages' tasks at township level, and a per-village overview."""
-    if not any(h.level == Level.TOWNSHIP for h in get_scope(request.user).held):
-        raise Http404
+    require_review(request.user)
     return _review_page(request)
 
 
@@ -389,8 +381,7 @@ def _review_page(request: HttpRequest, *, summary: dict[str, Any] | None = None,
 @require_POST
 def review_batch(request: HttpRequest) -> HttpResponse:
     """Approve the ticked cases one gate call each; say which went through and which not, why."""
-    if not any(h.level == Level.TOWNSHIP for h in get_scope(request.user).held):
-        raise Http404
+    require_review(request.user)
     comment = request.POST.get("comment", "")
     done: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []
