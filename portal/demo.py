@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 
 from core.models import Membership, Region, User
@@ -111,3 +113,27 @@ def manifest(regions: list[Region], users: list[User]) -> dict[str, object]:
         ],
         "users": [{"username": u.username, "roles": by_user[u.pk]} for u in users],
     }
+
+
+def seed_domains() -> list[str]:
+    """Let each domain app add its demo rows (rosters, seals, grids) after the people:
+    the ``seed_demo()`` of its ``demo`` module, when it has one. Returns what each did."""
+    lines: list[str] = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            module = None
+        hook = getattr(module, "seed_demo", None) if config.name != "portal" else None
+        hook = hook or getattr(config, "seed_demo", None)  # TRANSITION: the AppConfig hook
+        if callable(hook):
+            lines.extend(hook() or [])
+    return lines
+
+
+def seed_everything() -> tuple[list[Region], list[User], list[str]]:
+    """The whole demo: the tenancy and its people, then every domain's demo rows."""
+    regions, users = seed_demo()
+    return regions, users, seed_domains()

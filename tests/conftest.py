@@ -11,17 +11,11 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from core.models import Region, User
-from portal.demo import DEMO_PASSWORD, seed_demo
+from portal.demo import DEMO_PASSWORD, seed_everything
 
 
 def _seed_everything() -> None:
-    from django.apps import apps
-
-    seed_demo()
-    for config in apps.get_app_configs():
-        hook = getattr(config, "seed_demo", None)
-        if callable(hook):
-            hook()
+    seed_everything()
 
 
 def _seeded() -> bool:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from core.models import Membership
 from core.roles import Role
-from portal.demo import DEMO_PASSWORD, manifest, seed_demo
+from portal.demo import DEMO_PASSWORD, manifest, seed_everything
 
 
 class Command(BaseCommand):
@@ -21,8 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="do not print the login table")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        regions, users = seed_demo()
-        extra = self.seed_domains()
+        regions, users, extra = seed_everything()
         if options["manifest"]:
             path: Path = options["manifest"]
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,14 +46,3 @@ class Command(BaseCommand):
             )
         for line in extra:
             self.stdout.write(line)
-
-    def seed_domains(self) -> list[str]:
-        """Let domain apps add their demo rows (seal keepers, rosters) after the people."""
-        from django.apps import apps
-
-        lines: list[str] = []
-        for config in apps.get_app_configs():
-            hook = getattr(config, "seed_demo", None)
-            if callable(hook):
-                lines.extend(hook() or [])
-        return lines
