@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -12,16 +14,25 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from stdnum.cn import ric as stdnum_ric
+from stdnum.cn import uscc as stdnum_uscc
 
 from core import dates
 from core.errors import RuleError
 from core.models import Membership, Region, User
 from core.roles import Role
 from workflows.attachments import CheckedFile, check_upload
-from workflows.spec import TODAY, ActionSpec, FieldSpec, FieldType, ProcedureSpec
+from workflows.refs import ref_source
+from workflows.spec import TODAY, ActionSpec, Choice, FieldSpec, FieldType, Format, ProcedureSpec
 
 MAX_STRING = 200
 MAX_TEXT = 10000
+MAX_INTEGER = 2_000_000_000  # below 2**31: every integer column and count holds it
+MAX_DECIMAL = Decimal("999999999999.99")
+MAX_PEOPLE = 1_000_000
+MAX_ROWS = 2000
+ID_LENGTH = 18
+MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 @dataclass
@@ -49,6 +60,13 @@ def typed_value(fs: FieldSpec | None, stored: Any) -> Any:
             return dt.datetime.fromisoformat(stored)
         if fs.type == FieldType.DECIMAL and isinstance(stored, str | int):
             return Decimal(str(stored))
+        if fs.type == FieldType.MONTH and isinstance(stored, str):
+            year, month = stored.split("-")
+            return dt.date(int(year), int(month), 1)
+        if fs.type == FieldType.TABLE and isinstance(stored, list):
+            columns = {c.name: c for c in fs.columns}
+            return [typed_values(columns, row) if isinstance(row, Mapping) else row
+                    for row in stored]
     except (ValueError, InvalidOperation):
         return stored  # a record written before a type changed stays as it was
     return stored
@@ -58,14 +76,16 @@ def typed_values(fields: Mapping[str, FieldSpec], stored: Mapping[str, Any]) -> 
     return {name: typed_value(fields.get(name), value) for name, value in stored.items()}
 
 
-def _missing(spec: FieldSpec) -> RuleError:
+def _missing(spec: FieldSpec, name: str | None = None) -> RuleError:
+    where = name or spec.name
     if spec.type == FieldType.FILE:
-        return RuleError("missing_attachment", f"请上传“{spec.label}”。", field=spec.name)
-    return RuleError("missing_field", f"请填写“{spec.label}”。", field=spec.name)
+        return RuleError("missing_attachment", f"请上传“{spec.label}”。", field=where)
+    return RuleError("missing_field", f"请填写“{spec.label}”。", field=where)
 
 
-def _invalid(spec: FieldSpec, why: str) -> RuleError:
-    return RuleError("invalid_field", f"“{spec.label}”{why}", field=spec.name)
+def _invalid(spec: FieldSpec, why: str, name: str | None = None,
+             code: str = "invalid_field") -> RuleError:
+    return RuleError(code, f"“{spec.label}”{why}", field=name or spec.name)
 
 
 def user_choices(spec: FieldSpec, region: Region) -> list[tuple[str, str]]:
@@ -80,6 +100,14 @@ def user_choices(spec: FieldSpec, region: Region) -> list[tuple[str, str]]:
         if user_id not in seen:
             seen[user_id] = f"{name or username}({Role(role).label})"
     return [(str(pk), label) for pk, label in seen.items()]
+
+
+def ref_choices(spec: FieldSpec, region: Region, day: dt.date | None = None) -> list[Choice]:
+    """The entries a REF field may name here and now (the village's roster on ``day``)."""
+    source = ref_source(spec.ref or "")
+    if source is None:
+        return []
+    return source.entries(region, day or dates.today(), spec.ref_filter)
 
 
 def _is_blank(value: Any) -> bool:
@@ -102,8 +130,8 @@ def clean_meeting(spec: FieldSpec, value: Any) -> dict[str, Any]:
             number = int(raw)
         except ValueError:
             raise _invalid(spec, f"的{label}人数应为整数。") from None
-        if number < 0:
-            raise _invalid(spec, f"的{label}人数不能为负数。")
+        if number < 0 or number > MAX_PEOPLE:
+            raise _invalid(spec, f"的{label}人数应在0到{MAX_PEOPLE}之间。")
         out[key] = number
     if out["due"] < 1:
         raise _invalid(spec, "的应到人数至少为1。")
@@ -116,9 +144,9 @@ def clean_meeting(spec: FieldSpec, value: Any) -> dict[str, Any]:
         if extra is None:
             continue
         if isinstance(extra, list):
-            extra = [str(x)[:MAX_STRING] for x in extra][:2000]
+            extra = [_plain(str(x), spec)[:MAX_STRING] for x in extra][:2000]
         elif isinstance(extra, str):
-            extra = extra[:MAX_TEXT]
+            extra = _plain(extra, spec, multiline=True)[:MAX_TEXT]
         else:
             raise _invalid(spec, "的参会人员或会议记录格式不正确。")
         out[key] = extra
@@ -136,41 +164,151 @@ def _parse(parser: Any, value: Any) -> Any:
         return None
 
 
-def clean_value(spec: FieldSpec, value: Any, *, region: Region) -> Any:
+def _plain(text: str, spec: FieldSpec, *, multiline: bool = False, name: str | None = None
+           ) -> str:
+    """Text without control characters (NUL and the like; line breaks only where allowed)."""
+    allowed = "\t\n\r" if multiline else "\t"
+    if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in text):
+        raise _invalid(spec, "含有不允许的控制字符。", name)
+    return text
+
+
+def _string(spec: FieldSpec, value: Any, name: str) -> str:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise _invalid(spec, "应为文字。", name)
+    multiline = spec.type == FieldType.TEXT
+    text = _plain(str(value), spec, multiline=multiline, name=name).strip()
+    limit = spec.max_length or (MAX_TEXT if multiline else MAX_STRING)
+    if len(text) > limit:
+        raise _invalid(spec, f"不能超过{limit}个字(现为{len(text)}个)。", name, "too_long")
+    if spec.format == Format.ID_NUMBER:
+        text = text.upper()
+        if not (len(text) == ID_LENGTH and stdnum_ric.is_valid(text)):
+            raise _invalid(spec, "不是有效的18位居民身份证号码(出生日期或校验位不正确)。", name,
+                           "invalid_id_number")
+    elif spec.format == Format.MOBILE:
+        if not MOBILE.fullmatch(text):
+            raise _invalid(spec, "应为11位手机号码。", name, "invalid_mobile")
+    elif spec.format == Format.USCC:
+        text = text.upper()
+        if not stdnum_uscc.is_valid(text):
+            raise _invalid(spec, "不是有效的统一社会信用代码(18位,校验位须正确)。", name,
+                           "invalid_uscc")
+    if spec.pattern and not re.fullmatch(spec.pattern, text):
+        raise _invalid(spec, f"格式不正确{f'({spec.help})' if spec.help else ''}。", name,
+                       "invalid_format")
+    return text
+
+
+def _integer(spec: FieldSpec, value: Any, name: str) -> int:
+    if isinstance(value, bool):
+        raise _invalid(spec, "应为整数。", name)
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            raise _invalid(spec, "应为整数。", name)
+        value = int(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not re.fullmatch(r"[+-]?\d{1,18}", value):
+            raise _invalid(spec, "应为整数。", name)
+    if not isinstance(value, int | str):
+        raise _invalid(spec, "应为整数。", name)
+    number = int(value)
+    low = 0 if spec.min is None else int(spec.min)
+    high = MAX_INTEGER if spec.max is None else int(spec.max)
+    if number < low or number > high:
+        raise _invalid(spec, f"应在{low}到{high}之间。", name, "out_of_range")
+    return number
+
+
+def _decimal(spec: FieldSpec, value: Any, name: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise _invalid(spec, "应为数字。", name)
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?(\d{1,15}(\.\d*)?|\.\d+)", text):
+        raise _invalid(spec, "应为数字(如 1250.50)。", name)
+    dec = Decimal(text)
+    low = Decimal(0) if spec.min is None else Decimal(str(spec.min))
+    high = MAX_DECIMAL if spec.max is None else Decimal(str(spec.max))
+    if dec < low or dec > high:
+        raise _invalid(spec, f"应在{low}到{high}之间。", name, "out_of_range")
+    return str(dec.quantize(Decimal("0.01")))
+
+
+def _month(spec: FieldSpec, value: Any, name: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为年月(如 2026-11)。", field=name)
+    return text
+
+
+def _choice_value(spec: FieldSpec, value: Any, name: str) -> str:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise _invalid(spec, "不是可选的值。", name)
+    if str(value) not in {c.value for c in spec.choices}:
+        raise _invalid(spec, "不是可选的值。", name)
+    return str(value)
+
+
+def _table(spec: FieldSpec, value: Any, *, region: Region, name: str,
+           errors: list[RuleError]) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(r, Mapping) for r in value):
+        raise _invalid(spec, "应为若干行(每行一个对象)。", name)
+    low, high = spec.min_rows or 0, spec.max_rows or MAX_ROWS
+    if not low <= len(value) <= high:
+        raise _invalid(spec, f"应有{low}到{high}行(现为{len(value)}行)。", name, "row_count")
+    known = {c.name for c in spec.columns}
+    rows: list[dict[str, Any]] = []
+    for i, raw in enumerate(value):
+        row: dict[str, Any] = {}
+        unknown = sorted(str(k) for k in set(raw) - known)
+        if unknown:
+            errors.append(RuleError("unknown_field", f"“{spec.label}”第{i + 1}行有不认识的列:"
+                                    f"{'、'.join(unknown)}。", field=f"{name}[{i}]"))
+        for column in spec.columns:
+            where = f"{name}[{i}].{column.name}"
+            cell = raw.get(column.name)
+            if _is_blank(cell):
+                if _required(column, raw):
+                    errors.append(RuleError("missing_field", f"请填写“{spec.label}”第{i + 1}行的"
+                                            f"“{column.label}”。", field=where))
+                elif column.type == FieldType.BOOLEAN:
+                    row[column.name] = False
+                continue
+            try:
+                row[column.name] = clean_value(column, cell, region=region, name=where)
+            except RuleError as err:
+                err.detail = f"“{spec.label}”第{i + 1}行:{err.detail}"
+                errors.append(err)
+        rows.append(row)
+    return rows
+
+
+def _required(spec: FieldSpec, values: Mapping[str, Any]) -> bool:
+    if spec.type == FieldType.BOOLEAN:
+        return False
+    if spec.required_if is not None:
+        return str(values.get(spec.required_if.field)) == str(spec.required_if.equals)
+    return spec.required
+
+
+def clean_value(spec: FieldSpec, value: Any, *, region: Region, name: str | None = None,
+                errors: list[RuleError] | None = None) -> Any:
+    """One value of a field as the event records it, or a refusal that names the field."""
+    where = name or spec.name
     t = spec.type
     if t in (FieldType.STRING, FieldType.TEXT):
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise _invalid(spec, "应为文字。")
-        text = str(value).strip()
-        limit = MAX_STRING if t == FieldType.STRING else MAX_TEXT
-        if len(text) > limit:
-            raise _invalid(spec, f"不能超过{limit}个字。")
-        return text
+        return _string(spec, value, where)
     if t == FieldType.INTEGER:
-        if isinstance(value, bool):
-            raise _invalid(spec, "应为整数。")
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise _invalid(spec, "应为整数。") from None
-        if isinstance(value, float) and value != number:
-            raise _invalid(spec, "应为整数。")
-        if number < 0:
-            raise _invalid(spec, "不能为负数。")
-        return number
+        return _integer(spec, value, where)
     if t == FieldType.DECIMAL:
-        try:
-            dec = Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            raise _invalid(spec, "应为数字。") from None
-        if not dec.is_finite() or dec < 0:
-            raise _invalid(spec, "应为非负数字。")
-        return str(dec.quantize(Decimal("0.01")))
+        return _decimal(spec, value, where)
     if t == FieldType.DATE:
         day = _parse(parse_date, value)
-        if day is None:
+        if day is None or day.year < 1900:
             raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为存在的日期(如 2026-11-28)。",
-                            field=spec.name)
+                            field=where)
         return day.isoformat()
     if t == FieldType.DATETIME:
         moment = _parse(parse_datetime, value)
@@ -179,11 +317,15 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region) -> Any:
             if day is None:
                 raise RuleError(dates.INVALID_DATE,
                                 f"“{spec.label}”应为存在的日期时间(如 2026-11-28T09:30+08:00)。",
-                                field=spec.name)
+                                field=where)
             moment = dt.datetime.combine(day, dt.time())
+        if moment.year < 1900:
+            raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为存在的日期时间。", field=where)
         if moment.tzinfo is None:
             moment = timezone.make_aware(moment)
         return moment.isoformat()
+    if t == FieldType.MONTH:
+        return _month(spec, value, where)
     if t == FieldType.BOOLEAN:
         if isinstance(value, bool):
             return value
@@ -191,34 +333,62 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region) -> Any:
             return True
         if isinstance(value, str) and value.lower() in {"false", "0", "off", "no", "否", ""}:
             return False
-        raise _invalid(spec, "应为是或否。")
+        raise _invalid(spec, "应为是或否。", where)
     if t == FieldType.CHOICE:
-        allowed = {c.value for c in spec.choices}
-        if str(value) not in allowed:
-            raise _invalid(spec, "不是可选的值。")
-        return str(value)
+        return _choice_value(spec, value, where)
     if t == FieldType.MULTICHOICE:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise _invalid(spec, "应为多个可选值。")
-        allowed = {c.value for c in spec.choices}
-        picked = [str(v) for v in value]
-        if any(v not in allowed for v in picked):
-            raise _invalid(spec, "含有不可选的值。")
-        return sorted(set(picked))
+            raise _invalid(spec, "应为多个可选值。", where)
+        picked = sorted({_choice_value(spec, v, where) for v in value})
+        low, high = spec.min_items or 0, spec.max_items or len(spec.choices)
+        if not low <= len(picked) <= high:
+            raise _invalid(spec, f"应选{low}到{high}项(现为{len(picked)}项)。", where, "item_count")
+        return picked
     if t == FieldType.USER:
-        try:
-            pk = int(value)
-        except (TypeError, ValueError):
-            raise _invalid(spec, "应为本村(社区)的人员。") from None
-        if str(pk) not in {v for v, _ in user_choices(spec, region)}:
-            raise _invalid(spec, "应为本村(社区)符合条件的人员。")
-        user = User.objects.get(pk=pk)
-        return {"id": pk, "name": user.get_full_name()}
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise _invalid(spec, "应为本村(社区)的人员。", where)
+        text = str(value).strip()
+        if text not in {v for v, _ in user_choices(spec, region)}:
+            raise _invalid(spec, "应为本村(社区)符合条件的人员。", where)
+        user = User.objects.get(pk=int(text))
+        return {"id": user.pk, "name": user.get_full_name()}
+    if t == FieldType.REF:
+        if isinstance(value, Mapping):
+            value = value.get("id")
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise _invalid(spec, "应为名册中的一项。", where)
+        text = str(value).strip()
+        chosen = next((c for c in ref_choices(spec, region) if c.value == text), None)
+        if chosen is None:
+            raise _invalid(spec, "不在本村(社区)名册中符合条件的范围内。", where, "not_on_roster")
+        return {"id": chosen.value, "name": str(chosen.label)}
+    if t == FieldType.TABLE:
+        sink: list[RuleError] = [] if errors is None else errors
+        rows = _table(spec, value, region=region, name=where, errors=sink)
+        if errors is None and sink:
+            raise FieldErrors(sink)
+        return rows
     if t == FieldType.MEETING:
         return clean_meeting(spec, value)
-    raise _invalid(spec, "类型未知。")
+    raise _invalid(spec, "类型未知。", where)
+
+
+class FieldErrors(RuleError):
+    """Every refusal of one submission, in field order; the first is the headline."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.detail, field=first.field,
+                         not_before=first.not_before, extra=dict(first.extra))
+        self.errors = errors
+
+    def as_body(self) -> dict[str, Any]:
+        body = super().as_body()
+        body["errors"] = [{k: v for k, v in e.as_body().items() if k != "errors"}
+                          for e in self.errors]
+        return body
 
 
 def clean_data(
@@ -228,46 +398,71 @@ def clean_data(
     *,
     region: Region,
 ) -> CleanData:
-    """Check ``data`` and ``files``; raise the first refusal, in field order."""
-    data = data or {}
+    """Check ``data`` and ``files`` against the action's fields: every refusal at once."""
+    data = data if data is not None else {}
     files = files or {}
     if not isinstance(data, Mapping):
-        raise RuleError("invalid", "data 应为对象(JSON object)。")
-    known = {fs.name for fs in action.fields}
-    unknown = sorted((set(data) | set(files)) - known)
+        raise RuleError("invalid", "data 应为对象(JSON object)。", field="data")
+    fields = {fs.name: fs for fs in action.fields}
+    errors: list[RuleError] = []
+    unknown = sorted(str(k) for k in (set(data) | set(files)) - set(fields))
     if unknown:
-        raise RuleError("unknown_field", f"不认识的字段:{'、'.join(unknown)}。", field=unknown[0])
+        errors.append(RuleError("unknown_field", f"不认识的字段:{'、'.join(unknown)}。",
+                                field=unknown[0]))
     values: dict[str, Any] = {}
     checked: dict[str, tuple[UploadedFile, CheckedFile]] = {}
     for spec in action.fields:
-        if spec.type == FieldType.FILE:
-            upload = files.get(spec.name)
-            if upload is None:
-                if spec.required:
-                    raise _missing(spec)
+        try:
+            if spec.type == FieldType.FILE:
+                upload = files.get(spec.name)
+                if upload is None:
+                    if _required(spec, data):
+                        errors.append(_missing(spec))
+                    continue
+                checked[spec.name] = (upload, check_upload(
+                    upload, accept=spec.accept or None, max_bytes=spec.max_bytes,
+                    field=spec.name))
                 continue
-            checked[spec.name] = (upload, check_upload(upload, accept=spec.accept or None,
-                                                       field=spec.name))
-            continue
-        value = data.get(spec.name)
-        if _is_blank(value):
-            if spec.required and spec.type != FieldType.BOOLEAN:
-                raise _missing(spec)
-            if spec.type == FieldType.BOOLEAN:
-                values[spec.name] = False
-            continue
-        values[spec.name] = clean_value(spec, value, region=region)
+            value = data.get(spec.name)
+            if _is_blank(value):
+                if _required(spec, data):
+                    errors.append(_missing(spec))
+                elif spec.type == FieldType.BOOLEAN:
+                    values[spec.name] = False
+                continue
+            values[spec.name] = clean_value(spec, value, region=region, errors=errors)
+        except FieldErrors as many:
+            errors.extend(many.errors)
+        except RuleError as err:
+            errors.append(err)
     for spec in action.fields:
-        if spec.name in values:
-            check_bounds(spec, values[spec.name], values, {fs.name: fs for fs in action.fields})
+        if spec.name in values and spec.type != FieldType.TABLE:
+            try:
+                check_bounds(spec, values[spec.name], values, fields)
+            except RuleError as err:
+                errors.append(err)
+        if spec.type == FieldType.TABLE and isinstance(values.get(spec.name), list):
+            for i, row in enumerate(values[spec.name]):
+                for column in spec.columns:
+                    if column.name in row:
+                        try:
+                            check_bounds(column, row[column.name], row,
+                                         {c.name: c for c in spec.columns},
+                                         name=f"{spec.name}[{i}].{column.name}")
+                        except RuleError as err:
+                            errors.append(err)
     for name in action.checklist:
-        if values.get(name) is not True:
-            label = next((fs.label for fs in action.fields if fs.name == name), name)
-            raise RuleError("checklist_incomplete", f"归档清单未完成:“{label}”。", field=name)
+        if values.get(name) is not True and not any(e.field == name for e in errors):
+            label = fields[name].label if name in fields else name
+            errors.append(RuleError("checklist_incomplete", f"归档清单未完成:“{label}”。",
+                                    field=name))
     for req in action.requires:
-        if values.get(req.field) != req.equals:
-            raise RuleError("requirement_not_met", req.message, field=req.field)
-    return CleanData(values, checked, {fs.name: fs for fs in action.fields})
+        if values.get(req.field) != req.equals and not any(e.field == req.field
+                                                           for e in errors):
+            errors.append(RuleError("requirement_not_met", req.message, field=req.field))
+    if errors:
+        raise FieldErrors(errors) if len(errors) > 1 else errors[0]
+    return CleanData(values, checked, fields)
 
 
 def _bound(fs: FieldSpec, bound: Any) -> Any:
@@ -279,29 +474,30 @@ def _bound(fs: FieldSpec, bound: Any) -> Any:
 
 
 def check_bounds(fs: FieldSpec, value: Any, values: Mapping[str, Any],
-                 fields: Mapping[str, FieldSpec]) -> None:
-    """A cleaned value against its field's ``min``, ``max`` and ``after``."""
-    typed = typed_value(fs, value)
-    if fs.type in (FieldType.INTEGER, FieldType.DECIMAL):
-        number = Decimal(str(typed))
-        if fs.min is not None and number < _bound(fs, fs.min):
-            raise RuleError("out_of_range", f"“{fs.label}”不能小于{fs.min}。", field=fs.name)
-        if fs.max is not None and number > _bound(fs, fs.max):
-            raise RuleError("out_of_range", f"“{fs.label}”不能大于{fs.max}。", field=fs.name)
+                 fields: Mapping[str, FieldSpec], *, name: str | None = None) -> None:
+    """A cleaned date or month against its field's ``min``, ``max`` and ``after`` (numbers
+    are bounded as they are cleaned)."""
+    where = name or fs.name
+    if fs.type == FieldType.MONTH:
+        if fs.max == TODAY and str(value) > f"{dates.today():%Y-%m}":
+            raise RuleError(dates.FUTURE_DATE, f"“{fs.label}”不能晚于本月。", field=where)
+        if fs.min is not None and str(value) < str(fs.min):
+            raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能早于{fs.min}。", field=where)
         return
     if fs.type not in (FieldType.DATE, FieldType.DATETIME):
         return
+    typed = typed_value(fs, value)
     if fs.max == TODAY:
-        dates.not_future(typed, field=fs.name, label=fs.label)
+        dates.not_future(typed, field=where, label=fs.label)
     elif fs.max is not None and typed > _bound(fs, fs.max):
-        raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能晚于{fs.max}。", field=fs.name)
+        raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能晚于{fs.max}。", field=where)
     if fs.min is not None:
-        dates.not_before(typed, _bound(fs, fs.min), field=fs.name, label=fs.label,
+        dates.not_before(typed, _bound(fs, fs.min), field=where, label=fs.label,
                          start_label=str(fs.min))
     if fs.after and values.get(fs.after) not in (None, ""):
         other = fields.get(fs.after)
         start = typed_value(other, values[fs.after])
-        dates.not_before(typed, start, field=fs.name, label=fs.label,
+        dates.not_before(typed, start, field=where, label=fs.label,
                          start_label=f"“{other.label if other else fs.after}”")
 
 
@@ -316,6 +512,14 @@ def display_value(fs: FieldSpec | None, value: Any) -> str:
     if fs is not None and fs.type == FieldType.MULTICHOICE and isinstance(value, list):
         labels = {c.value: str(c.label) for c in fs.choices}  # labels may be lazy
         return "、".join(labels.get(str(v), str(v)) for v in value)
+    if fs is not None and fs.type == FieldType.MONTH and isinstance(value, str) and \
+            len(value) == 7:
+        return f"{value[:4]}年{int(value[5:])}月"
+    if fs is not None and fs.type == FieldType.TABLE and isinstance(value, list):
+        return ";".join(
+            ",".join(text for c in fs.columns
+                     if (text := display_value(c, row.get(c.name))) != "")
+            for row in value if isinstance(row, Mapping))
     if isinstance(value, Mapping) and "name" in value:
         return str(value["name"])
     if isinstance(value, bool):

@@ -31,6 +31,25 @@ class FieldType(enum.StrEnum):
     FILE = "file"
     USER = "user"
     MEETING = "meeting"
+    MONTH = "month"  # "YYYY-MM"
+    TABLE = "table"  # rows of typed columns: a list of objects keyed by column name
+    REF = "ref"      # an entry of a roster or register of the case's village
+
+
+class Format(enum.StrEnum):
+    """Formats a string field's value must have (contract 5)."""
+
+    ID_NUMBER = "id_number"  # 18-digit 居民身份证号码, GB 11643 check digit
+    MOBILE = "mobile"        # 11-digit mainland mobile number
+    USCC = "uscc"            # 统一社会信用代码, GB 32100 check character
+
+
+@dataclass(frozen=True)
+class RequiredIf:
+    """Required only when another field of the same action has this value."""
+
+    field: str
+    equals: Any
 
 
 class Unit(enum.StrEnum):
@@ -99,6 +118,27 @@ class FieldSpec:
     max: Any = None
     # another date field of the same action that this one may not be earlier than
     after: str | None = None
+    # strings: the longest value (default 200, text 10,000), a format, or a pattern
+    max_length: int | None = None
+    format: Format | None = None
+    pattern: str | None = None
+    required_if: RequiredIf | None = None
+    # multichoice: how many may be picked
+    min_items: int | None = None
+    max_items: int | None = None
+    # table: the columns (scalar fields) and how many rows
+    columns: tuple[FieldSpec, ...] = ()
+    min_rows: int | None = None
+    max_rows: int | None = None
+    # ref: the roster (or register) whose entries of the case's village may be chosen,
+    # and a word its source understands to narrow them (workflows.refs)
+    ref: str | None = None
+    ref_filter: str = ""
+    # file: the largest upload (default: settings.ATTACHMENT_MAX_BYTES)
+    max_bytes: int | None = None
+
+    def column(self, name: str) -> FieldSpec | None:
+        return next((c for c in self.columns if c.name == name), None)
 
 
 class Basis(enum.StrEnum):
