@@ -9,15 +9,26 @@ from typing import Any
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from core import dates
 from core.models import Region
 from core.roles import Role
 from party.choices import FloatingState, MeetingKind
+from party.effects.common import months_after
 from party.models import BranchMeeting, FloatingMember, ThemedPartyDay
-from party.pool import months_after
+from party.rules import (
+    CONTACT_EVERY,
+    EVERY,
+    FLOATING_CODE,
+    MEETINGS_CODE,
+    THEMED_DAY_CODE,
+    THEMED_DAY_EVERY,
+)
 from workflows import params as tenant_params
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.notify import send, users_holding
+from workflows.registry import registry
+from workflows.spec import Param, ProcedureSpec
 
 
 def last_complete_period(today: dt.date, every: int) -> tuple[dt.date, dt.date]:
@@ -36,6 +47,11 @@ def _period_label(start: dt.date, end: dt.date) -> str:
     return f"{start:%Y年%m月}至{end:%Y年%m月}"
 
 
+def _effective(spec: ProcedureSpec | None, param: Param, region: Region) -> int:
+    """The number in force at ``region`` (the spec's default when the spec is not loaded)."""
+    return int(tenant_params.effective(spec, param, region) if spec else param.value)
+
+
 def _tell(region: Region, message: str, key: str) -> int:
     township = region.ancestor_ids[1]
     users = users_holding([Role.BRANCH_SECRETARY], region.pk) + users_holding(
@@ -47,22 +63,23 @@ def check_branch_meetings(now: dt.datetime) -> int:
     """A branch that has not held a meeting of a kind in its last whole period is reminded,
     and its township party committee told. Counted from the branch's first recorded meeting
     (the portal cannot know what happened before a branch started keeping its records here)."""
-    from party.procedures.life import EVERY, MEETINGS, THEMED_DAY, THEMED_DAY_EVERY
-
     today = timezone.localdate(now)
     sent = 0
+    meetings = registry.get(MEETINGS_CODE)
     firsts = dict(BranchMeeting.objects.order_by().values_list("region")
                   .annotate(first=Min("held_on")))
     for region in Region.objects.filter(pk__in=list(firsts)):
-        values = tenant_params.effective_all(MEETINGS, region)
+        values = tenant_params.effective_all(meetings, region) if meetings else {}
         for kind, param in EVERY.items():
-            sent += _remind(region, firsts[region.pk], today, int(values[param.name]),
+            sent += _remind(region, firsts[region.pk], today,
+                            int(values.get(param.name, param.value)),
                             str(MeetingKind(kind).label), f"party-meeting:{kind}",
                             BranchMeeting.objects.filter(region=region, kind=kind))
+    themed_day = registry.get(THEMED_DAY_CODE)
     day_firsts = dict(ThemedPartyDay.objects.order_by().values_list("region")
                       .annotate(first=Min("held_on")))
     for region in Region.objects.filter(pk__in=list(day_firsts)):
-        every = int(tenant_params.effective(THEMED_DAY, THEMED_DAY_EVERY, region))
+        every = _effective(themed_day, THEMED_DAY_EVERY, region)
         sent += _remind(region, day_firsts[region.pk], today, every, "主题党日活动",
                         "party-themed-day", ThemedPartyDay.objects.filter(region=region))
     return sent
@@ -80,20 +97,19 @@ def _remind(region: Region, first: dt.date, today: dt.date, every: int, label: s
 
 def check_floating_contacts(now: dt.datetime) -> int:
     """Floating members with no contact for longer than the interval: alert and tell."""
-    from party.procedures.transfers import CONTACT_EVERY, FLOATING
-
     today = timezone.localdate(now)
     sent = 0
+    floating = registry.get(FLOATING_CODE)
     rows = FloatingMember.objects.filter(state=FloatingState.OUT).select_related(
         "member", "region")
     for row in rows.iterator(500):
-        every = int(tenant_params.effective(FLOATING, CONTACT_EVERY, row.region))
+        every = _effective(floating, CONTACT_EVERY, row.region)
         last = row.last_contact_on or row.left_on
         limit = months_after(last, every)
         if today <= limit:
             continue
         quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-        message = (f"{row.region.name}流动党员{row.member.name}自{last:%Y年%m月%d日}以来超过"
+        message = (f"{row.region.name}流动党员{row.member.name}自{dates.day_text(last)}以来超过"
                    f"{CONTACT_EVERY.describe(every)}没有联系记录,请及时跟进了解情况。")
         alert = raise_alert(kind=AlertKind.DOMAIN, region=row.region, case=row.case,
                             message=message, key=f"party-floating:{row.pk}:{quarter}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from core.dates import parse_day
 from core.idcard import check_digit as id_check_digit
 from core.models import Region
 from core.roles import Level
 from party.choices import Gender, MemberSource, MemberStatus
+from party.effects.common import months_after
 from party.models import PartyMember
 
 NAMES = {
@@ -40,18 +40,16 @@ TEMPLATE: tuple[tuple[Gender, MemberStatus, str, str, str, str, str, str], ...] 
 )
 
 
-def _day(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
 def demo_id_number(region_code: str, birth: str, seq: int, gender: Gender) -> str:
     serial = seq * 2 + (1 if gender == Gender.MALE else 0)
     first17 = f"{region_code[:6]}{birth.replace('-', '')}{serial:03d}"
     return first17 + id_check_digit(first17)
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    return day.replace(year=day.year + years)
+def seed_demo() -> list[str]:
+    """Give each demo village a small party-member register (8–12 people)."""
+    made = seed_register()
+    return [f"党员名册:新登记 {made} 人"] if made else []
 
 
 def seed_register() -> int:
@@ -65,16 +63,16 @@ def seed_register() -> int:
             number = demo_id_number(code, birth, seq, gender)
             if PartyMember.objects.filter(region=region, id_number=number).exists():
                 continue
-            admission = _day(admitted)
+            admission = parse_day(admitted)
             full = status == MemberStatus.FULL and admission is not None
             PartyMember.objects.create(
-                region=region, name=name, gender=gender, birth_date=_day(birth),
+                region=region, name=name, gender=gender, birth_date=parse_day(birth),
                 id_number=number, phone=f"138{code[-4:]}{seq:04d}", status=status,
                 source=MemberSource.REGISTER, party_group=group,
-                application_date=_day(applied), activist_date=_day(activist),
-                target_date=_day(target), admission_date=admission,
-                conversion_date=add_years(admission, 1) if full and admission else None,
-                standing_from=add_years(admission, 1) if full and admission else None,
+                application_date=parse_day(applied), activist_date=parse_day(activist),
+                target_date=parse_day(target), admission_date=admission,
+                conversion_date=months_after(admission, 12) if full and admission else None,
+                standing_from=months_after(admission, 12) if full and admission else None,
             )
             made += 1
     return made

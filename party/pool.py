@@ -10,27 +10,22 @@ and a per-village activist register.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 
+from core import dates
 from core.models import Region
 from core.roles import Level
 from party.choices import MemberStatus, TrainingKind
+from party.effects.common import months_after
 from party.models import PartyMember, TrainingRecord
+from party.rules import ACTIVIST_PERIOD, ASSESS_EVERY, RECRUITMENT_CODE, REPORT_EVERY
 from workflows import params as tenant_params
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+from workflows.registry import registry
 
 
 def villages_of(township: Region) -> QuerySet[Region]:
@@ -61,21 +56,17 @@ def _whole_months(start: dt.date, end: dt.date) -> int:
 
 
 def _intervals(village: Region) -> tuple[int, int, int]:
-    from party.procedures.recruitment import (
-        ACTIVIST_PERIOD,
-        ASSESS_EVERY,
-        RECRUITMENT,
-        REPORT_EVERY,
-    )
-
-    values = tenant_params.effective_all(RECRUITMENT, village)
-    return (int(values[REPORT_EVERY.name]), int(values[ASSESS_EVERY.name]),
-            int(values[ACTIVIST_PERIOD.name]))
+    """How often reports and assessments are due, and the training period, at ``village``."""
+    spec = registry.get(RECRUITMENT_CODE)
+    values = tenant_params.effective_all(spec, village) if spec else {}
+    report, assess, period = (int(values.get(p.name, p.value))
+                              for p in (REPORT_EVERY, ASSESS_EVERY, ACTIVIST_PERIOD))
+    return report, assess, period
 
 
 def activist_pool(township: Region, *, today: dt.date | None = None) -> list[PoolLine]:
     """Every activist of the township's villages, with the yearly analysis's findings."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     year_start = dt.date(today.year, 1, 1)
     lines: list[PoolLine] = []
     intervals: dict[int, tuple[int, int, int]] = {}
@@ -138,7 +129,7 @@ class PoolSummary:
 def pool_summary(township: Region, year: int, *,
                  today: dt.date | None = None) -> list[PoolSummary]:
     """Per village of the township: the pool's size and movement in ``year``."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     by_village: dict[int, list[PoolLine]] = {}
     for line in activist_pool(township, today=today):
         by_village.setdefault(line.village.pk, []).append(line)
@@ -190,7 +181,7 @@ def pool_rows(township: Region) -> Iterable[Sequence[Any]]:
 
 
 def summary_rows(township: Region) -> Iterable[Sequence[Any]]:
-    year = timezone.localdate().year
+    year = dates.today().year
     for s in pool_summary(township, year):
         yield (s.village.name, s.activists, s.new_this_year, s.targets_this_year, s.eligible,
                s.overdue)

@@ -1,4 +1,4 @@
-"""Helpers shared by the party effects: register look-ups, dates, ID numbers."""
+"""Helpers shared by the party effects: register look-ups, months, ID numbers, text lines."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from typing import Any
 
 from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
 from core.idcard import valid_id_number
 from core.models import Region
 from party.choices import ACTIVE_MEMBER_STATUSES, MemberStatus
 from party.models import PartyMember
+from workflows import calendar as cal
 from workflows.effects import EffectContext
+
+PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
 
 def clean_id_number(raw: Any, field: str = "id_number") -> str:
@@ -25,22 +29,21 @@ def clean_id_number(raw: Any, field: str = "id_number") -> str:
     return number
 
 
-def day(value: Any) -> dt.date | None:
-    if isinstance(value, str) and value:
-        return dt.date.fromisoformat(value[:10])
-    return None
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end (the engine's calendar)."""
+    return timezone.localtime(cal.add_months(dates.start_of(day), months)).date()
 
 
-def require_day(ctx: EffectContext, field: str) -> dt.date:
-    value = day(ctx.data.get(field))
-    if value is None:
-        raise RuleError("missing_field", "请填写日期。", field=field)
-    return value
-
-
-def not_in_future(value: dt.date, field: str, label: str) -> None:
-    if value > timezone.localdate():
-        raise RuleError("invalid_date", f"{label}不能晚于今天。", field=field)
+def past_month(raw: object, *, field: str, label: str) -> str:
+    """A month written ``YYYY-MM`` that has begun (``invalid_date``, ``future_date``)."""
+    text = str(raw or "").strip()
+    match = PERIOD.fullmatch(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise RuleError(dates.INVALID_DATE, f"“{label}”应写作“2026-11”。", field=field)
+    today = dates.today()
+    if (int(match.group(1)), int(match.group(2))) > (today.year, today.month):
+        raise RuleError(dates.FUTURE_DATE, f"“{label}”不能晚于本月。", field=field)
+    return text
 
 
 def actor_name(ctx: EffectContext) -> str:

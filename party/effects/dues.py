@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
 from core.models import Region
 from party.choices import DuesCategory
-from party.effects.common import actor_name, find_member, lines, require_day, split_line
-from party.models import DuesPayment, DuesRemittance
+from party.effects.common import actor_name, find_member, lines, past_month, split_line
+from party.models import DuesPayment, DuesRemittance, PartyMember
 from workflows.choices import NoticeState
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
 from workflows.models import PublicityNotice
+from workflows.spec import EffectFn
 
 CENT = Decimal("0.01")
 
@@ -30,6 +32,20 @@ INCOME_BANDS: dict[str, tuple[tuple[Decimal | None, Decimal], ...]] = {
 }
 FLAT_MINIMUM = Decimal("0.20")
 FLAT_MAXIMUM = Decimal("1.00")
+# the ledger's columns: a month's income under 10^8 yuan, a member's dues under 10^6
+INCOME_BELOW = Decimal(10) ** 8
+AMOUNT_BELOW = Decimal(10) ** 6
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A checked line of the dues ledger, before it is written."""
+
+    member: PartyMember
+    category: str
+    income: Decimal | None
+    standard: Decimal
+    amount: Decimal
 
 
 def standard_for(category: str, income: Decimal | None) -> Decimal:
@@ -45,111 +61,139 @@ def standard_for(category: str, income: Decimal | None) -> Decimal:
     raise AssertionError("the last band has no limit")
 
 
-def _decimal(raw: str, what: str, line: str) -> Decimal:
+def _decimal(raw: str, what: str, line: str, *, below: Decimal) -> Decimal:
+    """A non-negative amount in yuan under ``below`` (what the ledger's columns hold)."""
     try:
         value = Decimal(raw)
     except InvalidOperation:
         raise RuleError("invalid_field", f"“{line}”的{what}不是数字。", field="payments") from None
     if not value.is_finite() or value < 0:
         raise RuleError("invalid_field", f"“{line}”的{what}应为非负数。", field="payments")
+    if value >= below:
+        raise RuleError("invalid_field", f"“{line}”的{what}应小于{below}元。", field="payments")
     return value.quantize(CENT)
 
 
-def check_period(raw: object, field: str = "period") -> str:
-    text = str(raw or "").strip()
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise RuleError("invalid_field", "所属月份应写作“2026-11”。", field=field)
-    today = timezone.localdate()
-    if (int(match.group(1)), int(match.group(2))) > (today.year, today.month):
-        raise RuleError("invalid_field", "不能登记以后月份的党费。", field=field)
-    return text
+def _parse_payment(ctx: EffectContext, line: str, period: str,
+                   seen: set[int]) -> Payment:
+    parts = split_line(line)
+    if len(parts) != 4:
+        raise RuleError("invalid_field", f"“{line}”应写作“姓名,类别,月收入,金额”。",
+                        field="payments")
+    name, category, income_raw, amount_raw = parts
+    categories = {c.value for c in DuesCategory}
+    if category not in categories:
+        raise RuleError("invalid_field",
+                        f"“{line}”的类别应为{'、'.join(sorted(categories))}之一。",
+                        field="payments")
+    member = find_member(ctx.case.region, name, field="payments")
+    if member.pk in seen or DuesPayment.objects.filter(member=member, period=period).exists():
+        raise RuleError("dues_duplicate", f"{member.name}{period}的党费已经登记。",
+                        field="payments")
+    seen.add(member.pk)
+    income = _decimal(income_raw, "月收入", line, below=INCOME_BELOW) if income_raw else None
+    amount = _decimal(amount_raw, "金额", line, below=AMOUNT_BELOW)
+    standard = standard_for(category, income)
+    if amount < standard:
+        raise RuleError("dues_below_standard",
+                        f"{member.name}按{category}标准每月应交{standard}元,登记为{amount}元。",
+                        field="payments")
+    if category not in INCOME_BANDS and amount > FLAT_MAXIMUM:
+        raise RuleError("dues_above_flat",
+                        f"{category}党员每月交纳{FLAT_MINIMUM}元至{FLAT_MAXIMUM}元"
+                        f"(自愿多交的请另行说明);{member.name}登记为{amount}元。",
+                        field="payments")
+    return Payment(member, category, income, standard, amount)
 
 
-def record_payments(ctx: EffectContext) -> None:
-    """Each line "姓名,类别,月收入,金额" becomes a line of the dues ledger."""
-    period = check_period(ctx.data.get("period"))
+def _check_payments(ctx: EffectContext) -> None:
+    """Each line "姓名,类别,月收入,金额": a member of the register, once a month, at least
+    the uniform standard."""
+    period = past_month(ctx.data.get("period"), field="period", label="所属月份")
     rows = lines(ctx.data.get("payments"))
     if not rows:
         raise RuleError("missing_field", "请逐人登记党费交纳情况。", field="payments")
-    remittance = DuesRemittance.objects.create(region=ctx.case.region, case=ctx.case,
-                                               period=period, total=Decimal(0))
-    total = Decimal(0)
     seen: set[int] = set()
-    categories = {c.value for c in DuesCategory}
-    for line in rows:
-        parts = split_line(line)
-        if len(parts) != 4:
-            raise RuleError("invalid_field", f"“{line}”应写作“姓名,类别,月收入,金额”。",
-                            field="payments")
-        name, category, income_raw, amount_raw = parts
-        if category not in categories:
-            raise RuleError("invalid_field",
-                            f"“{line}”的类别应为{'、'.join(sorted(categories))}之一。",
-                            field="payments")
-        member = find_member(ctx.case.region, name, field="payments")
-        if member.pk in seen or DuesPayment.objects.filter(member=member, period=period).exists():
-            raise RuleError("dues_duplicate", f"{member.name}{period}的党费已经登记。",
-                            field="payments")
-        seen.add(member.pk)
-        income = _decimal(income_raw, "月收入", line) if income_raw else None
-        amount = _decimal(amount_raw, "金额", line)
-        standard = standard_for(category, income)
-        if amount < standard:
-            raise RuleError("dues_below_standard",
-                            f"{member.name}按{category}标准每月应交{standard}元,登记为{amount}元。",
-                            field="payments")
-        if category not in INCOME_BANDS and amount > FLAT_MAXIMUM:
-            raise RuleError("dues_above_flat",
-                            f"{category}党员每月交纳{FLAT_MINIMUM}元至{FLAT_MAXIMUM}元"
-                            f"(自愿多交的请另行说明);{member.name}登记为{amount}元。",
-                            field="payments")
+    ctx.scratch["period"] = period
+    ctx.scratch["payments"] = [_parse_payment(ctx, line, period, seen) for line in rows]
+
+
+def _record_payments(ctx: EffectContext) -> None:
+    """The month's lines of the dues ledger, and the month's remittance to the township."""
+    payments: list[Payment] = ctx.scratch["payments"]
+    remittance = DuesRemittance.objects.create(
+        region=ctx.case.region, case=ctx.case, period=ctx.scratch["period"],
+        total=sum((p.amount for p in payments), Decimal(0)))
+    for p in payments:  # one by one: each line gets its history row
         DuesPayment.objects.create(
-            region=ctx.case.region, remittance=remittance, member=member, period=period,
-            category=category, income=income, standard=standard, amount=amount,
-            certificate_filled=True, recorded_by=actor_name(ctx),
-            recorded_on=timezone.localdate())
-        total += amount
-    remittance.total = total
-    remittance.save()
+            region=ctx.case.region, remittance=remittance, member=p.member,
+            period=remittance.period, category=p.category, income=p.income,
+            standard=p.standard, amount=p.amount, certificate_filled=True,
+            recorded_by=actor_name(ctx), recorded_on=timezone.localdate(ctx.at))
+
+
+RECORD_PAYMENTS = effect("party.record_payments", check=_check_payments,
+                         apply=_record_payments)
 
 
 def _remittance(ctx: EffectContext) -> DuesRemittance:
-    return DuesRemittance.objects.select_for_update().get(case=ctx.case)
+    if "remittance" not in ctx.scratch:
+        ctx.scratch["remittance"] = DuesRemittance.objects.select_for_update().get(case=ctx.case)
+    found: DuesRemittance = ctx.scratch["remittance"]
+    return found
 
 
-def _same_amount(ctx: EffectContext, field: str, expected: Decimal, what: str) -> None:
-    got = Decimal(str(ctx.data.get(field, "0")))
-    if got != expected:
-        raise RuleError("amount_mismatch", f"{what}{got}元与应为的{expected}元不符。", field=field)
+def _same_amount(what: str) -> EffectFn:
+    """A check: the amount sent equals the ledger's total for the month."""
+
+    def check(ctx: EffectContext) -> None:
+        expected = _remittance(ctx).total
+        got: Decimal = ctx.data["amount"]
+        if got != expected:
+            raise RuleError("amount_mismatch", f"{what}{got}元与应为的{expected}元不符。",
+                            field="amount")
+
+    return check
 
 
-def remit_to_township(ctx: EffectContext) -> None:
+def _remit_to_township(ctx: EffectContext) -> None:
     remittance = _remittance(ctx)
-    _same_amount(ctx, "amount", remittance.total, "交至镇(街道)党委的金额")
-    remittance.remitted_on = require_day(ctx, "remitted_on")
+    remittance.remitted_on = ctx.data["remitted_on"]
     remittance.save()
 
 
-def issue_receipt(ctx: EffectContext) -> None:
+REMIT_TO_TOWNSHIP = effect("party.remit_to_township",
+                           check=_same_amount("交至镇(街道)党委的金额"),
+                           apply=_remit_to_township)
+
+
+def _issue_receipt(ctx: EffectContext) -> None:
     remittance = _remittance(ctx)
-    _same_amount(ctx, "amount", remittance.total, "收据金额")
     remittance.receipt_no = str(ctx.data.get("receipt_no", ""))
     remittance.receipt_amount = remittance.total
     remittance.save()
 
 
-def remit_to_district(ctx: EffectContext) -> None:
+ISSUE_RECEIPT = effect("party.issue_receipt", check=_same_amount("收据金额"),
+                       apply=_issue_receipt)
+
+
+def _remit_to_district(ctx: EffectContext) -> None:
     remittance = _remittance(ctx)
-    _same_amount(ctx, "amount", remittance.total, "上缴区委组织部的金额(须全额上缴)")
-    remittance.district_remitted_on = require_day(ctx, "remitted_on")
+    remittance.district_remitted_on = ctx.data["remitted_on"]
     remittance.district_voucher = str(ctx.data.get("voucher_no", ""))
     remittance.save()
 
 
-def check_year_ledger(ctx: EffectContext) -> None:
+REMIT_TO_DISTRICT = effect("party.remit_to_district",
+                           check=_same_amount("上缴区委组织部的金额(须全额上缴)"),
+                           apply=_remit_to_district)
+
+
+def _check_year_ledger(ctx: EffectContext) -> None:
+    """The year's ledger has lines, every month its receipt, and a remark agrees with it."""
     year = int(ctx.data.get("year", 0))
-    if year > timezone.localdate().year or year < dt.MINYEAR:
+    if year > dates.today().year or year < dt.MINYEAR:
         raise RuleError("invalid_field", "年度不正确。", field="year")
     if not DuesPayment.objects.filter(region=ctx.case.region,
                                       period__startswith=f"{year}-").exists():
@@ -167,11 +211,20 @@ def check_year_ledger(ctx: EffectContext) -> None:
     if remark and expected not in remark:
         raise RuleError("publicity_mismatch",
                         f"公示内容须与党费台账一致,应包含“{expected}”。", field="summary")
+
+
+def _post_year_notice(ctx: EffectContext) -> None:
+    """The notice just opened shows what the ledger says (the remark at its end)."""
     notice = (PublicityNotice.objects.filter(case=ctx.case, state=NoticeState.RUNNING)
               .order_by("-start").first())
     if notice is not None:
-        notice.content = year_notice_text(ctx.case.region, year, remark=remark)
+        remark = str(ctx.data.get("summary") or "").strip()
+        notice.content = year_notice_text(ctx.case.region, int(ctx.data["year"]), remark=remark)
         notice.save(update_fields=["content"])
+
+
+ANNUAL_PUBLICITY = effect("party.annual_dues_publicity", check=_check_year_ledger,
+                          apply=_post_year_notice)
 
 
 def year_summary(region_id: int, year: int) -> str:

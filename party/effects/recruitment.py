@@ -1,260 +1,28 @@
-"""Effects of 01.1 发展党员: each stage writes the applicant's line of the register."""
+"""Effects of 01.1 发展党员: each stage writes the applicant's line of the register.
+
+Every check finds the applicant's line (``member_not_found`` otherwise) and refuses what
+the rules refuse before anything is stored; every apply writes the line it was handed in
+``ctx.scratch["member"]``. Effects that hang on a number of the rules are made by a
+factory taking its :class:`~workflows.spec.Param` (its value in force comes from ``ctx``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from functools import cache
 
 from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
-from core.models import Region
 from party.choices import MemberSource, MemberStatus, ReviewResult, TrainingKind
-from party.effects.common import (
-    actor_name,
-    clean_id_number,
-    day,
-    full_members_named,
-    not_in_future,
-    require_day,
-)
+from party.effects.common import actor_name, clean_id_number, full_members_named, months_after
 from party.models import PartyMember, TrainingRecord
-from workflows import params as tenant_params
 from workflows.alerts import raise_alert
-from workflows.calendar import add_months
 from workflows.choices import AlertKind
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
 from workflows.models import PublicityNotice
-from workflows.registry import registry
-from workflows.spec import Param
-
-Effect = Callable[[EffectContext], None]
-
-
-def param_value(ctx: EffectContext, param: Param) -> int:
-    spec = registry.get(ctx.case.procedure)
-    assert spec is not None
-    return int(tenant_params.effective(spec, param, ctx.case.region))
-
-
-def add_months_to_day(start: dt.date, months: int) -> dt.date:
-    moment = timezone.make_aware(dt.datetime.combine(start, dt.time(12)))
-    return timezone.localtime(add_months(moment, months)).date()
-
-
-def member_of(ctx: EffectContext) -> PartyMember:
-    member = PartyMember.objects.select_for_update().filter(recruitment_case=ctx.case).first()
-    if member is None:
-        raise RuleError("member_not_found", "该发展党员事项没有对应的党员名册记录。")
-    return member
-
-
-def register_applicant(ctx: EffectContext) -> None:
-    """Application: the applicant enters the register (status 入党申请人)."""
-    number = clean_id_number(ctx.data.get("id_number"))
-    applied = require_day(ctx, "application_date")
-    not_in_future(applied, "application_date", "递交入党申请日期")
-    region: Region = ctx.case.region
-    if PartyMember.objects.filter(region=region, id_number=number).exists():
-        raise RuleError("member_exists", "党员名册中已有该身份证号码的人员,不能重复登记。",
-                        field="id_number")
-    birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    PartyMember.objects.create(
-        region=region, name=ctx.data["name"], gender=ctx.data["gender"], birth_date=birth,
-        id_number=number, phone=ctx.data.get("phone", ""), residence=ctx.data["residence"],
-        status=MemberStatus.APPLICANT, source=MemberSource.RECRUITED,
-        application_date=applied, recruitment_case=ctx.case,
-    )
-
-
-def record_talk(ctx: EffectContext, within: Param) -> None:
-    """The talk within a month: a late talk is reported to the supervisors."""
-    member = member_of(ctx)
-    talked = require_day(ctx, "talk_date")
-    not_in_future(talked, "talk_date", "谈话日期")
-    assert member.application_date is not None
-    if talked < member.application_date:
-        raise RuleError("invalid_date", "谈话日期不能早于递交入党申请日期。", field="talk_date")
-    limit = add_months_to_day(member.application_date, param_value(ctx, within))
-    if talked > limit:
-        raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                    message=f"{ctx.case.region.name}入党申请人{member.name}于"
-                            f"{member.application_date:%Y年%m月%d日}递交申请,"
-                            f"{talked:%Y年%m月%d日}才谈话,超过{within.describe()}。",
-                    key=f"party-talk:{ctx.case.pk}")
-
-
-def set_activist(ctx: EffectContext) -> None:
-    """The committee's decision: its meeting date is the activist date; two contacts."""
-    member = member_of(ctx)
-    met = require_day(ctx, "meeting_date")
-    not_in_future(met, "meeting_date", "支委会召开日期")
-    notice = (PublicityNotice.objects.filter(case=ctx.case, step="activist_publicity")
-              .order_by("-start").first())
-    if notice is not None and met < timezone.localtime(notice.earliest_end).date():
-        raise RuleError("invalid_date", "支委会须在公示期满后召开。", field="meeting_date")
-    first, second = full_members_named(ctx, ("contact_1", "contact_2"), "培养联系人",
-                                       exclude=member)
-    member.status = MemberStatus.ACTIVIST
-    member.activist_date = met
-    member.contact_1, member.contact_2 = first, second
-    member.save()
-
-
-def _record(ctx: EffectContext, kind: TrainingKind, reporter: str) -> None:
-    member = member_of(ctx)
-    on = require_day(ctx, "on")
-    not_in_future(on, "on", "日期")
-    TrainingRecord.objects.create(member=member, case=ctx.case, kind=kind, on=on,
-                                  reporter=reporter, summary=ctx.data.get("summary", ""),
-                                  recorded_by=actor_name(ctx))
-
-
-def record_activist_report(ctx: EffectContext) -> None:
-    _record(ctx, TrainingKind.ACTIVIST_REPORT, member_of(ctx).name)
-
-
-def record_contact_report(ctx: EffectContext) -> None:
-    member = member_of(ctx)
-    name = str(ctx.data.get("contact", "")).strip()
-    contacts = {c.name for c in (member.contact_1, member.contact_2) if c is not None}
-    if name not in contacts:
-        raise RuleError("not_a_contact",
-                        f"“{name}”不是{member.name}的培养联系人({'、'.join(sorted(contacts))})。",
-                        field="contact")
-    _record(ctx, TrainingKind.CONTACT_REPORT, name)
-
-
-def record_branch_assessment(ctx: EffectContext) -> None:
-    _record(ctx, TrainingKind.BRANCH_ASSESSMENT, ctx.case.region.name + "党支部")
-
-
-def record_probation_report(ctx: EffectContext) -> None:
-    _record(ctx, TrainingKind.PROBATION_REPORT, member_of(ctx).name)
-
-
-def check_training(ctx: EffectContext, report_every: Param, assess_every: Param) -> None:
-    """Proposing a development target: short training records raise an alert."""
-    member = member_of(ctx)
-    assert member.activist_date is not None
-    today = timezone.localdate()
-    months = (today.year - member.activist_date.year) * 12 + today.month \
-        - member.activist_date.month
-    quarters = months // param_value(ctx, report_every)
-    halves = months // param_value(ctx, assess_every)
-    records = TrainingRecord.objects.filter(member=member, case=ctx.case)
-    short: list[str] = []
-    own = records.filter(kind=TrainingKind.ACTIVIST_REPORT).count()
-    if own < quarters:
-        short.append(f"思想汇报{own}次(应不少于{quarters}次)")
-    for contact in (member.contact_1, member.contact_2):
-        if contact is None:
-            continue
-        n = records.filter(kind=TrainingKind.CONTACT_REPORT, reporter=contact.name).count()
-        if n < quarters:
-            short.append(f"联系人{contact.name}报告{n}次(应不少于{quarters}次)")
-    assessed = records.filter(kind=TrainingKind.BRANCH_ASSESSMENT).count()
-    if assessed < halves:
-        short.append(f"支部考察{assessed}次(应不少于{halves}次)")
-    if short:
-        raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                    message=f"{ctx.case.region.name}入党积极分子{member.name}被推荐为发展对象,"
-                            f"但培养考察记录不足:{';'.join(short)}。",
-                    key=f"party-training:{ctx.case.pk}")
-
-
-def set_target(ctx: EffectContext) -> None:
-    """The township accepts the filing: that date is the development-target date."""
-    member = member_of(ctx)
-    accepted = require_day(ctx, "filed_on")
-    not_in_future(accepted, "filed_on", "备案同意日期")
-    member.status = MemberStatus.TARGET
-    member.target_date = accepted
-    member.save()
-
-
-def set_introducers(ctx: EffectContext) -> None:
-    member = member_of(ctx)
-    first, second = full_members_named(ctx, ("introducer_1", "introducer_2"), "入党介绍人",
-                                       exclude=member)
-    member.introducer_1, member.introducer_2 = first, second
-    member.save()
-
-
-def check_training_hours(ctx: EffectContext, hours: Param) -> None:
-    need = param_value(ctx, hours)
-    got = int(ctx.data.get("class_hours", 0))
-    if got < need:
-        raise RuleError("training_too_short",
-                        f"发展对象集中培训不少于{need}个学时,本次登记{got}个学时。",
-                        field="class_hours")
-
-
-def check_admission_vote(ctx: EffectContext) -> None:
-    """No admission without a passed political review and the training certificate."""
-    review = ctx.step_data("political_review")
-    if review.get("review_result") != ReviewResult.PASSED:
-        raise RuleError("political_review_missing",
-                        "未经政治审查或政治审查不合格的,不能发展入党。")
-    if not ctx.step_data("district_training").get("certificate_no"):
-        raise RuleError("training_missing", "发展对象未参加区委组织部集中培训,不能提交支部大会。")
-    if ctx.step_data("pre_review").get("result") != ReviewResult.PASSED:
-        raise RuleError("pre_review_missing", "未经镇(街道)党(工)委预审合格,不能提交支部大会。")
-    met = require_day(ctx, "meeting_date")
-    not_in_future(met, "meeting_date", "支部大会召开日期")
-
-
-def approve_admission(ctx: EffectContext) -> None:
-    member = member_of(ctx)
-    met = day(ctx.step_data("general_meeting").get("meeting_date"))
-    member.status = MemberStatus.PROBATIONARY
-    member.admission_date = met
-    member.save()
-
-
-def record_oath(ctx: EffectContext) -> None:
-    member = member_of(ctx)
-    member.party_group = str(ctx.data.get("party_group", ""))
-    member.save()
-
-
-def extend_probation(ctx: EffectContext, shortest: Param, longest: Param) -> None:
-    member = member_of(ctx)
-    if member.probation_extension_months:
-        raise RuleError("extension_once", "预备期只能延长一次。", field="months")
-    months = int(ctx.data.get("months", 0))
-    low, high = param_value(ctx, shortest), param_value(ctx, longest)
-    if not low <= months <= high:
-        raise RuleError("invalid_extension", f"延长预备期的时间为{low}至{high}个月。",
-                        field="months")
-    member.probation_extension_months = months
-    member.save()
-
-
-def approve_conversion(ctx: EffectContext, probation: Param) -> None:
-    """Full membership; party standing counts from the end of probation."""
-    member = member_of(ctx)
-    approved = require_day(ctx, "approved_on")
-    not_in_future(approved, "approved_on", "审批日期")
-    assert member.admission_date is not None
-    member.status = MemberStatus.FULL
-    member.conversion_date = approved
-    member.standing_from = add_months_to_day(
-        member.admission_date, param_value(ctx, probation) + member.probation_extension_months)
-    member.save()
-
-
-def not_admitted(ctx: EffectContext) -> None:
-    member = member_of(ctx)
-    member.status = MemberStatus.NOT_ADMITTED
-    member.save()
-
-
-def archive_member(ctx: EffectContext) -> None:
-    member = member_of(ctx)
-    member.archive_kept_by = dict(ARCHIVE_KEEPERS).get(str(ctx.data.get("kept_by")), "")
-    member.save()
-
+from workflows.spec import Effect, Param
 
 ARCHIVE_KEEPERS = (
     ("personnel_file", "归入本人人事档案"),
@@ -262,3 +30,317 @@ ARCHIVE_KEEPERS = (
     ("district", "党员档案由区委组织部保存"),
 )
 
+
+def _member(ctx: EffectContext) -> PartyMember:
+    """The applicant's line of the register, locked (found once, by the check)."""
+    if "member" not in ctx.scratch:
+        member = (PartyMember.objects.select_for_update(of=("self",))
+                  .select_related("contact_1", "contact_2")
+                  .filter(recruitment_case=ctx.case).first())
+        if member is None:
+            raise RuleError("member_not_found", "该发展党员事项没有对应的党员名册记录。")
+        ctx.scratch["member"] = member
+    found: PartyMember = ctx.scratch["member"]
+    return found
+
+
+def _find(ctx: EffectContext) -> None:
+    _member(ctx)
+
+
+def _int(ctx: EffectContext, param: Param) -> int:
+    return int(ctx.param(param))
+
+
+# --- 申请入党 ---------------------------------------------------------------------------------
+
+
+def _check_applicant(ctx: EffectContext) -> None:
+    number = clean_id_number(ctx.data.get("id_number"))
+    if PartyMember.objects.filter(region=ctx.case.region, id_number=number).exists():
+        raise RuleError("member_exists", "党员名册中已有该身份证号码的人员,不能重复登记。",
+                        field="id_number")
+    ctx.scratch["id_number"] = number
+
+
+def _register_applicant(ctx: EffectContext) -> None:
+    number: str = ctx.scratch["id_number"]
+    PartyMember.objects.create(
+        region=ctx.case.region, name=ctx.data["name"], gender=ctx.data["gender"],
+        birth_date=dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+        id_number=number, phone=ctx.data.get("phone", ""), residence=ctx.data["residence"],
+        status=MemberStatus.APPLICANT, source=MemberSource.RECRUITED,
+        application_date=ctx.data["application_date"], recruitment_case=ctx.case,
+    )
+
+
+# Application: the applicant enters the register (status 入党申请人).
+REGISTER_APPLICANT = effect("party.register_applicant", check=_check_applicant,
+                            apply=_register_applicant)
+
+
+@cache
+def record_talk(within: Param) -> Effect:
+    """The talk, not before the application; a talk later than ``within`` after it is
+    reported to the supervisors."""
+
+    def check(ctx: EffectContext) -> None:
+        member = _member(ctx)
+        assert member.application_date is not None
+        dates.not_before(ctx.data["talk_date"], member.application_date, field="talk_date",
+                         label="谈话日期", start_label="递交入党申请日期")
+
+    def apply(ctx: EffectContext) -> None:
+        member = _member(ctx)
+        assert member.application_date is not None
+        talked: dt.date = ctx.data["talk_date"]
+        months = _int(ctx, within)
+        if talked > months_after(member.application_date, months):
+            raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
+                        message=f"{ctx.case.region.name}入党申请人{member.name}于"
+                                f"{dates.day_text(member.application_date)}递交申请,"
+                                f"{dates.day_text(talked)}才谈话,"
+                                f"超过{within.describe(months)}。",
+                        key=f"party-talk:{ctx.case.pk}")
+
+    return effect(f"party.record_talk.{within.name}", check=check, apply=apply)
+
+
+# --- 入党积极分子 -------------------------------------------------------------------------------
+
+
+def _check_activist(ctx: EffectContext) -> None:
+    """The committee meets after the publicity; two full members other than the applicant
+    become the contacts."""
+    member = _member(ctx)
+    notice = (PublicityNotice.objects.filter(case=ctx.case, step="activist_publicity")
+              .order_by("-start").first())
+    if notice is not None:
+        dates.not_before(ctx.data["meeting_date"], notice.earliest_end,
+                         field="meeting_date", label="支委会召开日期",
+                         start_label="积极分子人选公示期满")
+    ctx.scratch["contacts"] = full_members_named(ctx, ("contact_1", "contact_2"),
+                                                 "培养联系人", exclude=member)
+
+
+def _set_activist(ctx: EffectContext) -> None:
+    """The committee's meeting date is the activist date."""
+    member = _member(ctx)
+    member.status = MemberStatus.ACTIVIST
+    member.activist_date = ctx.data["meeting_date"]
+    member.contact_1, member.contact_2 = ctx.scratch["contacts"]
+    member.save()
+
+
+SET_ACTIVIST = effect("party.set_activist", check=_check_activist, apply=_set_activist)
+
+
+def _reporter(ctx: EffectContext, kind: TrainingKind) -> str:
+    member = _member(ctx)
+    if kind == TrainingKind.CONTACT_REPORT:
+        name = str(ctx.data.get("contact", "")).strip()
+        contacts = {c.name for c in (member.contact_1, member.contact_2) if c is not None}
+        if name not in contacts:
+            raise RuleError("not_a_contact", f"“{name}”不是{member.name}的培养联系人"
+                            f"({'、'.join(sorted(contacts))})。", field="contact")
+        return name
+    if kind == TrainingKind.BRANCH_ASSESSMENT:
+        return ctx.case.region.name + "党支部"
+    return member.name
+
+
+@cache
+def record_training(kind: TrainingKind) -> Effect:
+    """A line of the training record: the activist's or probationer's own report, a
+    contact's report (only the two contacts may report), the branch's assessment."""
+
+    def check(ctx: EffectContext) -> None:
+        ctx.scratch["reporter"] = _reporter(ctx, kind)
+
+    def apply(ctx: EffectContext) -> None:
+        TrainingRecord.objects.create(
+            member=_member(ctx), case=ctx.case, kind=kind, on=ctx.data["on"],
+            reporter=ctx.scratch["reporter"], summary=ctx.data.get("summary", ""),
+            recorded_by=actor_name(ctx))
+
+    return effect(f"party.record_training.{kind.value}", check=check, apply=apply)
+
+
+@cache
+def alert_short_training(report_every: Param, assess_every: Param) -> Effect:
+    """Proposing a development target: fewer reports or assessments than the months of
+    training call for raise an alert (the proposal itself goes ahead)."""
+
+    def apply(ctx: EffectContext) -> None:
+        member = _member(ctx)
+        assert member.activist_date is not None
+        today = timezone.localdate(ctx.at)
+        months = ((today.year - member.activist_date.year) * 12 + today.month
+                  - member.activist_date.month)
+        quarters = months // _int(ctx, report_every)
+        halves = months // _int(ctx, assess_every)
+        records = TrainingRecord.objects.filter(member=member, case=ctx.case)
+        short: list[str] = []
+        own = records.filter(kind=TrainingKind.ACTIVIST_REPORT).count()
+        if own < quarters:
+            short.append(f"思想汇报{own}次(应不少于{quarters}次)")
+        for contact in (member.contact_1, member.contact_2):
+            if contact is None:
+                continue
+            n = records.filter(kind=TrainingKind.CONTACT_REPORT, reporter=contact.name).count()
+            if n < quarters:
+                short.append(f"联系人{contact.name}报告{n}次(应不少于{quarters}次)")
+        assessed = records.filter(kind=TrainingKind.BRANCH_ASSESSMENT).count()
+        if assessed < halves:
+            short.append(f"支部考察{assessed}次(应不少于{halves}次)")
+        if short:
+            raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
+                        message=f"{ctx.case.region.name}入党积极分子{member.name}被推荐为"
+                                f"发展对象,但培养考察记录不足:{';'.join(short)}。",
+                        key=f"party-training:{ctx.case.pk}")
+
+    return effect(f"party.alert_short_training.{report_every.name}.{assess_every.name}",
+                  check=_find, apply=apply)
+
+
+# --- 发展对象 -----------------------------------------------------------------------------------
+
+
+def _set_target(ctx: EffectContext) -> None:
+    """The township's acceptance of the filing dates the development target."""
+    member = _member(ctx)
+    member.status = MemberStatus.TARGET
+    member.target_date = ctx.data["filed_on"]
+    member.save()
+
+
+SET_TARGET = effect("party.set_target", check=_find, apply=_set_target)
+
+
+def _check_introducers(ctx: EffectContext) -> None:
+    ctx.scratch["introducers"] = full_members_named(
+        ctx, ("introducer_1", "introducer_2"), "入党介绍人", exclude=_member(ctx))
+
+
+def _set_introducers(ctx: EffectContext) -> None:
+    member = _member(ctx)
+    member.introducer_1, member.introducer_2 = ctx.scratch["introducers"]
+    member.save()
+
+
+SET_INTRODUCERS = effect("party.set_introducers", check=_check_introducers,
+                         apply=_set_introducers)
+
+
+@cache
+def check_training_hours(hours: Param) -> Effect:
+    def check(ctx: EffectContext) -> None:
+        need, got = _int(ctx, hours), int(ctx.data.get("class_hours", 0))
+        if got < need:
+            raise RuleError("training_too_short",
+                            f"发展对象集中培训不少于{need}个学时,本次登记{got}个学时。",
+                            field="class_hours")
+
+    return effect(f"party.check_training_hours.{hours.name}", check=check)
+
+
+# --- 预备党员的接收 -----------------------------------------------------------------------------
+
+
+def _check_admission_vote(ctx: EffectContext) -> None:
+    """No admission without a passed political review, the training certificate and a
+    passed pre-review."""
+    if ctx.step_data("political_review").get("review_result") != ReviewResult.PASSED:
+        raise RuleError("political_review_missing",
+                        "未经政治审查或政治审查不合格的,不能发展入党。")
+    if not ctx.step_data("district_training").get("certificate_no"):
+        raise RuleError("training_missing", "发展对象未参加区委组织部集中培训,不能提交支部大会。")
+    if ctx.step_data("pre_review").get("result") != ReviewResult.PASSED:
+        raise RuleError("pre_review_missing", "未经镇(街道)党(工)委预审合格,不能提交支部大会。")
+
+
+CHECK_ADMISSION_VOTE = effect("party.check_admission_vote", check=_check_admission_vote,
+                              reads=("political_review", "district_training", "pre_review"))
+
+
+def _approve_admission(ctx: EffectContext) -> None:
+    """Probationary from the day of the general meeting that voted."""
+    member = _member(ctx)
+    member.status = MemberStatus.PROBATIONARY
+    member.admission_date = ctx.step_values("general_meeting").get("meeting_date")
+    member.save()
+
+
+APPROVE_ADMISSION = effect("party.approve_admission", check=_find, apply=_approve_admission,
+                           reads=("general_meeting",))
+
+
+def _record_oath(ctx: EffectContext) -> None:
+    member = _member(ctx)
+    member.party_group = str(ctx.data.get("party_group", ""))
+    member.save()
+
+
+RECORD_OATH = effect("party.record_oath", check=_find, apply=_record_oath)
+
+
+# --- 预备党员的教育考察和转正 -------------------------------------------------------------------
+
+
+@cache
+def extend_probation(shortest: Param, longest: Param) -> Effect:
+    """Once only, by ``shortest`` to ``longest`` months."""
+
+    def check(ctx: EffectContext) -> None:
+        if _member(ctx).probation_extension_months:
+            raise RuleError("extension_once", "预备期只能延长一次。", field="months")
+        low, high = _int(ctx, shortest), _int(ctx, longest)
+        if not low <= int(ctx.data.get("months", 0)) <= high:
+            raise RuleError("invalid_extension", f"延长预备期的时间为{low}至{high}个月。",
+                            field="months")
+
+    def apply(ctx: EffectContext) -> None:
+        member = _member(ctx)
+        member.probation_extension_months = int(ctx.data["months"])
+        member.save()
+
+    return effect(f"party.extend_probation.{shortest.name}.{longest.name}", check=check,
+                  apply=apply)
+
+
+@cache
+def approve_conversion(probation: Param) -> Effect:
+    """Full membership; party standing counts from the end of the probation (extended)."""
+
+    def check(ctx: EffectContext) -> None:
+        if _member(ctx).admission_date is None:
+            raise RuleError("not_probationary", "名册中没有该党员接收为预备党员的日期。")
+
+    def apply(ctx: EffectContext) -> None:
+        member = _member(ctx)
+        assert member.admission_date is not None
+        member.status = MemberStatus.FULL
+        member.conversion_date = ctx.data["approved_on"]
+        member.standing_from = months_after(
+            member.admission_date, _int(ctx, probation) + member.probation_extension_months)
+        member.save()
+
+    return effect(f"party.approve_conversion.{probation.name}", check=check, apply=apply)
+
+
+def _not_admitted(ctx: EffectContext) -> None:
+    member = _member(ctx)
+    member.status = MemberStatus.NOT_ADMITTED
+    member.save()
+
+
+NOT_ADMITTED = effect("party.not_admitted", check=_find, apply=_not_admitted)
+
+
+def _archive_member(ctx: EffectContext) -> None:
+    member = _member(ctx)
+    member.archive_kept_by = dict(ARCHIVE_KEEPERS).get(str(ctx.data.get("kept_by")), "")
+    member.save()
+
+
+ARCHIVE_MEMBER = effect("party.archive_member", check=_find, apply=_archive_member)

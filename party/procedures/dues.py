@@ -16,6 +16,7 @@ from party.procedures.common import (
 )
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     Deadline,
     FieldType,
@@ -32,8 +33,8 @@ from workflows.spec import (
     publicity_side_actions,
 )
 
-PAYMENT_HELP = ("每行一人:姓名,类别,月收入,金额。类别为在职、离退休、农民、学生、下岗失业、低保;"
-                "农民等按月定额交纳的月收入留空,如“张三,农民,,0.50”。")
+PAYMENT_HELP = ("每行一人:姓名,类别,月收入,金额。类别为在职、离退休、农民、学生、下岗失业、"
+                "低保;农民等按月定额交纳的月收入留空,如“张三,农民,,0.50”。")
 
 DUES = registry.register(ProcedureSpec(
     code="01.2",
@@ -70,16 +71,16 @@ DUES = registry.register(ProcedureSpec(
                             field("payments", "交纳明细", FieldType.TEXT, help=PAYMENT_HELP),
                             field("certificates_filled", "已逐人填写党费证", FieldType.BOOLEAN)),
                     requires=(Require("certificates_filled", True, "须逐人填写党费证。"),),
-                    effects=(fx.record_payments,),
+                    effects=(fx.RECORD_PAYMENTS,),
                 ),
                 ActionSpec(
                     "annual_publicity", "年度党费收缴情况公示", to="publicity",
                     fields=(field("year", "年度", FieldType.INTEGER),
                             field("summary", "补充说明(可空)", FieldType.TEXT, public=True,
-                              required=False,
-                              help="公示内容由系统按党费台账生成;如填写说明,"
-                                   "须包含系统按台账计算的交纳人数和合计金额")),
-                    effects=(fx.check_year_ledger,),
+                                  required=False,
+                                  help="公示内容由系统按党费台账生成;如填写说明,"
+                                       "须包含系统按台账计算的交纳人数和合计金额")),
+                    effects=(fx.ANNUAL_PUBLICITY,),
                 ),
             ),
         ),
@@ -90,8 +91,8 @@ DUES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "remit", "已交至镇(街道)党委", to="receipt",
                 fields=(field("amount", "交款金额(元)", FieldType.DECIMAL),
-                        field("remitted_on", "交款日期", FieldType.DATE)),
-                effects=(fx.remit_to_township,),
+                        field("remitted_on", "交款日期", FieldType.DATE, max=TODAY)),
+                effects=(fx.REMIT_TO_TOWNSHIP,),
             ),),
         ),
         StepSpec(
@@ -102,7 +103,7 @@ DUES = registry.register(ProcedureSpec(
                 fields=(field("receipt_no", "收据编号"),
                         field("amount", "收据金额(元)", FieldType.DECIMAL),
                         file_field("receipt", "党费收据")),
-                effects=(fx.issue_receipt,),
+                effects=(fx.ISSUE_RECEIPT,),
             ),),
         ),
         StepSpec(
@@ -110,10 +111,10 @@ DUES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "remit", "已全额上缴", to=None, outcome="党费已全额上缴区委组织部",
                 fields=(field("amount", "上缴金额(元)", FieldType.DECIMAL),
-                        field("remitted_on", "上缴日期", FieldType.DATE),
+                        field("remitted_on", "上缴日期", FieldType.DATE, max=TODAY),
                         field("voucher_no", "上缴凭证编号"),
                         file_field("voucher", "上缴凭证")),
-                effects=(fx.remit_to_district,),
+                effects=(fx.REMIT_TO_DISTRICT,),
             ),),
         ),
         StepSpec(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from core.roles import Level, Role
 from party.choices import ActivityForm, AppraisalForm, MeetingKind, ReportGrade
 from party.effects import life as fx
@@ -21,9 +19,19 @@ from party.procedures.common import (
     SUPERVISOR,
     TOWNSHIP,
 )
+from party.rules import (
+    EVERY,
+    FORMS_AT_LEAST,
+    MEETINGS_CODE,
+    SAME_FORM_LIMIT,
+    STUDY_AT_LEAST,
+    THEMED_DAY_CODE,
+    THEMED_DAY_EVERY,
+)
 from workflows.registry import registry
 from workflows.spec import (
     PDF_OR_IMAGE,
+    TODAY,
     ActionSpec,
     Basis,
     FieldSpec,
@@ -42,12 +50,12 @@ from workflows.spec import (
     field,
     file_field,
     meeting_field,
-    months,
     more_than,
 )
 
 ABSENTEES = field("absentees", "缺席人员及请假事由", FieldType.TEXT, required=False,
-              help="每行一人:姓名:请假事由;人数须等于应到减实到")
+                  help="每行一人:姓名:请假事由;人数须等于应到减实到")
+HELD_ON = field("held_on", "召开日期", FieldType.DATE, max=TODAY)
 ARCHIVED = field("archived", "材料已整理归档", FieldType.BOOLEAN)
 GROUP_ROLES = (*BRANCH, Role.PARTY_GROUP_LEADER)
 
@@ -66,20 +74,12 @@ COMMITTEE_NO_MOTION = MeetingRule(
     roll_label="支部委员人数",
 )
 MOTION = field("motion", "是否有表决事项", FieldType.CHOICE,
-           choices=(("motion", "有表决事项"), ("none", "无表决事项(听取报告、学习等)")))
-
-# how often each meeting is due (a township may require it more often, never less)
-EVERY = {
-    MeetingKind.GENERAL: months("general_meeting_every", "党员大会召开周期", 3),
-    MeetingKind.COMMITTEE: months("committee_meeting_every", "支委会召开周期", 1),
-    MeetingKind.GROUP: months("group_meeting_every", "党小组会召开周期", 1),
-    MeetingKind.LECTURE: months("lecture_every", "党课开展周期", 12),
-}
-THEMED_DAY_EVERY = months("themed_day_every", "主题党日开展周期", 1)
+               choices=(("motion", "有表决事项"), ("none", "无表决事项(听取报告、学习等)")))
 
 
 def _attendance() -> tuple[FieldSpec, ...]:
-    return (field("due", "应到人数", FieldType.INTEGER), field("present", "实到人数", FieldType.INTEGER))
+    return (field("due", "应到人数", FieldType.INTEGER),
+            field("present", "实到人数", FieldType.INTEGER))
 
 
 def _hold(code: str, name: str, kind: MeetingKind, roles: tuple[Role, ...],
@@ -93,20 +93,20 @@ def _hold(code: str, name: str, kind: MeetingKind, roles: tuple[Role, ...],
             fields=(
                 *(() if rules is None else (MOTION, meeting_field("到会和表决情况"))),
                 *fields,
-                field("held_on", "召开日期", FieldType.DATE),
+                HELD_ON,
                 ABSENTEES,
                 field("record", "会议记录(按议题依次记录讨论情况)", FieldType.TEXT),
                 file_field("minutes", "会议记录原件扫描件"),
             ),
             meeting_by=None if rules is None else MeetingBy("motion", {"motion": rules[0],
-                                                              "none": rules[1]}),
-            effects=(partial(fx.record_meeting, kind=kind),),
+                                                                       "none": rules[1]}),
+            effects=(fx.record_meeting(kind),),
         ),),
     )
 
 
 MEETINGS = registry.register(ProcedureSpec(
-    code="02.1",
+    code=MEETINGS_CODE,
     name="党的组织生活制度(党支部“三会一课”)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
@@ -135,16 +135,16 @@ MEETINGS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "prepare", "发出会议通知", to="hold_general",
                 fields=(field("kind", "会议类别", FieldType.CHOICE,
-                          choices=tuple((k.value, k.label) for k in MeetingKind)),
+                              choices=tuple((k.value, k.label) for k in MeetingKind)),
                         field("topics", "会议议题(授课主题)", FieldType.TEXT),
                         field("chair", "召集人、主持人(授课人)"),
                         field("planned_on", "计划召开日期", FieldType.DATE),
                         field("notice_sent", "已发出会议通知", FieldType.BOOLEAN)),
                 requires=(Require("notice_sent", True, "须提前发出会议通知。"),),
                 route_by=Route("kind", {MeetingKind.GENERAL.value: "hold_general",
-                                   MeetingKind.COMMITTEE.value: "hold_committee",
-                                   MeetingKind.GROUP.value: "hold_group",
-                                   MeetingKind.LECTURE.value: "hold_lecture"}),
+                                        MeetingKind.COMMITTEE.value: "hold_committee",
+                                        MeetingKind.GROUP.value: "hold_group",
+                                        MeetingKind.LECTURE.value: "hold_lecture"}),
             ),),
         ),
         _hold("hold_general", "召开党员大会", MeetingKind.GENERAL, BRANCH,
@@ -155,9 +155,11 @@ MEETINGS = registry.register(ProcedureSpec(
         _hold("hold_committee", "召开支部委员会会议", MeetingKind.COMMITTEE, BRANCH,
               field("decisions", "议定事项(需提交党员大会的注明)", FieldType.TEXT),
               rules=(COMMITTEE_MEETING, COMMITTEE_NO_MOTION),
-              description="到会委员数超过半数方可进行;主持人报告会议议题、到会情况,按议题依次进行。"),
+              description="到会委员数超过半数方可进行;主持人报告会议议题、到会情况,"
+                          "按议题依次进行。"),
         _hold("hold_group", "召开党小组会", MeetingKind.GROUP, GROUP_ROLES,
-              *_attendance(), field("decisions", "学习、谈心谈话、批评和自我批评情况", FieldType.TEXT),
+              *_attendance(),
+              field("decisions", "学习、谈心谈话、批评和自我批评情况", FieldType.TEXT),
               description="由党小组组长召集并主持,组织党员政治学习、谈心谈话、批评和自我批评。"),
         _hold("hold_lecture", "讲授党课、研讨交流", MeetingKind.LECTURE, BRANCH,
               *_attendance(), field("reactions", "研讨交流和反响", FieldType.TEXT),
@@ -168,15 +170,13 @@ MEETINGS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "archive", "落实完毕,归档", to=None, outcome="会议已召开并归档",
                 fields=(field("implementation", "议定事项落实情况(党小组会向党支部汇报情况)",
-                          FieldType.TEXT), ARCHIVED),
+                              FieldType.TEXT), ARCHIVED),
                 checklist=("archived",),
-                effects=(fx.follow_up_meeting,),
+                effects=(fx.FOLLOW_UP_MEETING,),
             ),),
         ),
     ),
 ))
-
-FORMS_AT_LEAST = Param("appraisal_forms_at_least", "述职评议形式种数", 2, 2, Unit.COUNT)
 
 REPORT_APPRAISAL = registry.register(ProcedureSpec(
     code="02.2",
@@ -185,7 +185,8 @@ REPORT_APPRAISAL = registry.register(ProcedureSpec(
     guiding_units=GUIDING_UNITS,
     guiding_roles=GUIDING_ROLES,
     supervisor=SUPERVISOR,
-    summary="进行实地考核、撰写述职报告、组织会议述评、确定评价等次、运用考核结果、抓好整改落实。",
+    summary="进行实地考核、撰写述职报告、组织会议述评、确定评价等次、运用考核结果、"
+            "抓好整改落实。",
     risks=(
         Risk("实地考核情况掌握不全面",
              "实地考核须逐项完成查阅台账资料、走访党员群众、实地查看阵地、听取两委班子意见,"
@@ -227,12 +228,12 @@ REPORT_APPRAISAL = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "appraised", "会议述评完成", to="grade",
                 fields=(field("forms", "述职评议形式", FieldType.MULTICHOICE,
-                          choices=tuple((a.value, a.label) for a in AppraisalForm)),
-                        field("held_on", "述评会议日期", FieldType.DATE),
+                              choices=tuple((a.value, a.label) for a in AppraisalForm)),
+                        field("held_on", "述评会议日期", FieldType.DATE, max=TODAY),
                         field("participants", "参加人员", FieldType.TEXT),
                         field("comments", "点评意见", FieldType.TEXT),
                         file_field("scores", "测评表汇总")),
-                effects=(partial(fx.check_forms, at_least=FORMS_AT_LEAST),),
+                effects=(fx.check_forms(FORMS_AT_LEAST),),
             ),),
         ),
         StepSpec(
@@ -240,19 +241,20 @@ REPORT_APPRAISAL = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "grade", "确定等次", to="use_result",
                 fields=(field("grade", "评价等次", FieldType.CHOICE,
-                          choices=tuple((g.value, g.label) for g in ReportGrade)),
+                              choices=tuple((g.value, g.label) for g in ReportGrade)),
                         field("basis", "评定依据", FieldType.TEXT)),
-                effects=(fx.grade_report,),
+                effects=(fx.GRADE_REPORT,),
             ),),
         ),
         StepSpec(
             code="use_result", name="运用考核结果", level=Level.TOWNSHIP, roles=TOWNSHIP,
             actions=(ActionSpec(
                 "use", "结果已运用", to="rectify",
-                fields=(field("use", "结果运用情况(通报、与报酬挂钩、评先评优等)", FieldType.TEXT),
+                fields=(field("use", "结果运用情况(通报、与报酬挂钩、评先评优等)",
+                              FieldType.TEXT),
                         field("interviewed", "已约谈(评价为“差”的必须约谈)", FieldType.BOOLEAN),
                         field("problems", "反馈的问题和整改要求", FieldType.TEXT)),
-                effects=(fx.use_report_result,),
+                effects=(fx.USE_REPORT_RESULT,),
             ),),
         ),
         StepSpec(
@@ -263,17 +265,14 @@ REPORT_APPRAISAL = registry.register(ProcedureSpec(
                 fields=(field("rectification", "整改落实情况", FieldType.TEXT),
                         file_field("evidence", "整改材料"), ARCHIVED),
                 checklist=("archived",),
-                effects=(fx.rectify_report,),
+                effects=(fx.RECTIFY_REPORT,),
             ),),
         ),
     ),
 ))
 
-SAME_FORM_LIMIT = Param("themed_day_same_form_alert", "主题党日连续同一形式预警次数", 3, 2,
-                        Unit.COUNT, ceiling=3)
-
 THEMED_DAY = registry.register(ProcedureSpec(
-    code="02.3",
+    code=THEMED_DAY_CODE,
     name="党的组织生活制度(主题党日活动)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
@@ -297,8 +296,8 @@ THEMED_DAY = registry.register(ProcedureSpec(
                 "theme", "确定主题", to="publish",
                 fields=(field("month", "活动月份(如2026-11)"), field("theme", "活动主题"),
                         field("form", "活动形式", FieldType.CHOICE,
-                          choices=tuple((a.value, a.label) for a in ActivityForm))),
-                effects=(fx.check_month,),
+                              choices=tuple((a.value, a.label) for a in ActivityForm))),
+                effects=(fx.CHECK_MONTH,),
             ),),
         ),
         StepSpec(
@@ -306,7 +305,7 @@ THEMED_DAY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "publish", "已发布", to="hold",
                 fields=(field("content", "活动内容和安排", FieldType.TEXT, public=True),
-                        field("published_on", "发布日期", FieldType.DATE),
+                        field("published_on", "发布日期", FieldType.DATE, max=TODAY),
                         field("channel", "发布渠道(微信群、公开栏等)")),
             ),),
         ),
@@ -314,10 +313,10 @@ THEMED_DAY = registry.register(ProcedureSpec(
             code="hold", name="组织开展活动", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "held", "活动已开展,记入台账", to="archive",
-                fields=(field("held_on", "开展日期", FieldType.DATE), *_attendance(), ABSENTEES,
-                        field("record", "活动情况", FieldType.TEXT),
+                fields=(field("held_on", "开展日期", FieldType.DATE, max=TODAY), *_attendance(),
+                        ABSENTEES, field("record", "活动情况", FieldType.TEXT),
                         file_field("photos", "活动照片", accept=PDF_OR_IMAGE)),
-                effects=(partial(fx.record_themed_day, repeat_limit=SAME_FORM_LIMIT),),
+                effects=(fx.record_themed_day(SAME_FORM_LIMIT),),
             ),),
         ),
         StepSpec(
@@ -327,8 +326,6 @@ THEMED_DAY = registry.register(ProcedureSpec(
         ),
     ),
 ))
-
-STUDY_AT_LEAST = Param("life_meeting_study_sessions", "会前集中学习次数", 1, 1, Unit.COUNT)
 
 LIFE_MEETING = registry.register(ProcedureSpec(
     code="02.4",
@@ -370,19 +367,19 @@ LIFE_MEETING = registry.register(ProcedureSpec(
                         file_field("study_record", "学习记录"),
                         field("talks", "谈心谈话情况", FieldType.TEXT),
                         field("opinions", "广泛听取的意见", FieldType.TEXT)),
-                effects=(partial(fx.check_study, at_least=STUDY_AT_LEAST),),
+                effects=(fx.check_study(STUDY_AT_LEAST),),
             ),),
         ),
         StepSpec(
             code="meeting", name="会议召开", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "held", "会议已召开", to="rectify",
-                fields=(field("held_on", "召开日期", FieldType.DATE), *_attendance(), ABSENTEES,
+                fields=(HELD_ON, *_attendance(), ABSENTEES,
                         field("problems", "查摆的问题(每行一条)", FieldType.TEXT),
                         field("self_criticisms", "开展批评与自我批评的人数", FieldType.INTEGER),
                         field("direction", "明确的整改方向", FieldType.TEXT),
                         file_field("minutes", "会议记录")),
-                effects=(fx.check_life_meeting,),
+                effects=(fx.CHECK_LIFE_MEETING,),
             ),),
         ),
         StepSpec(
@@ -391,8 +388,8 @@ LIFE_MEETING = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "plan", "整改措施已制定", to="follow_through",
                 fields=(field("measures", "整改措施", FieldType.TEXT,
-                          help="每行一条:问题序号|整改措施|责任人|完成时限(如2027-03-31)"),),
-                effects=(fx.plan_rectification,),
+                              help="每行一条:问题序号|整改措施|责任人|完成时限(如2027-03-31)"),),
+                effects=(fx.PLAN_RECTIFICATION,),
             ),),
         ),
         StepSpec(
@@ -401,9 +398,9 @@ LIFE_MEETING = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "done", "整改落实,归档", to=None, outcome="组织生活会整改已落实并归档",
                 fields=(field("results", "落实情况", FieldType.TEXT,
-                          help="每行一条:措施序号|完成情况|完成日期"), ARCHIVED),
+                              help="每行一条:措施序号|完成情况|完成日期"), ARCHIVED),
                 checklist=("archived",),
-                effects=(fx.complete_rectification,),
+                effects=(fx.COMPLETE_RECTIFICATION,),
             ),),
         ),
     ),
@@ -437,9 +434,9 @@ APPRAISAL = registry.register(ProcedureSpec(
                 "convene", "会议已召开", to="self_assess",
                 fields=(field("year", "评议年度", FieldType.INTEGER),
                         field("body", "会议形式", FieldType.CHOICE,
-                          choices=(("general", "党员大会"), ("groups", "党小组会"))),
-                        field("held_on", "召开日期", FieldType.DATE), *_attendance(), ABSENTEES),
-                effects=(fx.check_convened,),
+                              choices=(("general", "党员大会"), ("groups", "党小组会"))),
+                        HELD_ON, *_attendance(), ABSENTEES),
+                effects=(fx.CHECK_CONVENED,),
             ),),
         ),
         StepSpec(
@@ -459,7 +456,7 @@ APPRAISAL = registry.register(ProcedureSpec(
                                 fields=(field("issued", "发出测评票", FieldType.INTEGER),
                                         field("returned", "收回测评票", FieldType.INTEGER),
                                         file_field("tally", "测评票汇总表")),
-                                effects=(fx.check_ballots,)),),
+                                effects=(fx.CHECK_BALLOTS,)),),
         ),
         StepSpec(
             code="grade", name="提出评定意见", level=Level.VILLAGE, roles=BRANCH,
@@ -467,9 +464,9 @@ APPRAISAL = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "grade", "评定等次", to="follow_up",
                 fields=(field("body", "评定机构", FieldType.CHOICE,
-                          choices=(("committee", "党支部委员会会议"), ("general", "党员大会"))),
+                              choices=(("committee", "党支部委员会会议"), ("general", "党员大会"))),
                         field("grades", "评定结果", FieldType.TEXT, help=GRADE_HELP)),
-                effects=(fx.record_grades,),
+                effects=(fx.RECORD_GRADES,),
             ),),
         ),
         StepSpec(
@@ -479,10 +476,10 @@ APPRAISAL = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "close", "结果已运用,归档", to=None, outcome="民主评议党员完成",
                 fields=(field("follow_ups", "结果运用情况", FieldType.TEXT, required=False,
-                          help="每行一人:姓名:褒奖、帮助或组织处置情况;评为不合格的必须填写"),
+                              help="每行一人:姓名:褒奖、帮助或组织处置情况;评为不合格的必须填写"),
                         ARCHIVED),
                 checklist=("archived",),
-                effects=(fx.record_follow_ups,),
+                effects=(fx.RECORD_FOLLOW_UPS,),
             ),),
         ),
     ),

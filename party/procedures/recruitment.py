@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from core.roles import Level, Role
-from party.choices import Gender, ReviewResult, SpecialSituation
+from party.choices import Gender, ReviewResult, SpecialSituation, TrainingKind
 from party.effects import recruitment as fx
-from party.effects.recruitment import Effect
 from party.procedures.common import (
     BRANCH,
     BRANCH_COMMITTEE,
@@ -20,11 +17,24 @@ from party.procedures.common import (
     SUPERVISOR,
     TOWNSHIP,
 )
+from party.rules import (
+    ACTIVIST_PERIOD,
+    ASSESS_EVERY,
+    EXTENSION_MAX,
+    EXTENSION_MIN,
+    PROBATION,
+    RECRUITMENT_CODE,
+    REPORT_EVERY,
+    TALK_WITHIN,
+    TRAINING_HOURS,
+)
 from workflows.registry import registry
 from workflows.spec import (
     PDF_OR_IMAGE,
+    TODAY,
     ActionSpec,
     Deadline,
+    Effect,
     Extension,
     FieldSpec,
     FieldType,
@@ -39,28 +49,16 @@ from workflows.spec import (
     RiskKind,
     Route,
     StepSpec,
-    Unit,
     days,
     field,
     file_field,
     meeting_field,
-    min_months,
     months,
     posting_fields,
     publicity_side_actions,
     simple_majority,
     working_days,
 )
-
-TALK_WITHIN = months("talk_within", "与入党申请人谈话时限", 1)
-ACTIVIST_PERIOD = min_months("activist_period", "入党积极分子培养考察期", 12)
-REPORT_EVERY = months("activist_report_every", "积极分子和培养联系人汇报间隔", 3)
-ASSESS_EVERY = months("branch_assessment_every", "党支部考察间隔", 6)
-PROBATION = min_months("probation_period", "预备期", 12)
-EXTENSION_MIN = Param("probation_extension_min", "延长预备期最短", 6, 6, Unit.MONTHS)
-EXTENSION_MAX = Param("probation_extension_max", "延长预备期最长", 12, 1, Unit.MONTHS,
-                      ceiling=12)
-TRAINING_HOURS = Param("target_training_hours", "发展对象集中培训学时", 24, 24, Unit.COUNT)
 
 RECOMMENDATION = simple_majority("入党积极分子推荐会(无记名投票)", name="activist_recommend")
 
@@ -79,14 +77,15 @@ def _publicity(code: str, name: str, title: str, to: str, param: Param,
     )
 
 
-def _training_side(code: str, name: str, effect: Effect, *extra: FieldSpec) -> ActionSpec:
-    fields = (*extra, field("on", "日期", FieldType.DATE), field("summary", "内容摘要", FieldType.TEXT))
-    return ActionSpec(code, name, kind=Kind.SIDE, fields=fields,
-                      effects=(effect,))
+def _training_side(code: str, name: str, kind: TrainingKind, *extra: FieldSpec) -> ActionSpec:
+    fields = (*extra, field("on", "日期", FieldType.DATE, max=TODAY),
+              field("summary", "内容摘要", FieldType.TEXT))
+    effect: Effect = fx.record_training(kind)
+    return ActionSpec(code, name, kind=Kind.SIDE, fields=fields, effects=(effect,))
 
 
 RECRUITMENT = registry.register(ProcedureSpec(
-    code="01.1",
+    code=RECRUITMENT_CODE,
     name="党员管理(党支部发展党员)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
@@ -123,15 +122,15 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 fields=(
                     field("name", "申请人姓名"),
                     field("gender", "性别", FieldType.CHOICE,
-                      choices=tuple((g.value, g.label) for g in Gender)),
+                          choices=tuple((g.value, g.label) for g in Gender)),
                     field("id_number", "身份证号码"),
                     field("phone", "联系电话", required=False),
                     field("residence", "居住情况", FieldType.CHOICE,
-                      choices=(("resident", "本辖区居住半年以上"), ("floating", "流动人员"))),
-                    field("application_date", "递交入党申请书日期", FieldType.DATE),
+                          choices=(("resident", "本辖区居住半年以上"), ("floating", "流动人员"))),
+                    field("application_date", "递交入党申请书日期", FieldType.DATE, max=TODAY),
                     file_field("letter", "入党申请书"),
                 ),
-                effects=(fx.register_applicant,),
+                effects=(fx.REGISTER_APPLICANT,),
             ),),
         ),
         StepSpec(
@@ -144,12 +143,12 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 "talk", "登记谈话", to="activist_recommendation",
                 fields=(
                     field("talker", "谈话人(支委成员或党小组负责人)", FieldType.USER,
-                      user_roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY,
-                                  Role.BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER)),
-                    field("talk_date", "谈话日期", FieldType.DATE),
+                          user_roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY,
+                                      Role.BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER)),
+                    field("talk_date", "谈话日期", FieldType.DATE, max=TODAY),
                     field("record", "谈话情况", FieldType.TEXT),
                 ),
-                effects=(partial(fx.record_talk, within=TALK_WITHIN),),
+                effects=(fx.record_talk(TALK_WITHIN),),
             ),),
         ),
         # --- 入党积极分子的确定和培养教育阶段 ------------------------------------------
@@ -162,16 +161,17 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 "recommend", "推荐为积极分子初步人选", to="activist_publicity",
                 fields=(
                     field("sources", "推荐方式", FieldType.MULTICHOICE,
-                      choices=(("members", "党员推荐"), ("mass_org", "群团组织推优"))),
+                          choices=(("members", "党员推荐"), ("mass_org", "群团组织推优"))),
                     field("anonymous", "采取无记名投票方式", FieldType.BOOLEAN),
-                    field("representatives_invited", "已邀请村(居)民代表参与监督", FieldType.BOOLEAN),
+                    field("representatives_invited", "已邀请村(居)民代表参与监督",
+                          FieldType.BOOLEAN),
                     meeting_field("推荐会投票情况"),
                     file_field("ballots", "推荐票汇总及会议记录"),
                 ),
                 meeting=RECOMMENDATION,
                 requires=(Require("anonymous", True, "推荐入党积极分子须采取无记名投票方式。"),
                           Require("representatives_invited", True,
-                           "推荐会须邀请村(居)民代表参与监督。")),
+                                  "推荐会须邀请村(居)民代表参与监督。")),
             ),),
         ),
         _publicity("activist_publicity", "积极分子人选公示", "入党积极分子人选公示",
@@ -187,7 +187,8 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 "decide", "确定为入党积极分子", to="activist_training",
                 fields=(
                     meeting_field("支委会"),
-                    field("meeting_date", "支委会召开日期(即确定为积极分子的日期)", FieldType.DATE),
+                    field("meeting_date", "支委会召开日期(即确定为积极分子的日期)",
+                          FieldType.DATE, max=TODAY),
                     field("contact_1", f"培养联系人一:{WHO}"),
                     field("contact_2", f"培养联系人二:{WHO}"),
                     field("filed_with_township", "已报镇(街道)党(工)委备案", FieldType.BOOLEAN),
@@ -197,7 +198,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 meeting=COMMITTEE_MEETING,
                 requires=(Require("filed_with_township", True, "须报镇(街道)党(工)委备案。"),
                           Require("announced", True, "须向党员大会通报并告知本人。")),
-                effects=(fx.set_activist,),
+                effects=(fx.SET_ACTIVIST,),
             ),),
         ),
         StepSpec(
@@ -216,22 +217,22 @@ RECRUITMENT = registry.register(ProcedureSpec(
                     fields=(
                         field("group_opinion", "党小组意见", FieldType.TEXT),
                         field("hearing", "听取党小组、培养联系人、党员和群众意见的情况",
-                          FieldType.TEXT),
+                              FieldType.TEXT),
                         field("hearing_forms", "听取意见的形式", FieldType.MULTICHOICE,
-                          choices=(("forum", "座谈会"), ("talks", "个别谈话"),
-                                   ("appraisal", "民主评议"))),
+                              choices=(("forum", "座谈会"), ("talks", "个别谈话"),
+                                       ("appraisal", "民主评议"))),
                     ),
                     wait=MinimumWait(ACTIVIST_PERIOD, since_step="activist_decision",
                                      since_field="meeting_date",
                                      reason="入党积极分子须经一年以上的培养教育和考察"),
-                    effects=(partial(fx.check_training, report_every=REPORT_EVERY,
-                                     assess_every=ASSESS_EVERY),),
+                    effects=(fx.alert_short_training(REPORT_EVERY, ASSESS_EVERY),),
                 ),
                 _training_side("activist_report", "登记积极分子思想汇报",
-                               fx.record_activist_report),
-                _training_side("contact_report", "登记培养联系人报告", fx.record_contact_report,
-                               field("contact", "培养联系人姓名")),
-                _training_side("branch_assessment", "登记党支部考察", fx.record_branch_assessment),
+                               TrainingKind.ACTIVIST_REPORT),
+                _training_side("contact_report", "登记培养联系人报告",
+                               TrainingKind.CONTACT_REPORT, field("contact", "培养联系人姓名")),
+                _training_side("branch_assessment", "登记党支部考察",
+                               TrainingKind.BRANCH_ASSESSMENT),
             ),
         ),
         # --- 发展对象的确定和考察阶段 ----------------------------------------------------
@@ -241,7 +242,8 @@ RECRUITMENT = registry.register(ProcedureSpec(
             code="target_decision", name="支委会确定发展对象初步人选", level=Level.VILLAGE,
             roles=BRANCH,
             description="支委会讨论确定发展对象初步人选;征求政法、信访、宗教等部门的意见,"
-                        "根据从业情况征求市场监管、税务、武装等部门意见;向党员大会通报并告知本人。",
+                        "根据从业情况征求市场监管、税务、武装等部门意见;"
+                        "向党员大会通报并告知本人。",
             actions=(ActionSpec(
                 "decide", "确定发展对象初步人选", to="target_filing",
                 fields=(
@@ -249,10 +251,10 @@ RECRUITMENT = registry.register(ProcedureSpec(
                     field("political_legal_opinion", "已征求政法部门意见", FieldType.BOOLEAN),
                     field("petitions_opinion", "已征求信访部门意见", FieldType.BOOLEAN),
                     field("religious_opinion", "已征求宗教部门意见", FieldType.BOOLEAN),
-                    field("other_opinions", "其他部门意见(市场监管、税务、武装等)", FieldType.TEXT,
-                      required=False),
+                    field("other_opinions", "其他部门意见(市场监管、税务、武装等)",
+                          FieldType.TEXT, required=False),
                     field("special", "是否属于需审查的特殊情况", FieldType.CHOICE,
-                      choices=tuple((s.value, s.label) for s in SpecialSituation)),
+                          choices=tuple((s.value, s.label) for s in SpecialSituation)),
                     file_field("opinions", "各部门意见材料"),
                 ),
                 meeting=COMMITTEE_MEETING,
@@ -277,7 +279,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
                                    file_field("report", "审查意见材料"))),
                 ActionSpec("refuse", "审查不同意", to=None, outcome="审查不同意列为发展对象",
                            fields=(field("opinion", "不同意的理由", FieldType.TEXT),),
-                           effects=(fx.not_admitted,)),
+                           effects=(fx.NOT_ADMITTED,)),
             ),
         ),
         StepSpec(
@@ -288,7 +290,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
                            fields=(field("opinion", "审查意见", FieldType.TEXT),)),
                 ActionSpec("refuse", "不同意", to=None, outcome="区委组织部不同意列为发展对象",
                            fields=(field("opinion", "不同意的理由", FieldType.TEXT),),
-                           effects=(fx.not_admitted,)),
+                           effects=(fx.NOT_ADMITTED,)),
             ),
         ),
         StepSpec(
@@ -297,8 +299,9 @@ RECRUITMENT = registry.register(ProcedureSpec(
             description="党(工)委备案同意的时间即为确定发展对象的日期。",
             actions=(ActionSpec(
                 "accept", "备案同意", to="political_review",
-                fields=(field("filed_on", "备案同意日期(即确定为发展对象的日期)", FieldType.DATE),),
-                effects=(fx.set_target,),
+                fields=(field("filed_on", "备案同意日期(即确定为发展对象的日期)",
+                              FieldType.DATE, max=TODAY),),
+                effects=(fx.SET_TARGET,),
             ),),
         ),
         StepSpec(
@@ -313,19 +316,19 @@ RECRUITMENT = registry.register(ProcedureSpec(
                         field("introducer_1", f"入党介绍人一:{WHO}"),
                         field("introducer_2", f"入党介绍人二:{WHO}"),
                         field("review_result", "政治审查结论", FieldType.CHOICE,
-                          choices=REVIEW_CHOICES),
+                              choices=REVIEW_CHOICES),
                         file_field("conclusion", "政治审查结论性材料"),
                     ),
                     requires=(Require("review_result", ReviewResult.PASSED.value,
-                               "未经政治审查或政治审查不合格的,不能发展入党。"),),
-                    effects=(fx.set_introducers,),
+                                      "未经政治审查或政治审查不合格的,不能发展入党。"),),
+                    effects=(fx.SET_INTRODUCERS,),
                 ),
                 ActionSpec(
                     "review_failed", "政治审查不合格,终止发展", to=None,
                     outcome="政治审查不合格,不能发展入党",
                     fields=(field("reason", "审查结论", FieldType.TEXT),
                             file_field("conclusion", "政治审查结论性材料")),
-                    effects=(fx.not_admitted,),
+                    effects=(fx.NOT_ADMITTED,),
                 ),
             ),
         ),
@@ -337,7 +340,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 "certify", "培训合格", to="pre_review",
                 fields=(field("class_hours", "培训学时", FieldType.INTEGER),
                         field("certificate_no", "培训考试合格证编号")),
-                effects=(partial(fx.check_training_hours, hours=TRAINING_HOURS),),
+                effects=(fx.check_training_hours(TRAINING_HOURS),),
             ),),
         ),
         # --- 预备党员的接收阶段 ------------------------------------------------------------
@@ -349,13 +352,13 @@ RECRUITMENT = registry.register(ProcedureSpec(
             actions=(
                 ActionSpec("pass", "预审合格", to="admission_review",
                            fields=(field("result", "预审结论", FieldType.CHOICE,
-                                     choices=REVIEW_CHOICES),
+                                         choices=REVIEW_CHOICES),
                                    file_field("notice", "预审意见书面通知")),
                            requires=(Require("result", ReviewResult.PASSED.value,
-                                      "预审不合格的不能进入接收程序。"),)),
+                                             "预审不合格的不能进入接收程序。"),)),
                 ActionSpec("fail", "预审不合格", to=None, outcome="预审不合格",
                            fields=(field("reason", "预审意见", FieldType.TEXT),),
-                           effects=(fx.not_admitted,)),
+                           effects=(fx.NOT_ADMITTED,)),
             ),
         ),
         StepSpec(
@@ -369,36 +372,40 @@ RECRUITMENT = registry.register(ProcedureSpec(
         ),
         _publicity("admission_publicity", "拟接收预备党员公示", "拟接收预备党员公示",
                    "volunteer_form", days("admission_publicity_days", "拟接收预备党员公示期", 7),
-                   "通过座谈会、个别谈话、一定范围内公示等形式广泛征求党内外群众意见,公示不少于7天。"),
+                   "通过座谈会、个别谈话、一定范围内公示等形式广泛征求党内外群众意见,"
+                   "公示不少于7天。"),
         StepSpec(
             code="volunteer_form", name="填写入党志愿书", level=Level.VILLAGE, roles=BRANCH,
             description="党支部向预审合格的发展对象发放《中国共产党入党志愿书》,"
                         "入党介绍人指导发展对象认真填写。",
             actions=(ActionSpec(
                 "filled", "志愿书已填写", to="general_meeting",
-                fields=(field("issued_on", "发放日期", FieldType.DATE),
+                fields=(field("issued_on", "发放日期", FieldType.DATE, max=TODAY),
                         field("introducers_guided", "入党介绍人已指导填写", FieldType.BOOLEAN),
                         file_field("form", "入党志愿书扫描件")),
-                requires=(Require("introducers_guided", True, "入党介绍人须指导发展对象填写志愿书。"),),
+                requires=(Require("introducers_guided", True,
+                                  "入党介绍人须指导发展对象填写志愿书。"),),
             ),),
         ),
         StepSpec(
             code="general_meeting", name="支部大会讨论接收预备党员", level=Level.VILLAGE,
             roles=BRANCH,
             description="支委会提交支部大会讨论,对发展对象逐个表决;"
-                        "有表决权的党员半数以上到会,赞成人数超过应到会有表决权党员的半数为通过。",
+                        "有表决权的党员半数以上到会,"
+                        "赞成人数超过应到会有表决权党员的半数为通过。",
             actions=(ActionSpec(
                 "admit", "表决通过,报镇(街道)党(工)委审批", to="township_approval",
                 fields=(
                     meeting_field("支部大会"),
-                    field("meeting_date", "支部大会召开日期", FieldType.DATE),
+                    field("meeting_date", "支部大会召开日期", FieldType.DATE, max=TODAY),
                     field("materials_sent", "志愿书、申请书、培养考察登记表、外调和政审材料、"
-                                        "培训合格证已报送", FieldType.BOOLEAN),
+                                            "培训合格证已报送", FieldType.BOOLEAN),
                     file_field("minutes", "支部大会会议记录"),
                 ),
                 meeting=GENERAL_MEETING,
-                requires=(Require("materials_sent", True, "须将入党材料报镇(街道)党(工)委审批。"),),
-                effects=(fx.check_admission_vote,),
+                requires=(Require("materials_sent", True,
+                                  "须将入党材料报镇(街道)党(工)委审批。"),),
+                effects=(fx.CHECK_ADMISSION_VOTE,),
             ),),
         ),
         StepSpec(
@@ -413,16 +420,19 @@ RECRUITMENT = registry.register(ProcedureSpec(
             actions=(
                 ActionSpec(
                     "approve", "审批同意接收为预备党员", to="oath",
-                    fields=(field("talker", "谈话人"), field("talk_date", "谈话日期", FieldType.DATE),
-                            field("approved_on", "审批日期", FieldType.DATE),
+                    fields=(field("talker", "谈话人"),
+                            field("talk_date", "谈话日期", FieldType.DATE, max=TODAY),
+                            field("approved_on", "审批日期", FieldType.DATE, max=TODAY,
+                                  after="talk_date"),
                             field("filed_with_district", "已报区委组织部备案", FieldType.BOOLEAN),
                             file_field("decision", "审批意见")),
-                    requires=(Require("filed_with_district", True, "审批结果须报区委组织部备案。"),),
-                    effects=(fx.approve_admission,),
+                    requires=(Require("filed_with_district", True,
+                                      "审批结果须报区委组织部备案。"),),
+                    effects=(fx.APPROVE_ADMISSION,),
                 ),
                 ActionSpec("reject", "不予批准", to=None, outcome="镇(街道)党(工)委不予批准",
                            fields=(field("reason", "理由", FieldType.TEXT),),
-                           effects=(fx.not_admitted,)),
+                           effects=(fx.NOT_ADMITTED,)),
             ),
         ),
         # --- 预备党员的教育考察和转正阶段 ----------------------------------------------
@@ -433,11 +443,12 @@ RECRUITMENT = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "sworn", "已宣誓", to="probation",
                 fields=(field("party_group", "编入党小组"),
-                        field("oath_date", "宣誓日期", FieldType.DATE),
+                        field("oath_date", "宣誓日期", FieldType.DATE, max=TODAY),
                         field("announced", "已通知本人并在党员大会上宣布", FieldType.BOOLEAN),
                         file_field("photo", "宣誓照片", accept=PDF_OR_IMAGE, required=False)),
-                requires=(Require("announced", True, "审批结果须通知本人并在党员大会上宣布。"),),
-                effects=(fx.record_oath,),
+                requires=(Require("announced", True,
+                                  "审批结果须通知本人并在党员大会上宣布。"),),
+                effects=(fx.RECORD_OATH,),
             ),),
         ),
         StepSpec(
@@ -458,15 +469,14 @@ RECRUITMENT = registry.register(ProcedureSpec(
                                      reason="预备期未满"),
                 ),
                 _training_side("probation_report", "登记教育考察情况",
-                               fx.record_probation_report),
+                               TrainingKind.PROBATION_REPORT),
                 ActionSpec(
                     "extend_probation", "延长预备期", kind=Kind.SIDE,
                     fields=(field("months", "延长月数(6至12个月)", FieldType.INTEGER),
                             field("reason", "延长理由", FieldType.TEXT),
                             meeting_field("支部大会")),
                     meeting=GENERAL_MEETING,
-                    effects=(partial(fx.extend_probation, shortest=EXTENSION_MIN,
-                                     longest=EXTENSION_MAX),),
+                    effects=(fx.extend_probation(EXTENSION_MIN, EXTENSION_MAX),),
                 ),
             ),
         ),
@@ -496,14 +506,14 @@ RECRUITMENT = registry.register(ProcedureSpec(
                         "党龄从预备期满转为正式党员之日算起。",
             actions=(
                 ActionSpec("approve", "审批同意转为正式党员", to="archive",
-                           fields=(field("approved_on", "审批日期", FieldType.DATE),
+                           fields=(field("approved_on", "审批日期", FieldType.DATE, max=TODAY),
                                    file_field("decision", "审批意见")),
-                           effects=(partial(fx.approve_conversion, probation=PROBATION),)),
+                           effects=(fx.approve_conversion(PROBATION),)),
                 ActionSpec("reject", "不同意转正(取消预备党员资格)", to=None,
                            outcome="取消预备党员资格",
                            fields=(field("reason", "理由", FieldType.TEXT),
                                    file_field("decision", "审批意见")),
-                           effects=(fx.not_admitted,)),
+                           effects=(fx.NOT_ADMITTED,)),
             ),
         ),
         StepSpec(
@@ -525,7 +535,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 ),
                 checklist=("talked", "announced", "has_application", "has_conversion_application",
                            "has_volunteer_form", "has_political_review", "has_training_records"),
-                effects=(fx.archive_member,),
+                effects=(fx.ARCHIVE_MEMBER,),
             ),),
         ),
     ),

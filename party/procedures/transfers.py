@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from core.roles import Level
 from party.choices import Gender, TransferScope
 from party.effects import transfers as fx
@@ -19,8 +17,10 @@ from party.procedures.common import (
     TOWNSHIP,
 )
 from party.procedures.recruitment import WHO
+from party.rules import CONTACT_EVERY, FLOATING_CODE, HANDLE_WITHIN, RECEIPT_WITHIN
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     Deadline,
     FieldType,
@@ -36,15 +36,11 @@ from workflows.spec import (
     days,
     field,
     file_field,
-    months,
     posting_fields,
     publicity_side_actions,
 )
 
 SCOPES = tuple((s.value, s.label) for s in TransferScope)
-RECEIPT_WITHIN = months("receipt_within", "省外转移回执交回时限", 3)
-HANDLE_WITHIN = months("township_handle_within", "镇(街道)党委办理转移时限", 1)
-CONTACT_EVERY = months("floating_contact_every", "与流动党员联系间隔", 3)
 ARCHIVED = field("archived", "转接材料已整理归档", FieldType.BOOLEAN)
 
 TRANSFER_OUT = registry.register(ProcedureSpec(
@@ -76,11 +72,11 @@ TRANSFER_OUT = registry.register(ProcedureSpec(
                         field("destination", "转往党组织"),
                         field("scope", "转移范围", FieldType.CHOICE, choices=SCOPES),
                         field("letter_no", "介绍信编号", required=False),
-                        field("issued_on", "开具日期", FieldType.DATE),
+                        field("issued_on", "开具日期", FieldType.DATE, max=TODAY),
                         file_field("letter", "转出党组织关系介绍信")),
                 route_by=Route("scope", {TransferScope.IN_PROVINCE.value: "system_transfer",
-                                    TransferScope.OUT_OF_PROVINCE.value: "paper_letter"}),
-                effects=(fx.issue_letter,),
+                                         TransferScope.OUT_OF_PROVINCE.value: "paper_letter"}),
+                effects=(fx.ISSUE_LETTER,),
             ),),
         ),
         StepSpec(
@@ -92,11 +88,11 @@ TRANSFER_OUT = registry.register(ProcedureSpec(
                 "complete", "接转路径全部为绿色,完成转移", to=None, outcome="已完成转移(省内)",
                 fields=(field("all_green", "系统接转路径全部为绿色", FieldType.BOOLEAN),
                         field("serial_no", "系统业务编号"),
-                        field("completed_on", "完成日期", FieldType.DATE),
+                        field("completed_on", "完成日期", FieldType.DATE, max=TODAY),
                         file_field("screenshot", "系统接转路径截图"), ARCHIVED),
                 requires=(Require("all_green", True, "系统接转路径全部为绿色方为完成转移。"),),
                 checklist=("archived",),
-                effects=(fx.confirm_in_system,),
+                effects=(fx.CONFIRM_IN_SYSTEM,),
             ),),
         ),
         StepSpec(
@@ -105,9 +101,10 @@ TRANSFER_OUT = registry.register(ProcedureSpec(
             description="乡镇(街道)党委通过纸质党组织关系介绍信进行转移。",
             actions=(ActionSpec(
                 "send", "已开具纸质介绍信", to="await_receipt",
-                fields=(field("letter_no", "介绍信编号"), field("sent_on", "开具日期", FieldType.DATE),
+                fields=(field("letter_no", "介绍信编号"),
+                        field("sent_on", "开具日期", FieldType.DATE, max=TODAY),
                         file_field("letter", "介绍信存根")),
-                effects=(partial(fx.send_paper_letter, receipt_within=RECEIPT_WITHIN),),
+                effects=(fx.send_paper_letter(RECEIPT_WITHIN),),
             ),),
         ),
         StepSpec(
@@ -116,10 +113,10 @@ TRANSFER_OUT = registry.register(ProcedureSpec(
             description="党员组织关系转到对方党组织后,将介绍信回执交回原镇(街道)党委,完成转移。",
             actions=(ActionSpec(
                 "receipt", "回执已交回,完成转移", to=None, outcome="已完成转移(省外)",
-                fields=(field("receipt_on", "回执交回日期", FieldType.DATE),
+                fields=(field("receipt_on", "回执交回日期", FieldType.DATE, max=TODAY),
                         file_field("receipt", "介绍信回执"), ARCHIVED),
                 checklist=("archived",),
-                effects=(fx.receive_receipt,),
+                effects=(fx.RECEIVE_RECEIPT,),
             ),),
         ),
     ),
@@ -151,18 +148,19 @@ TRANSFER_IN = registry.register(ProcedureSpec(
                 "receive", "登记转入党员", to="publicity",
                 fields=(field("name", "姓名", public=True),
                         field("gender", "性别", FieldType.CHOICE,
-                          choices=tuple((g.value, g.label) for g in Gender)),
+                              choices=tuple((g.value, g.label) for g in Gender)),
                         field("id_number", "身份证号码"),
                         field("phone", "联系电话", required=False),
                         field("membership", "党员类别", FieldType.CHOICE,
-                          choices=(("full", "正式党员"), ("probationary", "预备党员"))),
-                        field("admission_date", "入党日期", FieldType.DATE, required=False),
+                              choices=(("full", "正式党员"), ("probationary", "预备党员"))),
+                        field("admission_date", "入党日期", FieldType.DATE, required=False,
+                              max=TODAY),
                         field("from_org", "原所在党组织"),
                         field("scope", "接收途径", FieldType.CHOICE, choices=SCOPES),
                         field("letter_no", "介绍信编号或系统业务编号", required=False),
-                        field("received_on", "接收日期", FieldType.DATE),
+                        field("received_on", "接收日期", FieldType.DATE, max=TODAY),
                         file_field("letter", "党组织关系介绍信或系统截图")),
-                effects=(fx.receive_transfer,),
+                effects=(fx.RECEIVE_TRANSFER,),
             ),),
         ),
         StepSpec(
@@ -186,12 +184,14 @@ TRANSFER_IN = registry.register(ProcedureSpec(
                             file_field("letter", "转往支部的介绍信")),
                     requires=(Require("identity_checked", True, "须核对党员身份。"),
                               Require("file_reviewed", True, "须审核查阅党员档案等相关材料。"),
-                              Require("system_done", True, "须在全国党员信息系统中完成接收操作。")),
+                              Require("system_done", True,
+                                      "须在全国党员信息系统中完成接收操作。")),
                 ),
                 ActionSpec(
                     "refuse", "不予接收", to=None, outcome="不予接收",
-                    fields=(field("reason", "不予接收的理由(须有党内法规依据)", FieldType.TEXT),),
-                    effects=(fx.refuse_transfer,),
+                    fields=(field("reason", "不予接收的理由(须有党内法规依据)",
+                                  FieldType.TEXT),),
+                    effects=(fx.REFUSE_TRANSFER,),
                 ),
             ),
         ),
@@ -199,17 +199,17 @@ TRANSFER_IN = registry.register(ProcedureSpec(
             code="report_in", name="党员持介绍信到党支部报到", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "reported", "已报到,编入党小组", to=None, outcome="已报到,列入党员名册",
-                fields=(field("reported_on", "报到日期", FieldType.DATE),
+                fields=(field("reported_on", "报到日期", FieldType.DATE, max=TODAY),
                         field("party_group", "编入党小组"), ARCHIVED),
                 checklist=("archived",),
-                effects=(fx.report_in,),
+                effects=(fx.REPORT_IN,),
             ),),
         ),
     ),
 ))
 
 FLOATING = registry.register(ProcedureSpec(
-    code="01.5",
+    code=FLOATING_CODE,
     name="党员管理(流动党员管理)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
@@ -238,9 +238,10 @@ FLOATING = registry.register(ProcedureSpec(
                 "register", "登记外出流动", to="certificate",
                 fields=(field("member", f"流动党员:{WHO}"),
                         field("destination", "流入地"), field("work", "从事工作"),
-                        field("left_on", "外出日期", FieldType.DATE), field("phone", "联系方式"),
+                        field("left_on", "外出日期", FieldType.DATE, max=TODAY),
+                        field("phone", "联系方式"),
                         field("branch_contact", f"党支部联系人:{WHO}")),
-                effects=(fx.register_floating,),
+                effects=(fx.REGISTER_FLOATING,),
             ),),
         ),
         StepSpec(
@@ -248,8 +249,8 @@ FLOATING = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "issue", "已发放活动证", to="host_report",
                 fields=(field("certificate_no", "活动证编号"),
-                        field("issued_on", "发放日期", FieldType.DATE)),
-                effects=(fx.issue_certificate,),
+                        field("issued_on", "发放日期", FieldType.DATE, max=TODAY)),
+                effects=(fx.ISSUE_CERTIFICATE,),
             ),),
         ),
         StepSpec(
@@ -258,9 +259,9 @@ FLOATING = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "reported", "已到流入地党组织报到", to="follow_up",
                 fields=(field("host_branch", "流入地党组织"),
-                        field("reported_on", "报到日期", FieldType.DATE),
+                        field("reported_on", "报到日期", FieldType.DATE, max=TODAY),
                         field("host_contact", "流入地党组织联系人及电话")),
-                effects=(fx.host_report,),
+                effects=(fx.HOST_REPORT,),
             ),),
         ),
         StepSpec(
@@ -269,22 +270,23 @@ FLOATING = registry.register(ProcedureSpec(
             recurring=(Recurring(CONTACT_EVERY, "请与流动党员及流入地党组织联系沟通并登记。"),),
             actions=(
                 ActionSpec("returned", "已返乡,结束流动", to=None, outcome="已返乡",
-                           fields=(field("returned_on", "返乡日期", FieldType.DATE),
+                           fields=(field("returned_on", "返乡日期", FieldType.DATE, max=TODAY),
                                    field("archived", "流动党员材料已归档", FieldType.BOOLEAN)),
                            checklist=("archived",),
-                           effects=(fx.floating_returned,)),
+                           effects=(fx.FLOATING_RETURNED,)),
                 ActionSpec("record_contact", "登记联系情况", kind=Kind.SIDE,
-                           fields=(field("on", "日期", FieldType.DATE),
+                           fields=(field("on", "日期", FieldType.DATE, max=TODAY),
                                    field("way", "联系方式(电话、走访、与流入地党组织沟通等)"),
                                    field("content", "了解到的情况", FieldType.TEXT)),
-                           effects=(fx.record_contact,)),
+                           effects=(fx.RECORD_CONTACT,)),
                 ActionSpec("record_homecoming", "登记返乡组织生活或培训", kind=Kind.SIDE,
-                           fields=(field("on", "日期", FieldType.DATE),
+                           fields=(field("on", "日期", FieldType.DATE, max=TODAY),
                                    field("content", "活动内容", FieldType.TEXT)),
-                           effects=(fx.record_homecoming,)),
+                           effects=(fx.RECORD_HOMECOMING,)),
                 ActionSpec("nominate_reserve", "纳入村后备力量培养", kind=Kind.SIDE,
-                           fields=(field("reason", "政治素质和致富带富能力情况", FieldType.TEXT),),
-                           effects=(fx.nominate_reserve,)),
+                           fields=(field("reason", "政治素质和致富带富能力情况",
+                                         FieldType.TEXT),),
+                           effects=(fx.NOMINATE_RESERVE,)),
             ),
         ),
     ),

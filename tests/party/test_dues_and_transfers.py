@@ -122,7 +122,7 @@ def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api
     d = Driver(api, "01.3", demo["dc_th"], SEC, "转出")
     d.do(SEC, member=TH[4], destination="某镇党委", scope="in_province", issued_on="2026-11-02")
     assert d.step == "system_transfer"
-    d.refused(TOWN, "requirement_not_met", all_green=False)
+    d.refused(TOWN, "requirement_not_met", all_green=False, completed_on="2026-11-02")
     with time_machine.travel(parse_datetime("2026-12-02T10:01:00+08:00"), tick=False):
         call_command("sweep_deadlines")
     assert Notification.objects.filter(user__username="sfq_district_org",
@@ -132,7 +132,8 @@ def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api
 def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
     d = Driver(api, "01.4", demo["dc_th"], TOWN, "接收孙某")
     data = {"name": "孙立新", "gender": "male", "membership": "full", "from_org": "外省某支部",
-            "scope": "out_of_province", "received_on": "2026-11-02"}
+            "scope": "out_of_province", "received_on": "2026-11-02",
+            "admission_date": "2010-07-01"}
     d.refused(TOWN, "invalid_id_number", id_number="12345", **data)
     d.do(TOWN, id_number="330299198801010010", **data)
     d.refused(SEC, "publicity_open")
@@ -145,6 +146,7 @@ def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
     joined = PartyMember.objects.get(id_number="330299198801010010")
     assert joined.status == MemberStatus.FULL and joined.source == "transfer_in"
     assert joined.transferred_in_date == dt.date(2026, 11, 10)
+    assert joined.admission_date == dt.date(2010, 7, 1)
     pdf, xlsx = export(api(TOWN), "party_transfer_in", demo["dc_th"].pk)
     assert "外省某支部" in pdf_text(pdf.content, tmp_path)
     assert "孙立新" in xlsx_cells(xlsx.content)
@@ -153,7 +155,8 @@ def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
 def test_refusing_a_transfer_in_alerts_the_supervisors(demo, api, clock):
     d = Driver(api, "01.4", demo["dc_th"], TOWN, "接收")
     d.do(TOWN, name="孙立新", gender="male", id_number="330299198801010010", membership="full",
-         from_org="外省", scope="in_province", received_on="2026-11-02")
+         from_org="外省", scope="in_province", received_on="2026-11-02",
+         admission_date="2010-07-01")
     with time_machine.travel(parse_datetime("2026-11-10T00:00:00+08:00"), tick=False):
         d.fresh()
         d.do(SEC)

@@ -133,7 +133,7 @@ def test_themed_day_same_form_three_times_raises_an_alert(demo, api, clock, tmp_
         d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
     assert not Alert.objects.filter(message__contains="形式单一").exists()
     d = themed_day(api, demo, "study")
-    d.refused(SEC, "invalid_date", held_on="2026-10-31", absentees="")
+    d.refused(SEC, "date_order", held_on="2026-10-31", absentees="")
     d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
     assert Alert.objects.filter(case_id=d.id, message__contains="形式单一").count() == 1
     d = themed_day(api, demo, "service")
@@ -200,7 +200,8 @@ def test_democratic_appraisal_grades_everyone_and_follows_up_unqualified(demo, a
 
 def test_a_month_without_a_themed_party_day_is_reminded(demo, api, clock):
     bad = Driver(api, "02.3", demo["dc_th"], SEC, "主题党日")
-    bad.refused(SEC, "invalid_field", month="十一月", theme="学习", form="study")
+    bad.refused(SEC, "invalid_date", month="十一月", theme="学习", form="study")
+    bad.refused(SEC, "future_date", month="2026-12", theme="学习", form="study")
     d = themed_day(api, demo, "visit")
     d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
     with time_machine.travel(parse_datetime("2026-12-01T09:00:00+08:00"), tick=False):

@@ -65,7 +65,7 @@ def test_applicant_enters_the_register_with_a_checked_id_number(demo, api, clock
     d = Driver(api, "01.1", demo["dc_th"], SEC, "入党申请")
     d.refused(SEC, "invalid_id_number", name="甲", gender="male", id_number="330299200203150014",
               residence="resident", application_date="2026-10-20")
-    d.refused(SEC, "invalid_date", name="甲", gender="male", id_number=ID,
+    d.refused(SEC, "future_date", name="甲", gender="male", id_number=ID,
               residence="resident", application_date="2026-11-03")
     d.do(SEC, name="吴小明", gender="male", id_number=ID, residence="resident",
          application_date="2026-10-20")
@@ -108,7 +108,7 @@ def test_activist_date_is_the_committee_meeting_date_and_contacts_are_two_full_m
     d.refused(SEC, "same_person", meeting_date="2026-11-10", contact_1=TH[0], contact_2=TH[0])
     d.refused(SEC, "member_not_found", meeting_date="2026-11-10", contact_1=TH[0],
               contact_2=TH[8])  # an activist is not a full member
-    d.refused(SEC, "invalid_date", meeting_date="2026-11-09", contact_1=TH[0], contact_2=TH[1])
+    d.refused(SEC, "date_order", meeting_date="2026-11-09", contact_1=TH[0], contact_2=TH[1])
     d.refused(SEC, "quorum_not_met", meeting_date="2026-11-10", contact_1=TH[0],
               contact_2=TH[1], meeting=m(5, 2, 2))
     d.do(SEC, meeting_date="2026-11-10", contact_1=TH[0], contact_2=TH[1])
@@ -215,7 +215,9 @@ def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     d.do(SEC, meeting=m(10, 6, 6), meeting_date="2027-11-26")
     task = d.case["tasks"][0]
     assert task["due_at"] == "2028-02-26T00:01:00+08:00"  # three months
-    d.do(TOWN)
+    d.refused(TOWN, "date_order", talk_date="2027-11-26", approved_on="2027-11-25")
+    d.refused(TOWN, "future_date", talk_date="2027-11-26", approved_on="2027-11-27")
+    d.do(TOWN, talk_date="2027-11-26", approved_on="2027-11-26")
     assert member().status == MemberStatus.PROBATIONARY
     assert member().admission_date == dt.date(2027, 11, 26)
     d.do(SEC)  # oath
