@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from core.models import User
-from decisions.village_rules import GUIDANCE_FIELDS, REQUIRED_GUIDANCE
+from decisions.procedures import GUIDANCE_FIELDS, REQUIRED_GUIDANCE
 from tests.samples import upload_pdf, upload_png
 
 

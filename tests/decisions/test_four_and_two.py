@@ -5,10 +5,16 @@ import json
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils.dateparse import parse_datetime
+from rest_framework.test import APIClient
 
+from core.models import User
+from decisions.procedures import FOUR_AND_TWO
 from tests.samples import upload_pdf, upload_png
-from workflows.models import PublicityNotice
+from workflows import params
+from workflows.models import Alert, PublicityNotice, TenantSetting
 
 START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 
@@ -34,8 +40,6 @@ def minutes():
 def clock():
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
-
-
 
 
 @pytest.fixture
@@ -126,10 +130,6 @@ def test_the_villagers_body_chosen_sets_the_rule(case_at_members, body, due, pre
 
 
 def _client(username):
-    from rest_framework.test import APIClient
-
-    from core.models import User
-
     client = APIClient()
     client.force_authenticate(User.objects.get(username=username))
     return client
@@ -155,16 +155,12 @@ def test_resolution_publicity_cannot_be_cut_short(case_at_members, clock):
     body = r.json()
     assert body["code"] == "publicity_open"
     assert body["not_before"] == "2026-11-10T00:00:00+08:00"
-    from workflows.models import Alert
-
     alert = Alert.objects.get(case_id=case_id, kind="publicity_cut_short")
     assert "公示期满前" in alert.message
     clock.move_to(parse_datetime("2026-11-09T23:59:00+08:00"))
     assert act(director, case_id, "publicity_done", posting,
                {"photo": upload_png()}).json()["code"] == "publicity_open"
     # the board shows it while it runs, with the resolution text
-    from django.test import Client
-
     board = Client().get(f"/board/{detail['region']}/").content.decode()
     assert "鱼塘由张某以每年2.3万元承包五年" in board
     clock.move_to(parse_datetime("2026-11-10T00:00:01+08:00"))
@@ -196,12 +192,6 @@ def test_objection_must_be_answered_before_moving_on(case_at_members, clock):
 
 
 def test_tenant_may_lengthen_the_window_but_not_shorten(case_at_members, demo, clock):
-    from django.core.exceptions import ValidationError
-
-    from decisions.procedures import FOUR_AND_TWO
-    from workflows import params
-    from workflows.models import TenantSetting
-
     param = FOUR_AND_TWO.all_params()["resolution_publicity_days"]
     with pytest.raises(ValidationError):
         params.validate(param, 5)

@@ -11,8 +11,7 @@ from django.test import Client
 from django.utils.dateparse import parse_datetime
 
 from decisions.models import VillageRules
-from decisions.procedures import MEMBERS_MEETING, REPRESENTATIVES_MEETING
-from decisions.village_rules import VILLAGE_RULES
+from decisions.procedures import MEMBERS_MEETING, REPRESENTATIVES_MEETING, VILLAGE_RULES
 from tests.decisions.rules_helpers import (
     act,
     client,
@@ -114,7 +113,7 @@ def test_adoption_date_may_not_lie_in_the_future(demo, clock):
     to_villagers(case_id)
     r = decide(case_id, RULES_TEXT, "2026-11-03")
     assert r.status_code == 400
-    assert r.json()["code"] == "invalid_date"
+    assert (r.json()["code"], r.json()["field"]) == ("future_date", "adopted_on")
 
 
 def test_publicity_lasts_seven_days_and_shows_the_rules(demo, clock):
@@ -157,7 +156,7 @@ def test_only_the_district_civil_affairs_bureau_files(demo, clock):
     r = act(client("dc_township_government"), case_id, "file", {"filed_on": "2026-11-10"})
     assert r.status_code in (403, 404)
     r = file_rules(case_id, "2026-11-01")
-    assert r.json()["code"] == "invalid_date"  # before the adoption
+    assert (r.json()["code"], r.json()["field"]) == ("date_order", "filed_on")  # before adoption
     assert not VillageRules.objects.exists()
 
 

@@ -1,40 +1,33 @@
 """03.2 重大事项“四议两公开”(村规民约): revising a village's rules.
 
 The village party organisation leads the revision through the same four
-deliberations and two publications as 03.1 (its meeting rules are reused from
-``decisions.procedures``), the township party committee and government guide and
-check it (and may send it back), and the district civil affairs bureau files it.
-Filing writes a new version of the village's rules; the newest filed version is
-the one in force, and every earlier one is kept.
+deliberations and two publications as 03.1 (their meeting rules are shared in
+``decisions.procedures.common``), the township party committee and government guide
+and check it (and may send it back), and the district civil affairs bureau files it.
+Filing writes a new version of the village's rules (``decisions.effects``); the
+newest filed version is the one in force, and every earlier one is kept.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
-
-from django.db.models import Max
-from django.utils import timezone
-
-from core.errors import RuleError
-from core.models import Region
 from core.roles import Level, Role
 from decisions.choices import RulesBody, RulesGuidance
-from decisions.models import VillageRules
-from decisions.procedures import (
+from decisions.effects import FILE_VILLAGE_RULES
+from decisions.procedures.common import (
     HOUSEHOLDS_MEETING,
+    MEMBERS_INFORMED,
     MEMBERS_MEETING,
     MINUTES,
     REPRESENTATIVES_MEETING,
     VILLAGERS_MEETING,
 )
+from decisions.registers import RULES_COLUMNS, rules_register_rows
 from workflows.common import VILLAGE_MEASURES
-from workflows.effects import EffectContext
 from workflows.registers import RegisterSpec
 from workflows.registers import register as register_ledger
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     FieldSpec,
     FieldType,
@@ -72,61 +65,6 @@ ARCHIVE_ITEMS = (
     field("archive_publicity", "决议公告及张贴照片已归档", FieldType.BOOLEAN),
     field("archive_filing", "镇(街道)审核意见和区民政局备案回执已归档", FieldType.BOOLEAN),
 )
-
-
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, str) and value:
-        return dt.date.fromisoformat(value[:10])
-    return None
-
-
-def check_adoption(ctx: EffectContext) -> None:
-    """The adoption date may not lie in the future."""
-    adopted = _day(ctx.data.get("adopted_on"))
-    if adopted is None or adopted > timezone.localdate():
-        raise RuleError("invalid_date", "表决通过日期不能晚于今天。", field="adopted_on")
-
-
-def file_village_rules(ctx: EffectContext) -> None:
-    """Effect of the district's filing: the adopted text becomes the next version in force."""
-    decided = ctx.step_data("villagers_decide")
-    adopted = _day(decided.get("adopted_on"))
-    filed = _day(ctx.data.get("filed_on"))
-    if adopted is None or filed is None:
-        raise RuleError("missing_field", "请填写备案日期。", field="filed_on")
-    if filed > timezone.localdate():
-        raise RuleError("invalid_date", "备案日期不能晚于今天。", field="filed_on")
-    if filed < adopted:
-        raise RuleError("invalid_date", "备案日期不能早于村(居)民会议表决通过的日期。",
-                        field="filed_on")
-    region = ctx.case.region
-    # Lock the village's versions so that two filings cannot take the same number.
-    list(VillageRules.objects.select_for_update().filter(region=region).values_list("pk"))
-    latest = VillageRules.objects.filter(region=region).aggregate(m=Max("version"))["m"] or 0
-    body = str(decided.get("body", ""))
-    VillageRules.objects.create(
-        region=region, version=latest + 1, text=str(decided.get("rules_text", "")),
-        adopted_on=adopted, adopted_by=str(RulesBody(body).label) if body else "",
-        filed_on=filed, filing_number=str(ctx.data.get("filing_number", "")), case=ctx.case,
-    )
-
-
-RULES_COLUMNS = (
-    ("version", "版本号"), ("adopted_on", "表决通过日期"), ("adopted_by", "表决机构"),
-    ("filed_on", "区民政局备案日期"), ("filing_number", "备案文号"), ("status", "状态"),
-    ("summary", "条文摘要"),
-)
-SUMMARY_CHARS = 60
-
-
-def rules_register_rows(region: Region) -> Iterable[Sequence[Any]]:
-    rows = VillageRules.objects.of(region)
-    current = True
-    for row in rows.iterator(500):
-        summary = row.text if len(row.text) <= SUMMARY_CHARS else row.text[:SUMMARY_CHARS] + "…"
-        yield (row.version, row.adopted_on, row.adopted_by, row.filed_on, row.filing_number,
-               "现行" if current else "已被新版本取代", summary)
-        current = False
 
 
 VILLAGE_RULES = registry.register(ProcedureSpec(
@@ -198,7 +136,7 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
                     file_field("minutes", MINUTES),
                 ),
                 meeting=MEMBERS_MEETING,
-                requires=(Require("members_informed", True, "党员大会审议前须把审议内容告知全体党员。"),),
+                requires=(MEMBERS_INFORMED,),
             ),),
         ),
         StepSpec(
@@ -210,14 +148,13 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
                 "decide", "表决通过", to="resolution_publicity",
                 fields=(
                     field("body", "表决机构", FieldType.CHOICE,
-                      choices=tuple((b.value, b.label) for b, _ in RULES_BODIES)),
+                          choices=tuple((b.value, b.label) for b, _ in RULES_BODIES)),
                     meeting_field("表决情况"),
-                    field("adopted_on", "表决通过日期", FieldType.DATE),
+                    field("adopted_on", "表决通过日期", FieldType.DATE, max=TODAY),
                     field("rules_text", "表决通过的村规民约全文", FieldType.TEXT, public=True),
                     file_field("minutes", MINUTES),
                 ),
                 meeting_by=MeetingBy("body", {b.value: rule for b, rule in RULES_BODIES}),
-                effects=(check_adoption,),
             ),),
         ),
         notice_step(
@@ -235,11 +172,12 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "approve", "把关通过,报区民政局备案", to="district_filing",
                 fields=(
-                    field("lawful", "内容不违反法律法规和政策,不侵犯村民合法权益", FieldType.BOOLEAN),
+                    field("lawful", "内容不违反法律法规和政策,不侵犯村民合法权益",
+                          FieldType.BOOLEAN),
                     field("opinion", "审核意见", FieldType.TEXT),
                 ),
                 requires=(Require("lawful", True,
-                           "内容违反法律法规或侵犯村民合法权益的,应退回重新修订。"),),
+                                  "内容违反法律法规或侵犯村民合法权益的,应退回重新修订。"),),
             ),),
         ),
         StepSpec(
@@ -249,10 +187,10 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "file", "登记备案", to="publish",
                 fields=(
-                    field("filed_on", "备案日期", FieldType.DATE),
+                    field("filed_on", "备案日期", FieldType.DATE, max=TODAY),
                     field("filing_number", "备案文号", required=False),
                 ),
-                effects=(file_village_rules,),
+                effects=(FILE_VILLAGE_RULES,),
             ),),
         ),
         StepSpec(
@@ -262,7 +200,7 @@ VILLAGE_RULES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "publish", "公布施行并归档", to=None, outcome="已备案并公布施行",
                 fields=(
-                    field("published_on", "公布日期", FieldType.DATE),
+                    field("published_on", "公布日期", FieldType.DATE, max=TODAY),
                     field("location", "公布地点"),
                     file_field("evidence", "公布照片或材料", required=False),
                     *ARCHIVE_ITEMS,

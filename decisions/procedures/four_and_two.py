@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from core.roles import Level, Role
+from decisions.procedures.common import (
+    COLLECTIVE_MEETING,
+    HOUSEHOLDS_MEETING,
+    MEMBERS_INFORMED,
+    MEMBERS_MEETING,
+    MINUTES,
+    REPRESENTATIVES_MEETING,
+    VILLAGERS_MEETING,
+)
 from workflows.common import ARCHIVE_RISK, VILLAGE_MEASURES
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
-    Basis,
     FieldType,
     MeetingBy,
-    MeetingRule,
     ProcedureSpec,
-    Publicity,
-    Require,
     Risk,
     Separation,
     StepSpec,
-    at_least,
     days,
     field,
     file_field,
     meeting_field,
-    more_than,
-    posting_fields,
-    publicity_side_actions,
-    ratio,
+    notice_step,
     simple_majority,
 )
 
@@ -36,42 +38,6 @@ MATTERS = (
     ("other", "其他重大事项"),
 )
 
-# 党员大会审议: at least 2/3 of members due attend, at least 2/3 of those present agree.
-MEMBERS_MEETING = MeetingRule(
-    body="党员大会",
-    quorum=at_least(ratio("members_quorum", "党员大会到会比例", 2, 3), Basis.DUE),
-    pass_line=at_least(ratio("members_pass", "党员大会同意比例", 2, 3), Basis.PRESENT),
-)
-
-# The villagers' decision: the body is chosen by the case ([law] 村民委员会组织法).
-VILLAGERS_MEETING = MeetingRule(
-    body="村(居)民会议",
-    quorum=more_than(ratio("villagers_quorum", "村民会议到会比例(年满十八周岁村民)", 1, 2),
-                     Basis.DUE),
-    pass_line=more_than(ratio("villagers_pass", "村民会议通过比例", 1, 2), Basis.PRESENT),
-    roll_label="本村年满十八周岁的村民人数",
-)
-HOUSEHOLDS_MEETING = MeetingRule(
-    body="村(居)民会议(户代表)",
-    quorum=at_least(ratio("households_quorum", "村民会议到会户代表比例", 2, 3), Basis.DUE),
-    pass_line=more_than(ratio("households_pass", "户代表会议通过比例", 1, 2), Basis.PRESENT),
-    roll_label="本村户数",
-)
-REPRESENTATIVES_MEETING = MeetingRule(
-    body="村(居)民代表会议",
-    quorum=at_least(ratio("representatives_quorum", "村民代表会议到会比例", 2, 3), Basis.DUE),
-    pass_line=more_than(ratio("representatives_pass", "村民代表会议通过比例", 1, 2),
-                        Basis.PRESENT),
-    roll_label="村(居)民代表人数",
-)
-COLLECTIVE_MEETING = MeetingRule(
-    body="集体经济组织成员(代表)大会",
-    quorum=at_least(ratio("collective_quorum", "集体经济组织成员(代表)大会到会比例", 2, 3),
-                    Basis.DUE),
-    pass_line=more_than(ratio("collective_pass", "集体经济组织成员(代表)大会通过比例", 1, 2),
-                        Basis.PRESENT),
-    roll_label="成员(代表)人数",
-)
 DECIDING_BODIES = (
     ("villagers", "村(居)民会议(本村十八周岁以上村民过半数参加)", VILLAGERS_MEETING),
     ("households", "村(居)民会议(本村三分之二以上的户代表参加)", HOUSEHOLDS_MEETING),
@@ -79,7 +45,6 @@ DECIDING_BODIES = (
     ("collective", "村集体经济组织成员(代表)大会", COLLECTIVE_MEETING),
 )
 
-MINUTES = "会议记录(签到表、表决票或记录原件的扫描件)"
 
 FOUR_AND_TWO = registry.register(ProcedureSpec(
     code="03.1",
@@ -89,7 +54,8 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
     guiding_roles=(Role.DISTRICT_ORG, Role.DISTRICT_CIVIL_AFFAIRS, Role.DISTRICT_AGRICULTURE),
     supervisor="村(居)务监督委员会、村(社区)集体经济组织监事会",
     summary="村内规划编制、章程修订、重大“三资”决策及其他重大事项,"
-            "经党支部提议、两委会商议、党员大会审议、村(居)民会议或代表会议决议,决议公开、实施结果公开。",
+            "经党支部提议、两委会商议、党员大会审议、村(居)民会议或代表会议决议,"
+            "决议公开、实施结果公开。",
     risks=(
         Risk("简化程序、编造会议记录",
              "四个会议环节依次办理,不能跳过;每次会议须上传会议记录原件并填写应到、实到和表决人数,"
@@ -124,7 +90,8 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
             code="deliberate", name="两委会商议", level=Level.VILLAGE,
             roles=(Role.BRANCH_SECRETARY,),
             back_to=("propose",),
-            description="由支部书记主持,两委会(或党组织和集体经济组织理事会)充分讨论,少数服从多数。",
+            description="由支部书记主持,两委会(或党组织和集体经济组织理事会)充分讨论,"
+                        "少数服从多数。",
             actions=(ActionSpec(
                 "deliberate", "形成商议意见", to="members_review",
                 fields=(
@@ -152,29 +119,29 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
                 "review", "审议通过", to="villagers_decide",
                 fields=(
                     field("members_informed", "会前已将审议内容告知全体党员", FieldType.BOOLEAN),
-                    field("informed_on", "告知日期", FieldType.DATE),
+                    field("informed_on", "告知日期", FieldType.DATE, max=TODAY),
                     meeting_field("党员大会"),
-                    field("revised_proposal", "吸纳党员意见后修订的方案", FieldType.TEXT, public=True),
+                    field("revised_proposal", "吸纳党员意见后修订的方案", FieldType.TEXT,
+                          public=True),
                     field("door_to_door", "已组织党员入户宣传解释", FieldType.BOOLEAN,
-                      required=False),
+                          required=False),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=MEMBERS_MEETING,
-                requires=(Require("members_informed", True,
-                           "党员大会审议前须把审议内容告知全体党员。"),),
+                requires=(MEMBERS_INFORMED,),
             ),),
         ),
         StepSpec(
             code="villagers_decide", name="村(居)民会议或代表会议决议", level=Level.VILLAGE,
             roles=(Role.COMMITTEE_DIRECTOR, Role.COLLECTIVE_HEAD),
             back_to=("members_review",),
-            description="在党支部领导下,由村(居)民会议、村(居)民代表会议或集体经济组织成员(代表)大会"
-                        "讨论表决,参加人数须符合法律规定。",
+            description="在党支部领导下,由村(居)民会议、村(居)民代表会议或"
+                        "集体经济组织成员(代表)大会讨论表决,参加人数须符合法律规定。",
             actions=(ActionSpec(
                 "decide", "形成决议", to="resolution_publicity",
                 fields=(
                     field("body", "决议机构", FieldType.CHOICE,
-                      choices=tuple((v, label) for v, label, _ in DECIDING_BODIES)),
+                          choices=tuple((v, label) for v, label, _ in DECIDING_BODIES)),
                     meeting_field("表决情况"),
                     field("resolution", "决议内容", FieldType.TEXT, public=True),
                     file_field("minutes", MINUTES),
@@ -182,32 +149,24 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
                 meeting_by=MeetingBy("body", {v: rule for v, _, rule in DECIDING_BODIES}),
             ),),
         ),
-        StepSpec(
-            code="resolution_publicity", name="决议公开", level=Level.VILLAGE,
-            roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
-            publicity=Publicity(
-                days=days("resolution_publicity_days", "决议公告时间", 7),
-                title="决议公告",
-                content_fields=("villagers_decide.resolution",),
-            ),
-            separation=None,
+        notice_step(
+            "resolution_publicity", "决议公开",
+            days=days("resolution_publicity_days", "决议公告时间", 7),
+            title="决议公告", content_fields=("villagers_decide.resolution",),
+            done="公示期满,进入实施", to="implementation",
             description="在村级组织活动场所和村(居)务公开栏公告,公告时间原则上不少于7天。",
-            actions=(
-                ActionSpec("publicity_done", "公示期满,进入实施", to="implementation",
-                           fields=posting_fields()),
-                *publicity_side_actions(),
-            ),
         ),
         StepSpec(
             code="implementation", name="实施结果公开", level=Level.VILLAGE,
             roles=(Role.COMMITTEE_DIRECTOR, Role.COLLECTIVE_HEAD),
             separation=Separation(),
-            description="在党支部领导下由村(居)委会或集体经济组织实施,实施进程和结果及时向全体村(居)民公布。",
+            description="在党支部领导下由村(居)委会或集体经济组织实施,"
+                        "实施进程和结果及时向全体村(居)民公布。",
             actions=(ActionSpec(
                 "publish_result", "公布实施结果", to=None, outcome="已实施并公开结果",
                 fields=(
                     field("result", "实施进程和结果", FieldType.TEXT, public=True),
-                    field("published_on", "结果公布日期", FieldType.DATE),
+                    field("published_on", "结果公布日期", FieldType.DATE, max=TODAY),
                     field("location", "公布地点"),
                     file_field("evidence", "公布照片或材料", required=False),
                 ),
@@ -215,6 +174,3 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
         ),
     ),
 ))
-
-# 03.2 村规民约 reuses the meeting rules above; importing it registers it.
-from decisions import village_rules  # noqa: E402, F401
