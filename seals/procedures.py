@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from core.roles import Level, Role
 from seals.choices import Matter, SealKind
-from seals.effects import record_seal_use, seal_register_rows
+from seals.effects import RECORD_SEAL_USE
+from seals.registers import SEAL_COLUMNS, seal_register_rows
 from workflows.common import ARCHIVE_RISK
 from workflows.registers import RegisterSpec
 from workflows.registers import register as register_ledger
@@ -83,13 +84,13 @@ def seal_procedure(
                     fields=(
                         field("purpose", "用印事由"),
                         field("matter", "事项类别", FieldType.CHOICE,
-                          choices=tuple((m.value, m.label) for m in Matter)),
-                        field("copies", "份数", FieldType.INTEGER),
+                              choices=tuple((m.value, m.label) for m in Matter)),
+                        field("copies", "份数", FieldType.INTEGER, min=1),
                         file_field("document", "待盖章文件",
                                    help="上传需要盖章的文件本身;不得在空白纸上用印"),
                     ),
                     route_by=Route("matter", {Matter.ROUTINE: "approve",
-                                         Matter.MAJOR: "collective_decision"}),
+                                              Matter.MAJOR: "collective_decision"}),
                 ),),
             ),
             StepSpec(
@@ -119,7 +120,7 @@ def seal_procedure(
                 actions=(
                     ActionSpec("approve", "同意并签字", to="stamp",
                                fields=(field("opinion", "审批意见", FieldType.TEXT,
-                                         required=False),)),
+                                             required=False),)),
                     ActionSpec("reject", "不同意", to=None, outcome="不同意用印",
                                fields=(field("opinion", "不同意的理由", FieldType.TEXT),)),
                 ),
@@ -133,12 +134,12 @@ def seal_procedure(
                 actions=(ActionSpec(
                     "stamp", "确认已用印", to=None, outcome="已用印",
                     fields=(
-                        field("copies_stamped", "实际盖章份数", FieldType.INTEGER),
+                        field("copies_stamped", "实际盖章份数", FieldType.INTEGER, min=1),
                         field("papers_kept", "用印资料已留存", FieldType.BOOLEAN),
                         file_field("kept_copy", "留存件扫描件", required=False),
                     ),
                     requires=(Require("papers_kept", True, "用印前须留存用印资料。"),),
-                    effects=(record_seal_use,),
+                    effects=(RECORD_SEAL_USE,),
                 ),),
             ),
         ),
@@ -174,12 +175,6 @@ COLLECTIVE_SEAL = registry.register(seal_procedure(
     measures=(SEAL_MEASURE, "村(居)务监督委员会、全体村(居)民加强监督",
               "镇(街道)党委、政府及纪检组织加强监督指导"),
 ))
-
-SEAL_COLUMNS = (
-    ("number", "序号"), ("date", "日期"), ("purpose", "事由"), ("document", "文件"),
-    ("copies", "份数"), ("applicant", "申请人"), ("approver", "批准人"),
-    ("keeper", "经办人(保管人)"),
-)
 
 for _code, _kind in (("04.1", SealKind.PARTY), ("04.2", SealKind.COMMITTEE),
                      ("04.3", SealKind.COLLECTIVE)):

@@ -1,12 +1,20 @@
 """04.1–04.3 through the API: rules of the seal procedures and the seal register."""
 
+import io
 import json
+import pathlib
 import subprocess
 
+import openpyxl
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
 
+from core.models import Membership, User
 from seals.models import Seal, SealUse
 from tests.samples import upload_pdf
+from workflows.models import Alert, Attachment, CaseEvent
 
 
 def open_case(api, username, procedure, village, title="用印申请"):
@@ -72,8 +80,6 @@ def test_applicant_cannot_approve_own_seal_use(demo, api):
 
 
 def test_separation_of_duties_when_one_person_holds_both_roles(demo, api, user):
-    from core.models import Membership
-
     # 一肩挑: the committee member is made director too; applying and approving is refused
     member = user("dc_yl_committee_member")
     Membership.objects.create(user=member, region=demo["dc_yl"], role="committee_director")
@@ -85,14 +91,10 @@ def test_separation_of_duties_when_one_person_holds_both_roles(demo, api, user):
     assert response.status_code == 400
     assert response.json()["code"] == "separation_of_duties"
     assert SealUse.objects.count() == 0
-    from workflows.models import Alert
-
     assert Alert.objects.filter(case_id=case["id"], kind="separation_refused").count() == 1
 
 
 def test_keeper_may_not_approve(demo, api, user):
-    from core.models import Membership
-
     keeper = user("dc_th_seal_keeper")
     Membership.objects.create(user=keeper, region=demo["dc_th"], role="committee_director")
     case = apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
@@ -111,8 +113,6 @@ def test_no_stamping_without_the_document(demo, api):
 
 
 def test_blank_paper_disguised_as_pdf_is_refused(demo, api):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     case = open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"])
     fake = SimpleUploadedFile("空白.pdf", b"just text, not a pdf", content_type="application/pdf")
     response = act(api("dc_th_committee_member"), case["id"], "apply",
@@ -155,16 +155,12 @@ def test_stamped_copies_may_not_exceed_approved(demo, api):
 
 
 def test_only_the_named_keeper_stamps(demo, api, user):
-    from core.models import Membership, User
-
     other = User.objects.create(username="dc_th_keeper2", full_name="孙备用")
     other.set_password("x-pass-12345")
     other.save()
     Membership.objects.create(user=other, region=demo["dc_th"], role="seal_keeper")
     case = apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
     act(api("dc_th_committee_director"), case["id"], "approve", {})
-    from rest_framework.test import APIClient
-
     client = APIClient()
     client.force_authenticate(other)
     response = act(client, case["id"], "stamp", {"copies_stamped": 1, "papers_kept": True})
@@ -227,10 +223,6 @@ def test_seal_register_exports_pdf_and_excel(demo, api, tmp_path):
     assert "第1页/共1页" in "".join(text.split())
     xlsx = client.get(rows[0]["xlsx_url"])
     assert xlsx.status_code == 200
-    import io
-
-    import openpyxl
-
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     flat = [v for row in values for v in row]
@@ -246,3 +238,79 @@ def test_registers_are_scoped(demo, api):
     bureau = api("sfq_district_agriculture").get("/api/registers/").json()
     assert {r["code"] for r in bureau} == {"seal_register_collective",
                                            "farmland_subsidy_roster"}
+
+
+# --- a refusal of the keeper's check stores nothing ------------------------------------------
+
+
+def stored_files():
+    return sorted(p for p in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def approved_case(api, demo, copies=2):
+    case = apply(api, "dc_th_committee_member", "04.2", demo["dc_th"], copies=copies)
+    assert act(api("dc_th_committee_director"), case["id"], "approve", {}).status_code == 200
+    return case
+
+
+def stamp_with_copy(client, case_id, copies_stamped):
+    return act(client, case_id, "stamp", {"copies_stamped": copies_stamped, "papers_kept": True},
+               {"kept_copy": upload_pdf("留存件.pdf")})
+
+
+def test_too_many_copies_stores_neither_the_kept_copy_nor_a_register_line(demo, api):
+    case = approved_case(api, demo, copies=2)
+    files, rows = stored_files(), Attachment.objects.count()
+    response = stamp_with_copy(api("dc_th_seal_keeper"), case["id"], 3)
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("copies_exceeded",
+                                                                  "copies_stamped")
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+    assert not SealUse.objects.exists()
+    assert CaseEvent.objects.filter(case_id=case["id"], action="stamp").count() == 0
+
+
+def test_a_keeper_of_another_seal_stores_nothing(demo, api, user):
+    other = User.objects.create(username="dc_th_keeper3", full_name="钱备用")
+    Membership.objects.create(user=other, region=demo["dc_th"], role="seal_keeper")
+    case = approved_case(api, demo)
+    files, rows = stored_files(), Attachment.objects.count()
+    client = APIClient()
+    client.force_authenticate(other)
+    assert stamp_with_copy(client, case["id"], 1).status_code == 403
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+    assert not SealUse.objects.exists()
+
+
+def test_an_unregistered_seal_is_refused_before_anything_is_stored(demo, api):
+    case = approved_case(api, demo)
+    Seal.objects.filter(region=demo["dc_th"], kind="committee").delete()
+    files, rows = stored_files(), Attachment.objects.count()
+    response = stamp_with_copy(api("dc_th_seal_keeper"), case["id"], 1)
+    assert response.status_code == 400
+    assert response.json()["code"] == "seal_not_registered"
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+
+
+def test_a_stamp_with_its_kept_copy_stores_the_file_and_numbers_the_line(demo, api):
+    case = approved_case(api, demo)
+    files = stored_files()
+    response = stamp_with_copy(api("dc_th_seal_keeper"), case["id"], 2)
+    assert response.status_code == 200, response.content
+    assert len(stored_files()) == len(files) + 1
+    kept = Attachment.objects.get(case_id=case["id"], field="kept_copy")
+    use = SealUse.objects.get(case_id=case["id"])
+    assert (use.number, use.copies, use.keeper) == (1, 2, kept.uploaded_by.full_name)
+    assert use.used_at == CaseEvent.objects.get(case_id=case["id"], action="stamp").at
+
+
+def test_copies_must_be_at_least_one(demo, api):
+    case = open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+    response = act(api("dc_th_committee_member"), case["id"], "apply",
+                   {"purpose": "盖章", "matter": "routine", "copies": 0},
+                   {"document": upload_pdf("居住证明.pdf")})
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("out_of_range", "copies")
