@@ -1,27 +1,33 @@
-"""The write side of village appointments: nominees, joint vetting, appointment."""
+"""The rule checks and register writes of village appointments: nominees, joint vetting,
+appointment.
+
+Each effect's check parses and checks what was sent (the lists of people and posts,
+the vetting's exclusions, that a vetting passed) before anything is stored, and
+hands what it found to its apply through ``ctx.scratch``; the apply writes the
+nominees, the vetting and the appointment.
+"""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
-
+from core import dates
 from core.errors import RuleError
 from core.idcard import id_problem, mask_id
-from core.models import Region
 from personnel.choices import AUXILIARY, RESERVE, AppointeeState, Track, VettingResult
 from personnel.models import Appointee, JointVetting
+from workflows import calendar as cal
 from workflows.alerts import raise_alert
-from workflows.choices import AlertKind, CaseState
-from workflows.effects import EffectContext
+from workflows.choices import AlertKind
+from workflows.effects import EffectContext, effect
 
 MAX_LINES = 200
+People = list[tuple[str, str, str]]
 
 
 @dataclass(frozen=True)
@@ -42,26 +48,9 @@ def _lines(text: Any) -> list[tuple[int, list[str]]]:
     return out
 
 
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, str) and value:
-        return dt.date.fromisoformat(value[:10])
-    return None
-
-
-def _not_future(ctx: EffectContext, field: str, label: str) -> dt.date:
-    day = _day(ctx.data.get(field))
-    if day is None:
-        raise RuleError("missing_field", f"请填写{label}。", field=field)
-    if day > timezone.localdate():
-        raise RuleError("invalid_date", f"{label}不能晚于今天。", field=field)
-    return day
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def end_of_term(start: dt.date, months: int) -> dt.date:
+    """The last day of a term of ``months`` beginning on ``start``."""
+    return (cal.add_months(dates.start_of(start), months) - dt.timedelta(days=1)).date()
 
 
 def parse_people(text: Any, *, field: str) -> list[tuple[str, str, str]]:
@@ -133,12 +122,24 @@ def _replace_nominees(ctx: EffectContext, rows: Iterable[Appointee]) -> None:
     Appointee.objects.bulk_create(list(rows))
 
 
+def _mark_not_appointed(ctx: EffectContext) -> None:
+    Appointee.objects.filter(case=ctx.case).update(state=AppointeeState.NOT_APPOINTED)
+
+
+CLOSE_WITHOUT_APPOINTMENT = effect("personnel.close_without_appointment",
+                                   apply=_mark_not_appointed)
+
+
 # --- 05.1 -------------------------------------------------------------------------------------
 
 
-def propose_reserve(ctx: EffectContext) -> None:
-    people = parse_people(ctx.data.get("nominees"), field="nominees")
-    track = Track(str(ctx.data.get("track")))
+def _check_nominees(ctx: EffectContext) -> None:
+    ctx.scratch["people"] = parse_people(ctx.data.get("nominees"), field="nominees")
+
+
+def _write_nominees(ctx: EffectContext) -> None:
+    people: People = ctx.scratch["people"]
+    track = Track(str(ctx.data["track"]))
     _replace_nominees(ctx, (
         Appointee(case=ctx.case, region=ctx.case.region, procedure=RESERVE, seq=i, track=track,
                   name=name, id_number=number, post=post)
@@ -147,18 +148,22 @@ def propose_reserve(ctx: EffectContext) -> None:
     _alert_failed_before(ctx, people)
 
 
-def close_without_appointment(ctx: EffectContext) -> None:
-    Appointee.objects.filter(case=ctx.case).update(state=AppointeeState.NOT_APPOINTED)
+PROPOSE_RESERVE = effect("personnel.propose_reserve", check=_check_nominees,
+                         apply=_write_nominees)
 
 
 # --- 05.2 -------------------------------------------------------------------------------------
 
 
-def decide_posts(ctx: EffectContext) -> None:
+def _check_posts(ctx: EffectContext) -> None:
     parse_posts(ctx.data.get("posts"))
 
 
-def select_staff(ctx: EffectContext) -> None:
+DECIDE_POSTS = effect("personnel.decide_posts", check=_check_posts)
+
+
+def _check_staff(ctx: EffectContext) -> None:
+    """Every person on a post the two committees decided, no post over its number."""
     posts = {p.name: p for p in parse_posts(ctx.step_data("deliberate").get("posts"))}
     people = parse_people(ctx.data.get("staff"), field="staff")
     used: dict[str, int] = {}
@@ -172,6 +177,13 @@ def select_staff(ctx: EffectContext) -> None:
             raise RuleError("post_count_exceeded",
                             f"岗位“{post}”两委会议确定{posts[post].count}人,不能多用。",
                             field="staff")
+    ctx.scratch["posts"] = posts
+    ctx.scratch["people"] = people
+
+
+def _write_staff(ctx: EffectContext) -> None:
+    posts: dict[str, Post] = ctx.scratch["posts"]
+    people: People = ctx.scratch["people"]
     _replace_nominees(ctx, (
         Appointee(case=ctx.case, region=ctx.case.region, procedure=AUXILIARY, seq=i,
                   track=Track.AUXILIARY, name=name, id_number=number, post=post,
@@ -181,21 +193,24 @@ def select_staff(ctx: EffectContext) -> None:
     _alert_failed_before(ctx, people)
 
 
+SELECT_STAFF = effect("personnel.select_staff", check=_check_staff, apply=_write_staff,
+                      reads=("deliberate",))
+
+
 # --- the joint vetting and the appointment (both) ---------------------------------------------
 
 
-def _record_vetting(ctx: EffectContext, result: VettingResult) -> dt.date:
-    vetted_on = _not_future(ctx, "vetted_on", "联审日期")
+def _record_vetting(ctx: EffectContext, result: VettingResult) -> None:
     JointVetting.objects.create(
-        case=ctx.case, region=ctx.case.region, vetted_on=vetted_on, result=result,
+        case=ctx.case, region=ctx.case.region, vetted_on=ctx.data["vetted_on"], result=result,
         departments=list(ctx.data.get("departments", [])),
         opinion=str(ctx.data.get("opinion", "")),
         vetted_by=ctx.actor.get_full_name() or ctx.actor.get_username())
-    return vetted_on
 
 
-def vetting_passed(ctx: EffectContext) -> None:
-    """Everyone passes except those named in ``excluded`` (by ID number or name)."""
+def _check_exclusions(ctx: EffectContext) -> None:
+    """Everyone passes except those named in ``excluded`` (by ID number or name), who must
+    be among the nominees; and not everyone may be excluded."""
     nominees = list(Appointee.objects.filter(case=ctx.case).order_by("seq"))
     excluded = {p.strip().upper() for p in re.split(r"[,,、\s]+", str(ctx.data.get(
         "excluded") or "")) if p.strip()}
@@ -208,21 +223,31 @@ def vetting_passed(ctx: EffectContext) -> None:
     if len(failing) == len(nominees):
         raise RuleError("vetting_all_failed", "全部人员未通过联审,请选择“联审未通过”。",
                         field="excluded")
+    ctx.scratch["failing"] = [a.pk for a in failing]
+
+
+def _write_vetting_passed(ctx: EffectContext) -> None:
     _record_vetting(ctx, VettingResult.PASSED)
-    Appointee.objects.filter(pk__in=[a.pk for a in failing]).update(
+    Appointee.objects.filter(pk__in=ctx.scratch["failing"]).update(
         vetting=VettingResult.FAILED, state=AppointeeState.NOT_APPOINTED)
     Appointee.objects.filter(case=ctx.case, vetting=VettingResult.PENDING).update(
         vetting=VettingResult.PASSED)
 
 
-def vetting_failed(ctx: EffectContext) -> None:
+def _write_vetting_failed(ctx: EffectContext) -> None:
     """The case closes without appointment; a later nomination of them raises an alert."""
     _record_vetting(ctx, VettingResult.FAILED)
     Appointee.objects.filter(case=ctx.case).update(vetting=VettingResult.FAILED,
                                                    state=AppointeeState.NOT_APPOINTED)
 
 
-def _require_vetting(ctx: EffectContext) -> list[Appointee]:
+VETTING_PASSED = effect("personnel.vetting_passed", check=_check_exclusions,
+                        apply=_write_vetting_passed)
+VETTING_FAILED = effect("personnel.vetting_failed", apply=_write_vetting_failed)
+
+
+def _check_vetting_passed(ctx: EffectContext) -> None:
+    """Nobody is appointed unless the latest joint vetting passed, whatever led here."""
     latest = JointVetting.objects.filter(case=ctx.case).order_by("-pk").first()
     pending = Appointee.objects.filter(case=ctx.case, vetting=VettingResult.PENDING).exists()
     if latest is None or latest.result != VettingResult.PASSED or pending:
@@ -230,53 +255,25 @@ def _require_vetting(ctx: EffectContext) -> list[Appointee]:
     passed = list(Appointee.objects.filter(case=ctx.case, vetting=VettingResult.PASSED))
     if not passed:
         raise RuleError("vetting_not_passed", "没有通过联审的人员,不能任用。")
-    return passed
+    ctx.scratch["passed"] = passed
 
 
-def appoint_reserve(ctx: EffectContext) -> None:
-    passed = _require_vetting(ctx)
-    start = _day(ctx.data.get("appointed_on"))
+def _write_appointment(ctx: EffectContext) -> None:
+    passed: list[Appointee] = ctx.scratch["passed"]
     Appointee.objects.filter(pk__in=[a.pk for a in passed]).update(
-        state=AppointeeState.APPOINTED, start_on=start)
+        state=AppointeeState.APPOINTED, start_on=ctx.data.get("appointed_on"))
 
 
-def hire_staff(ctx: EffectContext) -> None:
-    passed = _require_vetting(ctx)
-    start = _day(ctx.data.get("start_on"))
-    if start is None:
-        raise RuleError("missing_field", "请填写聘用起始日期。", field="start_on")
+def _write_hiring(ctx: EffectContext) -> None:
+    passed: list[Appointee] = ctx.scratch["passed"]
+    start: dt.date = ctx.data["start_on"]
     for person in passed:
         person.state = AppointeeState.APPOINTED
         person.start_on = start
-        person.end_on = add_months(start, int(person.term_months or 0)) - dt.timedelta(days=1)
+        person.end_on = end_of_term(start, int(person.term_months or 0))
         person.save(update_fields=["state", "start_on", "end_on"])
 
 
-# --- registers --------------------------------------------------------------------------------
-
-
-RESERVE_COLUMNS = (
-    ("seq", "序号"), ("track", "组织"), ("name", "姓名"), ("id_number", "身份证号"),
-    ("post", "拟任职务"), ("vetting", "联审结果"), ("state", "状态"), ("start_on", "任职日期"),
-)
-AUXILIARY_COLUMNS = (
-    ("name", "姓名"), ("id_number", "身份证号"), ("post", "岗位"), ("pay", "月报酬(元)"),
-    ("term", "期限(月)"), ("start_on", "起始日期"), ("end_on", "终止日期"),
-    ("vetting", "联审结果"), ("state", "状态"),
-)
-
-
-def register_rows(procedure: str) -> Callable[[Region], Iterable[Sequence[Any]]]:
-    def rows(region: Region) -> Iterable[Sequence[Any]]:
-        qs = (Appointee.objects.filter(region=region, procedure=procedure)
-              .exclude(case__state=CaseState.WITHDRAWN).order_by("case_id", "seq"))
-        for n, a in enumerate(qs.iterator(2000), 1):
-            if procedure == RESERVE:
-                yield (n, a.get_track_display(), a.name, a.masked_id, a.post,
-                       a.get_vetting_display(), a.get_state_display(), a.start_on or "")
-            else:
-                yield (a.name, a.masked_id, a.post, a.monthly_pay, a.term_months,
-                       a.start_on or "", a.end_on or "", a.get_vetting_display(),
-                       a.get_state_display())
-
-    return rows
+APPOINT_RESERVE = effect("personnel.appoint_reserve", check=_check_vetting_passed,
+                         apply=_write_appointment)
+HIRE_STAFF = effect("personnel.hire_staff", check=_check_vetting_passed, apply=_write_hiring)

@@ -7,23 +7,22 @@ from __future__ import annotations
 from core.roles import Level, Role
 from personnel.choices import AUXILIARY, RESERVE, Track, VettingDept
 from personnel.effects import (
-    AUXILIARY_COLUMNS,
-    RESERVE_COLUMNS,
-    appoint_reserve,
-    close_without_appointment,
-    decide_posts,
-    hire_staff,
-    propose_reserve,
-    register_rows,
-    select_staff,
-    vetting_failed,
-    vetting_passed,
+    APPOINT_RESERVE,
+    CLOSE_WITHOUT_APPOINTMENT,
+    DECIDE_POSTS,
+    HIRE_STAFF,
+    PROPOSE_RESERVE,
+    SELECT_STAFF,
+    VETTING_FAILED,
+    VETTING_PASSED,
 )
+from personnel.registers import AUXILIARY_COLUMNS, RESERVE_COLUMNS, register_rows
 from workflows.common import VILLAGE_MEASURES
 from workflows.registers import RegisterSpec
 from workflows.registers import register as register_ledger
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     FieldType,
     ProcedureSpec,
@@ -48,9 +47,9 @@ RISK_VETTING = "未对相关人员进行“联审”,存在“带病”任用危
 def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
     """The joint vetting by the township discipline commission with the departments."""
     common = (
-        field("vetted_on", "联审日期", FieldType.DATE),
+        field("vetted_on", "联审日期", FieldType.DATE, max=TODAY),
         field("departments", "参加联审的部门", FieldType.MULTICHOICE,
-          choices=tuple((d.value, d.label) for d in VettingDept)),
+              choices=tuple((d.value, d.label) for d in VettingDept)),
         field("opinion", "联审意见", FieldType.TEXT),
         file_field("form", "联审表(各部门意见)"),
     )
@@ -63,11 +62,11 @@ def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
             ActionSpec(
                 "pass", "联审通过", to=to,
                 fields=(*common, field("excluded", "未通过联审的人员(身份证号或姓名,可空)",
-                                   FieldType.TEXT, required=False)),
-                effects=(vetting_passed,),
+                                       FieldType.TEXT, required=False)),
+                effects=(VETTING_PASSED,),
             ),
             ActionSpec("fail", "联审未通过", to=None, outcome="联审未通过,不予任用",
-                       fields=common, effects=(vetting_failed,)),
+                       fields=common, effects=(VETTING_FAILED,)),
         ),
     )
 
@@ -81,7 +80,7 @@ def review(code: str, name: str, role: Role, to: str, *, agree: str, what: str) 
                        fields=(field("opinion", "意见", FieldType.TEXT),)),
             ActionSpec("reject", "不同意", to=None, outcome=f"{name}不同意",
                        fields=(field("opinion", "不同意的理由", FieldType.TEXT),),
-                       effects=(close_without_appointment,)),
+                       effects=(CLOSE_WITHOUT_APPOINTMENT,)),
         ),
     )
 
@@ -103,7 +102,7 @@ def report(code: str, name: str, role: Role, to: str) -> StepSpec:
         code=code, name=name, level=Level.TOWNSHIP, roles=(role,),
         actions=(ActionSpec(
             "receive", "已收到上报", to=to,
-            fields=(field("received_on", "收到日期", FieldType.DATE),
+            fields=(field("received_on", "收到日期", FieldType.DATE, max=TODAY),
                     field("opinion", "意见", FieldType.TEXT, required=False)),
         ),),
     )
@@ -140,17 +139,17 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
                 "propose", "提出人员名单", to="women_review",
                 fields=(
                     field("track", "报送组织", FieldType.CHOICE,
-                      choices=tuple((t.value, t.label) for t in Track
-                                    if t != Track.AUXILIARY)),
+                          choices=tuple((t.value, t.label) for t in Track
+                                        if t != Track.AUXILIARY)),
                     field("nominees", "人员名单", FieldType.TEXT, help=PEOPLE_HELP),
                     meeting_field("党组织会议"),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=simple_majority("党组织会议", name="reserve_branch"),
                 route_by=Route("track", {Track.WOMEN.value: "women_review",
-                                    Track.MILITIA.value: "militia_review",
-                                    Track.LEAGUE.value: "league_review"}),
-                effects=(propose_reserve,),
+                                         Track.MILITIA.value: "militia_review",
+                                         Track.LEAGUE.value: "league_review"}),
+                effects=(PROPOSE_RESERVE,),
             ),),
         ),
         review("women_review", "乡镇、街道妇联审核", Role.TOWNSHIP_WOMEN, "women_party",
@@ -181,7 +180,7 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
                 "appoint", "确认任用", to=None, outcome="已任用",
                 fields=(field("appointed_on", "任职日期", FieldType.DATE),
                         file_field("document", "任职文件", required=False)),
-                effects=(appoint_reserve,),
+                effects=(APPOINT_RESERVE,),
             ),),
         ),
     ),
@@ -216,12 +215,12 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
                 "decide", "形成商议决定", to="select",
                 fields=(
                     field("posts", "岗位、人数、报酬和期限", FieldType.TEXT,
-                      help="每行一个岗位:岗位,人数,月报酬(元),期限(月)"),
+                          help="每行一个岗位:岗位,人数,月报酬(元),期限(月)"),
                     meeting_field("两委会议"),
                     file_field("minutes", MINUTES),
                 ),
                 meeting=simple_majority("两委会议", name="auxiliary_committees"),
-                effects=(decide_posts,),
+                effects=(DECIDE_POSTS,),
             ),),
         ),
         StepSpec(
@@ -230,7 +229,7 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "select", "提交人选", to="vetting",
                 fields=(field("staff", "拟用人员", FieldType.TEXT, help=PEOPLE_HELP),),
-                effects=(select_staff,),
+                effects=(SELECT_STAFF,),
             ),),
         ),
         vetting_step(to="implement", back_to=("select",)),
@@ -242,7 +241,7 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
                 "hire", "聘用上岗", to=None, outcome="已聘用",
                 fields=(field("start_on", "聘用起始日期", FieldType.DATE),
                         file_field("contract", "聘用协议", required=False)),
-                effects=(hire_staff,),
+                effects=(HIRE_STAFF,),
             ),),
         ),
     ),

@@ -2,16 +2,18 @@
 
 import datetime as dt
 import io
+import pathlib
 import subprocess
 
 import openpyxl
 import pytest
 import time_machine
+from django.conf import settings
 
 from personnel.models import Appointee, JointVetting
 from tests.decisions.rules_helpers import act, client, m, minutes
 from tests.samples import upload_pdf
-from workflows.models import Alert
+from workflows.models import Alert, Attachment
 
 START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
 LI = "330299198503150023"
@@ -137,7 +139,9 @@ def test_vetting_passed_then_appointed_and_registered(demo, clock, tmp_path):
     case_id = open_case(demo)
     propose(case_id, track="militia", nominees=f"王建国,{WANG},民兵连长")
     to_vetting(case_id)
-    assert vet(case_id, vetted_on="2026-11-03").json()["code"] == "invalid_date"
+    future = vet(case_id, vetted_on="2026-11-03").json()
+    assert (future["code"], future["field"]) == ("future_date", "vetted_on")
+    assert vet(case_id, vetted_on="2026-02-30").json()["code"] == "invalid_date"
     r = vet(case_id)
     assert r.json()["current_step"] == "appoint"
     r = act(client("dc_th_branch_secretary"), case_id, "appoint",
@@ -249,3 +253,55 @@ def test_another_village_cannot_see_appointments(demo, clock):
     assert act(other, case_id, "propose", {}).status_code == 404
     url = f"/api/registers/reserve_cadre_register/{demo['dc_th'].pk}.pdf"
     assert other.get(url).status_code == 404
+
+
+# --- a refusal of an effect's check stores nothing --------------------------------------------
+
+
+def stored_files():
+    return sorted(p for p in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def test_a_bad_nominee_list_stores_neither_the_minutes_nor_a_nominee(demo, clock):
+    case_id = open_case(demo)
+    files, rows = stored_files(), Attachment.objects.count()
+    r = propose(case_id, nominees=f"李秀英,{LI},妇联主席\n李秀英,{LI},妇联执委")
+    assert (r.status_code, r.json()["code"]) == (400, "invalid_field")
+    assert "第2行" in r.json()["detail"]
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+    assert not Appointee.objects.exists()
+
+
+def test_an_unknown_exclusion_stores_neither_the_form_nor_the_vetting(demo, clock):
+    case_id = open_case(demo)
+    propose(case_id)
+    to_vetting(case_id)
+    files, rows = stored_files(), Attachment.objects.count()
+    r = vet(case_id, excluded="王不相干")
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "invalid_field",
+                                                                     "excluded")
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+    assert not JointVetting.objects.exists()
+    assert set(Appointee.objects.values_list("vetting", flat=True)) == {"pending"}
+
+
+def test_a_future_vetting_date_stores_nothing(demo, clock):
+    case_id = open_case(demo)
+    propose(case_id)
+    to_vetting(case_id)
+    files, rows = stored_files(), Attachment.objects.count()
+    assert vet(case_id, vetted_on="2026-11-03").json()["code"] == "future_date"
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+    assert not JointVetting.objects.exists()
+
+
+def test_a_report_cannot_be_received_in_the_future(demo, clock):
+    case_id = open_case(demo)
+    propose(case_id, track="league")
+    for _ in range(3):  # league_review, league_party, league_election
+        assert advance(case_id).status_code == 200
+    r = act(client("dc_township_league"), case_id, "receive", {"received_on": "2026-11-03"})
+    assert (r.json()["code"], r.json()["field"]) == ("future_date", "received_on")

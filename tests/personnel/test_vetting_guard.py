@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from core.errors import RuleError
-from personnel.effects import appoint_reserve, hire_staff
+from personnel.effects import APPOINT_RESERVE, HIRE_STAFF
 from personnel.models import Appointee, JointVetting
 from tests.personnel.test_appointments import (
     START,
@@ -27,23 +27,23 @@ def clock():
 
 
 def ctx_for(case_id, **data):
-    return SimpleNamespace(case=Case.objects.get(pk=case_id), data=data)
+    return SimpleNamespace(case=Case.objects.get(pk=case_id), data=data, scratch={})
 
 
-@pytest.mark.parametrize("effect", [appoint_reserve, hire_staff])
+@pytest.mark.parametrize("effect", [APPOINT_RESERVE, HIRE_STAFF], ids=lambda e: e.name)
 def test_no_appointment_without_a_passed_joint_vetting(demo, clock, effect):
     case_id = open_case(demo)
     propose(case_id, track="militia", nominees=f"王建国,{WANG},民兵连长")
     to_vetting(case_id)
-    data = {"appointed_on": "2026-11-02", "start_on": "2026-11-02"}
+    data = {"appointed_on": dt.date(2026, 11, 2), "start_on": dt.date(2026, 11, 2)}
     with pytest.raises(RuleError) as refused:
-        effect(ctx_for(case_id, **data))
+        effect.check(ctx_for(case_id, **data))
     assert refused.value.code == "vetting_not_passed"
     case = Case.objects.get(pk=case_id)
     JointVetting.objects.create(case=case, region=case.region, vetted_on=dt.date(2026, 11, 2),
                                 result="failed", opinion="有信访记录", vetted_by="纪委")
     with pytest.raises(RuleError) as refused:
-        effect(ctx_for(case_id, **data))
+        effect.check(ctx_for(case_id, **data))
     assert refused.value.code == "vetting_not_passed"
     assert not Appointee.objects.filter(state="appointed").exists()
 
@@ -53,6 +53,8 @@ def test_a_passed_vetting_lets_the_appointment_through(demo, clock):
     propose(case_id, track="militia", nominees=f"王建国,{WANG},民兵连长")
     to_vetting(case_id)
     assert vet(case_id).status_code == 200
-    appoint_reserve(ctx_for(case_id, appointed_on="2026-11-02"))
+    ctx = ctx_for(case_id, appointed_on=dt.date(2026, 11, 2))
+    APPOINT_RESERVE.check(ctx)
+    APPOINT_RESERVE.apply(ctx)
     person = Appointee.objects.get(case_id=case_id)
     assert (person.state, person.start_on) == ("appointed", dt.date(2026, 11, 2))

@@ -7,6 +7,7 @@ WALK = {
         "propose": {"track": "women",
                     "nominees": "李秀英,330299198503150023,妇联执委\n"
                                 "张晓红,330299199007200030,妇联主席"},
+        "women_report": {"received_on": DAY},
         "vetting": {"vetted_on": DAY, "excluded": ""},
     },
     "05.2": {
