@@ -1,31 +1,36 @@
-"""The write side of the farmland subsidy: roster import, payment list, payout confirmation."""
+"""The rule checks and register writes of the farmland subsidy: roster import, payment list,
+payout confirmation.
+
+Each check reads and checks what was sent (an uploaded XLSX or pasted lines, row by
+row, against the roster) before anything is stored, and keeps what it read in
+``ctx.scratch``; each apply writes the rows.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.db.models import Sum
-from django.utils import translation
 
 from core.errors import RuleError
 from core.idcard import mask_id
-from core.models import Region
-from subsidies.choices import PayeeColumn, RosterColumn
 from subsidies.models import PayoutLine, SubsidyHousehold
-from subsidies.tables import CENT, Entry, parse_entries, read_lines, read_xlsx
+from subsidies.tables import (
+    CENT,
+    PAYEE_COLUMNS,
+    ROSTER_COLUMNS,
+    Entry,
+    parse_entries,
+    read_lines,
+    read_xlsx,
+)
 from workflows.alerts import raise_alert
-from workflows.choices import AlertKind, CaseState, NoticeState
-from workflows.effects import EffectContext
+from workflows.choices import AlertKind, NoticeState
+from workflows.effects import EffectContext, effect
 from workflows.models import PublicityNotice
 
-# The header rows of the uploaded files are Chinese whatever the interface language
-# (the labels are lazily translated: read them in Chinese, once).
-with translation.override("zh-hans"):
-    ROSTER_COLUMNS = tuple(str(c.label) for c in RosterColumn)
-    PAYEE_COLUMNS = tuple(str(c.label) for c in PayeeColumn)
+ISSUED = "issue_forms"
 
 
 def amount_for(area: Decimal, rate: Decimal) -> Decimal:
@@ -39,18 +44,18 @@ def yuan(value: Decimal) -> str:
 
 def _entries(ctx: EffectContext, *, file_field: str, text_field: str,
              columns: Sequence[str], value_label: str, what: str) -> list[Entry]:
-    """Entries from the uploaded XLSX or the pasted lines: exactly one of the two."""
-    upload = ctx.attachments.get(file_field)
+    """Entries from the uploaded XLSX (checked, not stored yet) or the pasted lines:
+    exactly one of the two."""
+    upload = ctx.uploads.get(file_field)
     text = str(ctx.data.get(text_field) or "").strip()
     if upload is not None and text:
         raise RuleError("invalid_roster", f"请只提供一种{what}:上传Excel表格或粘贴清单。",
                         field=text_field)
     if upload is not None:
-        upload.file.open("rb")
-        try:
-            content = upload.file.read()
-        finally:
-            upload.file.close()
+        file = upload[0]
+        file.seek(0)
+        content = bytes(file.read())
+        file.seek(0)
         rows = read_xlsx(content, columns, field=file_field)
         field = file_field
     elif text:
@@ -63,20 +68,21 @@ def _entries(ctx: EffectContext, *, file_field: str, text_field: str,
     return parse_entries(rows, columns, field=field, value_label=value_label)
 
 
-def check_forms(ctx: EffectContext) -> None:
-    """The township's first step: a positive rate for the year."""
-    rate = Decimal(str(ctx.data.get("rate", "0")))
-    if rate <= 0:
-        raise RuleError("invalid_field", "补贴标准须大于0元/亩。", field="rate")
+# --- the village's roster -----------------------------------------------------------------
 
 
-def import_roster(ctx: EffectContext) -> None:
-    """Effect of the village's roster: replace the case's households, then fill the notice."""
-    issued = ctx.step_data("issue_forms")
-    rate = Decimal(str(issued.get("rate", "0")))
-    year = int(issued.get("year", 0))
-    entries = _entries(ctx, file_field="roster_file", text_field="roster_rows",
-                       columns=ROSTER_COLUMNS, value_label="面积", what="农户清册")
+def _check_roster(ctx: EffectContext) -> None:
+    ctx.scratch["entries"] = _entries(ctx, file_field="roster_file", text_field="roster_rows",
+                                      columns=ROSTER_COLUMNS, value_label="面积",
+                                      what="农户清册")
+
+
+def _write_roster(ctx: EffectContext) -> None:
+    """Replace the case's households, then fill the notice the roster step opened."""
+    issued = ctx.step_values(ISSUED)
+    rate = Decimal(str(issued.get("rate") or 0))
+    year = int(issued.get("year") or 0)
+    entries: list[Entry] = ctx.scratch["entries"]
     SubsidyHousehold.objects.filter(case=ctx.case).delete()
     households = [
         SubsidyHousehold(case=ctx.case, region=ctx.case.region, year=year, seq=i,
@@ -92,6 +98,10 @@ def import_roster(ctx: EffectContext) -> None:
         notice.save(update_fields=["content"])
 
 
+IMPORT_ROSTER = effect("subsidies.import_roster", check=_check_roster, apply=_write_roster,
+                       reads=(ISSUED,))
+
+
 def public_roster_text(households: Sequence[SubsidyHousehold], rate: Decimal) -> str:
     """The roster as the public sees it: ID numbers masked, total at the foot."""
     lines = [f"补贴标准:{rate}元/亩", "序号 户主姓名 身份证号 面积(亩) 补贴金额(元)"]
@@ -103,6 +113,9 @@ def public_roster_text(households: Sequence[SubsidyHousehold], rate: Decimal) ->
         total += h.amount
     lines.append(f"合计:{len(households)}户,面积{total_area}亩,补贴金额{yuan(total)}元")
     return "\n".join(lines)
+
+
+# --- the finance bureau's payment list and payout --------------------------------------------
 
 
 def roster_total(case_id: int) -> Decimal:
@@ -124,35 +137,6 @@ def _mismatches(case_id: int, lines: Iterable[tuple[str, Decimal]]) -> list[str]
     return problems
 
 
-def record_payee_list(ctx: EffectContext) -> None:
-    """Effect of the finance bureau's payment list.
-
-    Every line is kept. A payee who is not a household of the roster (the subsidy kept by
-    the collective, or paid to someone else) raises an alert at once and blocks the payout
-    confirmation; otherwise the list must match the roster to the cent or it is refused.
-    """
-    entries = _entries(ctx, file_field="payees_file", text_field="payees",
-                       columns=PAYEE_COLUMNS, value_label="发放金额", what="发放明细")
-    roster = {h.id_number: h for h in SubsidyHousehold.objects.filter(case=ctx.case)}
-    PayoutLine.objects.filter(case=ctx.case).delete()
-    PayoutLine.objects.bulk_create([
-        PayoutLine(case=ctx.case, region=ctx.case.region, seq=i, name=e.name,
-                   id_number=e.id_number, amount=e.value, household=roster.get(e.id_number))
-        for i, e in enumerate(entries, 1)
-    ])
-    strangers = [e for e in entries if e.id_number not in roster]
-    if strangers:
-        names = "、".join(f"{e.name}({mask_id(e.id_number)},{yuan(e.value)}元)"
-                         for e in strangers[:5])
-        raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                    message=f"耕地地力保护补贴“{ctx.case.title}”的发放明细中有{len(strangers)}名"
-                            f"收款人不在公示的农户清册中:{names}。可能未经农户同意将补贴留用村集体"
-                            "或发放给他人,系统已拒绝确认发放。",
-                    key=f"subsidy-payee:{ctx.case.pk}:{ctx.event.seq}")
-        return
-    check_payout_matches(ctx.case.pk, entries)
-
-
 def check_payout_matches(case_id: int, entries: Sequence[Entry]) -> None:
     total = sum((e.value for e in entries), Decimal(0))
     expected = roster_total(case_id)
@@ -166,8 +150,48 @@ def check_payout_matches(case_id: int, entries: Sequence[Entry]) -> None:
                         "发放明细与公示清册不符:" + ";".join(problems[:5]) + "。", field="payees")
 
 
-def confirm_payout(ctx: EffectContext) -> None:
-    """Effect of the payout confirmation: refused while the list is not the roster."""
+def _check_payee_list(ctx: EffectContext) -> None:
+    """The list must match the roster to the cent — unless a payee is not a household of the
+    roster at all: that list is kept as evidence (and blocks the payout confirmation)."""
+    entries = _entries(ctx, file_field="payees_file", text_field="payees",
+                       columns=PAYEE_COLUMNS, value_label="发放金额", what="发放明细")
+    roster = dict(SubsidyHousehold.objects.filter(case=ctx.case)
+                  .values_list("id_number", "pk"))
+    strangers = [e for e in entries if e.id_number not in roster]
+    if not strangers:
+        check_payout_matches(ctx.case.pk, entries)
+    ctx.scratch.update(entries=entries, roster=roster, strangers=strangers)
+
+
+def _write_payee_list(ctx: EffectContext) -> None:
+    """Every line is kept; a payee not on the roster (the subsidy kept by the collective, or
+    paid to someone else) raises an alert at once."""
+    entries: list[Entry] = ctx.scratch["entries"]
+    roster: dict[str, int] = ctx.scratch["roster"]
+    strangers: list[Entry] = ctx.scratch["strangers"]
+    PayoutLine.objects.filter(case=ctx.case).delete()
+    PayoutLine.objects.bulk_create([
+        PayoutLine(case=ctx.case, region=ctx.case.region, seq=i, name=e.name,
+                   id_number=e.id_number, amount=e.value, household_id=roster.get(e.id_number))
+        for i, e in enumerate(entries, 1)
+    ])
+    if strangers:
+        assert ctx.event is not None  # an apply runs after the event is written
+        names = "、".join(f"{e.name}({mask_id(e.id_number)},{yuan(e.value)}元)"
+                         for e in strangers[:5])
+        raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
+                    message=f"耕地地力保护补贴“{ctx.case.title}”的发放明细中有{len(strangers)}名"
+                            f"收款人不在公示的农户清册中:{names}。可能未经农户同意将补贴留用村集体"
+                            "或发放给他人,系统已拒绝确认发放。",
+                    key=f"subsidy-payee:{ctx.case.pk}:{ctx.event.seq}")
+
+
+RECORD_PAYEE_LIST = effect("subsidies.record_payee_list", check=_check_payee_list,
+                           apply=_write_payee_list)
+
+
+def _check_payout(ctx: EffectContext) -> None:
+    """Refused while the payment list is not the roster."""
     lines = list(PayoutLine.objects.filter(case=ctx.case).order_by("seq"))
     strangers = [line for line in lines if line.household_id is None]
     if strangers:
@@ -175,26 +199,17 @@ def confirm_payout(ctx: EffectContext) -> None:
                         f"发放明细中有{len(strangers)}名收款人不在公示的农户清册中"
                         f"(如{strangers[0].name},{mask_id(strangers[0].id_number)}),"
                         "不能确认发放;请退回重新导入发放明细。")
-    entries = [Entry(line.seq, line.name, line.id_number, line.amount) for line in lines]
-    check_payout_matches(ctx.case.pk, entries)
-    paid_on = dt.date.fromisoformat(str(ctx.data.get("paid_on"))[:10])
-    for line in lines:
-        if line.household_id is not None:
-            SubsidyHousehold.objects.filter(pk=line.household_id).update(
-                paid_amount=line.amount, paid_on=paid_on)
+    check_payout_matches(ctx.case.pk, [Entry(line.seq, line.name, line.id_number, line.amount)
+                                       for line in lines])
+    ctx.scratch["paid"] = [(line.household_id, line.amount) for line in lines
+                           if line.household_id is not None]
 
 
-ROSTER_REGISTER_COLUMNS = (
-    ("year", "年度"), ("seq", "序号"), ("name", "户主姓名"), ("id_number", "身份证号"),
-    ("area", "面积(亩)"), ("rate", "补贴标准(元/亩)"), ("amount", "补贴金额(元)"),
-    ("paid_amount", "实发金额(元)"), ("paid_on", "发放日期"),
-)
+def _write_payout(ctx: EffectContext) -> None:
+    paid: list[tuple[int, Decimal]] = ctx.scratch["paid"]
+    for household_id, amount in paid:
+        SubsidyHousehold.objects.filter(pk=household_id).update(
+            paid_amount=amount, paid_on=ctx.data["paid_on"])
 
 
-def roster_register_rows(region: Region) -> Iterable[Sequence[Any]]:
-    rows = (SubsidyHousehold.objects.filter(region=region)
-            .exclude(case__state=CaseState.WITHDRAWN)
-            .order_by("-year", "case_id", "seq"))
-    for h in rows.iterator(2000):
-        yield (h.year, h.seq, h.name, mask_id(h.id_number), h.area, h.rate, h.amount,
-               h.paid_amount if h.paid_amount is not None else "", h.paid_on or "")
+CONFIRM_PAYOUT = effect("subsidies.confirm_payout", check=_check_payout, apply=_write_payout)

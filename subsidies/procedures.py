@@ -12,16 +12,9 @@ from __future__ import annotations
 
 from core.roles import Level, Role
 from subsidies.choices import PROCEDURE
-from subsidies.effects import (
-    PAYEE_COLUMNS,
-    ROSTER_COLUMNS,
-    ROSTER_REGISTER_COLUMNS,
-    check_forms,
-    confirm_payout,
-    import_roster,
-    record_payee_list,
-    roster_register_rows,
-)
+from subsidies.effects import CONFIRM_PAYOUT, IMPORT_ROSTER, RECORD_PAYEE_LIST
+from subsidies.registers import ROSTER_REGISTER_COLUMNS, roster_register_rows
+from subsidies.tables import PAYEE_COLUMNS, ROSTER_COLUMNS
 from workflows.attachments import XLSX
 from workflows.common import VILLAGE_MEASURES
 from workflows.registers import RegisterSpec
@@ -29,6 +22,7 @@ from workflows.registers import register as register_ledger
 from workflows.registry import registry
 from workflows.spec import (
     DOCUMENTS,
+    TODAY,
     ActionSpec,
     Deadline,
     FieldType,
@@ -61,7 +55,7 @@ def _confirmation(code: str, name: str, to: str, what: str) -> StepSpec:
         actions=(ActionSpec(
             "confirm", f"登记{what}审核完成", to=to,
             fields=(
-                field("confirmed_on", "回执日期", FieldType.DATE),
+                field("confirmed_on", "回执日期", FieldType.DATE, max=TODAY),
                 field("reference", "文号或系统流水号"),
                 file_field("receipt", "回执或系统截图", required=False),
             ),
@@ -103,26 +97,26 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
                 "issue", "发放登记表", to="roster",
                 fields=(
                     field("year", "补贴年度", FieldType.INTEGER),
-                    field("rate", "补贴标准(元/亩)", FieldType.DECIMAL),
-                    field("handed_on", "发放至村日期", FieldType.DATE),
+                    field("rate", "补贴标准(元/亩)", FieldType.DECIMAL, min="0.01"),
+                    field("handed_on", "发放至村日期", FieldType.DATE, max=TODAY),
                     file_field("forms", "上年度农户登记表", accept=DOCUMENTS),
                 ),
-                effects=(check_forms,),
             ),),
         ),
         StepSpec(
             code="roster", name="村核实填报农户清册", level=Level.VILLAGE,
             roles=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER),
-            description="村按登记表逐户核实户主、身份证号和面积,上传清册;补贴金额由系统按面积×标准计算。",
+            description="村按登记表逐户核实户主、身份证号和面积,上传清册;"
+                        "补贴金额由系统按面积×标准计算。",
             actions=(ActionSpec(
                 "submit_roster", "导入清册并开始公示", to="village_publicity",
                 fields=(
                     file_field("roster_file", "农户清册(Excel)", required=False,
                                accept=(XLSX,), help=ROSTER_HELP),
-                    field("roster_rows", "或粘贴清册(每行:户主姓名,身份证号,面积)", FieldType.TEXT,
-                      required=False),
+                    field("roster_rows", "或粘贴清册(每行:户主姓名,身份证号,面积)",
+                          FieldType.TEXT, required=False),
                 ),
-                effects=(import_roster,),
+                effects=(IMPORT_ROSTER,),
             ),),
         ),
         notice_step(
@@ -153,7 +147,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "approve", "审核完成,上报市农业农村局", to="city_review",
                 fields=(
-                    field("reported_on", "上报日期", FieldType.DATE),
+                    field("reported_on", "上报日期", FieldType.DATE, max=TODAY),
                     field("opinion", "审核意见", FieldType.TEXT),
                 ),
             ),),
@@ -169,7 +163,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "confirm", "登记指标下达", to="payment_list",
                 fields=(
-                    field("confirmed_on", "指标下达日期", FieldType.DATE),
+                    field("confirmed_on", "指标下达日期", FieldType.DATE, max=TODAY),
                     field("reference", "指标文号"),
                 ),
             ),),
@@ -184,9 +178,9 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
                     file_field("payees_file", "发放明细(Excel)", required=False,
                                accept=(XLSX,), help=PAYEE_HELP),
                     field("payees", "或粘贴发放明细(每行:户主姓名,身份证号,发放金额)",
-                      FieldType.TEXT, required=False),
+                          FieldType.TEXT, required=False),
                 ),
-                effects=(record_payee_list,),
+                effects=(RECORD_PAYEE_LIST,),
             ),),
         ),
         StepSpec(
@@ -196,10 +190,10 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "pay", "确认已直接发放到户", to=None, outcome="补贴资金已直接发放到户",
                 fields=(
-                    field("paid_on", "发放日期", FieldType.DATE),
+                    field("paid_on", "发放日期", FieldType.DATE, max=TODAY),
                     file_field("voucher", "发放凭证", required=False),
                 ),
-                effects=(confirm_payout,),
+                effects=(CONFIRM_PAYOUT,),
             ),),
         ),
     ),

@@ -13,10 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import translation
 from openpyxl import load_workbook
 
 from core.errors import RuleError
 from core.idcard import id_problem, mask_id
+from subsidies.choices import PayeeColumn, RosterColumn
+
+# The header rows of the uploaded files are Chinese whatever the interface language
+# (the labels are lazily translated: read them in Chinese, once).
+with translation.override("zh-hans"):
+    ROSTER_COLUMNS = tuple(str(c.label) for c in RosterColumn)
+    PAYEE_COLUMNS = tuple(str(c.label) for c in PayeeColumn)
 
 MAX_ROWS = 5000
 CENT = Decimal("0.01")

@@ -1,19 +1,25 @@
 """06 耕地地力保护补贴: roster import, publicity, the reporting chain and the direct payout."""
 
 import datetime as dt
+import importlib
 import io
+import pathlib
 import subprocess
 from decimal import Decimal
 
 import openpyxl
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
+import subsidies.tables
 from subsidies.effects import amount_for
 from subsidies.models import PayoutLine, SubsidyHousehold
 from tests.decisions.rules_helpers import act, client
+from tests.samples import upload_pdf
 from tests.subsidies.helpers import (
     LI,
     WANG,
@@ -27,7 +33,7 @@ from tests.subsidies.helpers import (
     through_the_chain,
     xlsx,
 )
-from workflows.models import Alert, PublicityNotice, TenantSetting
+from workflows.models import Alert, Attachment, CaseEvent, PublicityNotice, TenantSetting
 
 START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 ROSTER = [("王建国", WANG, 2.35), ("李秀英", LI, "1.15"), ("张晓红", ZHANG, 10)]
@@ -126,8 +132,6 @@ def test_checksum_error_names_the_checksum(demo, clock):
 def test_roster_needs_a_file_or_lines_and_only_xlsx(demo, clock):
     case_id = open_subsidy(demo["dc_th"].pk)
     assert submit_roster(case_id).json()["code"] == "missing_attachment"
-    from tests.samples import upload_pdf
-
     r = submit_roster(case_id, upload_pdf("清册.pdf"))
     assert r.json()["code"] == "attachment_type"
 
@@ -331,13 +335,77 @@ def test_a_bad_reimport_keeps_the_published_roster(demo, clock):
 
 
 def test_roster_headers_are_chinese_whatever_the_interface_language():
-    import importlib
-
-    from django.utils import translation
-
-    import subsidies.effects
-
     with translation.override("en"):
-        module = importlib.reload(subsidies.effects)
+        module = importlib.reload(subsidies.tables)
     assert module.ROSTER_COLUMNS == ("户主姓名", "身份证号", "面积(亩)")
     assert module.PAYEE_COLUMNS == ("户主姓名", "身份证号", "发放金额(元)")
+
+
+# --- a refusal of an effect's check stores nothing --------------------------------------------
+
+
+def stored_files():
+    return sorted(p for p in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def test_a_refused_roster_file_is_not_stored(demo, clock):
+    case_id = open_subsidy(demo["dc_th"].pk)
+    files, rows = stored_files(), Attachment.objects.count()
+    r = submit_roster(case_id, xlsx([("王建国", WANG, 1), ("李秀英", LI, "一亩")]))
+    assert (r.status_code, r.json()["code"]) == (400, "invalid_roster")
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+    assert not SubsidyHousehold.objects.filter(case_id=case_id).exists()
+    assert not CaseEvent.objects.filter(case_id=case_id, action="submit_roster").exists()
+
+
+def test_a_file_and_pasted_lines_together_are_refused_before_storing(demo, clock):
+    case_id = open_subsidy(demo["dc_th"].pk)
+    files = stored_files()
+    r = submit_roster(case_id, xlsx(ROSTER), rows=f"王建国,{WANG},1")
+    assert (r.status_code, r.json()["field"]) == (400, "roster_rows")
+    assert stored_files() == files
+    assert not SubsidyHousehold.objects.filter(case_id=case_id).exists()
+
+
+def test_an_accepted_roster_file_is_stored_once_with_its_households(demo, clock):
+    case_id = open_subsidy(demo["dc_th"].pk)
+    files = stored_files()
+    assert submit_roster(case_id, xlsx(ROSTER)).status_code == 200
+    assert len(stored_files()) == len(files) + 1
+    assert Attachment.objects.filter(case_id=case_id, field="roster_file").count() == 1
+    assert SubsidyHousehold.objects.filter(case_id=case_id).count() == 3
+
+
+def test_a_mismatched_payment_file_is_not_stored(demo, clock):
+    case_id = published(demo, clock)
+    upload = xlsx([("王建国", WANG, 248.70), ("李秀英", LI, 121.70), ("张晓红", ZHANG, 1000)],
+                  header=("户主姓名", "身份证号", "发放金额(元)"), name="发放明细.xlsx")
+    files, rows = stored_files(), Attachment.objects.count()
+    r = act(client("sfq_district_finance"), case_id, "import_payees", {},
+            {"payees_file": upload})
+    assert (r.status_code, r.json()["code"]) == (400, "payout_mismatch")
+    assert stored_files() == files
+    assert Attachment.objects.count() == rows
+    assert not PayoutLine.objects.filter(case_id=case_id).exists()
+
+
+def test_the_rate_must_be_positive(demo, clock):
+    gov = client("dc_township_government")
+    case_id = gov.post("/api/cases/", {"procedure": "06", "region": demo["dc_th"].pk,
+                                       "title": "补贴"}, format="json").json()["id"]
+    files = stored_files()
+    r = act(gov, case_id, "issue", {"year": 2026, "rate": "0", "handed_on": "2026-11-02"},
+            {"forms": upload_pdf("上年度登记表.pdf")})
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "out_of_range", "rate")
+    assert stored_files() == files
+
+
+def test_a_payout_cannot_be_dated_in_the_future(demo, clock):
+    case_id = published(demo, clock)
+    payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    r = act(client("sfq_district_finance"), case_id, "pay", {"paid_on": "2026-11-11"})
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "future_date",
+                                                                     "paid_on")
+    assert not SubsidyHousehold.objects.filter(case_id=case_id,
+                                               paid_amount__isnull=False).exists()

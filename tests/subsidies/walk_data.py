@@ -1,13 +1,24 @@
-"""Data the farmland subsidy needs for the generic walk: a roster and the matching payout."""
+"""Data the farmland subsidy needs for the generic walk: a roster and the matching payout.
+
+Dates that record what has happened may not lie in the future: the township hands the
+forms out on the walk's first day (2026-11-02), the district records the rest after
+the 7-day publicity (2026-11-10).
+"""
 
 ROSTER = "王建国,330299198001010012,3.50\n李秀英,330299198503150023,2.25"
 # at 100.00 元/亩 (the walk's sample decimal is 12.50, set below): 350.00 + 225.00
 PAYEES = "王建国,330299198001010012,350.00\n李秀英,330299198503150023,225.00"
+LATER = "2026-11-10"
 
 WALK = {
     "06": {
-        "issue_forms": {"year": 2026, "rate": "100.00"},
+        "issue_forms": {"year": 2026, "rate": "100.00", "handed_on": "2026-11-02"},
         "roster": {"roster_rows": ROSTER},
+        "district_review": {"reported_on": LATER},
+        "city_review": {"confirmed_on": LATER},
+        "province_review": {"confirmed_on": LATER},
+        "province_finance": {"confirmed_on": LATER},
         "payment_list": {"payees": PAYEES},
+        "payment": {"paid_on": LATER},
     },
 }
