@@ -1,5 +1,8 @@
-"""Every number of the safety procedures, as named parameters with their floors.
+"""Every number of the safety procedures, as named parameters with their floors, and the
+codes of the procedures (contract 1).
 
+The procedures (``safety.procedures``) and their effects (``safety.effects``) both read
+these; this module imports only ``workflows.spec``, so neither imports the other.
 Hours and minutes have no unit of their own in the engine: they are counts whose
 ceiling is the default, so no tenant setting can make a reporting limit looser.
 """
@@ -7,6 +10,17 @@ ceiling is the default, so no tenant setting can make a reporting limit looser.
 from __future__ import annotations
 
 from workflows.spec import Param, Unit, days, deadline_days, months
+
+# the procedure codes, for the periodic checks that look their specs up in the registry
+MEDIATION_CODE = "07.1"
+PETITIONS_CODE = "07.2"
+CORRECTION_CODE = "07.3"
+GRID_CODE = "08"
+EDUCATION_CODE = "09"
+EMERGENCY_CODE = "10.1"
+HAZARDS_CODE = "10.2"
+STANDARDS_CODE = "10.3"
+FIRE_CODE = "10.4"
 
 
 def hours(name: str, label: str, n: int) -> Param:

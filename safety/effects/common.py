@@ -1,12 +1,15 @@
-"""Helpers for the safety effects: dates and times in the data, parameters in force."""
+"""Helpers of the safety effects: the register row a case owns, names, and the numbers in
+force for the periodic checks (an effect reads its own with ``ctx.param``).
+
+Dates are checked by the fields' bounds (``max=TODAY``, ``after=``) and, against other
+records, by ``core.dates``: one set of rules and codes for the whole portal.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.db.models import Model, QuerySet
 
 from core.errors import RuleError
 from core.models import Region
@@ -14,52 +17,34 @@ from workflows import params as tenant_params
 from workflows.registry import registry
 from workflows.spec import Param
 
-
-def param(procedure: str, p: Param, region: Region) -> int:
-    spec = registry.get(procedure)
-    assert spec is not None
-    return int(tenant_params.effective(spec, p, region))
+M = TypeVar("M", bound=Model)
 
 
-def day(data: dict[str, Any], name: str) -> dt.date | None:
-    raw = data.get(name)
-    return parse_date(raw) if isinstance(raw, str) and raw else None
-
-
-def moment(data: dict[str, Any], name: str) -> dt.datetime | None:
-    raw = data.get(name)
-    return parse_datetime(raw) if isinstance(raw, str) and raw else None
-
-
-def past_day(data: dict[str, Any], name: str, label: str) -> dt.date:
-    """A required date that may not lie in the future."""
-    value = day(data, name)
-    if value is None:
-        raise RuleError("missing_field", f"请填写“{label}”。", field=name)
-    if value > timezone.localdate():
-        raise RuleError("future_date", f"“{label}”不能晚于今天。", field=name)
-    return value
-
-
-def past_moment(data: dict[str, Any], name: str, label: str) -> dt.datetime:
-    """A required date-time that may not lie in the future."""
-    value = moment(data, name)
-    if value is None:
-        raise RuleError("missing_field", f"请填写“{label}”。", field=name)
-    if value > timezone.now():
-        raise RuleError("future_date", f"“{label}”不能晚于当前时间。", field=name)
-    return value
-
-
-def not_before(value: dt.datetime | dt.date, start: dt.datetime | dt.date, name: str,
-               label: str, start_label: str) -> None:
-    if value < start:
-        raise RuleError("invalid_order", f"“{label}”不能早于{start_label}。", field=name)
+def locked(rows: QuerySet[M], what: str) -> M:
+    """The register row of a case, locked for the action (``not_registered`` when the
+    case has none: the step that writes it has not been done)."""
+    row = rows.select_for_update().first()
+    if row is None:
+        raise RuleError("not_registered", f"该{what}尚未登记。")
+    return row
 
 
 def name_of(user: Any) -> str:
     return str(user.get_full_name()) if user is not None else ""
 
 
-def local(value: dt.datetime) -> str:
-    return f"{timezone.localtime(value):%Y年%m月%d日%H:%M}"
+class InForce:
+    """One number of a procedure as in force village by village, for a periodic check that
+    reads it row after row (one query per village, the newest version's default)."""
+
+    def __init__(self, code: str, param: Param) -> None:
+        self.spec = registry.get(code)
+        self.param = param
+        self.values: dict[int, int] = {}
+
+    def __call__(self, region: Region) -> int:
+        if region.pk not in self.values:
+            value = (tenant_params.effective(self.spec, self.param, region)
+                     if self.spec is not None else self.param.value)
+            self.values[region.pk] = int(value)
+        return self.values[region.pk]

@@ -1,17 +1,24 @@
 """07(3) effects: the correction roster, the group, check-ins, visits, education,
-assessments (publicised), and release not before the end of the term."""
+assessments (publicised), and release not before the end of the term; and the daily
+check that nobody under correction goes unchecked.
+
+Every refusal is in a ``check`` (before anything is stored); the roster is written by the
+``apply`` after the event, from the person row the check locked (``ctx.scratch``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
 from core.models import Region
+from core.roles import Role
 from safety.choices import (
     AssessmentOutcome,
     CheckInMethod,
@@ -21,21 +28,34 @@ from safety.choices import (
     EducationKind,
     TerminationReason,
 )
-from safety.effects.common import day, name_of, not_before, past_day
+from safety.effects.common import InForce, locked, name_of
 from safety.models import CorrectionActivity, CorrectionPerson
+from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_CODE
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
+from workflows.notify import send, users_holding
 
 
-def _person(ctx: EffectContext) -> CorrectionPerson:
-    person = CorrectionPerson.objects.select_for_update().filter(case=ctx.case).first()
-    if person is None:
-        raise RuleError("not_registered", "该社区矫正对象尚未登记。")
+def _find(ctx: EffectContext) -> CorrectionPerson:
+    person = locked(CorrectionPerson.objects.filter(case=ctx.case), "社区矫正对象")
+    ctx.scratch["person"] = person
     return person
 
 
-def record_investigation(ctx: EffectContext) -> None:
+def _person(ctx: EffectContext) -> CorrectionPerson:
+    person: CorrectionPerson = ctx.scratch["person"]
+    return person
+
+
+def _under_correction(ctx: EffectContext) -> CorrectionPerson:
+    person = _find(ctx)
+    if person.state != CorrectionState.UNDER or person.start is None:
+        raise RuleError("not_under_correction", "该对象不在矫正期内。")
+    return person
+
+
+def _write_investigation(ctx: EffectContext) -> None:
     CorrectionPerson.objects.create(
         region=ctx.case.region, case=ctx.case, name=ctx.data["name"],
         id_number=ctx.data["id_number"], residence=ctx.data["residence"],
@@ -43,40 +63,52 @@ def record_investigation(ctx: EffectContext) -> None:
     )
 
 
-def start_correction(ctx: EffectContext) -> None:
+RECORD_INVESTIGATION = effect("safety.record_pre_sentence_investigation",
+                              apply=_write_investigation)
+
+
+def _check_term(ctx: EffectContext) -> None:
+    _find(ctx)
+    # an end before the start is refused by the field (after="start"); a term needs a day
+    if ctx.data["end"] <= ctx.data["start"]:
+        raise RuleError(dates.DATE_ORDER, "矫正终止日须晚于起始日。", field="end")
+
+
+def _start(ctx: EffectContext) -> None:
     person = _person(ctx)
-    start = day(ctx.data, "start")
-    end = day(ctx.data, "end")
-    assert start is not None
-    assert end is not None
-    if end <= start:
-        raise RuleError("invalid_order", "矫正终止日须晚于起始日。", field="end")
-    person.start, person.end = start, end
+    person.start, person.end = ctx.data["start"], ctx.data["end"]
     person.term = ctx.data["term"]
     person.group = ctx.data["group"]
     person.state = CorrectionState.UNDER
     person.save(update_fields=["start", "end", "term", "group", "state"])
 
 
-def _activity(ctx: EffectContext, kind: CorrectionActivityKind, detail: str, note: str,
-              on_field: str = "on", label: str = "日期") -> CorrectionActivity:
-    person = _person(ctx)
-    if person.state != CorrectionState.UNDER:
-        raise RuleError("not_under_correction", "该对象不在矫正期内。")
-    on = past_day(ctx.data, on_field, label)
-    assert person.start is not None
-    not_before(on, person.start, on_field, label, "矫正起始日")
+START_CORRECTION = effect("safety.start_correction", check=_check_term, apply=_start)
+
+
+def _activity_check(on_field: str, label: str) -> Callable[[EffectContext], None]:
+    def check(ctx: EffectContext) -> None:
+        person = _under_correction(ctx)
+        assert person.start is not None  # under correction
+        dates.not_before(ctx.data[on_field], person.start, field=on_field, label=label,
+                         start_label="矫正起始日")
+
+    return check
+
+
+def _write_activity(ctx: EffectContext, kind: CorrectionActivityKind, detail: str, note: str,
+                    on_field: str = "on") -> CorrectionActivity:
     return CorrectionActivity.objects.create(
-        person=person, kind=kind, on=on, detail=detail, note=note,
-        recorded_by=name_of(ctx.actor), recorded_at=ctx.event.at,
+        person=_person(ctx), kind=kind, on=ctx.data[on_field], detail=detail, note=note,
+        recorded_by=name_of(ctx.actor), recorded_at=ctx.at,
     )
 
 
-def record_check_in(ctx: EffectContext) -> None:
+def _write_check_in(ctx: EffectContext) -> None:
     result = CheckInResult(ctx.data["result"])
-    act = _activity(ctx, CorrectionActivityKind.CHECK_IN,
-                    f"{CheckInMethod(ctx.data['method']).label}:{result.label}",
-                    ctx.data.get("note", ""))
+    act = _write_activity(ctx, CorrectionActivityKind.CHECK_IN,
+                          f"{CheckInMethod(ctx.data['method']).label}:{result.label}",
+                          ctx.data.get("note", ""))
     if result == CheckInResult.ABNORMAL:
         raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
                     message=f"{ctx.case.region.name}社区矫正对象{act.person.name}"
@@ -84,54 +116,85 @@ def record_check_in(ctx: EffectContext) -> None:
                     key=f"correction-abnormal:{act.pk}")
 
 
-def record_visit(ctx: EffectContext) -> None:
-    _activity(ctx, CorrectionActivityKind.VISIT, "", ctx.data["note"])
+def _write_visit(ctx: EffectContext) -> None:
+    _write_activity(ctx, CorrectionActivityKind.VISIT, "", ctx.data["note"])
 
 
-def record_welfare(ctx: EffectContext) -> None:
-    _activity(ctx, CorrectionActivityKind.WELFARE, f"{ctx.data['hours']}小时", ctx.data["note"])
+def _write_welfare(ctx: EffectContext) -> None:
+    _write_activity(ctx, CorrectionActivityKind.WELFARE, f"{ctx.data['hours']}小时",
+                    ctx.data["note"])
 
 
-def record_education(ctx: EffectContext) -> None:
-    _activity(ctx, CorrectionActivityKind.EDUCATION,
-              str(EducationKind(ctx.data["kind"]).label), ctx.data["content"])
+def _write_education(ctx: EffectContext) -> None:
+    _write_activity(ctx, CorrectionActivityKind.EDUCATION,
+                    str(EducationKind(ctx.data["kind"]).label), ctx.data["content"])
 
 
-def record_assessment(ctx: EffectContext) -> None:
+def _write_assessment(ctx: EffectContext) -> None:
     outcome = AssessmentOutcome(ctx.data["outcome"])
-    _activity(ctx, CorrectionActivityKind.ASSESSMENT,
-              f"{ctx.data['period']}:{outcome.label}", ctx.data["reasons"],
-              on_field="assessed_on", label="考核日期")
+    _write_activity(ctx, CorrectionActivityKind.ASSESSMENT,
+                    f"{ctx.data['period']}:{outcome.label}", ctx.data["reasons"],
+                    on_field="assessed_on")
 
 
-def release(ctx: EffectContext) -> None:
-    person = _person(ctx)
-    assert person.end is not None
-    if timezone.localdate(ctx.event.at) < person.end:
-        not_before_at = timezone.make_aware(dt.datetime.combine(person.end, dt.time()))
+# an activity's date may not lie in the future (the field's max=TODAY) nor before the term
+RECORD_CHECK_IN = effect("safety.record_correction_check_in",
+                         check=_activity_check("on", "点验日期"), apply=_write_check_in)
+RECORD_VISIT = effect("safety.record_correction_visit",
+                      check=_activity_check("on", "走访日期"), apply=_write_visit)
+RECORD_WELFARE = effect("safety.record_correction_welfare",
+                        check=_activity_check("on", "活动日期"), apply=_write_welfare)
+RECORD_EDUCATION = effect("safety.record_correction_education",
+                          check=_activity_check("on", "日期"), apply=_write_education)
+RECORD_ASSESSMENT = effect("safety.record_correction_assessment",
+                           check=_activity_check("assessed_on", "考核日期"),
+                           apply=_write_assessment)
+
+
+def _check_release(ctx: EffectContext) -> None:
+    person = _find(ctx)
+    if person.end is None:
+        raise RuleError("not_under_correction", "该对象没有登记矫正期限。")
+    if timezone.localdate(ctx.at) < person.end:
         raise RuleError("too_early",
-                        f"矫正期至{person.end:%Y年%m月%d日}届满,期满前不能解除矫正。",
-                        not_before=not_before_at)
-    released = past_day(ctx.data, "released_on", "解除矫正日期")
-    not_before(released, person.end, "released_on", "解除矫正日期", "矫正终止日")
-    person.released_on = released
+                        f"矫正期至{dates.day_text(person.end)}届满,期满前不能解除矫正。",
+                        not_before=dates.start_of(person.end))
+    # not a bound of the field (max=TODAY): a release asked for before the end of the term
+    # is refused as too early, with the day it becomes possible, whatever date it names
+    released: dt.date = ctx.data["released_on"]
+    dates.not_future(released, field="released_on", label="解除矫正日期")
+    dates.not_before(released, person.end, field="released_on", label="解除矫正日期",
+                     start_label="矫正终止日")
+
+
+def _release(ctx: EffectContext) -> None:
+    person = _person(ctx)
+    person.released_on = ctx.data["released_on"]
     person.state = CorrectionState.RELEASED
     person.save(update_fields=["released_on", "state"])
 
 
-def terminate(ctx: EffectContext) -> None:
+RELEASE = effect("safety.release_from_correction", check=_check_release, apply=_release)
+
+
+def _check_termination(ctx: EffectContext) -> None:
     """Correction ends before its term (收监执行, death): no wait, but the reason and the
     date are recorded and nothing more may be done with the person."""
+    person = _under_correction(ctx)
+    assert person.start is not None  # under correction
+    dates.not_before(ctx.data["terminated_on"], person.start, field="terminated_on",
+                     label="终止矫正日期", start_label="矫正起始日")
+
+
+def _terminate(ctx: EffectContext) -> None:
     person = _person(ctx)
-    if person.state != CorrectionState.UNDER:
-        raise RuleError("not_under_correction", "该对象不在矫正期内。")
-    ended = past_day(ctx.data, "terminated_on", "终止矫正日期")
-    assert person.start is not None
-    not_before(ended, person.start, "terminated_on", "终止矫正日期", "矫正起始日")
-    person.terminated_on = ended
+    person.terminated_on = ctx.data["terminated_on"]
     person.termination_reason = TerminationReason(ctx.data["reason"])
     person.state = CorrectionState.TERMINATED
     person.save(update_fields=["terminated_on", "termination_reason", "state"])
+
+
+TERMINATE = effect("safety.terminate_correction", check=_check_termination, apply=_terminate)
 
 
 def correction_rows(region: Region) -> Iterable[Sequence[Any]]:
@@ -151,20 +214,15 @@ def correction_rows(region: Region) -> Iterable[Sequence[Any]]:
 def check_daily_check_ins(now: dt.datetime) -> int:
     """Every person under correction is checked each day: a gap longer than the limit
     tells the village director and raises an alert for the supervisors (once per day)."""
-    from core.roles import Role
-    from safety.procedures.correction import CORRECTION
-    from safety.rules import CORRECTION_CHECK_IN_DAYS
-    from workflows import params as tenant_params
-    from workflows.notify import send, users_holding
-
     today = timezone.localdate(now)
+    gap_in_force = InForce(CORRECTION_CODE, CORRECTION_CHECK_IN_DAYS)
     sent = 0
     people = CorrectionPerson.objects.filter(state=CorrectionState.UNDER, start__lt=today)
     for person in people.select_related("region", "case"):
-        gap = int(tenant_params.effective(CORRECTION, CORRECTION_CHECK_IN_DAYS, person.region))
+        gap = gap_in_force(person.region)
         last = (person.activities.filter(kind=CorrectionActivityKind.CHECK_IN)
                 .order_by("-on").values_list("on", flat=True).first())
-        assert person.start is not None
+        assert person.start is not None  # filtered on it
         since = last or person.start - dt.timedelta(days=1)
         if (today - since).days <= gap:
             continue

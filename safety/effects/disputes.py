@@ -1,5 +1,10 @@
 """07(1) effects: the dispute ledger, its mediation records, report to the township,
-the follow-up visit that must come before closing."""
+the follow-up visit that must come before closing.
+
+Each effect checks (``check``) before the gate stores anything and writes the ledger
+(``apply``) after the event; the dispute row a check locked reaches its apply through
+``ctx.scratch``.
+"""
 
 from __future__ import annotations
 
@@ -9,70 +14,102 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
 from core.models import Region
 from safety.choices import DisputeState, Gravity, MediationResult
-from safety.effects.common import name_of, not_before, past_day
+from safety.effects.common import locked, name_of
 from safety.models import Dispute, MediationRecord
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
 
 
-def _dispute(ctx: EffectContext) -> Dispute:
-    dispute = Dispute.objects.select_for_update().filter(case=ctx.case).first()
-    if dispute is None:
-        raise RuleError("not_registered", "该纠纷尚未登记。")
+def _find(ctx: EffectContext) -> Dispute:
+    dispute = locked(Dispute.objects.filter(case=ctx.case), "纠纷")
+    ctx.scratch["dispute"] = dispute
     return dispute
 
 
-def register_dispute(ctx: EffectContext) -> None:
-    received = past_day(ctx.data, "received_on", "受理日期")
+def _registered(ctx: EffectContext) -> None:
+    """The check of an effect that only needs the dispute row locked."""
+    _find(ctx)
+
+
+def _dispute(ctx: EffectContext) -> Dispute:
+    dispute: Dispute = ctx.scratch["dispute"]
+    return dispute
+
+
+def _write_dispute(ctx: EffectContext) -> None:
     last = Dispute.objects.filter(region=ctx.case.region).aggregate(m=Max("number"))["m"]
     major = ctx.data["gravity"] == Gravity.MAJOR
     Dispute.objects.create(
         region=ctx.case.region, case=ctx.case, number=(last or 0) + 1,
-        registered_at=ctx.event.at, received_on=received, parties=ctx.data["parties"],
-        kind=ctx.data["kind"], source=ctx.data["source"], gravity=ctx.data["gravity"],
-        summary=ctx.data["summary"],
+        registered_at=ctx.at, received_on=ctx.data["received_on"],
+        parties=ctx.data["parties"], kind=ctx.data["kind"], source=ctx.data["source"],
+        gravity=ctx.data["gravity"], summary=ctx.data["summary"],
         state=DisputeState.REPORTED if major else DisputeState.MEDIATING,
-        reported_at=ctx.event.at if major else None,
+        reported_at=ctx.at if major else None,
     )
 
 
-def acknowledge_report(ctx: EffectContext) -> None:
+# the received date may not lie in the future: the field's bound (max=TODAY)
+REGISTER_DISPUTE = effect("safety.register_dispute", apply=_write_dispute)
+
+
+def _acknowledge(ctx: EffectContext) -> None:
     dispute = _dispute(ctx)
-    dispute.acknowledged_at = ctx.event.at
+    dispute.acknowledged_at = ctx.at
     dispute.state = DisputeState.MEDIATING
     dispute.save(update_fields=["acknowledged_at", "state"])
 
 
-def record_session(ctx: EffectContext) -> None:
-    dispute = _dispute(ctx)
-    held = past_day(ctx.data, "held_on", "调解日期")
-    not_before(held, dispute.received_on, "held_on", "调解日期", "受理日期")
+ACKNOWLEDGE_REPORT = effect("safety.acknowledge_dispute_report", check=_registered,
+                            apply=_acknowledge)
+
+
+def _check_session(ctx: EffectContext) -> None:
+    dispute = _find(ctx)
+    dates.not_before(ctx.data["held_on"], dispute.received_on, field="held_on",
+                     label="调解日期", start_label="受理日期")
+
+
+def _write_session(ctx: EffectContext) -> None:
     MediationRecord.objects.create(
-        dispute=dispute, held_on=held, means=ctx.data["means"], content=ctx.data["content"],
-        mediator=name_of(ctx.actor), recorded_at=ctx.event.at,
+        dispute=_dispute(ctx), held_on=ctx.data["held_on"], means=ctx.data["means"],
+        content=ctx.data["content"], mediator=name_of(ctx.actor), recorded_at=ctx.at,
     )
 
 
-def conclude_mediation(ctx: EffectContext) -> None:
-    record_session(ctx)
+RECORD_SESSION = effect("safety.record_mediation_session", check=_check_session,
+                        apply=_write_session)
+
+
+def _conclude(ctx: EffectContext) -> None:
+    _write_session(ctx)
     dispute = _dispute(ctx)
     dispute.result = str(MediationResult(ctx.data["result"]).label)
-    dispute.concluded_at = ctx.event.at
+    dispute.concluded_at = ctx.at
     dispute.state = DisputeState.CONCLUDED
     dispute.save(update_fields=["result", "concluded_at", "state"])
 
 
-def record_follow_up(ctx: EffectContext) -> None:
-    dispute = _dispute(ctx)
-    visited = past_day(ctx.data, "visited_on", "回访日期")
+CONCLUDE_MEDIATION = effect("safety.conclude_mediation", check=_check_session,
+                            apply=_conclude)
+
+
+def _check_follow_up(ctx: EffectContext) -> None:
+    dispute = _find(ctx)
     last_session = dispute.sessions.order_by("-held_on").values_list("held_on", flat=True).first()
     if last_session is not None:
-        not_before(visited, last_session, "visited_on", "回访日期", "最后一次调解日期")
-    dispute.visited_on = visited
+        dates.not_before(ctx.data["visited_on"], last_session, field="visited_on",
+                         label="回访日期", start_label="最后一次调解日期")
+
+
+def _write_follow_up(ctx: EffectContext) -> None:
+    dispute = _dispute(ctx)
+    dispute.visited_on = ctx.data["visited_on"]
     dispute.visited_by = name_of(ctx.actor)
     dispute.satisfied = bool(ctx.data.get("satisfied"))
     dispute.state = DisputeState.VISITED
@@ -84,13 +121,23 @@ def record_follow_up(ctx: EffectContext) -> None:
                     key=f"dispute-unsatisfied:{dispute.pk}")
 
 
-def archive_dispute(ctx: EffectContext) -> None:
-    dispute = _dispute(ctx)
-    if dispute.visited_on is None:
+RECORD_FOLLOW_UP = effect("safety.record_dispute_follow_up", check=_check_follow_up,
+                          apply=_write_follow_up)
+
+
+def _check_archive(ctx: EffectContext) -> None:
+    if _find(ctx).visited_on is None:
         raise RuleError("follow_up_missing", "未完成跟踪回访的纠纷不能归档。")
-    dispute.archived_at = ctx.event.at
+
+
+def _archive(ctx: EffectContext) -> None:
+    dispute = _dispute(ctx)
+    dispute.archived_at = ctx.at
     dispute.state = DisputeState.ARCHIVED
     dispute.save(update_fields=["archived_at", "state"])
+
+
+ARCHIVE_DISPUTE = effect("safety.archive_dispute", check=_check_archive, apply=_archive)
 
 
 def dispute_rows(region: Region) -> Iterable[Sequence[Any]]:
@@ -102,4 +149,3 @@ def dispute_rows(region: Region) -> Iterable[Sequence[Any]]:
                d.n, d.result, d.visited_on or "",
                "" if d.satisfied is None else ("满意" if d.satisfied else "不满意"),
                d.get_state_display())
-

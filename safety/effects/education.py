@@ -8,30 +8,40 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
 from core.models import Region
-from safety.effects.common import name_of, past_day
+from safety.effects.common import InForce, name_of
 from safety.models import LegalEducationActivity
+from safety.rules import EDUCATION_CODE, LEGAL_EDUCATION_EVERY
 from workflows.alerts import raise_alert
 from workflows.calendar import add_months
 from workflows.choices import AlertKind
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
 
 
-def record_activity(ctx: EffectContext) -> None:
-    plan = ctx.step_data("plan")
-    held = past_day(ctx.data, "held_on", "活动日期")
-    count = int(ctx.data["participants"])
-    if count < 1:
+def _check_activity(ctx: EffectContext) -> None:
+    # the date may not lie in the future: the field's bound (max=TODAY)
+    if ctx.data["participants"] < 1:
         raise RuleError("no_participants", "须填写实际参加人数。", field="participants")
+
+
+def _write_activity(ctx: EffectContext) -> None:
+    plan = ctx.step_values("plan")
     LegalEducationActivity.objects.create(
         region=ctx.case.region, case=ctx.case, kind=plan["kind"], topic=plan["topic"],
-        held_on=held, location=ctx.data["location"], participants=count,
+        held_on=ctx.data["held_on"], location=ctx.data["location"],
+        participants=ctx.data["participants"],
         participant_names=ctx.data.get("participant_names", ""), content=ctx.data["content"],
         photo=ctx.attachments["photo"], sign_in=ctx.attachments["sign_in"],
         organiser=name_of(ctx.actor),
     )
+
+
+RECORD_ACTIVITY = effect("safety.record_legal_education", check=_check_activity,
+                         apply=_write_activity, reads=("plan",))
 
 
 def education_rows(region: Region) -> Iterable[Sequence[Any]]:
@@ -43,24 +53,18 @@ def education_rows(region: Region) -> Iterable[Sequence[Any]]:
 
 def check_legal_education(now: dt.datetime) -> int:
     """A village whose last activity is older than the limit gets an alert, once per lapse."""
-    from django.utils import timezone
-
-    from safety.procedures.education import EDUCATION
-    from safety.rules import LEGAL_EDUCATION_EVERY
-    from workflows import params as tenant_params
-
     today = timezone.localdate(now)
+    every_in_force = InForce(EDUCATION_CODE, LEGAL_EDUCATION_EVERY)
     sent = 0
-    lasts = (LegalEducationActivity.objects.order_by().values("region")
-             .annotate(last=Max("held_on")).values_list("region", "last"))
-    for region_id, last in lasts:
-        region = Region.objects.get(pk=region_id)
-        every = int(tenant_params.effective(EDUCATION, LEGAL_EDUCATION_EVERY, region))
-        start = timezone.make_aware(dt.datetime.combine(last, dt.time()))
-        if today <= timezone.localdate(add_months(start, every)):
+    lasts = dict(LegalEducationActivity.objects.order_by().values("region")
+                 .annotate(last=Max("held_on")).values_list("region", "last"))
+    for region_id, region in Region.objects.in_bulk(list(lasts)).items():
+        last = lasts[region_id]
+        every = every_in_force(region)
+        if today <= timezone.localdate(add_months(dates.start_of(last), every)):
             continue
         alert = raise_alert(kind=AlertKind.DOMAIN, region=region,
-                            message=f"{region.name}自{last:%Y年%m月%d日}以来超过{every}个月"
+                            message=f"{region.name}自{dates.day_text(last)}以来超过{every}个月"
                                     "未开展法治宣传教育活动",
                             key=f"legal-education-lapse:{region_id}:{last:%Y%m%d}")
         sent += int(alert is not None)

@@ -1,5 +1,9 @@
 """10(1) and 10(4) effects: the emergency / fire incident log, report times compared with
-the incident's time against named limits, response, aftermath and lessons."""
+the incident's time against named limits, response, aftermath and lessons.
+
+The refusals are in the ``check`` of each effect (or the fields' bounds) and the log is
+written by its ``apply``, from the incident row the check locked (``ctx.scratch``).
+"""
 
 from __future__ import annotations
 
@@ -9,53 +13,70 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.errors import RuleError
+from core import dates
 from core.models import Region
 from safety.choices import EmergencyKind, IncidentCategory, IncidentStage
-from safety.effects.common import local, not_before, param, past_moment
+from safety.effects.common import InForce, locked
 from safety.models import Incident
-from safety.rules import EMERGENCY_REPORT_HOURS, FIRE_CALL_MINUTES, FIRE_REPORT_HOURS
+from safety.rules import (
+    EMERGENCY_CODE,
+    EMERGENCY_REPORT_HOURS,
+    FIRE_CALL_MINUTES,
+    FIRE_REPORT_HOURS,
+)
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
+
+
+def _find(ctx: EffectContext) -> None:
+    ctx.scratch["incident"] = locked(Incident.objects.filter(case=ctx.case), "事件")
 
 
 def _incident(ctx: EffectContext) -> Incident:
-    incident = Incident.objects.select_for_update().filter(case=ctx.case).first()
-    if incident is None:
-        raise RuleError("not_registered", "该事件尚未登记。")
+    incident: Incident = ctx.scratch["incident"]
     return incident
 
 
 def _late(ctx: EffectContext, incident: Incident, at: dt.datetime, limit: dt.timedelta,
           what: str, key: str) -> bool:
+    """Whether ``at`` came later than ``limit`` after the incident; when it did, an alert."""
     if at - incident.occurred_at <= limit:
         return False
+    when = dates.moment_text(incident.occurred_at)
     raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
                 message=f"{ctx.case.region.name}{incident.location}"
-                        f"{incident.get_category_display()}{local(incident.occurred_at)}发生,"
-                        f"{local(at)}才{what},超过规定时限(迟报)",
+                        f"{incident.get_category_display()}{when}发生,"
+                        f"{dates.moment_text(at)}才{what},超过规定时限(迟报)",
                 key=f"{key}:{incident.pk}")
     return True
 
 
 # --- 10(1) -------------------------------------------------------------------------------
 
-def register_emergency(ctx: EffectContext) -> None:
-    occurred = past_moment(ctx.data, "occurred_at", "发生时间")
+def _write_emergency(ctx: EffectContext) -> None:
     Incident.objects.create(
         region=ctx.case.region, case=ctx.case, category=IncidentCategory.EMERGENCY,
-        kind=str(EmergencyKind(ctx.data["kind"]).label), occurred_at=occurred,
-        registered_at=ctx.event.at, location=ctx.data["location"],
+        kind=str(EmergencyKind(ctx.data["kind"]).label), occurred_at=ctx.data["occurred_at"],
+        registered_at=ctx.at, location=ctx.data["location"],
         description=ctx.data["description"], plan_activated=bool(ctx.data["plan_activated"]),
     )
 
 
-def report_emergency(ctx: EffectContext) -> None:
+# the time of the incident may not lie in the future: the field's bound (max=TODAY)
+REGISTER_EMERGENCY = effect("safety.register_emergency", apply=_write_emergency)
+
+
+def _check_report(ctx: EffectContext) -> None:
+    _find(ctx)
+    dates.not_before(ctx.data["reported_at"], _incident(ctx).occurred_at, field="reported_at",
+                     label="上报时间", start_label="发生时间")
+
+
+def _report(ctx: EffectContext) -> None:
     incident = _incident(ctx)
-    reported = past_moment(ctx.data, "reported_at", "上报镇(街道)时间")
-    not_before(reported, incident.occurred_at, "reported_at", "上报时间", "发生时间")
-    hours = param(ctx.case.procedure, EMERGENCY_REPORT_HOURS, ctx.case.region)
+    reported: dt.datetime = ctx.data["reported_at"]
+    hours = int(ctx.param(EMERGENCY_REPORT_HOURS))
     incident.reported_at = reported
     incident.reported_to = ctx.data["reported_to"]
     incident.stage = IncidentStage.REPORTED
@@ -64,14 +85,16 @@ def report_emergency(ctx: EffectContext) -> None:
     incident.save(update_fields=["reported_at", "reported_to", "stage", "late_report"])
 
 
-def advance(stage: IncidentStage) -> Any:
-    def effect(ctx: EffectContext) -> None:
-        incident = _incident(ctx)
-        incident.stage = stage
-        incident.save(update_fields=["stage"])
+REPORT_EMERGENCY = effect("safety.report_emergency", check=_check_report, apply=_report)
 
-    effect.__name__ = f"advance_to_{stage.value}"
-    return effect
+
+def _instructed(ctx: EffectContext) -> None:
+    incident = _incident(ctx)
+    incident.stage = IncidentStage.RESPONDING
+    incident.save(update_fields=["stage"])
+
+
+EMERGENCY_INSTRUCTED = effect("safety.emergency_instructed", check=_find, apply=_instructed)
 
 
 def _lines(data: dict[str, Any], labels: Sequence[tuple[str, str]]) -> str:
@@ -88,43 +111,50 @@ RESCUE_LABELS = (("cordon", "现场警戒"), ("volunteer_team", "义务消防队
                  ("professional", "专业救援"), ("evacuation", "人员撤离"))
 
 
-def record_response(ctx: EffectContext) -> None:
+def _response(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.response = _lines(ctx.data, RESPONSE_LABELS)
     incident.stage = IncidentStage.AFTERMATH
     incident.save(update_fields=["response", "stage"])
 
 
-def record_aftermath(ctx: EffectContext) -> None:
+RECORD_RESPONSE = effect("safety.record_emergency_response", check=_find, apply=_response)
+
+
+def _aftermath(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.aftermath = _lines(ctx.data, AFTERMATH_LABELS)
     incident.save(update_fields=["aftermath"])
 
 
-def close_emergency(ctx: EffectContext) -> None:
+RECORD_AFTERMATH = effect("safety.record_emergency_aftermath", check=_find, apply=_aftermath)
+
+
+def _close_emergency(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.lessons = ctx.data["lessons"]
     incident.accountability = ctx.data.get("rectification", "")
     incident.stage = IncidentStage.CLOSED
-    incident.closed_at = ctx.event.at
+    incident.closed_at = ctx.at
     incident.save(update_fields=["lessons", "accountability", "stage", "closed_at"])
+
+
+CLOSE_EMERGENCY = effect("safety.close_emergency", check=_find, apply=_close_emergency)
 
 
 def check_unreported_emergencies(now: dt.datetime) -> int:
     """An emergency still not reported to the township after the limit raises an alert."""
-    from safety.procedures.emergency import EMERGENCY
-    from workflows import params as tenant_params
-
+    hours_in_force = InForce(EMERGENCY_CODE, EMERGENCY_REPORT_HOURS)
     sent = 0
     qs = Incident.objects.filter(category=IncidentCategory.EMERGENCY, reported_at__isnull=True)
     for incident in qs.select_related("region", "case"):
-        hours = int(tenant_params.effective(EMERGENCY, EMERGENCY_REPORT_HOURS, incident.region))
+        hours = hours_in_force(incident.region)
         if now - incident.occurred_at <= dt.timedelta(hours=hours):
             continue
+        when = dates.moment_text(incident.occurred_at)
         alert = raise_alert(kind=AlertKind.LATE_REPORT, case=incident.case,
                             message=f"{incident.region.name}{incident.location}突发事件"
-                                    f"{local(incident.occurred_at)}发生,超过{hours}小时"
-                                    "仍未上报镇(街道)(漏报)",
+                                    f"{when}发生,超过{hours}小时仍未上报镇(街道)(漏报)",
                             key=f"emergency-unreported:{incident.pk}")
         sent += int(alert is not None)
     return sent
@@ -132,22 +162,19 @@ def check_unreported_emergencies(now: dt.datetime) -> int:
 
 # --- 10(4) -------------------------------------------------------------------------------
 
-def register_fire(ctx: EffectContext) -> None:
-    started = past_moment(ctx.data, "started_at", "起火时间")
-    called = past_moment(ctx.data, "call_119_at", "拨打119时间")
-    reported = past_moment(ctx.data, "reported_at", "报告上级时间")
-    not_before(called, started, "call_119_at", "拨打119时间", "起火时间")
-    not_before(reported, started, "reported_at", "报告上级时间", "起火时间")
+def _write_fire(ctx: EffectContext) -> None:
+    started: dt.datetime = ctx.data["started_at"]
+    called: dt.datetime = ctx.data["call_119_at"]
+    reported: dt.datetime = ctx.data["reported_at"]
     incident = Incident.objects.create(
         region=ctx.case.region, case=ctx.case, category=IncidentCategory.FIRE, kind="火灾",
-        occurred_at=started, registered_at=ctx.event.at, location=ctx.data["location"],
+        occurred_at=started, registered_at=ctx.at, location=ctx.data["location"],
         description=ctx.data["description"], plan_activated=bool(ctx.data["plan_activated"]),
         call_119_at=called, reported_at=reported, reported_to=ctx.data["reported_to"],
         stage=IncidentStage.REPORTED,
     )
-    region = ctx.case.region
-    minutes = param(ctx.case.procedure, FIRE_CALL_MINUTES, region)
-    hours = param(ctx.case.procedure, FIRE_REPORT_HOURS, region)
+    minutes = int(ctx.param(FIRE_CALL_MINUTES))
+    hours = int(ctx.param(FIRE_REPORT_HOURS))
     late_call = _late(ctx, incident, called, dt.timedelta(minutes=minutes), "拨打119",
                       "fire-late-119")
     late_report = _late(ctx, incident, reported, dt.timedelta(hours=hours), "报告上级",
@@ -157,7 +184,12 @@ def register_fire(ctx: EffectContext) -> None:
         incident.save(update_fields=["late_report"])
 
 
-def record_rescue(ctx: EffectContext) -> None:
+# the times may not lie in the future (max=TODAY) nor before the fire (after="started_at"):
+# the fields' bounds; lateness is an alert, not a refusal
+REGISTER_FIRE = effect("safety.register_fire", apply=_write_fire)
+
+
+def _rescue(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     rescued = f"解救被困和受伤人员{ctx.data['rescued']}人"
     incident.response = "\n".join((rescued, _lines(ctx.data, RESCUE_LABELS)))
@@ -165,33 +197,49 @@ def record_rescue(ctx: EffectContext) -> None:
     incident.save(update_fields=["response", "stage"])
 
 
-def count_people(ctx: EffectContext) -> None:
+RECORD_RESCUE = effect("safety.record_fire_rescue", check=_find, apply=_rescue)
+
+
+def _count(ctx: EffectContext) -> None:
     incident = _incident(ctx)
-    incident.people_counted = int(ctx.data["people_counted"])
-    incident.injured = int(ctx.data["injured"])
-    incident.deaths = int(ctx.data["deaths"])
+    incident.people_counted = ctx.data["people_counted"]
+    incident.injured = ctx.data["injured"]
+    incident.deaths = ctx.data["deaths"]
     incident.save(update_fields=["people_counted", "injured", "deaths"])
 
 
-def tally_losses(ctx: EffectContext) -> None:
+COUNT_PEOPLE = effect("safety.count_fire_people", check=_find, apply=_count)
+
+
+def _losses(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.losses = f"直接经济损失{ctx.data['direct_loss']}元;{ctx.data['description']}"[:200]
     incident.stage = IncidentStage.AFTERMATH
     incident.save(update_fields=["losses", "stage"])
 
 
-def record_accountability(ctx: EffectContext) -> None:
+TALLY_LOSSES = effect("safety.tally_fire_losses", check=_find, apply=_losses)
+
+
+def _accountability(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.accountability = ctx.data["accountability"]
     incident.lessons = ctx.data["lessons"]
     incident.save(update_fields=["accountability", "lessons"])
 
 
-def close_fire(ctx: EffectContext) -> None:
+RECORD_ACCOUNTABILITY = effect("safety.record_fire_accountability", check=_find,
+                               apply=_accountability)
+
+
+def _close_fire(ctx: EffectContext) -> None:
     incident = _incident(ctx)
     incident.stage = IncidentStage.CLOSED
-    incident.closed_at = ctx.event.at
+    incident.closed_at = ctx.at
     incident.save(update_fields=["stage", "closed_at"])
+
+
+CLOSE_FIRE = effect("safety.close_fire", check=_find, apply=_close_fire)
 
 
 def incident_rows(category: IncidentCategory) -> Any:

@@ -10,15 +10,16 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
 from core.models import Region
 from safety.choices import Gravity, IncidentState
-from safety.effects.common import local, name_of, not_before, param, past_moment
+from safety.effects.common import InForce, name_of
 from safety.models import Grid, GridIncident
-from safety.rules import GRID_REPORT_HOURS
+from safety.rules import GRID_CODE, GRID_REPORT_HOURS
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
 
 
 def _grid(region: Region, name: str, field: str) -> Grid:
@@ -31,45 +32,65 @@ def _grid(region: Region, name: str, field: str) -> Grid:
     return grid
 
 
-def record_incident(ctx: EffectContext) -> None:
+def _check_incident(ctx: EffectContext) -> None:
+    # the time found may not lie in the future: the field's bound (max=TODAY)
+    ctx.scratch["grid"] = _grid(ctx.case.region, ctx.data["grid"], "grid")
+
+
+def _write_incident(ctx: EffectContext) -> None:
     region = ctx.case.region
-    grid = _grid(region, ctx.data["grid"], "grid")
-    found = past_moment(ctx.data, "found_at", "发现时间")
     last = GridIncident.objects.filter(region=region).aggregate(m=Max("number"))["m"]
     handled = bool(ctx.data.get("handled"))
     GridIncident.objects.create(
-        region=region, case=ctx.case, number=(last or 0) + 1, grid=grid,
-        kind=ctx.data["kind"], gravity=ctx.data["gravity"], found_at=found,
+        region=region, case=ctx.case, number=(last or 0) + 1, grid=ctx.scratch["grid"],
+        kind=ctx.data["kind"], gravity=ctx.data["gravity"], found_at=ctx.data["found_at"],
         description=ctx.data["description"], handling=ctx.data.get("handling", ""),
         state=IncidentState.HANDLED if handled else IncidentState.PENDING,
         recorded_by=name_of(ctx.actor),
     )
 
 
-def report_incident(ctx: EffectContext) -> None:
-    number = int(ctx.data["number"])
+RECORD_INCIDENT = effect("safety.record_grid_incident", check=_check_incident,
+                         apply=_write_incident)
+
+
+def _check_report(ctx: EffectContext) -> None:
+    number: int = ctx.data["number"]
     incident = (GridIncident.objects.select_for_update()
                 .filter(region=ctx.case.region, case=ctx.case, number=number).first())
     if incident is None:
         raise RuleError("unknown_incident", f"本轮排查没有第{number}号事件。", field="number")
     if incident.reported_at is not None:
         raise RuleError("already_reported",
-                        f"第{number}号事件已于{local(incident.reported_at)}上报。", field="number")
-    reported = past_moment(ctx.data, "reported_at", "上报时间")
-    not_before(reported, incident.found_at, "reported_at", "上报时间", "发现时间")
+                        f"第{number}号事件已于{dates.moment_text(incident.reported_at)}上报。",
+                        field="number")
+    dates.not_before(ctx.data["reported_at"], incident.found_at, field="reported_at",
+                     label="上报时间", start_label="发现时间")
+    ctx.scratch["incident"] = incident
+
+
+def _report(ctx: EffectContext) -> None:
+    incident: GridIncident = ctx.scratch["incident"]
+    reported: dt.datetime = ctx.data["reported_at"]
     incident.reported_at = reported
     incident.reported_to = ctx.data["reported_to"]
     incident.state = IncidentState.REPORTED
     incident.save(update_fields=["reported_at", "reported_to", "state"])
-    limit = param(ctx.case.procedure, GRID_REPORT_HOURS, ctx.case.region)
+    limit = int(ctx.param(GRID_REPORT_HOURS))
     if reported - incident.found_at > dt.timedelta(hours=limit):
         raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                    message=f"{ctx.case.region.name}网格事件第{number}号{local(incident.found_at)}"
-                            f"发现,{local(reported)}才上报,超过{limit}小时的上报时限",
+                    message=f"{ctx.case.region.name}网格事件第{incident.number}号"
+                            f"{dates.moment_text(incident.found_at)}发现,"
+                            f"{dates.moment_text(reported)}才上报,超过{limit}小时的上报时限",
                     key=f"grid-late:{incident.pk}")
 
 
-def finish_screening(ctx: EffectContext) -> None:
+REPORT_INCIDENT = effect("safety.report_grid_incident", check=_check_report, apply=_report)
+
+
+def _check_round_finished(ctx: EffectContext) -> None:
+    """Every grid of the village covered (one line each: 网格名称|入户户数), and every
+    incident that could not be handled on the spot, and every major one, reported."""
     region = ctx.case.region
     covered: set[str] = set()
     for line in str(ctx.data["coverage"]).splitlines():
@@ -99,6 +120,9 @@ def finish_screening(ctx: EffectContext) -> None:
                         f"第{'、'.join(map(str, pending))}号尚未处置或上报。")
 
 
+FINISH_SCREENING = effect("safety.finish_grid_screening", check=_check_round_finished)
+
+
 def grid_rows(region: Region) -> Iterable[Sequence[Any]]:
     """The grids of a village with their households, workers and incidents found."""
     qs = (Grid.objects.filter(region=region).prefetch_related("workers")
@@ -120,18 +144,17 @@ def grid_incident_rows(region: Region) -> Iterable[Sequence[Any]]:
 
 def check_unreported_grid_incidents(now: dt.datetime) -> int:
     """A major incident not reported within the limit raises an alert (漏报、迟报)."""
-    from safety.procedures.grid import GRID
-    from workflows import params as tenant_params
-
+    limit_in_force = InForce(GRID_CODE, GRID_REPORT_HOURS)
     sent = 0
     qs = GridIncident.objects.filter(gravity=Gravity.MAJOR, reported_at__isnull=True)
     for incident in qs.select_related("region", "case"):
-        limit = int(tenant_params.effective(GRID, GRID_REPORT_HOURS, incident.region))
+        limit = limit_in_force(incident.region)
         if now - incident.found_at <= dt.timedelta(hours=limit):
             continue
         alert = raise_alert(kind=AlertKind.LATE_REPORT, case=incident.case,
                             message=f"{incident.region.name}网格重大事件第{incident.number}号"
-                                    f"{local(incident.found_at)}发现,超过{limit}小时仍未上报",
+                                    f"{dates.moment_text(incident.found_at)}发现,"
+                                    f"超过{limit}小时仍未上报",
                             key=f"grid-unreported:{incident.pk}")
         sent += int(alert is not None)
     return sent

@@ -1,4 +1,8 @@
-"""10(2) hazard effects and 10(3) safety-production effects."""
+"""10(2) hazard effects and 10(3) safety-production effects.
+
+The refusals are in each effect's ``check`` (or the fields' bounds); the ledgers are written
+by its ``apply`` after the event, from what the check parsed or locked (``ctx.scratch``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
+from core import dates
 from core.errors import RuleError
 from core.models import Region
 from safety.choices import (
@@ -22,14 +26,15 @@ from safety.choices import (
     SafetyRuleKind,
     TrainingKind,
 )
-from safety.effects.common import name_of, not_before, param, past_day
+from safety.effects.common import name_of
 from safety.models import Hazard, SafetyProductionRecord
 from safety.rules import HAZARD_RECTIFY_MAX_DAYS
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
 
 GRAVITY_BY_LABEL = {"一般": Gravity.ORDINARY, "重大": Gravity.MAJOR}
+LINE_FORMAT = "地点|隐患情况|一般或重大|整改期限(如2026-11-30)|整改责任人"
 
 
 def _open(ctx: EffectContext) -> list[Hazard]:
@@ -37,43 +42,66 @@ def _open(ctx: EffectContext) -> list[Hazard]:
                 .exclude(state=HazardState.CLOSED).order_by("number"))
 
 
-def finish_inspection(ctx: EffectContext) -> None:
-    """Each line: 地点|隐患情况|一般或重大|整改期限(YYYY-MM-DD)|整改责任人."""
-    region = ctx.case.region
-    today = timezone.localdate(ctx.event.at)
+def _check_inspection(ctx: EffectContext) -> None:
+    """Each line of the hazards found: 地点|隐患情况|一般或重大|整改期限|整改责任人; the
+    deadline today or later and at most the limit in force away."""
+    today = timezone.localdate(ctx.at)
     lines = [ln for ln in str(ctx.data.get("hazards", "")).splitlines() if ln.strip()]
     found = ctx.data["result"] == InspectionResult.FOUND
     if found and not lines:
         raise RuleError("no_hazards", "发现隐患的,须逐条登记隐患。", field="hazards")
     if not found and lines:
         raise RuleError("invalid_field", "登记了隐患,排查结果应为“发现隐患”。", field="result")
-    most = param(ctx.case.procedure, HAZARD_RECTIFY_MAX_DAYS, region)
-    number = Hazard.objects.filter(region=region).aggregate(m=Max("number"))["m"] or 0
+    most = int(ctx.param(HAZARD_RECTIFY_MAX_DAYS))
+    hazards: list[tuple[list[str], dt.date]] = []
     for index, line in enumerate(lines, 1):
         parts = [p.strip() for p in line.split("|")]
-        due = parse_date(parts[3]) if len(parts) == 5 else None
-        if len(parts) != 5 or parts[2] not in GRAVITY_BY_LABEL or due is None \
-                or not all(parts):
-            raise RuleError("invalid_field", f"第{index}条隐患格式应为:地点|隐患情况|一般或重大|"
-                                             "整改期限(如2026-11-30)|整改责任人。", field="hazards")
-        if due < today:
-            raise RuleError("deadline_in_past", f"第{index}条隐患的整改期限不能早于今天。",
+        if len(parts) != 5 or parts[2] not in GRAVITY_BY_LABEL or not all(parts):
+            raise RuleError("invalid_field", f"第{index}条隐患格式应为:{LINE_FORMAT}。",
                             field="hazards")
+        due = dates.parse_day(parts[3])
+        if due is None or due.isoformat() != parts[3]:
+            raise RuleError(dates.INVALID_DATE,
+                            f"第{index}条隐患的整改期限应为存在的日期(如2026-11-30)。",
+                            field="hazards")
+        dates.not_before(due, today, field="hazards", label=f"第{index}条隐患的整改期限",
+                         start_label="今天")
         if (due - today).days > most:
             raise RuleError("rectify_deadline_too_long",
                             f"第{index}条隐患的整改期限须在今天起{most}天以内。", field="hazards")
+        hazards.append((parts, due))
+    ctx.scratch["hazards"] = hazards
+
+
+def _write_hazards(ctx: EffectContext) -> None:
+    region = ctx.case.region
+    number = Hazard.objects.filter(region=region).aggregate(m=Max("number"))["m"] or 0
+    for parts, due in ctx.scratch["hazards"]:
         number += 1
         Hazard.objects.create(
             region=region, case=ctx.case, number=number, source=ctx.data["source"],
-            found_on=today, location=parts[0], description=parts[1],
+            found_on=timezone.localdate(ctx.at), location=parts[0], description=parts[1],
             gravity=GRAVITY_BY_LABEL[parts[2]], responsible=parts[4], rectify_by=due,
         )
 
 
-def record_rectification(ctx: EffectContext) -> None:
-    done = past_day(ctx.data, "completed_on", "整改完成日期")
-    for hazard in _open(ctx):
-        not_before(done, hazard.found_on, "completed_on", "整改完成日期", "发现日期")
+FINISH_INSPECTION = effect("safety.finish_hazard_inspection", check=_check_inspection,
+                           apply=_write_hazards)
+
+
+def _check_rectification(ctx: EffectContext) -> None:
+    # the completion date may not lie in the future: the field's bound (max=TODAY)
+    hazards = _open(ctx)
+    for hazard in hazards:
+        dates.not_before(ctx.data["completed_on"], hazard.found_on, field="completed_on",
+                         label="整改完成日期", start_label="发现日期")
+    ctx.scratch["hazards"] = hazards
+
+
+def _write_rectification(ctx: EffectContext) -> None:
+    done: dt.date = ctx.data["completed_on"]
+    hazard: Hazard
+    for hazard in ctx.scratch["hazards"]:
         hazard.measures = "\n".join(filter(None, (hazard.measures, ctx.data["measures"])))
         hazard.rectified_on = done
         hazard.save(update_fields=["measures", "rectified_on"])
@@ -85,9 +113,13 @@ def record_rectification(ctx: EffectContext) -> None:
                         key=f"hazard-late:{hazard.pk}:{hazard.reinspections}")
 
 
-def record_reinspection(ctx: EffectContext) -> None:
+RECORD_RECTIFICATION = effect("safety.record_hazard_rectification",
+                              check=_check_rectification, apply=_write_rectification)
+
+
+def _write_reinspection(ctx: EffectContext) -> None:
     passed = ctx.data["result"] == Reinspection.PASSED
-    today = timezone.localdate(ctx.event.at)
+    today = timezone.localdate(ctx.at)
     for hazard in _open(ctx):
         hazard.reinspections += 1
         hazard.state = HazardState.CLOSED if passed else HazardState.REWORK
@@ -95,8 +127,14 @@ def record_reinspection(ctx: EffectContext) -> None:
         hazard.save(update_fields=["reinspections", "state", "closed_on"])
 
 
-def record_feedback(ctx: EffectContext) -> None:
+RECORD_REINSPECTION = effect("safety.record_hazard_reinspection", apply=_write_reinspection)
+
+
+def _write_feedback(ctx: EffectContext) -> None:
     Hazard.objects.filter(case=ctx.case).update(feedback=ctx.data["feedback"])
+
+
+RECORD_FEEDBACK = effect("safety.record_hazard_feedback", apply=_write_feedback)
 
 
 def hazard_rows(region: Region) -> Iterable[Sequence[Any]]:
@@ -114,8 +152,9 @@ def check_overdue_hazards(now: dt.datetime) -> int:
           .select_related("region", "case"))
     for hazard in qs:
         alert = raise_alert(kind=AlertKind.OVERDUE, case=hazard.case,
-                            message=f"{hazard.region.name}隐患第{hazard.number}号({hazard.location})"
-                                    f"整改期限{hazard.rectify_by:%Y年%m月%d日}已过,仍未销号",
+                            message=f"{hazard.region.name}隐患第{hazard.number}号"
+                                    f"({hazard.location})整改期限"
+                                    f"{dates.day_text(hazard.rectify_by)}已过,仍未销号",
                             key=f"hazard-overdue:{hazard.pk}:{hazard.rectify_by:%Y%m%d}")
         sent += int(alert is not None)
     return sent
@@ -130,36 +169,60 @@ def _record(ctx: EffectContext, kind: SafetyRecordKind, on: dt.date, summary: st
         participants=participants, recorded_by=name_of(ctx.actor))
 
 
-def adopt_rules(ctx: EffectContext) -> None:
+def _check_rules(ctx: EffectContext) -> None:
+    # the date adopted may not lie in the future: the field's bound (max=TODAY)
     chosen = set(ctx.data["rules"])
     missing = [str(k.label) for k in SafetyRuleKind if k.value not in chosen]
     if missing:
         raise RuleError("rules_incomplete", f"安全生产制度不全:缺少{'、'.join(missing)}。",
                         field="rules")
-    on = past_day(ctx.data, "adopted_on", "通过日期")
-    _record(ctx, SafetyRecordKind.RULES, on,
-            "制定:" + "、".join(str(SafetyRuleKind(k).label) for k in sorted(chosen)))
 
 
-def record_training(ctx: EffectContext) -> None:
-    on = past_day(ctx.data, "held_on", "开展日期")
-    count = int(ctx.data["participants"])
-    if count < 1:
+def _write_rules(ctx: EffectContext) -> None:
+    chosen = sorted(set(ctx.data["rules"]))
+    _record(ctx, SafetyRecordKind.RULES, ctx.data["adopted_on"],
+            "制定:" + "、".join(str(SafetyRuleKind(k).label) for k in chosen))
+
+
+ADOPT_RULES = effect("safety.adopt_safety_rules", check=_check_rules, apply=_write_rules)
+
+
+def _check_training(ctx: EffectContext) -> None:
+    # the date held may not lie in the future: the field's bound (max=TODAY)
+    if ctx.data["participants"] < 1:
         raise RuleError("no_participants", "须填写实际参加人数。", field="participants")
-    _record(ctx, SafetyRecordKind.TRAINING, on,
-            f"{TrainingKind(ctx.data['kind']).label}:{ctx.data['content']}", count)
 
 
-def record_check(ctx: EffectContext) -> None:
-    on = past_day(ctx.data, "checked_on", "检查日期")
-    result = CheckResult(ctx.data["result"])
-    rectification = str(ctx.data.get("rectification", "")).strip()
-    if result == CheckResult.PROBLEMS and not rectification:
+def _write_training(ctx: EffectContext) -> None:
+    _record(ctx, SafetyRecordKind.TRAINING, ctx.data["held_on"],
+            f"{TrainingKind(ctx.data['kind']).label}:{ctx.data['content']}",
+            ctx.data["participants"])
+
+
+RECORD_TRAINING = effect("safety.record_safety_training", check=_check_training,
+                         apply=_write_training)
+
+
+def _rectification(ctx: EffectContext) -> str:
+    return str(ctx.data.get("rectification", "")).strip()
+
+
+def _check_check(ctx: EffectContext) -> None:
+    # the date checked may not lie in the future: the field's bound (max=TODAY)
+    if CheckResult(ctx.data["result"]) == CheckResult.PROBLEMS and not _rectification(ctx):
         raise RuleError("missing_field", "发现问题的,须写明整改要求和期限。",
                         field="rectification")
-    _record(ctx, SafetyRecordKind.CHECK, on,
+
+
+def _write_check(ctx: EffectContext) -> None:
+    result = CheckResult(ctx.data["result"])
+    rectification = _rectification(ctx)
+    _record(ctx, SafetyRecordKind.CHECK, ctx.data["checked_on"],
             f"{result.label}:{ctx.data['findings']}" + (f";整改:{rectification}"
                                                          if rectification else ""))
+
+
+RECORD_CHECK = effect("safety.record_safety_check", check=_check_check, apply=_write_check)
 
 
 def safety_rows(region: Region) -> Iterable[Sequence[Any]]:

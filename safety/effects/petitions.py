@@ -1,5 +1,10 @@
 """07(2) effects: the petition register, numbered on receipt; acceptance within 15 days;
-handling within 60 days, extendable once or more by at most 30 in all; review within 30 days."""
+handling within 60 days, extendable once or more by at most 30 in all; review within 30 days.
+
+Every refusal is in a ``check`` (before anything is stored); the register and the alerts
+are written by the ``apply`` after the event. The numbers are those in force for the
+case (``ctx.param``: tenant settings applied).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from core import dates
 from core.errors import RuleError
 from core.models import Region
 from safety.choices import Acceptance, PetitionState
-from safety.effects.common import not_before, param, past_day
+from safety.effects.common import locked
 from safety.models import Petition
 from safety.rules import (
     PETITION_ACCEPT_DAYS,
@@ -24,90 +30,118 @@ from safety.rules import (
 )
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind, TaskState
-from workflows.effects import EffectContext
+from workflows.effects import EffectContext, effect
 from workflows.models import Deadline, Task
 
 
-def _petition(ctx: EffectContext) -> Petition:
-    petition = Petition.objects.select_for_update().filter(case=ctx.case).first()
-    if petition is None:
-        raise RuleError("not_registered", "该信访事项尚未登记。")
+def _find(ctx: EffectContext) -> Petition:
+    petition = locked(Petition.objects.filter(case=ctx.case), "信访事项")
+    ctx.scratch["petition"] = petition
     return petition
 
 
-def register_petition(ctx: EffectContext) -> None:
-    received = past_day(ctx.data, "received_on", "收到日期")
-    today = timezone.localdate(ctx.event.at)
+def _registered(ctx: EffectContext) -> None:
+    """The check of an effect that only needs the petition row locked."""
+    _find(ctx)
+
+
+def _petition(ctx: EffectContext) -> Petition:
+    petition: Petition = ctx.scratch["petition"]
+    return petition
+
+
+def _today(ctx: EffectContext) -> dt.date:
+    return timezone.localdate(ctx.at)
+
+
+def _write_petition(ctx: EffectContext) -> None:
+    received: dt.date = ctx.data["received_on"]
+    today = _today(ctx)
     region = ctx.case.region
     last = Petition.objects.filter(region=region, year=today.year).aggregate(m=Max("seq"))["m"]
     seq = (last or 0) + 1
     petition = Petition.objects.create(
         region=region, case=ctx.case, year=today.year, seq=seq,
-        number=f"信访-{today.year}-{seq:04d}", received_on=received, registered_at=ctx.event.at,
+        number=f"信访-{today.year}-{seq:04d}", received_on=received, registered_at=ctx.at,
         channel=ctx.data["channel"], petitioner=ctx.data["petitioner"],
         id_number=ctx.data.get("id_number", ""), content=ctx.data["content"],
     )
-    limit = param(ctx.case.procedure, PETITION_REGISTER_DAYS, region)
-    late = (today - received).days
-    if late > limit:
+    limit = int(ctx.param(PETITION_REGISTER_DAYS))
+    if (today - received).days > limit:
         raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                    message=f"{region.name}信访事项{petition.number}于{received:%Y年%m月%d日}收到,"
-                            f"{today:%Y年%m月%d日}才登记,超过{limit}天的登记时限(拖延登记)",
+                    message=f"{region.name}信访事项{petition.number}于{dates.day_text(received)}"
+                            f"收到,{dates.day_text(today)}才登记,超过{limit}天的登记时限"
+                            "(拖延登记)",
                     key=f"petition-late-register:{petition.pk}")
 
 
-def decide_acceptance(ctx: EffectContext) -> None:
-    petition = _petition(ctx)
-    told = past_day(ctx.data, "told_on", "告知信访人日期")
-    not_before(told, petition.received_on, "told_on", "告知信访人日期", "收到日期")
+# the received date may not lie in the future: the field's bound (max=TODAY)
+REGISTER_PETITION = effect("safety.register_petition", apply=_write_petition)
+
+
+def _check_acceptance(ctx: EffectContext) -> None:
+    petition = _find(ctx)
+    dates.not_before(ctx.data["told_on"], petition.received_on, field="told_on",
+                     label="告知信访人日期", start_label="收到日期")
     accepted = ctx.data["acceptance"] == Acceptance.ACCEPT
-    body = str(ctx.data.get("competent_body", "")).strip()
-    if not accepted and not body:
+    if not accepted and not str(ctx.data.get("competent_body", "")).strip():
         raise RuleError("missing_field", "不予受理的,须写明告知信访人向哪个有权处理的机关提出。",
                         field="competent_body")
+
+
+def _decide(ctx: EffectContext) -> None:
+    petition = _petition(ctx)
+    told: dt.date = ctx.data["told_on"]
     petition.acceptance = ctx.data["acceptance"]
     petition.told_on = told
-    petition.competent_body = body
+    petition.competent_body = str(ctx.data.get("competent_body", "")).strip()
     region = ctx.case.region
-    limit = param(ctx.case.procedure, PETITION_ACCEPT_DAYS, region)
+    limit = int(ctx.param(PETITION_ACCEPT_DAYS))
     if (told - petition.received_on).days > limit:
         raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
                     message=f"{region.name}信访事项{petition.number}收到后{limit}天内未告知"
-                            f"是否受理({told:%Y年%m月%d日}才告知)",
+                            f"是否受理({dates.day_text(told)}才告知)",
                     key=f"petition-late-accept:{petition.pk}")
-    if accepted:
-        start = timezone.localdate(ctx.event.at)
+    if ctx.data["acceptance"] == Acceptance.ACCEPT:
+        start = _today(ctx)
         petition.state = PetitionState.HANDLING
         petition.handling_started_on = start
-        handle = param(ctx.case.procedure, PETITION_HANDLE_DAYS, region)
-        petition.due_on = start + dt.timedelta(days=handle)
+        petition.due_on = start + dt.timedelta(days=int(ctx.param(PETITION_HANDLE_DAYS)))
     else:
         petition.state = PetitionState.NOT_ACCEPTED
     petition.save()
 
 
-def extend_handling(ctx: EffectContext) -> None:
-    """Side action: the handling deadline moves by the days given, at most 30 in all."""
-    petition = _petition(ctx)
-    extra = int(ctx.data["days"])
-    limit = param(ctx.case.procedure, PETITION_EXTENSION_MAX, ctx.case.region)
+DECIDE_ACCEPTANCE = effect("safety.decide_petition_acceptance", check=_check_acceptance,
+                           apply=_decide)
+
+
+def _check_extension(ctx: EffectContext) -> None:
+    petition = _find(ctx)
+    extra: int = ctx.data["days"]
+    limit = int(ctx.param(PETITION_EXTENSION_MAX))
     if extra < 1:
         raise RuleError("invalid_extension", "延长天数至少为1天。", field="days")
     if petition.extension_days + extra > limit:
         raise RuleError("extension_too_long",
                         f"办理期限最多可延长{limit}天,已延长{petition.extension_days}天,"
                         f"本次不能延长{extra}天。", field="days")
-    assert petition.due_on is not None
-    assert petition.handling_started_on is not None
-    told = past_day(ctx.data, "told_on", "告知信访人延期理由日期")
-    not_before(told, petition.handling_started_on, "told_on", "告知信访人延期理由日期",
-               "受理日期")
+    if petition.due_on is None or petition.handling_started_on is None:
+        raise RuleError("not_accepted", "该信访事项未受理,没有办理期限可延长。")
+    dates.not_before(ctx.data["told_on"], petition.handling_started_on, field="told_on",
+                     label="告知信访人延期理由日期", start_label="受理日期")
+
+
+def _extend(ctx: EffectContext) -> None:
+    """The handling deadline, the open task and its reminders move by the days given."""
+    petition = _petition(ctx)
+    assert petition.due_on is not None  # checked
+    extra: int = ctx.data["days"]
+    told: dt.date = ctx.data["told_on"]
     petition.extension_days += extra
     petition.due_on = petition.due_on + dt.timedelta(days=extra)
-    reason = str(ctx.data["reason"])
-    petition.extension_reason = "\n".join(filter(None, (petition.extension_reason,
-                                                        f"延长{extra}天:{reason}"
-                                                        f"({told:%Y年%m月%d日}告知信访人)")))
+    line = f"延长{extra}天:{ctx.data['reason']}({dates.day_text(told)}告知信访人)"
+    petition.extension_reason = "\n".join(filter(None, (petition.extension_reason, line)))
     petition.save(update_fields=["extension_days", "due_on", "extension_reason"])
     shift = dt.timedelta(days=extra)
     task = Task.objects.filter(case=ctx.case, state=TaskState.OPEN).first()
@@ -120,12 +154,22 @@ def extend_handling(ctx: EffectContext) -> None:
             deadline.save(update_fields=["due_at"])
 
 
-def reply_petition(ctx: EffectContext) -> None:
+EXTEND_HANDLING = effect("safety.extend_petition_handling", check=_check_extension,
+                         apply=_extend)
+
+
+def _check_reply(ctx: EffectContext) -> None:
+    petition = _find(ctx)
+    if petition.due_on is None or petition.handling_started_on is None:
+        raise RuleError("not_accepted", "该信访事项未受理,不能答复处理意见。")
+    dates.not_before(ctx.data["replied_on"], petition.handling_started_on, field="replied_on",
+                     label="答复日期", start_label="受理日期")
+
+
+def _reply(ctx: EffectContext) -> None:
     petition = _petition(ctx)
-    replied = past_day(ctx.data, "replied_on", "答复日期")
-    assert petition.handling_started_on is not None
-    assert petition.due_on is not None
-    not_before(replied, petition.handling_started_on, "replied_on", "答复日期", "受理日期")
+    assert petition.due_on is not None  # checked
+    replied: dt.date = ctx.data["replied_on"]
     petition.replied_on = replied
     petition.opinion = ctx.data["opinion"]
     petition.state = PetitionState.REPLIED
@@ -133,49 +177,69 @@ def reply_petition(ctx: EffectContext) -> None:
     if replied > petition.due_on:
         raise_alert(kind=AlertKind.OVERDUE, case=ctx.case, actor=ctx.actor,
                     message=f"{ctx.case.region.name}信访事项{petition.number}超过办理期限"
-                            f"({petition.due_on:%Y年%m月%d日})才答复",
+                            f"({dates.day_text(petition.due_on)})才答复",
                     key=f"petition-late-reply:{petition.pk}")
 
 
+REPLY_PETITION = effect("safety.reply_petition", check=_check_reply, apply=_reply)
+
+
 def _review_last_day(ctx: EffectContext, petition: Petition) -> tuple[dt.date, int]:
-    assert petition.replied_on is not None
-    window = param(ctx.case.procedure, PETITION_REVIEW_DAYS, ctx.case.region)
+    """The last day on which the petitioner may ask for a review, and the window in days."""
+    if petition.replied_on is None:
+        raise RuleError("not_replied", "该信访事项尚未答复处理意见。")
+    window = int(ctx.param(PETITION_REVIEW_DAYS))
     return petition.replied_on + dt.timedelta(days=window), window
 
 
-def request_review(ctx: EffectContext) -> None:
-    petition = _petition(ctx)
+def _check_review_request(ctx: EffectContext) -> None:
+    petition = _find(ctx)
     last, window = _review_last_day(ctx, petition)
-    today = timezone.localdate(ctx.event.at)
-    if today > last:
+    if _today(ctx) > last:
         raise RuleError("review_window_closed",
                         f"请求复查须在收到处理意见之日起{window}日内提出,"
-                        f"已于{last:%Y年%m月%d日}届满,不再登记复查请求。")
-    petition.review_requested_on = today
+                        f"已于{dates.day_text(last)}届满,不再登记复查请求。")
+
+
+def _request_review(ctx: EffectContext) -> None:
+    petition = _petition(ctx)
+    petition.review_requested_on = _today(ctx)
     petition.state = PetitionState.REVIEW
     petition.save(update_fields=["review_requested_on", "state"])
 
 
-def close_without_review(ctx: EffectContext) -> None:
-    petition = _petition(ctx)
-    last, _window = _review_last_day(ctx, petition)
-    if timezone.localdate(ctx.event.at) <= last:
-        until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
-        raise RuleError("too_early", f"请求复查期限至{last:%Y年%m月%d日}届满,届满后方可归档。",
-                        not_before=until)
+REQUEST_REVIEW = effect("safety.request_petition_review", check=_check_review_request,
+                        apply=_request_review)
 
 
-def record_review(ctx: EffectContext) -> None:
+def _check_window_passed(ctx: EffectContext) -> None:
+    last, _window = _review_last_day(ctx, _find(ctx))
+    if _today(ctx) <= last:
+        raise RuleError("too_early", f"请求复查期限至{dates.day_text(last)}届满,届满后方可归档。",
+                        not_before=dates.start_of(last + dt.timedelta(days=1)))
+
+
+CLOSE_WITHOUT_REVIEW = effect("safety.close_petition_without_review",
+                              check=_check_window_passed)
+
+
+def _record_review(ctx: EffectContext) -> None:
     petition = _petition(ctx)
     petition.review_opinion = ctx.data["opinion"]
     petition.save(update_fields=["review_opinion"])
 
 
-def archive_petition(ctx: EffectContext) -> None:
+RECORD_REVIEW = effect("safety.record_petition_review", check=_registered, apply=_record_review)
+
+
+def _archive(ctx: EffectContext) -> None:
     petition = _petition(ctx)
-    petition.archived_at = ctx.event.at
+    petition.archived_at = ctx.at
     petition.state = PetitionState.ARCHIVED
     petition.save(update_fields=["archived_at", "state"])
+
+
+ARCHIVE_PETITION = effect("safety.archive_petition", check=_registered, apply=_archive)
 
 
 def petition_rows(region: Region) -> Iterable[Sequence[Any]]:

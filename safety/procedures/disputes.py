@@ -23,6 +23,7 @@ from safety.procedures.common import (
 )
 from safety.rules import (
     FOLLOW_UP_DAYS,
+    MEDIATION_CODE,
     MEDIATION_DAYS,
     PETITION_ACCEPT_DAYS,
     PETITION_EXTENSION_MAX,
@@ -30,14 +31,17 @@ from safety.rules import (
     PETITION_REGISTER_DAYS,
     PETITION_REVIEW_DAYS,
     PETITION_REVIEW_HANDLE_DAYS,
+    PETITIONS_CODE,
     TOWNSHIP_ACK_DAYS,
 )
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     Deadline,
     DueFrom,
+    FieldSpec,
     FieldType,
     Kind,
     ProcedureSpec,
@@ -55,16 +59,16 @@ VILLAGE_HANDLERS = (Role.MEDIATOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER,
                     Role.COMMITTEE_DIRECTOR)
 
 
-def _session_fields() -> tuple:  # type: ignore[type-arg]
+def _session_fields() -> tuple[FieldSpec, ...]:
     return (
-        field("held_on", "调解日期", FieldType.DATE),
+        field("held_on", "调解日期", FieldType.DATE, max=TODAY),
         field("means", "调解方式", FieldType.CHOICE, choices=choices_of(MediationMeans)),
         field("content", "调解情况(双方陈述、调解过程)", FieldType.TEXT),
     )
 
 
 MEDIATION = registry.register(ProcedureSpec(
-    code="07.1",
+    code=MEDIATION_CODE,
     name="“三零”单位创建(矛盾纠纷调解)",
     category=CATEGORY,
     guiding_units=("区委政法委", "区信访局", "区司法局"),
@@ -95,16 +99,18 @@ MEDIATION = registry.register(ProcedureSpec(
                 "register", "登记纠纷", to="mediate",
                 fields=(
                     field("parties", "当事人(姓名、住址、联系方式)", FieldType.TEXT),
-                    field("kind", "纠纷类别", FieldType.CHOICE, choices=choices_of(DisputeKind)),
-                    field("source", "纠纷来源", FieldType.CHOICE, choices=choices_of(DisputeSource)),
-                    field("received_on", "受理日期", FieldType.DATE),
+                    field("kind", "纠纷类别", FieldType.CHOICE,
+                          choices=choices_of(DisputeKind)),
+                    field("source", "纠纷来源", FieldType.CHOICE,
+                          choices=choices_of(DisputeSource)),
+                    field("received_on", "受理日期", FieldType.DATE, max=TODAY),
                     field("summary", "纠纷概要", FieldType.TEXT),
                     field("gravity", "纠纷性质", FieldType.CHOICE, choices=choices_of(Gravity),
-                      help="重大疑难复杂纠纷、不稳定因素须上报镇(街道)"),
+                          help="重大疑难复杂纠纷、不稳定因素须上报镇(街道)"),
                 ),
                 route_by=Route("gravity", {Gravity.ORDINARY: "mediate",
-                                      Gravity.MAJOR: "township_report"}),
-                effects=(d.register_dispute,),
+                                           Gravity.MAJOR: "township_report"}),
+                effects=(d.REGISTER_DISPUTE,),
             ),),
         ),
         StepSpec(
@@ -116,8 +122,9 @@ MEDIATION = registry.register(ProcedureSpec(
                 "acknowledge", "确认收到并指导", to="mediate",
                 fields=(field("instructions", "指导意见", FieldType.TEXT),
                         field("contingency_plan", "已督促制定应急预案", FieldType.BOOLEAN)),
-                requires=(Require("contingency_plan", True, "重大疑难复杂纠纷须制定相关应急预案。"),),
-                effects=(d.acknowledge_report,),
+                requires=(Require("contingency_plan", True,
+                                  "重大疑难复杂纠纷须制定相关应急预案。"),),
+                effects=(d.ACKNOWLEDGE_REPORT,),
             ),),
         ),
         StepSpec(
@@ -129,11 +136,11 @@ MEDIATION = registry.register(ProcedureSpec(
                 ActionSpec("conclude", "调解结束", to="follow_up",
                            fields=(*_session_fields(),
                                    field("result", "调解结果", FieldType.CHOICE,
-                                     choices=choices_of(MediationResult)),
+                                         choices=choices_of(MediationResult)),
                                    file_field("agreement", "调解协议书", required=False)),
-                           effects=(d.conclude_mediation,)),
+                           effects=(d.CONCLUDE_MEDIATION,)),
                 ActionSpec("record_session", "登记调解记录", kind=Kind.SIDE,
-                           fields=_session_fields(), effects=(d.record_session,)),
+                           fields=_session_fields(), effects=(d.RECORD_SESSION,)),
             ),
         ),
         StepSpec(
@@ -143,10 +150,10 @@ MEDIATION = registry.register(ProcedureSpec(
                                   reason="调解人不能回访自己调解的纠纷。"),
             actions=(ActionSpec(
                 "visit", "登记回访", to="archive",
-                fields=(field("visited_on", "回访日期", FieldType.DATE),
+                fields=(field("visited_on", "回访日期", FieldType.DATE, max=TODAY),
                         field("satisfied", "当事人对调解结果满意", FieldType.BOOLEAN),
                         field("feedback", "回访情况", FieldType.TEXT)),
-                effects=(d.record_follow_up,),
+                effects=(d.RECORD_FOLLOW_UP,),
             ),),
         ),
         StepSpec(
@@ -156,16 +163,16 @@ MEDIATION = registry.register(ProcedureSpec(
                 "archive", "办结归档", to=None, outcome="已调处归档",
                 fields=(field("ledger_done", "矛盾纠纷台账已登记", FieldType.BOOLEAN),
                         field("materials_filed", "调解记录、协议、回访记录已整理归档",
-                          FieldType.BOOLEAN)),
+                              FieldType.BOOLEAN)),
                 checklist=("ledger_done", "materials_filed"),
-                effects=(d.archive_dispute,),
+                effects=(d.ARCHIVE_DISPUTE,),
             ),),
         ),
     ),
 ))
 
 PETITIONS = registry.register(ProcedureSpec(
-    code="07.2",
+    code=PETITIONS_CODE,
     name="“三零”单位创建(解决群众来信来访)",
     category=CATEGORY,
     guiding_units=("区信访局",),
@@ -182,7 +189,8 @@ PETITIONS = registry.register(ProcedureSpec(
              f"受理与否须在收到后{PETITION_ACCEPT_DAYS.value}天内告知(超期预警、逾期督办);"
              "不予受理须写明应向哪个有权处理的机关提出,否则不能提交;"
              f"办理期限{PETITION_HANDLE_DAYS.value}天,延长须写明理由且合计不得超过"
-             f"{PETITION_EXTENSION_MAX.value}天,并须登记告知信访人延期理由的日期;答复后{PETITION_REVIEW_DAYS.value}天内可请求复查,"
+             f"{PETITION_EXTENSION_MAX.value}天,并须登记告知信访人延期理由的日期;"
+             f"答复后{PETITION_REVIEW_DAYS.value}天内可请求复查,"
              "超期的复查请求被拒绝,期满前不能按未申请复查归档"),
         Risk("不按规定保存已办结案件",
              "归档须完成登记表、处理意见书、相关材料的归档清单;附件随办理记录保存并计算SHA-256;"
@@ -201,11 +209,11 @@ PETITIONS = registry.register(ProcedureSpec(
                     field("id_number", "信访人身份证号码", required=False),
                     field("contact", "联系方式", required=False),
                     field("channel", "信访形式", FieldType.CHOICE,
-                      choices=choices_of(PetitionChannel)),
-                    field("received_on", "收到日期", FieldType.DATE),
+                          choices=choices_of(PetitionChannel)),
+                    field("received_on", "收到日期", FieldType.DATE, max=TODAY),
                     field("content", "信访事项和诉求", FieldType.TEXT),
                 ),
-                effects=(p.register_petition,),
+                effects=(p.REGISTER_PETITION,),
             ),),
         ),
         StepSpec(
@@ -215,15 +223,16 @@ PETITIONS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "决定是否受理并告知", to="investigate",
                 fields=(
-                    field("acceptance", "受理情况", FieldType.CHOICE, choices=choices_of(Acceptance)),
-                    field("told_on", "告知信访人日期", FieldType.DATE),
+                    field("acceptance", "受理情况", FieldType.CHOICE,
+                          choices=choices_of(Acceptance)),
+                    field("told_on", "告知信访人日期", FieldType.DATE, max=TODAY),
                     field("competent_body", "告知信访人向其提出的有权处理机关", required=False,
-                      help="不予受理的必填"),
+                          help="不予受理的必填"),
                     field("reason", "理由", FieldType.TEXT),
                 ),
                 route_by=Route("acceptance", {Acceptance.ACCEPT: "investigate",
-                                         Acceptance.NOT_ACCEPT: "archive"}),
-                effects=(p.decide_acceptance,),
+                                              Acceptance.NOT_ACCEPT: "archive"}),
+                effects=(p.DECIDE_ACCEPTANCE,),
             ),),
         ),
         StepSpec(
@@ -234,26 +243,29 @@ PETITIONS = registry.register(ProcedureSpec(
                 ActionSpec("reply", "提出处理意见并告知信访人", to="review_window",
                            fields=(field("findings", "调查情况", FieldType.TEXT),
                                    field("opinion", "处理意见", FieldType.TEXT),
-                                   field("replied_on", "书面答复信访人日期", FieldType.DATE),
+                                   field("replied_on", "书面答复信访人日期", FieldType.DATE,
+                                         max=TODAY),
                                    file_field("reply_letter", "处理意见书", required=False)),
-                           effects=(p.reply_petition,)),
+                           effects=(p.REPLY_PETITION,)),
                 ActionSpec("extend", "延长办理期限", kind=Kind.SIDE,
                            fields=(field("days", "延长天数", FieldType.INTEGER),
                                    field("reason", "延长理由", FieldType.TEXT),
-                                   field("told_on", "告知信访人延期理由日期", FieldType.DATE)),
-                           effects=(p.extend_handling,)),
+                                   field("told_on", "告知信访人延期理由日期", FieldType.DATE,
+                                         max=TODAY)),
+                           effects=(p.EXTEND_HANDLING,)),
             ),
         ),
         StepSpec(
             code="review_window", name="复查请求期", level=Level.VILLAGE,
             roles=(Role.COMMITTEE_DIRECTOR,),
-            description="信访人收到处理意见之日起30日内可请求复查;期满未请求的归档。",
+            description=f"信访人收到处理意见之日起{PETITION_REVIEW_DAYS.value}日内可请求复查;"
+                        "期满未请求的归档。",
             actions=(
                 ActionSpec("request_review", "登记复查请求,报镇(街道)复查", to="review",
                            fields=(field("content", "复查请求内容", FieldType.TEXT),),
-                           effects=(p.request_review,)),
+                           effects=(p.REQUEST_REVIEW,)),
                 ActionSpec("close", "复查期满未请求,归档", to="archive",
-                           effects=(p.close_without_review,)),
+                           effects=(p.CLOSE_WITHOUT_REVIEW,)),
             ),
         ),
         StepSpec(
@@ -262,7 +274,7 @@ PETITIONS = registry.register(ProcedureSpec(
             deadline=Deadline(PETITION_REVIEW_HANDLE_DAYS),
             actions=(ActionSpec("decide_review", "出具复查意见", to="archive",
                                 fields=(field("opinion", "复查意见", FieldType.TEXT),),
-                                effects=(p.record_review,)),),
+                                effects=(p.RECORD_REVIEW,)),),
         ),
         StepSpec(
             code="archive", name="归档", level=Level.VILLAGE, roles=(Role.COMMITTEE_DIRECTOR,),
@@ -272,14 +284,14 @@ PETITIONS = registry.register(ProcedureSpec(
                         field("opinion_filed", "处理意见或告知书已归档", FieldType.BOOLEAN),
                         field("materials_filed", "调查材料已归档", FieldType.BOOLEAN)),
                 checklist=("register_filed", "opinion_filed", "materials_filed"),
-                effects=(p.archive_petition,),
+                effects=(p.ARCHIVE_PETITION,),
             ),),
         ),
     ),
 ))
 
 register(RegisterSpec(
-    code="safety_dispute_ledger", name="矛盾纠纷台账", procedure="07.1",
+    code="safety_dispute_ledger", name="矛盾纠纷台账", procedure=MEDIATION_CODE,
     columns=(("number", "序号"), ("received_on", "受理日期"), ("parties", "当事人"),
              ("kind", "纠纷类别"), ("source", "来源"), ("gravity", "性质"),
              ("reported", "上报镇(街道)"), ("sessions", "调解次数"), ("result", "调解结果"),
@@ -287,7 +299,7 @@ register(RegisterSpec(
     rows=d.dispute_rows,
 ))
 register(RegisterSpec(
-    code="safety_petition_register", name="信访登记簿", procedure="07.2",
+    code="safety_petition_register", name="信访登记簿", procedure=PETITIONS_CODE,
     columns=(("number", "编号"), ("received_on", "收到日期"), ("registered", "登记日期"),
              ("channel", "形式"), ("petitioner", "信访人"), ("id", "身份证号码"),
              ("content", "信访事项"), ("acceptance", "受理情况"), ("told_on", "告知日期"),

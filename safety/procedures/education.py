@@ -6,10 +6,11 @@ from core.roles import Level, Role
 from safety.choices import EducationActivityKind
 from safety.effects import education as e
 from safety.procedures.common import CATEGORY, IMAGES, MEASURES_09, SUPERVISOR, choices_of
-from safety.rules import LEGAL_EDUCATION_EVERY
+from safety.rules import EDUCATION_CODE, LEGAL_EDUCATION_EVERY
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     FieldType,
     ProcedureSpec,
@@ -21,7 +22,7 @@ from workflows.spec import (
 )
 
 EDUCATION = registry.register(ProcedureSpec(
-    code="09",
+    code=EDUCATION_CODE,
     name="法治宣传教育",
     category=CATEGORY,
     guiding_units=("区司法局",),
@@ -49,7 +50,7 @@ EDUCATION = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "plan", "安排活动", to="hold",
                 fields=(field("kind", "活动类别", FieldType.CHOICE,
-                          choices=choices_of(EducationActivityKind)),
+                              choices=choices_of(EducationActivityKind)),
                         field("topic", "主题"),
                         field("audience", "宣传对象"),
                         field("planned_on", "计划日期", FieldType.DATE)),
@@ -61,21 +62,21 @@ EDUCATION = registry.register(ProcedureSpec(
                    Role.MEDIATOR),
             actions=(ActionSpec(
                 "hold", "登记活动开展情况", to=None, outcome="活动已开展",
-                fields=(field("held_on", "活动日期", FieldType.DATE),
+                fields=(field("held_on", "活动日期", FieldType.DATE, max=TODAY),
                         field("location", "地点"),
                         field("participants", "参加人数", FieldType.INTEGER),
                         field("participant_names", "参加人员", FieldType.TEXT, required=False),
                         field("content", "活动内容", FieldType.TEXT),
                         file_field("photo", "活动照片", accept=IMAGES),
                         file_field("sign_in", "签到表")),
-                effects=(e.record_activity,),
+                effects=(e.RECORD_ACTIVITY,),
             ),),
         ),
     ),
 ))
 
 register(RegisterSpec(
-    code="safety_legal_education_ledger", name="法治宣传教育活动台账", procedure="09",
+    code="safety_legal_education_ledger", name="法治宣传教育活动台账", procedure=EDUCATION_CODE,
     columns=(("held_on", "日期"), ("kind", "类别"), ("topic", "主题"), ("location", "地点"),
              ("participants", "参加人数"), ("content", "内容"), ("photo", "照片"),
              ("sign_in", "签到表"), ("organiser", "组织人")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.roles import Level, Role
-from safety.choices import EmergencyKind, IncidentCategory, IncidentStage
+from safety.choices import EmergencyKind, IncidentCategory
 from safety.effects import emergency as em
 from safety.procedures.common import (
     CATEGORY,
@@ -15,13 +15,16 @@ from safety.procedures.common import (
 )
 from safety.rules import (
     AFTERMATH_DAYS,
+    EMERGENCY_CODE,
     EMERGENCY_REPORT_HOURS,
     FIRE_CALL_MINUTES,
+    FIRE_CODE,
     FIRE_REPORT_HOURS,
 )
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     Deadline,
     FieldType,
@@ -38,7 +41,7 @@ CADRES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER)
 FIRST_SEEN = (*CADRES, Role.GRID_WORKER)
 
 EMERGENCY = registry.register(ProcedureSpec(
-    code="10.1",
+    code=EMERGENCY_CODE,
     name="应急工作(应急救援)",
     category=CATEGORY,
     guiding_units=("区应急管理局",),
@@ -67,13 +70,14 @@ EMERGENCY = registry.register(ProcedureSpec(
             roles=FIRST_SEEN,
             actions=(ActionSpec(
                 "register", "登记突发事件", to="report",
-                fields=(field("occurred_at", "发生时间", FieldType.DATETIME),
-                        field("kind", "事件类型", FieldType.CHOICE, choices=choices_of(EmergencyKind)),
+                fields=(field("occurred_at", "发生时间", FieldType.DATETIME, max=TODAY),
+                        field("kind", "事件类型", FieldType.CHOICE,
+                              choices=choices_of(EmergencyKind)),
                         field("location", "地点"),
                         field("description", "事件情况", FieldType.TEXT),
                         field("plan_activated", "已启动应急预案", FieldType.BOOLEAN)),
                 requires=(Require("plan_activated", True, "突发事件发生后须立即启动应急预案。"),),
-                effects=(em.register_emergency,),
+                effects=(em.REGISTER_EMERGENCY,),
             ),),
         ),
         StepSpec(
@@ -81,10 +85,10 @@ EMERGENCY = registry.register(ProcedureSpec(
             roles=(Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR),
             actions=(ActionSpec(
                 "report", "登记上报情况", to="instructions",
-                fields=(field("reported_at", "上报镇(街道)时间", FieldType.DATETIME),
+                fields=(field("reported_at", "上报镇(街道)时间", FieldType.DATETIME, max=TODAY),
                         field("reported_to", "接报单位和人员"),
                         field("units_notified", "已通报的相关单位", FieldType.TEXT)),
-                effects=(em.report_emergency,),
+                effects=(em.REPORT_EMERGENCY,),
             ),),
         ),
         StepSpec(
@@ -93,7 +97,7 @@ EMERGENCY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "instruct", "下达处置指示", to="response",
                 fields=(field("instructions", "指示内容", FieldType.TEXT),),
-                effects=(em.advance(IncidentStage.RESPONDING),),
+                effects=(em.EMERGENCY_INSTRUCTED,),
             ),),
         ),
         StepSpec(
@@ -106,7 +110,7 @@ EMERGENCY = registry.register(ProcedureSpec(
                         field("medical", "医疗救治", FieldType.TEXT),
                         field("disputes", "矛盾化解", FieldType.TEXT),
                         field("feedback", "收集的反馈意见", FieldType.TEXT)),
-                effects=(em.record_response,),
+                effects=(em.RECORD_RESPONSE,),
             ),),
         ),
         StepSpec(
@@ -117,7 +121,7 @@ EMERGENCY = registry.register(ProcedureSpec(
                 fields=(field("relief", "善后处理", FieldType.TEXT),
                         field("investigation", "调查评估", FieldType.TEXT),
                         field("follow_up", "后续处置", FieldType.TEXT)),
-                effects=(em.record_aftermath,),
+                effects=(em.RECORD_AFTERMATH,),
             ),),
         ),
         StepSpec(
@@ -131,14 +135,14 @@ EMERGENCY = registry.register(ProcedureSpec(
                         file_field("report", "情况报告"),
                         field("filed", "资料已归档", FieldType.BOOLEAN)),
                 checklist=("plan_improved", "filed"),
-                effects=(em.close_emergency,),
+                effects=(em.CLOSE_EMERGENCY,),
             ),),
         ),
     ),
 ))
 
 FIRE = registry.register(ProcedureSpec(
-    code="10.4",
+    code=FIRE_CODE,
     name="应急工作(消防安全)",
     category=CATEGORY,
     guiding_units=("区应急管理局",),
@@ -169,16 +173,18 @@ FIRE = registry.register(ProcedureSpec(
             roles=FIRST_SEEN,
             actions=(ActionSpec(
                 "register", "登记火灾和报警、报告情况", to="rescue",
-                fields=(field("started_at", "起火时间", FieldType.DATETIME),
+                fields=(field("started_at", "起火时间", FieldType.DATETIME, max=TODAY),
                         field("location", "地点"),
                         field("description", "火灾情况", FieldType.TEXT),
-                        field("call_119_at", "拨打119时间", FieldType.DATETIME),
-                        field("reported_at", "报告上级时间", FieldType.DATETIME),
+                        field("call_119_at", "拨打119时间", FieldType.DATETIME, max=TODAY,
+                              after="started_at"),
+                        field("reported_at", "报告上级时间", FieldType.DATETIME, max=TODAY,
+                              after="started_at"),
                         field("reported_to", "报告的上级部门和人员"),
                         field("engine_met", "已派人迎接消防车", FieldType.BOOLEAN),
                         field("plan_activated", "已启动应急预案", FieldType.BOOLEAN)),
                 requires=(Require("plan_activated", True, "发生火灾须立即启动应急预案。"),),
-                effects=(em.register_fire,),
+                effects=(em.REGISTER_FIRE,),
             ),),
         ),
         StepSpec(
@@ -190,7 +196,7 @@ FIRE = registry.register(ProcedureSpec(
                         field("volunteer_team", "义务消防队灭火自救情况", FieldType.TEXT),
                         field("professional", "消防队专业救援情况", FieldType.TEXT),
                         field("evacuation", "按指定路线撤离情况", FieldType.TEXT)),
-                effects=(em.record_rescue,),
+                effects=(em.RECORD_RESCUE,),
             ),),
         ),
         StepSpec(
@@ -202,7 +208,7 @@ FIRE = registry.register(ProcedureSpec(
                         field("deaths", "死亡人数", FieldType.INTEGER),
                         field("reported", "已报告上级领导", FieldType.BOOLEAN)),
                 requires=(Require("reported", True, "清点人数和受伤情况须报告上级领导。"),),
-                effects=(em.count_people,),
+                effects=(em.COUNT_PEOPLE,),
             ),),
         ),
         StepSpec(
@@ -212,7 +218,7 @@ FIRE = registry.register(ProcedureSpec(
                 fields=(field("direct_loss", "直接经济损失(元)", FieldType.DECIMAL),
                         field("description", "损失情况", FieldType.TEXT),
                         file_field("scene_photo", "现场照片", accept=IMAGES, required=False)),
-                effects=(em.tally_losses,),
+                effects=(em.TALLY_LOSSES,),
             ),),
         ),
         StepSpec(
@@ -224,7 +230,7 @@ FIRE = registry.register(ProcedureSpec(
                         field("accountability", "责任追究", FieldType.TEXT),
                         field("lessons", "总结教训", FieldType.TEXT),
                         file_field("report", "事故报告")),
-                effects=(em.record_accountability,),
+                effects=(em.RECORD_ACCOUNTABILITY,),
             ),),
         ),
         StepSpec(
@@ -234,14 +240,14 @@ FIRE = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "confirm", "审核通过,归档", to=None, outcome="已总结归档",
                 fields=(field("opinion", "审核意见", FieldType.TEXT),),
-                effects=(em.close_fire,),
+                effects=(em.CLOSE_FIRE,),
             ),),
         ),
     ),
 ))
 
 register(RegisterSpec(
-    code="safety_emergency_log", name="突发事件登记簿", procedure="10.1",
+    code="safety_emergency_log", name="突发事件登记簿", procedure=EMERGENCY_CODE,
     columns=(("occurred_at", "发生时间"), ("kind", "类型"), ("location", "地点"),
              ("description", "情况"), ("reported_at", "上报时间"), ("late", "迟报"),
              ("stage", "处置阶段"), ("response", "应急响应"), ("aftermath", "善后和调查评估"),
@@ -249,7 +255,7 @@ register(RegisterSpec(
     rows=em.incident_rows(IncidentCategory.EMERGENCY),
 ))
 register(RegisterSpec(
-    code="safety_fire_log", name="火灾事故登记簿", procedure="10.4",
+    code="safety_fire_log", name="火灾事故登记簿", procedure=FIRE_CODE,
     columns=(("occurred_at", "起火时间"), ("kind", "类型"), ("location", "地点"),
              ("description", "情况"), ("call_119_at", "拨打119时间"),
              ("reported_at", "报告上级时间"), ("late", "迟报"), ("stage", "处置阶段"),

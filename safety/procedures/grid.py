@@ -6,10 +6,11 @@ from core.roles import Level, Role
 from safety.choices import Gravity, IncidentKind
 from safety.effects import grid as g
 from safety.procedures.common import CATEGORY, MEASURES_08, SUPERVISOR, choices_of
-from safety.rules import GRID_REPORT_HOURS, SCREENING_DAYS
+from safety.rules import GRID_CODE, GRID_REPORT_HOURS, SCREENING_DAYS
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     Deadline,
     FieldType,
@@ -22,7 +23,7 @@ from workflows.spec import (
 )
 
 GRID = registry.register(ProcedureSpec(
-    code="08",
+    code=GRID_CODE,
     name="深化网格化服务管理",
     category=CATEGORY,
     guiding_units=("区委政法委",),
@@ -63,24 +64,25 @@ GRID = registry.register(ProcedureSpec(
             actions=(
                 ActionSpec("finish", "本轮排查完成", to="summary",
                            fields=(field("coverage", "各网格排查情况", FieldType.TEXT,
-                                     help="每行一个网格:网格名称|入户户数"),),
-                           effects=(g.finish_screening,)),
+                                         help="每行一个网格:网格名称|入户户数"),),
+                           effects=(g.FINISH_SCREENING,)),
                 ActionSpec("record_incident", "登记排查发现", kind=Kind.SIDE,
                            fields=(field("grid", "网格名称"),
                                    field("kind", "类别", FieldType.CHOICE,
-                                     choices=choices_of(IncidentKind)),
+                                         choices=choices_of(IncidentKind)),
                                    field("gravity", "等级", FieldType.CHOICE,
-                                     choices=choices_of(Gravity)),
-                                   field("found_at", "发现时间", FieldType.DATETIME),
+                                         choices=choices_of(Gravity)),
+                                   field("found_at", "发现时间", FieldType.DATETIME, max=TODAY),
                                    field("description", "情况", FieldType.TEXT),
                                    field("handled", "已就地处置", FieldType.BOOLEAN),
                                    field("handling", "处置情况", FieldType.TEXT, required=False)),
-                           effects=(g.record_incident,)),
+                           effects=(g.RECORD_INCIDENT,)),
                 ActionSpec("report_incident", "上报镇(街道)", kind=Kind.SIDE,
                            fields=(field("number", "事件序号", FieldType.INTEGER),
-                                   field("reported_at", "上报时间", FieldType.DATETIME),
+                                   field("reported_at", "上报时间", FieldType.DATETIME,
+                                         max=TODAY),
                                    field("reported_to", "上报单位(人)")),
-                           effects=(g.report_incident,)),
+                           effects=(g.REPORT_INCIDENT,)),
             ),
         ),
         StepSpec(
@@ -93,13 +95,13 @@ GRID = registry.register(ProcedureSpec(
 ))
 
 register(RegisterSpec(
-    code="safety_grid_roster", name="网格及网格员名册", procedure="08",
+    code="safety_grid_roster", name="网格及网格员名册", procedure=GRID_CODE,
     columns=(("grid", "网格"), ("households", "户数"), ("workers", "网格员"),
              ("incidents", "登记事件数")),
     rows=g.grid_rows,
 ))
 register(RegisterSpec(
-    code="safety_grid_incident_log", name="网格事件登记簿", procedure="08",
+    code="safety_grid_incident_log", name="网格事件登记簿", procedure=GRID_CODE,
     columns=(("number", "序号"), ("grid", "网格"), ("kind", "类别"), ("gravity", "等级"),
              ("found_at", "发现时间"), ("description", "情况"), ("state", "处置状态"),
              ("reported_at", "上报时间"), ("reported_to", "上报单位"),

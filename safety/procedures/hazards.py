@@ -24,10 +24,17 @@ from safety.procedures.common import (
     SUPERVISOR,
     choices_of,
 )
-from safety.rules import HAZARD_FEEDBACK_DAYS, HAZARD_RECTIFY_MAX_DAYS, SAFETY_CHECK_DAYS
+from safety.rules import (
+    HAZARD_FEEDBACK_DAYS,
+    HAZARD_RECTIFY_MAX_DAYS,
+    HAZARDS_CODE,
+    SAFETY_CHECK_DAYS,
+    STANDARDS_CODE,
+)
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
 from workflows.spec import (
+    TODAY,
     ActionSpec,
     Deadline,
     FieldType,
@@ -46,7 +53,7 @@ from workflows.spec import (
 INSPECTORS = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER)
 
 HAZARDS = registry.register(ProcedureSpec(
-    code="10.2",
+    code=HAZARDS_CODE,
     name="应急工作(安全隐患排查和安全风险防控)",
     category=CATEGORY,
     guiding_units=("区应急管理局",),
@@ -72,16 +79,18 @@ HAZARDS = registry.register(ProcedureSpec(
             code="inspect", name="隐患排查", level=Level.VILLAGE, roles=INSPECTORS,
             actions=(ActionSpec(
                 "finish", "登记排查结果", to="rectify",
-                fields=(field("source", "排查来源", FieldType.CHOICE, choices=choices_of(HazardSource)),
+                fields=(field("source", "排查来源", FieldType.CHOICE,
+                              choices=choices_of(HazardSource)),
                         field("places", "排查的场所和部位", FieldType.TEXT),
                         field("result", "排查结果", FieldType.CHOICE,
-                          choices=choices_of(InspectionResult)),
+                              choices=choices_of(InspectionResult)),
                         field("hazards", "发现的隐患", FieldType.TEXT, required=False,
-                          help="每行一条:地点|隐患情况|一般或重大|整改期限(如2026-11-30)|整改责任人")),
+                              help="每行一条:地点|隐患情况|一般或重大|"
+                                   "整改期限(如2026-11-30)|整改责任人")),
                 route_by=Route("result", {InspectionResult.FOUND: "rectify",
-                                     InspectionResult.NONE: None}),
+                                          InspectionResult.NONE: None}),
                 outcome="排查完成",
-                effects=(h.finish_inspection,),
+                effects=(h.FINISH_INSPECTION,),
             ),),
         ),
         StepSpec(
@@ -91,9 +100,9 @@ HAZARDS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "rectified", "整改完成,申请复查", to="reinspect",
                 fields=(field("measures", "整改措施", FieldType.TEXT),
-                        field("completed_on", "整改完成日期", FieldType.DATE),
+                        field("completed_on", "整改完成日期", FieldType.DATE, max=TODAY),
                         file_field("photo", "整改后照片", accept=IMAGES)),
-                effects=(h.record_rectification,),
+                effects=(h.RECORD_RECTIFICATION,),
             ),),
         ),
         StepSpec(
@@ -102,11 +111,12 @@ HAZARDS = registry.register(ProcedureSpec(
             separation=Separation(not_actor_of=("rectify",), reason="整改人不能复查自己的整改。"),
             actions=(ActionSpec(
                 "reinspect", "登记复查结果", to="archive",
-                fields=(field("result", "复查结果", FieldType.CHOICE, choices=choices_of(Reinspection)),
+                fields=(field("result", "复查结果", FieldType.CHOICE,
+                              choices=choices_of(Reinspection)),
                         field("note", "复查情况", FieldType.TEXT)),
                 route_by=Route("result", {Reinspection.PASSED: "archive",
-                                     Reinspection.FAILED: "rectify"}),
-                effects=(h.record_reinspection,),
+                                          Reinspection.FAILED: "rectify"}),
+                effects=(h.RECORD_REINSPECTION,),
             ),),
         ),
         StepSpec(
@@ -117,14 +127,14 @@ HAZARDS = registry.register(ProcedureSpec(
                 fields=(field("feedback", "向举报人或有关方面反馈情况", FieldType.TEXT),
                         field("filed", "排查、整改、复查记录已归档", FieldType.BOOLEAN)),
                 checklist=("filed",),
-                effects=(h.record_feedback,),
+                effects=(h.RECORD_FEEDBACK,),
             ),),
         ),
     ),
 ))
 
 STANDARDS = registry.register(ProcedureSpec(
-    code="10.3",
+    code=STANDARDS_CODE,
     name="应急工作(安全生产管理规范化建设)",
     category=CATEGORY,
     guiding_units=("区应急管理局",),
@@ -150,12 +160,12 @@ STANDARDS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "adopt", "两委会议通过制度", to="train",
                 fields=(field("rules", "制度清单", FieldType.MULTICHOICE,
-                          choices=choices_of(SafetyRuleKind)),
-                        field("adopted_on", "通过日期", FieldType.DATE),
+                              choices=choices_of(SafetyRuleKind)),
+                        field("adopted_on", "通过日期", FieldType.DATE, max=TODAY),
                         meeting_field("村(居)两委会议"),
                         file_field("document", "制度文本")),
                 meeting=simple_majority("村(居)两委会议", name="safety_rules"),
-                effects=(h.adopt_rules,),
+                effects=(h.ADOPT_RULES,),
             ),),
         ),
         StepSpec(
@@ -164,12 +174,12 @@ STANDARDS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "train", "登记宣传培训", to="check",
                 fields=(field("kind", "类别", FieldType.CHOICE, choices=choices_of(TrainingKind)),
-                        field("held_on", "开展日期", FieldType.DATE),
+                        field("held_on", "开展日期", FieldType.DATE, max=TODAY),
                         field("participants", "参加人数", FieldType.INTEGER),
                         field("content", "内容", FieldType.TEXT),
                         file_field("photo", "现场照片", accept=IMAGES),
                         file_field("sign_in", "签到表")),
-                effects=(h.record_training,),
+                effects=(h.RECORD_TRAINING,),
             ),),
         ),
         StepSpec(
@@ -180,18 +190,19 @@ STANDARDS = registry.register(ProcedureSpec(
                                   reason="宣传培训的组织人不能检查自己的工作。"),
             actions=(ActionSpec(
                 "check", "登记检查结果", to=None, outcome="已检查落实",
-                fields=(field("checked_on", "检查日期", FieldType.DATE),
+                fields=(field("checked_on", "检查日期", FieldType.DATE, max=TODAY),
                         field("findings", "检查情况", FieldType.TEXT),
-                        field("result", "检查结论", FieldType.CHOICE, choices=choices_of(CheckResult)),
+                        field("result", "检查结论", FieldType.CHOICE,
+                              choices=choices_of(CheckResult)),
                         field("rectification", "整改要求和期限", FieldType.TEXT, required=False)),
-                effects=(h.record_check,),
+                effects=(h.RECORD_CHECK,),
             ),),
         ),
     ),
 ))
 
 register(RegisterSpec(
-    code="safety_hazard_ledger", name="安全隐患台账", procedure="10.2",
+    code="safety_hazard_ledger", name="安全隐患台账", procedure=HAZARDS_CODE,
     columns=(("number", "序号"), ("found_on", "发现日期"), ("source", "来源"),
              ("location", "地点"), ("description", "隐患情况"), ("gravity", "等级"),
              ("responsible", "责任人"), ("rectify_by", "整改期限"),
@@ -200,7 +211,7 @@ register(RegisterSpec(
     rows=h.hazard_rows,
 ))
 register(RegisterSpec(
-    code="safety_production_ledger", name="安全生产管理台账", procedure="10.3",
+    code="safety_production_ledger", name="安全生产管理台账", procedure=STANDARDS_CODE,
     columns=(("on", "日期"), ("kind", "类别"), ("summary", "内容"),
              ("participants", "参加人数"), ("recorded_by", "记录人")),
     rows=h.safety_rows,

@@ -10,6 +10,7 @@ from typing import Any
 import openpyxl
 
 from tests.walk import post_action
+from workflows.models import Alert
 
 # Monday 2026-11-02 10:00 in Shanghai
 START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
@@ -103,8 +104,6 @@ def export(client: Any, code: str, region_id: int) -> tuple[Any, Any]:
 
 
 def alerts(case_id: int, kind: str | None = None) -> list[str]:
-    from workflows.models import Alert
-
     qs = Alert.objects.filter(case_id=case_id)
     if kind:
         qs = qs.filter(kind=kind)

@@ -1,6 +1,7 @@
 """07(3) community correction, 08 grid management and 09 legal education."""
 
 import datetime as dt
+import json
 
 from safety.effects.correction import check_daily_check_ins
 from safety.effects.education import check_legal_education
@@ -67,7 +68,7 @@ def test_term_must_end_after_it_starts(demo, api, clock):
     case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "社区矫正对象赵六")
     case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
             residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
-    body = case.refused("dc_th_committee_director", "invalid_order", term="六个月",
+    body = case.refused("dc_th_committee_director", "date_order", term="六个月",
                         start="2026-11-01", end="2026-11-01", group="村委会主任、网格员")
     assert body["field"] == "end"
     case.do("dc_th_committee_director", term="一天", start="2026-11-01", end="2026-11-02",
@@ -79,7 +80,7 @@ def test_term_must_end_after_it_starts(demo, api, clock):
 
 def test_check_ins_lie_within_the_term_and_not_in_the_future(demo, api, clock):
     case = correction(api, demo, start="2026-11-02")
-    body = case.refused("dc_th_grid_worker", "invalid_order", "check_in", on="2026-11-01",
+    body = case.refused("dc_th_grid_worker", "date_order", "check_in", on="2026-11-01",
                         method="platform", result="normal")
     assert body["field"] == "on"
     case.refused("dc_th_grid_worker", "future_date", "check_in", on="2026-11-03",
@@ -99,7 +100,7 @@ def test_release_the_day_before_the_end_is_refused_and_dated_before_the_end(demo
     assert body["not_before"].startswith("2026-11-20T00:00")
     clock.move_to(dt.datetime(2026, 11, 19, 16, 0, tzinfo=dt.UTC))  # 11-20 00:00
     case.fresh()
-    body = case.refused("dc_th_committee_director", "invalid_order", released_on="2026-11-19",
+    body = case.refused("dc_th_committee_director", "date_order", released_on="2026-11-19",
                         filed=True)
     assert body["field"] == "released_on"
     case.do("dc_th_committee_director", released_on="2026-11-20", filed=True)
@@ -142,7 +143,7 @@ def test_correction_ends_early_on_revocation_and_is_no_longer_watched(demo, api,
     case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
     case.refused("dc_th_committee_director", "checklist_incomplete", "terminate",
                  reason="revoked", terminated_on="2026-11-08", filed=False)
-    case.refused("dc_th_committee_director", "invalid_order", "terminate", reason="revoked",
+    case.refused("dc_th_committee_director", "date_order", "terminate", reason="revoked",
                  terminated_on="2026-10-31", filed=True)
     case.do("dc_th_committee_director", "terminate", reason="revoked",
             terminated_on="2026-11-08", filed=True)
@@ -285,8 +286,6 @@ def activity(api, demo, held_on=DAY, **files):
     case.do("dc_th_branch_secretary", kind="law_day", topic="宪法进村", audience="全体村民",
             planned_on=held_on)
     client = case.client("dc_th_branch_secretary")
-    import json
-
     data = {"held_on": held_on, "location": "文化礼堂", "participants": 45,
             "content": "讲解宪法"}
     response = client.post(f"/api/cases/{case.id}/actions/",

@@ -70,7 +70,7 @@ def test_a_dispute_cannot_be_closed_without_the_follow_up_visit(demo, api, clock
     response = case.post("dc_th_committee_director", "archive", ledger_done=True,
                          materials_filed=True)
     assert (response.status_code, response.json()["code"]) == (400, "wrong_step")
-    body = case.refused("dc_th_grid_worker", "invalid_order", visited_on="2026-11-01",
+    body = case.refused("dc_th_grid_worker", "date_order", visited_on="2026-11-01",
                         satisfied=True, feedback="x")
     assert body["field"] == "visited_on"
     row = Dispute.objects.get(case_id=case.id)

@@ -49,7 +49,7 @@ def test_report_exactly_one_hour_after_is_on_time_one_minute_more_is_late(demo, 
 
 def test_report_may_not_precede_the_incident(demo, api, clock):
     case = emergency(api, demo)
-    case.refused("dc_th_branch_secretary", "invalid_order",
+    case.refused("dc_th_branch_secretary", "date_order",
                  reported_at="2026-11-02T08:59:00+08:00", reported_to="镇", units_notified="x")
 
 
@@ -211,7 +211,7 @@ def test_failed_reinspection_goes_back_to_rectification(demo, api, clock, tmp_pa
 
 def test_deadline_in_the_past_is_refused_today_is_allowed(demo, api, clock):
     _case, bad = inspection(api, demo, due="2026-11-01")
-    assert bad.json()["code"] == "deadline_in_past"
+    assert bad.json()["code"] == "date_order"
     _case, ok = inspection(api, demo, due=DAY)
     assert ok.status_code == 200
     assert list(Hazard.objects.values_list("rectify_by", flat=True)) == [dt.date(2026, 11, 2)]

@@ -1,0 +1,152 @@
+"""A refusal of a safety rule changes nothing: the uploads of the refused action are never
+written (not even written and removed again: the storage is not asked to save them), no
+Attachment row, no register row and no event are recorded. The rules are the effects'
+checks, which run before the gate stores anything; the same action with the rule met
+stores its files and its row."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+
+from safety.models import CorrectionPerson, Hazard, LegalEducationActivity, SafetyProductionRecord
+from tests.safety.helpers import START, Case
+from workflows.models import Attachment
+from workflows.models import Case as CaseRow
+
+DAY = "2026-11-02"
+ALL_RULES = ["responsibility", "hazard", "plan", "training", "fire", "check"]
+
+
+@pytest.fixture
+def saved(monkeypatch) -> list[str]:
+    """The names the file storage was asked to save, in order."""
+    names: list[str] = []
+    original = FileSystemStorage.save
+
+    def save(self, name, content, max_length=None):
+        names.append(name)
+        return original(self, name, content, max_length=max_length)
+
+    monkeypatch.setattr(FileSystemStorage, "save", save)
+    return names
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def events(case: Case) -> int:
+    return CaseRow.objects.get(pk=case.id).event_count
+
+
+def test_legal_education_without_participants_stores_no_photo_no_sign_in_and_no_ledger_row(
+        demo, api, clock, saved):
+    case = Case(api, "09", demo["dc_th"], "dc_th_branch_secretary", "宪法宣传")
+    case.do("dc_th_branch_secretary", kind="law_day", topic="宪法进村", audience="全体村民",
+            planned_on=DAY)
+    before = events(case)
+    case.refused("dc_th_branch_secretary", "no_participants", held_on=DAY, participants=0)
+    assert saved == []
+    assert stored_files() == []
+    assert not Attachment.objects.filter(case_id=case.id).exists()
+    assert not LegalEducationActivity.objects.exists()
+    assert events(case) == before
+    case.do("dc_th_branch_secretary", held_on=DAY, participants=45)
+    row = LegalEducationActivity.objects.get(case_id=case.id)
+    assert {row.photo.field, row.sign_in.field} == {"photo", "sign_in"}
+    assert len(stored_files()) == Attachment.objects.filter(case_id=case.id).count() == 2
+    assert len(saved) == 2
+
+
+def test_safety_rules_with_one_missing_store_no_document_and_no_ledger_row(demo, api, clock, saved):
+    case = Case(api, "10.3", demo["dc_th"], "dc_th_branch_secretary", "安全生产制度建设")
+    body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5],
+                        adopted_on=DAY)
+    assert body["field"] == "rules"
+    assert saved == []
+    assert stored_files() == []
+    assert not Attachment.objects.filter(case_id=case.id).exists()
+    assert not SafetyProductionRecord.objects.filter(case_id=case.id).exists()
+    assert events(case) == 1  # opened, nothing more
+    case.do("dc_th_branch_secretary", rules=ALL_RULES, adopted_on=DAY)
+    assert SafetyProductionRecord.objects.filter(case_id=case.id).count() == 1
+    assert len(stored_files()) == 1
+
+
+def test_rectification_dated_before_the_hazard_was_found_stores_no_photo(demo, api, clock, saved):
+    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "11月隐患排查")
+    case.do("dc_th_committee_member", source="report", places="村道、桥梁", result="found",
+            hazards="村口桥梁|护栏松动|一般|2026-11-20|张三")
+    before = events(case)
+    body = case.refused("dc_th_committee_member", "date_order", measures="更换护栏",
+                        completed_on="2026-11-01")
+    assert body["field"] == "completed_on"
+    assert saved == []
+    assert stored_files() == []
+    assert not Attachment.objects.filter(case_id=case.id).exists()
+    hazard = Hazard.objects.get(case_id=case.id)
+    assert (hazard.rectified_on, hazard.measures) == (None, "")
+    assert events(case) == before
+
+
+def test_hazard_lines_refused_write_no_hazard(demo, api, clock):
+    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "11月隐患排查")
+    for hazards, code in (("村口桥梁|护栏松动|一般|2026-02-30|张三", "invalid_date"),
+                          ("村口桥梁|护栏松动|一般|2026-11-01|张三", "date_order"),
+                          ("村口桥梁|护栏松动|一般|张三", "invalid_field"),
+                          ("村口桥梁|护栏松动|一般|2026-11-20|张三\n"
+                           "村道|路面塌陷|重大|2026-12-03|李四", "rectify_deadline_too_long")):
+        body = case.refused("dc_th_committee_member", code, source="report", places="村道",
+                            result="found", hazards=hazards)
+        assert body["field"] == "hazards"
+    assert not Hazard.objects.exists()
+    assert events(case) == 1
+
+
+def correction(api, demo, end="2027-05-01"):
+    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "社区矫正对象赵六")
+    case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
+            residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
+    case.do("dc_th_committee_director", term="六个月", start="2026-11-01", end=end,
+            group="村委会主任、网格员、家属")
+    return case
+
+
+def test_termination_dated_before_the_term_stores_no_document(demo, api, clock, saved):
+    case = correction(api, demo)
+    before = events(case)
+    body = case.refused("dc_th_committee_director", "date_order", "terminate",
+                        reason="revoked", terminated_on="2026-10-31", filed=True)
+    assert body["field"] == "terminated_on"
+    assert saved == []
+    assert stored_files() == []
+    assert not Attachment.objects.filter(case_id=case.id, field="document").exists()
+    person = CorrectionPerson.objects.get(case_id=case.id)
+    assert (person.state, person.terminated_on) == ("under", None)
+    assert events(case) == before
+
+
+def test_release_before_the_end_is_too_early_whatever_date_it_names(demo, api, clock):
+    """Too early (with the day it becomes possible) comes before the date's own rules; once
+    the term is over, a release dated ahead is a future date."""
+    case = correction(api, demo, end="2026-11-10")
+    case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="none",
+            reasons="表现一般")
+    clock.move_to(START + dt.timedelta(days=6))  # 11-08: the publicity is over
+    case.fresh()
+    case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
+    assert case.step == "release"
+    body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-09",
+                        filed=True)
+    assert body["not_before"].startswith("2026-11-10T00:00")
+    clock.move_to(START + dt.timedelta(days=8))  # 11-10: the last day of the term
+    case.fresh()
+    body = case.refused("dc_th_committee_director", "future_date", released_on="2026-11-11",
+                        filed=True)
+    assert body["field"] == "released_on"
+    case.do("dc_th_committee_director", released_on="2026-11-10", filed=True)
+    assert CorrectionPerson.objects.get(case_id=case.id).state == "released"
