@@ -15,9 +15,8 @@ from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from portal.pages.record import CaseRecord, case_record, event_views, step_name
 from workflows.chaincheck import village_chains
 from workflows.choices import AlertKind, CaseState
 from workflows.models import (
@@ -28,8 +27,8 @@ from workflows.models import (
     Objection,
     PublicityNotice,
 )
+from workflows.record import build_record, case_record
 from workflows.registry import registry
-from workflows.verify import verify_case_events
 from workflows.visibility import access_case, audit_cases, audit_villages, can_audit
 
 CASES_PER_PAGE = 10
@@ -97,14 +96,9 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     meetings: dict[int, list[MeetingRecord]] = defaultdict(list)
     for meeting in MeetingRecord.objects.filter(case_id__in=ids).order_by("held_at", "pk"):
         meetings[meeting.case_id].append(meeting)
-    records = []
-    for case in cases:
-        spec = registry.get(case.procedure)
-        records.append(CaseRecord(
-            case=case, spec=spec,
-            events=event_views(spec, events[case.pk], attachments[case.pk]),
-            problem=verify_case_events(case, events[case.pk]), notices=notices[case.pk],
-            meetings=meetings[case.pk]))
+    # each under the spec version it was opened under, as its case page and PDF show it
+    records = [build_record(case, events[case.pk], attachments[case.pk], notices[case.pk],
+                            meetings[case.pk]) for case in cases]
 
     alerts = list(Alert.objects.filter(region=village).select_related("case", "actor")
                   .order_by("-created_at", "-pk")[:ALERTS_SHOWN])
@@ -133,7 +127,6 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
         "states": CaseState.choices,
         "query": query.urlencode(),
         "expand": bool(only) or len(records) == 1,
-        "step_name": step_name,
     })
 
 
@@ -151,15 +144,18 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
     if not can_audit(request.user, case.region):
         raise Http404
-    record = case_record(case)
-    html = render_to_string("pages/audit_case_pdf.html", {
-        "record": record,
-        "case": case,
-        "spec": record.spec,
-        "region_name": case.region.full_name,
-        "generated": timezone.now(),
-        "viewer": getattr(request.user, "full_name", "") or request.user.get_username(),
-    }, request=request)
+    # an official record: in Chinese whatever the viewer's language (role and choice labels
+    # are translated when the record is built)
+    with translation.override("zh-hans"):
+        record = case_record(case)
+        html = render_to_string("pages/audit_case_pdf.html", {
+            "record": record,
+            "case": case,
+            "spec": record.spec,
+            "region_name": case.region.full_name,
+            "generated": timezone.now(),
+            "viewer": getattr(request.user, "full_name", "") or request.user.get_username(),
+        }, request=request)
     body = _pdf(html)
     stamp = timezone.localtime().strftime("%Y%m%d")
     response = HttpResponse(body, content_type="application/pdf")

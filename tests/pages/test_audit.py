@@ -28,7 +28,7 @@ def test_supervisor_sees_every_event_with_labels_and_verification(cases, web, de
     assert "退回后重新办理:与第3条记录相比,改动 4 项" in body
     assert "举手" in body and "无记名投票" in body  # old and new value of a redone step
     record = response.context["records"][0]
-    sha = record.events[1].lines[-1].file["sha256"]
+    sha = record.events[1].lines[-1].file.sha256
     assert len(sha) == 64 and sha in body
     assert "/attachments/" in body
     assert "发包期限是否过长" in body  # objections and answers are part of the record

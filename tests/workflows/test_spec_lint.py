@@ -75,8 +75,8 @@ def test_lint_refuses_a_number_below_its_floor():
 def test_every_choice_and_multichoice_value_displays_as_text():
     """Choice labels may be lazy translations: what the timeline and the 全程纪实 record
     show must be plain text."""
-    from portal.pages.record import show
     from workflows.fields import display_value
+    from workflows.record import value_text
     from workflows.spec import FieldType
 
     shown = 0
@@ -86,10 +86,10 @@ def test_every_choice_and_multichoice_value_displays_as_text():
                 for fs in act.fields:
                     if fs.type == FieldType.MULTICHOICE:
                         values = [c.value for c in fs.choices[:2]]
-                        for text in (display_value(fs, values), show(values, fs)):
+                        for text in (display_value(fs, values), value_text(fs, values)):
                             assert isinstance(text, str) and "、" in text, (spec.code, fs.name)
                         shown += 1
                     elif fs.type == FieldType.CHOICE and fs.choices:
                         assert type(display_value(fs, fs.choices[0].value)) is str
-                        assert type(show(fs.choices[0].value, fs)) is str
+                        assert type(value_text(fs, fs.choices[0].value)) is str
     assert shown >= 5

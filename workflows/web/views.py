@@ -25,7 +25,7 @@ from core.errors import Conflict, OutOfScope, RuleError
 from core.models import User
 from core.roles import Level
 from core.scope import access_region, visible_regions
-from workflows import gate
+from workflows import gate, record
 from workflows.acting import openable_villages
 from workflows.choices import CaseState, NoticeState
 from workflows.registry import registry
@@ -228,7 +228,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
     return render(request, "workflows/case_detail.html", {
         "case": case, "spec": spec, "title": case.title,
         # called by the template only when the cached timeline is missing (see there)
-        "timeline": partial(display.timeline, case, spec, events, case.attachment_set.all(),
+        "timeline": partial(record.event_views, spec, events, case.attachment_set.all(),
                             case.meetings.all()),
         "steps": steps, "folded": any(s.far for s in steps),
         "current_step": spec.step(case.current_step) if spec and case.current_step

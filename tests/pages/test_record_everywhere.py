@@ -1,0 +1,173 @@
+"""One renderer of a case's record: the case page, the audit view and the 全程纪实 PDF say
+the same thing about the same event (meeting text, role label, dates, file sizes)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.pages import scenario
+from workflows.models import Attachment, Case, CaseEvent
+from workflows.record import case_record, meeting_text, role_label, size_text, value_text
+
+# the 村民代表会议 of the closed 四议两公开 case: 45 due, 38 present, 33 for, 3 against
+DECIDE_MEETING = "应到45人,实到38人;赞成33票,反对3票,弃权2票(系统计算:达到法定人数,通过)"
+
+
+def _html_text(html: str) -> str:
+    """The visible words of a page, without tags and spaces (as pdftotext gives a PDF's)."""
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+
+
+def _pdf_text(body: bytes) -> str:
+    text = subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True,
+                          check=True).stdout.decode()
+    return re.sub(r"\s+", "", text)
+
+
+def _three(web, case_id: int, region_id: int) -> dict[str, str]:
+    """The case page, the audit view of that one case and its PDF, as plain text."""
+    cache.clear()  # the case page's timeline is built here, not taken from another test
+    out = {
+        "case page": web("dc_th_branch_secretary").get(f"/cases/{case_id}/"),
+        "audit view": web("dc_th_supervisory_member").get(f"/audit/{region_id}/",
+                                                            {"case": case_id}),
+        "pdf": web("dc_th_supervisory_member").get(f"/audit/case/{case_id}.pdf"),
+    }
+    for name, response in out.items():
+        assert response.status_code == 200, name
+    texts = {name: _html_text(r.content.decode()) for name, r in out.items() if name != "pdf"}
+    texts["pdf"] = _pdf_text(out["pdf"].content) if shutil.which("pdftotext") else ""
+    return texts
+
+
+@pytest.fixture
+def closed(cases) -> Case:
+    return Case.objects.get(pk=cases["closed_redo"])
+
+
+def test_the_same_event_reads_the_same_on_the_case_page_the_audit_view_and_the_pdf(
+        cases, web, demo, closed):
+    decide = CaseEvent.objects.get(case=closed, action="decide")
+    review = CaseEvent.objects.get(case=closed, action="review")
+    minutes = Attachment.objects.get(event=decide, field="minutes")
+    events = {e.seq: e for e in case_record(closed).events}
+    shown = events[decide.seq]
+    # what the one renderer says about the 村民代表会议 …
+    assert next(line.text for line in shown.lines if "应到" in line.text) == DECIDE_MEETING
+    assert shown.role == role_label("committee_director") == "村(居)委会主任"
+    size = size_text(minutes.size)
+    assert re.fullmatch(r"\d+(\.\d)? (B|KB|MB)", size)
+    informed = next(line for line in events[review.seq].lines if line.label == "告知日期")
+    assert informed.text == "2026年3月1日"
+    # … is what each of the three shows
+    texts = _three(web, closed.pk, demo["dc_th"].pk)
+    if not texts["pdf"]:
+        texts.pop("pdf")  # poppler's tools missing: the pages alone
+    for name, text in texts.items():
+        assert DECIDE_MEETING in text, name
+        assert "村(居)委会主任" in text and "committee_director" not in text, name
+        assert "2026年3月1日" in text and "2026-03-01" not in text, name
+        assert f"村民代表会议记录.pdf({size})".replace(" ", "") in text, name
+        assert shown.at_text.replace(" ", "") in text, name
+        # the step done again after the return: what changed, on the case page too
+        assert "退回后重新办理:与第3条记录相比,改动4项" in text, name
+        assert "举手" in text and "无记名投票" in text, name
+        assert "退回理由:商议会议记录缺少表决情况" in text, name
+
+
+def test_the_pdf_is_chinese_for_an_english_reader(cases, web, closed):
+    client = web("dc_th_supervisory_member")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/cases/{closed.pk}/").content.decode()
+    assert "Director of the Villagers" in page and " abstaining (computed by the portal:" in page
+    if not shutil.which("pdftotext"):
+        return
+    text = _pdf_text(client.get(f"/audit/case/{closed.pk}.pdf").content)
+    assert DECIDE_MEETING in text and "村(居)委会主任" in text
+    assert "Director" not in text
+
+
+def test_values_are_shown_in_one_way():
+    from workflows.models import MeetingRecord
+    from workflows.spec import FieldSpec, FieldType
+
+    assert size_text(800) == "800 B"
+    assert size_text(12_600) == "12.3 KB"
+    assert size_text(3 * 1024 * 1024) == "3.0 MB"
+    assert value_text(FieldSpec("d", "日期", FieldType.DATE), "2026-11-03") == "2026年11月3日"
+    moment = FieldSpec("t", "时间", FieldType.DATETIME)
+    assert value_text(moment, "2026-11-03T01:30:00+00:00") == "2026-11-03 09:30"
+    assert value_text(FieldSpec("b", "是否", FieldType.BOOLEAN), False) == "否"
+    assert value_text(FieldSpec("u", "人", FieldType.USER), {"id": 3, "name": "张三"}) == "张三"
+    assert value_text(FieldSpec("m", "月份", FieldType.MONTH), "2026-11") == "2026年11月"
+    assert value_text(FieldSpec("r", "户", FieldType.REF), {"id": "7", "name": "王建国户"}) \
+        == "王建国户"
+    table = FieldSpec("rows", "名单", FieldType.TABLE, columns=(
+        FieldSpec("name", "姓名", FieldType.STRING), FieldSpec("on", "日期", FieldType.DATE)))
+    assert value_text(table, [{"name": "张三", "on": "2026-11-03"}, {"name": "李四"}]) \
+        == "1. 姓名:张三,日期:2026年11月3日\n2. 姓名:李四"
+    assert role_label("") == "系统" and role_label("branch_secretary") == "党支部书记"
+    held = MeetingRecord(quorum_met=False, passed=False)
+    text = meeting_text({"due": 7, "present": 4, "yes": 4, "no": 0, "abstain": 0,
+                         "attendees": ["张三", "李四"], "minutes": "同意"}, held)
+    assert text == ("应到7人,实到4人;赞成4票,反对0票,弃权0票(系统计算:未达到法定人数,未通过)"
+                    "\n参会人员:张三、李四\n会议记录摘要:同意")
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_record_pages_run_as_many_queries_for_a_longer_record(cases, web, demo):
+    case_id = cases["in_publicity"]
+    client = web("dc_th_supervisory_member")
+    urls = [f"/cases/{case_id}/", f"/audit/case/{case_id}.pdf",
+            f"/audit/{demo['dc_th'].pk}/?case={case_id}"]
+    for url in urls:
+        client.get(url)  # the session warmed
+
+    def count() -> list[int]:
+        out = []
+        for url in urls:
+            cache.clear()
+            out.append(_queries(client, url))
+        return out
+
+    before = count()
+    for n in range(3):  # three more events, objections with their answers
+        scenario.act("dc_th_committee_member", case_id, "record_objection",
+                     {"content": f"第{n + 1}个问题", "raised_by": "村民"})
+        scenario.act("dc_th_committee_director", case_id, "answer_objection",
+                     {"answer": "已答复"})
+    assert Case.objects.get(pk=case_id).event_count >= 12
+    # the counts as they were before the one renderer: case page 14, PDF 12, audit view 17
+    # (15 and the changed case verified again, with its events)
+    assert count() == before and before[0] <= 14 and before[1] <= 12 and before[2] <= 17
+
+
+def test_the_case_page_keeps_its_timeline_until_the_next_event(cases, web, monkeypatch):
+    from workflows import record
+
+    url = f"/cases/{cases['closed_redo']}/"
+    client = web("dc_th_branch_secretary")
+    cache.clear()
+    first = client.get(url).content.decode()
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the timeline was built again")
+
+    monkeypatch.setattr(record, "event_views", not_again)
+    again = client.get(url).content.decode()
+    start = '<ol class="timeline">'
+    assert again[again.index(start):] == first[first.index(start):]
+    assert DECIDE_MEETING in again
