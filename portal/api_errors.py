@@ -1,16 +1,25 @@
-"""The API's error body: ``{"code": ..., "detail": <Chinese message>}`` for every refusal."""
+"""The API's error body: ``{"code": ..., "detail": <Chinese message>}`` for every refusal.
+
+Also the one parser that needs to know about it: a JSON body nested deeper than Python's
+parser can follow is a 400 like any malformed body, not a server error.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import RuleError
+
+security_log = logging.getLogger("django.security")
 
 _CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
@@ -29,10 +38,30 @@ _DETAILS = {
 }
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser; a body nested too deep to parse is refused as malformed."""
+
+    def parse(self, stream: Any, media_type: str | None = None,
+              parser_context: Mapping[str, Any] | None = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("请求数据嵌套过深。") from None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error answers ``{"code": ..., "detail": <Chinese message>}``."""
     if isinstance(exc, RuleError):
         return Response(exc.as_body(), status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):  # Django's limit on a body (files apart)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return Response({"code": "too_large",
+                         "detail": f"请求数据过大(文件以外的部分最大 {limit} MB)。"},
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, a broken header
+        security_log.warning("API request refused: %s", exc)
+        return Response({"code": "invalid", "detail": "请求格式有误。"},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

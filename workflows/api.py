@@ -1,36 +1,62 @@
-"""The HTTP API of contract 5. Every read is scoped; every write goes through the gate."""
+"""The HTTP API of contract 5. Every read is scoped; every write goes through the gate.
+
+Each view tells drf-spectacular what it answers: the body (described by the serializers of
+``workflows.serializers``) and every refusal it can give, as the one error body
+(``ErrorSerializer``). ``tests/workflows/test_openapi.py`` holds the live answers to it.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any, cast
 
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.errors import RuleError
 from core.models import User
 from core.scope import access_region
 from workflows import gate
-from workflows.choices import CaseState
-from workflows.models import CaseEvent, PublicityNotice, Task
+from workflows.filters import CaseFilter, NotificationFilter
+from workflows.models import Case, CaseEvent, Notification, PublicityNotice, Task
 from workflows.registers import all_registers, export, get_register
 from workflows.registry import registry
 from workflows.serializers import (
-    ActionSerializer,
+    ACTION_MULTIPART_SCHEMA,
+    EXPORT_FORMATS,
+    ActionRequestSerializer,
+    CaseSerializer,
+    CaseSummarySerializer,
+    ErrorSerializer,
+    NotificationReadSerializer,
     NotificationSerializer,
     OpenCaseSerializer,
+    ProcedureSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
     case_detail_json,
     case_summary_json,
     procedure_json,
@@ -43,11 +69,44 @@ from workflows.visibility import (
     visible_cases,
 )
 
+# --- what every view shares -------------------------------------------------------------------
+
+_REFUSALS = {
+    400: "请求有误或违反规则:code 说明原因,field 指出字段或参数;太早时带 not_before",
+    401: "未登录,或令牌缺失、错误、过期",
+    403: "在您的范围内,但您无权这样办理",
+    404: "不存在,或不在您的范围内(两者不加区分)",
+    409: "他人已先办理了这一环节(或事项已办结、撤回)",
+    413: "请求体过大",
+    429: "登录失败次数过多,暂时锁定",
+}
+
+
+def refusals(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The error answers an endpoint can give, each as the one error body."""
+    return {code: OpenApiResponse(ErrorSerializer, description=_REFUSALS[code])
+            for code in statuses}
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, but a bad value is refused with the API's error body
+    (``{"code": "invalid", "detail", "field"}``) rather than django-filter's own."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any],
+                        view: APIView) -> QuerySet[Any]:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        problems = filterset.problems()
+        if problems:
+            raise problems[0]
+        return cast(QuerySet[Any], filterset.qs)
 
 
 def _actor(request: Request) -> User:
@@ -71,25 +130,77 @@ def _detail(user: Any, case_id: int) -> dict[str, Any]:
     return case_detail_json(user, case)
 
 
+def _body_refusal(body: serializers.Serializer[Any], labels: dict[str, str]) -> RuleError:
+    """The first problem of a request body that did not validate, as a refusal."""
+    name = next(iter(body.errors))
+    if name not in labels:  # not an object, or something else than its fields
+        return RuleError("invalid", "请求体应为 JSON 对象。")
+    first = body.errors[name][0]
+    missing = getattr(first, "code", "") in {"required", "blank", "null"}
+    return RuleError("missing_field" if missing else "invalid",
+                     f"请{'填写' if missing else '正确填写'}“{labels[name]}”。", field=name)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string (keys included) inside a parsed JSON value; without recursion, so that
+    a value nested as deep as the parser allows is walked all the same."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _refuse_nul(value: Any, field: str) -> None:
+    """A NUL character is no text a person typed, and PostgreSQL cannot store it."""
+    if any("\x00" in text for text in _strings(value)):
+        raise RuleError("invalid", "不能含有空字符(NUL)。", field=field)
+
+
+# --- token ------------------------------------------------------------------------------------
+
+
+def _locked_out(request: Request) -> Response | None:
+    """django-axes locks (username, address) after too many failures. Its middleware would
+    answer with the login page's HTML; the API answers with its own error body instead."""
+    django_request = request._request
+    if not getattr(django_request, "axes_locked_out", False):
+        return None
+    django_request.axes_locked_out = False  # type: ignore[attr-defined]  # answered here
+    cool_off = get_cool_off(django_request) or timedelta(0)
+    minutes = max(int(cool_off.total_seconds() // 60), 1)
+    response = Response({"code": "locked_out",
+                         "detail": f"登录失败次数过多,已暂时锁定,请 {minutes} 分钟后再试。"},
+                        status=status.HTTP_429_TOO_MANY_REQUESTS)
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
 class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=TokenRequestSerializer, auth=[],
+                   responses={200: TokenSerializer, **refusals(400, 413, 429)})
     def post(self, request: Request) -> Response:
-        username = request.data.get("username") if hasattr(request.data, "get") else None
-        password = request.data.get("password") if hasattr(request.data, "get") else None
-        if not username or not password:
-            return Response({"code": "missing_field", "detail": "请提供用户名和密码。"},
-                            status=status.HTTP_400_BAD_REQUEST)
-        user = authenticate(request._request, username=username, password=password)
+        body = TokenRequestSerializer(data=request.data)
+        if not body.is_valid():
+            refusal = _body_refusal(body, {"username": "用户名", "password": "密码"})
+            if refusal.code == "missing_field":
+                refusal = RuleError("missing_field", "请提供用户名和密码。", field=refusal.field)
+            raise refusal
+        user = authenticate(request._request, username=body.validated_data["username"],
+                            password=body.validated_data["password"])
+        locked = _locked_out(request)
+        if locked is not None:
+            return locked
         if user is None or not user.is_active:
-            return Response({"code": "invalid_credentials", "detail": "用户名或密码不正确。"},
-                            status=status.HTTP_400_BAD_REQUEST)
-        from datetime import timedelta
-
-        from django.conf import settings
-
+            raise RuleError("invalid_credentials", "用户名或密码不正确。")
         token, created = Token.objects.get_or_create(user=user)
         if not created and token.created < timezone.now() - timedelta(
             hours=settings.API_TOKEN_TTL_HOURS
@@ -99,14 +210,19 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
+# --- procedures -------------------------------------------------------------------------------
+
+
 class ProcedureList(APIView):
-    @extend_schema(operation_id="procedures_list", responses={200: dict})
+    @extend_schema(operation_id="procedures_list",
+                   responses={200: ProcedureSerializer(many=True), **refusals(401)})
     def get(self, request: Request) -> Response:
         return Response([procedure_json(spec) for spec in registry.all()])
 
 
 class ProcedureDetail(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="procedures_retrieve",
+                   responses={200: ProcedureSerializer, **refusals(401, 404)})
     def get(self, request: Request, code: str) -> Response:
         spec = registry.get(code)
         if spec is None:
@@ -114,60 +230,34 @@ class ProcedureDetail(APIView):
         return Response(procedure_json(spec))
 
 
-def _bool_param(value: str | None) -> bool | None:
-    if value is None or value == "":
-        return None
-    lowered = value.lower()
-    if lowered in {"1", "true", "yes"}:
-        return True
-    if lowered in {"0", "false", "no"}:
-        return False
-    raise RuleError("invalid", "overdue 只能是 true 或 false。", field="overdue")
+# --- cases ------------------------------------------------------------------------------------
 
 
-class CaseList(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("procedure", str), OpenApiParameter("region", int),
-            OpenApiParameter("state", str), OpenApiParameter("overdue", bool),
-            OpenApiParameter("q", str), OpenApiParameter("page", int),
-        ],
-        operation_id="cases_list",
-        responses={200: dict},
-    )
+class CaseList(GenericAPIView[Case]):
+    """The cases the user sees (filtered by ``workflows.filters.CaseFilter``); open a case."""
+
+    pagination_class = Pagination
+    filter_backends = [FilterBackend]
+    filterset_class = CaseFilter
+    serializer_class = CaseSummarySerializer  # describes case_summary_json for the schema
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return visible_cases(self.request.user).select_related("region")
+
+    @extend_schema(operation_id="cases_list",
+                   responses={200: CaseSummarySerializer(many=True), **refusals(400, 401, 404)})
     def get(self, request: Request) -> Response:
-        qs = visible_cases(request.user).select_related("region")
-        params = request.query_params
-        if params.get("procedure"):
-            qs = qs.filter(procedure=params["procedure"])
-        if params.get("region"):
-            region = access_region(request.user, params["region"])
-            qs = qs.filter(region__path__startswith=region.path)
-        if params.get("state"):
-            if params["state"] not in CaseState.values:
-                raise RuleError("invalid", f"state 只能是 {', '.join(CaseState.values)}。",
-                                field="state")
-            qs = qs.filter(state=params["state"])
-        overdue = _bool_param(params.get("overdue"))
-        if overdue is not None:
-            qs = qs.overdue(overdue)
-        if params.get("q"):
-            qs = qs.filter(title__icontains=params["q"][:100])
-        qs = qs.order_by("-opened_at", "-pk")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response([case_summary_json(c) for c in page or []])
+        qs = self.filter_queryset(self.get_queryset()).order_by("-opened_at", "-pk")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response([case_summary_json(c) for c in page or []])
 
-    @extend_schema(request=OpenCaseSerializer, responses={201: dict})
+    @extend_schema(operation_id="cases_create", request=OpenCaseSerializer,
+                   responses={201: CaseSerializer, **refusals(400, 401, 403, 404, 413)})
     def post(self, request: Request) -> Response:
         body = OpenCaseSerializer(data=request.data)
         if not body.is_valid():
-            name = next(iter(body.errors))
-            first = body.errors[name][0]
-            missing = getattr(first, "code", "") in {"required", "blank", "null"}
-            label = {"procedure": "事项", "region": "村(社区)", "title": "标题"}.get(name, name)
-            raise RuleError("missing_field" if missing else "invalid",
-                            f"请{'填写' if missing else '正确填写'}“{label}”。", field=name)
+            raise _body_refusal(body, {"procedure": "事项", "region": "村(社区)",
+                                       "title": "标题"})
         case = gate.open_case(actor=_actor(request), procedure=body.validated_data["procedure"],
                               region=body.validated_data["region"],
                               title=body.validated_data["title"])
@@ -175,13 +265,23 @@ class CaseList(APIView):
 
 
 class CaseDetail(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="cases_retrieve",
+                   responses={200: CaseSerializer, **refusals(401, 404)})
     def get(self, request: Request, pk: int) -> Response:
         return Response(_detail(request.user, pk))
 
 
 class CaseAction(APIView):
-    @extend_schema(request=ActionSerializer, responses={200: dict})
+    # JSON, or multipart when a field is a file (contract 5); never form-encoded
+    parser_classes = [p for p in cast(list[type[BaseParser]], api_settings.DEFAULT_PARSER_CLASSES)
+                      if p.media_type in ("application/json", "multipart/form-data")]
+
+    @extend_schema(
+        operation_id="cases_actions_create",
+        request={"application/json": ActionRequestSerializer,
+                 "multipart/form-data": ACTION_MULTIPART_SCHEMA},
+        responses={200: CaseSerializer, **refusals(400, 401, 403, 404, 409, 413)},
+    )
     def post(self, request: Request, pk: int) -> Response:
         access_case(request.user, pk)  # 404 before anything else
         raw = request.data
@@ -191,7 +291,7 @@ class CaseAction(APIView):
             if isinstance(data, str):
                 try:
                     data = json.loads(data) if data.strip() else {}
-                except json.JSONDecodeError:
+                except (json.JSONDecodeError, RecursionError):
                     raise RuleError("invalid", "data 不是有效的 JSON。", field="data") from None
             files = {name: request.FILES[name] for name in request.FILES}
         action = raw.get("action") if hasattr(raw, "get") else None
@@ -203,24 +303,44 @@ class CaseAction(APIView):
         if not isinstance(comment, str):
             raise RuleError("invalid", "comment 应为文字。", field="comment")
         expected = raw.get("step") or None
+        if expected is not None and not isinstance(expected, str):
+            raise RuleError("invalid", "step 应为环节代码。", field="step")
+        _refuse_nul(action, "action")
+        _refuse_nul(comment, "comment")
+        _refuse_nul(expected, "step")
+        for name, value in (data or {}).items():
+            _refuse_nul([name, value], name)
+        for name, upload in files.items():
+            _refuse_nul(upload.name, name)
         gate.dispatch(actor=_actor(request), case_id=pk, action=action, data=data or {},
                       comment=comment, files=files, expected_step=expected)
         return Response(_detail(request.user, pk))
 
 
-class NotificationList(APIView):
-    @extend_schema(responses={200: NotificationSerializer(many=True)})
+# --- notifications ----------------------------------------------------------------------------
+
+
+class NotificationList(GenericAPIView[Notification]):
+    pagination_class = Pagination
+    filter_backends = [FilterBackend]
+    filterset_class = NotificationFilter
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
+            return Notification.objects.none()
+        return notifications_for(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(operation_id="notifications_list",
+                   responses={200: NotificationSerializer(many=True), **refusals(400, 401, 404)})
     def get(self, request: Request) -> Response:
-        qs = notifications_for(request.user).order_by("-created_at", "-pk")
-        if request.query_params.get("unread") in {"1", "true"}:
-            qs = qs.filter(read_at__isnull=True)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
 class NotificationRead(APIView):
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(operation_id="notifications_read", request=None,
+                   responses={200: NotificationReadSerializer, **refusals(401, 404)})
     def post(self, request: Request, pk: int) -> Response:
         updated = notifications_for(request.user).filter(pk=pk, read_at__isnull=True).update(
             read_at=timezone.now())
@@ -229,8 +349,12 @@ class NotificationRead(APIView):
         return Response({"id": pk, "read": True})
 
 
+# --- registers --------------------------------------------------------------------------------
+
+
 class RegisterList(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="registers_list",
+                   responses={200: RegisterSerializer(many=True), **refusals(401)})
     def get(self, request: Request) -> Response:
         return Response([
             {
@@ -248,10 +372,19 @@ class RegisterList(APIView):
 
 
 class RegisterExport(APIView):
-    @extend_schema(responses={200: bytes})
+    @extend_schema(
+        operation_id="registers_export",
+        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH,
+                                     enum=list(EXPORT_FORMATS), description="导出格式")],
+        responses={
+            **{(200, mime): OpenApiResponse(OpenApiTypes.BINARY, description=f"台账({fmt})")
+               for fmt, mime in EXPORT_FORMATS.items()},
+            **refusals(401, 404),
+        },
+    )
     def get(self, request: Request, code: str, region: int, fmt: str) -> HttpResponse:
         reg = get_register(code)
-        if reg is None or fmt not in {"pdf", "xlsx"}:
+        if reg is None or fmt not in EXPORT_FORMATS:
             return Response({"code": "not_found", "detail": "未找到该台账。"}, status=404)
         place = access_region(request.user, region)
         if not may_export(request.user, reg, place):
@@ -262,4 +395,25 @@ class RegisterExport(APIView):
         return response
 
 
-__all__ = ["FileResponse"]
+# --- the schema -------------------------------------------------------------------------------
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, for signed-in users (session or token). A refusal is the API's
+    JSON error body, whichever format (YAML or JSON) the schema was asked for in."""
+
+    permission_classes = [IsAuthenticated]
+
+    def finalize_response(self, request: Request, response: Response, *args: Any,
+                          **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
+
+
+def not_found(request: Any, path: str = "") -> HttpResponse:
+    """Any other address under /api/: the API's 404, as JSON like every refusal."""
+    body = json.dumps({"code": "not_found", "detail": "未找到该接口。"}, ensure_ascii=False)
+    return HttpResponse(body, status=404, content_type="application/json")

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.roles import Role
+from core import dates
+from core.roles import Level, Role
 from workflows.acting import Offer, available_actions, can_return, can_withdraw
-from workflows.choices import CaseState
-from workflows.fields import user_choices
+from workflows.attachments import ALLOWED_TYPES
+from workflows.choices import CaseState, NoticeState
+from workflows.fields import (
+    MAX_DECIMAL,
+    MAX_INTEGER,
+    MAX_ROWS,
+    MAX_STRING,
+    MAX_TEXT,
+    ref_choices,
+    user_choices,
+)
 from workflows.models import Case, Notification
-from workflows.spec import FieldSpec, FieldType, ProcedureSpec
+from workflows.spec import TODAY, FieldSpec, FieldType, Format, Kind, ProcedureSpec, RiskKind
 
 
 def iso(value: Any) -> str | None:
@@ -44,17 +58,70 @@ def procedure_json(spec: ProcedureSpec) -> dict[str, Any]:
     }
 
 
+def _number(value: Any) -> int | float:
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _date_bound(fs: FieldSpec, bound: Any) -> str:
+    """A date, date-time or month bound as the ISO value it stands for now (TODAY: today,
+    now, this month)."""
+    if bound != TODAY:
+        return str(bound)
+    if fs.type == FieldType.DATE:
+        return dates.today().isoformat()
+    if fs.type == FieldType.MONTH:
+        return f"{dates.today():%Y-%m}"
+    return timezone.localtime(timezone.now()).replace(microsecond=0).isoformat()
+
+
 def field_json(fs: FieldSpec, case: Case) -> dict[str, Any]:
+    """What a client needs to send a value the gate accepts (contract 5, "Field schema"):
+    the bounds are those ``workflows.fields`` checks, defaults included."""
     out: dict[str, Any] = {"name": fs.name, "label": fs.label, "type": str(fs.type),
                            "required": fs.required}
     if fs.help:
         out["help"] = fs.help
-    if fs.type in (FieldType.CHOICE, FieldType.MULTICHOICE):
+    if fs.required_if is not None:
+        out["required_if"] = {"field": fs.required_if.field, "equals": fs.required_if.equals}
+    t = fs.type
+    if t in (FieldType.STRING, FieldType.TEXT):
+        out["max_length"] = fs.max_length or (MAX_TEXT if t == FieldType.TEXT else MAX_STRING)
+        if fs.format is not None:
+            out["format"] = str(fs.format)
+        if fs.pattern:
+            out["pattern"] = fs.pattern
+    elif t == FieldType.INTEGER:
+        out["min"] = 0 if fs.min is None else int(fs.min)
+        out["max"] = MAX_INTEGER if fs.max is None else int(fs.max)
+    elif t == FieldType.DECIMAL:
+        out["min"] = 0 if fs.min is None else _number(fs.min)
+        out["max"] = _number(MAX_DECIMAL if fs.max is None else fs.max)
+    elif t in (FieldType.DATE, FieldType.DATETIME, FieldType.MONTH):
+        if fs.min is not None:
+            out["min"] = _date_bound(fs, fs.min)
+        if fs.max is not None:
+            out["max"] = _date_bound(fs, fs.max)
+        if fs.after and t != FieldType.MONTH:
+            out["after"] = fs.after
+    elif t in (FieldType.CHOICE, FieldType.MULTICHOICE):
         out["choices"] = [{"value": c.value, "label": c.label} for c in fs.choices]
-    elif fs.type == FieldType.USER:
+        if t == FieldType.MULTICHOICE:
+            out["min_items"] = fs.min_items or 0
+            out["max_items"] = fs.max_items or len(fs.choices)
+    elif t == FieldType.USER:
         out["choices"] = [{"value": v, "label": lbl} for v, lbl in user_choices(fs, case.region)]
-    elif fs.type == FieldType.FILE:
-        out["accept"] = list(fs.accept)
+    elif t == FieldType.REF:
+        out["ref"] = fs.ref or ""
+        out["choices"] = [{"value": c.value, "label": c.label}
+                          for c in ref_choices(fs, case.region)]
+    elif t == FieldType.TABLE:
+        out["columns"] = [field_json(column, case) for column in fs.columns]
+        out["min_rows"] = fs.min_rows or 0
+        out["max_rows"] = fs.max_rows or MAX_ROWS
+    elif t == FieldType.FILE:
+        out["accept"] = list(fs.accept or ALLOWED_TYPES)
+        out["max_bytes"] = fs.max_bytes or settings.ATTACHMENT_MAX_BYTES
     return out
 
 
@@ -72,7 +139,7 @@ def actions_json(user: Any, case: Case) -> list[dict[str, Any]]:
     ]
     spec = case.spec
     backs = can_return(user, case)
-    if backs:
+    if backs and spec is not None:
         out.append({
             "code": "return", "name": "退回", "kind": "return", "role": "",
             "fields": [{
@@ -171,7 +238,245 @@ def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
     return data
 
 
+# --- the OpenAPI schema of these answers ------------------------------------------------------
+#
+# The functions above build the JSON; the serializers below describe it for drf-spectacular
+# (tests/workflows/test_openapi.py validates live answers against them). Only
+# NotificationSerializer and the request serializers also do work in the views.
+
+# value lists of the enums (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"])
+ACTION_KINDS = [*(str(k) for k in Kind), "return", "withdraw"]
+FIELD_TYPES = [str(t) for t in FieldType]
+RISK_KINDS = [str(k) for k in RiskKind]
+FIELD_FORMATS = [str(f) for f in Format]
+EXPORT_FORMATS = {"pdf": "application/pdf",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}],
+                      "description": "整数、小数字段为数字;日期、时间字段为 ISO 8601 值"})
+class BoundField(serializers.JSONField):
+    """``min``/``max`` of a field: a number, or an ISO date or date-time."""
+
+
+class RiskSerializer(serializers.Serializer[Any]):
+    risk = serializers.CharField(help_text="廉政风险点")
+    control = serializers.CharField(help_text="防控措施(平台如何落实)")
+    kind = serializers.ChoiceField(choices=RISK_KINDS,
+                                   help_text="enforced: 平台拒绝; alert: 提示监督委员会")
+
+
+class ProcedureStepSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField(), help_text="角色代码(约定6)")
+    role_labels = serializers.ListField(child=serializers.CharField())
+    level = serializers.ChoiceField(choices=Level.choices)
+
+
+class ProcedureSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="事项编号,如 01.1、03.2、10.4(约定1)")
+    name = serializers.CharField()
+    category = serializers.CharField()
+    version = serializers.IntegerField(min_value=1)
+    summary = serializers.CharField(allow_blank=True)
+    guiding_units = serializers.ListField(child=serializers.CharField())
+    supervisor = serializers.CharField()
+    risks = RiskSerializer(many=True)
+    measures = serializers.ListField(child=serializers.CharField())
+    steps = ProcedureStepSerializer(many=True)
+
+
+class CaseSummarySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    procedure = serializers.CharField()
+    procedure_name = serializers.CharField(allow_blank=True)
+    region = serializers.IntegerField(help_text="所属村(社区)的 id")
+    region_name = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.ChoiceField(choices=CaseState.choices)
+    closed = serializers.BooleanField()
+    current_step = serializers.CharField(allow_blank=True)
+    current_step_name = serializers.CharField(allow_blank=True)
+    outcome = serializers.CharField(allow_blank=True)
+    opened_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class CaseTaskSerializer(serializers.Serializer[Any]):
+    step = serializers.CharField()
+    step_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    region = serializers.IntegerField(help_text="办理单位(村、镇或区)的 id")
+    due_at = serializers.DateTimeField(allow_null=True)
+    hard_due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class ChoiceSerializer(serializers.Serializer[Any]):
+    value = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class RequiredIfSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField()
+    equals = serializers.JSONField()
+
+
+class RollSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField()
+    due = serializers.IntegerField(min_value=0)
+    source = serializers.CharField()  # type: ignore[assignment]
+    members = ChoiceSerializer(many=True, required=False)
+
+
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/ActionField"},
+                      "description": "表格的列(标量类型的字段)"})
+class ColumnsField(serializers.ListField):
+    """The columns of a table field: fields themselves (a recursive reference)."""
+
+
+class ActionFieldSerializer(serializers.Serializer[Any]):
+    """One field of an action: all a client needs to send a value the gate accepts."""
+
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    type = serializers.ChoiceField(choices=FIELD_TYPES)
+    required = serializers.BooleanField()  # type: ignore[assignment]
+    help = serializers.CharField(required=False)
+    required_if = RequiredIfSerializer(required=False)
+    choices = ChoiceSerializer(many=True, required=False,
+                               help_text="choice、multichoice、user、ref:此时此地可选的全部值")
+    choices_url = serializers.CharField(required=False)
+    ref = serializers.CharField(required=False, allow_blank=True,
+                                help_text="ref:名册代码,如 party_member、household")
+    accept = serializers.ListField(child=serializers.CharField(), required=False,
+                                   help_text="file:接受的 MIME 类型(按内容判断)")
+    max_bytes = serializers.IntegerField(required=False)
+    max_length = serializers.IntegerField(required=False)
+    format = serializers.ChoiceField(choices=FIELD_FORMATS, required=False)
+    pattern = serializers.CharField(required=False)
+    min = BoundField(required=False)
+    max = BoundField(required=False)
+    after = serializers.CharField(required=False,
+                                  help_text="同一操作中另一日期字段的名称,本字段不得早于它")
+    min_items = serializers.IntegerField(required=False)
+    max_items = serializers.IntegerField(required=False)
+    columns = ColumnsField(required=False)
+    min_rows = serializers.IntegerField(required=False)
+    max_rows = serializers.IntegerField(required=False)
+    roll = RollSerializer(required=False)
+
+
+class CaseActionSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ACTION_KINDS)
+    role = serializers.CharField(allow_blank=True, help_text="以哪个角色办理(退回、撤回为空)")
+    fields = ActionFieldSerializer(many=True)  # type: ignore[assignment]
+
+
+class EventAttachmentSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField(required=False)
+    name = serializers.CharField(allow_blank=True)
+    sha256 = serializers.CharField()
+
+
+class CaseEventSerializer(serializers.Serializer[Any]):
+    seq = serializers.IntegerField()
+    actor = serializers.CharField(allow_null=True, help_text="办理人的用户名")
+    actor_name = serializers.CharField(allow_blank=True)
+    role = serializers.CharField(allow_blank=True)
+    action = serializers.CharField()
+    action_name = serializers.CharField(allow_blank=True)
+    from_step = serializers.CharField(allow_blank=True)
+    to_step = serializers.CharField(allow_blank=True)
+    data = serializers.DictField(help_text="本次办理记录的数据(按字段名)")  # type: ignore[assignment]
+    comment = serializers.CharField(allow_blank=True)
+    attachments = EventAttachmentSerializer(many=True)
+    at = serializers.DateTimeField()
+    hash = serializers.CharField()
+
+
+class ObjectionSerializer(serializers.Serializer[Any]):
+    content = serializers.CharField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    answer = serializers.CharField(allow_blank=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class PublicityNoticeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    step = serializers.CharField()
+    title = serializers.CharField()
+    start = serializers.DateTimeField()
+    earliest_end = serializers.DateTimeField()
+    days = serializers.IntegerField()
+    working_days = serializers.BooleanField()
+    state = serializers.ChoiceField(choices=NoticeState.choices)
+    location = serializers.CharField(allow_blank=True)
+    objections = ObjectionSerializer(many=True)
+
+
+class CaseAttachmentSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    field = serializers.CharField()
+    name = serializers.CharField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    mime = serializers.CharField()
+    url = serializers.CharField(help_text="下载地址(经可见性检查)")
+
+
+class CaseSerializer(CaseSummarySerializer):
+    tasks = CaseTaskSerializer(many=True, help_text="待办的环节")
+    actions = CaseActionSerializer(many=True,
+                                   help_text="当前用户此刻可以办理的操作,通常的下一步在前")
+    events = CaseEventSerializer(many=True)
+    publicity = PublicityNoticeSerializer(many=True)
+    attachments = CaseAttachmentSerializer(many=True)
+
+
+class NotificationReadSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    read = serializers.BooleanField()
+
+
+class RegisterSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    procedure = serializers.CharField()
+    region = serializers.IntegerField()
+    region_name = serializers.CharField()
+    pdf_url = serializers.CharField()
+    xlsx_url = serializers.CharField()
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False,
+                                     style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every refusal of the API (contract 5); further keys may be added."""
+
+    code = serializers.CharField(help_text="稳定的错误代码,如 not_found、publicity_open")
+    detail = serializers.CharField(help_text="中文说明")
+    field = serializers.CharField(required=False, help_text="出错的字段或参数")
+    not_before = serializers.DateTimeField(required=False,
+                                           help_text="太早时:最早可以办理的时间")
+    errors = serializers.JSONField(  # type: ignore[assignment]
+        required=False, help_text="逐项的问题(请求体整体有误时)")
+
+
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    case = serializers.IntegerField(source="case_id", read_only=True, allow_null=True)
     read = serializers.SerializerMethodField()
     created_at = serializers.SerializerMethodField()
 
@@ -182,18 +487,39 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
     def get_read(self, obj: Notification) -> bool:
         return obj.read_at is not None
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_created_at(self, obj: Notification) -> str | None:
         return iso(obj.created_at)
 
 
 class OpenCaseSerializer(serializers.Serializer[Any]):
-    procedure = serializers.CharField()
-    region = serializers.IntegerField()
+    procedure = serializers.CharField(max_length=16, help_text="事项编号")
+    region = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
+                                      help_text="案件所属的村(社区)的 id")
     title = serializers.CharField(max_length=200)
 
 
-class ActionSerializer(serializers.Serializer[Any]):
-    action = serializers.CharField()
-    data = serializers.JSONField(required=False)  # type: ignore[assignment]
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    step = serializers.CharField(required=False, allow_blank=True)
+class ActionRequestSerializer(serializers.Serializer[Any]):
+    """``POST /api/cases/{id}/actions/`` as JSON."""
+
+    action = serializers.CharField(help_text="操作代码(actions[].code),或 return、withdraw")
+    data = serializers.DictField(  # type: ignore[assignment]
+        required=False, help_text="按字段名的取值;return 时为 {\"step\": …}")
+    comment = serializers.CharField(required=False, allow_blank=True,
+                                    help_text="意见;退回、撤回时为理由")
+    step = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="办理时所见的当前环节;已被他人办理时答 409")
+
+
+ACTION_MULTIPART_SCHEMA = {
+    "type": "object",
+    "description": "有文件字段时:data 为同样的 JSON(字符串),每个文件字段一个同名的文件部分。",
+    "properties": {
+        "action": {"type": "string"},
+        "data": {"type": "string", "description": "JSON 对象(字符串)"},
+        "comment": {"type": "string"},
+        "step": {"type": "string"},
+    },
+    "required": ["action"],
+    "additionalProperties": {"type": "string", "format": "binary"},
+}

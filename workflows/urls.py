@@ -1,5 +1,4 @@
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from django.urls import include, path, re_path
 
 from workflows import api, views
 
@@ -7,7 +6,7 @@ app_name = "workflows"
 
 api_patterns = [
     path("token/", api.TokenView.as_view(), name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", api.SchemaView.as_view(), name="api-schema"),
     path("procedures/", api.ProcedureList.as_view(), name="api-procedures"),
     path("procedures/<str:code>/", api.ProcedureDetail.as_view(), name="api-procedure"),
     path("cases/", api.CaseList.as_view(), name="api-cases"),
@@ -19,6 +18,8 @@ api_patterns = [
     path("registers/", api.RegisterList.as_view(), name="api-registers"),
     path("registers/<str:code>/<int:region>.<str:fmt>", api.RegisterExport.as_view(),
          name="api-register-export"),
+    # last: any other address under /api/ answers the API's JSON 404
+    re_path(r"^(?P<path>.*)$", api.not_found, name="api-not-found"),
 ]
 
 urlpatterns = [

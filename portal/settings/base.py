@@ -274,6 +274,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api_errors.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -288,6 +293,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The village duty portal: procedures, cases, notifications, registers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the schema is for signed-in users (session or token); anonymous gets a 401
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # field names shared by different sets of values: one named enum each
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "workflows.choices.CaseState",
+        "NoticeStateEnum": "workflows.choices.NoticeState",
+        "RiskKindEnum": "workflows.serializers.RISK_KINDS",
+        "ActionKindEnum": "workflows.serializers.ACTION_KINDS",
+        "FieldTypeEnum": "workflows.serializers.FIELD_TYPES",
+        "FieldFormatEnum": "workflows.serializers.FIELD_FORMATS",
+        "LevelEnum": "core.roles.Level",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tests.seals.test_seal_flow import act, apply, open_case
@@ -221,3 +223,99 @@ def test_openapi_schema(demo, api):
     for path in ("/api/cases/", "/api/cases/{id}/", "/api/cases/{id}/actions/",
                  "/api/procedures/", "/api/notifications/", "/api/registers/", "/api/token/"):
         assert path in paths, path
+
+
+# --- the case filters: one CaseFilter (workflows.filters) for /cases/ and /api/cases/ ----------
+
+
+BAD_FILTERS = [
+    ("state=bogus", "state"),
+    ("region=abc", "region"),
+    ("region=1.5", "region"),
+    ("overdue=perhaps", "overdue"),
+    ("procedure=99.9", "procedure"),
+    ("from=2026-02-30", "from"),
+    ("to=tomorrow", "to"),
+    ("q=a%00b", "q"),  # a NUL: PostgreSQL would refuse the query
+    (f"q={'长' * 101}", "q"),
+]
+
+
+@pytest.fixture
+def listed(demo, api):
+    """Cases of 04.2 in two villages of one township and one of the other."""
+    for title in ("出具居住证明", "出具收入证明"):
+        open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"], title=title)
+    open_case(api, "dc_yl_committee_member", "04.2", demo["dc_yl"], title="出具困难证明")
+    open_case(api, "xh_qq_committee_member", "04.2", demo["xh_qq"], title="出具就业证明")
+    return demo
+
+
+def _page_count(web, query):
+    response = web.get(f"/cases/?{query}")
+    assert response.status_code == 200, query
+    return response.context["page"].paginator.count, response.content.decode()
+
+
+def test_page_and_api_filter_cases_alike(listed, api, user):
+    demo = listed
+    client = api("dc_township_party")
+    web = Client()
+    web.force_login(user("dc_township_party"))
+    today = timezone.localdate()
+    queries = {
+        "": 3,
+        "procedure=04.2": 3,
+        "procedure=": 3,
+        "state=open": 3,
+        "state=closed": 0,
+        f"region={demo['dc_th'].pk}": 2,
+        f"region={demo['dc'].pk}": 3,  # a township: its villages' cases
+        "q=困难": 1,
+        "q=%20证明%20": 3,
+        f"from={today}": 3,
+        f"to={today - dt.timedelta(days=1)}": 0,
+        f"from={today}&to={today}": 3,
+        "overdue=1": 0,
+        "overdue=true": 0,
+        "overdue=false": 3,
+    }
+    for query, count in queries.items():
+        assert client.get(f"/api/cases/?{query}").json()["count"] == count, query
+        assert _page_count(web, query)[0] == count, query
+
+
+@pytest.mark.parametrize(("query", "field"), BAD_FILTERS)
+def test_a_bad_filter_is_a_400_on_the_api_and_left_out_on_the_page(listed, api, user, query,
+                                                                    field):
+    response = api("dc_township_party").get(f"/api/cases/?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and body["field"] == field and body["detail"]
+    web = Client()
+    web.force_login(user("dc_township_party"))
+    count, page = _page_count(web, query)
+    assert count == 3
+    assert "该条件未采用" in page
+
+
+def test_a_region_out_of_sight_is_404_on_both(listed, api, user):
+    other = listed["xh_qq"].pk
+    assert api("dc_township_party").get(f"/api/cases/?region={other}").status_code == 404
+    web = Client()
+    web.force_login(user("dc_township_party"))
+    assert web.get(f"/cases/?region={other}").status_code == 404
+
+
+def test_the_schema_lists_the_filters_of_case_filter(demo, api):
+    from workflows.filters import CaseFilter
+
+    schema = api("dc_th_branch_secretary").get("/api/schema/?format=json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/cases/"]["get"]["parameters"]}
+    assert set(CaseFilter.base_filters) <= set(params)
+    assert set(params) - set(CaseFilter.base_filters) == {"page", "page_size"}
+    assert params["overdue"]["schema"]["type"] == "boolean"
+    assert params["region"]["schema"]["type"] == "integer"
+    assert params["from"]["schema"] == {"type": "string", "format": "date"}
+    assert params["state"]["schema"]["enum"] == ["closed", "open", "withdrawn"]
+    assert params["q"]["schema"]["maxLength"] == 100

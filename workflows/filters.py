@@ -1,0 +1,181 @@
+"""The filters of the case list: one FilterSet for the page (/cases/) and the API (/api/cases/).
+
+The page and the API read the same query parameters through :class:`CaseFilter`; what
+they do with a bad value differs: the API refuses it (400 ``{"code", "detail",
+"field"}``, see ``problems()``), the page leaves that filter out and says so. The API's
+query parameters in the OpenAPI schema are read from this class by drf-spectacular.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from core.errors import RuleError
+from core.models import Region
+from core.scope import access_region
+from workflows.choices import CaseState
+from workflows.models import Case, CaseQuerySet, Notification
+from workflows.registry import registry
+from workflows.visibility import notifications_for, visible_cases
+
+# the longest title search accepted (a title has at most 200 characters)
+Q_MAX_LENGTH = 100
+# region ids are BigAutoField keys: a larger number is no region, and no query is sent
+REGION_ID_MAX = 2**63 - 1
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+class FlagField(forms.Field):
+    """A yes/no query parameter: ``true``/``1``/``yes`` or ``false``/``0``/``no``; empty is
+    no filter; anything else is an error (django's NullBooleanField takes "bogus" as empty)."""
+
+    default_error_messages = {"invalid": "只能是 true 或 false。"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word == "":
+            return None
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class TextField(forms.CharField):
+    """Text of a query parameter; a NUL character is refused in plain words (PostgreSQL
+    could not take it in a query anyway)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            ProhibitNullCharactersValidator(message="不能含有空字符(NUL)。")
+            if isinstance(v, ProhibitNullCharactersValidator) else v
+            for v in self.validators
+        ]
+
+
+class TextFilter(django_filters.CharFilter):
+    field_class = TextField
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class FlagFilter(django_filters.Filter):
+    field_class = FlagField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class RegionFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", REGION_ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
+def _procedure_choices() -> list[tuple[str, str]]:
+    """Every registered procedure, read when a request is checked (districts add their own)."""
+    return [(spec.code, f"{spec.code} {spec.name}") for spec in registry.all()]
+
+
+class ProblemsMixin:
+    """The refusals of a bound FilterSet, in the order its filters are declared."""
+
+    filters: dict[str, django_filters.Filter]
+    errors: Any
+
+    def problems(self) -> list[RuleError]:
+        found = []
+        for name, messages in self.errors.items():
+            filt = self.filters.get(name)
+            label = str(filt.label) if filt is not None and filt.label else name
+            found.append(RuleError("invalid", f"筛选条件“{label}”有误:{''.join(messages)}",
+                                   field=name))
+        return found
+
+
+class CaseFilter(ProblemsMixin, django_filters.FilterSet):
+    """The cases a user sees, filtered by the case list's query parameters.
+
+    ``region`` is a region the user sees (``core.scope.access_region``: 404 otherwise)
+    and keeps its whole subtree; ``from``/``to`` bound the day a case was opened (in the
+    portal's time zone); ``q`` looks for words in the title.
+    """
+
+    procedure = extend_schema_field(
+        {"type": "string", "maxLength": 16, "example": "04.2", "description": "事项编号"},
+    )(django_filters.ChoiceFilter(choices=_procedure_choices, label="事项编号"))
+    state = django_filters.ChoiceFilter(choices=CaseState.choices, label="状态")
+    overdue = extend_schema_field(
+        {"type": "boolean",
+         "description": "true:只看逾期(办理中且有超过时限的待办);false:不含逾期"},
+    )(FlagFilter(method="filter_overdue", label="逾期"))
+    region = extend_schema_field(
+        {"type": "integer", "minimum": 1, "maximum": REGION_ID_MAX,
+         "description": "地点(区、镇或村的 id,含其下各级);须在您的范围内,否则 404"},
+    )(RegionFilter(method="filter_region", label="地点"))
+    # `from` is a keyword of Python: declared through the class namespace
+    locals()["from"] = django_filters.DateFilter(field_name="opened_at", lookup_expr="date__gte",
+                                                 label="发起日期从(含)")
+    to = django_filters.DateFilter(field_name="opened_at", lookup_expr="date__lte",
+                                   label="发起日期至(含)")
+    q = extend_schema_field(
+        {"type": "string", "maxLength": Q_MAX_LENGTH, "description": "标题包含的文字"},
+    )(TextFilter(field_name="title", lookup_expr="icontains", max_length=Q_MAX_LENGTH,
+                 label="标题"))
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: QuerySet[Case] | None = None, *,
+                 request: Any = None, prefix: str | None = None) -> None:
+        if queryset is None:  # the cases this user sees, never all of them
+            queryset = visible_cases(getattr(request, "user", None) or AnonymousUser())
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def filter_overdue(self, queryset: CaseQuerySet, name: str, value: bool) -> CaseQuerySet:
+        return queryset.open().overdue() if value else queryset.overdue(False)
+
+    def filter_region(self, queryset: QuerySet[Case], name: str, value: int) -> QuerySet[Case]:
+        user = getattr(self.request, "user", None) or AnonymousUser()
+        place = access_region(user, value)  # 404 for a region the user does not see
+        under = Region.objects.filter(path__startswith=place.path).values("pk")
+        return queryset.filter(region_id__in=under)
+
+
+class NotificationFilter(ProblemsMixin, django_filters.FilterSet):
+    """The user's own notifications; ``unread=true`` keeps those not yet read."""
+
+    unread = extend_schema_field({"type": "boolean", "description": "true:只看未读"})(
+        FlagFilter(method="filter_unread", label="只看未读"))
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: QuerySet[Notification] | None = None, *,
+                 request: Any = None, prefix: str | None = None) -> None:
+        if queryset is None:  # the user's own, never everyone's
+            user = getattr(request, "user", None)
+            queryset = (notifications_for(user) if user is not None and user.is_authenticated
+                        else Notification.objects.none())
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def filter_unread(self, queryset: QuerySet[Notification], name: str,
+                      value: bool) -> QuerySet[Notification]:
+        return queryset.filter(read_at__isnull=True) if value else queryset
