@@ -127,7 +127,6 @@ def seed_domains() -> list[str]:
                 raise
             module = None
         hook = getattr(module, "seed_demo", None) if config.name != "portal" else None
-        hook = hook or getattr(config, "seed_demo", None)  # TRANSITION: the AppConfig hook
         if callable(hook):
             lines.extend(hook() or [])
     return lines

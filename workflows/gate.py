@@ -17,12 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import replace as dc_replace
 from fractions import Fraction
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, NotAllowed, OutOfScope, RuleError
@@ -66,7 +65,6 @@ from workflows.registry import registry
 from workflows.spec import (
     ActionSpec,
     DueFrom,
-    Effect,
     Kind,
     MeetingRule,
     ProcedureSpec,
@@ -419,20 +417,6 @@ def _record_meeting(case: Case, event: CaseEvent, step: StepSpec, rule: MeetingR
     )
 
 
-def _effects(act: ActionSpec) -> list[Effect]:
-    """The action's effects; a bare function (not yet split into check and apply) runs as
-    an apply with the values as recorded (TRANSITION: removed once every domain is split)."""
-    out = []
-    for eff in act.effects:
-        if isinstance(eff, Effect):
-            out.append(eff)
-        else:
-            fn: Any = eff
-            out.append(Effect(getattr(fn, "__qualname__", "legacy"),
-                              apply=lambda ctx, fn=fn: fn(dc_replace(ctx, data=ctx.raw))))
-    return out
-
-
 # --- the entry points -----------------------------------------------------------------------
 
 
@@ -515,8 +499,7 @@ def perform_action(
                 case=case, spec=spec, step=step, action=act, actor=actor, role=chosen.role,
                 acting_region=acting_region(case.region, step.level), now=now,
                 data=clean.typed, raw=clean.values, params=values, uploads=dict(clean.files))
-            effects = _effects(act)
-            for eff in effects:
+            for eff in act.effects:
                 if eff.check is not None:
                     eff.check(ctx)
             _store_files(case, clean, actor, stored)
@@ -560,7 +543,7 @@ def perform_action(
             case.save()
             ctx.event = event
             ctx.attachments = stored
-            for eff in effects:
+            for eff in act.effects:
                 if eff.apply is not None:
                     eff.apply(ctx)
             if act.kind == Kind.FORWARD:
@@ -568,6 +551,11 @@ def perform_action(
                     queue_closed_notice(case, exclude=actor)
                 else:
                     queue_task_notice(case, spec.step(target), exclude=actor)
+    except IntegrityError:
+        # a unique row (a register's number, a version) was taken by another action that
+        # committed first: the same as losing the race on the case row
+        _remove_files(stored)
+        raise Conflict from None
     except BaseException:
         _remove_files(stored)
         raise

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from django.apps import apps
 
 from core.roles import ROLE_LEVEL, Role
-from workflows.spec import Kind, ProcedureSpec, Unit
+from workflows.spec import Effect, Kind, ProcedureSpec, Unit
 
 
 class Registry:
@@ -177,7 +177,11 @@ def lint(spec: ProcedureSpec) -> list[str]:
                     problems.append(f"{step.code}.{action.code}: checklist names unknown "
                                     f"field {name}")
             for eff in action.effects:
-                for code in getattr(eff, "reads", ()):
+                if not isinstance(eff, Effect):
+                    problems.append(f"{step.code}.{action.code}: {eff!r} is not an Effect "
+                                    "(declare it with workflows.effects.effect)")
+                    continue
+                for code in eff.reads:
                     if code not in known:
                         problems.append(f"{step.code}.{action.code}: effect {eff.name} reads "
                                         f"unknown step {code}")

@@ -29,9 +29,9 @@ from safety.rules import (
     PETITION_REVIEW_DAYS,
 )
 from workflows.alerts import raise_alert
-from workflows.choices import AlertKind, TaskState
+from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
-from workflows.models import Deadline, Task
+from workflows.schedule import shift_open_task
 
 
 def _find(ctx: EffectContext) -> Petition:
@@ -120,8 +120,6 @@ def _check_extension(ctx: EffectContext) -> None:
     petition = _find(ctx)
     extra: int = ctx.data["days"]
     limit = int(ctx.param(PETITION_EXTENSION_MAX))
-    if extra < 1:
-        raise RuleError("invalid_extension", "延长天数至少为1天。", field="days")
     if petition.extension_days + extra > limit:
         raise RuleError("extension_too_long",
                         f"办理期限最多可延长{limit}天,已延长{petition.extension_days}天,"
@@ -143,15 +141,7 @@ def _extend(ctx: EffectContext) -> None:
     line = f"延长{extra}天:{ctx.data['reason']}({dates.day_text(told)}告知信访人)"
     petition.extension_reason = "\n".join(filter(None, (petition.extension_reason, line)))
     petition.save(update_fields=["extension_days", "due_on", "extension_reason"])
-    shift = dt.timedelta(days=extra)
-    task = Task.objects.filter(case=ctx.case, state=TaskState.OPEN).first()
-    if task is not None and task.due_at is not None:
-        task.due_at = task.due_at + shift
-        task.save(update_fields=["due_at"])
-        for deadline in Deadline.objects.filter(task=task, fired_at__isnull=True,
-                                                cancelled=False):
-            deadline.due_at = deadline.due_at + shift
-            deadline.save(update_fields=["due_at"])
+    shift_open_task(ctx.case, dt.timedelta(days=extra))
 
 
 EXTEND_HANDLING = effect("safety.extend_petition_handling", check=_check_extension,

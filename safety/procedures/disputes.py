@@ -248,7 +248,7 @@ PETITIONS = registry.register(ProcedureSpec(
                                    file_field("reply_letter", "处理意见书", required=False)),
                            effects=(p.REPLY_PETITION,)),
                 ActionSpec("extend", "延长办理期限", kind=Kind.SIDE,
-                           fields=(field("days", "延长天数", FieldType.INTEGER),
+                           fields=(field("days", "延长天数", FieldType.INTEGER, min=1),
                                    field("reason", "延长理由", FieldType.TEXT),
                                    field("told_on", "告知信访人延期理由日期", FieldType.DATE,
                                          max=TODAY)),

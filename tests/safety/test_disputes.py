@@ -256,9 +256,9 @@ def test_extension_needs_a_reason_the_petitioner_told_and_at_least_one_day(demo,
     assert body["field"] == "reason"
     response = case.post("dc_th_committee_director", "extend", days=10, reason="案情复杂")
     assert (response.json()["code"], response.json()["field"]) == ("missing_field", "told_on")
-    case.refused("dc_th_committee_director", "invalid_extension", "extend", days=0,
+    case.refused("dc_th_committee_director", "out_of_range", "extend", days=0,
                  reason="案情复杂", told_on=DAY)
-    case.refused("dc_th_committee_director", "invalid_field", "extend", days=-5,
+    case.refused("dc_th_committee_director", "out_of_range", "extend", days=-5,
                  reason="案情复杂", told_on=DAY)
     row = Petition.objects.get(case_id=case.id)
     assert (row.extension_days, row.due_on, row.extension_reason) == (0, dt.date(2027, 1, 1), "")

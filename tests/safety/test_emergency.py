@@ -136,11 +136,11 @@ def test_fire_is_counted_tallied_and_sent_back_for_shallow_lessons(demo, api, cl
     case.do("dc_th_committee_director", rescued=2, evacuation="沿村道向广场撤离")
     case.refused("dc_th_committee_director", "requirement_not_met", people_counted=12,
                  injured=1, deaths=0, reported=False)
-    body = case.refused("dc_th_committee_director", "invalid_field", people_counted=12,
+    body = case.refused("dc_th_committee_director", "out_of_range", people_counted=12,
                         injured=-1, deaths=0, reported=True)
     assert body["field"] == "injured"
     case.do("dc_th_committee_director", people_counted=12, injured=1, deaths=0, reported=True)
-    case.refused("dc_th_committee_director", "invalid_field", direct_loss="-1",
+    case.refused("dc_th_committee_director", "out_of_range", direct_loss="-1",
                  description="烧毁农资")
     case.do("dc_th_committee_director", direct_loss="5000", description="烧毁农资")
     for blank in ("gaps", "accountability", "lessons"):
