@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
@@ -25,7 +26,7 @@ from workflows.spec import (
 
 START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
 
-REVIEW = registry.register(ProcedureSpec(
+REVIEW = ProcedureSpec(
     code="98.1", name="测试:镇审批时限", category="测试", guiding_units=("区委组织部",),
     guiding_roles=(Role.DISTRICT_ORG,), supervisor="上级党组织",
     risks=(Risk("拖延", "逾期提醒并上报"),), measures=("监督",),
@@ -37,7 +38,14 @@ REVIEW = registry.register(ProcedureSpec(
                  deadline=DeadlineRule(months("approve_within", "审批时限", 3),
                                        hard_limit=months("approve_at_most", "最长时限", 6))),
     ),
-))
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_procedures():
+    """The two made-up procedures of this module, registered while its tests run."""
+    with registry.override(REVIEW, RECURRING):
+        yield
 
 
 def notes(username):
@@ -131,7 +139,7 @@ def test_email_goes_to_users_with_an_address(demo, api, user,
     assert any("director@example.org" in m.to for m in mail.outbox)
 
 
-RECURRING = registry.register(ProcedureSpec(
+RECURRING = ProcedureSpec(
     code="98.2", name="测试:季度汇报提醒", category="测试", guiding_units=("区委组织部",),
     guiding_roles=(Role.DISTRICT_ORG,), supervisor="上级党组织",
     risks=(Risk("培养松懈", "每季度提醒"),), measures=("监督",),
@@ -141,7 +149,7 @@ RECURRING = registry.register(ProcedureSpec(
                  recurring=(Recurring(months("report_every", "汇报周期", 3),
                                       "入党积极分子每季度至少汇报一次思想情况"),)),
     ),
-))
+)
 
 
 def test_recurring_reminder_every_quarter_while_waiting(demo, api):
