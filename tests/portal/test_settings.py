@@ -57,7 +57,7 @@ def test_beat_runs_the_sweep_the_export_purge_and_the_nightly_checks():
 
 @pytest.mark.django_db
 def test_the_nightly_tasks_run(demo):
-    from tests.pages import scenario
+    from tests.portal.pages import scenario
     from workflows.models import CaseTally, ChainCheck
     from workflows.tasks import check_chains_task, recount_tallies_task
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from tests.pages import scenario
+from tests.portal.pages import scenario
 from workflows.chaincheck import check_village, village_chains
 from workflows.models import Case, ChainCheck
 

@@ -30,7 +30,7 @@ from rest_framework.test import APIClient
 
 from core.models import Membership, Region, User
 from portal.demo import DEMO_PASSWORD
-from tests.pages import scenario
+from tests.portal.pages import scenario
 from tests.samples import upload_png
 from tests.walk import walk
 from tests.workflows.test_walk import walk_data

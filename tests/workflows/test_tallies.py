@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.db.models import Count, Q
 
-from tests.pages import scenario
+from tests.portal.pages import scenario
 from workflows import gate, tallies
 from workflows.models import Case, CaseMonthTally, CaseTally
 

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.pages import scenario
+from tests.portal.pages import scenario
 from workflows.models import Attachment, Case, CaseEvent
 from workflows.record import case_record, meeting_text, role_label, size_text, value_text
 

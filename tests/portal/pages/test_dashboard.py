@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.pages import scenario
-from tests.pages.helpers import queries_for
+from tests.portal.pages import scenario
+from tests.portal.pages.helpers import queries_for
 from workflows.models import Task
 
 

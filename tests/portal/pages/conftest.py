@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from core.models import Region, User
-from tests.pages import scenario
+from tests.portal.pages import scenario
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from portal.pages import registers as pages_registers
-from tests.pages.helpers import queries_for
+from tests.portal.pages.helpers import queries_for
 from workflows.models import ExportJob
 
 

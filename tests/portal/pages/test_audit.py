@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-from tests.pages import scenario
-from tests.pages.helpers import queries_for
+from tests.portal.pages import scenario
+from tests.portal.pages.helpers import queries_for
 from workflows.models import Case
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from portal.pages.board import mask_personal
-from tests.pages import scenario
-from tests.pages.helpers import queries_for
+from tests.portal.pages import scenario
+from tests.portal.pages.helpers import queries_for
 
 
 @pytest.mark.parametrize(("text", "masked"), [

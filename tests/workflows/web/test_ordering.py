@@ -7,7 +7,7 @@ import re
 
 from django.utils import timezone
 
-from tests.web.test_review_and_lists import submitted, township_spec  # noqa: F401
+from tests.workflows.web.test_review_and_lists import submitted, township_spec  # noqa: F401
 from workflows.choices import DeadlineKind
 from workflows.models import Deadline, Task
 
