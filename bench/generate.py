@@ -4,18 +4,26 @@
 Python and written with COPY on PostgreSQL (psycopg 3 ``cursor.copy``, one
 connection per table so that the server parses while Python builds) and with
 ``executemany`` elsewhere. Every case is walked through its procedure's step
-graph as the gate would: the chained events (hashed with
-:func:`workflows.audit.event_hash`), the case head (``event_count``,
-``last_hash``), one task per step (the open one for an open case), deadlines,
-publicity notices, meeting records and the seal register. The output depends
-only on the seed and the reference time ``now``.
+graph as the gate would have moved it, and every rule's answer comes from the
+engine's own functions (see :mod:`bench.rules`): each event is an unsaved
+``CaseEvent`` hashed with :func:`workflows.audit.event_hash` and chained; due times,
+hard limits and waits are ``gate.add_period`` in the parameter's unit; publicity
+windows end at ``calendar.window_end`` (holidays and working days honoured);
+recurring reminders follow ``calendar.add_months``; meetings pass the spec's rules
+(``workflows.meetings``) and are recorded with ``check_meeting``'s result; the
+separation of duties of the spec is respected. Written: the case head
+(``event_count``, ``last_hash``), one task per visit to a step (the open one for an
+open case), deadlines (fired by the sweep while the step was open, with its
+message), publicity notices with their objections, meeting records and the seal
+register. The output depends only on the seed, the reference time ``now``, the
+number of jobs and the holiday table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
+import operator
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,11 +32,35 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.db.models import Max
+from django.db.models.base import ModelState
+from django.utils import timezone
 
+from bench.rules import (
+    FiredDeadlines,
+    Meetings,
+    Periods,
+    Planned,
+    Values,
+    closed_message,
+    meeting_result,
+    next_recurring,
+    notice_text,
+    step_deadlines,
+)
 from core.models import Membership, Region, User
 from core.roles import Level, Role, roles_of_level
+from workflows.acting import acting_region_id
 from workflows.audit import event_hash
-from workflows.choices import CaseState, DeadlineKind, EventAction, NoticeState, TaskState
+from workflows.choices import (
+    AlertKind,
+    CaseState,
+    DeadlineKind,
+    EventAction,
+    NoticeState,
+    TaskState,
+)
+from workflows.history import UNDOING
+from workflows.meetings import meeting_rule
 from workflows.models import (
     Alert,
     Attachment,
@@ -37,11 +69,21 @@ from workflows.models import (
     Deadline,
     MeetingRecord,
     Notification,
+    Objection,
     PublicityNotice,
     Task,
 )
+from workflows.params import effective_all
 from workflows.registry import registry
-from workflows.spec import ActionSpec, FieldSpec, FieldType, Kind, ProcedureSpec, StepSpec, Unit
+from workflows.spec import (
+    ActionSpec,
+    FieldSpec,
+    FieldType,
+    Kind,
+    MeetingRule,
+    ProcedureSpec,
+    StepSpec,
+)
 
 BENCH_PASSWORD = "bench-district-2026"  # noqa: S105 - synthetic benchmark accounts
 TERM_START = dt.date(2021, 3, 1)
@@ -88,6 +130,7 @@ _PHRASES = ["村道硬化及路灯安装", "集体资产出租", "困难家庭�
             "农田水利设施维修", "村规民约修订", "人居环境整治", "宅基地审批材料",
             "低保对象动态调整", "防汛物资采购", "文化礼堂运营", "集体经济项目入股",
             "土地流转合同", "公益岗位人员聘用", "危房改造补助", "村级财务公开"]
+_LOCATIONS = ["村级组织活动场所公开栏", "村(居)务公开栏", "村民小组公告栏", "党群服务中心公示栏"]
 _TEXTS = ["经研究,同意按程序办理。", "材料齐全,符合规定,建议通过。",
           "已按要求整改到位,相关资料存档备查。", "会议认真讨论,形成一致意见。",
           "请各相关人员按时参加,做好记录。"]
@@ -229,86 +272,19 @@ def _pg_ddl(tables: list[str]) -> tuple[list[str], list[str]]:
 class Holder:
     user_id: int
     name: str
+    role: str
 
 
 @dataclass
 class Place:
+    region: Region
     region_id: int
     name: str
     level: Level
-    township_id: int
-    district_id: int
     seats: dict[str, list[Holder]] = field(default_factory=dict)
 
 
-@dataclass
-class EventNS:
-    """The attributes event_hash reads, without a model instance."""
-
-    case_id: int
-    seq: int
-    actor_id: int | None
-    role: str
-    region_id: int | None
-    action: str
-    from_step: str
-    to_step: str
-    data: dict[str, Any]
-    comment: str
-    attachments: list[dict[str, Any]]
-    at: dt.datetime
-    prev_hash: str
-
-
-def _period_days(value: Any, unit: Unit) -> float:
-    n = float(value)
-    if unit == Unit.MONTHS:
-        return n * 30.44
-    if unit == Unit.WORKING_DAYS:
-        return n * 7 / 5 + 1
-    return n
-
-
-def _window_end(start: dt.datetime, days: int, working: bool) -> dt.datetime:
-    """Midnight (UTC+8) after ``days`` (working: Monday to Friday) days."""
-    local = start + dt.timedelta(hours=8)
-    day = local.date()
-    if working:
-        left = days
-        while left:
-            day += DAY
-            if day.weekday() < 5:
-                left -= 1
-    else:
-        day += dt.timedelta(days=days)
-    return dt.datetime.combine(day + DAY, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8)
-
-
-_canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                                   default=str).encode
-_json_str = json.encoder.encode_basestring  # ensure_ascii=False, as canonical() writes strings
-
-
-def _event_digest(case_id: int, seq: int, actor_id: int | None, role: str,
-                  region_id: int | None, action: str, from_step: str, to_step: str,
-                  data_json: str, comment: str, attachments_json: str, at: dt.datetime,
-                  prev: str) -> str:
-    """``workflows.audit.event_hash`` of an event, from JSON already made (sorted keys).
-
-    The same bytes as ``canonical(event_payload(event))``, written directly: one JSON
-    encoding of ``data`` serves both the hash and the row. The generator checks it
-    against ``event_hash`` on its first events and every 20,000th.
-    """
-    text = (
-        f'{{"action":{_json_str(action)},'
-        f'"actor":{"null" if actor_id is None else actor_id},'
-        f'"at":"{at.astimezone(dt.UTC).isoformat(timespec="microseconds")}",'
-        f'"attachments":{attachments_json},"case":{case_id},"comment":{_json_str(comment)},'
-        f'"data":{data_json},"from":{_json_str(from_step)},"prev":{_json_str(prev)},'
-        f'"region":{"null" if region_id is None else region_id},"role":{_json_str(role)},'
-        f'"seq":{seq},"to":{_json_str(to_step)}}}'
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every row
 
 
 @dataclass
@@ -339,16 +315,25 @@ class Generator:
         # COPY needs committed parents (regions, users): not inside a test's transaction
         self.is_pg = connection.vendor == "postgresql" and not connection.in_atomic_block
         self.rebuild_indexes = rebuild_indexes and self.is_pg
-        self.variants: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self.stats = Stats()
         self._plan: list[tuple[dt.datetime, ProcedureSpec, Place]] = []
-        self._hashed = 0
+        self.tz = timezone.get_current_timezone()
+        self.periods = Periods()
+        self.meetings = Meetings()
+        self.values: dict[str, Values] = {}
+        self.unseparated = 0  # actors chosen although the separation of duties bars all
+        concrete = CaseEvent._meta.concrete_fields
+        self._event_defaults = {f.attname: f.get_default() for f in concrete}
+        self._event_values = operator.attrgetter(*(f.attname for f in concrete))
+        self._event_json = [i for i, f in enumerate(concrete)
+                            if isinstance(f, models.JSONField)]
+        self._acting: dict[tuple[int, str], int] = {}
 
     # -- ids ------------------------------------------------------------------------------
 
     def _next_ids(self) -> dict[str, int]:
-        models_ = [Case, CaseEvent, Task, Deadline, PublicityNotice, MeetingRecord, Notification,
-                   Attachment, Alert]
+        models_ = [Case, CaseEvent, Task, Deadline, PublicityNotice, Objection, MeetingRecord,
+                   Notification, Attachment, Alert]
         from seals.models import SealUse
 
         models_.append(SealUse)
@@ -414,12 +399,11 @@ class Generator:
 
         places: dict[int, Place] = {}
         for region in [district, *townships, *village_regions]:
-            ids = region.ancestor_ids
-            places[region.pk] = Place(region.pk, region.name, Level(region.level),
-                                      ids[1] if len(ids) > 1 else region.pk, ids[0])
+            places[region.pk] = Place(region, region.pk, region.name, Level(region.level))
         for index, username, region, role in seats:
             places[region.pk].seats.setdefault(role.value, []).append(
-                Holder(by_name[username], users[index].full_name))
+                Holder(by_name[username], users[index].full_name, role.value))
+        self.district = district
         self.places = places
         self.village_places = [places[r.pk] for r in village_regions]
         self._make_seals()
@@ -445,6 +429,8 @@ class Generator:
     def _value(self, spec: FieldSpec, place: Place, k: int, at: dt.datetime) -> Any:
         rng = self.rng
         t = spec.type
+        if t == FieldType.STRING and spec.name == "location":
+            return _LOCATIONS[k % len(_LOCATIONS)]
         if t == FieldType.STRING:
             return _PHRASES[(k * 5 + len(spec.name)) % len(_PHRASES)]
         if t == FieldType.TEXT:
@@ -454,7 +440,7 @@ class Generator:
         if t == FieldType.DECIMAL:
             return f"{(k + 1) * 1250}.00"
         if t == FieldType.DATE:
-            return (at + dt.timedelta(hours=8)).date().isoformat()
+            return at.astimezone(self.tz).date().isoformat()
         if t == FieldType.DATETIME:
             return at.isoformat()
         if t == FieldType.BOOLEAN:
@@ -467,13 +453,16 @@ class Generator:
             roles = [str(r) for r in spec.user_roles] or [Role.PARTY_MEMBER.value]
             holders = place.seats.get(roles[0]) or place.seats[Role.PARTY_MEMBER.value]
             return holders[rng.randrange(len(holders))].user_id
-        if t == FieldType.MEETING:
+        if t == FieldType.MEETING:  # a meeting no rule judges; those of a rule: _data
             due = 7 + k
             return {"due": due, "present": due - 1, "yes": due - 2, "no": 1, "abstain": 0}
         return ""
 
     def _data(self, spec: ProcedureSpec, step: StepSpec, act: ActionSpec, place: Place,
-              at: dt.datetime, route: str | None) -> tuple[dict[str, Any], list[FieldSpec]]:
+              at: dt.datetime, route: str | None
+              ) -> tuple[dict[str, Any], list[FieldSpec], MeetingRule | None]:
+        """Values of an action that the gate would accept, the file fields to attach, and
+        the meeting rule that judges them (``workflows.meetings.meeting_rule``)."""
         values: dict[str, Any] = {}
         files: list[FieldSpec] = []
         k = self.rng.randrange(4)
@@ -495,42 +484,66 @@ class Generator:
             values[name] = True
         for req in act.requires:
             values[req.field] = req.equals
-        return values, files
+        rule = meeting_rule(act, values)
+        if rule is not None:
+            values[rule.field] = self.meetings.passing(rule, self.values[spec.code], 7 + k,
+                                                       self.rng)
+        return values, files, rule
 
     # -- walking one case ---------------------------------------------------------------
 
-    def _actor(self, step: StepSpec, place: Place) -> tuple[Holder, str, int]:
-        region_id = {Level.VILLAGE: place.region_id, Level.TOWNSHIP: place.township_id,
-                     Level.DISTRICT: place.district_id}[Level(step.level)]
+    def _actor(self, step: StepSpec, place: Place,
+               done_by: dict[str, set[int]] | None = None) -> tuple[Holder, str, int]:
+        """Someone who may do ``step`` of a case of ``place`` (the step's roles, where
+        ``acting_region_id`` says), the separation of duties of the spec respected."""
+        region_id = self._acting_region(place, step.level)
         where = self.places[region_id]
-        roles = [str(r) for r in step.roles if where.seats.get(str(r))]
+        barred: set[int] = set()
+        sep = step.separation
+        if sep is not None and done_by is not None:
+            for code in sep.not_actor_of:
+                barred |= done_by.get(code, set())
+            for barred_role in sep.not_roles:  # held in the case's village
+                barred |= {h.user_id for h in place.seats.get(str(barred_role), ())}
+        seats = {str(r): [h for h in where.seats.get(str(r), ()) if h.user_id not in barred]
+                 for r in step.roles} if barred else where.seats
+        roles = [str(r) for r in step.roles if seats.get(str(r))]
         if not roles:
+            if barred:  # everyone who may do it is barred: as if the bar did not hold
+                self.unseparated += 1
+                return self._actor(step, place)
             raise ValueError(f"no holder for {step.code} in {where.name}")
         role = roles[0] if len(roles) == 1 or self.rng.random() < 0.7 else \
             roles[self.rng.randrange(len(roles))]
-        holders = where.seats[role]
+        holders = seats[role]
         return holders[self.rng.randrange(len(holders))], role, region_id
 
-    def _duration(self, spec: ProcedureSpec, step: StepSpec, act: ActionSpec | None,
-                  params: dict[str, Any]) -> dt.timedelta:
+    def _duration(self, step: StepSpec, act: ActionSpec | None, values: Values,
+                  entered: dt.datetime, earliest_end: dt.datetime | None) -> dt.timedelta:
+        """How long the case stays at the step: the periods of its rules counted by the
+        engine (``gate.add_period``) from ``entered``; never shorter than a publicity
+        window (its earliest end) or a minimum wait (counted from ``entered``, which is
+        never earlier than the gate's own start of the wait)."""
         rng = self.rng
+        periods = self.periods
         days = min(60.0, max(0.02, rng.lognormvariate(0.3, 1.1)))
+        span = dt.timedelta(days=days)
         if step.deadline:
-            period = _period_days(params[step.deadline.period.name].value,
-                                  step.deadline.period.unit)
-            days = period * (rng.uniform(0.1, 0.9) if rng.random() < 0.9
+            period = step.deadline.period
+            length = periods.add_period(entered, values[period.name], period.unit) - entered
+            span = length * (rng.uniform(0.1, 0.9) if rng.random() < 0.9
                              else rng.uniform(1.02, 1.6))
-        if step.publicity:
-            pub = step.publicity.days
-            days = max(days, _period_days(params[pub.name].value, pub.unit) + rng.uniform(0, 2))
+        if earliest_end is not None:
+            span = max(span, earliest_end - entered + dt.timedelta(days=rng.uniform(0, 2)))
         if act is not None and act.wait is not None:
             wait = act.wait.period
-            days = max(days, _period_days(params[wait.name].value, wait.unit)
-                       + rng.uniform(1, 20))
+            until = periods.add_period(entered, values[wait.name], wait.unit)
+            span = max(span, until - entered + dt.timedelta(days=rng.uniform(1, 20)))
         for rec in step.recurring:
-            days = max(days, rng.uniform(0.5, 3) * _period_days(params[rec.every.name].value,
-                                                                rec.every.unit))
-        return dt.timedelta(seconds=int(days * 86400) + rng.randrange(1_000_000) / 1e6)
+            every = periods.add_months(entered, int(values[rec.every.name])) - entered
+            span = max(span, every * rng.uniform(0.5, 3))
+        return dt.timedelta(seconds=int(span.total_seconds()),
+                            microseconds=rng.randrange(1_000_000))
 
     def run(self) -> Stats:
         import time
@@ -574,8 +587,8 @@ class Generator:
     def _bulk_models(self) -> list[type[models.Model]]:
         from seals.models import SealUse
 
-        return [Case, CaseEvent, Task, Deadline, PublicityNotice, MeetingRecord, Notification,
-                Attachment, Alert, SealUse]
+        return [Case, CaseEvent, Task, Deadline, PublicityNotice, Objection, MeetingRecord,
+                Notification, Attachment, Alert, SealUse]
 
     def _finish(self, tables: list[str]) -> None:
         with connection.cursor() as cur:
@@ -602,34 +615,37 @@ class Generator:
         def sink(model: type[models.Model], cols: list[str]) -> Sink:
             return Sink(model, cols, copy=copy, conn_factory=factory)
 
+        # parents first: with --keep-indexes each COPY commits (and checks its foreign
+        # keys) as its sink closes, in this order
         return {
             "case": sink(Case, ["id", "procedure", "version", "region_id", "title", "state",
                                 "current_step", "outcome", "opened_by_id", "opened_at",
                                 "closed_at", "updated_at", "data", "event_count", "last_hash"]),
-            "event": sink(CaseEvent, ["id", "case_id", "seq", "actor_id", "actor_name", "role",
-                                      "region_id", "action", "action_name", "from_step",
-                                      "to_step", "data", "comment", "attachments", "at",
-                                      "prev_hash", "hash"]),
+            # every column, read from the unsaved event that was hashed (_event_row)
+            "event": sink(CaseEvent, [f.column for f in CaseEvent._meta.concrete_fields]),
+            "attachment": sink(Attachment, ["id", "case_id", "event_id", "field", "file",
+                                            "storage_name", "original_name", "mime", "size",
+                                            "sha256", "uploaded_by_id", "uploaded_at"]),
             "task": sink(Task, ["id", "case_id", "step", "roles", "region_id", "village_id",
                                 "procedure", "state", "opened_at", "due_at", "hard_due_at",
                                 "closed_at", "closed_by_id"]),
-            "deadline": sink(Deadline, ["id", "case_id", "task_id", "notice_id", "kind",
-                                        "due_at", "fired_at", "cancelled", "message",
-                                        "repeat_months"]),
             "notice": sink(PublicityNotice, ["id", "case_id", "region_id", "procedure", "step",
                                              "title",
                                              "content", "start", "earliest_end", "days",
                                              "working_days", "location", "photo_id", "state",
                                              "ended_at"]),
+            "objection": sink(Objection, ["id", "notice_id", "received_at", "content",
+                                          "raised_by", "answer", "answered_at",
+                                          "answered_by_id"]),
+            "deadline": sink(Deadline, ["id", "case_id", "task_id", "notice_id", "kind",
+                                        "due_at", "fired_at", "cancelled", "message",
+                                        "repeat_months"]),
             "meeting": sink(MeetingRecord, ["id", "case_id", "event_id", "region_id", "step",
                                             "body", "held_at", "due", "present", "yes", "no",
                                             "abstain", "quorum_met", "passed"]),
             "notification": sink(Notification, ["id", "user_id", "case_id", "message",
                                                 "created_at", "read_at", "dedupe_key",
                                                 "emailed"]),
-            "attachment": sink(Attachment, ["id", "case_id", "event_id", "field", "file",
-                                            "storage_name", "original_name", "mime", "size",
-                                            "sha256", "uploaded_by_id", "uploaded_at"]),
             "alert": sink(Alert, ["id", "case_id", "region_id", "kind", "message", "actor_id",
                                   "created_at", "dedupe_key"]),
             "sealuse": sink(SealUse, ["id", "seal_id", "region_id", "number", "case_id",
@@ -656,7 +672,8 @@ class Generator:
             yield at, self.specs[proc], self.village_places[village]
 
     def _load(self) -> None:
-        self.params = {s.code: s.all_params() for s in self.specs}
+        # the numbers in force (tenant settings of the new district, if any, applied)
+        self.values = {s.code: effective_all(s, self.district) for s in self.specs}
         plan = list(self._schedule())
         jobs = self.jobs if self.is_pg and len(plan) >= 20_000 else 1
         if jobs == 1:
@@ -673,7 +690,7 @@ class Generator:
         # (the plan is inherited through the fork, never pickled: specs may hold closures)
         size = -(-len(plan) // jobs)
         parts = [(k, k * size, (k + 1) * size) for k in range(jobs)]
-        connection.close()  # no Django connection crosses the fork
+        _release_connection()  # no Django connection (nor pool) crosses the fork
         global _WORKER
         _WORKER = self
         self._plan = plan
@@ -702,6 +719,7 @@ class Generator:
             self.ids = {label: base + k * ID_BLOCK for label, base in self.ids.items()}
         sinks = self._open_sinks()
         self.sinks = sinks
+        self.fired = FiredDeadlines()
         try:
             for count, (opened_at, spec, place) in enumerate(plan, 1):
                 self._case(spec, place, opened_at)
@@ -710,6 +728,12 @@ class Generator:
         finally:
             for sink in sinks.values():
                 sink.close()
+        periods = self.periods
+        self.log(f"  [{k}] window ends: {periods.misses:,} asked of the engine, "
+                 f"{periods.hits:,} from the memo")
+        if self.unseparated:
+            self.log(f"  [{k}] {self.unseparated:,} steps done by someone the separation of "
+                     "duties bars (nobody else holds the step's roles there)")
         return {name: sink.count for name, sink in sinks.items()}
 
     def _take(self, label: str) -> int:
@@ -717,78 +741,112 @@ class Generator:
         self.ids[label] = value + 1
         return value
 
+    def _new_event(self, **values: Any) -> CaseEvent:
+        """An unsaved ``CaseEvent``: every field at its default, then ``values``. Made as
+        unpickling makes a model instance (``__new__``, then its ``__dict__``): twenty
+        times cheaper than ``CaseEvent(**values)`` and the same object."""
+        ev = CaseEvent.__new__(CaseEvent)
+        ev.__dict__.update(self._event_defaults, **values)
+        ev._state = ModelState()
+        return ev
+
+    def _event_row(self, ev: CaseEvent) -> tuple[Any, ...]:
+        """The row of an event: every concrete column, read from the (unsaved) event."""
+        row = list(self._event_values(ev))
+        for i in self._event_json:
+            value = row[i]
+            row[i] = _json(value) if value else "[]" if isinstance(value, list) else "{}"
+        return tuple(row)
+
+    def _acting_region(self, place: Place, level: str) -> int:
+        """``acting.acting_region_id``, once per place and level."""
+        key = (place.region_id, level)
+        region_id = self._acting.get(key)
+        if region_id is None:
+            region_id = self._acting[key] = acting_region_id(place.region, level)
+        return region_id
+
     def _case(self, spec: ProcedureSpec, place: Place, opened_at: dt.datetime) -> None:
+        """One case walked through its step graph as the gate would have moved it."""
         rng = self.rng
         sinks = self.sinks
-        params = self.params[spec.code]
+        values = self.values[spec.code]
         case_id = self._take("workflows.Case")
         title = f"{place.name}{_PHRASES[rng.randrange(len(_PHRASES))]}({spec.name[:12]})"
         stale = rng.random() < 0.015
         withdraw = rng.random() < 0.02
         events: list[tuple[Any, ...]] = []
-        seq = [0]
-        prev = [""]
+        head = [""]  # the hash of the last event
+        done_by: dict[str, set[int]] = {}  # who completed each step (acting.done_by)
         case_data: dict[str, Any] = {}
         now = self.now
+        made: list[Case] = []
+        ref = (case_id, place.region_id, spec.code)
+
+        def case_obj() -> Case:
+            """The case as an unsaved row, for the engine functions that read one."""
+            if not made:
+                made.append(Case(id=case_id, procedure=spec.code, version=spec.version,
+                                 region=place.region, title=title, opened_at=opened_at))
+            return made[0]
 
         def event(at: dt.datetime, holder: Holder | None, role: str, region_id: int | None,
                   action: str, action_name: str, from_step: str, to_step: str,
                   data: dict[str, Any], comment: str = "",
                   attachments: list[dict[str, Any]] | None = None) -> int:
-            seq[0] += 1
-            ev_id = self._take("workflows.CaseEvent")
-            actor_id = holder.user_id if holder else None
-            data_json = _canonical_json(data) if data else "{}"
-            attachments_json = _canonical_json(attachments) if attachments else "[]"
-            digest = _event_digest(case_id, seq[0], actor_id, role, region_id, action,
-                                   from_step, to_step, data_json, comment, attachments_json,
-                                   at, prev[0])
-            self._hashed += 1
-            if self._hashed <= 50 or self._hashed % 20_000 == 0:  # the engine's own hash
-                ns = EventNS(case_id, seq[0], actor_id, role, region_id, action, from_step,
-                             to_step, data, comment, attachments or [], at, prev[0])
-                if event_hash(ns) != digest:
-                    raise RuntimeError("generator: event hash differs from workflows.audit")
-            events.append((ev_id, case_id, seq[0], actor_id,
-                           holder.name if holder else "系统", role, region_id, action,
-                           action_name, from_step, to_step, data_json, comment,
-                           attachments_json, at, prev[0], digest))
-            prev[0] = digest
-            return ev_id
+            ev = self._new_event(
+                id=self._take("workflows.CaseEvent"), case_id=case_id, seq=len(events) + 1,
+                actor_id=holder.user_id if holder else None,
+                actor_name=holder.name if holder else "系统", role=role, region_id=region_id,
+                action=action, action_name=action_name, from_step=from_step, to_step=to_step,
+                data=data, comment=comment, attachments=attachments or [], at=at,
+                prev_hash=head[0])
+            ev.hash = event_hash(ev)  # the engine's own hash, whatever it covers
+            events.append(self._event_row(ev))
+            head[0] = ev.hash
+            if holder is not None and from_step and action not in UNDOING:
+                done_by.setdefault(from_step, set()).add(holder.user_id)
+            return int(ev.id)
+
+        def meeting(ev_id: int, step: StepSpec, rule: MeetingRule, data: dict[str, Any],
+                    at: dt.datetime) -> None:
+            m = data.get(rule.field)
+            if not isinstance(m, dict):
+                return
+            quorum, passed = meeting_result(rule, m, values)
+            sinks["meeting"].add((self._take("workflows.MeetingRecord"), case_id, ev_id,
+                                  place.region_id, step.code, rule.body, at, m["due"],
+                                  m["present"], m["yes"], m["no"], m["abstain"], quorum, passed))
 
         # the first step's actor opens the case
         step = spec.first_step
-        holder, role, region_id = self._actor(step, place)
-        opener = holder
+        opener, role, region_id = self._actor(step, place)
         t = opened_at
-        event(t, holder, role, region_id, EventAction.OPEN, "发起", "", step.code, {})
+        event(t, opener, role, region_id, EventAction.OPEN, "发起", "", step.code, {})
         closed_at: dt.datetime | None = None
+        closer: Holder | None = None
         outcome = ""
         returns = 0
         moves = 0
         stop_after = rng.randrange(1, 6) if stale else None
         final_state = CaseState.OPEN
         last_at = t
+        current = ""
         while True:
             entered = t
             moves += 1
             task_id = self._take("workflows.Task")
-            acting = {Level.VILLAGE: place.region_id, Level.TOWNSHIP: place.township_id,
-                      Level.DISTRICT: place.district_id}[Level(step.level)]
+            acting = self._acting_region(place, step.level)
             forward = [a for a in step.actions if a.kind == Kind.FORWARD]
             act = forward[0] if len(forward) == 1 or rng.random() < 0.9 else \
                 forward[rng.randrange(len(forward))]
-            duration = self._duration(spec, step, act, params)
-            due_at = hard_due = None
-            if step.deadline:
-                base = entered if step.deadline.due_from == "step_entered" else opened_at
-                period = step.deadline.period
-                due_at = base + dt.timedelta(days=_period_days(params[period.name].value,
-                                                               period.unit))
-                if step.deadline.hard_limit:
-                    hard = step.deadline.hard_limit
-                    hard_due = base + dt.timedelta(days=_period_days(params[hard.name].value,
-                                                                     hard.unit))
+            due_at, hard_due, planned = step_deadlines(step, values, entered=entered,
+                                                       case_opened=opened_at,
+                                                       periods=self.periods)
+            pub = step.publicity
+            earliest = None if pub is None else self.periods.window_end(
+                entered, int(values[pub.days.name]), working_days=pub.working_days)
+            duration = self._duration(step, act, values, entered, earliest)
             leave = entered + duration
             is_open_here = leave >= now or (stop_after is not None and moves >= stop_after)
             withdraw_here = withdraw and (is_open_here or rng.random() < 0.4) \
@@ -796,195 +854,250 @@ class Generator:
             if withdraw_here:
                 is_open_here = True
                 leave = entered + (min(leave, now) - entered) * rng.uniform(0.1, 0.9)
-            notice_id = None
-            if step.publicity:
-                notice_id = self._notice(case_id, place, spec, step, title, entered, params,
-                                         leave, NoticeState.CANCELLED if withdraw_here
-                                         else NoticeState.RUNNING if is_open_here
-                                         else NoticeState.ENDED)
-            # side actions while at the step
+            returned = not is_open_here and not withdraw and bool(step.back_to) \
+                and returns < 2 and rng.random() < 0.12
+            if returned:
+                leave = entered + duration / 2  # when it is sent back
+            notice_id = self._take("workflows.PublicityNotice") if pub else None
+            # title and content as posted when the step is entered (gate._open_notice)
+            posting = notice_text(spec, step, title, case_data) if pub else ("", "")
+            posted: dict[str, Any] = {}  # where the notice hangs, and its photo
+            # side actions while at the step (before it is left, and before now)
+            objections: list[list[Any]] = []  # [id, received, content, by, answer, at, who]
             for side in step.actions:
                 if side.kind != Kind.SIDE:
                     continue
+                if side.code == "answer_objection" and pub is not None:
+                    continue  # answers follow the objections, below
                 chance = 0.9 if side.code == "record_posting" else \
-                    0.15 if side.code in ("record_objection", "answer_objection") else 0.5
+                    0.15 if side.code == "record_objection" else 0.5
                 if rng.random() >= chance:
                     continue
                 at = entered + (duration * rng.uniform(0.05, 0.9))
                 if at < now and at < leave and at > last_at:
-                    h, r, rid = self._actor(step, place)
-                    data, _files = self._data(spec, step, side, place, at, None)
-                    event(at, h, r, rid, side.code, side.name, step.code, step.code, data)
+                    h, r, rid = self._actor(step, place, done_by)
+                    data, _files, rule = self._data(spec, step, side, place, at, None)
+                    ev_id = event(at, h, r, rid, side.code, side.name, step.code, step.code,
+                                  data)
+                    if rule is not None:
+                        meeting(ev_id, step, rule, data, at)
                     case_data[f"{step.code}:{side.code}"] = data
                     last_at = at
-            if not is_open_here and not withdraw and step.back_to and returns < 2 \
-                    and rng.random() < 0.12:
-                # returned: the task is cancelled and the earlier step opened again
-                at = entered + duration / 2
+                    if pub is not None and "location" in data:
+                        posted["location"] = data["location"]
+                    if pub is not None and side.code == "record_objection":
+                        objections.append([self._take("workflows.Objection"), at,
+                                           data.get("content", ""), data.get("raised_by", ""),
+                                           "", None, None])
+            answer = step.action("answer_objection") if pub is not None else None
+            for objection in objections if answer is not None else ():
+                # answered before the step is left (the gate refuses to go on before)
+                assert answer is not None
+                limit = min(leave, now)
+                if (is_open_here and rng.random() < 0.5) or last_at >= limit:
+                    continue
+                at = last_at + (limit - last_at) * rng.uniform(0.1, 0.9)
+                h, r, rid = self._actor(step, place, done_by)
+                data, _files, _rule = self._data(spec, step, answer, place, at, None)
+                event(at, h, r, rid, answer.code, answer.name, step.code, step.code, data)
+                case_data[f"{step.code}:{answer.code}"] = data
+                objection[4:] = [data.get("answer", ""), at, h.user_id]
+                last_at = at
+            if not is_open_here and not returned and any(o[5] is None for o in objections):
+                # an objection that found no time for its answer: the step waits for it
+                is_open_here = True
+            wait = act.wait
+            if wait is not None and wait.extension is not None and not is_open_here \
+                    and not returned:
+                extra = case_data.get(wait.extension.key, {}).get(wait.extension.field)
+                if isinstance(extra, int) and extra > 0:  # the gate's _wait_until
+                    until = self.periods.add_months(
+                        self.periods.add_period(entered, values[wait.period.name],
+                                                wait.period.unit), extra)
+                    if leave <= until:
+                        leave = until + dt.timedelta(days=rng.uniform(1, 20))
+                        is_open_here = leave >= now
+            if returned and not is_open_here:
+                # sent back: the task is cancelled and the earlier step opened again
                 h, r, rid = self._actor(step, place)
                 back = step.back_to[rng.randrange(len(step.back_to))]
-                event(at, h, r, rid, EventAction.RETURN, "退回", step.code, back, {},
+                event(leave, h, r, rid, EventAction.RETURN, "退回", step.code, back, {},
                       comment="材料不全,请补充后重新提交。")
-                self._task_rows(task_id, case_id, step, acting, entered, due_at, hard_due,
-                                at, h, TaskState.CANCELLED, notice_id, spec, place, title)
+                self._visit(ref, case_obj, task_id, step, acting, entered, due_at, hard_due,
+                            planned, leave, h, TaskState.CANCELLED, notice_id, earliest)
+                if pub is not None:
+                    self._notice(notice_id, case_id, place, spec, step, posting,
+                                 entered, earliest, values, posted, NoticeState.CANCELLED,
+                                 leave, objections)
                 returns += 1
                 step = spec.step(back)
-                t = at
-                last_at = at
+                t = last_at = leave
                 continue
             if withdraw_here:
-                event(leave, opener, events[0][5], events[0][6], EventAction.WITHDRAW, "撤回",
-                      step.code, "", {}, comment="情况变化,撤回申请。")
-                self._task_rows(task_id, case_id, step, acting, entered, due_at, hard_due,
-                                leave, opener, TaskState.CANCELLED, notice_id, spec, place,
-                                title)
+                event(leave, opener, opener.role, place.region_id, EventAction.WITHDRAW,
+                      "撤回", step.code, "", {}, comment="情况变化,撤回申请。")
+                self._visit(ref, case_obj, task_id, step, acting, entered, due_at, hard_due,
+                            planned, leave, opener, TaskState.CANCELLED, notice_id, earliest)
+                if pub is not None:
+                    self._notice(notice_id, case_id, place, spec, step, posting,
+                                 entered, earliest, values, posted, NoticeState.CANCELLED,
+                                 leave, objections)
                 final_state = CaseState.WITHDRAWN
-                closed_at = leave
+                closed_at = last_at = leave
                 outcome = "已撤回"
-                last_at = leave
-                current = ""
                 break
             if is_open_here:
-                self._task_rows(task_id, case_id, step, acting, entered, due_at, hard_due,
-                                None, None, TaskState.OPEN, notice_id, spec, place, title)
+                self._visit(ref, case_obj, task_id, step, acting, entered, due_at, hard_due,
+                            planned, None, None, TaskState.OPEN, notice_id, earliest)
+                if pub is not None:
+                    self._notice(notice_id, case_id, place, spec, step, posting,
+                                 entered, earliest, values, posted, NoticeState.RUNNING,
+                                 None, objections)
                 current = step.code
                 break
-            # the forward action
+            # the way forward
             route = None
-            target = act.to
             if act.route_by:
-                options = list(act.route_by.to.items())
-                route, target = options[0] if rng.random() < 0.8 or len(options) == 1 else \
+                options = list(act.route_by.to)
+                route = options[0] if rng.random() < 0.8 or len(options) == 1 else \
                     options[rng.randrange(len(options))]
-            data, files = self._data(spec, step, act, place, leave, route)
-            h, r, rid = self._actor(step, place)
+            data, files, rule = self._data(spec, step, act, place, leave, route)
+            target = act.next_step(data)
+            h, r, rid = self._actor(step, place, done_by)
             ev_id_peek = self.ids["workflows.CaseEvent"]
             attachments = []
             for fs in files:
-                digest = hashlib.sha256(f"{case_id}:{step.code}:{fs.name}".encode()).hexdigest()
+                # a stand-in for the uploaded file's SHA-256 (no file is stored)
+                digest = f"{rng.getrandbits(256):064x}"
                 att_id = self._take("workflows.Attachment")
                 name = f"{fs.label[:40]}.pdf"
                 data[fs.name] = {"sha256": digest, "name": name, "id": att_id}
                 attachments.append({"field": fs.name, "sha256": digest, "name": name})
+                if fs.name == "photo":
+                    posted["photo"] = att_id
                 self.sinks["attachment"].add((
                     att_id, case_id, ev_id_peek, fs.name, f"{digest[:2]}/{digest}.pdf",
                     f"{digest[:2]}/{digest}.pdf", name, "application/pdf", 48_213, digest,
                     h.user_id, leave))
+            if pub is not None and "location" in data:
+                posted["location"] = data["location"]
             ev_id = event(leave, h, r, rid, act.code, act.name, step.code, target or "", data,
                           attachments=attachments)
             case_data[step.code] = data
             last_at = leave
-            rule = None
-            if act.meeting_by:
-                rule = act.meeting_by.rules.get(str(data.get(act.meeting_by.field)))
-            elif act.meeting:
-                rule = act.meeting
-            if rule is not None and isinstance(data.get(rule.field), dict):
-                m = data[rule.field]
-                sinks["meeting"].add((self._take("workflows.MeetingRecord"), case_id, ev_id,
-                                      place.region_id, step.code, rule.body, leave, m["due"],
-                                      m["present"], m["yes"], m["no"], m["abstain"], True, True))
-            self._task_rows(task_id, case_id, step, acting, entered, due_at, hard_due, leave, h,
-                            TaskState.DONE, notice_id, spec, place, title)
+            if rule is not None:
+                meeting(ev_id, step, rule, data, leave)
+            self._visit(ref, case_obj, task_id, step, acting, entered, due_at, hard_due, planned,
+                        leave, h, TaskState.DONE, notice_id, earliest)
+            if pub is not None:
+                self._notice(notice_id, case_id, place, spec, step, posting, entered,
+                             earliest, values, posted, NoticeState.ENDED, leave, objections)
             if spec.code in ("04.1", "04.2", "04.3") and act.code == "stamp":
                 self._seal_use(case_id, place, spec, case_data, leave, h)
             if target is None or moves > 60:
                 final_state = CaseState.CLOSED
                 closed_at = leave
+                closer = h
                 outcome = act.outcome or act.name
-                current = ""
                 break
             step = spec.step(target)
             t = leave
-        if final_state == CaseState.CLOSED and rng.random() < 0.3:
+        if final_state == CaseState.CLOSED and closer is not None \
+                and closer.user_id != opener.user_id and rng.random() < 0.3:
+            # the opener is told (notify.queue_closed_notice); read a day later
+            assert closed_at is not None
             sinks["notification"].add((self._take("workflows.Notification"), opener.user_id,
-                                       case_id, f"“{title}”已办结。", closed_at,
-                                       closed_at + DAY if closed_at else None, None, True))
+                                       case_id, closed_message(title, outcome), closed_at,
+                                       closed_at + DAY, f"closed:{case_id}:{opener.user_id}",
+                                       True))
         sinks["case"].add((case_id, spec.code, spec.version, place.region_id, title,
                            final_state, current, outcome, opener.user_id, opened_at, closed_at,
-                           last_at, json.dumps(case_data, ensure_ascii=False), seq[0],
-                           prev[0]))
+                           last_at, _json(case_data), len(events), head[0]))
         add = sinks["event"].add
         for row in events:
             add(row)
 
-    def _notice(self, case_id: int, place: Place, spec: ProcedureSpec, step: StepSpec,
-                title: str, start: dt.datetime, params: dict[str, Any], leave: dt.datetime,
-                state: str) -> int:
+    def _notice(self, notice_id: int | None, case_id: int, place: Place, spec: ProcedureSpec,
+                step: StepSpec, posting: tuple[str, str],
+                start: dt.datetime, earliest: dt.datetime | None, values: Values,
+                posted: dict[str, Any], state: str, ended: dt.datetime | None,
+                objections: list[list[Any]]) -> None:
+        """The notice the gate posted when the step was entered (``gate._open_notice``),
+        as it stands when the step is left: where it hung and its photo (recorded by the
+        step's actions), its objections."""
         assert step.publicity is not None
-        pub = step.publicity
-        n = int(params[pub.days.name].value)
-        earliest = _window_end(start, n, pub.working_days)
-        notice_id = self._take("workflows.PublicityNotice")
-        running = state == NoticeState.RUNNING
+        assert notice_id is not None
+        assert earliest is not None
+        title, content = posting
         self.sinks["notice"].add((notice_id, case_id, place.region_id, spec.code, step.code,
-                                  f"{pub.title}:{title}", "", start, earliest, n,
-                                  pub.working_days, "村级组织活动场所公开栏", None, state,
-                                  None if running else leave))
-        self._pending_window = (notice_id, earliest)
-        return notice_id
+                                  title, content, start, earliest,
+                                  int(values[step.publicity.days.name]),
+                                  step.publicity.working_days, posted.get("location", ""),
+                                  posted.get("photo"), state, ended))
+        for objection_id, received, text, by, answer, answered, who in objections:
+            self.sinks["objection"].add((objection_id, notice_id, received, text, by, answer,
+                                         answered, who))
 
-    def _task_rows(self, task_id: int, case_id: int, step: StepSpec, region_id: int,
-                   opened: dt.datetime, due_at: dt.datetime | None,
-                   hard_due: dt.datetime | None, closed: dt.datetime | None,
-                   by: Holder | None, state: str, notice_id: int | None, spec: ProcedureSpec,
-                   place: Place, title: str) -> None:
+    def _visit(self, ref: tuple[int, int, str], case: Callable[[], Case], task_id: int,
+               step: StepSpec, region_id: int,
+               opened: dt.datetime, due_at: dt.datetime | None, hard_due: dt.datetime | None,
+               planned: list[Planned], closed: dt.datetime | None, by: Holder | None,
+               state: str, notice_id: int | None, earliest: dt.datetime | None) -> None:
+        """The task of one visit to a step and its deadlines, as the gate wrote them when
+        the step was entered and the sweep fired them until the step was left."""
         rng = self.rng
         now = self.now
-        self.sinks["task"].add((task_id, case_id, step.code, Task.pack_roles(step.roles),
-                                region_id, place.region_id, spec.code, state, opened, due_at,
-                                hard_due, closed,
+        roles = Task.pack_roles(step.roles)
+        case_id, village_id, procedure = ref
+        self.sinks["task"].add((task_id, case_id, step.code, roles, region_id, village_id,
+                                procedure, state, opened, due_at, hard_due, closed,
                                 by.user_id if by else None))
-        deadlines: list[tuple[str, dt.datetime, str, int | None, int | None]] = []
-        if step.deadline and due_at is not None:
-            for lead in sorted(set(step.deadline.remind_days), reverse=True):
-                at = due_at - dt.timedelta(days=max(1, lead))
-                if at > opened:
-                    deadlines.append((DeadlineKind.REMINDER, at, "", None, None))
-            deadlines.append((DeadlineKind.OVERDUE, due_at, "", None, None))
-            if step.deadline.escalate:
-                deadlines.append((DeadlineKind.ESCALATION, due_at, "", None, None))
-            if hard_due is not None:
-                deadlines.append((DeadlineKind.HARD_LIMIT, hard_due, "", None, None))
-        params = self.params[spec.code]
-        for rec in step.recurring:
-            every = int(params[rec.every.name].value)
-            nxt = opened + dt.timedelta(days=every * 30.44)
-            end = closed or now
-            while nxt <= end and len(deadlines) < 12:
-                deadlines.append((DeadlineKind.RECURRING, nxt, rec.message, every, None))
-                nxt += dt.timedelta(days=every * 30.44)
-            if closed is None:
-                deadlines.append((DeadlineKind.RECURRING, nxt, rec.message, every, None))
-        if step.publicity and notice_id is not None:
-            deadlines.append((DeadlineKind.WINDOW_END, self._pending_window[1], "", None,
-                              notice_id))
-        holders = place.seats.get(str(step.roles[0])) if region_id == place.region_id else \
-            self.places[region_id].seats.get(str(step.roles[0]))
-        for kind, at, message, repeat, notice in deadlines:
-            fired: dt.datetime | None
+        end = closed if closed is not None else now
+        rows: list[tuple[Planned, int | None]] = []
+        for d in planned:
+            if d.kind == DeadlineKind.RECURRING:
+                # each one fired while the task was open wrote the next (sweep.sweep)
+                for _ in range(24):
+                    if d.due_at > end:
+                        break
+                    rows.append((d, None))
+                    d = next_recurring(d, self.periods)
+                else:
+                    continue
+            rows.append((d, None))
+        if notice_id is not None and earliest is not None:
+            rows.append((Planned(DeadlineKind.WINDOW_END, earliest), notice_id))
+        for d, notice in rows:
             deadline_id = self._take("workflows.Deadline")
-            end = closed if closed is not None else now
-            if at <= end:  # the sweep (every few minutes) fired it while the step was open
-                fired_at = at + dt.timedelta(seconds=rng.randrange(5, 180))
-                fired = fired_at
-                cancelled = False
-                if closed is None and holders and kind != DeadlineKind.RECURRING:
-                    holder = holders[rng.randrange(len(holders))]
-                    self.sinks["notification"].add((
-                        self._take("workflows.Notification"), holder.user_id, case_id,
-                        f"【{DeadlineKind(kind).label}】“{title}”", fired_at,
-                        None if rng.random() < 0.6 else fired_at + DAY,
-                        f"deadline:{deadline_id}:{holder.user_id}", False))
-                    if kind == DeadlineKind.ESCALATION:
-                        self.sinks["alert"].add((
-                            self._take("workflows.Alert"), case_id, place.region_id,
-                            "overdue", f"“{title}”已超过办理时限", None, fired,
-                            f"overdue:{deadline_id}"))
-            else:
-                fired, cancelled = None, closed is not None
-            self.sinks["deadline"].add((deadline_id, case_id, task_id, notice, kind, at, fired,
-                                        cancelled, message, repeat))
+            fired: dt.datetime | None = None
+            if d.due_at <= end:  # the sweep (every few minutes) fired it while the step was open
+                fired = min(d.due_at + dt.timedelta(seconds=rng.randrange(5, 180)), end)
+                if closed is None:
+                    self._told(case(), deadline_id, d, step, region_id, roles, due_at, fired)
+            self.sinks["deadline"].add((deadline_id, case_id, task_id, notice, d.kind, d.due_at,
+                                        fired, fired is None and closed is not None,
+                                        d.message, d.repeat_months))
+
+    def _told(self, case: Case, deadline_id: int, d: Planned, step: StepSpec, region_id: int,
+              roles: str, due_at: dt.datetime | None, fired: dt.datetime) -> None:
+        """What the sweep wrote when the deadline fired: its message (and an alert when
+        overdue) to one of those it tells, picked at random (the volume of one
+        notification per deadline of the open tasks; the sweep tells them all)."""
+        message, users = self.fired(kind=d.kind, message=d.message,
+                                    repeat_months=d.repeat_months, case=case,
+                                    task_region=self.places[region_id].region, roles=roles,
+                                    due_at=due_at)
+        if d.kind == DeadlineKind.ESCALATION:  # sweep: raise_case_alerts(OVERDUE, ...)
+            self.sinks["alert"].add((self._take("workflows.Alert"), case.pk, case.region_id,
+                                     AlertKind.OVERDUE, message[:400], None, fired,
+                                     f"overdue:{deadline_id}"))
+        if not users:
+            return
+        user_id = users[self.rng.randrange(len(users))]
+        self.sinks["notification"].add((
+            self._take("workflows.Notification"), user_id, case.pk, message[:400], fired,
+            None if self.rng.random() < 0.6 else fired + DAY,
+            f"deadline:{deadline_id}:{user_id}", False))
 
     def _seal_use(self, case_id: int, place: Place, spec: ProcedureSpec,
                   case_data: dict[str, Any], at: dt.datetime, keeper: Holder) -> None:
@@ -1009,9 +1122,22 @@ _WORKER: Generator | None = None
 ID_BLOCK = 200_000_000  # ids per worker: far more rows than one worker writes
 
 
+def _release_connection() -> None:
+    """Close Django's connection and its psycopg pool (the pool's idle connections and
+    threads must not be shared by forked workers: each makes its own when it first asks
+    the engine something of the database, e.g. the holiday table)."""
+    connection.close()
+    close_pool = getattr(connection, "close_pool", None)
+    if close_pool is not None:
+        close_pool()
+
+
 def _load_part_in_worker(k: int, start: int, stop: int) -> dict[str, int]:
     assert _WORKER is not None
-    return _WORKER._load_part(k, _WORKER._plan[start:stop])
+    try:
+        return _WORKER._load_part(k, _WORKER._plan[start:stop])
+    finally:
+        _release_connection()
 
 
 def generate(*, townships: int, villages: int, cases: int, seed: int, now: dt.datetime,

@@ -297,6 +297,7 @@ class Bench:
         from core.errors import RuleError
         from core.models import Membership
         from workflows import gate
+        from workflows.acting import available_actions
         from workflows.models import Case, Task
         from workflows.spec import FieldType
 
@@ -320,7 +321,7 @@ class Bench:
                 continue
             user = m.user
             case = Case.objects.select_related("region").get(pk=case_id)
-            offers = [o for o in gate.available_actions(user, case)
+            offers = [o for o in available_actions(user, case)
                       if o.action.kind == "forward"]
             if not offers:
                 continue
