@@ -29,3 +29,48 @@ class RulesBody(models.TextChoices):
     VILLAGERS = "villagers", _("村(居)民会议")
     HOUSEHOLDS = "households", _("村(居)民会议(户代表)")
     REPRESENTATIVES = "representatives", _("村(居)民代表会议")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class ElectedBy(models.TextChoices):
+    """How a villagers' representative was chosen (村民委员会组织法 §25)."""
+
+    HOUSEHOLDS = "households", _("按户推选(每五户至十五户推选一人)")
+    GROUP = "group", _("村民小组推选")
+
+
+class HouseholdEnd(models.TextChoices):
+    MOVED = "moved", _("整户迁出")
+    MERGED = "merged", _("合户")
+    SPLIT = "split", _("分户(原户注销)")
+    EXTINCT = "extinct", _("户内无人(注销)")
+    OTHER = "other", _("其他")
+
+
+class RepresentativeEnd(models.TextChoices):
+    TERM = "term", _("任期届满")
+    RESIGNED = "resigned", _("辞去代表职务")
+    RECALLED = "recalled", _("被罢免")
+    MOVED = "moved", _("迁出本村(社区)")
+    DIED = "died", _("去世")
+    OTHER = "other", _("其他")
+
+
+class CollectiveEnd(models.TextChoices):
+    LOST = "lost", _("丧失成员资格(迁出、转为公职人员等)")
+    DIED = "died", _("去世")
+    WITHDREW = "withdrew", _("书面申请退出")
+    OTHER = "other", _("其他")
+
+
+class FigureSource(models.TextChoices):
+    """Where a village's population figures come from."""
+
+    HUKOU = "hukou", _("公安户籍登记")
+    CENSUS = "census", _("人口普查")
+    SURVEY = "survey", _("村(居)委会入户统计")
+    ELECTION = "election", _("选民登记")

@@ -12,10 +12,21 @@ class MemberStatus(models.TextChoices):
     FULL = "full", _("正式党员")
     TRANSFERRED_OUT = "transferred_out", _("已转出")
     NOT_ADMITTED = "not_admitted", _("未被发展")
+    LEFT = "left", _("已减少(去世、出党等)")
 
 
 # members who belong to the branch and take part in its life (votes, dues, appraisal)
 ACTIVE_MEMBER_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL)
+
+
+class MemberEnd(models.TextChoices):
+    """Why a person left the register other than by a transfer (党员减少)."""
+
+    DIED = "died", _("去世")
+    EXPELLED = "expelled", _("开除党籍")
+    REMOVED = "removed", _("除名")
+    RESIGNED = "resigned", _("退党")
+    OTHER = "other", _("其他")
 
 
 class Gender(models.TextChoices):

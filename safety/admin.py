@@ -7,6 +7,7 @@ from safety.models import (
     Dispute,
     Grid,
     GridIncident,
+    GridWorker,
     Hazard,
     Incident,
     LegalEducationActivity,
@@ -16,12 +17,29 @@ from safety.models import (
 )
 
 
+class RosterAdmin(SimpleHistoryAdmin):
+    """A roster's entries are ended (a date and a reason), never deleted: every change,
+    the ending included, is a line of the entry's history."""
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Grid)
-class GridAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "region", "households"]
+class GridAdmin(RosterAdmin):
+    list_display = ["name", "region", "households", "set_up_on", "ended_on"]
+    list_filter = ["ended_on"]
     search_fields = ["name", "region__name"]
     autocomplete_fields = ["region"]
-    filter_horizontal = ["workers"]
+
+
+@admin.register(GridWorker)
+class GridWorkerAdmin(RosterAdmin):
+    list_display = ["name", "grid", "region", "kind", "mobile", "started_on", "ended_on"]
+    list_filter = ["kind", "ended_on"]
+    search_fields = ["name", "grid__name", "region__name"]
+    autocomplete_fields = ["region", "user"]
+    raw_id_fields = ["grid"]
 
 
 class ReadOnlyRegister(SimpleHistoryAdmin):

@@ -203,3 +203,21 @@ class TrainingKind(models.TextChoices):
 class CheckResult(models.TextChoices):
     PASSED = "passed", _("落实到位")
     PROBLEMS = "problems", _("发现问题,限期整改")
+
+
+class GridEnd(models.TextChoices):
+    MERGED = "merged", _("网格合并")
+    REDRAWN = "redrawn", _("重新划分")
+    OTHER = "other", _("其他")
+
+
+class GridWorkerKind(models.TextChoices):
+    FULL_TIME = "full_time", _("专职网格员")
+    PART_TIME = "part_time", _("兼职网格员")
+
+
+class GridWorkerEnd(models.TextChoices):
+    RESIGNED = "resigned", _("辞职")
+    REASSIGNED = "reassigned", _("调整岗位")
+    DISMISSED = "dismissed", _("解聘")
+    OTHER = "other", _("其他")

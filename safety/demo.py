@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.models import Membership
 from core.roles import Level, Role
-from safety.models import Grid
+from safety.models import Grid, GridWorker
 
 
 def seed_demo() -> list[str]:
@@ -19,6 +19,9 @@ def seed_demo() -> list[str]:
     for m in workers:
         grid, created = Grid.objects.get_or_create(
             region=m.region, name="第一网格", defaults={"households": 120})
-        grid.workers.add(m.user)
+        GridWorker.objects.get_or_create(
+            region=m.region, grid=grid, user=m.user,
+            defaults={"name": m.user.get_full_name(), "mobile": m.user.mobile,
+                      "started_on": m.start})
         made += int(created)
     return [f"网格:新建 {made} 个"] if made else []

@@ -6,10 +6,15 @@ from seals.models import Seal, SealUse
 
 @admin.register(Seal)
 class SealAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "region", "kind", "keeper"]
-    list_filter = ["kind"]
+    """A change of keeper is a line of the seal's history; a seal out of use is ended."""
+
+    list_display = ["name", "region", "kind", "keeper", "started_on", "ended_on"]
+    list_filter = ["kind", "ended_on"]
     search_fields = ["name", "region__name"]
     autocomplete_fields = ["region", "keeper"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(SealUse)

@@ -15,3 +15,13 @@ class Matter(models.TextChoices):
 
 # procedure code -> seal kind
 PROCEDURE_SEAL = {"04.1": SealKind.PARTY, "04.2": SealKind.COMMITTEE, "04.3": SealKind.COLLECTIVE}
+
+
+class SealEnd(models.TextChoices):
+    """Why a seal was taken out of use."""
+
+    RENAMED = "renamed", _("单位更名,缴销重刻")
+    WORN = "worn", _("磨损,缴销重刻")
+    LOST = "lost", _("遗失(已登报声明)")
+    DISSOLVED = "dissolved", _("组织撤并")
+    OTHER = "other", _("其他")

@@ -14,12 +14,13 @@ def _check_seal_use(ctx: EffectContext) -> None:
     were approved. The seal row stays locked until the line is written, so that two uses
     of one seal cannot take the same number."""
     kind = PROCEDURE_SEAL.get(ctx.case.procedure)
-    seal = (Seal.objects.select_for_update().filter(region=ctx.case.region, kind=kind).first()
+    seal = (Seal.objects.select_for_update()
+            .filter(region=ctx.case.region, kind=kind, ended_on__isnull=True).first()
             if kind else None)
     if seal is None:
         what = kind.label if kind else "该印章"
         raise RuleError("seal_not_registered",
-                        f"本村(社区)尚未登记{what}及其保管人,请先在管理后台登记。")
+                        f"本村(社区)尚未登记{what}及其保管人,请先在印章名册中登记。")
     if seal.keeper_id != ctx.actor.pk:
         raise NotAllowed(f"{seal.name}由{seal.keeper.get_full_name()}专人保管,只能由其确认用印。")
     approved = ctx.step_values("apply").get("copies")

@@ -1,3 +1,5 @@
+from .rosters import CollectiveMember, Household, PopulationFigure, Representative
 from .rules import VillageRules
 
-__all__ = ["VillageRules"]
+__all__ = ["CollectiveMember", "Household", "PopulationFigure", "Representative",
+           "VillageRules"]

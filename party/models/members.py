@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +13,43 @@ from simple_history.models import HistoricalRecords
 from core.idcard import mask_id
 from core.models import Region
 from core.roles import Level
-from party.choices import Gender, MemberSource, MemberStatus, Residence, TrainingKind
+from party.choices import (
+    Gender,
+    MemberEnd,
+    MemberSource,
+    MemberStatus,
+    Residence,
+    TrainingKind,
+)
+
+# the stages of a person's way into the party, latest first, with the date that starts each
+STAGES: tuple[tuple[MemberStatus, str], ...] = (
+    (MemberStatus.FULL, "conversion_date"),
+    (MemberStatus.PROBATIONARY, "admission_date"),
+    (MemberStatus.TARGET, "target_date"),
+    (MemberStatus.ACTIVIST, "activist_date"),
+    (MemberStatus.APPLICANT, "application_date"),
+)
+MEMBERS = (MemberStatus.FULL, MemberStatus.PROBATIONARY)
+
+
+class PartyMemberQuerySet(models.QuerySet["PartyMember"]):
+    def of(self, village: Region) -> PartyMemberQuerySet:
+        return self.filter(region=village).order_by("party_group", "name", "pk")
+
+    def on_day(self, village: Region, day: dt.date,
+               statuses: Iterable[str] | None = None) -> list[PartyMember]:
+        """The people on the village's register on ``day`` (with ``statuses`` on that day:
+        e.g. ``MEMBERS``), each with ``status_on(day)``; read from the register's dates."""
+        wanted = None if statuses is None else {str(s) for s in statuses}
+        return [m for m in self.of(village)
+                if (st := m.status_on(day)) is not None and (wanted is None or st in wanted)]
+
+    def voters_on(self, village: Region, day: dt.date) -> list[PartyMember]:
+        """The full members with voting rights on ``day``: the roll of a 党员大会
+        (probationary members attend without a vote; 留党察看 suspends the vote)."""
+        return [m for m in self.on_day(village, day, (MemberStatus.FULL,))
+                if not m.suspended_on(day)]
 
 
 class PartyMember(models.Model):
@@ -54,7 +93,13 @@ class PartyMember(models.Model):
         "workflows.Case", verbose_name=_("发展党员事项"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="recruited_member")
     archive_kept_by = models.CharField(_("档案保管"), max_length=64, blank=True)
+    suspended_from = models.DateField(_("留党察看起始日期"), null=True, blank=True)
+    suspended_until = models.DateField(_("留党察看截止日期"), null=True, blank=True)
+    ended_on = models.DateField(_("减少日期"), null=True, blank=True)
+    end_reason = models.CharField(_("减少原因"), max_length=16, choices=MemberEnd.choices,
+                                  blank=True)
 
+    objects = PartyMemberQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -72,6 +117,33 @@ class PartyMember(models.Model):
     @property
     def masked_id(self) -> str:
         return mask_id(self.id_number)
+
+    def status_on(self, day: dt.date) -> MemberStatus | None:
+        """What the register says this person was on ``day``; None when not on it (not yet
+        applied, transferred in later, transferred out, left, or not admitted).
+
+        The dates of the stages decide; the current status stands in for its own date when
+        that was never recorded (a member transferred in, or registered without it)."""
+        if self.status == MemberStatus.NOT_ADMITTED:
+            return None
+        if self.ended_on is not None and self.ended_on <= day:
+            return None
+        if self.transferred_out_date is not None and self.transferred_out_date <= day:
+            return None
+        if self.transferred_in_date is not None and self.transferred_in_date > day:
+            return None
+        for status, attr in STAGES:
+            since: dt.date | None = getattr(self, attr)
+            if since is None and status == self.status:
+                since = self.transferred_in_date or dt.date.min
+            if since is not None and since <= day:
+                return status
+        return None
+
+    def suspended_on(self, day: dt.date) -> bool:
+        """留党察看 on ``day``: no vote, no right to elect or be elected."""
+        return self.suspended_from is not None and self.suspended_from <= day and (
+            self.suspended_until is None or day <= self.suspended_until)
 
 
 class TrainingRecord(models.Model):

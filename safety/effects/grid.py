@@ -124,11 +124,14 @@ FINISH_SCREENING = effect("safety.finish_grid_screening", check=_check_round_fin
 
 
 def grid_rows(region: Region) -> Iterable[Sequence[Any]]:
-    """The grids of a village with their households, workers and incidents found."""
+    """The grids of a village today with their households, workers and incidents found."""
+    today = dates.today()
     qs = (Grid.objects.filter(region=region).prefetch_related("workers")
           .annotate(found=Count("incidents", distinct=True)).order_by("name"))
     for grid in qs:
-        workers = "、".join(sorted(name_of(u) or u.username for u in grid.workers.all()))
+        if not grid.on_roster(today):
+            continue
+        workers = "、".join(sorted(w.name for w in grid.workers.all() if w.on_roster(today)))
         yield (grid.name, grid.households, workers, grid.found)
 
 

@@ -2,7 +2,7 @@ from .correction import CorrectionActivity, CorrectionPerson
 from .disputes import Dispute, MediationRecord, Petition
 from .education import LegalEducationActivity
 from .emergency import Hazard, Incident, SafetyProductionRecord
-from .grid import Grid, GridIncident
+from .grid import Grid, GridIncident, GridWorker
 
 __all__ = [
     "CorrectionActivity",
@@ -10,6 +10,7 @@ __all__ = [
     "Dispute",
     "Grid",
     "GridIncident",
+    "GridWorker",
     "Hazard",
     "Incident",
     "LegalEducationActivity",

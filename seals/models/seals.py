@@ -2,34 +2,60 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Membership, Region
 from core.roles import Level, Role
-from seals.choices import SealKind
+from seals.choices import SealEnd, SealKind
+
+
+class SealQuerySet(models.QuerySet["Seal"]):
+    def of(self, village: Region) -> SealQuerySet:
+        return self.filter(region=village).select_related("keeper").order_by("kind", "pk")
+
+    def on_day(self, village: Region, day: dt.date) -> list[Seal]:
+        """The seals in use in the village on ``day`` (who kept each then: ``history``)."""
+        return [s for s in self.of(village) if s.on_roster(day)]
 
 
 class Seal(models.Model):
+    """A seal of the village with its keeper; a change of keeper is a line of its history,
+    a seal taken out of use is ended (缴销), never deleted."""
+
     region = models.ForeignKey(Region, verbose_name=_("村(社区)"), on_delete=models.PROTECT,
                                related_name="seals", limit_choices_to={"level": Level.VILLAGE})
     kind = models.CharField(_("印章类别"), max_length=16, choices=SealKind.choices)
     name = models.CharField(_("印章名称"), max_length=100)
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("保管人"),
                                on_delete=models.PROTECT, related_name="kept_seals")
+    started_on = models.DateField(_("启用日期"), null=True, blank=True)
+    ended_on = models.DateField(_("停用日期"), null=True, blank=True)
+    end_reason = models.CharField(_("停用原因"), max_length=16, choices=SealEnd.choices,
+                                  blank=True)
 
+    objects = SealQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("印章")
         verbose_name_plural = _("印章")
-        constraints = [models.UniqueConstraint(fields=["region", "kind"], name="one_seal_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["region", "kind"],
+                                               condition=Q(ended_on__isnull=True),
+                                               name="one_seal_per_kind")]
 
     def __str__(self) -> str:
         return self.name
+
+    def on_roster(self, day: dt.date) -> bool:
+        return (self.started_on is None or self.started_on <= day) and (
+            self.ended_on is None or day < self.ended_on)
 
     def clean(self) -> None:
         if self.region_id and self.keeper_id and not (
