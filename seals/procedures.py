@@ -7,6 +7,7 @@ collectively → the approver signs → papers kept → seal applied → 用印�
 from __future__ import annotations
 
 from core.roles import Level, Role
+from seals import rosters as rosters  # registers the seal roster with the engine
 from seals.choices import Matter, SealKind
 from seals.effects import RECORD_SEAL_USE
 from seals.registers import SEAL_COLUMNS, seal_register_rows

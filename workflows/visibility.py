@@ -25,7 +25,7 @@ from guardian.shortcuts import assign_perm
 from core.lookups import among
 from core.models import Region
 from core.roles import Level, Role
-from core.scope import Held, Scope, forget_scope, get_scope, visible_regions
+from core.scope import Held, Scope, access_region, forget_scope, get_scope, visible_regions
 from workflows.choices import TaskState
 from workflows.models import (
     Attachment,
@@ -39,6 +39,7 @@ from workflows.models import (
 )
 from workflows.registers import RegisterSpec
 from workflows.registry import registry
+from workflows.rosters import RosterSpec, all_rosters, get_roster
 from workflows.spec import ProcedureSpec
 
 # Roles that see every case of every procedure in their district.
@@ -360,6 +361,53 @@ def exportable_regions(user: Any, reg: RegisterSpec,
     return [r for r in regions if may_export(user, reg, r)]
 
 
+# --- rosters ------------------------------------------------------------------------------
+
+
+def may_view_roster(user: Any, roster: RosterSpec, village: Region) -> bool:
+    """Whoever sees the village's cases of one of the roster's procedures reads its roster
+    (the supervisory committee, which sees every case of its village, included)."""
+    return village.level == roster.level and any(
+        can_see_case(user, region=village, procedure=code) for code in roster.procedures)
+
+
+def may_edit_roster(user: Any, roster: RosterSpec, village: Region) -> bool:
+    """The roster's editors: the village roles it names, held in that village."""
+    return village.level == roster.level and bool(
+        get_scope(user).roles_in(village) & set(roster.editors))
+
+
+def visible_rosters(user: Any, village: Region) -> list[RosterSpec]:
+    return [r for r in all_rosters() if may_view_roster(user, r, village)]
+
+
+def roster_villages(user: Any) -> list[Region]:
+    """The villages the user sees that have a roster the user may read, in tree order."""
+    rosters = all_rosters()
+    villages = visible_regions(user).filter(level=Level.VILLAGE).select_related("parent")
+    return [v for v in villages.order_by("path")
+            if any(may_view_roster(user, r, v) for r in rosters)]
+
+
+def access_roster(user: Any, code: str, region_id: int | str) -> tuple[RosterSpec, Region]:
+    """The roster ``code`` of a village the user may read it in; 404 for anything else."""
+    roster = get_roster(code)
+    if roster is None:
+        raise Http404
+    village = access_region(user, region_id)
+    if not may_view_roster(user, roster, village):
+        raise Http404
+    return roster, village
+
+
+def sees_rosters(user: Any) -> bool:
+    """Whether some roster is readable somewhere (the navigation's 名册 link)."""
+    if get_scope(user).is_empty:
+        return False
+    codes = case_scope(user).procedures()
+    return any(codes is None or set(r.procedures) & codes for r in all_rosters())
+
+
 # --- the navigation -----------------------------------------------------------------------
 
 
@@ -373,6 +421,7 @@ def navigation(user: Any) -> dict[str, Any]:
         "audit_index": audits_many(user),
         "audit_village": audits_one_village(user),
         "registers": not scope.is_empty,
+        "rosters": sees_rosters(user),
         "board_village": villages[0] if len(villages) == 1 else None,
     }
 
@@ -384,6 +433,7 @@ __all__ = [
     "access_case",
     "access_export_job",
     "access_notice",
+    "access_roster",
     "audit_villages",
     "can_audit",
     "can_see_case",
@@ -391,10 +441,14 @@ __all__ = [
     "exportable_regions",
     "grant_case",
     "inbox",
+    "may_edit_roster",
     "may_export",
+    "may_view_roster",
     "navigation",
     "notifications_for",
     "oversees",
+    "roster_villages",
     "visible_cases",
     "visible_procedures",
+    "visible_rosters",
 ]

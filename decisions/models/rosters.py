@@ -184,7 +184,8 @@ class PopulationFigure(models.Model):
         verbose_name_plural = _("户数和十八周岁以上村民人数")
         ordering = ["region", "-as_of"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "as_of"], name="population_figure_once_a_day"),
+            models.UniqueConstraint(fields=["region", "as_of"],
+                                    name="population_figure_once_a_day"),
         ]
 
     def __str__(self) -> str:

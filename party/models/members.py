@@ -140,6 +140,9 @@ class PartyMember(models.Model):
                 return status
         return None
 
+    def on_roster(self, day: dt.date) -> bool:
+        return self.status_on(day) is not None
+
     def suspended_on(self, day: dt.date) -> bool:
         """留党察看 on ``day``: no vote, no right to elect or be elected."""
         return self.suspended_from is not None and self.suspended_from <= day and (

@@ -18,10 +18,10 @@ from simple_history.models import HistoricalRecords
 from core.models import Region
 from core.roles import Level
 from safety.choices import (
+    Gravity,
     GridEnd,
     GridWorkerEnd,
     GridWorkerKind,
-    Gravity,
     IncidentKind,
     IncidentState,
 )

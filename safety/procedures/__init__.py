@@ -1,5 +1,6 @@
 """The safety procedures (07–10) and the periodic checks that watch their registers."""
 
+from safety import rosters
 from safety.effects.correction import check_daily_check_ins
 from safety.effects.education import check_legal_education
 from safety.effects.emergency import check_unreported_emergencies
@@ -12,4 +13,4 @@ for _check in (check_daily_check_ins, check_unreported_grid_incidents, check_leg
                check_unreported_emergencies, check_overdue_hazards):
     register_check(_check)
 
-__all__ = ["correction", "disputes", "education", "emergency", "grid", "hazards"]
+__all__ = ["correction", "disputes", "education", "emergency", "grid", "hazards", "rosters"]
