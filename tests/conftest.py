@@ -1,17 +1,21 @@
-"""Shared fixtures: the demo tenancy and its named users (Zulip's example_user)."""
+"""Shared fixtures: the demo tenancy and its named users (Zulip's example_user), clients
+logged in as them (API and browser), the suites' clock. tests/README.md lists them."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 from core.models import Region, User
 from portal.demo import DEMO_PASSWORD, seed_everything
+from tests.driver import START
 
 
 def _seed_everything() -> None:
@@ -80,6 +84,26 @@ def api(user: Callable[[str], User]) -> Callable[[str | None], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def web(demo: dict[str, Region]) -> Callable[[str | None], Client]:
+    """A browser-like client logged in as the named demo user (a session), or anonymous."""
+
+    def make(username: str | None = None) -> Client:
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Traveller]:
+    """Monday 2026-11-02 10:00 in Shanghai (``tests.driver.START``), standing still."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

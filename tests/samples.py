@@ -1,13 +1,22 @@
-"""Small real files for upload tests, and sample data for any typed field."""
+"""Small real files for upload tests, the files a test left in storage, and sample data for
+any typed field as the API describes it (its bounds, formats, tables and refs honoured)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import struct
 import zlib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 def pdf_bytes(text: str = "sample") -> bytes:
@@ -53,30 +62,164 @@ def upload_png(name: str = "照片.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
-def sample_value(field: dict[str, Any]) -> Any:
-    """A valid value for a field as the API describes it (contract 5)."""
+def stored_files() -> list[Path]:
+    """Every file under MEDIA_ROOT (each test has its own), sorted."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# --- sample values --------------------------------------------------------------------------
+
+SAMPLE_ID_NUMBER = "110101199003070011"  # 居民身份证号码: a real county, a valid check digit
+SAMPLE_MOBILE = "13812345678"
+SAMPLE_USCC = "91110000600037341L"       # 统一社会信用代码 with valid check characters
+SAMPLE_DATE = "2026-11-20"
+SAMPLE_DATETIME = "2026-11-20T09:30:00+08:00"
+SAMPLE_INTEGER = 2
+SAMPLE_DECIMAL = Decimal("12.50")
+SAMPLE_MEETING = {"due": 9, "present": 9, "yes": 9, "no": 0, "abstain": 0,
+                  "minutes": "会议记录摘要"}
+_PATTERN_TRIES = ("1", "A1", "123456", "2026-001", "第1号", "示例")
+
+
+def _clamp(value: Any, field: Mapping[str, Any]) -> Any:
+    """``value`` moved within the field's ``min`` and ``max``."""
+    kind = type(value)
+    high, low = field.get("max"), field.get("min")
+    if high is not None and value > kind(str(high)):
+        value = kind(str(high))
+    if low is not None and value < kind(str(low)):
+        value = kind(str(low))
+    return value
+
+
+def _moment(text: str) -> dt.datetime:
+    moment = parse_datetime(text)
+    assert moment is not None, text
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _date(field: Mapping[str, Any], values: Mapping[str, Any]) -> str:
+    """The sample day, never past ``max`` (a date that records what happened is today at the
+    latest), not before ``min`` nor before the field it must follow (``after``)."""
+    day = SAMPLE_DATE
+    if field.get("max") is not None:
+        day = min(day, str(field["max"])[:10])
+    for low in (field.get("min"), values.get(field.get("after") or "")):
+        if low not in (None, ""):
+            day = max(day, str(low)[:10])
+    return day
+
+
+def _datetime(field: Mapping[str, Any], values: Mapping[str, Any]) -> str:
+    moment = _moment(SAMPLE_DATETIME)
+    if field.get("max") is not None:
+        moment = min(moment, _moment(str(field["max"])))
+    for low in (field.get("min"), values.get(field.get("after") or "")):
+        if low not in (None, ""):
+            moment = max(moment, _moment(str(low)))
+    return moment.isoformat()
+
+
+def _month(field: Mapping[str, Any]) -> str:
+    month = f"{timezone.localdate():%Y-%m}"
+    if field.get("max") is not None:
+        month = min(month, str(field["max"])[:7])
+    if field.get("min") is not None:
+        month = max(month, str(field["min"])[:7])
+    return month
+
+
+def _string(field: Mapping[str, Any]) -> str:
+    formats = {"id_number": SAMPLE_ID_NUMBER, "mobile": SAMPLE_MOBILE, "uscc": SAMPLE_USCC}
+    if field.get("format"):
+        return formats[field["format"]]
+    text = (f"{field['label']}:经研究,同意。" if field["type"] == "text"
+            else f"{field['label']}(示例)")
+    pattern = field.get("pattern")
+    if pattern and not re.fullmatch(pattern, text):
+        text = next((t for t in _PATTERN_TRIES if re.fullmatch(pattern, t)), "")
+        assert text, f"no sample matches {pattern!r}: give {field['name']} a value"
+    return text[: field.get("max_length") or len(text)]
+
+
+def _choices(field: Mapping[str, Any]) -> list[Any]:
+    values = [c["value"] for c in field.get("choices", [])]
+    assert values, f"{field['name']}: nothing to choose from"
+    return values
+
+
+def sample_value(field: Mapping[str, Any], values: Mapping[str, Any] | None = None) -> Any:
+    """A valid value for a field as the API describes it (contract 5): within ``min`` and
+    ``max`` (a date or date-time bounded by today is not in the future), as long as
+    ``max_length``, of its ``format``, after the field named by ``after`` (its value in
+    ``values``), rows of its columns, one of its ``choices``."""
+    values = values or {}
     t = field["type"]
-    if t == "string":
-        return f"{field['label']}(示例)"
-    if t == "text":
-        return f"{field['label']}:经研究,同意。"
+    if t in ("string", "text"):
+        return _string(field)
     if t == "integer":
-        return 2
+        return _clamp(SAMPLE_INTEGER, field)
     if t == "decimal":
-        return "12.50"
+        return str(_clamp(SAMPLE_DECIMAL, field))
     if t == "date":
-        return "2026-11-20"
+        return _date(field, values)
     if t == "datetime":
-        return "2026-11-20T09:30:00+08:00"
+        return _datetime(field, values)
+    if t == "month":
+        return _month(field)
     if t == "boolean":
         return True
-    if t == "choice":
-        return field["choices"][0]["value"]
+    if t in ("choice", "user", "ref"):
+        return _choices(field)[0]
     if t == "multichoice":
-        return [field["choices"][0]["value"]]
-    if t == "user":
-        return field["choices"][0]["value"]
+        picked = max(1, field.get("min_items") or 0)
+        return _choices(field)[: min(picked, field.get("max_items") or picked)]
+    if t == "table":
+        count = min(max(1, field.get("min_rows") or 0), field.get("max_rows") or 1)
+        return [_row(field["columns"]) for _ in range(count)]
     if t == "meeting":
-        return {"due": 9, "present": 9, "yes": 9, "no": 0, "abstain": 0,
-                "minutes": "会议记录摘要"}
+        return dict(SAMPLE_MEETING)
     raise AssertionError(f"no sample for {t}")
+
+
+def _row(columns: list[Mapping[str, Any]]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for column in columns:
+        row[column["name"]] = sample_value(column, row)
+    return row
+
+
+def _required(field: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    rule = field.get("required_if")
+    if rule:
+        return str(values.get(rule["field"])) == str(rule["equals"])
+    return bool(field["required"])
+
+
+def sample_upload(field: Mapping[str, Any]) -> SimpleUploadedFile:
+    return upload_pdf() if "application/pdf" in field.get("accept", ()) else upload_png()
+
+
+def sample_data(fields: list[Mapping[str, Any]], given: Mapping[str, Any] | None = None
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The body of an action: ``given`` as it is (an upload goes with the files, ``None``
+    leaves the field out), a sample value for every other field, and a sample upload for
+    every file the action requires (``required_if`` met included)."""
+    given = dict(given or {})
+    data: dict[str, Any] = {}
+    files: dict[str, Any] = {}
+    for name, value in given.items():
+        if isinstance(value, UploadedFile):
+            files[name] = value
+        elif value is not None:
+            data[name] = value
+    for field in fields:
+        name = field["name"]
+        if name in given or field["type"] == "file":
+            continue
+        data[name] = sample_value(field, data)
+    for field in fields:
+        if field["type"] == "file" and field["name"] not in given and _required(field, data):
+            files[field["name"]] = sample_upload(field)
+    return data, files

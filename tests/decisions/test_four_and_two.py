@@ -1,35 +1,18 @@
 """03.1 四议两公开 through the API, with the clock moved for the publicity window."""
 
-import datetime as dt
-import json
-
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils.dateparse import parse_datetime
-from rest_framework.test import APIClient
 
-from core.models import User
 from decisions.procedures import FOUR_AND_TWO
+from tests.driver import meeting as m
+from tests.driver import open_case
 from tests.samples import upload_pdf, upload_png
 from workflows import params
 from workflows.models import Alert, PublicityNotice, TenantSetting
 
-START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
-
-
-def act(client, case_id, action, data=None, files=None, comment=""):
-    url = f"/api/cases/{case_id}/actions/"
-    if files:
-        return client.post(url, {"action": action, "data": json.dumps(data or {}),
-                                 "comment": comment, **files}, format="multipart")
-    return client.post(url, {"action": action, "data": data or {}, "comment": comment},
-                       format="json")
-
-
-def m(due, present, yes, no=0, abstain=0):
-    return {"due": due, "present": present, "yes": yes, "no": no, "abstain": abstain}
+SEC, DIRECTOR = "dc_th_branch_secretary", "dc_th_committee_director"
 
 
 def minutes():
@@ -37,69 +20,67 @@ def minutes():
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+def case_at_members(demo, clock):
+    case = open_case("03.1", demo["dc_th"], SEC, title="村集体鱼塘发包")
+    r = case.post(SEC, "propose", {"matter": "assets", "proposal": "鱼塘公开发包,期限五年",
+                                   "consultation": "走访农户30户", "meeting": m(5, 5, 5)},
+                  minutes())
+    assert r.status_code == 200, r.content
+    r = case.post(SEC, "deliberate", {"body": "two_committees", "vote_method": "hands",
+                                      "meeting": m(7, 6, 5, 1), "opinion": "同意提交"},
+                  minutes())
+    assert r.status_code == 200, r.content
+    return case
 
 
-@pytest.fixture
-def case_at_members(demo, api, clock):
-    sec = api("dc_th_branch_secretary")
-    case = sec.post("/api/cases/", {"procedure": "03.1", "region": demo["dc_th"].pk,
-                                    "title": "村集体鱼塘发包"}, format="json").json()
-    r = act(sec, case["id"], "propose", {"matter": "assets", "proposal": "鱼塘公开发包,期限五年",
-                                         "consultation": "走访农户30户", "meeting": m(5, 5, 5)},
-            minutes())
-    assert r.status_code == 200, r.content
-    r = act(sec, case["id"], "deliberate", {"body": "two_committees", "vote_method": "hands",
-                                            "meeting": m(7, 6, 5, 1), "opinion": "同意提交"},
-            minutes())
-    assert r.status_code == 200, r.content
-    return case["id"], sec
+def reviewed(case):
+    """The members' meeting held (25 of 30, all for), as the tests of the next steps begin."""
+    case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                              "meeting": m(30, 25, 25), "revised_proposal": "方案"}, minutes())
 
 
 def test_members_meeting_at_exactly_two_thirds_passes(case_at_members):
-    case_id, sec = case_at_members
-    r = act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                     "meeting": m(30, 20, 14, 6),
-                                     "revised_proposal": "鱼塘公开发包,期限五年,底价每年2万元"},
-            minutes())
+    case = case_at_members
+    r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                                  "meeting": m(30, 20, 14, 6),
+                                  "revised_proposal": "鱼塘公开发包,期限五年,底价每年2万元"},
+                  minutes())
     assert r.status_code == 200, r.content
     assert r.json()["current_step"] == "villagers_decide"
 
 
 def test_members_meeting_one_below_quorum_is_refused(case_at_members):
-    case_id, sec = case_at_members
-    r = act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                     "meeting": m(30, 19, 19), "revised_proposal": "方案"},
-            minutes())
+    case = case_at_members
+    r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                                  "meeting": m(30, 19, 19), "revised_proposal": "方案"},
+                  minutes())
     assert r.status_code == 400
     assert r.json()["code"] == "quorum_not_met"
-    assert sec.get(f"/api/cases/{case_id}/").json()["current_step"] == "members_review"
+    assert case.detail(SEC)["current_step"] == "members_review"
 
 
 def test_members_meeting_one_vote_short_fails(case_at_members):
-    case_id, sec = case_at_members
-    r = act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                     "meeting": m(30, 21, 13, 8), "revised_proposal": "方案"},
-            minutes())
+    case = case_at_members
+    r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                                  "meeting": m(30, 21, 13, 8), "revised_proposal": "方案"},
+                  minutes())
     assert r.json()["code"] == "vote_failed"
 
 
 def test_members_must_be_told_beforehand(case_at_members):
-    case_id, sec = case_at_members
-    r = act(sec, case_id, "review", {"members_informed": False, "informed_on": "2026-11-01",
-                                     "meeting": m(30, 25, 25), "revised_proposal": "方案"},
-            minutes())
+    case = case_at_members
+    r = case.post(SEC, "review", {"members_informed": False, "informed_on": "2026-11-01",
+                                  "meeting": m(30, 25, 25), "revised_proposal": "方案"},
+                  minutes())
     assert r.status_code == 400
     assert r.json()["code"] == "requirement_not_met"
 
 
 def test_meeting_numbers_must_be_consistent(case_at_members):
-    case_id, sec = case_at_members
-    r = act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                     "meeting": m(30, 31, 20), "revised_proposal": "方案"},
-            minutes())
+    case = case_at_members
+    r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                                  "meeting": m(30, 31, 20), "revised_proposal": "方案"},
+                  minutes())
     assert r.status_code == 400
     assert r.json()["code"] == "invalid_field"
 
@@ -115,13 +96,11 @@ def test_meeting_numbers_must_be_consistent(case_at_members):
     ("collective", 60, 40, 20, "vote_failed"),             # half of present is not enough
 ])
 def test_the_villagers_body_chosen_sets_the_rule(case_at_members, body, due, present, yes, code):
-    case_id, sec = case_at_members
-    act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                 "meeting": m(30, 25, 25), "revised_proposal": "方案"}, minutes())
-    director = _client("dc_th_committee_director")
-    r = act(director, case_id, "decide",
-            {"body": body, "meeting": m(due, present, yes, present - yes), "resolution": "同意"},
-            minutes())
+    case = case_at_members
+    reviewed(case)
+    r = case.post(DIRECTOR, "decide", {"body": body, "resolution": "同意",
+                                       "meeting": m(due, present, yes, present - yes)},
+                  minutes())
     if code is None:
         assert r.status_code == 200, r.content
     else:
@@ -129,20 +108,12 @@ def test_the_villagers_body_chosen_sets_the_rule(case_at_members, body, due, pre
         assert r.json()["code"] == code
 
 
-def _client(username):
-    client = APIClient()
-    client.force_authenticate(User.objects.get(username=username))
-    return client
-
-
 def test_resolution_publicity_cannot_be_cut_short(case_at_members, clock):
-    case_id, sec = case_at_members
-    act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                 "meeting": m(30, 25, 25), "revised_proposal": "方案"}, minutes())
-    director = _client("dc_th_committee_director")
-    r = act(director, case_id, "decide", {"body": "representatives", "meeting": m(45, 40, 38, 2),
-                                          "resolution": "鱼塘由张某以每年2.3万元承包五年"},
-            minutes())
+    case = case_at_members
+    reviewed(case)
+    r = case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(45, 40, 38, 2),
+                                       "resolution": "鱼塘由张某以每年2.3万元承包五年"},
+                  minutes())
     detail = r.json()
     assert detail["current_step"] == "resolution_publicity"
     notice = detail["publicity"][0]
@@ -150,44 +121,42 @@ def test_resolution_publicity_cannot_be_cut_short(case_at_members, clock):
     # posted Monday 2026-11-02 10:00; counted 11-03..11-09; may end 11-10 00:00 Shanghai
     assert notice["earliest_end"] == "2026-11-10T00:00:00+08:00"
     posting = {"location": "村务公开栏"}
-    r = act(director, case_id, "publicity_done", posting, {"photo": upload_png()})
+    r = case.post(DIRECTOR, "publicity_done", posting, {"photo": upload_png()})
     assert r.status_code == 400
     body = r.json()
     assert body["code"] == "publicity_open"
     assert body["not_before"] == "2026-11-10T00:00:00+08:00"
-    alert = Alert.objects.get(case_id=case_id, kind="publicity_cut_short")
+    alert = Alert.objects.get(case_id=case.id, kind="publicity_cut_short")
     assert "公示期满前" in alert.message
     clock.move_to(parse_datetime("2026-11-09T23:59:00+08:00"))
-    assert act(director, case_id, "publicity_done", posting,
-               {"photo": upload_png()}).json()["code"] == "publicity_open"
+    assert case.post(DIRECTOR, "publicity_done", posting,
+                     {"photo": upload_png()}).json()["code"] == "publicity_open"
     # the board shows it while it runs, with the resolution text
     board = Client().get(f"/board/{detail['region']}/").content.decode()
     assert "鱼塘由张某以每年2.3万元承包五年" in board
     clock.move_to(parse_datetime("2026-11-10T00:00:01+08:00"))
-    r = act(director, case_id, "publicity_done", posting, {"photo": upload_png()})
+    r = case.post(DIRECTOR, "publicity_done", posting, {"photo": upload_png()})
     assert r.status_code == 200, r.content
     assert r.json()["current_step"] == "implementation"
-    notice = PublicityNotice.objects.get(case_id=case_id)
+    notice = PublicityNotice.objects.get(case_id=case.id)
     assert notice.state == "ended"
     assert notice.location == "村务公开栏"
 
 
 def test_objection_must_be_answered_before_moving_on(case_at_members, clock):
-    case_id, sec = case_at_members
-    act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                 "meeting": m(30, 25, 25), "revised_proposal": "方案"}, minutes())
-    director = _client("dc_th_committee_director")
-    act(director, case_id, "decide", {"body": "representatives", "meeting": m(45, 40, 38, 2),
-                                      "resolution": "决议"}, minutes())
-    r = act(director, case_id, "record_objection", {"content": "承包价偏低", "raised_by": "村民甲"})
+    case = case_at_members
+    reviewed(case)
+    case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(45, 40, 38, 2),
+                                   "resolution": "决议"}, minutes())
+    r = case.post(DIRECTOR, "record_objection", {"content": "承包价偏低", "raised_by": "村民甲"})
     assert r.status_code == 200
     clock.move_to(parse_datetime("2026-11-12T09:00:00+08:00"))
-    r = act(director, case_id, "publicity_done", {"location": "公开栏"}, {"photo": upload_png()})
+    r = case.post(DIRECTOR, "publicity_done", {"location": "公开栏"}, {"photo": upload_png()})
     assert r.json()["code"] == "objection_unanswered"
-    act(director, case_id, "answer_objection", {"answer": "价格经评估,已当面答复"})
-    r = act(director, case_id, "publicity_done", {"location": "公开栏"}, {"photo": upload_png()})
+    case.post(DIRECTOR, "answer_objection", {"answer": "价格经评估,已当面答复"})
+    r = case.post(DIRECTOR, "publicity_done", {"location": "公开栏"}, {"photo": upload_png()})
     assert r.status_code == 200
-    objection = PublicityNotice.objects.get(case_id=case_id).objections.get()
+    objection = PublicityNotice.objects.get(case_id=case.id).objections.get()
     assert objection.answer.startswith("价格经评估")
 
 
@@ -201,41 +170,37 @@ def test_tenant_may_lengthen_the_window_but_not_shorten(case_at_members, demo, c
                                  param="resolution_publicity_days", value="3")  # ignored
     assert params.effective(FOUR_AND_TWO, param, demo["dc_th"]) == 10
     assert params.effective(FOUR_AND_TWO, param, demo["xh_qq"]) == 7
-    case_id, sec = case_at_members
-    act(sec, case_id, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                 "meeting": m(30, 25, 25), "revised_proposal": "方案"}, minutes())
-    r = act(_client("dc_th_committee_director"), case_id, "decide",
-            {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "决议"},
-            minutes())
+    case = case_at_members
+    reviewed(case)
+    r = case.post(DIRECTOR, "decide",
+                  {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "决议"},
+                  minutes())
     notice = r.json()["publicity"][0]
     assert notice["days"] == 10
     assert notice["earliest_end"] == "2026-11-13T00:00:00+08:00"
 
 
-def test_steps_cannot_be_skipped(demo, api, clock):
-    sec = api("dc_th_branch_secretary")
-    case = sec.post("/api/cases/", {"procedure": "03.1", "region": demo["dc_th"].pk,
-                                    "title": "规划"}, format="json").json()
-    r = act(sec, case["id"], "review", {})
+def test_steps_cannot_be_skipped(demo, clock):
+    case = open_case("03.1", demo["dc_th"], SEC, title="规划")
+    r = case.post(SEC, "review", {})
     assert r.status_code == 400
     assert r.json()["code"] == "wrong_step"
 
 
 def test_return_with_reason_goes_back(case_at_members):
-    case_id, sec = case_at_members
-    r = act(sec, case_id, "return", {"step": "deliberate"}, comment="")
+    case = case_at_members
+    r = case.post(SEC, "return", {"step": "deliberate"}, comment="")
     assert r.json()["code"] == "missing_field"
-    r = act(sec, case_id, "return", {"step": "deliberate"}, comment="商议意见不完整")
+    r = case.post(SEC, "return", {"step": "deliberate"}, comment="商议意见不完整")
     assert r.status_code == 200
     assert r.json()["current_step"] == "deliberate"
     assert r.json()["events"][-1]["action"] == "return"
 
 
 def test_withdraw_by_opener_only(case_at_members):
-    case_id, sec = case_at_members
-    other = _client("dc_th_branch_deputy")
-    assert act(other, case_id, "withdraw", comment="不办了").status_code == 403
-    r = act(sec, case_id, "withdraw", comment="情况变化,暂缓")
+    case = case_at_members
+    assert case.post("dc_th_branch_deputy", "withdraw", comment="不办了").status_code == 403
+    r = case.post(SEC, "withdraw", comment="情况变化,暂缓")
     assert r.status_code == 200
     assert r.json()["state"] == "withdrawn"
-    assert act(sec, case_id, "review", {}).json()["code"] == "case_closed"
+    assert case.post(SEC, "review", {}).json()["code"] == "case_closed"

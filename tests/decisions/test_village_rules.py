@@ -1,51 +1,38 @@
 """03.2 村规民约: 四议两公开, the township's check, the district's filing and the versions."""
 
-import datetime as dt
-import io
-import subprocess
-
-import openpyxl
 import pytest
-import time_machine
 from django.test import Client
 from django.utils.dateparse import parse_datetime
 
 from decisions.models import VillageRules
 from decisions.procedures import MEMBERS_MEETING, REPRESENTATIVES_MEETING, VILLAGE_RULES
 from tests.decisions.rules_helpers import (
-    act,
-    client,
     decide,
     end_publicity,
     file_rules,
     guidance,
-    m,
     minutes,
     open_rules,
     to_villagers,
     township_approve,
 )
+from tests.driver import as_user
+from tests.driver import meeting as m
+from tests.exports import export, pdf_text, xlsx_cells
 
-START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 RULES_TEXT = "第一条 红白喜事从简,彩礼不超过3万元;第二条 赡养老人是子女的义务"
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
 def filed_case(demo, clock, text=RULES_TEXT, filed_on="2026-11-10"):
-    case_id = open_rules(demo["dc_th"].pk)
-    to_villagers(case_id)
-    assert decide(case_id, text, "2026-11-02").status_code == 200
+    case = open_rules(demo["dc_th"].pk)
+    to_villagers(case)
+    assert decide(case, text, "2026-11-02").status_code == 200
     clock.move_to(parse_datetime("2026-11-10T00:00:01+08:00"))
-    assert end_publicity(case_id).status_code == 200
-    assert township_approve(case_id).status_code == 200
-    r = file_rules(case_id, filed_on)
+    assert end_publicity(case).status_code == 200
+    assert township_approve(case).status_code == 200
+    r = file_rules(case, filed_on)
     assert r.status_code == 200, r.content
-    return case_id
+    return case
 
 
 def test_the_spec_reuses_the_meeting_rules_of_four_and_two():
@@ -60,35 +47,35 @@ def test_the_spec_reuses_the_meeting_rules_of_four_and_two():
 @pytest.mark.parametrize("skipped", ["customs", "domestic_violence", "elder_support",
                                      "women_rights", "penalties", "core_values"])
 def test_drafter_must_confirm_every_item_of_the_content_guidance(demo, clock, skipped):
-    case_id = open_rules(demo["dc_th"].pk)
-    r = act(client("dc_th_branch_secretary"), case_id, "propose",
-            {"rules_draft": "草案", "consultation": "座谈", **guidance(skip=skipped),
-             "meeting": m(5, 5, 5)}, minutes())
+    case = open_rules(demo["dc_th"].pk)
+    r = case.post("dc_th_branch_secretary", "propose",
+                  {"rules_draft": "草案", "consultation": "座谈", **guidance(skip=skipped),
+                   "meeting": m(5, 5, 5)}, minutes())
     assert r.status_code == 400
     assert r.json()["code"] == "checklist_incomplete"
     assert r.json()["field"] == f"guide_{skipped}"
 
 
 def test_local_history_is_encouraged_but_not_required(demo, clock):
-    case_id = open_rules(demo["dc_th"].pk)
-    r = act(client("dc_th_branch_secretary"), case_id, "propose",
-            {"rules_draft": "草案", "consultation": "座谈", **guidance(),
-             "meeting": m(5, 5, 5)}, minutes())
+    case = open_rules(demo["dc_th"].pk)
+    r = case.post("dc_th_branch_secretary", "propose",
+                  {"rules_draft": "草案", "consultation": "座谈", **guidance(),
+                   "meeting": m(5, 5, 5)}, minutes())
     assert r.status_code == 200
     assert r.json()["current_step"] == "deliberate"
 
 
 def test_members_meeting_boundary_at_two_thirds(demo, clock):
-    case_id = open_rules(demo["dc_th"].pk)
-    sec = client("dc_th_branch_secretary")
-    act(sec, case_id, "propose", {"rules_draft": "草案", "consultation": "座谈", **guidance(),
-                                  "meeting": m(5, 5, 5)}, minutes())
-    act(sec, case_id, "deliberate", {"meeting": m(7, 6, 5, 1), "opinion": "同意"}, minutes())
-    r = act(sec, case_id, "review", {"members_informed": True, "meeting": m(30, 19, 19),
-                                     "revised_draft": "草案"}, minutes())
+    case = open_rules(demo["dc_th"].pk)
+    sec = "dc_th_branch_secretary"
+    case.post(sec, "propose", {"rules_draft": "草案", "consultation": "座谈", **guidance(),
+                               "meeting": m(5, 5, 5)}, minutes())
+    case.post(sec, "deliberate", {"meeting": m(7, 6, 5, 1), "opinion": "同意"}, minutes())
+    r = case.post(sec, "review", {"members_informed": True, "meeting": m(30, 19, 19),
+                                  "revised_draft": "草案"}, minutes())
     assert r.json()["code"] == "quorum_not_met"
-    r = act(sec, case_id, "review", {"members_informed": True, "meeting": m(30, 20, 14, 6),
-                                     "revised_draft": "草案"}, minutes())
+    r = case.post(sec, "review", {"members_informed": True, "meeting": m(30, 20, 14, 6),
+                                  "revised_draft": "草案"}, minutes())
     assert r.status_code == 200
     assert r.json()["current_step"] == "villagers_decide"
 
@@ -99,9 +86,9 @@ def test_members_meeting_boundary_at_two_thirds(demo, clock):
     (30, 16, None),
 ])
 def test_representatives_vote_follows_the_law(demo, clock, present, yes, code):
-    case_id = open_rules(demo["dc_th"].pk)
-    to_villagers(case_id)
-    r = decide(case_id, RULES_TEXT, "2026-11-02", meeting=m(45, present, yes, present - yes))
+    case = open_rules(demo["dc_th"].pk)
+    to_villagers(case)
+    r = decide(case, RULES_TEXT, "2026-11-02", meeting=m(45, present, yes, present - yes))
     if code:
         assert r.json()["code"] == code
     else:
@@ -109,53 +96,53 @@ def test_representatives_vote_follows_the_law(demo, clock, present, yes, code):
 
 
 def test_adoption_date_may_not_lie_in_the_future(demo, clock):
-    case_id = open_rules(demo["dc_th"].pk)
-    to_villagers(case_id)
-    r = decide(case_id, RULES_TEXT, "2026-11-03")
+    case = open_rules(demo["dc_th"].pk)
+    to_villagers(case)
+    r = decide(case, RULES_TEXT, "2026-11-03")
     assert r.status_code == 400
     assert (r.json()["code"], r.json()["field"]) == ("future_date", "adopted_on")
 
 
 def test_publicity_lasts_seven_days_and_shows_the_rules(demo, clock):
-    case_id = open_rules(demo["dc_th"].pk)
-    to_villagers(case_id)
-    detail = decide(case_id, RULES_TEXT, "2026-11-02").json()
+    case = open_rules(demo["dc_th"].pk)
+    to_villagers(case)
+    detail = decide(case, RULES_TEXT, "2026-11-02").json()
     assert detail["publicity"][0]["earliest_end"] == "2026-11-10T00:00:00+08:00"
     assert RULES_TEXT in Client().get(f"/board/{demo['dc_th'].pk}/").content.decode()
     clock.move_to(parse_datetime("2026-11-09T23:59:00+08:00"))
-    r = end_publicity(case_id)
+    r = end_publicity(case)
     assert r.json()["code"] == "publicity_open"
     clock.move_to(parse_datetime("2026-11-10T00:00:00+08:00"))
-    r = end_publicity(case_id)
+    r = end_publicity(case)
     assert r.status_code == 200
     assert r.json()["current_step"] == "township_check"
 
 
 def test_township_may_send_the_rules_back_for_revision(demo, clock):
-    case_id = open_rules(demo["dc_th"].pk)
-    to_villagers(case_id)
-    decide(case_id, RULES_TEXT, "2026-11-02")
+    case = open_rules(demo["dc_th"].pk)
+    to_villagers(case)
+    decide(case, RULES_TEXT, "2026-11-02")
     clock.move_to(parse_datetime("2026-11-10T08:00:00+08:00"))
-    end_publicity(case_id)
-    gov = client("dc_township_government")
-    r = act(gov, case_id, "approve", {"lawful": False, "opinion": "第三条违反婚姻法"})
+    end_publicity(case)
+    gov = "dc_township_government"
+    r = case.post(gov, "approve", {"lawful": False, "opinion": "第三条违反婚姻法"})
     assert r.json()["code"] == "requirement_not_met"
-    r = act(gov, case_id, "return", {"step": "propose"}, comment="第三条限制出嫁女土地权益,违法")
+    r = case.post(gov, "return", {"step": "propose"}, comment="第三条限制出嫁女土地权益,违法")
     assert r.status_code == 200
     assert r.json()["current_step"] == "propose"
     assert not VillageRules.objects.exists()
 
 
 def test_only_the_district_civil_affairs_bureau_files(demo, clock):
-    case_id = open_rules(demo["dc_th"].pk)
-    to_villagers(case_id)
-    decide(case_id, RULES_TEXT, "2026-11-02")
+    case = open_rules(demo["dc_th"].pk)
+    to_villagers(case)
+    decide(case, RULES_TEXT, "2026-11-02")
     clock.move_to(parse_datetime("2026-11-10T08:00:00+08:00"))
-    end_publicity(case_id)
-    township_approve(case_id)
-    r = act(client("dc_township_government"), case_id, "file", {"filed_on": "2026-11-10"})
+    end_publicity(case)
+    township_approve(case)
+    r = case.post("dc_township_government", "file", {"filed_on": "2026-11-10"})
     assert r.status_code in (403, 404)
-    r = file_rules(case_id, "2026-11-01")
+    r = file_rules(case, "2026-11-01")
     assert (r.json()["code"], r.json()["field"]) == ("date_order", "filed_on")  # before adoption
     assert not VillageRules.objects.exists()
 
@@ -166,13 +153,13 @@ def test_filing_makes_the_newest_version_current_and_keeps_history(demo, clock):
     assert (rules.version, rules.text, str(rules.filed_on)) == (1, "第一版:红白喜事从简",
                                                                 "2026-11-10")
     assert rules.adopted_by == "村(居)民代表会议"
-    r = act(client("dc_th_committee_director"), first, "publish",
-            {"published_on": "2026-11-10", "location": "公开栏", "archive_minutes": True,
-             "archive_publicity": True, "archive_filing": False})
+    r = first.post("dc_th_committee_director", "publish",
+                   {"published_on": "2026-11-10", "location": "公开栏", "archive_minutes": True,
+                    "archive_publicity": True, "archive_filing": False})
     assert r.json()["code"] == "checklist_incomplete"
-    r = act(client("dc_th_committee_director"), first, "publish",
-            {"published_on": "2026-11-10", "location": "公开栏", "archive_minutes": True,
-             "archive_publicity": True, "archive_filing": True})
+    r = first.post("dc_th_committee_director", "publish",
+                   {"published_on": "2026-11-10", "location": "公开栏", "archive_minutes": True,
+                    "archive_publicity": True, "archive_filing": True})
     assert r.json()["closed"] is True
 
     second = open_rules(demo["dc_th"].pk, "再次修订村规民约")
@@ -190,32 +177,28 @@ def test_filing_makes_the_newest_version_current_and_keeps_history(demo, clock):
     assert old.history.count() == 1
 
 
-def test_versions_register_exports_pdf_and_excel(demo, clock, tmp_path):
+def test_versions_register_exports_pdf_and_excel(demo, clock):
     filed_case(demo, clock, text="第一条 移风易俗,婚事新办")
-    sup = client("dc_th_supervisory_member")
+    sup = as_user("dc_th_supervisory_member")
     rows = [r for r in sup.get("/api/registers/").json() if r["code"] == "village_rules_versions"]
     assert [r["region"] for r in rows] == [demo["dc_th"].pk]
-    pdf = sup.get(rows[0]["pdf_url"])
+    pdf, xlsx = export(sup, "village_rules_versions")
     assert pdf.status_code == 200
-    path = tmp_path / "rules.pdf"
-    path.write_bytes(pdf.content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = pdf_text(pdf.content)
     assert "村规民约版本登记" in text
     assert "民备〔2026〕1号" in text
     assert "现行" in text
-    sheet = openpyxl.load_workbook(io.BytesIO(sup.get(rows[0]["xlsx_url"]).content)).active
-    flat = [c.value for row in sheet.iter_rows() for c in row]
+    flat = xlsx_cells(xlsx.content)
     assert "版本号" in flat and "现行" in flat
     assert "第一条 移风易俗,婚事新办" in flat
 
 
 def test_another_village_cannot_see_the_case_or_the_register(demo, clock):
-    case_id = open_rules(demo["dc_th"].pk)
-    other = client("dc_yl_branch_secretary")
-    assert other.get(f"/api/cases/{case_id}/").status_code == 404
-    assert act(other, case_id, "propose", {}).status_code == 404
+    case = open_rules(demo["dc_th"].pk)
+    other = as_user("dc_yl_branch_secretary")
+    assert other.get(f"/api/cases/{case.id}/").status_code == 404
+    assert case.post("dc_yl_branch_secretary", "propose", {}).status_code == 404
     url = f"/api/registers/village_rules_versions/{demo['dc_th'].pk}.pdf"
     assert other.get(url).status_code == 404
-    bureau = client("sfq_district_civil_affairs")
-    assert bureau.get(f"/api/cases/{case_id}/").status_code == 200
+    bureau = as_user("sfq_district_civil_affairs")
+    assert bureau.get(f"/api/cases/{case.id}/").status_code == 200

@@ -5,15 +5,14 @@ from __future__ import annotations
 import ast
 import gettext
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from core.models import Region, User
-from workflows import gate
+from core.models import Region
+from tests.driver import GATE, open_case
 from workflows.models import Case
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
@@ -25,20 +24,9 @@ MO_FILE = LOCALE_DIR / "django.mo"
 
 
 @pytest.fixture
-def client_as(demo: dict[str, Region]) -> Callable[[str | None], Client]:
-    def make(username: str | None = None) -> Client:
-        client = Client()
-        if username:
-            client.force_login(User.objects.get(username=username))
-        return client
-
-    return make
-
-
-@pytest.fixture
 def seal_case(demo: dict[str, Region]) -> Case:
-    return gate.open_case(actor=User.objects.get(username="dc_th_committee_member"),
-                          procedure="04.2", region=demo["dc_th"], title="出具居住证明用印")
+    return open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="出具居住证明用印",
+                     via=GATE).row
 
 
 def switch(client: Client, language: str, next_url: str = "/") -> None:
@@ -64,14 +52,14 @@ def assert_language(html: str, lang: str, present: list[str], absent: list[str])
         assert text not in body, f"{text!r} still shown"
 
 
-def test_chinese_is_the_default(client_as):
-    html = page(client_as(None), "/accounts/login/")
+def test_chinese_is_the_default(web):
+    html = page(web(None), "/accounts/login/")
     assert_language(html, "zh-hans", ["登录", "用户名", ">English</button>"],
                     ["Sign in", "Username"])
 
 
-def test_the_login_page_switches_to_english_and_back(client_as):
-    client = client_as(None)
+def test_the_login_page_switches_to_english_and_back(web):
+    client = web(None)
     switch(client, "en", "/accounts/login/")
     assert_language(page(client, "/accounts/login/"), "en",
                     ["Sign in", "Username", "Password", "Village (Community) Duty Record Portal",
@@ -82,8 +70,8 @@ def test_the_login_page_switches_to_english_and_back(client_as):
                     ["Sign in", "Username"])
 
 
-def test_a_wrong_password_is_explained_in_english(client_as):
-    client = client_as(None)
+def test_a_wrong_password_is_explained_in_english(web):
+    client = web(None)
     switch(client, "en")
     response = client.post("/accounts/login/", {"username": "dc_th_committee_member",
                                                  "password": "wrong"})
@@ -92,8 +80,8 @@ def test_a_wrong_password_is_explained_in_english(client_as):
     assert "用户名或密码不正确" not in html
 
 
-def test_the_inbox_switches_to_english_and_back(client_as, seal_case):
-    client = client_as("dc_th_committee_member")
+def test_the_inbox_switches_to_english_and_back(web, seal_case):
+    client = web("dc_th_committee_member")
     switch(client, "en")
     assert_language(page(client, "/"), "en",
                     ["My tasks", "My positions", "Open a case", "Procedures", "Case records",
@@ -104,16 +92,16 @@ def test_the_inbox_switches_to_english_and_back(client_as, seal_case):
                     ["My tasks", "My positions"])
 
 
-def test_the_catalogue_switches_to_english(client_as):
-    client = client_as("dc_th_committee_member")
+def test_the_catalogue_switches_to_english(web):
+    client = web("dc_th_committee_member")
     switch(client, "en", "/procedures/")
     assert_language(page(client, "/procedures/"), "en",
                     ["Jump to category", "Guiding department", "View full description"],
                     ["按类别跳转", "指导单位", "查看完整说明"])
 
 
-def test_the_case_page_switches_to_english_and_back(client_as, seal_case):
-    client = client_as("dc_th_committee_member")
+def test_the_case_page_switches_to_english_and_back(web, seal_case):
+    client = web("dc_th_committee_member")
     url = f"/cases/{seal_case.pk}/"
     switch(client, "en", url)
     assert_language(page(client, url), "en",
@@ -124,16 +112,16 @@ def test_the_case_page_switches_to_english_and_back(client_as, seal_case):
                     ["Current step", "In progress"])
 
 
-def test_the_dashboard_switches_to_english(client_as):
-    client = client_as("sfq_district_org")
+def test_the_dashboard_switches_to_english(web):
+    client = web("sfq_district_org")
     switch(client, "en", "/dashboard/")
     assert_language(page(client, "/dashboard/"), "en",
                     ["Case dashboard", "All areas", "Export Excel", "Statistics"],
                     ["事项办理看板", "全部辖区", "导出 Excel"])
 
 
-def test_an_unknown_language_changes_nothing(client_as):
-    client = client_as(None)
+def test_an_unknown_language_changes_nothing(web):
+    client = web(None)
     client.post("/i18n/setlang/", {"language": "xx", "next": "/accounts/login/"})
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
     assert_language(page(client, "/accounts/login/"), "zh-hans", ["登录"], ["Sign in"])

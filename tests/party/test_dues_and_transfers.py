@@ -16,20 +16,17 @@ from party.models import (
     PartyMember,
     TransferRecord,
 )
-from tests.party.helpers import START, TH, Driver, export, pdf_text, xlsx_cells
+from tests.driver import open_case
+from tests.exports import export, pdf_text, xlsx_cells
+from tests.party.walk_data import TH
 from workflows.models import Alert, Notification
 
 SEC, TOWN = "dc_th_branch_secretary", "dc_township_party"
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
 
 def dues(api, demo, payments, period="2026-10"):
-    d = Driver(api, "01.2", demo["dc_th"], SEC, "2026年10月党费")
+    d = open_case("01.2", demo["dc_th"], SEC, title="2026年10月党费")
     return d, d.try_(SEC, "record", period=period, payments=payments, certificates_filled=True)
 
 
@@ -71,11 +68,11 @@ def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_
                                                                  "ZZB-9")
     client = api("dc_th_supervisory_member")
     pdf, xlsx = export(client, "party_dues", demo["dc_th"].pk)
-    text = pdf_text(pdf.content, tmp_path)
+    text = pdf_text(pdf.content)
     assert "党费收缴台账" in text and "DF-001" in text and "40.00" in text
     assert "2026-10" in xlsx_cells(xlsx.content)
     pdf, xlsx = export(client, "party_dues_remittance", demo["dc_th"].pk)
-    assert "党费上缴记录" in pdf_text(pdf.content, tmp_path)
+    assert "党费上缴记录" in pdf_text(pdf.content)
     assert "ZZB-9" in xlsx_cells(xlsx.content)
     assert api("dc_yl_branch_secretary").get(
         f"/api/registers/party_dues/{demo['dc_th'].pk}.xlsx").status_code == 404
@@ -83,7 +80,7 @@ def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_
 
 def test_yearly_publicity_must_match_the_ledger_and_its_receipts(demo, api, clock):
     d, _ = dues(api, demo, f"{TH[0]},农民,,1.00")
-    pub = Driver(api, "01.2", demo["dc_th"], SEC, "2026年度党费公示")
+    pub = open_case("01.2", demo["dc_th"], SEC, title="2026年度党费公示")
     pub.refused(SEC, "receipt_missing", action="annual_publicity", year=2026, summary="x")
     d.do(SEC, amount="1.00", remitted_on="2026-11-02")
     d.do(TOWN, receipt_no="DF-002", amount="1.00")
@@ -97,7 +94,7 @@ def test_yearly_publicity_must_match_the_ledger_and_its_receipts(demo, api, cloc
 
 
 def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock, tmp_path):
-    d = Driver(api, "01.3", demo["dc_th"], SEC, "陈志强转出")
+    d = open_case("01.3", demo["dc_th"], SEC, title="陈志强转出")
     d.refused(SEC, "member_not_found", member="无此人", destination="江苏省某村党支部",
               scope="out_of_province", issued_on="2026-11-02")
     d.do(SEC, member=TH[4], destination="江苏省某村党支部", scope="out_of_province",
@@ -114,12 +111,12 @@ def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock, tmp_pa
     assert gone.status == MemberStatus.TRANSFERRED_OUT
     assert gone.transferred_to == "江苏省某村党支部"
     pdf, xlsx = export(api(TOWN), "party_transfer_out", demo["dc_th"].pk)
-    assert "ZJ-2026-88" in pdf_text(pdf.content, tmp_path)
+    assert "ZJ-2026-88" in pdf_text(pdf.content)
     assert TH[4] in xlsx_cells(xlsx.content)
 
 
 def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api, clock):
-    d = Driver(api, "01.3", demo["dc_th"], SEC, "转出")
+    d = open_case("01.3", demo["dc_th"], SEC, title="转出")
     d.do(SEC, member=TH[4], destination="某镇党委", scope="in_province", issued_on="2026-11-02")
     assert d.step == "system_transfer"
     d.refused(TOWN, "requirement_not_met", all_green=False, completed_on="2026-11-02")
@@ -130,7 +127,7 @@ def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api
 
 
 def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
-    d = Driver(api, "01.4", demo["dc_th"], TOWN, "接收孙某")
+    d = open_case("01.4", demo["dc_th"], TOWN, title="接收孙某")
     data = {"name": "孙立新", "gender": "male", "membership": "full", "from_org": "外省某支部",
             "scope": "out_of_province", "received_on": "2026-11-02",
             "admission_date": "2010-07-01"}
@@ -138,7 +135,6 @@ def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
     d.do(TOWN, id_number="330299198801010010", **data)
     d.refused(SEC, "publicity_open")
     with time_machine.travel(parse_datetime("2026-11-10T00:00:00+08:00"), tick=False):
-        d.fresh()
         d.do(SEC)
         d.refused(TOWN, "requirement_not_met", file_reviewed=False)
         d.do(TOWN)
@@ -148,24 +144,23 @@ def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
     assert joined.transferred_in_date == dt.date(2026, 11, 10)
     assert joined.admission_date == dt.date(2010, 7, 1)
     pdf, xlsx = export(api(TOWN), "party_transfer_in", demo["dc_th"].pk)
-    assert "外省某支部" in pdf_text(pdf.content, tmp_path)
+    assert "外省某支部" in pdf_text(pdf.content)
     assert "孙立新" in xlsx_cells(xlsx.content)
 
 
 def test_refusing_a_transfer_in_alerts_the_supervisors(demo, api, clock):
-    d = Driver(api, "01.4", demo["dc_th"], TOWN, "接收")
+    d = open_case("01.4", demo["dc_th"], TOWN, title="接收")
     d.do(TOWN, name="孙立新", gender="male", id_number="330299198801010010", membership="full",
          from_org="外省", scope="in_province", received_on="2026-11-02",
          admission_date="2010-07-01")
     with time_machine.travel(parse_datetime("2026-11-10T00:00:00+08:00"), tick=False):
-        d.fresh()
         d.do(SEC)
         d.do(TOWN, action="refuse", reason="须先缴清欠款")
     assert "须先缴清欠款" in Alert.objects.get(case_id=d.id).message
 
 
 def test_floating_member_ledger_and_the_quarterly_follow_up_check(demo, api, clock, tmp_path):
-    d = Driver(api, "01.5", demo["dc_th"], SEC, "杨春燕外出")
+    d = open_case("01.5", demo["dc_th"], SEC, title="杨春燕外出")
     d.refused(SEC, "same_person", member=TH[5], destination="杭州", work="务工",
               left_on="2026-10-01", phone="13900000000", branch_contact=TH[5])
     d.do(SEC, member=TH[5], destination="杭州", work="务工", left_on="2026-10-01",
@@ -187,12 +182,11 @@ def test_floating_member_ledger_and_the_quarterly_follow_up_check(demo, api, clo
     assert Notification.objects.filter(user__username=TOWN,
                                        message__contains="没有联系记录").count() == 1
     with time_machine.travel(parse_datetime("2027-01-09T12:00:00+08:00"), tick=False):
-        d.fresh()
         d.do(SEC, action="record_contact", on="2027-01-09", way="电话", content="工作稳定")
         d.do(SEC, returned_on="2027-01-09")
     row = FloatingMember.objects.get()
     assert row.reserve_nominated and row.state == "returned"
     assert PartyMember.objects.get(name=TH[5]).floating is False
     pdf, xlsx = export(api(TOWN), "party_floating", demo["dc_th"].pk)
-    assert "LD-01" in pdf_text(pdf.content, tmp_path)
+    assert "LD-01" in pdf_text(pdf.content)
     assert TH[5] in xlsx_cells(xlsx.content)

@@ -4,8 +4,6 @@ attachment, no event and no line of a register; the numbers come from the tenant
 
 from pathlib import Path
 
-import pytest
-import time_machine
 from django.apps import apps
 from django.conf import settings
 
@@ -17,7 +15,8 @@ from party.models import (
     ThemedPartyDay,
     TransferRecord,
 )
-from tests.party.helpers import START, TH, Driver
+from tests.driver import open_case
+from tests.party.walk_data import TH
 from workflows.effects import get_effect
 from workflows.models import Attachment, CaseEvent, TenantSetting
 from workflows.registry import lint, registry
@@ -26,11 +25,6 @@ from workflows.spec import Effect
 SEC, TOWN = "dc_th_branch_secretary", "dc_township_party"
 PARTY = ("01.1", "01.2", "01.3", "01.4", "01.5", "02.1", "02.2", "02.3", "02.4", "02.5")
 
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def stored_files() -> list[Path]:
@@ -62,7 +56,7 @@ def test_every_party_action_names_registered_effects_whose_reads_exist():
 
 
 def test_a_refused_application_stores_no_letter_and_no_register_line(demo, api, clock):
-    d = Driver(api, "01.1", demo["dc_th"], SEC, "重复登记")
+    d = open_case("01.1", demo["dc_th"], SEC, title="重复登记")
     member = PartyMember.objects.filter(region=demo["dc_th"]).first()
     before = snapshot(d.id, PartyMember)
     d.refused(SEC, "member_exists", name=member.name, gender="male",
@@ -76,7 +70,7 @@ def test_a_refused_application_stores_no_letter_and_no_register_line(demo, api, 
 
 def test_a_meeting_with_unexplained_absences_stores_no_minutes_and_no_register_line(
         demo, api, clock):
-    d = Driver(api, "02.1", demo["dc_th"], SEC, "支委会")
+    d = open_case("02.1", demo["dc_th"], SEC, title="支委会")
     d.do(SEC, kind="committee", topics="学习党章", chair="王建军", planned_on="2026-11-02")
     before = snapshot(d.id, BranchMeeting)
     d.refused(SEC, "absence_unexplained", motion="motion", meeting={
@@ -88,7 +82,7 @@ def test_a_meeting_with_unexplained_absences_stores_no_minutes_and_no_register_l
 
 def test_a_receipt_for_the_wrong_amount_stores_no_receipt_and_changes_no_ledger(
         demo, api, clock):
-    d = Driver(api, "01.2", demo["dc_th"], SEC, "2026年10月党费")
+    d = open_case("01.2", demo["dc_th"], SEC, title="2026年10月党费")
     d.do(SEC, "record", period="2026-10", payments=f"{TH[0]},农民,,1.00",
          certificates_filled=True)
     d.do(SEC, amount="1.00", remitted_on="2026-11-02")
@@ -99,10 +93,10 @@ def test_a_receipt_for_the_wrong_amount_stores_no_receipt_and_changes_no_ledger(
 
 
 def test_a_second_transfer_letter_for_the_same_member_stores_nothing(demo, api, clock):
-    first = Driver(api, "01.3", demo["dc_th"], SEC, "转出")
+    first = open_case("01.3", demo["dc_th"], SEC, title="转出")
     first.do(SEC, member=TH[4], destination="某镇党委", scope="in_province",
              issued_on="2026-11-02")
-    again = Driver(api, "01.3", demo["dc_th"], SEC, "再次转出")
+    again = open_case("01.3", demo["dc_th"], SEC, title="再次转出")
     before = snapshot(again.id, TransferRecord)
     again.refused(SEC, "transfer_open", member=TH[4], destination="某镇党委",
                   scope="in_province", issued_on="2026-11-02")
@@ -110,7 +104,7 @@ def test_a_second_transfer_letter_for_the_same_member_stores_nothing(demo, api, 
 
 
 def test_a_themed_day_held_before_it_was_published_stores_no_photos(demo, api, clock):
-    d = Driver(api, "02.3", demo["dc_th"], SEC, "主题党日")
+    d = open_case("02.3", demo["dc_th"], SEC, title="主题党日")
     d.do(SEC, month="2026-11", theme="学习", form="study")
     d.do(SEC, published_on="2026-11-02")
     before = snapshot(d.id, ThemedPartyDay)
@@ -124,7 +118,7 @@ def test_a_themed_day_held_before_it_was_published_stores_no_photos(demo, api, c
 def test_a_township_asking_for_more_appraisal_forms_is_heard_by_the_check(demo, api, clock):
     TenantSetting.objects.create(region=demo["dc"], procedure="02.2",
                                  param="appraisal_forms_at_least", value="3")
-    d = Driver(api, "02.2", demo["dc_th"], TOWN, "2026年度述职评议")
+    d = open_case("02.2", demo["dc_th"], TOWN, title="2026年度述职评议")
     d.do(TOWN, year=2026)
     d.do(SEC)
     body = d.refused(TOWN, "forms_too_few", forms=["onsite", "members"], held_on="2026-11-02")
@@ -134,7 +128,7 @@ def test_a_township_asking_for_more_appraisal_forms_is_heard_by_the_check(demo, 
 
 
 def test_dates_that_have_not_happened_or_do_not_exist_are_refused(demo, api, clock):
-    d = Driver(api, "01.2", demo["dc_th"], SEC, "2026年10月党费")
+    d = open_case("01.2", demo["dc_th"], SEC, title="2026年10月党费")
     body = d.refused(SEC, "future_date", "record", period="2026-12",
                      payments=f"{TH[0]},农民,,1.00", certificates_filled=True)
     assert body["field"] == "period"

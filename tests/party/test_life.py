@@ -1,25 +1,23 @@
 """02.1–02.5 through the API: quorum and pass lines, leave records, grades, the checks."""
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils.dateparse import parse_datetime
 
 from party.models import BranchMeeting, MemberAppraisal, RectificationItem, ReportAppraisal
-from tests.party.helpers import START, TH, TH_ACTIVE, Driver, export, m, pdf_text, xlsx_cells
+from tests.driver import meeting as m
+from tests.driver import open_case
+from tests.exports import export, pdf_text, xlsx_cells
+from tests.party.walk_data import ACTIVE as TH_ACTIVE
+from tests.party.walk_data import TH
 from workflows.models import Alert, Notification
 
 SEC, TOWN, LEADER = "dc_th_branch_secretary", "dc_township_party", "dc_th_party_group_leader"
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
 
 def meeting(api, demo, kind, opener=SEC, village="dc_th"):
-    d = Driver(api, "02.1", demo[village], opener, "会议")
+    d = open_case("02.1", demo[village], opener, title="会议")
     d.do(opener, kind=kind, topics="学习党章", chair="王建军", planned_on="2026-11-02")
     return d
 
@@ -95,13 +93,13 @@ def test_missed_meetings_remind_the_branch_and_the_township_once(demo, api, cloc
     assert not Notification.objects.filter(user__username="dc_yl_branch_secretary",
                                            message__contains="组织生活提醒").exists()
     pdf, xlsx = export(api(SEC), "party_meetings", demo["dc_th"].pk)
-    assert "三会一课台账" in pdf_text(pdf.content, tmp_path)
+    assert "三会一课台账" in pdf_text(pdf.content)
     assert "学习党章" in xlsx_cells(xlsx.content)
 
 
 def test_report_appraisal_needs_two_forms_and_an_interview_for_poor(demo, api, clock,
                                                                    tmp_path):
-    d = Driver(api, "02.2", demo["dc_th"], TOWN, "2026年度述职评议")
+    d = open_case("02.2", demo["dc_th"], TOWN, title="2026年度述职评议")
     d.refused(TOWN, "checklist_incomplete", year=2026, inspected_sites=False)
     d.do(TOWN, year=2026)
     assert api("dc_yl_branch_secretary").get(f"/api/cases/{d.id}/").status_code == 404
@@ -116,12 +114,12 @@ def test_report_appraisal_needs_two_forms_and_an_interview_for_poor(demo, api, c
     assert (row.year, row.grade, row.rectification) == (2026, "poor", "已整改")
     assert "现场述职" in row.forms
     pdf, xlsx = export(api(TOWN), "party_report_appraisal", demo["dc_th"].pk)
-    assert "述职评议台账" in pdf_text(pdf.content, tmp_path)
+    assert "述职评议台账" in pdf_text(pdf.content)
     assert "已整改" in xlsx_cells(xlsx.content)
 
 
 def themed_day(api, demo, form, held="2026-11-02"):
-    d = Driver(api, "02.3", demo["dc_th"], SEC, "主题党日")
+    d = open_case("02.3", demo["dc_th"], SEC, title="主题党日")
     d.do(SEC, month=held[:7], theme="学习二十届四中全会精神", form=form)
     d.do(SEC, published_on="2026-11-01")
     return d
@@ -140,13 +138,13 @@ def test_themed_day_same_form_three_times_raises_an_alert(demo, api, clock, tmp_
     d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
     assert Alert.objects.filter(message__contains="形式单一").count() == 1
     pdf, xlsx = export(api(SEC), "party_themed_days", demo["dc_th"].pk)
-    assert "学习二十届四中全会精神" in pdf_text(pdf.content, tmp_path)
+    assert "学习二十届四中全会精神" in pdf_text(pdf.content)
     assert "2026-11" in xlsx_cells(xlsx.content)
 
 
 def test_life_meeting_requires_criticism_by_all_and_measures_for_every_problem(
         demo, api, clock, tmp_path):
-    d = Driver(api, "02.4", demo["dc_th"], SEC, "2026年度组织生活会")
+    d = open_case("02.4", demo["dc_th"], SEC, title="2026年度组织生活会")
     d.do(SEC, year=2026, topic="对照检查")
     d.refused(SEC, "study_too_little", study_sessions=0)
     d.do(SEC, study_sessions=1)
@@ -162,13 +160,13 @@ def test_life_meeting_requires_criticism_by_all_and_measures_for_every_problem(
     d.do(SEC, results="1|已落实|2026-11-02\n2|已走访30户|2026-11-02")
     assert d.case["closed"] is True
     pdf, xlsx = export(api(SEC), "party_rectification", demo["dc_th"].pk)
-    assert "组织生活会整改台账" in pdf_text(pdf.content, tmp_path)
+    assert "组织生活会整改台账" in pdf_text(pdf.content)
     assert "每季度走访群众" in xlsx_cells(xlsx.content)
 
 
 def test_democratic_appraisal_grades_everyone_and_follows_up_unqualified(demo, api, clock,
                                                                          tmp_path):
-    d = Driver(api, "02.5", demo["dc_th"], SEC, "2026年度民主评议党员")
+    d = open_case("02.5", demo["dc_th"], SEC, title="2026年度民主评议党员")
     d.do(SEC, year=2026, held_on="2026-11-02", due=8, present=8, absentees="")
     d.do(SEC)
     d.do(SEC)
@@ -186,7 +184,7 @@ def test_democratic_appraisal_grades_everyone_and_follows_up_unqualified(demo, a
     d.do(SEC, follow_ups=f"{TH_ACTIVE[0]}:通报表扬\n{TH_ACTIVE[-1]}:限期改正,帮教一年")
     assert d.case["closed"] is True
     assert MemberAppraisal.objects.get(member__name=TH_ACTIVE[-1]).follow_up.startswith("限期")
-    again = Driver(api, "02.5", demo["dc_th"], SEC, "重复评议")
+    again = open_case("02.5", demo["dc_th"], SEC, title="重复评议")
     again.do(SEC, year=2026, held_on="2026-11-02", due=8, present=8, absentees="")
     again.do(SEC)
     again.do(SEC)
@@ -195,11 +193,11 @@ def test_democratic_appraisal_grades_everyone_and_follows_up_unqualified(demo, a
     pdf, xlsx = export(api("dc_th_supervisory_member"), "party_member_appraisal",
                        demo["dc_th"].pk)
     assert "不合格" in xlsx_cells(xlsx.content)
-    assert "限期改正,帮教一年" in pdf_text(pdf.content, tmp_path)
+    assert "限期改正,帮教一年" in pdf_text(pdf.content)
 
 
 def test_a_month_without_a_themed_party_day_is_reminded(demo, api, clock):
-    bad = Driver(api, "02.3", demo["dc_th"], SEC, "主题党日")
+    bad = open_case("02.3", demo["dc_th"], SEC, title="主题党日")
     bad.refused(SEC, "invalid_date", month="十一月", theme="学习", form="study")
     bad.refused(SEC, "future_date", month="2026-12", theme="学习", form="study")
     d = themed_day(api, demo, "visit")

@@ -3,24 +3,19 @@ generated from the ledger."""
 
 import datetime as dt
 
-import pytest
-import time_machine
 from django.test import Client
 
 from party.models import PartyMember
 from party.pool import activist_pool, months_after, pool_summary
-from tests.party.helpers import START, TH, Driver, export, pdf_text, xlsx_cells
+from tests.driver import open_case
+from tests.exports import export, pdf_text, xlsx_cells
 from tests.party.test_recruitment import to_training
+from tests.party.walk_data import TH
 from workflows.models import PublicityNotice
 
 SEC, TOWN = "dc_th_branch_secretary", "dc_township_party"
 DEMO_ACTIVIST = TH[8]  # 周丽娟: activist since 2025-06-18, no contacts, no records
 
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def line_of(lines, name):
@@ -84,13 +79,13 @@ def test_pool_registers_export_for_the_township_only(demo, api, clock, tmp_path)
     town = api(TOWN)
     pdf, xlsx = export(town, "party_activist_pool", demo["dc"].pk)
     assert pdf.status_code == 200 and xlsx.status_code == 200
-    text = pdf_text(pdf.content, tmp_path)
+    text = pdf_text(pdf.content)
     assert "入党积极分子队伍年度分析" in text and "吴小明" in text
     cells = xlsx_cells(xlsx.content)
     assert "吴小明" in cells and DEMO_ACTIVIST in cells
     assert any(isinstance(c, str) and "培养联系人不足两名" in c for c in cells)
     pdf, xlsx = export(town, "party_activist_pool_summary", demo["dc"].pk)
-    assert "入党积极分子队伍年度统计" in pdf_text(pdf.content, tmp_path)
+    assert "入党积极分子队伍年度统计" in pdf_text(pdf.content)
     assert demo["dc_th"].name in xlsx_cells(xlsx.content)
     # a village sees its own activist register, not the township's analysis
     village_codes = {r["code"] for r in api(SEC).get("/api/registers/").json()}
@@ -100,7 +95,7 @@ def test_pool_registers_export_for_the_township_only(demo, api, clock, tmp_path)
     assert api("xh_township_party").get(
         f"/api/registers/party_activist_pool/{demo['dc'].pk}.xlsx").status_code == 404
     pdf, xlsx = export(api(SEC), "party_activists", demo["dc_th"].pk)
-    assert "入党积极分子名册" in pdf_text(pdf.content, tmp_path)
+    assert "入党积极分子名册" in pdf_text(pdf.content)
     cells = xlsx_cells(xlsx.content)
     assert "吴小明" in cells and "330299********0013" in cells
     assert "330299200203150013" not in cells
@@ -108,11 +103,11 @@ def test_pool_registers_export_for_the_township_only(demo, api, clock, tmp_path)
 
 def dues_with_receipt(api, demo, payments, total, receipt):
     """October's dues recorded, handed to the township and receipted."""
-    d = Driver(api, "01.2", demo["dc_th"], SEC, "2026年10月党费")
+    d = open_case("01.2", demo["dc_th"], SEC, title="2026年10月党费")
     d.do(SEC, "record", period="2026-10", payments=payments, certificates_filled=True)
     d.do(SEC, amount=total, remitted_on="2026-11-02")
     d.do(TOWN, receipt_no=receipt, amount=total)
-    return Driver(api, "01.2", demo["dc_th"], SEC, "2026年度党费公示")
+    return open_case("01.2", demo["dc_th"], SEC, title="2026年度党费公示")
 
 
 def test_yearly_dues_notice_is_generated_from_the_ledger(demo, api, clock):

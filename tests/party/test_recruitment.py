@@ -2,13 +2,14 @@
 
 import datetime as dt
 
-import pytest
-import time_machine
 from django.utils.dateparse import parse_datetime
 
 from party.choices import MemberStatus
 from party.models import PartyMember, TrainingRecord
-from tests.party.helpers import START, TH, Driver, export, m, pdf_text, xlsx_cells
+from tests.driver import meeting as m
+from tests.driver import open_case
+from tests.exports import export, pdf_text, xlsx_cells
+from tests.party.walk_data import TH
 from workflows.models import Alert
 
 SEC, TOWN, ORG = "dc_th_branch_secretary", "dc_township_party", "sfq_district_org"
@@ -23,14 +24,9 @@ def member():
     return PartyMember.objects.get(id_number=ID)
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
 
 def apply(api, demo, application_date="2026-10-20"):
-    d = Driver(api, "01.1", demo["dc_th"], SEC, "吴小明入党")
+    d = open_case("01.1", demo["dc_th"], SEC, title="吴小明入党")
     d.do(SEC, name="吴小明", gender="male", id_number=ID, residence="resident",
          application_date=application_date)
     return d
@@ -42,7 +38,6 @@ def to_training(api, demo, clock):
     d.do(SEC)  # recommendation: anonymous vote, representatives watching
     d.refused(SEC, "publicity_open")
     clock.move_to(at("2026-11-10T00:01:00+08:00"))
-    d.fresh()
     d.do(SEC)
     d.do(SEC, meeting_date="2026-11-10", contact_1=TH[0], contact_2=TH[1])
     assert d.step == "activist_training"
@@ -52,17 +47,15 @@ def to_training(api, demo, clock):
 def to_target_decision(api, demo, clock):
     d = to_training(api, demo, clock)
     clock.move_to(at("2027-11-10T00:00:00+08:00"))
-    d.fresh()
     d.do(SEC)
     clock.move_to(at("2027-11-18T00:01:00+08:00"))
-    d.fresh()
     d.do(SEC)
     assert d.step == "target_decision"
     return d
 
 
 def test_applicant_enters_the_register_with_a_checked_id_number(demo, api, clock):
-    d = Driver(api, "01.1", demo["dc_th"], SEC, "入党申请")
+    d = open_case("01.1", demo["dc_th"], SEC, title="入党申请")
     d.refused(SEC, "invalid_id_number", name="甲", gender="male", id_number="330299200203150014",
               residence="resident", application_date="2026-10-20")
     d.refused(SEC, "future_date", name="甲", gender="male", id_number=ID,
@@ -73,7 +66,7 @@ def test_applicant_enters_the_register_with_a_checked_id_number(demo, api, clock
     assert row.status == MemberStatus.APPLICANT
     assert row.birth_date == dt.date(2002, 3, 15)
     assert row.recruitment_case_id == d.id
-    again = Driver(api, "01.1", demo["dc_th"], SEC, "重复")
+    again = open_case("01.1", demo["dc_th"], SEC, title="重复")
     again.refused(SEC, "member_exists", name="吴小明", gender="male", id_number=ID,
                   residence="resident", application_date="2026-10-20")
 
@@ -84,7 +77,7 @@ def test_talk_is_due_within_a_month_and_a_late_talk_raises_an_alert(demo, api, c
     d.do(SEC, talk_date="2026-11-02")  # exactly one month after the application
     assert not Alert.objects.filter(case_id=d.id).exists()
     PartyMember.objects.filter(id_number=ID).delete()
-    late = Driver(api, "01.1", demo["dc_th"], SEC, "迟谈话")
+    late = open_case("01.1", demo["dc_th"], SEC, title="迟谈话")
     late.do(SEC, name="吴小明", gender="male", id_number=ID, residence="resident",
             application_date="2026-10-01")
     late.do(SEC, talk_date="2026-11-02")  # one day past the month
@@ -99,11 +92,9 @@ def test_activist_date_is_the_committee_meeting_date_and_contacts_are_two_full_m
     d.refused(SEC, "requirement_not_met", anonymous=False)
     d.do(SEC)
     clock.move_to(at("2026-11-09T23:59:00+08:00"))  # one minute before the 7 days end
-    d.fresh()
     body = d.refused(SEC, "publicity_open")
     assert body["not_before"] == "2026-11-10T00:00:00+08:00"
     clock.move_to(at("2026-11-10T00:00:00+08:00"))
-    d.fresh()
     d.do(SEC)
     d.refused(SEC, "same_person", meeting_date="2026-11-10", contact_1=TH[0], contact_2=TH[0])
     d.refused(SEC, "member_not_found", meeting_date="2026-11-10", contact_1=TH[0],
@@ -125,14 +116,12 @@ def test_development_target_only_after_a_full_year_as_activist(demo, api, clock,
     d.do(SEC, action="activist_report", on="2026-11-10")
     assert TrainingRecord.objects.filter(member=member()).count() == 2
     pdf, xlsx = export(api(SEC), "party_training", demo["dc_th"].pk)
-    assert "入党积极分子培养教育考察记录" in pdf_text(pdf.content, tmp_path)
+    assert "入党积极分子培养教育考察记录" in pdf_text(pdf.content)
     assert "培养联系人报告" in xlsx_cells(xlsx.content)
     clock.move_to(at("2027-11-09T23:59:00+08:00"))
-    d.fresh()
     body = d.refused(SEC, "too_early")
     assert body["not_before"] == "2027-11-10T00:00:00+08:00"
     clock.move_to(at("2027-11-10T00:00:00+08:00"))
-    d.fresh()
     d.do(SEC)
     assert d.step == "target_publicity"
     # a year of training with one report each raises the alert for lax training
@@ -206,7 +195,6 @@ def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     d.do(TOWN)  # pre-review passed
     d.do(SEC)  # committee review
     clock.move_to(at("2027-11-26T00:01:00+08:00"))
-    d.fresh()
     d.do(SEC)  # publicity ended
     d.do(SEC)  # volunteer form
     # the general meeting: more than half of 10 present, yes more than half of the 10 due
@@ -225,18 +213,15 @@ def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     d.do(SEC, action="extend_probation", months=6, reason="需要继续考察")
     d.refused(SEC, "extension_once", action="extend_probation", months=6)
     clock.move_to(at("2029-05-25T23:59:00+08:00"))
-    d.fresh()
     body = d.refused(SEC, "too_early")
     assert body["not_before"] == "2029-05-26T00:00:00+08:00"  # a year and six months
     clock.move_to(at("2029-05-26T00:00:00+08:00"))
-    d.fresh()
     d.do(SEC)
     d.do(SEC)  # conversion meeting
     notices = [n for n in d.case["publicity"] if n["working_days"]]
     assert len(notices) == 1 and notices[0]["days"] == 7
     body = d.refused(SEC, "publicity_open")
     clock.move_to(parse_datetime(body["not_before"]))
-    d.fresh()
     d.do(SEC)
     assert d.case["tasks"][0]["due_at"].startswith("2029-09-")  # three months to approve
     today = str(dt.date.fromisoformat(body["not_before"][:10]))
@@ -248,7 +233,7 @@ def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     d.do(SEC, kept_by="township")
     assert d.case["closed"] is True
     pdf, xlsx = export(api("dc_th_supervisory_member"), "party_members", demo["dc_th"].pk)
-    text = pdf_text(pdf.content, tmp_path)
+    text = pdf_text(pdf.content)
     assert "桃花村党员名册" in text and "入党介绍人" in text
     assert "330299********0013" in text and ID not in text
     cells = xlsx_cells(xlsx.content)
@@ -267,7 +252,6 @@ def test_admission_approval_reminds_at_three_months_and_escalates_past_six(demo,
                        (ORG, {"class_hours": 24}), (TOWN, {}), (SEC, {})):
         d.do(user, **data)
     clock.move_to(at("2027-11-26T00:01:00+08:00"))
-    d.fresh()
     d.do(SEC)
     d.do(SEC)
     d.do(SEC, meeting=m(10, 6, 6), meeting_date="2027-11-26")

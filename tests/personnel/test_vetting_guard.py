@@ -4,26 +4,12 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 
 from core.errors import RuleError
 from personnel.effects import APPOINT_RESERVE, HIRE_STAFF
 from personnel.models import Appointee, JointVetting
-from tests.personnel.test_appointments import (
-    START,
-    WANG,
-    open_case,
-    propose,
-    to_vetting,
-    vet,
-)
+from tests.personnel.helpers import WANG, open_appointment, propose, to_vetting, vet
 from workflows.models import Case
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def ctx_for(case_id, **data):
@@ -32,29 +18,29 @@ def ctx_for(case_id, **data):
 
 @pytest.mark.parametrize("effect", [APPOINT_RESERVE, HIRE_STAFF], ids=lambda e: e.name)
 def test_no_appointment_without_a_passed_joint_vetting(demo, clock, effect):
-    case_id = open_case(demo)
-    propose(case_id, track="militia", nominees=f"王建国,{WANG},民兵连长")
-    to_vetting(case_id)
+    case = open_appointment(demo)
+    propose(case, track="militia", nominees=f"王建国,{WANG},民兵连长")
+    to_vetting(case)
     data = {"appointed_on": dt.date(2026, 11, 2), "start_on": dt.date(2026, 11, 2)}
     with pytest.raises(RuleError) as refused:
-        effect.check(ctx_for(case_id, **data))
+        effect.check(ctx_for(case.id, **data))
     assert refused.value.code == "vetting_not_passed"
-    case = Case.objects.get(pk=case_id)
+    case = Case.objects.get(pk=case.id)
     JointVetting.objects.create(case=case, region=case.region, vetted_on=dt.date(2026, 11, 2),
                                 result="failed", opinion="有信访记录", vetted_by="纪委")
     with pytest.raises(RuleError) as refused:
-        effect.check(ctx_for(case_id, **data))
+        effect.check(ctx_for(case.id, **data))
     assert refused.value.code == "vetting_not_passed"
     assert not Appointee.objects.filter(state="appointed").exists()
 
 
 def test_a_passed_vetting_lets_the_appointment_through(demo, clock):
-    case_id = open_case(demo)
-    propose(case_id, track="militia", nominees=f"王建国,{WANG},民兵连长")
-    to_vetting(case_id)
-    assert vet(case_id).status_code == 200
-    ctx = ctx_for(case_id, appointed_on=dt.date(2026, 11, 2))
+    case = open_appointment(demo)
+    propose(case, track="militia", nominees=f"王建国,{WANG},民兵连长")
+    to_vetting(case)
+    assert vet(case).status_code == 200
+    ctx = ctx_for(case.id, appointed_on=dt.date(2026, 11, 2))
     APPOINT_RESERVE.check(ctx)
     APPOINT_RESERVE.apply(ctx)
-    person = Appointee.objects.get(case_id=case_id)
+    person = Appointee.objects.get(case_id=case.id)
     assert (person.state, person.start_on) == ("appointed", dt.date(2026, 11, 2))

@@ -7,15 +7,8 @@ from safety.effects.correction import check_daily_check_ins
 from safety.effects.education import check_legal_education
 from safety.effects.grid import check_unreported_grid_incidents
 from safety.models import CorrectionPerson, Grid, GridIncident, LegalEducationActivity
-from tests.safety.helpers import (
-    START,
-    Case,
-    alerts,
-    export,
-    pdf_text,
-    xlsx_cells,
-    xlsx_rows,
-)
+from tests.driver import START, open_case
+from tests.exports import export, pdf_text, xlsx_cells, xlsx_rows
 from tests.samples import upload_pdf, upload_png
 from workflows.models import Alert, PublicityNotice
 
@@ -25,7 +18,7 @@ DAY = "2026-11-02"
 # --- 07(3) ---------------------------------------------------------------------------------
 
 def correction(api, demo, start="2026-11-01", end="2027-05-01"):
-    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "社区矫正对象赵六")
+    case = open_case("07.3", demo["dc_th"], "dc_th_committee_director", title="社区矫正对象赵六")
     case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
             residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
     case.do("dc_th_committee_director", term="六个月", start=start, end=end,
@@ -35,7 +28,7 @@ def correction(api, demo, start="2026-11-01", end="2027-05-01"):
 
 
 def test_pre_sentence_investigation_must_be_declared_true(demo, api, clock):
-    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "审前调查")
+    case = open_case("07.3", demo["dc_th"], "dc_th_committee_director", title="审前调查")
     case.refused("dc_th_committee_director", "requirement_not_met", name="赵六",
                  id_number="330299199001015678", residence="x", village_opinion="y",
                  facts_true=False)
@@ -50,14 +43,12 @@ def test_release_is_refused_before_the_end_of_the_term(demo, api, clock):
                         next="release", location="公开栏")
     assert body["not_before"]
     clock.move_to(START + dt.timedelta(days=6))
-    case.fresh()
     case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
     assert case.step == "release"
     body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-08",
                         filed=True)
     assert body["not_before"].startswith("2027-05-01T00:00")
     clock.move_to(dt.datetime(2027, 5, 1, 1, 0, tzinfo=dt.UTC))  # 09:00 on the last day
-    case.fresh()
     case.do("dc_th_committee_director", released_on="2027-05-01", filed=True)
     person = CorrectionPerson.objects.get(case_id=case.id)
     assert (person.state, person.released_on) == ("released", dt.date(2027, 5, 1))
@@ -65,7 +56,7 @@ def test_release_is_refused_before_the_end_of_the_term(demo, api, clock):
 
 
 def test_term_must_end_after_it_starts(demo, api, clock):
-    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "社区矫正对象赵六")
+    case = open_case("07.3", demo["dc_th"], "dc_th_committee_director", title="社区矫正对象赵六")
     case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
             residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
     body = case.refused("dc_th_committee_director", "date_order", term="六个月",
@@ -93,13 +84,11 @@ def test_release_the_day_before_the_end_is_refused_and_dated_before_the_end(demo
     case.do("dc_th_committee_director", period="第一次考核", assessed_on=DAY, outcome="none",
             reasons="表现一般")
     clock.move_to(dt.datetime(2026, 11, 19, 15, 59, tzinfo=dt.UTC))  # 11-19 23:59
-    case.fresh()
     case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
     body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-19",
                         filed=True)
     assert body["not_before"].startswith("2026-11-20T00:00")
     clock.move_to(dt.datetime(2026, 11, 19, 16, 0, tzinfo=dt.UTC))  # 11-20 00:00
-    case.fresh()
     body = case.refused("dc_th_committee_director", "date_order", released_on="2026-11-19",
                         filed=True)
     assert body["field"] == "released_on"
@@ -117,7 +106,6 @@ def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tm
     # the notice says what was decided in words, not the stored code ("warning")
     assert PublicityNotice.objects.get(case_id=case.id).content == "2026年11月\n警告"
     clock.move_to(START + dt.timedelta(days=6))
-    case.fresh()
     case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
     assert case.step == "supervise"
     case.do("dc_th_committee_director", period="2026年12月", assessed_on="2026-11-08",
@@ -131,7 +119,7 @@ def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tm
     header, *rows = xlsx_rows(xlsx.content)
     row = dict(zip(header, next(r for r in rows if r[0] == "赵六"), strict=True))
     assert (row["点验次数"], row["最近考核奖惩"], row["状态"]) == (1, "2026年12月:表扬", "矫正中")
-    assert "最近考核奖惩" in "".join(pdf_text(pdf.content, tmp_path).split())
+    assert "最近考核奖惩" in "".join(pdf_text(pdf.content).split())
 
 
 def test_correction_ends_early_on_revocation_and_is_no_longer_watched(demo, api, clock):
@@ -139,7 +127,6 @@ def test_correction_ends_early_on_revocation_and_is_no_longer_watched(demo, api,
     case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="revoke",
             reasons="严重违反监督管理规定")
     clock.move_to(START + dt.timedelta(days=6))
-    case.fresh()
     case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
     case.refused("dc_th_committee_director", "checklist_incomplete", "terminate",
                  reason="revoked", terminated_on="2026-11-08", filed=False)
@@ -152,7 +139,7 @@ def test_correction_ends_early_on_revocation_and_is_no_longer_watched(demo, api,
     assert (person.state, person.terminated_on, person.termination_reason) == (
         "terminated", dt.date(2026, 11, 8), "revoked")
     check_daily_check_ins(START + dt.timedelta(days=20))
-    assert not [m for m in alerts(case.id, "domain") if "点验" in m]
+    assert not [m for m in case.alerts("domain") if "点验" in m]
 
 
 def test_a_day_without_check_in_is_fine_two_days_raise_an_alert(demo, api, clock):
@@ -161,11 +148,11 @@ def test_a_day_without_check_in_is_fine_two_days_raise_an_alert(demo, api, clock
             result="normal")
     clock.move_to(START + dt.timedelta(days=1))  # 11-03: last check-in yesterday
     check_daily_check_ins(START + dt.timedelta(days=1))
-    assert alerts(case.id, "domain") == []
+    assert case.alerts("domain") == []
     later = START + dt.timedelta(days=2)  # 11-04: two days since
     check_daily_check_ins(later)
     check_daily_check_ins(later)
-    assert len(alerts(case.id, "domain")) == 1
+    assert len(case.alerts("domain")) == 1
 
 
 def test_abnormal_check_in_raises_an_alert(demo, api, clock):
@@ -175,7 +162,7 @@ def test_abnormal_check_in_raises_an_alert(demo, api, clock):
     case.do("dc_th_grid_worker", "visit", on=DAY, note="上门谈话")
     case.do("dc_th_grid_worker", "education", on=DAY, kind="individual", content="个别教育")
     case.do("dc_th_grid_worker", "welfare", on=DAY, hours=4, note="清扫村道")
-    assert any("异常" in m for m in alerts(case.id, "domain"))
+    assert any("异常" in m for m in case.alerts("domain"))
     person = CorrectionPerson.objects.get(case_id=case.id)
     assert person.activities.count() == 4
 
@@ -184,7 +171,7 @@ def test_correction_roster_masks_the_id_number(demo, api, clock, tmp_path):
     correction(api, demo)
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_correction_roster",
                        demo["dc_th"].pk)
-    assert "赵六" in pdf_text(pdf.content, tmp_path)
+    assert "赵六" in pdf_text(pdf.content)
     cells = xlsx_cells(xlsx.content)
     assert "330299********5678" in cells
     assert "330299199001015678" not in cells
@@ -193,7 +180,7 @@ def test_correction_roster_masks_the_id_number(demo, api, clock, tmp_path):
 # --- 08 ------------------------------------------------------------------------------------
 
 def round_(api, demo):
-    case = Case(api, "08", demo["dc_th"], "dc_th_branch_secretary", "2026年11月集中排查")
+    case = open_case("08", demo["dc_th"], "dc_th_branch_secretary", title="2026年11月集中排查")
     case.do("dc_th_branch_secretary", period="2026年11月", situation="总体平稳",
             focus="邻里纠纷、用电安全")
     return case
@@ -238,12 +225,11 @@ def test_report_one_hour_after_finding_is_on_time_one_minute_more_is_late(demo, 
     first, second = incident(case), incident(case)
     case.do("dc_th_grid_worker", "report_incident", number=first.number,
             reported_at="2026-11-02T10:00:00+08:00", reported_to="镇综治中心")
-    assert alerts(case.id, "late_report") == []
+    assert case.alerts("late_report") == []
     clock.move_to(START + dt.timedelta(minutes=5))
-    case.fresh()
     case.do("dc_th_grid_worker", "report_incident", number=second.number,
             reported_at="2026-11-02T10:01:00+08:00", reported_to="镇综治中心")
-    assert len(alerts(case.id, "late_report")) == 1
+    assert len(case.alerts("late_report")) == 1
     first.refresh_from_db()
     assert first.state == "reported"
 
@@ -252,9 +238,9 @@ def test_sweep_alerts_an_unreported_major_incident_after_the_limit(demo, api, cl
     case = round_(api, demo)
     incident(case, found="2026-11-02T09:00:00+08:00")
     check_unreported_grid_incidents(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC))  # 10:00
-    assert alerts(case.id) == []
+    assert case.alerts() == []
     check_unreported_grid_incidents(dt.datetime(2026, 11, 2, 2, 1, tzinfo=dt.UTC))
-    assert len(alerts(case.id, "late_report")) == 1
+    assert len(case.alerts("late_report")) == 1
 
 
 def test_grid_roster_lists_the_grids_with_their_workers(demo, api, clock, tmp_path):
@@ -266,7 +252,7 @@ def test_grid_roster_lists_the_grids_with_their_workers(demo, api, clock, tmp_pa
     row = dict(zip(header, rows[0], strict=True))
     assert (row["网格"], row["户数"], row["网格员"], row["登记事件数"]) == ("第一网格", 120,
                                                                   worker, 1)
-    assert "网格及网格员名册" in "".join(pdf_text(pdf.content, tmp_path).split())
+    assert "网格及网格员名册" in "".join(pdf_text(pdf.content).split())
 
 
 def test_grid_incident_log_exports(demo, api, clock, tmp_path):
@@ -274,7 +260,7 @@ def test_grid_incident_log_exports(demo, api, clock, tmp_path):
     incident(case)
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_grid_incident_log",
                        demo["dc_th"].pk)
-    assert "第一网格" in pdf_text(pdf.content, tmp_path)
+    assert "第一网格" in pdf_text(pdf.content)
     assert "重大疑难复杂" in xlsx_cells(xlsx.content)
     assert api("xh_qq_grid_worker").get(f"/api/cases/{case.id}/").status_code == 404
 
@@ -282,7 +268,7 @@ def test_grid_incident_log_exports(demo, api, clock, tmp_path):
 # --- 09 ------------------------------------------------------------------------------------
 
 def activity(api, demo, held_on=DAY, **files):
-    case = Case(api, "09", demo["dc_th"], "dc_th_branch_secretary", "宪法宣传")
+    case = open_case("09", demo["dc_th"], "dc_th_branch_secretary", title="宪法宣传")
     case.do("dc_th_branch_secretary", kind="law_day", topic="宪法进村", audience="全体村民",
             planned_on=held_on)
     client = case.client("dc_th_branch_secretary")
@@ -312,7 +298,7 @@ def test_activity_needs_participants_and_may_not_be_dated_ahead(demo, api, clock
     assert response.status_code == 200
     for held_on, participants, code in (("2026-11-03", 45, "future_date"),
                                         (DAY, 0, "no_participants")):
-        case = Case(api, "09", demo["dc_th"], "dc_th_branch_secretary", "普法")
+        case = open_case("09", demo["dc_th"], "dc_th_branch_secretary", title="普法")
         case.do("dc_th_branch_secretary", kind="legal_education", topic="民法典",
                 audience="村民", planned_on=DAY)
         case.refused("dc_th_branch_secretary", code, held_on=held_on,
@@ -330,5 +316,5 @@ def test_no_activity_for_more_than_three_months_raises_an_alert(demo, api, clock
     assert Alert.objects.filter(region=village, kind="domain").count() == 1
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_legal_education_ledger",
                        village.pk)
-    assert "宪法进村" in pdf_text(pdf.content, tmp_path)
+    assert "宪法进村" in pdf_text(pdf.content)
     assert "法律宣传日活动" in xlsx_cells(xlsx.content)

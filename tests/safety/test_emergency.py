@@ -5,15 +5,8 @@ import datetime as dt
 from safety.effects.emergency import check_unreported_emergencies
 from safety.effects.hazards import check_overdue_hazards
 from safety.models import Hazard, Incident, SafetyProductionRecord
-from tests.safety.helpers import (
-    START,
-    Case,
-    alerts,
-    export,
-    pdf_text,
-    xlsx_cells,
-    xlsx_rows,
-)
+from tests.driver import START, open_case
+from tests.exports import export, pdf_text, xlsx_cells, xlsx_rows
 
 DAY = "2026-11-02"
 ALL_RULES = ["responsibility", "hazard", "plan", "training", "fire", "check"]
@@ -22,14 +15,14 @@ ALL_RULES = ["responsibility", "hazard", "plan", "training", "fire", "check"]
 # --- 10(1) ---------------------------------------------------------------------------------
 
 def emergency(api, demo, occurred="2026-11-02T09:00:00+08:00"):
-    case = Case(api, "10.1", demo["dc_th"], "dc_th_grid_worker", "山体滑坡")
+    case = open_case("10.1", demo["dc_th"], "dc_th_grid_worker", title="山体滑坡")
     case.do("dc_th_grid_worker", occurred_at=occurred, kind="natural", location="后山",
             description="山体滑坡堵塞村道", plan_activated=True)
     return case
 
 
 def test_emergency_requires_the_plan_activated(demo, api, clock):
-    case = Case(api, "10.1", demo["dc_th"], "dc_th_grid_worker", "山体滑坡")
+    case = open_case("10.1", demo["dc_th"], "dc_th_grid_worker", title="山体滑坡")
     case.refused("dc_th_grid_worker", "requirement_not_met", occurred_at=DAY + "T09:00+08:00",
                  kind="natural", location="后山", description="滑坡", plan_activated=False)
 
@@ -39,11 +32,10 @@ def test_report_exactly_one_hour_after_is_on_time_one_minute_more_is_late(demo, 
     on_time.do("dc_th_branch_secretary", reported_at="2026-11-02T10:00:00+08:00",
                reported_to="东城镇应急办", units_notified="派出所、卫生院")
     clock.move_to(START + dt.timedelta(minutes=2))
-    late.fresh()
     late.do("dc_th_branch_secretary", reported_at="2026-11-02T10:01:00+08:00",
             reported_to="东城镇应急办", units_notified="派出所")
-    assert alerts(on_time.id, "late_report") == []
-    assert len(alerts(late.id, "late_report")) == 1
+    assert on_time.alerts("late_report") == []
+    assert len(late.alerts("late_report")) == 1
     assert Incident.objects.get(case_id=late.id).late_report is True
 
 
@@ -56,9 +48,9 @@ def test_report_may_not_precede_the_incident(demo, api, clock):
 def test_sweep_alerts_a_missing_report(demo, api, clock):
     case = emergency(api, demo)
     check_unreported_emergencies(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC))  # 10:00
-    assert alerts(case.id) == []
+    assert case.alerts() == []
     check_unreported_emergencies(dt.datetime(2026, 11, 2, 2, 1, tzinfo=dt.UTC))
-    assert any("漏报" in m for m in alerts(case.id, "late_report"))
+    assert any("漏报" in m for m in case.alerts("late_report"))
 
 
 def test_sweep_alerts_once_and_not_for_a_reported_emergency(demo, api, clock):
@@ -67,8 +59,8 @@ def test_sweep_alerts_once_and_not_for_a_reported_emergency(demo, api, clock):
                 reported_to="东城镇应急办", units_notified="派出所")
     for hours in (2, 3):
         check_unreported_emergencies(START + dt.timedelta(hours=hours))
-    assert len(alerts(missing.id, "late_report")) == 1
-    assert alerts(reported.id) == []
+    assert len(missing.alerts("late_report")) == 1
+    assert reported.alerts() == []
 
 
 def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, api, clock,
@@ -95,7 +87,7 @@ def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, ap
     assert "应急处置:清理塌方" in row.response and "善后处理:安置2户" in row.aftermath
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_emergency_log",
                        demo["dc_th"].pk)
-    assert "后山" in pdf_text(pdf.content, tmp_path)
+    assert "后山" in pdf_text(pdf.content)
     header, *rows = xlsx_rows(xlsx.content)
     line = dict(zip(header, rows[0], strict=True))
     assert (line["处置阶段"], line["迟报"], line["教训"]) == ("已总结归档", "否", "汛期加密巡查")
@@ -104,7 +96,7 @@ def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, ap
 # --- 10(4) ---------------------------------------------------------------------------------
 
 def fire(api, demo, call="2026-11-02T09:10:00+08:00", report="2026-11-02T10:00:00+08:00"):
-    case = Case(api, "10.4", demo["dc_th"], "dc_th_committee_member", "仓库火灾")
+    case = open_case("10.4", demo["dc_th"], "dc_th_committee_member", title="仓库火灾")
     response = case.try_("dc_th_committee_member", started_at="2026-11-02T09:00:00+08:00",
                          location="村仓库", description="电线短路起火", call_119_at=call,
                          reported_at=report, reported_to="东城镇", engine_met=True,
@@ -121,11 +113,11 @@ def test_fire_call_and_report_times_are_required(demo, api, clock):
 def test_fire_limits_at_the_line_and_one_minute_past(demo, api, clock):
     clock.move_to(START + dt.timedelta(minutes=5))
     on_time, _ = fire(api, demo)
-    assert alerts(on_time.id) == []
+    assert on_time.alerts() == []
     late_report, _ = fire(api, demo, report="2026-11-02T10:01:00+08:00")
-    assert any("报告上级" in m for m in alerts(late_report.id, "late_report"))
+    assert any("报告上级" in m for m in late_report.alerts("late_report"))
     late_call, _ = fire(api, demo, call="2026-11-02T09:11:00+08:00")
-    assert any("拨打119" in m for m in alerts(late_call.id, "late_report"))
+    assert any("拨打119" in m for m in late_call.alerts("late_report"))
     assert Incident.objects.get(case_id=on_time.id).late_report is False
 
 
@@ -164,7 +156,7 @@ def test_fire_is_counted_tallied_and_sent_back_for_shallow_lessons(demo, api, cl
     assert (row.stage, row.people_counted, row.injured, row.deaths) == ("closed", 12, 1, 0)
     assert "分管委员" in row.accountability and "向广场撤离" in row.response
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_fire_log", demo["dc_th"].pk)
-    text = "".join(pdf_text(pdf.content, tmp_path, layout=False).split())
+    text = "".join(pdf_text(pdf.content, layout=False).split())
     assert "桃花村火灾事故登记簿" in text and "沿村道向广场撤离" in text
     header, *rows = xlsx_rows(xlsx.content)
     line = dict(zip(header, rows[0], strict=True))
@@ -176,7 +168,7 @@ def test_fire_is_counted_tallied_and_sent_back_for_shallow_lessons(demo, api, cl
 # --- 10(2) ---------------------------------------------------------------------------------
 
 def inspection(api, demo, due="2026-11-20"):
-    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "11月隐患排查")
+    case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="11月隐患排查")
     response = case.try_("dc_th_committee_member", source="report", places="村道、桥梁",
                          result="found", hazards=f"村口桥梁|护栏松动|一般|{due}|张三")
     return case, response
@@ -205,7 +197,7 @@ def test_failed_reinspection_goes_back_to_rectification(demo, api, clock, tmp_pa
     assert (hazard.state, hazard.reinspections) == ("closed", 2)
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_hazard_ledger",
                        demo["dc_th"].pk)
-    assert "护栏松动" in pdf_text(pdf.content, tmp_path)
+    assert "护栏松动" in pdf_text(pdf.content)
     assert "已销号" in xlsx_cells(xlsx.content)
 
 
@@ -226,17 +218,17 @@ def test_closure_waits_for_a_passed_reinspection_and_late_work_is_flagged(demo, 
         cases.append(case)
     clock.move_to(START + dt.timedelta(days=9))  # 11-11
     for case, done in zip(cases, ("2026-11-10", "2026-11-11"), strict=True):
-        case.fresh()
         case.do("dc_th_committee_member", measures="更换护栏", completed_on=done)
-    assert alerts(cases[0].id, "overdue") == []
-    assert any("超过整改期限" in m for m in alerts(cases[1].id, "overdue"))
-    response = cases[0].post("dc_th_committee_director", "archive", feedback="x", filed=True)
+    assert cases[0].alerts("overdue") == []
+    assert any("超过整改期限" in m for m in cases[1].alerts("overdue"))
+    response = cases[0].post("dc_th_committee_director", "archive",
+                             {"feedback": "x", "filed": True})
     assert (response.status_code, response.json()["code"]) == (400, "wrong_step")
     assert Hazard.objects.get(case_id=cases[0].id).state == "open"
 
 
 def test_found_without_hazards_is_refused(demo, api, clock):
-    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "排查")
+    case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="排查")
     case.refused("dc_th_committee_member", "no_hazards", source="inspection", places="x",
                  result="found", hazards="")
     case.do("dc_th_committee_member", source="inspection", places="x", result="none",
@@ -247,16 +239,16 @@ def test_found_without_hazards_is_refused(demo, api, clock):
 def test_hazard_past_its_deadline_raises_an_alert_once(demo, api, clock):
     case, _ = inspection(api, demo, due="2026-11-10")
     check_overdue_hazards(dt.datetime(2026, 11, 10, 15, 0, tzinfo=dt.UTC))  # 11-10 23:00
-    assert alerts(case.id) == []
+    assert case.alerts() == []
     check_overdue_hazards(dt.datetime(2026, 11, 10, 16, 1, tzinfo=dt.UTC))  # 11-11 00:01
     check_overdue_hazards(dt.datetime(2026, 11, 12, 2, 0, tzinfo=dt.UTC))
-    assert len(alerts(case.id, "overdue")) == 1
+    assert len(case.alerts("overdue")) == 1
 
 
 # --- 10(3) ---------------------------------------------------------------------------------
 
 def test_safety_rules_must_be_complete_and_checked_by_another(demo, api, clock, tmp_path):
-    case = Case(api, "10.3", demo["dc_th"], "dc_th_branch_secretary", "安全生产制度建设")
+    case = open_case("10.3", demo["dc_th"], "dc_th_branch_secretary", title="安全生产制度建设")
     body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5],
                         adopted_on=DAY)
     assert "安全检查考核制度" in body["detail"]
@@ -274,5 +266,5 @@ def test_safety_rules_must_be_complete_and_checked_by_another(demo, api, clock, 
     assert SafetyProductionRecord.objects.filter(case_id=case.id).count() == 3
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_production_ledger",
                        demo["dc_th"].pk)
-    assert "消防器材" in pdf_text(pdf.content, tmp_path)
+    assert "消防器材" in pdf_text(pdf.content)
     assert "宣传培训" in xlsx_cells(xlsx.content)

@@ -5,14 +5,13 @@ checks, which run before the gate stores anything; the same action with the rule
 stores its files and its row."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
 from safety.models import CorrectionPerson, Hazard, LegalEducationActivity, SafetyProductionRecord
-from tests.safety.helpers import START, Case
+from tests.driver import START, CaseDriver, open_case
+from tests.samples import stored_files
 from workflows.models import Attachment
 from workflows.models import Case as CaseRow
 
@@ -34,18 +33,13 @@ def saved(monkeypatch) -> list[str]:
     return names
 
 
-def stored_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
-def events(case: Case) -> int:
+def events(case: CaseDriver) -> int:
     return CaseRow.objects.get(pk=case.id).event_count
 
 
 def test_legal_education_without_participants_stores_no_photo_no_sign_in_and_no_ledger_row(
         demo, api, clock, saved):
-    case = Case(api, "09", demo["dc_th"], "dc_th_branch_secretary", "宪法宣传")
+    case = open_case("09", demo["dc_th"], "dc_th_branch_secretary", title="宪法宣传")
     case.do("dc_th_branch_secretary", kind="law_day", topic="宪法进村", audience="全体村民",
             planned_on=DAY)
     before = events(case)
@@ -63,7 +57,7 @@ def test_legal_education_without_participants_stores_no_photo_no_sign_in_and_no_
 
 
 def test_safety_rules_with_one_missing_store_no_document_and_no_ledger_row(demo, api, clock, saved):
-    case = Case(api, "10.3", demo["dc_th"], "dc_th_branch_secretary", "安全生产制度建设")
+    case = open_case("10.3", demo["dc_th"], "dc_th_branch_secretary", title="安全生产制度建设")
     body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5],
                         adopted_on=DAY)
     assert body["field"] == "rules"
@@ -78,7 +72,7 @@ def test_safety_rules_with_one_missing_store_no_document_and_no_ledger_row(demo,
 
 
 def test_rectification_dated_before_the_hazard_was_found_stores_no_photo(demo, api, clock, saved):
-    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "11月隐患排查")
+    case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="11月隐患排查")
     case.do("dc_th_committee_member", source="report", places="村道、桥梁", result="found",
             hazards="村口桥梁|护栏松动|一般|2026-11-20|张三")
     before = events(case)
@@ -94,7 +88,7 @@ def test_rectification_dated_before_the_hazard_was_found_stores_no_photo(demo, a
 
 
 def test_hazard_lines_refused_write_no_hazard(demo, api, clock):
-    case = Case(api, "10.2", demo["dc_th"], "dc_th_committee_member", "11月隐患排查")
+    case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="11月隐患排查")
     for hazards, code in (("村口桥梁|护栏松动|一般|2026-02-30|张三", "invalid_date"),
                           ("村口桥梁|护栏松动|一般|2026-11-01|张三", "date_order"),
                           ("村口桥梁|护栏松动|一般|张三", "invalid_field"),
@@ -108,7 +102,7 @@ def test_hazard_lines_refused_write_no_hazard(demo, api, clock):
 
 
 def correction(api, demo, end="2027-05-01"):
-    case = Case(api, "07.3", demo["dc_th"], "dc_th_committee_director", "社区矫正对象赵六")
+    case = open_case("07.3", demo["dc_th"], "dc_th_committee_director", title="社区矫正对象赵六")
     case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
             residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
     case.do("dc_th_committee_director", term="六个月", start="2026-11-01", end=end,
@@ -137,14 +131,12 @@ def test_release_before_the_end_is_too_early_whatever_date_it_names(demo, api, c
     case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="none",
             reasons="表现一般")
     clock.move_to(START + dt.timedelta(days=6))  # 11-08: the publicity is over
-    case.fresh()
     case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
     assert case.step == "release"
     body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-09",
                         filed=True)
     assert body["not_before"].startswith("2026-11-10T00:00")
     clock.move_to(START + dt.timedelta(days=8))  # 11-10: the last day of the term
-    case.fresh()
     body = case.refused("dc_th_committee_director", "future_date", released_on="2026-11-11",
                         filed=True)
     assert body["field"] == "released_on"

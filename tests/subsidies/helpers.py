@@ -1,4 +1,5 @@
-"""Driving 06 (耕地地力保护补贴) through the API; XLSX rosters built with openpyxl."""
+"""06 (耕地地力保护补贴) step by step, and XLSX rosters built with openpyxl: the households of the
+tests, what each step records and who records it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.decisions.rules_helpers import act, client
+from tests.driver import CaseDriver, open_case
 from tests.samples import upload_pdf, upload_png
 
 WANG = "330299198001010012"
@@ -31,53 +32,46 @@ def xlsx(rows: list[tuple[Any, ...]], header: tuple[str, ...] = HEADER,
     return SimpleUploadedFile(name, out.getvalue(), content_type=XLSX_MIME)
 
 
-def open_subsidy(village_id: int, *, rate: str = "105.83", township: str = "dc") -> int:
-    gov = client(f"{township}_township_government")
-    r = gov.post("/api/cases/", {"procedure": "06", "region": village_id,
-                                 "title": "2026年度耕地地力保护补贴"}, format="json")
-    assert r.status_code == 201, r.content
-    case_id = int(r.json()["id"])
-    r = act(gov, case_id, "issue", {"year": 2026, "rate": rate, "handed_on": "2026-11-02"},
-            {"forms": upload_pdf("上年度登记表.pdf")})
+def open_subsidy(village_id: int, *, rate: str = "105.83", township: str = "dc") -> CaseDriver:
+    """Opened by the township, which hands last year's forms out (the first step done)."""
+    gov = f"{township}_township_government"
+    case = open_case("06", village_id, gov, title="2026年度耕地地力保护补贴")
+    r = case.post(gov, "issue", {"year": 2026, "rate": rate, "handed_on": "2026-11-02"},
+                  {"forms": upload_pdf("上年度登记表.pdf")})
     assert r.status_code == 200, r.content
-    return case_id
+    return case
 
 
-def submit_roster(case_id: int, upload: SimpleUploadedFile | None = None,
+def submit_roster(case: CaseDriver, upload: SimpleUploadedFile | None = None,
                   rows: str | None = None, prefix: str = "dc_th") -> Any:
     data = {"roster_rows": rows} if rows is not None else {}
     files = {"roster_file": upload} if upload is not None else None
-    c = client(f"{prefix}_committee_member")
-    if files:
-        return act(c, case_id, "submit_roster", data, files)
-    return act(c, case_id, "submit_roster", data)
+    return case.post(f"{prefix}_committee_member", "submit_roster", data, files)
 
 
-def end_publicity(case_id: int) -> Any:
-    return act(client("dc_th_committee_director"), case_id, "publicity_done",
-               {"location": "村务公开栏"}, {"photo": upload_png()})
+def end_publicity(case: CaseDriver) -> Any:
+    return case.post("dc_th_committee_director", "publicity_done", {"location": "村务公开栏"},
+                     {"photo": upload_png()})
 
 
-def through_the_chain(case_id: int) -> None:
+def through_the_chain(case: CaseDriver) -> None:
     """From the township's check to the quota, as the township and the district record it."""
-    r = act(client("dc_township_government"), case_id, "approve",
-            {"checked": True, "opinion": "审核无误"})
+    r = case.post("dc_township_government", "approve", {"checked": True, "opinion": "审核无误"})
     assert r.status_code == 200, r.content
-    agri = client("sfq_district_agriculture")
-    r = act(agri, case_id, "approve", {"reported_on": "2026-11-10", "opinion": "同意上报"})
+    agri = "sfq_district_agriculture"
+    r = case.post(agri, "approve", {"reported_on": "2026-11-10", "opinion": "同意上报"})
     assert r.status_code == 200, r.content
     for ref in ("市农〔2026〕5号", "浙农〔2026〕8号"):
-        r = act(agri, case_id, "confirm", {"confirmed_on": "2026-11-10", "reference": ref})
+        r = case.post(agri, "confirm", {"confirmed_on": "2026-11-10", "reference": ref})
         assert r.status_code == 200, r.content
-    r = act(agri, case_id, "confirm",
-            {"confirmed_on": "2026-11-10", "reference": "浙财〔2026〕1号"})
+    r = case.post(agri, "confirm", {"confirmed_on": "2026-11-10", "reference": "浙财〔2026〕1号"})
     assert r.status_code == 200, r.content
     assert r.json()["current_step"] == "payment_list"
 
 
-def payees(case_id: int, text: str) -> Any:
-    return act(client("sfq_district_finance"), case_id, "import_payees", {"payees": text})
+def payees(case: CaseDriver, text: str) -> Any:
+    return case.post("sfq_district_finance", "import_payees", {"payees": text})
 
 
-def pay(case_id: int) -> Any:
-    return act(client("sfq_district_finance"), case_id, "pay", {"paid_on": "2026-11-10"})
+def pay(case: CaseDriver) -> Any:
+    return case.post("sfq_district_finance", "pay", {"paid_on": "2026-11-10"})

@@ -1,16 +1,9 @@
 """06 耕地地力保护补贴: roster import, publicity, the reporting chain and the direct payout."""
 
-import datetime as dt
 import importlib
-import io
-import pathlib
-import subprocess
 from decimal import Decimal
 
-import openpyxl
 import pytest
-import time_machine
-from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
@@ -18,8 +11,9 @@ from django.utils.dateparse import parse_datetime
 import subsidies.tables
 from subsidies.effects import amount_for
 from subsidies.models import PayoutLine, SubsidyHousehold
-from tests.decisions.rules_helpers import act, client
-from tests.samples import upload_pdf
+from tests.driver import as_user, open_case
+from tests.exports import export, pdf_text, xlsx_cells
+from tests.samples import stored_files, upload_pdf
 from tests.subsidies.helpers import (
     LI,
     WANG,
@@ -35,24 +29,17 @@ from tests.subsidies.helpers import (
 )
 from workflows.models import Alert, Attachment, CaseEvent, PublicityNotice, TenantSetting
 
-START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 ROSTER = [("王建国", WANG, 2.35), ("李秀英", LI, "1.15"), ("张晓红", ZHANG, 10)]
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
 def published(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    r = submit_roster(case_id, xlsx(ROSTER))
+    case = open_subsidy(demo["dc_th"].pk)
+    r = submit_roster(case, xlsx(ROSTER))
     assert r.status_code == 200, r.content
     clock.move_to(parse_datetime("2026-11-10T00:00:00+08:00"))
-    assert end_publicity(case_id).status_code == 200
-    through_the_chain(case_id)
-    return case_id
+    assert end_publicity(case).status_code == 200
+    through_the_chain(case)
+    return case
 
 
 def test_amount_is_area_times_rate_rounded_half_up_to_the_cent():
@@ -62,22 +49,22 @@ def test_amount_is_area_times_rate_rounded_half_up_to_the_cent():
 
 
 def test_only_the_township_opens_the_case_with_last_years_forms(demo, clock):
-    village = client("dc_th_committee_director")
+    village = as_user("dc_th_committee_director")
     r = village.post("/api/cases/", {"procedure": "06", "region": demo["dc_th"].pk,
                                      "title": "补贴"}, format="json")
     assert r.status_code == 403
-    case_id = open_subsidy(demo["dc_th"].pk)
-    detail = village.get(f"/api/cases/{case_id}/").json()
+    case = open_subsidy(demo["dc_th"].pk)
+    detail = village.get(f"/api/cases/{case.id}/").json()
     assert detail["current_step"] == "roster"
     assert detail["region"] == demo["dc_th"].pk
 
 
 def test_village_imports_the_xlsx_roster_and_amounts_are_computed(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    r = submit_roster(case_id, xlsx(ROSTER))
+    case = open_subsidy(demo["dc_th"].pk)
+    r = submit_roster(case, xlsx(ROSTER))
     assert r.status_code == 200, r.content
     assert r.json()["current_step"] == "village_publicity"
-    rows = list(SubsidyHousehold.objects.filter(case_id=case_id).order_by("seq")
+    rows = list(SubsidyHousehold.objects.filter(case_id=case.id).order_by("seq")
                 .values_list("name", "area", "rate", "amount", "year"))
     assert rows == [
         ("王建国", Decimal("2.35"), Decimal("105.83"), Decimal("248.70"), 2026),
@@ -87,14 +74,14 @@ def test_village_imports_the_xlsx_roster_and_amounts_are_computed(demo, clock):
 
 
 def test_full_width_header_and_pasted_lines_are_accepted(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    r = submit_roster(case_id, xlsx([("王建国", WANG, 1)], header=("户主姓名", "身份证号",
+    case = open_subsidy(demo["dc_th"].pk)
+    r = submit_roster(case, xlsx([("王建国", WANG, 1)], header=("户主姓名", "身份证号",
                                                                   "面积(亩)")))
     assert r.status_code == 200, r.content
     other = open_subsidy(demo["dc_th"].pk)
     r = submit_roster(other, rows=f"王建国,{WANG},1.5\n李秀英,{LI},2")
     assert r.status_code == 200, r.content
-    assert SubsidyHousehold.objects.filter(case_id=other).count() == 2
+    assert SubsidyHousehold.objects.filter(case_id=other.id).count() == 2
 
 
 @pytest.mark.parametrize(("rows", "header", "fragment"), [
@@ -111,47 +98,47 @@ def test_full_width_header_and_pasted_lines_are_accepted(demo, clock):
 ])
 def test_bad_roster_is_refused_naming_the_row_and_changes_nothing(demo, clock, rows, header,
                                                                    fragment):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    r = submit_roster(case_id, xlsx(rows, header=header) if header else xlsx(rows))
+    case = open_subsidy(demo["dc_th"].pk)
+    r = submit_roster(case, xlsx(rows, header=header) if header else xlsx(rows))
     assert r.status_code == 400
     body = r.json()
     assert body["code"] == "invalid_roster"
     assert fragment in body["detail"]
-    assert not SubsidyHousehold.objects.filter(case_id=case_id).exists()
-    detail = client("dc_th_committee_member").get(f"/api/cases/{case_id}/").json()
+    assert not SubsidyHousehold.objects.filter(case_id=case.id).exists()
+    detail = as_user("dc_th_committee_member").get(f"/api/cases/{case.id}/").json()
     assert detail["current_step"] == "roster"
-    assert not PublicityNotice.objects.filter(case_id=case_id).exists()
+    assert not PublicityNotice.objects.filter(case_id=case.id).exists()
 
 
 def test_checksum_error_names_the_checksum(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    r = submit_roster(case_id, rows=f"王建国,{WANG[:-1]}3,1")
+    case = open_subsidy(demo["dc_th"].pk)
+    r = submit_roster(case, rows=f"王建国,{WANG[:-1]}3,1")
     assert r.json()["detail"] == "第1行:身份证号“330299********0013”校验位不正确。"
 
 
 def test_roster_needs_a_file_or_lines_and_only_xlsx(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    assert submit_roster(case_id).json()["code"] == "missing_attachment"
-    r = submit_roster(case_id, upload_pdf("清册.pdf"))
+    case = open_subsidy(demo["dc_th"].pk)
+    assert submit_roster(case).json()["code"] == "missing_attachment"
+    r = submit_roster(case, upload_pdf("清册.pdf"))
     assert r.json()["code"] == "attachment_type"
 
 
 def test_publicity_runs_seven_days_with_masked_id_numbers(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    detail = submit_roster(case_id, xlsx(ROSTER)).json()
+    case = open_subsidy(demo["dc_th"].pk)
+    detail = submit_roster(case, xlsx(ROSTER)).json()
     assert detail["publicity"][0]["days"] == 7
-    notice = PublicityNotice.objects.get(case_id=case_id)
+    notice = PublicityNotice.objects.get(case_id=case.id)
     assert "330299********0012" in notice.content
     assert WANG not in notice.content
     assert "合计:3户,面积13.50亩,补贴金额1,428.70元" in notice.content
     board = Client().get(f"/board/{demo['dc_th'].pk}/").content.decode()
     assert "330299********0012" in board and WANG not in board
     clock.move_to(parse_datetime("2026-11-09T23:59:59+08:00"))
-    r = end_publicity(case_id)
+    r = end_publicity(case)
     assert r.json()["code"] == "publicity_open"
-    assert Alert.objects.filter(case_id=case_id, kind="publicity_cut_short").exists()
+    assert Alert.objects.filter(case_id=case.id, kind="publicity_cut_short").exists()
     clock.move_to(parse_datetime("2026-11-10T00:00:00+08:00"))
-    assert end_publicity(case_id).json()["current_step"] == "township_check"
+    assert end_publicity(case).json()["current_step"] == "township_check"
 
 
 def test_a_tenant_may_set_a_longer_publicity(demo, clock):
@@ -159,179 +146,176 @@ def test_a_tenant_may_set_a_longer_publicity(demo, clock):
                                  param="subsidy_publicity_days", value="10")
     TenantSetting.objects.create(region=demo["sfq"], procedure="06",
                                  param="subsidy_publicity_days", value="5")  # below the floor
-    case_id = open_subsidy(demo["dc_th"].pk)
-    notice = submit_roster(case_id, xlsx(ROSTER)).json()["publicity"][0]
+    case = open_subsidy(demo["dc_th"].pk)
+    notice = submit_roster(case, xlsx(ROSTER)).json()["publicity"][0]
     assert notice["days"] == 10
     assert notice["earliest_end"] == "2026-11-13T00:00:00+08:00"
 
 
 def test_an_objection_sends_the_roster_back_and_a_new_import_replaces_it(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    submit_roster(case_id, xlsx(ROSTER))
-    director = client("dc_th_committee_director")
-    act(director, case_id, "record_objection", {"content": "张晓红面积多报", "raised_by": "村民"})
-    act(director, case_id, "answer_objection", {"answer": "已核实,面积应为8亩"})
-    r = act(director, case_id, "return", {"step": "roster"}, comment="面积核实后重新公示")
+    case = open_subsidy(demo["dc_th"].pk)
+    submit_roster(case, xlsx(ROSTER))
+    director = "dc_th_committee_director"
+    case.post(director, "record_objection", {"content": "张晓红面积多报", "raised_by": "村民"})
+    case.post(director, "answer_objection", {"answer": "已核实,面积应为8亩"})
+    r = case.post(director, "return", {"step": "roster"}, comment="面积核实后重新公示")
     assert r.json()["current_step"] == "roster"
     fixed = [("王建国", WANG, 2.35), ("李秀英", LI, "1.15"), ("张晓红", ZHANG, 8)]
-    submit_roster(case_id, xlsx(fixed))
-    assert SubsidyHousehold.objects.get(case_id=case_id, id_number=ZHANG).area == Decimal("8")
-    assert SubsidyHousehold.objects.filter(case_id=case_id).count() == 3
-    assert PublicityNotice.objects.filter(case_id=case_id, state="running").count() == 1
+    submit_roster(case, xlsx(fixed))
+    assert SubsidyHousehold.objects.get(case_id=case.id, id_number=ZHANG).area == Decimal("8")
+    assert SubsidyHousehold.objects.filter(case_id=case.id).count() == 3
+    assert PublicityNotice.objects.filter(case_id=case.id, state="running").count() == 1
 
 
 def test_township_may_send_the_roster_back(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    submit_roster(case_id, xlsx(ROSTER))
+    case = open_subsidy(demo["dc_th"].pk)
+    submit_roster(case, xlsx(ROSTER))
     clock.move_to(parse_datetime("2026-11-10T09:00:00+08:00"))
-    end_publicity(case_id)
-    gov = client("dc_township_government")
-    assert act(gov, case_id, "approve", {"checked": False, "opinion": "未核"}).json()["code"] \
+    end_publicity(case)
+    gov = "dc_township_government"
+    assert case.post(gov, "approve", {"checked": False, "opinion": "未核"}).json()["code"] \
         == "requirement_not_met"
-    r = act(gov, case_id, "return", {"step": "roster"}, comment="李秀英身份证号与登记表不符")
+    r = case.post(gov, "return", {"step": "roster"}, comment="李秀英身份证号与登记表不符")
     assert r.json()["current_step"] == "roster"
 
 
 def test_each_link_of_the_chain_is_recorded_by_its_bureau(demo, clock):
-    case_id = published(demo, clock)
-    events = client("sfq_district_finance").get(f"/api/cases/{case_id}/").json()["events"]
+    case = published(demo, clock)
+    events = as_user("sfq_district_finance").get(f"/api/cases/{case.id}/").json()["events"]
     roles = [(e["action"], e["role"]) for e in events]
     assert ("approve", "township_government") in roles
     assert roles.count(("confirm", "district_agriculture")) == 3
     # the finance bureau may not record the agriculture bureau's steps and vice versa
-    assert payees(case_id, "").status_code in (400, 403)
+    assert payees(case, "").status_code in (400, 403)
 
 
 def test_payout_equal_to_the_roster_pays_every_household(demo, clock):
-    case_id = published(demo, clock)
+    case = published(demo, clock)
     # 248.70 + 121.70 + 1058.30 = 1428.70
-    r = payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
     assert r.status_code == 200, r.content
-    r = pay(case_id)
+    r = pay(case)
     assert r.status_code == 200, r.content
     assert r.json()["closed"] is True
-    paid = SubsidyHousehold.objects.filter(case_id=case_id)
+    paid = SubsidyHousehold.objects.filter(case_id=case.id)
     assert all(h.paid_amount == h.amount and str(h.paid_on) == "2026-11-10" for h in paid)
-    assert not Alert.objects.filter(case_id=case_id).exists()
+    assert not Alert.objects.filter(case_id=case.id).exists()
 
 
 @pytest.mark.parametrize("last", ["1058.29", "1058.31"])
 def test_payout_one_cent_off_the_roster_is_refused(demo, clock, last):
-    case_id = published(demo, clock)
-    r = payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},{last}")
+    case = published(demo, clock)
+    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},{last}")
     assert r.status_code == 400
     assert r.json()["code"] == "payout_mismatch"
     assert "1,428.70" in r.json()["detail"]
-    assert not PayoutLine.objects.filter(case_id=case_id).exists()
+    assert not PayoutLine.objects.filter(case_id=case.id).exists()
 
 
 def test_right_total_but_wrong_household_amounts_is_refused(demo, clock):
-    case_id = published(demo, clock)
-    r = payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},1058.30\n张晓红,{ZHANG},121.70")
+    case = published(demo, clock)
+    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},1058.30\n张晓红,{ZHANG},121.70")
     assert r.json()["code"] == "payout_mismatch"
     assert "李秀英" in r.json()["detail"]
 
 
 def test_payee_not_on_the_roster_raises_an_alert_and_the_payout_is_refused(demo, clock):
-    case_id = published(demo, clock)
-    r = payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n"
+    case = published(demo, clock)
+    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n"
                         f"村集体(赵某),{ZHAO},1058.30")
     assert r.status_code == 200  # the list is kept as evidence
-    alert = Alert.objects.get(case_id=case_id, kind="domain")
+    alert = Alert.objects.get(case_id=case.id, kind="domain")
     assert "不在公示的农户清册中" in alert.message
     assert "330299********0043" in alert.message and ZHAO not in alert.message
-    stranger = PayoutLine.objects.get(case_id=case_id, id_number=ZHAO)
+    stranger = PayoutLine.objects.get(case_id=case.id, id_number=ZHAO)
     assert stranger.on_roster is False
-    notes = client("dc_th_supervisory_member").get("/api/notifications/").json()["results"]
+    notes = as_user("dc_th_supervisory_member").get("/api/notifications/").json()["results"]
     assert any("风险预警" in n["message"] for n in notes)
-    r = pay(case_id)
+    r = pay(case)
     assert r.status_code == 400
     assert r.json()["code"] == "payee_not_on_roster"
-    assert not SubsidyHousehold.objects.filter(case_id=case_id,
+    assert not SubsidyHousehold.objects.filter(case_id=case.id,
                                                paid_amount__isnull=False).exists()
     # sent back, the correct list goes through
-    fin = client("sfq_district_finance")
-    act(fin, case_id, "return", {"step": "payment_list"}, comment="收款人有误,重新导出")
-    payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
-    assert pay(case_id).json()["closed"] is True
+    fin = "sfq_district_finance"
+    case.post(fin, "return", {"step": "payment_list"}, comment="收款人有误,重新导出")
+    payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    assert pay(case).json()["closed"] is True
 
 
 def test_payment_list_may_be_uploaded_as_xlsx(demo, clock):
-    case_id = published(demo, clock)
+    case = published(demo, clock)
     upload = xlsx([("王建国", WANG, 248.70), ("李秀英", LI, 121.70), ("张晓红", ZHANG, 1058.3)],
                   header=("户主姓名", "身份证号", "发放金额(元)"), name="发放明细.xlsx")
-    r = act(client("sfq_district_finance"), case_id, "import_payees", {},
-            {"payees_file": upload})
+    r = case.post("sfq_district_finance", "import_payees", {},
+                  {"payees_file": upload})
     assert r.status_code == 200, r.content
-    assert PayoutLine.objects.filter(case_id=case_id).count() == 3
+    assert PayoutLine.objects.filter(case_id=case.id).count() == 3
 
 
-def test_roster_register_exports_with_masked_id_numbers(demo, clock, tmp_path):
-    case_id = published(demo, clock)
-    payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
-    pay(case_id)
-    agri = client("sfq_district_agriculture")
+def test_roster_register_exports_with_masked_id_numbers(demo, clock):
+    case = published(demo, clock)
+    payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    pay(case)
+    agri = as_user("sfq_district_agriculture")
     rows = [r for r in agri.get("/api/registers/").json()
             if r["code"] == "farmland_subsidy_roster" and r["region"] == demo["dc_th"].pk]
     assert len(rows) == 1
-    path = tmp_path / "roster.pdf"
-    path.write_bytes(agri.get(rows[0]["pdf_url"]).content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    pdf, xlsx_file = export(agri, "farmland_subsidy_roster", demo["dc_th"].pk)
+    text = pdf_text(pdf.content)
     assert "耕地地力保护补贴农户清册" in text
     assert "330299********0012" in text and WANG not in text
     assert "1058.30" in text
-    sheet = openpyxl.load_workbook(io.BytesIO(agri.get(rows[0]["xlsx_url"]).content)).active
-    flat = [c.value for row in sheet.iter_rows() for c in row]
+    flat = xlsx_cells(xlsx_file.content)
     assert "330299********0023" in flat and LI not in flat
     assert "补贴金额(元)" in flat
 
 
 def test_another_village_cannot_see_the_case_or_the_roster(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    other = client("dc_yl_committee_member")
-    assert other.get(f"/api/cases/{case_id}/").status_code == 404
-    assert submit_roster(case_id, xlsx(ROSTER), prefix="dc_yl").status_code == 404
+    case = open_subsidy(demo["dc_th"].pk)
+    other = as_user("dc_yl_committee_member")
+    assert other.get(f"/api/cases/{case.id}/").status_code == 404
+    assert submit_roster(case, xlsx(ROSTER), prefix="dc_yl").status_code == 404
     url = f"/api/registers/farmland_subsidy_roster/{demo['dc_th'].pk}.xlsx"
     assert other.get(url).status_code == 404
-    assert client("xh_township_government").get(f"/api/cases/{case_id}/").status_code == 404
+    assert as_user("xh_township_government").get(f"/api/cases/{case.id}/").status_code == 404
 
 
 def test_a_tenant_cannot_shorten_the_publicity_below_seven_days(demo, clock):
     TenantSetting.objects.create(region=demo["sfq"], procedure="06",
                                  param="subsidy_publicity_days", value="6")
-    case_id = open_subsidy(demo["dc_th"].pk)
-    notice = submit_roster(case_id, xlsx(ROSTER)).json()["publicity"][0]
+    case = open_subsidy(demo["dc_th"].pk)
+    notice = submit_roster(case, xlsx(ROSTER)).json()["publicity"][0]
     assert notice["days"] == 7
     clock.move_to(parse_datetime("2026-11-09T00:00:00+08:00"))  # day 6 would end here
-    assert end_publicity(case_id).json()["code"] == "publicity_open"
+    assert end_publicity(case).json()["code"] == "publicity_open"
     clock.move_to(parse_datetime("2026-11-10T00:00:00+08:00"))  # day 7 ends here
-    assert end_publicity(case_id).json()["current_step"] == "township_check"
+    assert end_publicity(case).json()["current_step"] == "township_check"
 
 
 def test_a_bad_reimport_keeps_the_published_roster(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
-    assert submit_roster(case_id, xlsx(ROSTER)).status_code == 200
-    notice = PublicityNotice.objects.get(case_id=case_id, state="running")
-    director = client("dc_th_committee_director")
-    act(director, case_id, "record_objection", {"content": "面积有误", "raised_by": "村民"})
-    act(director, case_id, "answer_objection", {"answer": "核实后重新公示"})
-    assert act(director, case_id, "return", {"step": "roster"},
-               comment="重新核实").json()["current_step"] == "roster"
-    before = list(SubsidyHousehold.objects.filter(case_id=case_id)
+    case = open_subsidy(demo["dc_th"].pk)
+    assert submit_roster(case, xlsx(ROSTER)).status_code == 200
+    notice = PublicityNotice.objects.get(case_id=case.id, state="running")
+    director = "dc_th_committee_director"
+    case.post(director, "record_objection", {"content": "面积有误", "raised_by": "村民"})
+    case.post(director, "answer_objection", {"answer": "核实后重新公示"})
+    assert case.post(director, "return", {"step": "roster"},
+                     comment="重新核实").json()["current_step"] == "roster"
+    before = list(SubsidyHousehold.objects.filter(case_id=case.id)
                   .order_by("seq").values_list("name", "id_number", "area", "amount"))
     bad = [("王建国", WANG, 2.35), ("李秀英", LI, "abc"), ("张晓红", ZHANG, 8)]
-    r = submit_roster(case_id, xlsx(bad))
+    r = submit_roster(case, xlsx(bad))
     assert r.status_code == 400
     assert r.json()["code"] == "invalid_roster"
     assert "第3行:面积应为数字" in r.json()["detail"]
-    after = list(SubsidyHousehold.objects.filter(case_id=case_id)
+    after = list(SubsidyHousehold.objects.filter(case_id=case.id)
                  .order_by("seq").values_list("name", "id_number", "area", "amount"))
     assert after == before and len(after) == 3
     notice.refresh_from_db()
     assert "合计:3户,面积13.50亩" in notice.content
-    assert client("dc_th_committee_member").get(
-        f"/api/cases/{case_id}/").json()["current_step"] == "roster"
+    assert as_user("dc_th_committee_member").get(
+        f"/api/cases/{case.id}/").json()["current_step"] == "roster"
 
 
 def test_roster_headers_are_chinese_whatever_the_interface_language():
@@ -344,68 +328,63 @@ def test_roster_headers_are_chinese_whatever_the_interface_language():
 # --- a refusal of an effect's check stores nothing --------------------------------------------
 
 
-def stored_files():
-    return sorted(p for p in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
-
-
 def test_a_refused_roster_file_is_not_stored(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
+    case = open_subsidy(demo["dc_th"].pk)
     files, rows = stored_files(), Attachment.objects.count()
-    r = submit_roster(case_id, xlsx([("王建国", WANG, 1), ("李秀英", LI, "一亩")]))
+    r = submit_roster(case, xlsx([("王建国", WANG, 1), ("李秀英", LI, "一亩")]))
     assert (r.status_code, r.json()["code"]) == (400, "invalid_roster")
     assert stored_files() == files
     assert Attachment.objects.count() == rows
-    assert not SubsidyHousehold.objects.filter(case_id=case_id).exists()
-    assert not CaseEvent.objects.filter(case_id=case_id, action="submit_roster").exists()
+    assert not SubsidyHousehold.objects.filter(case_id=case.id).exists()
+    assert not CaseEvent.objects.filter(case_id=case.id, action="submit_roster").exists()
 
 
 def test_a_file_and_pasted_lines_together_are_refused_before_storing(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
+    case = open_subsidy(demo["dc_th"].pk)
     files = stored_files()
-    r = submit_roster(case_id, xlsx(ROSTER), rows=f"王建国,{WANG},1")
+    r = submit_roster(case, xlsx(ROSTER), rows=f"王建国,{WANG},1")
     assert (r.status_code, r.json()["field"]) == (400, "roster_rows")
     assert stored_files() == files
-    assert not SubsidyHousehold.objects.filter(case_id=case_id).exists()
+    assert not SubsidyHousehold.objects.filter(case_id=case.id).exists()
 
 
 def test_an_accepted_roster_file_is_stored_once_with_its_households(demo, clock):
-    case_id = open_subsidy(demo["dc_th"].pk)
+    case = open_subsidy(demo["dc_th"].pk)
     files = stored_files()
-    assert submit_roster(case_id, xlsx(ROSTER)).status_code == 200
+    assert submit_roster(case, xlsx(ROSTER)).status_code == 200
     assert len(stored_files()) == len(files) + 1
-    assert Attachment.objects.filter(case_id=case_id, field="roster_file").count() == 1
-    assert SubsidyHousehold.objects.filter(case_id=case_id).count() == 3
+    assert Attachment.objects.filter(case_id=case.id, field="roster_file").count() == 1
+    assert SubsidyHousehold.objects.filter(case_id=case.id).count() == 3
 
 
 def test_a_mismatched_payment_file_is_not_stored(demo, clock):
-    case_id = published(demo, clock)
+    case = published(demo, clock)
     upload = xlsx([("王建国", WANG, 248.70), ("李秀英", LI, 121.70), ("张晓红", ZHANG, 1000)],
                   header=("户主姓名", "身份证号", "发放金额(元)"), name="发放明细.xlsx")
     files, rows = stored_files(), Attachment.objects.count()
-    r = act(client("sfq_district_finance"), case_id, "import_payees", {},
-            {"payees_file": upload})
+    r = case.post("sfq_district_finance", "import_payees", {},
+                  {"payees_file": upload})
     assert (r.status_code, r.json()["code"]) == (400, "payout_mismatch")
     assert stored_files() == files
     assert Attachment.objects.count() == rows
-    assert not PayoutLine.objects.filter(case_id=case_id).exists()
+    assert not PayoutLine.objects.filter(case_id=case.id).exists()
 
 
 def test_the_rate_must_be_positive(demo, clock):
-    gov = client("dc_township_government")
-    case_id = gov.post("/api/cases/", {"procedure": "06", "region": demo["dc_th"].pk,
-                                       "title": "补贴"}, format="json").json()["id"]
+    gov = "dc_township_government"
+    case = open_case("06", demo["dc_th"], gov, title="补贴")
     files = stored_files()
-    r = act(gov, case_id, "issue", {"year": 2026, "rate": "0", "handed_on": "2026-11-02"},
-            {"forms": upload_pdf("上年度登记表.pdf")})
+    r = case.post(gov, "issue", {"year": 2026, "rate": "0", "handed_on": "2026-11-02"},
+                  {"forms": upload_pdf("上年度登记表.pdf")})
     assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "out_of_range", "rate")
     assert stored_files() == files
 
 
 def test_a_payout_cannot_be_dated_in_the_future(demo, clock):
-    case_id = published(demo, clock)
-    payees(case_id, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
-    r = act(client("sfq_district_finance"), case_id, "pay", {"paid_on": "2026-11-11"})
+    case = published(demo, clock)
+    payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    r = case.post("sfq_district_finance", "pay", {"paid_on": "2026-11-11"})
     assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "future_date",
                                                                      "paid_on")
-    assert not SubsidyHousehold.objects.filter(case_id=case_id,
+    assert not SubsidyHousehold.objects.filter(case_id=case.id,
                                                paid_amount__isnull=False).exists()

@@ -7,7 +7,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from tests.seals.test_seal_flow import act, apply, open_case
+from tests.driver import open_case
+from tests.seals.helpers import applied
 from workflows.registry import registry
 
 
@@ -105,9 +106,9 @@ def test_open_case_scope_and_role(demo, api):
 
 def test_case_list_is_scoped_filtered_and_paginated(demo, api):
     for _ in range(3):
-        open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"])
-    open_case(api, "dc_yl_committee_member", "04.2", demo["dc_yl"])
-    open_case(api, "xh_qq_committee_member", "04.2", demo["xh_qq"])
+        open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="用印申请")
+    open_case("04.2", demo["dc_yl"], "dc_yl_committee_member", title="用印申请")
+    open_case("04.2", demo["xh_qq"], "xh_qq_committee_member", title="用印申请")
     town = api("dc_township_party").get("/api/cases/").json()
     assert town["count"] == 4
     assert {c["region"] for c in town["results"]} == {demo["dc_th"].pk, demo["dc_yl"].pk}
@@ -128,30 +129,30 @@ def test_case_list_is_scoped_filtered_and_paginated(demo, api):
 def test_case_list_query_count_does_not_grow(demo, api, django_assert_max_num_queries):
     client = api("sfq_district_org")
     for _ in range(2):
-        open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+        open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="用印申请")
     with django_assert_max_num_queries(8) as few:
         client.get("/api/cases/?page_size=50")
     small = len(few.captured_queries)
     for _ in range(12):
-        open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+        open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="用印申请")
     with django_assert_max_num_queries(small):
         client.get("/api/cases/?page_size=50")
 
 
 def test_out_of_scope_is_404_on_every_case_endpoint(demo, api, user):
-    case = apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+    case = applied("dc_th_committee_member", "04.2", demo["dc_th"])
     outsider = api("dc_yl_committee_director")
-    assert outsider.get(f"/api/cases/{case['id']}/").status_code == 404
-    r = act(outsider, case["id"], "approve", {})
+    assert outsider.get(f"/api/cases/{case.id}/").status_code == 404
+    r = case.post("dc_yl_committee_director", "approve", {})
     assert r.status_code == 404
     assert r.json()["code"] == "not_found"
-    att = case["attachments"][0]["url"]
+    att = case.case["attachments"][0]["url"]
     from django.test import Client
 
     web = Client()
     web.force_login(user("dc_yl_committee_director"))
     assert web.get(att).status_code == 404
-    assert web.get(f"/cases/{case['id']}/").status_code == 404
+    assert web.get(f"/cases/{case.id}/").status_code == 404
     insider = Client()
     insider.force_login(user("dc_th_supervisory_member"))
     download = insider.get(att)
@@ -160,17 +161,17 @@ def test_out_of_scope_is_404_on_every_case_endpoint(demo, api, user):
 
 
 def test_actions_list_only_what_the_gate_accepts(demo, api):
-    case = apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
-    applicant = api("dc_th_committee_member").get(f"/api/cases/{case['id']}/").json()
+    case = applied("dc_th_committee_member", "04.2", demo["dc_th"])
+    applicant = api("dc_th_committee_member").get(f"/api/cases/{case.id}/").json()
     assert [a["code"] for a in applicant["actions"]] == ["withdraw"]
-    director = api("dc_th_committee_director").get(f"/api/cases/{case['id']}/").json()
+    director = api("dc_th_committee_director").get(f"/api/cases/{case.id}/").json()
     assert [a["code"] for a in director["actions"]] == ["approve", "reject", "return"]
 
 
 def test_bad_bodies_get_code_and_detail(demo, api):
-    case = open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+    case = open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="用印申请")
     client = api("dc_th_committee_member")
-    url = f"/api/cases/{case['id']}/actions/"
+    url = f"/api/cases/{case.id}/actions/"
     r = client.post(url, {"data": {}}, format="json")
     assert r.status_code == 400 and r.json()["code"] == "missing_field"
     r = client.post(url, {"action": "apply", "data": [1, 2]}, format="json")
@@ -183,7 +184,7 @@ def test_bad_bodies_get_code_and_detail(demo, api):
     assert r.json()["code"] == "unknown_field"
     r = client.post(url, "not json", content_type="application/json")
     assert r.status_code == 400 and set(r.json()) >= {"code", "detail"}
-    assert client.get(f"/api/cases/{case['id']}/").json()["events"][-1]["action"] == "open"
+    assert client.get(f"/api/cases/{case.id}/").json()["events"][-1]["action"] == "open"
 
 
 def test_sequential_second_approval_is_a_conflict(demo, api, user):
@@ -192,17 +193,17 @@ def test_sequential_second_approval_is_a_conflict(demo, api, user):
     second = user("dc_th_committee_member")
     Membership.objects.create(user=user("dc_th_branch_deputy"), region=demo["dc_th"],
                               role="committee_director")
-    case = apply(api, "dc_th_grid_worker", "04.2", demo["dc_th"])
+    case = applied("dc_th_grid_worker", "04.2", demo["dc_th"])
     assert second
-    first = act(api("dc_th_committee_director"), case["id"], "approve", {})
+    first = case.post("dc_th_committee_director", "approve", {})
     assert first.status_code == 200
-    late = act(api("dc_th_branch_deputy"), case["id"], "approve", {})
+    late = case.post("dc_th_branch_deputy", "approve", {})
     assert late.status_code == 409
     assert late.json()["code"] == "conflict"
 
 
 def test_notifications_reach_the_next_actor(demo, api):
-    apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+    applied("dc_th_committee_member", "04.2", demo["dc_th"])
     body = api("dc_th_committee_director").get("/api/notifications/").json()
     assert body["count"] >= 1
     note = body["results"][0]
@@ -245,9 +246,9 @@ BAD_FILTERS = [
 def listed(demo, api):
     """Cases of 04.2 in two villages of one township and one of the other."""
     for title in ("出具居住证明", "出具收入证明"):
-        open_case(api, "dc_th_committee_member", "04.2", demo["dc_th"], title=title)
-    open_case(api, "dc_yl_committee_member", "04.2", demo["dc_yl"], title="出具困难证明")
-    open_case(api, "xh_qq_committee_member", "04.2", demo["xh_qq"], title="出具就业证明")
+        open_case("04.2", demo["dc_th"], "dc_th_committee_member", title=title)
+    open_case("04.2", demo["dc_yl"], "dc_yl_committee_member", title="出具困难证明")
+    open_case("04.2", demo["xh_qq"], "xh_qq_committee_member", title="出具就业证明")
     return demo
 
 

@@ -7,16 +7,16 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from tests.conftest import requires_postgres
-from tests.seals.test_seal_flow import act, apply
+from tests.seals.helpers import applied
 from workflows.models import CaseEvent
 
 
 @pytest.fixture
-def finished(demo, api):
-    case = apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
-    act(api("dc_th_committee_director"), case["id"], "approve", {"opinion": "同意"})
-    act(api("dc_th_seal_keeper"), case["id"], "stamp", {"copies_stamped": 1, "papers_kept": True})
-    return case["id"]
+def finished(demo):
+    case = applied("dc_th_committee_member", "04.2", demo["dc_th"])
+    case.do("dc_th_committee_director", "approve", samples=False, opinion="同意")
+    case.do("dc_th_seal_keeper", "stamp", samples=False, copies_stamped=1, papers_kept=True)
+    return case.id
 
 
 def test_events_chain_and_verify(finished, capsys):

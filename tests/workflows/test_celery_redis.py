@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from portal.celery import app
 from tests.conftest import requires_postgres
+from tests.seals.helpers import applied
 from workflows.models import Deadline, Notification
 from workflows.tasks import sweep_deadlines_task
 
@@ -37,13 +38,11 @@ def worker(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sweep_runs_on_a_worker_and_survives_a_redis_flush(demo, api, worker):
+def test_sweep_runs_on_a_worker_and_survives_a_redis_flush(demo, worker):
     import redis
 
-    from tests.seals.test_seal_flow import apply
-
-    case = apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
-    Deadline.objects.create(case_id=case["id"], kind="window_end",
+    case = applied("dc_th_committee_member", "04.2", demo["dc_th"])
+    Deadline.objects.create(case_id=case.id, kind="window_end",
                             due_at=timezone.now() - dt.timedelta(minutes=1))
     redis.Redis.from_url(REDIS_URL).flushdb()  # a Redis restart: nothing was kept there
     result = sweep_deadlines_task.delay().get(timeout=30)

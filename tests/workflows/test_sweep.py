@@ -9,7 +9,10 @@ from django.core.management import call_command
 from django.utils.dateparse import parse_datetime
 
 from core.roles import Level, Role
-from tests.seals.test_seal_flow import act
+from tests.decisions.rules_helpers import minutes
+from tests.driver import meeting as m
+from tests.driver import open_case
+from tests.seals.helpers import applied
 from workflows.models import Deadline, Notification
 from workflows.registry import registry
 from workflows.spec import (
@@ -25,6 +28,7 @@ from workflows.spec import (
 )
 
 START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+SEC = "dc_th_branch_secretary"
 
 REVIEW = ProcedureSpec(
     code="98.1", name="测试:镇审批时限", category="测试", guiding_units=("区委组织部",),
@@ -55,10 +59,8 @@ def notes(username):
 
 def test_reminders_escalation_and_idempotency(demo, api):
     with time_machine.travel(START, tick=False) as clock:
-        sec = api("dc_th_branch_secretary")
-        case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
-                                        "title": "入党审批"}, format="json").json()
-        r = act(sec, case["id"], "submit", {})
+        case = open_case("98.1", demo["dc_th"], SEC, title="入党审批")
+        r = case.post(SEC, "submit", {})
         task = r.json()["tasks"][0]
         assert task["region"] == demo["dc"].pk
         # three months from 2026-03-02 09:00 Shanghai
@@ -93,33 +95,27 @@ def test_reminders_escalation_and_idempotency(demo, api):
 
 def test_acting_cancels_pending_reminders(demo, api):
     with time_machine.travel(START, tick=False) as clock:
-        sec = api("dc_th_branch_secretary")
-        case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
-                                        "title": "入党审批"}, format="json").json()
-        act(sec, case["id"], "submit", {})
-        act(api("dc_township_party"), case["id"], "approve", {})
+        case = open_case("98.1", demo["dc_th"], SEC, title="入党审批")
+        case.post(SEC, "submit", {})
+        case.post("dc_township_party", "approve", {})
         clock.move_to(parse_datetime("2026-12-01T09:00:00+08:00"))
         call_command("sweep_deadlines")
         assert not any("逾期" in n for n in notes("dc_township_party"))
 
 
 def test_window_end_is_announced_once(demo, api):
-    from tests.decisions.test_four_and_two import m, minutes
-
     with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False) as clock:
-        sec = api("dc_th_branch_secretary")
-        case = sec.post("/api/cases/", {"procedure": "03.1", "region": demo["dc_th"].pk,
-                                        "title": "修路"}, format="json").json()
-        act(sec, case["id"], "propose", {"matter": "plan", "proposal": "修路", "consultation": "有",
-                                         "meeting": m(5, 5, 5)}, minutes())
-        act(sec, case["id"], "deliberate", {"body": "two_committees", "vote_method": "hands",
-                                            "meeting": m(7, 7, 7), "opinion": "同意"}, minutes())
-        act(sec, case["id"], "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                        "meeting": m(30, 25, 25), "revised_proposal": "修路"},
-            minutes())
-        act(api("dc_th_committee_director"), case["id"], "decide",
-            {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "修路"},
-            minutes())
+        case = open_case("03.1", demo["dc_th"], SEC, title="修路")
+        case.post(SEC, "propose", {"matter": "plan", "proposal": "修路", "consultation": "有",
+                                   "meeting": m(5, 5, 5)}, minutes())
+        case.post(SEC, "deliberate", {"body": "two_committees", "vote_method": "hands",
+                                      "meeting": m(7, 7, 7), "opinion": "同意"}, minutes())
+        case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                                  "meeting": m(30, 25, 25), "revised_proposal": "修路"},
+                  minutes())
+        case.post("dc_th_committee_director", "decide",
+                  {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "修路"},
+                  minutes())
         clock.move_to(parse_datetime("2026-11-10T00:05:00+08:00"))
         call_command("sweep_deadlines")
         call_command("sweep_deadlines")
@@ -132,10 +128,8 @@ def test_email_goes_to_users_with_an_address(demo, api, user,
     director = user("dc_th_committee_director")
     director.email = "director@example.org"
     director.save()
-    from tests.seals.test_seal_flow import apply
-
     with django_capture_on_commit_callbacks(execute=True):
-        apply(api, "dc_th_committee_member", "04.2", demo["dc_th"])
+        applied("dc_th_committee_member", "04.2", demo["dc_th"])
     assert any("director@example.org" in m.to for m in mail.outbox)
 
 
@@ -154,15 +148,13 @@ RECURRING = ProcedureSpec(
 
 def test_recurring_reminder_every_quarter_while_waiting(demo, api):
     with time_machine.travel(START, tick=False) as clock:
-        sec = api("dc_th_branch_secretary")
-        case = sec.post("/api/cases/", {"procedure": "98.2", "region": demo["dc_th"].pk,
-                                        "title": "积极分子培养"}, format="json").json()
+        case = open_case("98.2", demo["dc_th"], SEC, title="积极分子培养")
         for month in ("2026-06-02T10:00", "2026-06-03T10:00", "2026-09-02T10:00"):
             clock.move_to(parse_datetime(month + ":00+08:00"))
             call_command("sweep_deadlines")
         quarterly = [n for n in notes("dc_th_branch_secretary") if "每季度" in n]
         assert len(quarterly) == 2
-        act(api("dc_th_branch_secretary"), case["id"], "finish", {})
+        case.post(SEC, "finish", {})
         clock.move_to(parse_datetime("2027-03-02T10:00:00+08:00"))
         call_command("sweep_deadlines")
         assert len([n for n in notes("dc_th_branch_secretary") if "每季度" in n]) == 2
@@ -172,14 +164,12 @@ def test_overdue_raises_an_alert_for_the_supervisors(demo, api):
     from workflows.models import Alert
 
     with time_machine.travel(START, tick=False) as clock:
-        sec = api("dc_th_branch_secretary")
-        case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
-                                        "title": "入党审批"}, format="json").json()
-        act(sec, case["id"], "submit", {})
+        case = open_case("98.1", demo["dc_th"], SEC, title="入党审批")
+        case.post(SEC, "submit", {})
         clock.move_to(parse_datetime("2026-06-03T09:00:00+08:00"))
         call_command("sweep_deadlines")
         call_command("sweep_deadlines")
-    alerts = Alert.objects.filter(case_id=case["id"], kind="overdue")
+    alerts = Alert.objects.filter(case_id=case.id, kind="overdue")
     assert alerts.count() == 1
     assert any("风险预警" in n for n in notes("dc_th_supervisory_member"))
     assert any("风险预警" in n for n in notes("dc_township_discipline"))
@@ -193,11 +183,8 @@ def test_a_batch_of_due_deadlines_costs_the_same_queries_as_one(demo, api):
     from workflows.sweep import sweep
 
     def open_cases(n):
-        sec = api("dc_th_branch_secretary")
         for i in range(n):
-            case = sec.post("/api/cases/", {"procedure": "98.1", "region": demo["dc_th"].pk,
-                                            "title": f"入党审批{i}"}, format="json").json()
-            act(sec, case["id"], "submit", {})
+            open_case("98.1", demo["dc_th"], SEC, title=f"入党审批{i}").post(SEC, "submit")
 
     def queries_to_sweep():
         with CaptureQueriesContext(connection) as ctx:

@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from django.db.models import Count, Q
 
+from tests.driver import GATE, drive, person
 from tests.portal.pages import scenario
-from workflows import gate, tallies
+from workflows import tallies
 from workflows.models import Case, CaseMonthTally, CaseTally
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -36,8 +37,8 @@ def counted_from_cases() -> dict:
 @pytest.mark.django_db
 def test_the_gate_keeps_the_tallies_that_a_recount_would_make(demo):
     ids = scenario.build(demo)
-    gate.withdraw(actor=scenario.u("dc_th_committee_member"), case_id=ids["seal_open"],
-                  reason="申请人不再需要该证明")
+    drive(ids["seal_open"], via=GATE).do("dc_th_committee_member", "withdraw", samples=False,
+                                         comment="申请人不再需要该证明")
     totals, months = kept()
     assert totals == counted_from_cases()
     th = demo["dc_th"].pk
@@ -52,11 +53,10 @@ def test_the_gate_keeps_the_tallies_that_a_recount_would_make(demo):
 def test_months_are_local_calendar_months(demo):
     # 2026-10-31 17:30 UTC is 1 November 01:30 in Shanghai
     with time_machine.travel(dt.datetime(2026, 10, 31, 17, 30, tzinfo=dt.UTC), tick=False):
-        case_id = scenario.seal(demo["dc_th"], "dc_th", "出具居住证明", finish=False)
+        case = scenario.seal_case(demo["dc_th"], "dc_th", "出具居住证明", finish=False)
     with time_machine.travel(dt.datetime(2026, 11, 30, 16, 5, tzinfo=dt.UTC), tick=False):
-        scenario.act("dc_th_committee_director", case_id, "approve", {"opinion": "同意"})
-        scenario.act("dc_th_seal_keeper", case_id, "stamp",
-                     {"copies_stamped": 2, "papers_kept": True})
+        case.do("dc_th_committee_director", "approve", samples=False, opinion="同意")
+        case.do("dc_th_seal_keeper", "stamp", samples=False, copies_stamped=2, papers_kept=True)
     _, months = kept()
     key = (demo["dc_th"].pk, "04.2")
     assert months[(*key, dt.date(2026, 11, 1))] == (1, 0, 0)
@@ -86,8 +86,8 @@ def test_recount_sets_drift_right_for_the_villages_asked(demo):
 
 @pytest.mark.django_db
 def test_the_dashboard_counts_a_case_the_moment_it_closes(demo, client):
-    client.force_login(scenario.u("sfq_district_civil_affairs"))
-    case_id = scenario.seal(demo["dc_th"], "dc_th", "出具居住证明", finish=False)
+    client.force_login(person("sfq_district_civil_affairs"))
+    case = scenario.seal_case(demo["dc_th"], "dc_th", "出具居住证明", finish=False)
 
     def th_counts():
         rows = client.get("/dashboard/").context["region_rows"]
@@ -95,8 +95,8 @@ def test_the_dashboard_counts_a_case_the_moment_it_closes(demo, client):
 
     before = th_counts()
     assert (before.open, before.closed) == (1, 0)
-    scenario.act("dc_th_committee_director", case_id, "approve", {"opinion": "同意"})
-    scenario.act("dc_th_seal_keeper", case_id, "stamp", {"copies_stamped": 2, "papers_kept": True})
+    case.do("dc_th_committee_director", "approve", samples=False, opinion="同意")
+    case.do("dc_th_seal_keeper", "stamp", samples=False, copies_stamped=2, papers_kept=True)
     after = th_counts()
     assert (after.open, after.closed, after.total) == (0, 1, 1)
     trend = client.get("/dashboard/").context["board"].trend

@@ -4,91 +4,80 @@
 a redone step with an answered objection; one whose resolution is in publicity (its
 text holds an ID number and a mobile to be masked) with an early-end attempt; seal
 cases (one refused for separation of duties); and seal cases in 杨柳村 and 清泉社区.
+Every action is sent exactly as written here (``samples=False``) and must be accepted,
+or refused with the code named.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from typing import Any
 
 import time_machine
 from django.utils import timezone
 
-from core.errors import RuleError
-from core.models import Membership, Region, User
+from core.models import Membership, Region
+from core.scope import forget_scope
+from tests.driver import GATE, CaseDriver, open_case, person
+from tests.driver import meeting as m
 from tests.samples import upload_pdf, upload_png
-from workflows import gate
-
-
-def u(name: str) -> User:
-    return User.objects.get(username=name)
-
-
-def m(due: int, present: int, yes: int, no: int = 0, abstain: int = 0) -> dict[str, int]:
-    return {"due": due, "present": present, "yes": yes, "no": no, "abstain": abstain}
-
-
-def act(user: str, case_id: int, action: str, data: dict[str, Any] | None = None,
-        files: dict[str, Any] | None = None, comment: str = "") -> Any:
-    return gate.perform_action(actor=u(user), case_id=case_id, action=action, data=data or {},
-                               files=files or {}, comment=comment)
 
 
 def four_and_two(village: Region, slug: str, title: str, resolution: str, *,
                  finish: bool, redo: bool = False) -> int:
-    sec = f"{slug}_branch_secretary"
-    case = gate.open_case(actor=u(sec), procedure="03.1", region=village, title=title)
-    act(sec, case.pk, "propose", {"matter": "assets", "proposal": "村集体鱼塘公开发包,期限五年",
-                                  "consultation": "走访农户30户", "meeting": m(5, 5, 5)},
-        {"minutes": upload_pdf("支部会议记录.pdf")})
-    act(sec, case.pk, "deliberate", {"body": "two_committees", "vote_method": "hands",
-                                     "meeting": m(7, 6, 5, 1), "opinion": "同意提交党员大会"},
-        {"minutes": upload_pdf("两委会议记录.pdf")})
+    sec, director, member = (f"{slug}_branch_secretary", f"{slug}_committee_director",
+                             f"{slug}_committee_member")
+    case = open_case("03.1", village, sec, title=title, via=GATE)
+    case.do(sec, "propose", samples=False, matter="assets", proposal="村集体鱼塘公开发包,期限五年",
+            consultation="走访农户30户", meeting=m(5, 5, 5), minutes=upload_pdf("支部会议记录.pdf"))
+    case.do(sec, "deliberate", samples=False, body="two_committees", vote_method="hands",
+            meeting=m(7, 6, 5, 1), opinion="同意提交党员大会",
+            minutes=upload_pdf("两委会议记录.pdf"))
     if redo:
-        gate.return_to_step(actor=u(sec), case_id=case.pk, step="deliberate",
-                            reason="商议会议记录缺少表决情况,请补正后重新商议")
-        act(sec, case.pk, "deliberate", {"body": "two_committees", "vote_method": "secret",
-                                         "meeting": m(7, 7, 6, 1),
-                                         "opinion": "同意提交党员大会,底价不低于每年2万元"},
-            {"minutes": upload_pdf("两委会议记录(补正).pdf", text="fixed")})
-    act(sec, case.pk, "review", {"members_informed": True, "informed_on": "2026-03-01",
-                                 "meeting": m(30, 25, 24, 1),
-                                 "revised_proposal": "鱼塘公开发包,期限五年,底价每年2万元"},
-        {"minutes": upload_pdf("党员大会记录.pdf")})
-    director = f"{slug}_committee_director"
-    act(director, case.pk, "decide", {"body": "representatives", "meeting": m(45, 38, 33, 3, 2),
-                                      "resolution": resolution},
-        {"minutes": upload_pdf("村民代表会议记录.pdf")})
-    member = f"{slug}_committee_member"
-    act(member, case.pk, "record_posting", {"location": "村务公开栏"},
-        {"photo": upload_png("张贴照片.png")})
-    with contextlib.suppress(RuleError):  # refused while open: raises 试图提前结束公示
-        act(member, case.pk, "publicity_done", {"location": "村务公开栏"},
-            {"photo": upload_png("期满照片.png")})
+        case.do(sec, "return", samples=False, step="deliberate",
+                comment="商议会议记录缺少表决情况,请补正后重新商议")
+        case.do(sec, "deliberate", samples=False, body="two_committees", vote_method="secret",
+                meeting=m(7, 7, 6, 1), opinion="同意提交党员大会,底价不低于每年2万元",
+                minutes=upload_pdf("两委会议记录(补正).pdf", text="fixed"))
+    case.do(sec, "review", samples=False, members_informed=True, informed_on="2026-03-01",
+            meeting=m(30, 25, 24, 1), revised_proposal="鱼塘公开发包,期限五年,底价每年2万元",
+            minutes=upload_pdf("党员大会记录.pdf"))
+    case.do(director, "decide", samples=False, body="representatives",
+            meeting=m(45, 38, 33, 3, 2), resolution=resolution,
+            minutes=upload_pdf("村民代表会议记录.pdf"))
+    case.do(member, "record_posting", samples=False, location="村务公开栏",
+            photo=upload_png("张贴照片.png"))
+    # ended before its time: refused, and the supervisors alerted (试图提前结束公示)
+    case.refused(member, "publicity_open", "publicity_done", samples=False, location="村务公开栏",
+                 photo=upload_png("期满照片.png"))
     if not finish:
-        return case.pk
-    act(member, case.pk, "record_objection", {"content": "发包期限是否过长?", "raised_by": "村民"})
-    act(director, case.pk, "answer_objection",
-        {"answer": "期限五年经村民代表会议表决通过,符合章程。"})
+        return case.id
+    case.do(member, "record_objection", samples=False, content="发包期限是否过长?",
+            raised_by="村民")
+    case.do(director, "answer_objection", samples=False,
+            answer="期限五年经村民代表会议表决通过,符合章程。")
     with time_machine.travel(timezone.now() + dt.timedelta(days=8), tick=False):
-        act(member, case.pk, "publicity_done", {"location": "村务公开栏"},
-            {"photo": upload_png("期满照片.png")})
-        act(director, case.pk, "publish_result", {
-            "result": "已于公开招标后签订发包合同,承包方按年缴纳承包费2.1万元。",
-            "published_on": timezone.localdate().isoformat(), "location": "村务公开栏"})
-    return case.pk
+        case.do(member, "publicity_done", samples=False, location="村务公开栏",
+                photo=upload_png("期满照片.png"))
+        case.do(director, "publish_result", samples=False,
+                result="已于公开招标后签订发包合同,承包方按年缴纳承包费2.1万元。",
+                published_on=timezone.localdate().isoformat(), location="村务公开栏")
+    return case.id
 
 
 def seal(village: Region, slug: str, title: str, *, finish: bool) -> int:
+    return seal_case(village, slug, title, finish=finish).id
+
+
+def seal_case(village: Region, slug: str, title: str, *, finish: bool) -> CaseDriver:
     applicant = f"{slug}_committee_member"
-    case = gate.open_case(actor=u(applicant), procedure="04.2", region=village, title=title)
-    act(applicant, case.pk, "apply", {"purpose": title, "matter": "routine", "copies": 2},
-        {"document": upload_pdf("证明.pdf")})
+    case = open_case("04.2", village, applicant, title=title, via=GATE)
+    case.do(applicant, "apply", samples=False, purpose=title, matter="routine", copies=2,
+            document=upload_pdf("证明.pdf"))
     if finish:
-        act(f"{slug}_committee_director", case.pk, "approve", {"opinion": "同意"})
-        act(f"{slug}_seal_keeper", case.pk, "stamp", {"copies_stamped": 2, "papers_kept": True})
-    return case.pk
+        case.do(f"{slug}_committee_director", "approve", samples=False, opinion="同意")
+        case.do(f"{slug}_seal_keeper", "stamp", samples=False, copies_stamped=2,
+                papers_kept=True)
+    return case
 
 
 def build(demo: dict[str, Region]) -> dict[str, int]:
@@ -112,14 +101,13 @@ def build_open(demo: dict[str, Region]) -> dict[str, int]:
     ids["seal_closed"] = seal(th, "dc_th", "出具居住证明", finish=True)
     ids["seal_open"] = seal(th, "dc_th", "出具收入证明", finish=False)
     # 一肩挑: the committee member is also director; approving own application is refused
-    member = u("dc_th_committee_member")
+    member = person("dc_th_committee_member")
     Membership.objects.get_or_create(user=member, region=th, role="committee_director")
-    from core.scope import forget_scope
-
     forget_scope(member)
-    ids["seal_sep"] = seal(th, "dc_th", "出具低保证明", finish=False)
-    with contextlib.suppress(RuleError):  # refused: separation of duties (an alert)
-        act("dc_th_committee_member", ids["seal_sep"], "approve", {"opinion": "同意"})
+    sep = seal_case(th, "dc_th", "出具低保证明", finish=False)
+    ids["seal_sep"] = sep.id
+    sep.refused("dc_th_committee_member", "separation_of_duties", "approve", samples=False,
+                opinion="同意")  # an alert for the supervisors
     Membership.objects.filter(user=member, region=th, role="committee_director").delete()
     ids["yl_seal"] = seal(yl, "dc_yl", "出具困难证明", finish=True)
     ids["qq_seal"] = seal(qq, "xh_qq", "出具就业证明", finish=False)

@@ -63,10 +63,10 @@ def test_subsidy_roster_notice_shows_no_full_id_number(demo, web, media_tmp):
     from tests.subsidies.helpers import LI, WANG, open_subsidy, submit_roster, xlsx
     from workflows.models import PublicityNotice
 
-    case_id = open_subsidy(demo["dc_th"].pk)
-    response = submit_roster(case_id, xlsx([("王建国", WANG, 3.5), ("李秀英", LI, 2)]))
+    case = open_subsidy(demo["dc_th"].pk)
+    response = submit_roster(case, xlsx([("王建国", WANG, 3.5), ("李秀英", LI, 2)]))
     assert response.status_code == 200, response.content
-    notice = PublicityNotice.objects.get(case_id=case_id)
+    notice = PublicityNotice.objects.get(case_id=case.id)
     page = web(None).get(f"/board/{demo['dc_th'].pk}/")
     assert page.status_code == 200
     html = page.content.decode()

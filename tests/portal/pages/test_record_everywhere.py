@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.portal.pages import scenario
+from tests.driver import GATE, drive
 from workflows.models import Attachment, Case, CaseEvent
 from workflows.record import case_record, meeting_text, role_label, size_text, value_text
 
@@ -144,11 +144,11 @@ def test_the_record_pages_run_as_many_queries_for_a_longer_record(cases, web, de
         return out
 
     before = count()
+    case = drive(case_id, via=GATE)
     for n in range(3):  # three more events, objections with their answers
-        scenario.act("dc_th_committee_member", case_id, "record_objection",
-                     {"content": f"第{n + 1}个问题", "raised_by": "村民"})
-        scenario.act("dc_th_committee_director", case_id, "answer_objection",
-                     {"answer": "已答复"})
+        case.do("dc_th_committee_member", "record_objection", samples=False,
+                content=f"第{n + 1}个问题", raised_by="村民")
+        case.do("dc_th_committee_director", "answer_objection", samples=False, answer="已答复")
     assert Case.objects.get(pk=case_id).event_count >= 12
     # the counts as they were before the one renderer: case page 14, PDF 12, audit view 17
     # (15 and the changed case verified again, with its events)

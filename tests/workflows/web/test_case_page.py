@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from tests.driver import GATE, drive, open_case
+from tests.driver import meeting as m
 from tests.samples import upload_pdf
-from workflows import gate
 from workflows.models import Case
 
 
 @pytest.fixture
-def seal_case(demo, user):
-    return gate.open_case(actor=user("dc_th_committee_member"), procedure="04.2",
-                          region=demo["dc_th"], title="出具居住证明用印")
+def seal_case(demo):
+    return open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="出具居住证明用印",
+                     via=GATE).row
 
 
-def test_the_form_is_built_from_the_step_spec(as_user, seal_case):
-    page = as_user("dc_th_committee_member").get(f"/cases/{seal_case.pk}/").content.decode()
+def test_the_form_is_built_from_the_step_spec(web, seal_case):
+    page = web("dc_th_committee_member").get(f"/cases/{seal_case.pk}/").content.decode()
     assert 'for="apply-purpose"' in page and "用印事由" in page
     assert 'name="f_copies"' in page and 'type="number"' in page
     assert 'type="file"' in page and 'accept="application/pdf,' in page
@@ -24,8 +25,8 @@ def test_the_form_is_built_from_the_step_spec(as_user, seal_case):
     assert "撤回" in page
 
 
-def test_a_refusal_is_shown_next_to_its_field_and_changes_nothing(as_user, seal_case):
-    client = as_user("dc_th_committee_member")
+def test_a_refusal_is_shown_next_to_its_field_and_changes_nothing(web, seal_case):
+    client = web("dc_th_committee_member")
     response = client.post(f"/cases/{seal_case.pk}/act/", {
         "action": "apply", "step": "apply", "f_purpose": "出具证明", "f_matter": "routine",
         "f_copies": "2", "comment": "急用",
@@ -39,8 +40,8 @@ def test_a_refusal_is_shown_next_to_its_field_and_changes_nothing(as_user, seal_
     assert seal_case.event_count == 1
 
 
-def test_an_action_sent_with_its_file_moves_the_case(as_user, seal_case):
-    client = as_user("dc_th_committee_member")
+def test_an_action_sent_with_its_file_moves_the_case(web, seal_case):
+    client = web("dc_th_committee_member")
     response = client.post(f"/cases/{seal_case.pk}/act/", {
         "action": "apply", "step": "apply", "f_purpose": "出具证明", "f_matter": "routine",
         "f_copies": "2", "f_document": upload_pdf("证明.pdf"),
@@ -51,12 +52,11 @@ def test_an_action_sent_with_its_file_moves_the_case(as_user, seal_case):
     assert "证明.pdf" in page and "已办理:提交用印申请" in page
 
 
-def test_return_needs_a_reason_shown_next_to_the_reason(as_user, user, seal_case):
-    gate.perform_action(actor=user("dc_th_committee_member"), case_id=seal_case.pk,
-                        action="apply", data={"purpose": "证明", "matter": "routine",
-                                              "copies": 1},
-                        files={"document": upload_pdf()})
-    client = as_user("dc_th_committee_director")
+def test_return_needs_a_reason_shown_next_to_the_reason(web, user, seal_case):
+    drive(seal_case.pk, via=GATE).do("dc_th_committee_member", "apply", samples=False,
+                                     purpose="证明", matter="routine", copies=1,
+                                     document=upload_pdf())
+    client = web("dc_th_committee_director")
     response = client.post(f"/cases/{seal_case.pk}/act/",
                            {"action": "return", "f_step": "apply", "comment": " "})
     assert response.status_code == 400
@@ -67,7 +67,7 @@ def test_return_needs_a_reason_shown_next_to_the_reason(as_user, user, seal_case
     assert Case.objects.get(pk=seal_case.pk).current_step == "apply"
 
 
-def test_too_early_shows_the_date(as_user, demo, user):
+def test_too_early_shows_the_date(web, demo, user):
     import datetime as dt
 
     import time_machine
@@ -77,11 +77,11 @@ def test_too_early_shows_the_date(as_user, demo, user):
     start = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
         case = _case_at_publicity(demo, user)
-        response = as_user("dc_th_committee_director").post(f"/cases/{case.pk}/act/", {
+        response = web("dc_th_committee_director").post(f"/cases/{case.pk}/act/", {
             "action": "publicity_done", "step": "resolution_publicity",
             "f_location": "村务公开栏", "f_photo": upload_png(),
         })
-        before = as_user("dc_th_committee_director").get(f"/cases/{case.pk}/").content.decode()
+        before = web("dc_th_committee_director").get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="publicity-running"' in before
     assert "最早于 2026年11月10日 00:00 期满(剩余7天14小时)" in before
     assert response.status_code == 400
@@ -92,26 +92,21 @@ def test_too_early_shows_the_date(as_user, demo, user):
 
 
 def _case_at_publicity(demo, user, *, steps_done=4):
-    sec = user("dc_th_branch_secretary")
-    case = gate.open_case(actor=sec, procedure="03.1", region=demo["dc_th"], title="鱼塘发包")
-
-    def m(due, present, yes):
-        return {"due": due, "present": present, "yes": yes, "no": present - yes, "abstain": 0}
-
+    sec = "dc_th_branch_secretary"
+    case = open_case("03.1", demo["dc_th"], sec, title="鱼塘发包", via=GATE)
     steps = [
         (sec, "propose", {"matter": "assets", "proposal": "发包", "consultation": "走访",
                           "meeting": m(5, 5, 5)}),
         (sec, "deliberate", {"body": "two_committees", "vote_method": "hands",
-                             "meeting": m(7, 6, 5), "opinion": "同意"}),
+                             "meeting": m(7, 6, 5, 1), "opinion": "同意"}),
         (sec, "review", {"members_informed": True, "informed_on": "2026-11-01",
                          "meeting": m(30, 25, 25), "revised_proposal": "方案"}),
-        (user("dc_th_committee_director"), "decide",
-         {"body": "representatives", "meeting": m(45, 40, 38), "resolution": "决议内容"}),
+        ("dc_th_committee_director", "decide",
+         {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "决议内容"}),
     ]
     for actor, action, data in steps[:steps_done]:
-        gate.perform_action(actor=actor, case_id=case.pk, action=action, data=data,
-                            files={"minutes": upload_pdf()})
-    return Case.objects.get(pk=case.pk)
+        case.do(actor, action, samples=False, **data, minutes=upload_pdf())
+    return case.row
 
 
 @pytest.mark.parametrize(("numbers", "expect"), [
@@ -126,30 +121,29 @@ def _case_at_publicity(demo, user, *, steps_done=4):
     ({"due": "30", "present": "", "yes": "", "no": "", "abstain": ""},
      ["即至少 20 人", "系统自动计算"]),
 ])
-def test_the_meeting_check_says_in_words_why(as_user, demo, user, numbers, expect):
-    sec = user("dc_th_branch_secretary")
-    case = gate.open_case(actor=sec, procedure="03.1", region=demo["dc_th"], title="规划")
+def test_the_meeting_check_says_in_words_why(web, demo, user, numbers, expect):
+    sec = "dc_th_branch_secretary"
+    case = open_case("03.1", demo["dc_th"], sec, title="规划", via=GATE)
     for action, data in (
         ("propose", {"matter": "plan", "proposal": "规划", "consultation": "走访",
-                     "meeting": {"due": 5, "present": 5, "yes": 5, "no": 0, "abstain": 0}}),
+                     "meeting": m(5, 5, 5)}),
         ("deliberate", {"body": "two_committees", "vote_method": "hands", "opinion": "同意",
-                        "meeting": {"due": 7, "present": 7, "yes": 7, "no": 0, "abstain": 0}}),
+                        "meeting": m(7, 7, 7)}),
     ):
-        gate.perform_action(actor=sec, case_id=case.pk, action=action, data=data,
-                            files={"minutes": upload_pdf()})
+        case.do(sec, action, samples=False, **data, minutes=upload_pdf())
     body = {f"f_meeting.{k}": v for k, v in numbers.items()}
-    response = as_user("dc_th_branch_secretary").post(
-        f"/cases/{case.pk}/meeting/review/", body, HTTP_HX_REQUEST="true")
+    response = web("dc_th_branch_secretary").post(
+        f"/cases/{case.id}/meeting/review/", body, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     page = response.content.decode()
     for text in expect:
         assert text in page
 
 
-def test_the_meeting_check_waits_for_the_deciding_body(as_user, demo, user):
+def test_the_meeting_check_waits_for_the_deciding_body(web, demo, user):
     case = _case_at_publicity(demo, user, steps_done=3)
     assert case.current_step == "villagers_decide"
-    client = as_user("dc_th_committee_director")
+    client = web("dc_th_committee_director")
     url = f"/cases/{case.pk}/meeting/decide/"
     page = client.post(url, {"f_meeting.due": "45"}).content.decode()
     assert "请先选择“决议机构”" in page
@@ -161,8 +155,8 @@ def test_the_meeting_check_waits_for_the_deciding_body(as_user, demo, user):
     assert client.post(f"/cases/{case.pk}/meeting/review/").status_code == 404
 
 
-def test_meeting_check_is_404_outside_scope(as_user, seal_case):
-    response = as_user("xh_qq_branch_secretary").post(f"/cases/{seal_case.pk}/meeting/apply/")
+def test_meeting_check_is_404_outside_scope(web, seal_case):
+    response = web("xh_qq_branch_secretary").post(f"/cases/{seal_case.pk}/meeting/apply/")
     assert response.status_code == 404
 
 
@@ -207,7 +201,7 @@ def _qr_modules(body, tmp_path):
              for x in range(side)] for y in range(side)]
 
 
-def test_notice_pdf_is_a4_with_the_board_qr(as_user, demo, user, tmp_path):
+def test_notice_pdf_is_a4_with_the_board_qr(web, demo, user, tmp_path):
     import datetime as dt
 
     import time_machine
@@ -215,7 +209,7 @@ def test_notice_pdf_is_a4_with_the_board_qr(as_user, demo, user, tmp_path):
     with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False):
         case = _case_at_publicity(demo, user)
     notice = case.notices.get()
-    response = as_user("dc_th_committee_member").get(f"/notices/{notice.pk}.pdf")
+    response = web("dc_th_committee_member").get(f"/notices/{notice.pk}.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     body = response.content
@@ -233,29 +227,28 @@ def test_notice_pdf_is_a4_with_the_board_qr(as_user, demo, user, tmp_path):
 
         expected = [[bool(m) for m in row] for row in segno.make(url, error="m").matrix]
         assert _qr_modules(body, tmp_path) == expected
-    assert as_user("xh_qq_branch_secretary").get(f"/notices/{notice.pk}.pdf").status_code == 404
+    assert web("xh_qq_branch_secretary").get(f"/notices/{notice.pk}.pdf").status_code == 404
     assert board_url(demo["dc_th"].pk).endswith(f"/board/{demo['dc_th'].pk}/")
 
 
-def test_supervisor_sees_read_only(as_user, seal_case):
-    page = as_user("dc_th_supervisory_member").get(f"/cases/{seal_case.pk}/").content.decode()
+def test_supervisor_sees_read_only(web, seal_case):
+    page = web("dc_th_supervisory_member").get(f"/cases/{seal_case.pk}/").content.decode()
     assert "不能办理" in page
     assert 'name="action"' not in page
 
 
-def test_case_page_is_404_for_another_village(as_user, seal_case):
-    assert as_user("dc_yl_committee_member").get(f"/cases/{seal_case.pk}/").status_code == 404
+def test_case_page_is_404_for_another_village(web, seal_case):
+    assert web("dc_yl_committee_member").get(f"/cases/{seal_case.pk}/").status_code == 404
 
 
-def test_the_timeline_is_kept_until_the_next_event(as_user, user, seal_case):
+def test_the_timeline_is_kept_until_the_next_event(web, user, seal_case):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    gate.perform_action(actor=user("dc_th_committee_member"), case_id=seal_case.pk,
-                        action="apply", data={"purpose": "出具证明", "matter": "routine",
-                                              "copies": 1},
-                        files={"document": upload_pdf("证明.pdf")})
-    client = as_user("dc_th_committee_director")
+    case = drive(seal_case.pk, via=GATE)
+    case.do("dc_th_committee_member", "apply", samples=False, purpose="出具证明",
+            matter="routine", copies=1, document=upload_pdf("证明.pdf"))
+    client = web("dc_th_committee_director")
     url = f"/cases/{seal_case.pk}/"
     with CaptureQueriesContext(connection) as first:
         page = client.get(url).content.decode()
@@ -266,8 +259,7 @@ def test_the_timeline_is_kept_until_the_next_event(as_user, user, seal_case):
     assert timeline == again[again.index('<ol class="timeline">'):]
     # attachments and meeting records are read only to build the timeline
     assert len(second) < len(first)
-    gate.perform_action(actor=user("dc_th_committee_director"), case_id=seal_case.pk,
-                        action="approve", data={"opinion": "同意盖章"})
+    case.do("dc_th_committee_director", "approve", samples=False, opinion="同意盖章")
     after = client.get(url).content.decode()
     assert "同意盖章" in after  # a new event: a new key, the timeline built afresh
     from django.conf import settings

@@ -20,7 +20,7 @@ def _order(html, titles):
     return sorted(titles, key=html.index)
 
 
-def test_my_tasks_overdue_first_then_due_soon_with_time_left(as_user, demo, user,
+def test_my_tasks_overdue_first_then_due_soon_with_time_left(web, demo, user,
                                                              township_spec):  # noqa: F811
     member = user("dc_th_committee_member")
     now = timezone.now()
@@ -29,14 +29,14 @@ def test_my_tasks_overdue_first_then_due_soon_with_time_left(as_user, demo, user
     _due(cases["下月到期事项"], now + dt.timedelta(days=30))
     _due(cases["明天到期事项"], now + dt.timedelta(days=1))
     _due(cases["昨天逾期事项"], now - dt.timedelta(days=1))
-    html = as_user("dc_township_government").get("/").content.decode()
+    html = web("dc_township_government").get("/").content.decode()
     assert _order(html, list(cases)) == ["昨天逾期事项", "明天到期事项", "下月到期事项",
                                          "无时限事项"]
     assert "1 件已逾期" in html and "1 件三天内到期" in html
     assert "无办理时限" in html and "已逾期" in html
 
 
-def test_review_queue_puts_escalated_and_overdue_first(as_user, demo, user,
+def test_review_queue_puts_escalated_and_overdue_first(web, demo, user,
                                                        township_spec):  # noqa: F811
     member = user("dc_th_committee_member")
     now = timezone.now()
@@ -49,13 +49,13 @@ def test_review_queue_puts_escalated_and_overdue_first(as_user, demo, user,
                             due_at=now - dt.timedelta(hours=1), fired_at=now)
     late = submitted(member, demo["dc_th"], "逾期事项")
     _due(late, now - dt.timedelta(days=1))
-    html = as_user("dc_township_government").get("/review/").content.decode()
+    html = web("dc_township_government").get("/review/").content.decode()
     assert _order(html, ["按期事项", "已督办事项", "逾期事项"]) == [
         "逾期事项", "已督办事项", "按期事项"]
     assert "已上报" in html
 
 
-def test_my_tasks_come_fifty_a_page_with_counts_over_all(as_user, demo, user,
+def test_my_tasks_come_fifty_a_page_with_counts_over_all(web, demo, user,
                                                          township_spec):  # noqa: F811
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -65,7 +65,7 @@ def test_my_tasks_come_fifty_a_page_with_counts_over_all(as_user, demo, user,
     cases = [submitted(member, demo["dc_th"], f"事项{n:02d}") for n in range(55)]
     for n, case in enumerate(cases):
         _due(case, now + dt.timedelta(days=n - 3, hours=1))  # 3 overdue, then one a day
-    client = as_user("dc_township_government")
+    client = web("dc_township_government")
     client.get("/")  # the first page after login also records the session's last use
     with CaptureQueriesContext(connection) as first_page:
         html = client.get("/").content.decode()

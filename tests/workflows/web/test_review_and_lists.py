@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.roles import Level, Role
+from tests.driver import GATE, drive, open_case
 from tests.samples import upload_pdf
-from workflows import gate
 from workflows.models import Case, Notification
 from workflows.registry import registry
 from workflows.spec import ActionSpec, FieldType, ProcedureSpec, Risk, Separation, StepSpec, field
@@ -40,9 +40,10 @@ def township_spec():
 
 
 def submitted(user, village, title, code="99.1"):
-    case = gate.open_case(actor=user, procedure=code, region=village, title=title)
-    gate.perform_action(actor=user, case_id=case.pk, action="submit")
-    return case
+    """A case of the small procedure, opened and submitted by ``user`` (through the gate)."""
+    case = open_case(code, village, user.username, title=title, via=GATE)
+    case.do(user.username, "submit", samples=False)
+    return case.row
 
 
 def test_one_by_one_procedures_and_steps_that_ask_for_data_are_never_batched(township_spec):
@@ -54,15 +55,15 @@ def test_one_by_one_procedures_and_steps_that_ask_for_data_are_never_batched(tow
     assert all(batch_action(four, step) is None for step in four.steps)
 
 
-def test_batch_approval_reports_each_case(as_user, demo, user, township_spec):
+def test_batch_approval_reports_each_case(web, demo, user, township_spec):
     member = user("dc_th_committee_member")
     first = submitted(member, demo["dc_th"], "第一件")
     second = submitted(user("dc_yl_committee_member"), demo["dc_yl"], "第二件")
     third = submitted(member, demo["dc_th"], "第三件")
     # someone else decided the third meanwhile
-    gate.perform_action(actor=user("dc_township_government"), case_id=third.pk,
-                        action="reject", data={"opinion": "材料不全"})
-    client = as_user("dc_township_government")
+    drive(third.pk, via=GATE).do("dc_township_government", "reject", samples=False,
+                                 opinion="材料不全")
+    client = web("dc_township_government")
     page = client.get("/review/").content.decode()
     assert "第一件" in page and "第二件" in page and "第三件" not in page
     assert f'value="{first.pk}:approve"' in page
@@ -77,18 +78,18 @@ def test_batch_approval_reports_each_case(as_user, demo, user, township_spec):
     assert Case.objects.get(pk=second.pk).outcome == "同意"
 
 
-def test_batch_refuses_a_step_that_must_be_reviewed_one_by_one(as_user, demo, user):
-    case = gate.open_case(actor=user("dc_th_committee_member"), procedure="04.2",
-                          region=demo["dc_th"], title="用印")
-    response = as_user("dc_township_government").post(
+def test_batch_refuses_a_step_that_must_be_reviewed_one_by_one(web, demo, user):
+    case = open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="用印",
+                     via=GATE).row
+    response = web("dc_township_government").post(
         "/review/batch/", {"pick": [f"{case.pk}:apply"]})
     assert "逐个审议" in response.content.decode()
     assert Case.objects.get(pk=case.pk).event_count == 1
 
 
-def test_review_overview_counts_per_village(as_user, demo, user, township_spec):
+def test_review_overview_counts_per_village(web, demo, user, township_spec):
     submitted(user("dc_th_committee_member"), demo["dc_th"], "一件")
-    page = as_user("dc_township_party").get("/review/").content.decode()
+    page = web("dc_township_party").get("/review/").content.decode()
     assert demo["dc_th"].name in page and demo["dc_yl"].name in page
     assert "本月未开会" in page
     assert demo["xh_qq"].name not in page
@@ -115,9 +116,9 @@ def _count(client, path):
     ("dc_th_committee_member", "/notifications/"),
     ("dc_th_committee_member", "/procedures/"),
 ])
-def test_queries_do_not_grow_with_rows(as_user, demo, user, township_spec, username, path,
+def test_queries_do_not_grow_with_rows(web, demo, user, township_spec, username, path,
                                        django_assert_max_num_queries):
-    client = as_user(username)
+    client = web(username)
     _many(demo, user, 2)
     Notification.objects.bulk_create(
         Notification(user=user(username), message=f"先前{i}") for i in range(2))
@@ -131,29 +132,26 @@ def test_queries_do_not_grow_with_rows(as_user, demo, user, township_spec, usern
         client.get(path)
 
 
-def test_case_page_queries_do_not_grow_with_events(as_user, demo, user,
+def test_case_page_queries_do_not_grow_with_events(web, demo, user,
                                                    django_assert_max_num_queries):
-    member = user("dc_th_committee_member")
-    case = gate.open_case(actor=member, procedure="04.2", region=demo["dc_th"], title="用印")
-    client = as_user("dc_th_committee_director")
-    few = _count(client, f"/cases/{case.pk}/")
-    gate.perform_action(actor=member, case_id=case.pk, action="apply",
-                        data={"purpose": "证明", "matter": "routine", "copies": 1},
-                        files={"document": upload_pdf()})
-    director = user("dc_th_committee_director")
-    gate.return_to_step(actor=director, case_id=case.pk, step="apply", reason="补充")
-    gate.perform_action(actor=member, case_id=case.pk, action="apply",
-                        data={"purpose": "证明", "matter": "routine", "copies": 1},
-                        files={"document": upload_pdf()})
+    member = "dc_th_committee_member"
+    case = open_case("04.2", demo["dc_th"], member, title="用印", via=GATE)
+    client = web("dc_th_committee_director")
+    few = _count(client, f"/cases/{case.id}/")
+    case.do(member, "apply", samples=False, purpose="证明", matter="routine", copies=1,
+            document=upload_pdf())
+    case.do("dc_th_committee_director", "return", samples=False, step="apply", comment="补充")
+    case.do(member, "apply", samples=False, purpose="证明", matter="routine", copies=1,
+            document=upload_pdf())
     with django_assert_max_num_queries(few + 2):  # separation check reads who applied
-        client.get(f"/cases/{case.pk}/")
+        client.get(f"/cases/{case.id}/")
     with django_assert_max_num_queries(25):
-        client.get(f"/cases/{case.pk}/")
+        client.get(f"/cases/{case.id}/")
 
 
-def test_case_list_filters_and_paginates(as_user, demo, user, township_spec):
+def test_case_list_filters_and_paginates(web, demo, user, township_spec):
     _many(demo, user, 30)
-    client = as_user("dc_th_committee_member")
+    client = web("dc_th_committee_member")
     page = client.get("/cases/?procedure=99.1").content.decode()
     assert "共 30 件" in page and "第 1 / 2 页" in page
     page = client.get("/cases/?q=事项29").content.decode()
@@ -163,24 +161,24 @@ def test_case_list_filters_and_paginates(as_user, demo, user, township_spec):
     assert client.get(f"/cases/?region={demo['xh_qq'].pk}").status_code == 404
 
 
-def test_notifications_are_listed_and_marked_read(as_user, demo, user):
+def test_notifications_are_listed_and_marked_read(web, demo, user):
     me = user("dc_th_committee_member")
-    case = gate.open_case(actor=me, procedure="04.2", region=demo["dc_th"], title="用印")
+    case = open_case("04.2", demo["dc_th"], me.username, title="用印", via=GATE).row
     note = Notification.objects.create(user=me, case=case, message="请办理:用印")
     Notification.objects.create(user=me, message="另一条")
-    client = as_user("dc_th_committee_member")
+    client = web("dc_th_committee_member")
     page = client.get("/").content.decode()
     assert 'data-testid="unread">2<' in page
     response = client.get(f"/notifications/{note.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
     client.post("/notifications/read/")
     assert not Notification.objects.filter(user=me, read_at__isnull=True).exists()
-    other = as_user("dc_yl_committee_member")
+    other = web("dc_yl_committee_member")
     assert other.get(f"/notifications/{note.pk}/").status_code == 404
 
 
-def test_open_a_case_from_the_catalogue(as_user, demo):
-    client = as_user("dc_th_committee_member")
+def test_open_a_case_from_the_catalogue(web, demo):
+    client = web("dc_th_committee_member")
     page = client.get("/procedures/").content.decode()
     assert "廉政风险点" in page and "指导单位" in page and "操作流程" in page
     response = client.post("/procedures/04.2/open/", {"region": demo["dc_th"].pk, "title": ""})

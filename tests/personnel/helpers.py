@@ -1,0 +1,64 @@
+"""05.1 and 05.2 step by step in 桃花村: the nominees and staff of the tests, what each step
+records, and which township body records it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.decisions.rules_helpers import minutes
+from tests.driver import CaseDriver, open_case
+from tests.driver import meeting as m
+from tests.samples import upload_pdf
+
+SEC, DIRECTOR = "dc_th_branch_secretary", "dc_th_committee_director"
+LI = "330299198503150023"
+ZHANG = "330299199007200030"
+WANG = "330299198001010012"
+ZHAO = "330299197511110043"
+NOMINEES = f"李秀英,{LI},妇联主席\n张晓红,{ZHANG},妇联执委"
+TOWNSHIP_ROLES = {"women_review": "township_women", "women_party": "township_party",
+                  "women_report": "township_women", "women_approve": "township_party",
+                  "militia_review": "township_armed", "militia_approve": "township_party",
+                  "league_review": "township_league", "league_party": "township_party",
+                  "league_report": "township_league", "league_approve": "township_party"}
+
+
+def open_appointment(demo: dict[str, Any], procedure: str = "05.1", opener: str = SEC
+                     ) -> CaseDriver:
+    return open_case(procedure, demo["dc_th"], opener, title="人员任用")
+
+
+def propose(case: CaseDriver, track: str = "women", nominees: str = NOMINEES,
+            meeting: dict[str, int] | None = None) -> Any:
+    return case.post(SEC, "propose", {"track": track, "nominees": nominees,
+                                      "meeting": meeting or m(7, 6, 5, 1)}, minutes())
+
+
+def advance(case: CaseDriver) -> Any:
+    """Do the current township or village step of a track with its usual way forward."""
+    step = case.detail(SEC)["current_step"]
+    if step in TOWNSHIP_ROLES:
+        body = f"dc_{TOWNSHIP_ROLES[step]}"
+        if step.endswith("_report"):
+            return case.post(body, "receive", {"received_on": "2026-11-02"})
+        return case.post(body, "approve", {"opinion": "同意"})
+    return case.post(SEC, "elect", {"meeting": m(40, 30, 25, 5)}, minutes())
+
+
+def to_vetting(case: CaseDriver) -> None:
+    for _ in range(8):
+        if case.detail(SEC)["current_step"] == "vetting":
+            return
+        r = advance(case)
+        assert r.status_code == 200, r.content
+    raise AssertionError("vetting not reached")
+
+
+def vet(case: CaseDriver, action: str = "pass", excluded: str = "",
+        vetted_on: str = "2026-11-02") -> Any:
+    data: dict[str, Any] = {"vetted_on": vetted_on,
+                            "departments": ["discipline", "police", "petitions"],
+                            "opinion": "经联审,无不良记录"}
+    if action == "pass":
+        data["excluded"] = excluded
+    return case.post("dc_township_discipline", action, data, {"form": upload_pdf("联审表.pdf")})
