@@ -4,22 +4,16 @@ import pytest
 from django.http import Http404
 
 from core.models import Membership
-from core.scope import access_region, visible_regions
-from workflows.models import Case
+from tests.factories import CaseFactory
 from workflows.visibility import access_case, grant_case, visible_cases
-
-
-def make_case(region, procedure, user):
-    return Case.objects.create(procedure=procedure, version=1, region=region,
-                               title=f"{region.name}{procedure}", current_step="x",
-                               opened_by=user)
 
 
 @pytest.fixture
 def cases(demo, user):
+    """A case row of each of four procedures in each of the four villages."""
     opener = user("dc_th_branch_secretary")
     return {
-        (slug, proc): make_case(demo[slug], proc, opener)
+        (slug, proc): CaseFactory(region=demo[slug], procedure=proc, opened_by=opener)
         for slug in ("dc_th", "dc_yl", "xh_qq", "xh_sq")
         for proc in ("03.1", "04.1", "04.2", "04.3")
     }
@@ -93,18 +87,6 @@ def test_ended_membership_sees_nothing(demo, user, cases):
     Membership.objects.filter(user=cadre).update(end="2000-01-01", start="1999-01-01")
     cadre = type(cadre).objects.get(pk=cadre.pk)
     assert seen(cadre) == set()
-
-
-def test_visible_regions_and_access_region(demo, user):
-    assert set(visible_regions(user("dc_township_party"))) == {demo["dc"], demo["dc_th"],
-                                                             demo["dc_yl"]}
-    assert set(visible_regions(user("dc_th_mediator"))) == {demo["dc_th"]}
-    assert access_region(user("dc_th_mediator"), demo["dc_th"].pk) == demo["dc_th"]
-    with pytest.raises(Http404):
-        access_region(user("dc_th_mediator"), demo["dc_yl"].pk)
-    with pytest.raises(Http404):
-        access_region(user("dc_township_party"), demo["xh_qq"].pk)
-    assert demo["xh_sq"] in set(visible_regions(user("sfq_district_justice")))
 
 
 def test_anonymous_sees_nothing(demo, cases):

@@ -1,13 +1,27 @@
-"""The registers page: scoped exports; large ones run as Celery jobs kept for their owner."""
+"""The registers page: scoped exports; large ones run as Celery jobs kept for their owner.
+
+The seal register's lines are made by factories (tests/factories.py), as many as a test
+needs; the page and the exports read them as they read the lines the gate writes."""
 
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from portal.pages import registers as pages_registers
+from portal.tasks import purge_old_exports
+from tests.exports import xlsx_rows
+from tests.factories import ExportJobFactory, SealUseFactory, days_ago
 from tests.portal.pages.helpers import queries_for
 from workflows.models import ExportJob
+
+
+@pytest.fixture
+def cases(demo):
+    """Two lines of 桃花村's seal register and one of 杨柳村's."""
+    SealUseFactory.create_batch(2, region=demo["dc_th"])
+    SealUseFactory(region=demo["dc_yl"])
 
 
 def test_page_lists_the_villages_own_registers(cases, web, demo):
@@ -98,23 +112,9 @@ def test_registers_page_query_count(cases, web, django_assert_max_num_queries):
 
 
 def test_old_export_files_are_purged(cases, web, demo, media_tmp, settings):
-    import datetime as dt
-
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
-
-    from core.models import User
-    from portal.tasks import purge_old_exports
-
-    owner = User.objects.get(username="dc_th_committee_director")
-    now = timezone.now()
     jobs = {}
     for label, age in (("old", 10), ("new", 2)):
-        job = ExportJob.objects.create(user=owner, register="seal_register_committee",
-                                       region=demo["dc_th"], format="xlsx", state="done",
-                                       created_at=now - dt.timedelta(days=age))
-        job.file.save(f"{label}.xlsx", ContentFile(b"x"), save=True)
+        job = ExportJobFactory(done=True, created_at=days_ago(age))
         jobs[label] = (job.pk, job.file.name)
     assert all(default_storage.exists(name) for _, name in jobs.values())
     settings.EXPORT_KEEP_DAYS = 7
@@ -125,3 +125,15 @@ def test_old_export_files_are_purged(cases, web, demo, media_tmp, settings):
     assert default_storage.exists(jobs["new"][1])
     assert purge_old_exports(days=1) == 1
     assert not ExportJob.objects.exists()
+
+
+def test_an_export_reads_its_lines_in_the_same_queries_however_many(demo, web):
+    client = web("dc_th_committee_director")
+    url = f"/registers/seal_register_committee/{demo['dc_th'].pk}.xlsx"
+    SealUseFactory.create_batch(2, region=demo["dc_th"])
+    few = queries_for(client, url)
+    SealUseFactory.create_batch(40, region=demo["dc_th"])
+    assert queries_for(client, url) == few
+    header, *rows = xlsx_rows(client.get(url).content)
+    assert header[:3] == ["序号", "日期", "事由"]
+    assert [row[0] for row in rows] == list(range(1, 43))

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.roles import Level, Role
 from tests.driver import GATE, drive, open_case
+from tests.factories import NotificationFactory
 from tests.samples import upload_pdf
 from workflows.models import Case, Notification
 from workflows.registry import registry
@@ -120,12 +121,10 @@ def test_queries_do_not_grow_with_rows(web, demo, user, township_spec, username,
                                        django_assert_max_num_queries):
     client = web(username)
     _many(demo, user, 2)
-    Notification.objects.bulk_create(
-        Notification(user=user(username), message=f"先前{i}") for i in range(2))
+    NotificationFactory.create_batch(2, user=user(username))
     few = _count(client, path)
     _many(demo, user, 12)
-    Notification.objects.bulk_create(
-        Notification(user=user(username), message=f"通知{i}") for i in range(12))
+    NotificationFactory.create_batch(12, user=user(username))
     with django_assert_max_num_queries(few):
         client.get(path)
     with django_assert_max_num_queries(20):
