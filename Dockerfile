@@ -22,7 +22,7 @@ RUN pip install .
 COPY . .
 
 # collectstatic needs settings to load; the key is for this build step only.
-RUN SECRET_KEY=build-only-collectstatic-key DJANGO_DEBUG=0 \
+RUN SECRET_KEY=build-only-collectstatic-key AUDIT_KEY=build-only-collectstatic-audit-key-0000 DJANGO_DEBUG=0 \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal \

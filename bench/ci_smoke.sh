@@ -35,6 +35,7 @@ createdb -h 127.0.0.1 -U postgres -O portal "$DB"
 # management commands run with production settings; a throwaway key is enough here
 export DATABASE_URL=$URL
 export SECRET_KEY=${SECRET_KEY:-bench-ci-smoke-secret-key-not-for-production}
+export AUDIT_KEY=${AUDIT_KEY:-bench-ci-smoke-audit-key-not-for-production}
 export DJANGO_DEBUG=0
 unset DJANGO_SETTINGS_MODULE
 

@@ -27,6 +27,7 @@ import operator
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -49,6 +50,8 @@ from bench.rules import (
 )
 from core.models import Membership, Region, User
 from core.roles import Level, Role, roles_of_level
+from seals.effects import SEAL_USE_FACT, line_fact
+from workflows import facts as chain_facts
 from workflows.acting import acting_region_id
 from workflows.audit import event_hash
 from workflows.choices import (
@@ -793,20 +796,43 @@ class Generator:
         def event(at: dt.datetime, holder: Holder | None, role: str, region_id: int | None,
                   action: str, action_name: str, from_step: str, to_step: str,
                   data: dict[str, Any], comment: str = "",
-                  attachments: list[dict[str, Any]] | None = None) -> int:
+                  attachments: list[dict[str, Any]] | None = None,
+                  facts: dict[str, Any] | None = None) -> int:
             ev = self._new_event(
                 id=self._take("workflows.CaseEvent"), case_id=case_id, seq=len(events) + 1,
                 actor_id=holder.user_id if holder else None,
                 actor_name=holder.name if holder else "系统", role=role, region_id=region_id,
                 action=action, action_name=action_name, from_step=from_step, to_step=to_step,
                 data=data, comment=comment, attachments=attachments or [], at=at,
-                prev_hash=head[0])
+                facts=chain_facts.jsonable(facts or {}), prev_hash=head[0])
             ev.hash = event_hash(ev)  # the engine's own hash, whatever it covers
             events.append(self._event_row(ev))
             head[0] = ev.hash
             if holder is not None and from_step and action not in UNDOING:
                 done_by.setdefault(from_step, set()).add(holder.user_id)
             return int(ev.id)
+
+        def entering(code: str, at: dt.datetime, data_then: dict[str, Any]) -> dict[str, Any]:
+            """The facts of an event that enters ``code``: the window the gate opens there
+            (``gate._open_step``), as ``_notice`` writes it."""
+            pub = spec.step(code).publicity
+            if pub is None:
+                return {}
+            n = int(values[pub.days.name])
+            posted_title, content = notice_text(spec, spec.step(code), title, data_then)
+            return {chain_facts.NOTICE: chain_facts.notice_fact(SimpleNamespace(
+                step=code, title=posted_title, content=content, start=at,
+                earliest_end=self.periods.window_end(at, n, working_days=pub.working_days),
+                days=n, working_days=pub.working_days))}
+
+        def judged(rule: MeetingRule | None, data: dict[str, Any]) -> dict[str, Any]:
+            """The facts of an event that records a meeting: its body and verdict."""
+            m = data.get(rule.field) if rule is not None else None
+            if rule is None or not isinstance(m, dict):
+                return {}
+            quorum, passed = meeting_result(rule, m, values)
+            return {chain_facts.MEETING: chain_facts.meeting_fact(
+                field=rule.field, body=rule.body, quorum_met=quorum, passed=passed)}
 
         def meeting(ev_id: int, step: StepSpec, rule: MeetingRule, data: dict[str, Any],
                     at: dt.datetime) -> None:
@@ -822,7 +848,10 @@ class Generator:
         step = spec.first_step
         opener, role, region_id = self._actor(step, place)
         t = opened_at
-        event(t, opener, role, region_id, EventAction.OPEN, "发起", "", step.code, {})
+        event(t, opener, role, region_id, EventAction.OPEN, "发起", "", step.code, {},
+              facts={chain_facts.CASE: chain_facts.case_opened(
+                  procedure=spec.code, version=spec.version, region=place.region_id,
+                  title=title), **entering(step.code, t, case_data)})
         closed_at: dt.datetime | None = None
         closer: Holder | None = None
         outcome = ""
@@ -878,7 +907,7 @@ class Generator:
                     h, r, rid = self._actor(step, place, done_by)
                     data, _files, rule = self._data(spec, step, side, place, at, None)
                     ev_id = event(at, h, r, rid, side.code, side.name, step.code, step.code,
-                                  data)
+                                  data, facts=judged(rule, data))
                     if rule is not None:
                         meeting(ev_id, step, rule, data, at)
                     case_data[f"{step.code}:{side.code}"] = data
@@ -922,7 +951,8 @@ class Generator:
                 h, r, rid = self._actor(step, place)
                 back = step.back_to[rng.randrange(len(step.back_to))]
                 event(leave, h, r, rid, EventAction.RETURN, "退回", step.code, back, {},
-                      comment="材料不全,请补充后重新提交。")
+                      comment="材料不全,请补充后重新提交。",
+                      facts=entering(back, leave, case_data))
                 self._visit(ref, case_obj, task_id, step, acting, entered, due_at, hard_due,
                             planned, leave, h, TaskState.CANCELLED, notice_id, earliest)
                 if pub is not None:
@@ -935,7 +965,9 @@ class Generator:
                 continue
             if withdraw_here:
                 event(leave, opener, opener.role, place.region_id, EventAction.WITHDRAW,
-                      "撤回", step.code, "", {}, comment="情况变化,撤回申请。")
+                      "撤回", step.code, "", {}, comment="情况变化,撤回申请。",
+                      facts={chain_facts.CLOSED: chain_facts.case_closed(
+                          state=CaseState.WITHDRAWN, outcome="已撤回")})
                 self._visit(ref, case_obj, task_id, step, acting, entered, due_at, hard_due,
                             planned, leave, opener, TaskState.CANCELLED, notice_id, earliest)
                 if pub is not None:
@@ -981,8 +1013,21 @@ class Generator:
                     h.user_id, leave))
             if pub is not None and "location" in data:
                 posted["location"] = data["location"]
-            ev_id = event(leave, h, r, rid, act.code, act.name, step.code, target or "", data,
-                          attachments=attachments)
+            closing = target is None or moves > 60
+            facts = judged(rule, data)
+            if closing:
+                facts[chain_facts.CLOSED] = chain_facts.case_closed(
+                    state=CaseState.CLOSED, outcome=act.outcome or act.name)
+            else:
+                assert target is not None
+                facts.update(entering(target, leave, {**case_data, step.code: data}))
+            line = None
+            if spec.code in ("04.1", "04.2", "04.3") and act.code == "stamp":
+                line = self._seal_line(case_id, place, spec, case_data, leave, h)
+                facts[SEAL_USE_FACT] = line_fact(line)
+            ev_id = event(leave, h, r, rid, act.code, act.name, step.code,
+                          "" if closing else target or "", data, attachments=attachments,
+                          facts=facts)
             case_data[step.code] = data
             last_at = leave
             if rule is not None:
@@ -992,9 +1037,9 @@ class Generator:
             if pub is not None:
                 self._notice(notice_id, case_id, place, spec, step, posting, entered,
                              earliest, values, posted, NoticeState.ENDED, leave, objections)
-            if spec.code in ("04.1", "04.2", "04.3") and act.code == "stamp":
-                self._seal_use(case_id, place, spec, case_data, leave, h)
-            if target is None or moves > 60:
+            if line is not None:
+                self._seal_use(line)
+            if closing:
                 final_state = CaseState.CLOSED
                 closed_at = leave
                 closer = h
@@ -1099,8 +1144,10 @@ class Generator:
             None if self.rng.random() < 0.6 else fired + DAY,
             f"deadline:{deadline_id}:{user_id}", False))
 
-    def _seal_use(self, case_id: int, place: Place, spec: ProcedureSpec,
-                  case_data: dict[str, Any], at: dt.datetime, keeper: Holder) -> None:
+    def _seal_line(self, case_id: int, place: Place, spec: ProcedureSpec,
+                   case_data: dict[str, Any], at: dt.datetime, keeper: Holder) -> Any:
+        """The seal register line of a stamping, numbered (the stamping event carries it:
+        ``seals.effects``' fact)."""
         from seals.choices import PROCEDURE_SEAL
 
         kind = PROCEDURE_SEAL[spec.code]
@@ -1111,11 +1158,18 @@ class Generator:
         document = apply.get("document") or {}
         approver = place.seats.get(Role.COMMITTEE_DIRECTOR.value, [keeper])[0]
         applicant = place.seats.get(Role.COMMITTEE_MEMBER.value, [keeper])[0]
+        return SimpleNamespace(
+            id=self._take("seals.SealUse"), seal_id=seal_id, region_id=place.region_id,
+            number=number, case_id=case_id, used_at=at, purpose=apply.get("purpose", "")[:200],
+            document=document.get("name", ""), document_sha256=document.get("sha256", ""),
+            copies=int(apply.get("copies", 1)), matter=apply.get("matter", ""),
+            applicant=applicant.name, approver=approver.name, keeper=keeper.name)
+
+    def _seal_use(self, line: Any) -> None:
         self.sinks["sealuse"].add((
-            self._take("seals.SealUse"), seal_id, place.region_id, number, case_id, at,
-            apply.get("purpose", "")[:200], document.get("name", ""), document.get("sha256", ""),
-            int(apply.get("copies", 1)), apply.get("matter", ""), applicant.name, approver.name,
-            keeper.name))
+            line.id, line.seal_id, line.region_id, line.number, line.case_id, line.used_at,
+            line.purpose, line.document, line.document_sha256, line.copies, line.matter,
+            line.applicant, line.approver, line.keeper))
 
 
 _WORKER: Generator | None = None

@@ -36,6 +36,8 @@ def _setup(db_url: str) -> None:
     os.environ["DATABASE_URL"] = db_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.base"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
+    # the key the bench data were chained with (bench/ci_smoke.sh, docs/performance.md)
+    os.environ.setdefault("AUDIT_KEY", "bench-only-audit-key-not-for-production")
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"

@@ -39,7 +39,7 @@ class Gender(models.TextChoices):
 class ElectedBy(models.TextChoices):
     """How a villagers' representative was chosen (村民委员会组织法 §25)."""
 
-    HOUSEHOLDS = "households", _("按户推选(每五户至十五户推选一人)")
+    HOUSEHOLDS = "households", _("按户推选")
     GROUP = "group", _("村民小组推选")
 
 

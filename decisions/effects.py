@@ -1,8 +1,9 @@
 """The rule checks and register writes of 03: the district's filing of the village rules.
 
-The adoption and filing dates are bounded by their fields (neither in the future);
-what a field cannot say — that the filing follows the villagers' vote, recorded at an
-earlier step — is checked here, before anything is stored.
+The rules are adopted on the day the villagers' meeting that voted them was held (its
+``held_at``, not in the future and not before the step opened); the filing date is
+bounded by its field; what a field cannot say — that the filing follows the vote,
+recorded at an earlier step — is checked here, before anything is stored.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ DECIDED = "villagers_decide"
 
 def _check_filing(ctx: EffectContext) -> None:
     """The filing date follows the adoption; the next version number is taken under lock."""
-    adopted = ctx.step_values(DECIDED).get("adopted_on")
+    meeting = ctx.step_values(DECIDED).get("meeting")
+    adopted = meeting.get("held_on") if isinstance(meeting, dict) else None  # the vote's day
     if not isinstance(adopted, dt.date):
         raise RuleError("missing_field", "村(居)民会议表决通过的日期缺失,请退回重新表决。",
                         field="filed_on")

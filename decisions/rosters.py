@@ -42,8 +42,9 @@ PROCEDURES = ("03.1", "03.2")
 
 
 def household_label(household: Household, day: dt.date) -> str:
-    """张三户(第一村民小组,4人)."""
-    parts = [p for p in (household.group, f"{household.members}人") if p]
+    """张三户(户号0012,第一村民小组,4人)."""
+    parts = [p for p in (f"户号{household.number}" if household.number else "",
+                         household.group, f"{household.members}人") if p]
     return f"{household}({','.join(parts)})"
 
 
@@ -74,10 +75,11 @@ HOUSEHOLDS = register_roster(RosterSpec(
 # --- the population figures -----------------------------------------------------------------
 
 
-def latest(entries: Iterable[PopulationFigure], day: dt.date) -> list[PopulationFigure]:
-    """The figure in force on ``day``: the latest counted on or before it."""
-    found = [f for f in entries if f.as_of <= day]
-    return [max(found, key=lambda f: (f.as_of, f.pk))] if found else []
+def counted_by(entries: Iterable[PopulationFigure], day: dt.date) -> list[PopulationFigure]:
+    """The figures counted on or before ``day``, latest first: the first is the one in force
+    (``PopulationFigure.objects.latest_on``)."""
+    return sorted((f for f in entries if f.as_of <= day), key=lambda f: (f.as_of, f.pk),
+                  reverse=True)
 
 
 def figure_label(figure: PopulationFigure, day: dt.date) -> str:
@@ -110,14 +112,14 @@ POPULATION = register_roster(RosterSpec(
         field("note", "说明", required=False, max_length=200),
     ),
     procedures=PROCEDURES, editors=COMMITTEE, label=figure_label, key=("as_of",),
-    order=("-as_of",), related=("recorded_by",), search=("note",), current=latest,
+    order=("-as_of",), related=("recorded_by",), search=("note",), current=counted_by,
     check=check_figure, write=record_figure, ref=False,
     extra=(("登记人", lambda f: f.recorded_by.get_full_name() if f.recorded_by else ""),),
     example={"as_of": "2026-01-01", "households": 150, "adults": 420,
              "source": FigureSource.HUKOU.label, "note": "据派出所户籍登记"},
     basis="村(居)民会议的应到人数:本村(社区)十八周岁以上村民人数(到会须过半数),"
           "或户数(户代表到会须达三分之二以上),以会议当天有效的最近一次统计为准"
-          "(村民委员会组织法第二十二条)。",
+          "(村民委员会组织法第二十二条);列表第一行即当天有效的统计数。",
 ))
 
 
@@ -148,7 +150,8 @@ REPRESENTATIVES = register_roster(RosterSpec(
         field("mobile", "手机号码", format=Format.MOBILE, required=False),
         field("household", "所在户", FieldType.REF, ref="household", required=False),
         field("group", "村民小组", required=False, max_length=32),
-        field("elected_by", "推选方式", FieldType.CHOICE, choices=ElectedBy.choices),
+        field("elected_by", "推选方式", FieldType.CHOICE, choices=ElectedBy.choices,
+              help="按户推选:每五户至十五户推选一人;或由各村民小组推选若干人"),
         field("households_represented", "联系户数", FieldType.INTEGER, required=False,
               min=1, max=99, help="按户推选时,推选本人的户数(五至十五户)"),
         field("term_start", "任期开始", FieldType.DATE),
@@ -156,12 +159,13 @@ REPRESENTATIVES = register_roster(RosterSpec(
     ),
     procedures=PROCEDURES, editors=COMMITTEE, label=representative_label, key=("id_number",),
     order=("group", "name"), related=("household",), search=("name", "group", "id_number"),
-    check=check_term,
+    check=check_term, listed=("name", "gender", "id_number", "mobile", "household", "group",
+                              "elected_by", "term_start", "term_end"),
     ends=end_fields(RepresentativeEnd.choices),
     example={"name": "李四", "gender": "女", "id_number": "33029919900608121X",
              "mobile": "13800000002", "group": "第一村民小组",
              "elected_by": ElectedBy.HOUSEHOLDS.label, "households_represented": 10,
-             "term_start": "2021-03-01", "term_end": "2026-02-28"},
+             "term_start": "2026-03-01", "term_end": "2031-02-28"},
     basis="村(居)民代表会议的应到人数:会议当天在任的村(居)民代表;"
           "到会须达三分之二以上(村民委员会组织法第二十六条)。",
 ))

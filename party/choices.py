@@ -92,6 +92,16 @@ class TransferState(models.TextChoices):
     REPORTED = "reported", _("已报到")
 
 
+class ContactWay(models.TextChoices):
+    """How the branch kept in touch with a floating member (流动党员联系记录)."""
+
+    PHONE = "phone", _("电话联系")
+    VISIT = "visit", _("走访家属")
+    HOST = "host", _("与流入地党组织沟通")
+    ONLINE = "online", _("微信等网络联系")
+    OTHER = "other", _("其他")
+
+
 class FloatingState(models.TextChoices):
     OUT = "out", _("外出流动")
     RETURNED = "returned", _("已返乡")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from core.dates import parse_day
+import datetime as dt
+
+from simple_history.utils import bulk_create_with_history
+
+from core.dates import parse_day, start_of
 from core.idcard import check_digit as id_check_digit
 from core.models import Region
 from core.roles import Level
@@ -52,8 +56,12 @@ def seed_demo() -> list[str]:
     return [f"党员名册:新登记 {made} 人"] if made else []
 
 
+# the register was taken up on the portal when the demo cadres took office
+TAKEN_UP = start_of(dt.date(2021, 3, 1)) + dt.timedelta(hours=9)
+
+
 def seed_register() -> int:
-    made = 0
+    made: list[PartyMember] = []
     for code, names in NAMES.items():
         region = Region.objects.filter(code=code, level=Level.VILLAGE).first()
         if region is None:
@@ -65,7 +73,7 @@ def seed_register() -> int:
                 continue
             admission = parse_day(admitted)
             full = status == MemberStatus.FULL and admission is not None
-            PartyMember.objects.create(
+            made.append(PartyMember(
                 region=region, name=name, gender=gender, birth_date=parse_day(birth),
                 id_number=number, phone=f"138{code[-4:]}{seq:04d}", status=status,
                 source=MemberSource.REGISTER, party_group=group,
@@ -73,6 +81,6 @@ def seed_register() -> int:
                 target_date=parse_day(target), admission_date=admission,
                 conversion_date=months_after(admission, 12) if full and admission else None,
                 standing_from=months_after(admission, 12) if full and admission else None,
-            )
-            made += 1
-    return made
+            ))
+    bulk_create_with_history(made, PartyMember, default_date=TAKEN_UP)
+    return len(made)

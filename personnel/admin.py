@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from personnel.models import Appointee, JointVetting
+from personnel.models import Appointee, Delegate, JointVetting
 
 
 class ReadOnly(SimpleHistoryAdmin):
@@ -29,3 +29,15 @@ class AppointeeAdmin(ReadOnly):
 class JointVettingAdmin(ReadOnly):
     list_display = ["region", "case", "vetted_on", "result", "vetted_by"]
     list_filter = ["result"]
+
+
+@admin.register(Delegate)
+class DelegateAdmin(SimpleHistoryAdmin):
+    """The delegates of the women's and league congresses: ended, never deleted."""
+
+    list_display = ["region", "congress", "name", "term_start", "term_end", "ended_on"]
+    list_filter = ["congress", "region"]
+    search_fields = ["name", "region__name"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -37,3 +37,10 @@ class VettingDept(models.TextChoices):
     CIVIL_AFFAIRS = "civil_affairs", _("民政")
     JUSTICE = "justice", _("司法")
     FAMILY_PLANNING = "health", _("卫健")
+
+
+class Congress(models.TextChoices):
+    """The mass organisations' congresses that elect at 05.1 (their delegates' roster)."""
+
+    WOMEN = "women", _("妇女代表大会(妇代会)")
+    LEAGUE = "league", _("团员代表大会")

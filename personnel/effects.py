@@ -1,32 +1,32 @@
 """The rule checks and register writes of village appointments: nominees, joint vetting,
 appointment.
 
-Each effect's check parses and checks what was sent (the lists of people and posts,
-the vetting's exclusions, that a vetting passed) before anything is stored, and
-hands what it found to its apply through ``ctx.scratch``; the apply writes the
-nominees, the vetting and the appointment.
+Each effect's check reads what was sent (the tables of people and posts, typed and bounded
+by their columns; the vetting's exclusions; that a vetting passed) and refuses what the
+rules refuse, each refusal naming its cell, before anything is stored; it hands what it
+found to its apply through ``ctx.scratch``; the apply writes the nominees, the vetting and
+the appointment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from core import dates
 from core.errors import RuleError
-from core.idcard import id_problem, mask_id
+from core.idcard import mask_id
 from personnel.choices import AUXILIARY, RESERVE, AppointeeState, Track, VettingResult
 from personnel.models import Appointee, JointVetting
 from workflows import calendar as cal
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.fields import FieldErrors
 
-MAX_LINES = 200
 People = list[tuple[str, str, str]]
 
 
@@ -38,14 +38,9 @@ class Post:
     term_months: int
 
 
-def _lines(text: Any) -> list[tuple[int, list[str]]]:
-    out = []
-    for number, raw in enumerate(str(text or "").splitlines(), 1):
-        if raw.strip():
-            out.append((number, [p.strip() for p in re.split(r"[,,|\t]", raw)]))
-    if len(out) > MAX_LINES:
-        raise RuleError("invalid_field", f"不能超过{MAX_LINES}行。")
-    return out
+def _raise(errors: list[RuleError]) -> None:
+    if errors:
+        raise FieldErrors(errors) if len(errors) > 1 else errors[0]
 
 
 def end_of_term(start: dt.date, months: int) -> dt.date:
@@ -53,54 +48,38 @@ def end_of_term(start: dt.date, months: int) -> dt.date:
     return (cal.add_months(dates.start_of(start), months) - dt.timedelta(days=1)).date()
 
 
-def parse_people(text: Any, *, field: str) -> list[tuple[str, str, str]]:
-    """Lines "姓名,身份证号,职务或岗位": checked row by row, no ID twice."""
-    people: list[tuple[str, str, str]] = []
+def people_of(rows: Iterable[Mapping[str, Any]], *, field: str) -> People:
+    """The table's rows (name, ID number and post checked by their columns): nobody twice."""
+    people: People = []
     seen: dict[str, int] = {}
-    for number, parts in _lines(text):
-        where = f"第{number}行"
-        if len(parts) != 3:
-            raise RuleError("invalid_field", f"{where}应写作“姓名,身份证号,拟任职务(岗位)”。",
-                            field=field)
-        name, id_number, post = parts[0], parts[1].upper(), parts[2]
-        if not name or not post:
-            raise RuleError("invalid_field", f"{where}:姓名和职务(岗位)不能为空。", field=field)
-        problem = id_problem(id_number)
-        if problem:
-            raise RuleError("invalid_id_number",
-                            f"{where}:身份证号“{mask_id(id_number)}”{problem}。", field=field)
-        if id_number in seen:
-            raise RuleError("invalid_field", f"{where}:与第{seen[id_number]}行是同一人。",
-                            field=field)
-        seen[id_number] = number
-        people.append((name[:64], id_number, post[:100]))
-    if not people:
-        raise RuleError("missing_field", "请至少列出一人。", field=field)
+    errors: list[RuleError] = []
+    for i, row in enumerate(rows):
+        number = str(row["id_number"])
+        if number in seen:
+            errors.append(RuleError(
+                "invalid_field", f"第{i + 1}行与第{seen[number] + 1}行是同一人"
+                f"(身份证号{mask_id(number)})。", field=f"{field}[{i}].id_number"))
+            continue
+        seen[number] = i
+        people.append((str(row["name"]), number, str(row["post"])))
+    _raise(errors)
     return people
 
 
-def parse_posts(text: Any, *, field: str = "posts") -> list[Post]:
-    """Lines "岗位,人数,月报酬(元),期限(月)" decided by the two committees."""
+def posts_of(rows: Iterable[Mapping[str, Any]], *, field: str = "posts") -> list[Post]:
+    """The posts the two committees decided (each cell bounded by its column): no post
+    twice."""
     posts: list[Post] = []
-    for number, parts in _lines(text):
-        where = f"第{number}行"
-        if len(parts) != 4:
-            raise RuleError("invalid_field", f"{where}应写作“岗位,人数,月报酬(元),期限(月)”。",
-                            field=field)
-        name, raw_count, raw_pay, raw_term = parts
-        try:
-            count, term, pay = int(raw_count), int(raw_term), Decimal(raw_pay)
-        except (ValueError, InvalidOperation):
-            raise RuleError("invalid_field", f"{where}:人数、期限应为整数,报酬应为金额。",
-                            field=field) from None
-        if not name or count < 1 or term < 1 or not pay.is_finite() or pay <= 0:
-            raise RuleError("invalid_field", f"{where}:岗位不能为空,人数、报酬和期限须大于0。",
-                            field=field)
+    errors: list[RuleError] = []
+    for i, row in enumerate(rows):
+        name = str(row["post"])
         if any(p.name == name for p in posts):
-            raise RuleError("invalid_field", f"{where}:岗位“{name}”重复。", field=field)
-        posts.append(Post(name[:100], count, pay.quantize(Decimal("0.01")), term))
-    if not posts:
-        raise RuleError("missing_field", "请列出岗位、人数、报酬和期限。", field=field)
+            errors.append(RuleError("invalid_field", f"岗位“{name}”重复。",
+                                    field=f"{field}[{i}].post"))
+            continue
+        posts.append(Post(name, int(row["count"]), Decimal(row["monthly_pay"]),
+                          int(row["term_months"])))
+    _raise(errors)
     return posts
 
 
@@ -134,7 +113,7 @@ CLOSE_WITHOUT_APPOINTMENT = effect("personnel.close_without_appointment",
 
 
 def _check_nominees(ctx: EffectContext) -> None:
-    ctx.scratch["people"] = parse_people(ctx.data.get("nominees"), field="nominees")
+    ctx.scratch["people"] = people_of(ctx.data["nominees"], field="nominees")
 
 
 def _write_nominees(ctx: EffectContext) -> None:
@@ -156,7 +135,7 @@ PROPOSE_RESERVE = effect("personnel.propose_reserve", check=_check_nominees,
 
 
 def _check_posts(ctx: EffectContext) -> None:
-    parse_posts(ctx.data.get("posts"))
+    posts_of(ctx.data["posts"])
 
 
 DECIDE_POSTS = effect("personnel.decide_posts", check=_check_posts)
@@ -164,19 +143,23 @@ DECIDE_POSTS = effect("personnel.decide_posts", check=_check_posts)
 
 def _check_staff(ctx: EffectContext) -> None:
     """Every person on a post the two committees decided, no post over its number."""
-    posts = {p.name: p for p in parse_posts(ctx.step_data("deliberate").get("posts"))}
-    people = parse_people(ctx.data.get("staff"), field="staff")
+    decided = ctx.step_values("deliberate").get("posts")
+    posts = {p.name: p for p in posts_of(decided if isinstance(decided, list) else ())}
+    people = people_of(ctx.data["staff"], field="staff")
     used: dict[str, int] = {}
-    for name, _number, post in people:
+    errors: list[RuleError] = []
+    for i, (name, _number, post) in enumerate(people):
         if post not in posts:
-            raise RuleError("post_not_decided",
-                            f"{name}的岗位“{post}”不是两委会议确定的岗位"
-                            f"({'、'.join(posts)})。", field="staff")
+            errors.append(RuleError("post_not_decided",
+                                    f"{name}的岗位“{post}”不是两委会议确定的岗位"
+                                    f"({'、'.join(posts)})。", field=f"staff[{i}].post"))
+            continue
         used[post] = used.get(post, 0) + 1
         if used[post] > posts[post].count:
-            raise RuleError("post_count_exceeded",
-                            f"岗位“{post}”两委会议确定{posts[post].count}人,不能多用。",
-                            field="staff")
+            errors.append(RuleError("post_count_exceeded",
+                                    f"岗位“{post}”两委会议确定{posts[post].count}人,不能多用。",
+                                    field=f"staff[{i}].post"))
+    _raise(errors)
     ctx.scratch["posts"] = posts
     ctx.scratch["people"] = people
 
@@ -209,21 +192,24 @@ def _record_vetting(ctx: EffectContext, result: VettingResult) -> None:
 
 
 def _check_exclusions(ctx: EffectContext) -> None:
-    """Everyone passes except those named in ``excluded`` (by ID number or name), who must
-    be among the nominees; and not everyone may be excluded."""
-    nominees = list(Appointee.objects.filter(case=ctx.case).order_by("seq"))
-    excluded = {p.strip().upper() for p in re.split(r"[,,、\s]+", str(ctx.data.get(
-        "excluded") or "")) if p.strip()}
-    failing = [a for a in nominees if a.id_number in excluded or a.name.upper() in excluded]
-    known = {a.id_number for a in nominees} | {a.name.upper() for a in nominees}
-    unknown = sorted(excluded - known)
-    if unknown:
-        raise RuleError("invalid_field", f"“{'、'.join(unknown)}”不是本次提名的人员。",
-                        field="excluded")
-    if len(failing) == len(nominees):
+    """Everyone passes except those listed in ``excluded`` by their ID number, who must be
+    among the nominees; and not everyone may be excluded."""
+    nominees = {a.id_number: a for a in Appointee.objects.filter(case=ctx.case).order_by("seq")}
+    failing: dict[str, Appointee] = {}
+    errors: list[RuleError] = []
+    for i, row in enumerate(ctx.data.get("excluded") or ()):
+        number = str(row["id_number"])
+        if number not in nominees:
+            errors.append(RuleError("invalid_field",
+                                    f"身份证号{mask_id(number)}不是本次提名的人员。",
+                                    field=f"excluded[{i}].id_number"))
+        else:
+            failing[number] = nominees[number]
+    _raise(errors)
+    if nominees and len(failing) == len(nominees):
         raise RuleError("vetting_all_failed", "全部人员未通过联审,请选择“联审未通过”。",
                         field="excluded")
-    ctx.scratch["failing"] = [a.pk for a in failing]
+    ctx.scratch["failing"] = [a.pk for a in failing.values()]
 
 
 def _write_vetting_passed(ctx: EffectContext) -> None:

@@ -5,6 +5,7 @@ is appointed."""
 from __future__ import annotations
 
 from core.roles import Level, Role
+from personnel import rolls  # noqa: F401 - registers the congresses' roll sources
 from personnel.choices import AUXILIARY, RESERVE, Track, VettingDept
 from personnel.effects import (
     APPOINT_RESERVE,
@@ -24,7 +25,9 @@ from workflows.registry import registry
 from workflows.spec import (
     TODAY,
     ActionSpec,
+    FieldSpec,
     FieldType,
+    Format,
     ProcedureSpec,
     Risk,
     RiskKind,
@@ -37,7 +40,29 @@ from workflows.spec import (
 )
 
 MINUTES = "会议记录(签到表、表决票或记录原件的扫描件)"
-PEOPLE_HELP = "每行一人:姓名,身份证号,拟任职务(岗位)"
+
+
+def people(name: str, label: str, post: str, *, help: str, posts_from: str = "") -> FieldSpec:
+    """The people put forward: one row each, with the ID number the joint vetting checks;
+    ``posts_from``: the posts may only be those an earlier step recorded."""
+    post_field = (field("post", post, FieldType.CHOICE, choices_from=posts_from) if posts_from
+                  else field("post", post, max_length=100))
+    return field(name, label, FieldType.TABLE, min_rows=1, max_rows=200, help=help, columns=(
+        field("name", "姓名", max_length=64),
+        field("id_number", "身份证号码", format=Format.ID_NUMBER),
+        post_field,
+    ))
+
+
+# the posts the two committees decide (人数、报酬、期限): the staff chosen must fit them
+POSTS = field("posts", "岗位、人数、报酬和期限", FieldType.TABLE, min_rows=1, max_rows=50,
+              help="两委会议确定的每个岗位一行", columns=(
+                  field("post", "岗位", max_length=100),
+                  field("count", "人数", FieldType.INTEGER, min=1, max=999),
+                  field("monthly_pay", "月报酬(元)", FieldType.DECIMAL, min="0.01",
+                        max="99999999.99"),
+                  field("term_months", "期限(月)", FieldType.INTEGER, min=1, max=120),
+              ))
 
 RISK_MEETING = "未召开相关会议民主推选,造成任人唯亲、优亲厚友现象。"
 RISK_PROCESS = "未严格按照工作流程进行,导致程序不严谨、不规范。"
@@ -61,8 +86,11 @@ def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
         actions=(
             ActionSpec(
                 "pass", "联审通过", to=to,
-                fields=(*common, field("excluded", "未通过联审的人员(身份证号或姓名,可空)",
-                                       FieldType.TEXT, required=False)),
+                fields=(*common, field(
+                    "excluded", "未通过联审的人员", FieldType.TABLE, required=False,
+                    max_rows=200, help="个别人员未通过联审的,逐一填写其身份证号码;全部通过的不填",
+                    columns=(field("id_number", "身份证号码", format=Format.ID_NUMBER),
+                             field("reason", "未通过原因", required=False, max_length=200)))),
                 effects=(VETTING_PASSED,),
             ),
             ActionSpec("fail", "联审未通过", to=None, outcome="联审未通过,不予任用",
@@ -85,14 +113,14 @@ def review(code: str, name: str, role: Role, to: str, *, agree: str, what: str) 
     )
 
 
-def election(code: str, body: str, to: str) -> StepSpec:
+def election(code: str, body: str, to: str, *, roll: str) -> StepSpec:
     return StepSpec(
         code=code, name=f"{body}选举", level=Level.VILLAGE, roles=(Role.BRANCH_SECRETARY,),
         back_to=("propose",),
         actions=(ActionSpec(
             "elect", "选举通过", to=to,
             fields=(meeting_field(body), file_field("minutes", MINUTES)),
-            meeting=simple_majority(body, name=code),
+            meeting=simple_majority(body, name=code, roll=roll),
         ),),
     )
 
@@ -141,11 +169,12 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
                     field("track", "报送组织", FieldType.CHOICE,
                           choices=tuple((t.value, t.label) for t in Track
                                         if t != Track.AUXILIARY)),
-                    field("nominees", "人员名单", FieldType.TEXT, help=PEOPLE_HELP),
+                    people("nominees", "人员名单", "拟任职务", help="提名的每人一行"),
                     meeting_field("党组织会议"),
                     file_field("minutes", MINUTES),
                 ),
-                meeting=simple_majority("党组织会议", name="reserve_branch"),
+                meeting=simple_majority("党组织会议", name="reserve_branch",
+                                        roll="branch_committee"),
                 route_by=Route("track", {Track.WOMEN.value: "women_review",
                                          Track.MILITIA.value: "militia_review",
                                          Track.LEAGUE.value: "league_review"}),
@@ -156,7 +185,7 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
                agree="approve", what="审核通过"),
         review("women_party", "乡镇、街道党(工)委同意", Role.TOWNSHIP_PARTY, "women_election",
                agree="approve", what="同意"),
-        election("women_election", "妇代会", "women_report"),
+        election("women_election", "妇代会", "women_report", roll="women_congress"),
         report("women_report", "上报乡镇、街道妇联", Role.TOWNSHIP_WOMEN, "women_approve"),
         review("women_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
                agree="approve", what="批准"),
@@ -168,7 +197,7 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
                agree="approve", what="审核通过"),
         review("league_party", "乡镇、街道党(工)委同意", Role.TOWNSHIP_PARTY, "league_election",
                agree="approve", what="同意"),
-        election("league_election", "团员代表大会", "league_report"),
+        election("league_election", "团员代表大会", "league_report", roll="league_congress"),
         report("league_report", "上报乡镇、街道团委", Role.TOWNSHIP_LEAGUE, "league_approve"),
         review("league_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
                agree="approve", what="批准"),
@@ -214,12 +243,12 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "形成商议决定", to="select",
                 fields=(
-                    field("posts", "岗位、人数、报酬和期限", FieldType.TEXT,
-                          help="每行一个岗位:岗位,人数,月报酬(元),期限(月)"),
+                    POSTS,
                     meeting_field("两委会议"),
                     file_field("minutes", MINUTES),
                 ),
-                meeting=simple_majority("两委会议", name="auxiliary_committees"),
+                meeting=simple_majority("两委会议", name="auxiliary_committees",
+                                        roll="two_committees"),
                 effects=(DECIDE_POSTS,),
             ),),
         ),
@@ -228,7 +257,9 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
             roles=(Role.COMMITTEE_DIRECTOR,), back_to=("deliberate",),
             actions=(ActionSpec(
                 "select", "提交人选", to="vetting",
-                fields=(field("staff", "拟用人员", FieldType.TEXT, help=PEOPLE_HELP),),
+                fields=(people("staff", "拟用人员", "岗位",
+                               help="每人一行;岗位从两委会议确定的岗位中选择,人数不超过确定的人数",
+                               posts_from="deliberate.posts.post"),),
                 effects=(SELECT_STAFF,),
             ),),
         ),

@@ -38,15 +38,37 @@ _DETAILS = {
 }
 
 
+def has_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a lone surrogate (``"\\ud800"``) in a string or
+    a key: no text a person typed, and it cannot be encoded (to answer it, or to store it).
+    Walked without recursion, so that a value nested as deep as the parser allows is fine."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser; a body nested too deep to parse is refused as malformed."""
+    """DRF's JSON parser; a body nested too deep to parse, a number too long to read or a
+    lone surrogate in a string is refused as malformed."""
 
     def parse(self, stream: Any, media_type: str | None = None,
               parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError("请求数据嵌套过深。") from None
+        if has_surrogate(data):
+            raise exceptions.ParseError("请求数据含有无效的字符(孤立的代理项)。")
+        return data
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

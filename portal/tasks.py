@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from workflows.models import ExportJob, ExportState
 from workflows.registers import export, get_register
+from workflows.web import pending
 
 logger = logging.getLogger(__name__)
 
@@ -77,4 +78,6 @@ def purge_old_exports(days: int | None = None) -> int:
 
 @shared_task(name="portal.tasks.purge_old_exports_task", ignore_result=True)
 def purge_old_exports_task() -> int:
-    return purge_old_exports()
+    """Old exports, and the files kept from refused submissions for more than a day
+    (``workflows.web.pending``): both are only ever a user's temporary copies."""
+    return purge_old_exports() + pending.purge()

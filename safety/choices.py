@@ -78,6 +78,19 @@ class TerminationReason(models.TextChoices):
     OTHER = "other", _("其他依法终止的情形")
 
 
+class GroupRole(models.TextChoices):
+    """Who a member of a correction group (矫正小组) is (社区矫正法实施办法 第二十条)."""
+
+    JUSTICE = "justice", _("司法所工作人员")
+    VILLAGE = "village", _("村(居)委会人员")
+    GRID = "grid", _("网格员")
+    SOCIAL_WORKER = "social_worker", _("社会工作者")
+    VOLUNTEER = "volunteer", _("志愿者")
+    FAMILY = "family", _("家庭成员或监护人、保证人")
+    EMPLOYER = "employer", _("所在单位或就读学校人员")
+    OTHER = "other", _("其他")
+
+
 class CorrectionActivityKind(models.TextChoices):
     CHECK_IN = "check_in", _("抽查点验")
     VISIT = "visit", _("走访")
@@ -114,6 +127,14 @@ class AssessmentOutcome(models.TextChoices):
 class AfterAssessment(models.TextChoices):
     CONTINUE = "continue", _("继续监督管理")
     RELEASE = "release", _("矫正期满,办理解除")
+
+
+class PartySide(models.TextChoices):
+    """Which side of a dispute a party is on."""
+
+    APPLICANT = "applicant", _("申请人(一方)")
+    RESPONDENT = "respondent", _("被申请人(另一方)")
+    OTHER = "other", _("其他当事人")
 
 
 class IncidentKind(models.TextChoices):

@@ -46,6 +46,7 @@ def seal_procedure(
     approver: Role,
     approver_label: str,
     collective_body: str,
+    collective_roll: str,
     measures: tuple[str, ...],
 ) -> ProcedureSpec:
     separation = Separation(
@@ -105,7 +106,8 @@ def seal_procedure(
                         fields=(meeting_field(collective_body),
                                 file_field("minutes", "会议记录"),
                                 field("opinion", "讨论意见", FieldType.TEXT)),
-                        meeting=simple_majority(collective_body, name="seal_collective"),
+                        meeting=simple_majority(collective_body, name="seal_collective",
+                                                roll=collective_roll),
                     ),
                     ActionSpec(
                         "refuse", "集体讨论不同意", to=None, outcome="不同意用印",
@@ -152,6 +154,7 @@ PARTY_SEAL = registry.register(seal_procedure(
     guiding_unit="区委组织部", guiding_role=Role.DISTRICT_ORG, supervisor="上级党组织",
     applicants=(Role.BRANCH_DEPUTY, Role.BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER),
     approver=Role.BRANCH_SECRETARY, approver_label="支部书记", collective_body="支部委员会",
+    collective_roll="branch_committee",
     measures=(SEAL_MEASURE, "党员、村(居)民代表加强监督",
               "镇(街道)党委、纪(工)委及上级党组织加强监督指导"),
 ))
@@ -163,6 +166,7 @@ COMMITTEE_SEAL = registry.register(seal_procedure(
                 Role.COLLECTIVE_HEAD),
     approver=Role.COMMITTEE_DIRECTOR, approver_label="村(居)委会主任",
     collective_body="村(居)委会",
+    collective_roll="village_committee",
     measures=(SEAL_MEASURE, "村(居)务监督委员会、全体村(居)民加强监督",
               "镇(街道)党委、政府及纪检组织加强监督指导"),
 ))
@@ -173,6 +177,7 @@ COLLECTIVE_SEAL = registry.register(seal_procedure(
     applicants=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.BRANCH_SECRETARY),
     approver=Role.COLLECTIVE_HEAD, approver_label="集体经济组织负责人",
     collective_body="集体经济组织",
+    collective_roll="collective_members",
     measures=(SEAL_MEASURE, "村(居)务监督委员会、全体村(居)民加强监督",
               "镇(街道)党委、政府及纪检组织加强监督指导"),
 ))

@@ -1,8 +1,8 @@
 """The rule checks and register writes of the farmland subsidy: roster import, payment list,
 payout confirmation.
 
-Each check reads and checks what was sent (an uploaded XLSX or pasted lines, row by
-row, against the roster) before anything is stored, and keeps what it read in
+Each check reads and checks what was sent (an uploaded XLSX or a table typed in the
+form, row by row, against the roster) before anything is stored, and keeps what it read in
 ``ctx.scratch``; each apply writes the rows.
 """
 
@@ -22,13 +22,12 @@ from subsidies.tables import (
     ROSTER_COLUMNS,
     Entry,
     parse_entries,
-    read_lines,
     read_xlsx,
+    table_entries,
 )
 from workflows.alerts import raise_alert
-from workflows.choices import AlertKind, NoticeState
+from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
-from workflows.models import PublicityNotice
 
 ISSUED = "issue_forms"
 
@@ -42,60 +41,60 @@ def yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _entries(ctx: EffectContext, *, file_field: str, text_field: str,
-             columns: Sequence[str], value_label: str, what: str) -> list[Entry]:
-    """Entries from the uploaded XLSX (checked, not stored yet) or the pasted lines:
-    exactly one of the two."""
+def _entries(ctx: EffectContext, *, file_field: str, table_field: str,
+             columns: Sequence[str], value_key: str, value_label: str,
+             what: str) -> list[Entry]:
+    """Entries from the uploaded XLSX (checked, not stored yet) or the table typed in the
+    form: exactly one of the two."""
     upload = ctx.uploads.get(file_field)
-    text = str(ctx.data.get(text_field) or "").strip()
-    if upload is not None and text:
-        raise RuleError("invalid_roster", f"请只提供一种{what}:上传Excel表格或粘贴清单。",
-                        field=text_field)
+    rows = ctx.data.get(table_field) or []
+    if upload is not None and rows:
+        raise RuleError("invalid_roster", f"请只提供一种{what}:上传Excel表格或逐户填写。",
+                        field=table_field)
     if upload is not None:
         file = upload[0]
         file.seek(0)
         content = bytes(file.read())
         file.seek(0)
-        rows = read_xlsx(content, columns, field=file_field)
-        field = file_field
-    elif text:
-        rows = read_lines(text, columns, field=text_field)
-        field = text_field
-    else:
-        raise RuleError("missing_attachment",
-                        f"请上传{what}Excel表格(列:{'、'.join(columns)}),或粘贴清单。",
-                        field=file_field)
-    return parse_entries(rows, columns, field=field, value_label=value_label)
+        return parse_entries(read_xlsx(content, columns, field=file_field), columns,
+                             field=file_field, value_label=value_label)
+    if rows:
+        return table_entries(rows, field=table_field, value_key=value_key)
+    raise RuleError("missing_attachment",
+                    f"请上传{what}Excel表格(列:{'、'.join(columns)}),或逐户填写。",
+                    field=file_field)
 
 
 # --- the village's roster -----------------------------------------------------------------
 
 
-def _check_roster(ctx: EffectContext) -> None:
-    ctx.scratch["entries"] = _entries(ctx, file_field="roster_file", text_field="roster_rows",
-                                      columns=ROSTER_COLUMNS, value_label="面积",
-                                      what="农户清册")
-
-
-def _write_roster(ctx: EffectContext) -> None:
-    """Replace the case's households, then fill the notice the roster step opened."""
+def _households(ctx: EffectContext, entries: Sequence[Entry]) -> list[SubsidyHousehold]:
     issued = ctx.step_values(ISSUED)
     rate = Decimal(str(issued.get("rate") or 0))
     year = int(issued.get("year") or 0)
-    entries: list[Entry] = ctx.scratch["entries"]
-    SubsidyHousehold.objects.filter(case=ctx.case).delete()
-    households = [
+    return [
         SubsidyHousehold(case=ctx.case, region=ctx.case.region, year=year, seq=i,
                          name=e.name, id_number=e.id_number, area=e.value, rate=rate,
                          amount=amount_for(e.value, rate))
         for i, e in enumerate(entries, 1)
     ]
-    SubsidyHousehold.objects.bulk_create(households)
-    notice = (PublicityNotice.objects.filter(case=ctx.case, state=NoticeState.RUNNING)
-              .order_by("-start").first())
-    if notice is not None:
-        notice.content = public_roster_text(households, rate)
-        notice.save(update_fields=["content"])
+
+
+def _check_roster(ctx: EffectContext) -> None:
+    """Parse the roster and build the public text of the notice the step opens (so the
+    window's fact in the event covers what the board shows)."""
+    entries = _entries(ctx, file_field="roster_file", table_field="roster_rows",
+                       columns=ROSTER_COLUMNS, value_key="area", value_label="面积",
+                       what="农户清册")
+    ctx.scratch["households"] = households = _households(ctx, entries)
+    rate = Decimal(str(ctx.step_values(ISSUED).get("rate") or 0))
+    ctx.notice_content = public_roster_text(households, rate)
+
+
+def _write_roster(ctx: EffectContext) -> None:
+    """Replace the case's households."""
+    SubsidyHousehold.objects.filter(case=ctx.case).delete()
+    SubsidyHousehold.objects.bulk_create(ctx.scratch["households"])
 
 
 IMPORT_ROSTER = effect("subsidies.import_roster", check=_check_roster, apply=_write_roster,
@@ -153,8 +152,9 @@ def check_payout_matches(case_id: int, entries: Sequence[Entry]) -> None:
 def _check_payee_list(ctx: EffectContext) -> None:
     """The list must match the roster to the cent — unless a payee is not a household of the
     roster at all: that list is kept as evidence (and blocks the payout confirmation)."""
-    entries = _entries(ctx, file_field="payees_file", text_field="payees",
-                       columns=PAYEE_COLUMNS, value_label="发放金额", what="发放明细")
+    entries = _entries(ctx, file_field="payees_file", table_field="payees",
+                       columns=PAYEE_COLUMNS, value_key="amount", value_label="发放金额",
+                       what="发放明细")
     roster = dict(SubsidyHousehold.objects.filter(case=ctx.case)
                   .values_list("id_number", "pk"))
     strangers = [e for e in entries if e.id_number not in roster]

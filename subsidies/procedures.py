@@ -14,7 +14,7 @@ from core.roles import Level, Role
 from subsidies.choices import PROCEDURE
 from subsidies.effects import CONFIRM_PAYOUT, IMPORT_ROSTER, RECORD_PAYEE_LIST
 from subsidies.registers import ROSTER_REGISTER_COLUMNS, roster_register_rows
-from subsidies.tables import PAYEE_COLUMNS, ROSTER_COLUMNS
+from subsidies.tables import MAX_ROWS, PAYEE_COLUMNS, ROSTER_COLUMNS
 from workflows.attachments import XLSX
 from workflows.common import VILLAGE_MEASURES
 from workflows.registers import RegisterSpec
@@ -25,7 +25,9 @@ from workflows.spec import (
     TODAY,
     ActionSpec,
     Deadline,
+    FieldSpec,
     FieldType,
+    Format,
     ProcedureSpec,
     Require,
     Risk,
@@ -45,6 +47,25 @@ PAYMENT = deadline_days("payment_days", "区财政局收到指标后发放到户
 
 ROSTER_HELP = f"Excel表格第一行为表头,须包含:{'、'.join(ROSTER_COLUMNS)}"
 PAYEE_HELP = f"Excel表格第一行为表头,须包含:{'、'.join(PAYEE_COLUMNS)}"
+
+
+def household_rows(name: str, label: str, value: FieldSpec, *, help: str) -> FieldSpec:
+    """A roster typed in the form instead of uploaded: one household a row (户主, 身份证号,
+    and the area or the amount), as many rows as an uploaded sheet may have."""
+    return field(name, label, FieldType.TABLE, required=False, max_rows=MAX_ROWS, help=help,
+                 columns=(field("name", ROSTER_COLUMNS[0], max_length=64),
+                          field("id_number", ROSTER_COLUMNS[1], format=Format.ID_NUMBER),
+                          value))
+
+
+ROSTER_ROWS = household_rows(
+    "roster_rows", "或逐户填写清册",
+    field("area", ROSTER_COLUMNS[2], FieldType.DECIMAL, min="0.01", max="999999.99"),
+    help="不上传Excel的,逐户填写(也可从Excel复制粘贴);补贴金额由系统按面积×标准计算")
+PAYEE_ROWS = household_rows(
+    "payees", "或逐户填写发放明细",
+    field("amount", PAYEE_COLUMNS[2], FieldType.DECIMAL, min="0.01", max="9999999999.99"),
+    help="不上传Excel的,逐户填写(也可从Excel复制粘贴);系统逐户与公示的清册比对")
 
 
 def _confirmation(code: str, name: str, to: str, what: str) -> StepSpec:
@@ -96,7 +117,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "issue", "发放登记表", to="roster",
                 fields=(
-                    field("year", "补贴年度", FieldType.INTEGER),
+                    field("year", "补贴年度", FieldType.INTEGER, min=2000, max=2100),
                     field("rate", "补贴标准(元/亩)", FieldType.DECIMAL, min="0.01"),
                     field("handed_on", "发放至村日期", FieldType.DATE, max=TODAY),
                     file_field("forms", "上年度农户登记表", accept=DOCUMENTS),
@@ -113,8 +134,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
                 fields=(
                     file_field("roster_file", "农户清册(Excel)", required=False,
                                accept=(XLSX,), help=ROSTER_HELP),
-                    field("roster_rows", "或粘贴清册(每行:户主姓名,身份证号,面积)",
-                          FieldType.TEXT, required=False),
+                    ROSTER_ROWS,
                 ),
                 effects=(IMPORT_ROSTER,),
             ),),
@@ -177,8 +197,7 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
                 fields=(
                     file_field("payees_file", "发放明细(Excel)", required=False,
                                accept=(XLSX,), help=PAYEE_HELP),
-                    field("payees", "或粘贴发放明细(每行:户主姓名,身份证号,发放金额)",
-                          FieldType.TEXT, required=False),
+                    PAYEE_ROWS,
                 ),
                 effects=(RECORD_PAYEE_LIST,),
             ),),

@@ -1,14 +1,14 @@
-"""Reading the roster and the payment list: an XLSX upload or pasted lines, checked row by row.
+"""Reading the roster and the payment list: an XLSX upload or a table typed in the form,
+checked row by row.
 
-Every refusal names the row (the spreadsheet's own row number, or the line number of
-pasted text) and nothing is written: the gate's transaction is rolled back.
+Every refusal names the row (the spreadsheet's own row number, or the table's cell) and
+nothing is written: the gate's transaction is rolled back.
 """
 
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -85,20 +85,25 @@ def read_xlsx(content: bytes, columns: Sequence[str], *, field: str) -> list[Row
     return rows
 
 
-def read_lines(text: str, columns: Sequence[str], *, field: str) -> list[Row]:
-    """Pasted lines "a,b,c" (comma, Chinese comma, tab or |), numbered from 1."""
-    rows: list[Row] = []
-    for number, raw in enumerate(str(text or "").splitlines(), 1):
-        if not raw.strip():
-            continue
-        parts = [p.strip() for p in re.split(r"[,,|\t]", raw)]
-        if len(parts) != len(columns):
-            raise refuse(field, f"第{number}行应有{len(columns)}项({'、'.join(columns)}),"
-                                f"现有{len(parts)}项。")
-        rows.append(Row(number, dict(zip(columns, parts, strict=True))))
-        if len(rows) > MAX_ROWS:
-            raise refuse(field, f"清单不能超过{MAX_ROWS}行。")
-    return rows
+def table_entries(rows: Iterable[Mapping[str, Any]], *, field: str,
+                  value_key: str) -> list[Entry]:
+    """Entries from a table typed in the form: its cells are checked by their columns (name,
+    ID number, a positive amount to the cent); what is left here is the roster's own rule,
+    each household once (the cell named)."""
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        number = str(row["id_number"])
+        if number in seen:
+            raise RuleError("invalid_roster",
+                            f"第{i + 1}行:身份证号{mask_id(number)}与第{seen[number] + 1}行重复。",
+                            field=f"{field}[{i}].id_number")
+        seen[number] = i
+        value = Decimal(str(row[value_key])).quantize(CENT)
+        entries.append(Entry(i + 1, str(row["name"]), number, value))
+    if not entries:
+        raise refuse(field, "清单中没有任何数据行。")
+    return entries
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -30,7 +30,7 @@ from rest_framework.test import APIClient
 from core.errors import RuleError
 from core.models import Membership, Region, User
 from portal.demo import PLACES
-from tests.samples import sample_data
+from tests.samples import Attend, sample_data
 from workflows import gate
 from workflows.acting import acting_region_id
 from workflows.models import Alert
@@ -75,9 +75,12 @@ def as_user(username: str) -> AsUser:
     return AsUser(username)
 
 
-def meeting(due: int, present: int, yes: int, no: int = 0, abstain: int = 0) -> dict[str, int]:
-    """The numbers of a meeting field."""
-    return {"due": due, "present": present, "yes": yes, "no": no, "abstain": abstain}
+def meeting(due: int | None = None, present: int | None = None, yes: int | None = None,
+            no: int = 0, abstain: int = 0, **more: Any) -> Attend:
+    """A meeting field filled from its roll when the action is sent (``tests.samples.Attend``):
+    ``present`` of the roll's voters ticked, the votes; ``due``, when given, is sent too and
+    must be the roll's (the portal computes it: ``roll_mismatch`` otherwise)."""
+    return Attend(present=present, yes=yes, no=no, abstain=abstain, due=due, **more)
 
 
 def opener(procedure: str, village: Region | str | int) -> str:
@@ -217,7 +220,10 @@ class CaseDriver:
     def post(self, username: str, action: str, data: Mapping[str, Any] | None = None,
              files: Mapping[str, Any] | None = None, comment: str = "",
              step: str | None = None) -> Any:
-        """Send exactly this action and body (offered or not); the raw answer."""
+        """Send exactly this action and body (offered or not); the raw answer. A meeting
+        given as ``meeting(...)`` (``Attend``) is filled from the roll of the action's field."""
+        if data and any(isinstance(v, Attend) for v in data.values()):
+            data = self._fill_meetings(username, action, data)
         self._last_user = username
         if self.via == GATE:
             actor = person(username)
@@ -236,6 +242,17 @@ class CaseDriver:
             return self.client(username).post(
                 url, {**body, "data": json.dumps(body["data"]), **files}, format="multipart")
         return self.client(username).post(url, body, format="json")
+
+    def _fill_meetings(self, username: str, action: str, data: Mapping[str, Any]
+                       ) -> dict[str, Any]:
+        fields = next((a["fields"] for a in self.actions(username) if a["code"] == action), [])
+        by_name = {f["name"]: f for f in fields}
+        out = {k: v for k, v in data.items() if not isinstance(v, Attend)}
+        for name, value in data.items():
+            if isinstance(value, Attend):  # not offered: sent as figures, for the refusal
+                out[name] = (value.fill(by_name[name], out) if name in by_name else
+                             {k: v for k, v in vars(value).items() if v is not None})
+        return out
 
     def try_(self, username: str, action: str | None = None, *, samples: bool = True,
              comment: str = "同意", **data: Any) -> Any:

@@ -90,7 +90,7 @@ class SubsidyHouseholdFactory(DjangoModelFactory):
     year = 2026
     seq = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"户主{n + 1}")
-    id_number = "330299198001010012"
+    id_number = factory.Sequence(lambda n: f"33029919800101{n % 10000:04d}")
     area = Decimal("2.50")
     rate = Decimal("105.83")
     amount = factory.LazyAttribute(lambda o: amount_for(o.area, o.rate))

@@ -9,6 +9,7 @@ import re
 import struct
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,8 @@ SAMPLE_DATE = "2026-11-20"
 SAMPLE_DATETIME = "2026-11-20T09:30:00+08:00"
 SAMPLE_INTEGER = 2
 SAMPLE_DECIMAL = Decimal("12.50")
-SAMPLE_MEETING = {"due": 9, "present": 9, "yes": 9, "no": 0, "abstain": 0,
-                  "minutes": "会议记录摘要"}
-_PATTERN_TRIES = ("1", "A1", "123456", "2026-001", "第1号", "示例")
+SAMPLE_MINUTES = "会议记录摘要"
+_PATTERN_TRIES = ("1", "A1", "123456", "2026-001", "第1号", "示例", SAMPLE_MOBILE)
 
 
 def _clamp(value: Any, field: Mapping[str, Any]) -> Any:
@@ -145,7 +145,9 @@ def _string(field: Mapping[str, Any]) -> str:
 
 def _choices(field: Mapping[str, Any]) -> list[Any]:
     values = [c["value"] for c in field.get("choices", [])]
-    assert values, f"{field['name']}: nothing to choose from"
+    assert values, (f"{field['name']}: nothing to choose from" + (
+        f" (its entries are listed at {field['choices_url']}: give a value)"
+        if field.get("choices_url") else ""))
     return values
 
 
@@ -179,15 +181,143 @@ def sample_value(field: Mapping[str, Any], values: Mapping[str, Any] | None = No
         count = min(max(1, field.get("min_rows") or 0), field.get("max_rows") or 1)
         return [_row(field["columns"]) for _ in range(count)]
     if t == "meeting":
-        return dict(SAMPLE_MEETING)
+        return sample_meeting(field, values)
     raise AssertionError(f"no sample for {t}")
 
 
-def _row(columns: list[Mapping[str, Any]]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Attend:
+    """A meeting to fill from the roll the field's schema gives, once the other values are
+    known: the first ``present`` voters ticked (all by default; for a roll that is a
+    population figure, ``present`` typed), ``observers`` of those attending without a vote
+    ticked too, the votes; ``due`` sent as given (None: as the roll says), ``held_at`` the
+    day (today by default)."""
+
+    present: int | None = None
+    yes: int | None = None
+    no: int = 0
+    abstain: int = 0
+    due: int | None = None
+    held_at: str | None = None
+    observers: int = 0
+
+    def fill(self, field: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+        out = sample_meeting(field, values, present=self.present, yes=self.yes, no=self.no,
+                             abstain=self.abstain, held_at=self.held_at)
+        if self.due is not None:
+            out["due"] = self.due
+        roll = meeting_roll(field, values)
+        if self.observers:
+            out["attendees"] = [*out.get("attendees", []),
+                                *[m["value"] for m in roll.get("non_voting", [])
+                                  ][:self.observers]]
+        return out
+
+
+def meeting_roll(field: Mapping[str, Any], values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The roll a meeting field's schema gives (contract 5): its ``roll``, or under
+    ``roll_by`` the roll for the value chosen in ``values`` (else the first)."""
+    if field.get("roll"):
+        return field["roll"]
+    by = field["roll_by"]
+    chosen = values.get(by["field"])
+    if isinstance(chosen, Mapping):
+        chosen = chosen.get("id")
+    rolls = by["rolls"]
+    assert rolls, f"{field['name']}: no roll to fill the meeting from"
+    return rolls.get(str(chosen)) or next(iter(rolls.values()))
+
+
+def sample_meeting(field: Mapping[str, Any], values: Mapping[str, Any] | None = None,
+                   *, present: int | None = None, yes: int | None = None, no: int = 0,
+                   abstain: int = 0, held_at: str | None = None) -> dict[str, Any]:
+    """A meeting filled from its roll alone: held today (the latest its ``held_at`` allows),
+    the first ``present`` voters of the roll ticked (all of them by default) or, for a roll
+    that is a population figure, ``present`` typed; ``yes`` votes (all present by default)
+    when the meeting votes. ``due`` is sent as the roll says."""
+    roll = meeting_roll(field, values or {})
+    count = roll["due"] if present is None else present
+    out: dict[str, Any] = {
+        "held_at": held_at or str(field.get("held_at", {}).get("max") or
+                                  timezone.localdate().isoformat())[:10],
+        "due": roll["due"], "minutes": SAMPLE_MINUTES,
+    }
+    if "members" in roll:
+        out["attendees"] = [m["value"] for m in roll["members"][:count]]
+    else:
+        out["present"] = count
+    if roll.get("votes", True):
+        out.update(yes=count if yes is None else yes, no=no, abstain=abstain)
+    return out
+
+
+def _row(columns: list[Mapping[str, Any]], given: Mapping[str, Any] | None = None
+         ) -> dict[str, Any]:
+    """A row of a table: the cells ``given`` (a callable one made from its column's schema,
+    ``None`` leaving the cell out), a sample value in every other cell."""
+    given = given or {}
     row: dict[str, Any] = {}
     for column in columns:
-        row[column["name"]] = sample_value(column, row)
+        name = column["name"]
+        cell = given.get(name)
+        if callable(cell):
+            row[name] = cell(column, row)
+        elif cell is not None:
+            row[name] = cell
+        elif name not in given and not _listed_elsewhere(column, row):
+            row[name] = sample_value(column, row)
     return row
+
+
+def _listed_elsewhere(field: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """A ref whose many entries the API lists at its ``choices_url`` (not inline) and that
+    may be left out: a sample leaves it out (give it, from that list, to fill it)."""
+    return (field["type"] == "ref" and "choices" not in field and "choices_url" in field
+            and not _required(field, values))
+
+
+# --- values made from a field's schema (walk data and tests: a ref's entry ids differ from
+# one database to the next, the schema lists them as the field's choices) -------------------
+
+FromSchema = Any  # (field or column schema, values so far) -> value
+
+
+def choice(index: int = 0) -> FromSchema:
+    """The ``index``-th of the field's (or the column's) choices: a ref's entry, a user."""
+    def made(field: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+        return _choices(field)[index]
+
+    return made
+
+
+def other_than(*names: str) -> FromSchema:
+    """The first of the field's choices that none of the fields ``names`` has chosen (a
+    second contact, a branch contact who is not the member going away)."""
+    def made(field: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+        taken = {str(v.get("id") if isinstance(v, Mapping) else v)
+                 for v in (values.get(n) for n in names)}
+        return next(v for v in _choices(field) if str(v) not in taken)
+
+    return made
+
+
+def table(*rows: Mapping[str, Any]) -> FromSchema:
+    """A table of these rows; a cell may be made from its column's schema (``choice(1)``)
+    and a cell not given gets a sample value."""
+    def made(field: Mapping[str, Any], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return [_row(field["columns"], row) for row in rows]
+
+    return made
+
+
+def each_choice(column: str, **cells: Any) -> FromSchema:
+    """A table with one row for each choice of ``column`` (every member of the register,
+    every grid of the village …), the other cells as given or sampled."""
+    def made(field: Mapping[str, Any], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        spec = next(c for c in field["columns"] if c["name"] == column)
+        return [_row(field["columns"], {**cells, column: value}) for value in _choices(spec)]
+
+    return made
 
 
 def _required(field: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
@@ -212,13 +342,21 @@ def sample_data(fields: list[Mapping[str, Any]], given: Mapping[str, Any] | None
     for name, value in given.items():
         if isinstance(value, UploadedFile):
             files[name] = value
-        elif value is not None:
+        elif value is not None and not isinstance(value, Attend) and not callable(value):
             data[name] = value
     for field in fields:
         name = field["name"]
-        if name in given or field["type"] == "file":
+        if callable(given.get(name)) and not isinstance(given[name], Attend):
+            data[name] = given[name](field, data)  # a value made from the field's schema
+            continue
+        if name in given or field["type"] in ("file", "meeting") or _listed_elsewhere(field, data):
             continue
         data[name] = sample_value(field, data)
+    for field in fields:  # after the fields that choose its rule or narrow its roll
+        name, wanted = field["name"], given.get(field["name"])
+        if field["type"] == "meeting" and (name not in given or isinstance(wanted, Attend)):
+            data[name] = (wanted.fill(field, data) if isinstance(wanted, Attend)
+                          else sample_value(field, data))
     for field in fields:
         if field["type"] == "file" and field["name"] not in given and _required(field, data):
             files[field["name"]] = sample_upload(field)

@@ -39,16 +39,20 @@ from core.errors import RuleError
 from core.models import User
 from core.scope import access_region
 from workflows import gate
+from workflows.acting import available_actions
+from workflows.fields import ref_choices
 from workflows.filters import CaseFilter, NotificationFilter
 from workflows.models import Case, CaseEvent, Notification, PublicityNotice, Task
 from workflows.registers import all_registers, export, get_register
 from workflows.registry import registry
+from workflows.rosters import match_choices
 from workflows.serializers import (
     ACTION_MULTIPART_SCHEMA,
     EXPORT_FORMATS,
     ActionRequestSerializer,
     CaseSerializer,
     CaseSummarySerializer,
+    ChoiceSerializer,
     ErrorSerializer,
     NotificationReadSerializer,
     NotificationSerializer,
@@ -61,6 +65,7 @@ from workflows.serializers import (
     case_summary_json,
     procedure_json,
 )
+from workflows.spec import FieldSpec, FieldType
 from workflows.visibility import (
     access_case,
     exportable_regions,
@@ -154,6 +159,12 @@ def _strings(value: Any) -> Iterator[str]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def _surrogate(text: str) -> bool:
+    """A lone surrogate (``"\\ud800"`` in JSON): no text, and it cannot be encoded (the JSON
+    body's parser, ``portal.api_errors.JSONParser``, refuses it as well)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _refuse_nul(value: Any, field: str) -> None:
@@ -291,8 +302,10 @@ class CaseAction(APIView):
             if isinstance(data, str):
                 try:
                     data = json.loads(data) if data.strip() else {}
-                except (json.JSONDecodeError, RecursionError):
+                except (ValueError, RecursionError):  # a number too long to read: ValueError
                     raise RuleError("invalid", "data 不是有效的 JSON。", field="data") from None
+                if any(_surrogate(text) for text in _strings(data)):
+                    raise RuleError("invalid", "data 含有无效的字符(孤立的代理项)。", field="data")
             files = {name: request.FILES[name] for name in request.FILES}
         action = raw.get("action") if hasattr(raw, "get") else None
         if not action or not isinstance(action, str):
@@ -315,6 +328,49 @@ class CaseAction(APIView):
         gate.dispatch(actor=_actor(request), case_id=pk, action=action, data=data or {},
                       comment=comment, files=files, expected_step=expected)
         return Response(_detail(request.user, pk))
+
+
+class CaseChoices(APIView):
+    """The entries a ``ref`` field of an action may name (a field's ``choices_url``): the
+    same list as its ``choices`` would be, narrowed by ``?q=`` (a name, part of a label, or
+    pinyin: ``zs`` or ``zhangsan`` finds 张三)."""
+
+    @extend_schema(
+        operation_id="cases_choices",
+        parameters=[
+            OpenApiParameter("q", str, description="按名称、拼音首字母或全拼筛选"),
+            OpenApiParameter("limit", int, description="最多返回多少项(1–1000,默认全部)"),
+        ],
+        responses={200: ChoiceSerializer(many=True), **refusals(400, 401, 404)},
+    )
+    def get(self, request: Request, pk: int, action: str, field: str) -> Response:
+        case = access_case(request.user, pk)
+        offer = next((o for o in available_actions(request.user, case)
+                      if o.action.code == action), None)
+        spec = _ref_field(offer.action.fields, field) if offer is not None else None
+        if spec is None:
+            return Response({"code": "not_found", "detail": "未找到该字段。"}, status=404)
+        q = request.query_params.get("q", "")
+        _refuse_nul(q, "q")
+        if len(q) > 50:
+            raise RuleError("invalid", "查询文字不能超过50个字。", field="q")
+        limit_text = request.query_params.get("limit", "")
+        limit = None
+        if limit_text:
+            if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
+                raise RuleError("invalid", "limit 应为1到1000之间的整数。", field="limit")
+            limit = int(limit_text)
+        found = match_choices(ref_choices(spec, case.region), q)[:limit]
+        return Response([{"value": c.value, "label": str(c.label)} for c in found])
+
+
+def _ref_field(fields: tuple[FieldSpec, ...], path: str) -> FieldSpec | None:
+    """The ref field ``name`` of an action, or the ref column ``table.column`` of a table."""
+    name, _, column = path.partition(".")
+    fs = next((f for f in fields if f.name == name), None)
+    if fs is not None and column:
+        fs = fs.column(column) if fs.type == FieldType.TABLE else None
+    return fs if fs is not None and fs.type == FieldType.REF else None
 
 
 # --- notifications ----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class AlertKind(models.TextChoices):
     OVERDUE = "overdue", _("事项逾期未办")
     LATE_REPORT = "late_report", _("迟报、漏报")
     DOMAIN = "domain", _("业务规则预警")
+    RECORD_ALTERED = "record_altered", _("办理记录被改动")
 
 
 class EventAction(models.TextChoices):

@@ -6,6 +6,11 @@ stores anything (files included): a refusal raised there changes nothing. Its
 (``ctx.event`` and ``ctx.attachments`` are set then); it fills the domain's
 registers and never changes the case itself.
 
+A check may also put what it derived into ``ctx.facts`` (a register line: its number,
+copies, document): the gate writes those into the event, covered by its hash, and the
+effect's registered ``workflows.facts.FactCheck`` lets ``verify_audit`` compare the
+stored row with them.
+
 ``ctx.data`` holds the action's values as Python objects (``datetime.date`` for a
 date, ``Decimal`` for a decimal, aware ``datetime`` for a date-time); ``ctx.raw``
 holds them as the event records them. Effects are registered by name so that a
@@ -54,6 +59,13 @@ class EffectContext:
     attachments: dict[str, Attachment] = field(default_factory=dict)
     # what a check found that its apply needs (e.g. a parsed table)
     scratch: dict[str, Any] = field(default_factory=dict)
+    # facts a check derives and its apply writes (a register line): the gate puts them
+    # into the event, under its hash; each name is a registered ``workflows.facts.FactCheck``
+    facts: dict[str, Any] = field(default_factory=dict)
+    # the text of the notice the action opens, when a check builds it (a subsidy roster's
+    # public lines): the gate writes it into the notice it opens, so the window's fact in
+    # the event covers what the board shows
+    notice_content: str | None = None
 
     @property
     def at(self) -> dt.datetime:

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,16 +14,28 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from core import dates
 from core.errors import RuleError
+from core.idcard import id_problem
 from core.models import Membership, Region, User
 from core.roles import Role
 from workflows.attachments import CheckedFile, check_upload
+from workflows.meetings import meeting_rule
 from workflows.refs import ref_source
-from workflows.spec import TODAY, ActionSpec, Choice, FieldSpec, FieldType, Format, ProcedureSpec
+from workflows.rolls import Roll, compute_roll
+from workflows.spec import (
+    TODAY,
+    ActionSpec,
+    Choice,
+    FieldSpec,
+    FieldType,
+    Format,
+    MeetingRule,
+    Param,
+    ProcedureSpec,
+)
 
 MAX_STRING = 200
 MAX_TEXT = 10000
@@ -67,9 +79,25 @@ def typed_value(fs: FieldSpec | None, stored: Any) -> Any:
             columns = {c.name: c for c in fs.columns}
             return [typed_values(columns, row) if isinstance(row, Mapping) else row
                     for row in stored]
+        if fs.type == FieldType.MEETING and isinstance(stored, Mapping):
+            return typed_meeting(stored)
     except (ValueError, InvalidOperation):
         return stored  # a record written before a type changed stays as it was
     return stored
+
+
+def typed_meeting(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded meeting with ``held_at`` as a ``date`` (or an aware ``datetime`` when a
+    time was recorded) and ``held_on``, the day it was held: the date that follows from it."""
+    out = dict(stored)
+    held = stored.get("held_at")
+    if isinstance(held, str) and held:
+        if len(held) == 10:
+            out["held_at"] = out["held_on"] = dt.date.fromisoformat(held)
+        else:
+            moment = dt.datetime.fromisoformat(held)
+            out["held_at"], out["held_on"] = moment, timezone.localtime(moment).date()
+    return out
 
 
 def typed_values(fields: Mapping[str, FieldSpec], stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,42 +142,159 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def clean_meeting(spec: FieldSpec, value: Any) -> dict[str, Any]:
+# --- meetings (the roll computed, never typed: workflows.rolls) --------------------------------
+
+MEETING_KEYS = ("held_at", "attendees", "present", "yes", "no", "abstain", "minutes", "due")
+VOTE_KEYS = (("yes", "赞成"), ("no", "反对"), ("abstain", "弃权"))
+
+
+def _meeting_count(spec: FieldSpec, raw: Any, key: str, label: str) -> int:
+    where = f"{spec.name}.{key}"
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise _invalid(spec, f"的{label}应为整数。", where)
+    text = str(raw).strip()
+    if not re.fullmatch(r"\d{1,9}", text):
+        raise _invalid(spec, f"的{label}应为不小于0的整数。", where)
+    number = int(text)
+    if number > MAX_PEOPLE:
+        raise _invalid(spec, f"的{label}应在0到{MAX_PEOPLE}之间。", where, "out_of_range")
+    return number
+
+
+def meeting_moment(spec: FieldSpec, raw: Any) -> tuple[str, dt.date, dt.datetime | None]:
+    """``held_at`` as recorded (an ISO date, or a date-time in local time with its offset),
+    the local day, and the moment when a time was given."""
+    where = f"{spec.name}.held_at"
+    if _is_blank(raw):
+        raise RuleError("missing_field", f"请填写“{spec.label}”的召开日期。", field=where)
+    text = raw.strip() if isinstance(raw, str) else ""
+    if len(text) == 10:
+        day = _parse(parse_date, text)
+        if day is None or day.year < 1900:
+            raise RuleError(dates.INVALID_DATE, f"“{spec.label}”的召开日期应为存在的日期"
+                            "(如 2026-11-28)。", field=where)
+        return day.isoformat(), day, None
+    moment = _parse(parse_datetime, text)
+    if moment is None or moment.year < 1900:
+        raise RuleError(dates.INVALID_DATE, f"“{spec.label}”的召开时间应为存在的日期或日期时间"
+                        "(如 2026-11-28 或 2026-11-28T09:30+08:00)。", field=where)
+    if moment.tzinfo is None:
+        moment = timezone.make_aware(moment)
+    local = timezone.localtime(moment).replace(microsecond=0)
+    return local.isoformat(), local.date(), local
+
+
+def check_held_at(spec: FieldSpec, day: dt.date, moment: dt.datetime | None,
+                  opened_at: dt.datetime | None) -> None:
+    """Not in the future; not before the step was opened (``future_date``, ``date_order``)."""
+    where, label = f"{spec.name}.held_at", f"{spec.label}的召开时间"
+    dates.not_future(moment if moment is not None else day, field=where, label=label)
+    if opened_at is None:
+        return
+    opened = timezone.localtime(opened_at)
+    if (moment is not None and moment < opened) or (moment is None and day < opened.date()):
+        raise RuleError(dates.DATE_ORDER,
+                        f"“{label}”不能早于本环节开始办理的时间({opened:%Y-%m-%d %H:%M}):"
+                        "会议应在上一环节办结之后召开。", field=where)
+
+
+def meeting_roll(spec: FieldSpec, rule: MeetingRule, region: Region, day: dt.date,
+                 narrow: str = "") -> Roll:
+    """The roll of ``rule`` for the village on ``day``; a refusal when nobody is due."""
+    roll = compute_roll(rule.roll, region, day, narrow)
+    if roll.due < 1:
+        raise RuleError("roll_empty", f"“{spec.label}”:{rule.body}在{day.isoformat()}的名册中"
+                        f"没有应到人员({roll.source}),请先在名册中登记。",
+                        field=f"{spec.name}.attendees" if roll.named else f"{spec.name}.due")
+    return roll
+
+
+def _attendees(spec: FieldSpec, roll: Roll, raw: Any) -> list[str]:
+    where = f"{spec.name}.attendees"
+    if raw is None:
+        raise RuleError("missing_field", f"请在“{spec.label}”中勾选实际到会的人员。", field=where)
+    if not isinstance(raw, list) or not all(isinstance(v, str | int) and not isinstance(v, bool)
+                                            for v in raw):
+        raise _invalid(spec, "的参会人员应为名册中人员的列表。", where)
+    known = roll.everyone()
+    picked = {str(v).strip() for v in raw}
+    unknown = sorted(v for v in picked if v not in known)
+    if unknown:
+        shown = "、".join(_plain(v, spec, name=where)[:40] for v in unknown[:5])
+        raise RuleError("not_on_roll", f"“{spec.label}”的参会人员{shown}不在{roll.body}"
+                        f"{roll.day.isoformat()}的名册中({roll.source})。", field=where)
+    return [v for v in known if v in picked]  # in the roll's order
+
+
+def clean_meeting(spec: FieldSpec, value: Any, *, rule: MeetingRule, region: Region,
+                  opened_at: dt.datetime | None = None, narrow: str = "") -> dict[str, Any]:
+    """A meeting as the event records it: the day held, the roll computed for that day from
+    the portal's rosters, who attended, the votes (contract 5, "meeting value")."""
     if not isinstance(value, Mapping):
-        raise _invalid(spec, "应包含应到、实到、赞成、反对、弃权人数。")
-    out: dict[str, Any] = {}
-    labels = {"due": "应到", "present": "实到", "yes": "赞成", "no": "反对", "abstain": "弃权"}
-    for key, label in labels.items():
-        raw = value.get(key)
-        if raw is None or raw == "":
-            raise RuleError("missing_field", f"请填写“{spec.label}”的{label}人数。",
-                            field=spec.name)
-        if isinstance(raw, bool) or not isinstance(raw, int | str):
-            raise _invalid(spec, f"的{label}人数应为整数。")
-        try:
-            number = int(raw)
-        except ValueError:
-            raise _invalid(spec, f"的{label}人数应为整数。") from None
-        if number < 0 or number > MAX_PEOPLE:
-            raise _invalid(spec, f"的{label}人数应在0到{MAX_PEOPLE}之间。")
-        out[key] = number
-    if out["due"] < 1:
-        raise _invalid(spec, "的应到人数至少为1。")
-    if out["present"] > out["due"]:
-        raise _invalid(spec, "的实到人数不能多于应到人数。")
-    if out["yes"] + out["no"] + out["abstain"] > out["present"]:
-        raise _invalid(spec, "的赞成、反对、弃权人数之和不能多于实到人数。")
-    for key in ("attendees", "minutes"):
-        extra = value.get(key)
-        if extra is None:
-            continue
-        if isinstance(extra, list):
-            extra = [_plain(str(x), spec)[:MAX_STRING] for x in extra][:2000]
-        elif isinstance(extra, str):
-            extra = _plain(extra, spec, multiline=True)[:MAX_TEXT]
-        else:
-            raise _invalid(spec, "的参会人员或会议记录格式不正确。")
-        out[key] = extra
+        raise _invalid(spec, "应为会议情况(召开时间、参会人员、表决票数)。")
+    unknown = sorted(str(k) for k in value if k not in MEETING_KEYS)
+    if unknown:
+        raise RuleError("unknown_field", f"“{spec.label}”中有不认识的项:{'、'.join(unknown)}。",
+                        field=f"{spec.name}.{unknown[0]}")
+    held_at, day, moment = meeting_moment(spec, value.get("held_at"))
+    check_held_at(spec, day, moment, opened_at)
+    roll = meeting_roll(spec, rule, region, day, narrow)
+    out: dict[str, Any] = {"held_at": held_at}
+    sent_due = value.get("due")
+    if not _is_blank(sent_due):
+        due = _meeting_count(spec, sent_due, "due", "应到人数")
+        if due != roll.due:
+            raise RuleError("roll_mismatch",
+                            f"“{spec.label}”的应到人数由系统按名册计算为{roll.due}{roll.unit}"
+                            f"({roll.source}),不能报为{due}{roll.unit}。", field=f"{spec.name}.due")
+    out["due"] = roll.due
+    sent_present = value.get("present")
+    if roll.named:
+        attendees = _attendees(spec, roll, value.get("attendees"))
+        present = len([v for v in attendees if v in roll.voters()])
+        if not _is_blank(sent_present) and _meeting_count(
+                spec, sent_present, "present", "实到人数") != present:
+            raise RuleError("present_mismatch",
+                            f"“{spec.label}”的实到人数按勾选的参会人员计算为{present}人,"
+                            f"与报送的{sent_present}人不符。", field=f"{spec.name}.present")
+        out["attendees"] = attendees
+    else:
+        if value.get("attendees"):
+            raise _invalid(spec, f"的名册为人数统计({roll.source}),不逐人勾选,请填写实到人数。",
+                           f"{spec.name}.attendees")
+        if _is_blank(sent_present):
+            raise RuleError("missing_field", f"请填写“{spec.label}”的实到人数。",
+                            field=f"{spec.name}.present")
+        present = _meeting_count(spec, sent_present, "present", "实到人数")
+        if present > roll.due:
+            raise _invalid(spec, f"的实到人数不能多于应到的{roll.due}{roll.unit}。",
+                           f"{spec.name}.present", "out_of_range")
+    out["present"] = present
+    if rule.votes:
+        if _is_blank(value.get("yes")):
+            raise RuleError("missing_field", f"请填写“{spec.label}”的赞成票数。",
+                            field=f"{spec.name}.yes")
+        for key, label in VOTE_KEYS:
+            raw = value.get(key)
+            out[key] = 0 if _is_blank(raw) else _meeting_count(spec, raw, key, f"{label}票数")
+        if out["yes"] + out["no"] + out["abstain"] > present:
+            raise _invalid(spec, f"的赞成、反对、弃权票数之和不能多于实到的{present}名有表决权的"
+                           "人员。", f"{spec.name}.yes")
+    else:
+        for key, label in VOTE_KEYS:
+            raw = value.get(key)
+            if not _is_blank(raw) and _meeting_count(spec, raw, key, label) != 0:
+                raise _invalid(spec, f"没有表决事项,不应填写{label}票数。", f"{spec.name}.{key}")
+    minutes = value.get("minutes")
+    if not _is_blank(minutes):
+        if not isinstance(minutes, str):
+            raise _invalid(spec, "的会议记录摘要应为文字。", f"{spec.name}.minutes")
+        text = _plain(minutes, spec, multiline=True, name=f"{spec.name}.minutes").strip()
+        if len(text) > MAX_TEXT:
+            raise _invalid(spec, f"的会议记录摘要不能超过{MAX_TEXT}个字。", f"{spec.name}.minutes",
+                           "too_long")
+        out["minutes"] = text
+    out["roll"] = roll.as_json()
     return out
 
 
@@ -183,8 +328,9 @@ def _string(spec: FieldSpec, value: Any, name: str) -> str:
         raise _invalid(spec, f"不能超过{limit}个字(现为{len(text)}个)。", name, "too_long")
     if spec.format == Format.ID_NUMBER:
         text = text.upper()
-        if not (len(text) == ID_LENGTH and stdnum_ric.is_valid(text)):
-            raise _invalid(spec, "不是有效的18位居民身份证号码(出生日期或校验位不正确)。", name,
+        problem = id_problem(text)
+        if problem:
+            raise _invalid(spec, f"不是有效的18位居民身份证号码:{problem}。", name,
                            "invalid_id_number")
     elif spec.format == Format.MOBILE:
         if not MOBILE.fullmatch(text):
@@ -200,7 +346,18 @@ def _string(spec: FieldSpec, value: Any, name: str) -> str:
     return text
 
 
-def _integer(spec: FieldSpec, value: Any, name: str) -> int:
+def integer_bound(bound: Any, params: Mapping[str, Any] | None) -> int | None:
+    """An integer field's ``min`` or ``max``: a number, or a ``Param`` of the procedure (the
+    number in force for the case's village, stricter tenant settings applied)."""
+    if bound is None:
+        return None
+    if isinstance(bound, Param):
+        return int((params or {}).get(bound.name, bound.value))
+    return int(bound)
+
+
+def _integer(spec: FieldSpec, value: Any, name: str,
+             params: Mapping[str, Any] | None = None) -> int:
     if isinstance(value, bool):
         raise _invalid(spec, "应为整数。", name)
     if isinstance(value, float):
@@ -214,10 +371,14 @@ def _integer(spec: FieldSpec, value: Any, name: str) -> int:
     if not isinstance(value, int | str):
         raise _invalid(spec, "应为整数。", name)
     number = int(value)
-    low = 0 if spec.min is None else int(spec.min)
-    high = MAX_INTEGER if spec.max is None else int(spec.max)
+    low = integer_bound(spec.min, params)
+    high = integer_bound(spec.max, params)
+    low = 0 if low is None else low
+    high = MAX_INTEGER if high is None else high
     if number < low or number > high:
-        raise _invalid(spec, f"应在{low}到{high}之间。", name, "out_of_range")
+        said = f"不能少于{low}。" if high == MAX_INTEGER and number < low \
+            else f"应在{low}到{high}之间。"
+        raise _invalid(spec, said, name, "out_of_range")
     return number
 
 
@@ -227,6 +388,9 @@ def _decimal(spec: FieldSpec, value: Any, name: str) -> str:
     text = str(value).strip()
     if not re.fullmatch(r"[+-]?(\d{1,15}(\.\d*)?|\.\d+)", text):
         raise _invalid(spec, "应为数字(如 1250.50)。", name)
+    if "." in text and len(text.partition(".")[2]) > 2:
+        # kept to the cent (or 0.01 亩): a value with more places is refused, never rounded
+        raise _invalid(spec, "最多保留两位小数。", name, "invalid_field")
     dec = Decimal(text)
     low = Decimal(0) if spec.min is None else Decimal(str(spec.min))
     high = MAX_DECIMAL if spec.max is None else Decimal(str(spec.max))
@@ -241,6 +405,30 @@ def _month(spec: FieldSpec, value: Any, name: str) -> str:
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
         raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为年月(如 2026-11)。", field=name)
     return text
+
+
+def recorded_choices(spec: FieldSpec, case_data: Mapping[str, Any]) -> FieldSpec:
+    """``spec`` with the choices its ``choices_from`` names, as the case recorded them (a
+    table's column gives one choice per distinct value); a table's columns likewise."""
+    if spec.type == FieldType.TABLE and any(c.choices_from for c in spec.columns):
+        return replace(spec, columns=tuple(recorded_choices(c, case_data) for c in spec.columns))
+    if not spec.choices_from:
+        return spec
+    step, _, rest = spec.choices_from.partition(".")
+    name, _, column = rest.partition(".")
+    value = (case_data.get(step) or {}).get(name)
+    found = ([row.get(column) for row in value if isinstance(row, Mapping)]
+             if column and isinstance(value, list) else
+             value if isinstance(value, list) else [value])
+    labels = list(dict.fromkeys(str(v) for v in found if v not in (None, "")))
+    return replace(spec, choices=tuple(Choice(v, v) for v in labels))
+
+
+def with_recorded_choices(action: ActionSpec, case_data: Mapping[str, Any]) -> ActionSpec:
+    """The action with every ``choices_from`` field's choices filled from the case."""
+    if not any(f.choices_from or any(c.choices_from for c in f.columns) for f in action.fields):
+        return action
+    return replace(action, fields=tuple(recorded_choices(f, case_data) for f in action.fields))
 
 
 def _choice_value(spec: FieldSpec, value: Any, name: str) -> str:
@@ -294,14 +482,15 @@ def _required(spec: FieldSpec, values: Mapping[str, Any]) -> bool:
 
 
 def clean_value(spec: FieldSpec, value: Any, *, region: Region, name: str | None = None,
-                errors: list[RuleError] | None = None) -> Any:
+                errors: list[RuleError] | None = None,
+                params: Mapping[str, Any] | None = None) -> Any:
     """One value of a field as the event records it, or a refusal that names the field."""
     where = name or spec.name
     t = spec.type
     if t in (FieldType.STRING, FieldType.TEXT):
         return _string(spec, value, where)
     if t == FieldType.INTEGER:
-        return _integer(spec, value, where)
+        return _integer(spec, value, where, params)
     if t == FieldType.DECIMAL:
         return _decimal(spec, value, where)
     if t == FieldType.DATE:
@@ -370,8 +559,8 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region, name: str | None
         if errors is None and sink:
             raise FieldErrors(sink)
         return rows
-    if t == FieldType.MEETING:
-        return clean_meeting(spec, value)
+    if t == FieldType.MEETING:  # cleaned by clean_data, with its rule and roll
+        raise _invalid(spec, "只能作为办理事项的会议字段填写。", where)
     raise _invalid(spec, "类型未知。", where)
 
 
@@ -397,8 +586,14 @@ def clean_data(
     files: Mapping[str, UploadedFile] | None,
     *,
     region: Region,
+    opened_at: dt.datetime | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> CleanData:
-    """Check ``data`` and ``files`` against the action's fields: every refusal at once."""
+    """Check ``data`` and ``files`` against the action's fields: every refusal at once.
+
+    A meeting is checked after the other fields (its rule may be chosen by one of them):
+    held not in the future and not before the step was opened at ``opened_at``, against
+    the roll of the day it was held."""
     data = data if data is not None else {}
     files = files or {}
     if not isinstance(data, Mapping):
@@ -407,11 +602,14 @@ def clean_data(
     errors: list[RuleError] = []
     unknown = sorted(str(k) for k in (set(data) | set(files)) - set(fields))
     if unknown:
-        errors.append(RuleError("unknown_field", f"不认识的字段:{'、'.join(unknown)}。",
-                                field=unknown[0]))
+        shown = "、".join(repr(k)[1:-1][:40] or "(空)" for k in unknown[:5])
+        errors.append(RuleError("unknown_field", f"不认识的字段:{shown}。",
+                                field=unknown[0] or "data"))
     values: dict[str, Any] = {}
     checked: dict[str, tuple[UploadedFile, CheckedFile]] = {}
     for spec in action.fields:
+        if spec.type == FieldType.MEETING:
+            continue
         try:
             if spec.type == FieldType.FILE:
                 upload = files.get(spec.name)
@@ -430,13 +628,18 @@ def clean_data(
                 elif spec.type == FieldType.BOOLEAN:
                     values[spec.name] = False
                 continue
-            values[spec.name] = clean_value(spec, value, region=region, errors=errors)
+            values[spec.name] = clean_value(spec, value, region=region, errors=errors,
+                                            params=params)
         except FieldErrors as many:
             errors.extend(many.errors)
         except RuleError as err:
             errors.append(err)
     for spec in action.fields:
-        if spec.name in values and spec.type != FieldType.TABLE:
+        if spec.type == FieldType.MEETING:
+            _clean_meeting_field(action, spec, data, values, errors, region=region,
+                                 opened_at=opened_at)
+    for spec in action.fields:
+        if spec.name in values and spec.type not in (FieldType.TABLE, FieldType.MEETING):
             try:
                 check_bounds(spec, values[spec.name], values, fields)
             except RuleError as err:
@@ -465,6 +668,39 @@ def clean_data(
     return CleanData(values, checked, fields)
 
 
+def _clean_meeting_field(action: ActionSpec, spec: FieldSpec, data: Mapping[str, Any],
+                         values: dict[str, Any], errors: list[RuleError], *, region: Region,
+                         opened_at: dt.datetime | None) -> None:
+    """One meeting field, with the rule the other values choose and its roll."""
+    value = data.get(spec.name)
+    if _is_blank(value):
+        if _required(spec, data):
+            errors.append(RuleError("missing_field", f"请填写“{spec.label}”。", field=spec.name))
+        return
+    rule = meeting_rule(action, values)
+    if rule is None or rule.field != spec.name:
+        chooser = action.meeting_by.field if action.meeting_by else None
+        if chooser is None or not any(e.field == chooser for e in errors):
+            label = next((f.label for f in action.fields if f.name == chooser), chooser or "")
+            errors.append(RuleError("missing_field", f"请先选择“{label}”,系统按所选会议计算"
+                                    "应到人数。", field=chooser or spec.name))
+        return
+    narrow = ""
+    if rule.roll_by is not None:
+        chosen = values.get(rule.roll_by)
+        if chosen is None:
+            if not any(e.field == rule.roll_by for e in errors):
+                errors.append(RuleError("missing_field", "请先选择召开会议的范围,系统据此计算"
+                                        "应到人员。", field=rule.roll_by))
+            return
+        narrow = str(chosen.get("id", "")) if isinstance(chosen, Mapping) else str(chosen)
+    try:
+        values[spec.name] = clean_meeting(spec, value, rule=rule, region=region,
+                                          opened_at=opened_at, narrow=narrow)
+    except RuleError as err:
+        errors.append(err)
+
+
 def _bound(fs: FieldSpec, bound: Any) -> Any:
     if fs.type == FieldType.DATE:
         return dates.today() if bound == TODAY else dates.parse_day(bound)
@@ -481,7 +717,9 @@ def check_bounds(fs: FieldSpec, value: Any, values: Mapping[str, Any],
     if fs.type == FieldType.MONTH:
         if fs.max == TODAY and str(value) > f"{dates.today():%Y-%m}":
             raise RuleError(dates.FUTURE_DATE, f"“{fs.label}”不能晚于本月。", field=where)
-        if fs.min is not None and str(value) < str(fs.min):
+        if fs.min == TODAY and str(value) < f"{dates.today():%Y-%m}":
+            raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能早于本月。", field=where)
+        if fs.min not in (None, TODAY) and str(value) < str(fs.min):
             raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能早于{fs.min}。", field=where)
         return
     if fs.type not in (FieldType.DATE, FieldType.DATETIME):
@@ -493,7 +731,7 @@ def check_bounds(fs: FieldSpec, value: Any, values: Mapping[str, Any],
         raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能晚于{fs.max}。", field=where)
     if fs.min is not None:
         dates.not_before(typed, _bound(fs, fs.min), field=where, label=fs.label,
-                         start_label=str(fs.min))
+                         start_label="今天" if fs.min == TODAY else str(fs.min))
     if fs.after and values.get(fs.after) not in (None, ""):
         other = fields.get(fs.after)
         start = typed_value(other, values[fs.after])

@@ -24,11 +24,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import dates
 from core.errors import Conflict, NotAllowed, OutOfScope, RuleError
 from core.models import Region, User
 from core.roles import Level, Role
 from core.scope import Held, get_scope
 from workflows import calendar as cal
+from workflows import facts as chain_facts
 from workflows import history, tallies
 from workflows import params as tenant_params
 from workflows.acting import (
@@ -39,7 +41,7 @@ from workflows.acting import (
 )
 from workflows.alerts import raise_alert
 from workflows.attachments import generated_name
-from workflows.audit import event_hash
+from workflows.audit import event_hash, same
 from workflows.choices import (
     AlertKind,
     CaseState,
@@ -49,8 +51,15 @@ from workflows.choices import (
     TaskState,
 )
 from workflows.effects import EffectContext
-from workflows.fields import CleanData, clean_data, display_value, field_of
-from workflows.meetings import check_meeting, explain_meeting, meeting_rule
+from workflows.fields import (
+    CleanData,
+    clean_data,
+    display_value,
+    field_of,
+    typed_meeting,
+    with_recorded_choices,
+)
+from workflows.meetings import check_meeting, explain_meeting, meeting_result, meeting_rule
 from workflows.models import (
     Attachment,
     Case,
@@ -134,7 +143,11 @@ def _write_event(
     comment: str = "",
     attachments: list[dict[str, Any]] | None = None,
     at: dt.datetime | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> CaseEvent:
+    """The next event of the case, chained and signed (``workflows.audit``): written after
+    everything it derives (the window it opened, the meeting's result, the effects'
+    facts) is known, so that its hash covers them."""
     event = CaseEvent(
         case=case,
         seq=case.event_count + 1,
@@ -149,6 +162,7 @@ def _write_event(
         data=data or {},
         comment=comment,
         attachments=attachments or [],
+        facts=chain_facts.jsonable(facts or {}),
         at=at or timezone.now(),
         prev_hash=case.last_hash,
     )
@@ -180,7 +194,10 @@ def add_period(start: dt.datetime, value: int | Fraction, unit: Unit) -> dt.date
     return cal.add_days(start, n)
 
 
-def _open_step(case: Case, spec: ProcedureSpec, step: StepSpec, *, now: dt.datetime) -> Task:
+def _open_step(case: Case, spec: ProcedureSpec, step: StepSpec, *, now: dt.datetime,
+               facts: dict[str, Any], notice_content: str | None = None) -> Task:
+    """The step's task, deadlines and notice; the window opened goes into ``facts`` (the
+    event that opens the step is written after, and its hash covers it)."""
     values = tenant_params.effective_all(spec, case.region)
     region = acting_region(case.region, step.level)
     task = Task(case=case, step=step.code, roles=Task.pack_roles(step.roles), region=region,
@@ -212,7 +229,8 @@ def _open_step(case: Case, spec: ProcedureSpec, step: StepSpec, *, now: dt.datet
     for deadline in deadlines:
         deadline.task = task
     if step.publicity:
-        notice = _open_notice(case, spec, step, values, now=now)
+        notice = _open_notice(case, spec, step, values, now=now, content=notice_content)
+        facts[chain_facts.NOTICE] = chain_facts.notice_fact(notice)
         deadlines.append(Deadline(case=case, task=task, notice=notice,
                                   kind=DeadlineKind.WINDOW_END, due_at=notice.earliest_end))
     Deadline.objects.bulk_create(deadlines)
@@ -220,7 +238,8 @@ def _open_step(case: Case, spec: ProcedureSpec, step: StepSpec, *, now: dt.datet
 
 
 def _open_notice(case: Case, spec: ProcedureSpec, step: StepSpec,
-                 values: Mapping[str, int | Fraction], *, now: dt.datetime) -> PublicityNotice:
+                 values: Mapping[str, int | Fraction], *, now: dt.datetime,
+                 content: str | None = None) -> PublicityNotice:
     assert step.publicity is not None
     pub = step.publicity
     n = int(values[pub.days.name])
@@ -237,7 +256,7 @@ def _open_notice(case: Case, spec: ProcedureSpec, step: StepSpec,
         procedure=case.procedure,
         step=step.code,
         title=f"{pub.title}:{case.title}",
-        content="\n".join(lines),
+        content="\n".join(lines) if content is None else content,
         start=now,
         earliest_end=cal.window_end(now, n, working_days=pub.working_days),
         days=n,
@@ -279,6 +298,8 @@ def _wait_until(case: Case, spec: ProcedureSpec, action: ActionSpec,
         return None
     if wait.since_field:
         day = history.step_values(spec, case, wait.since_step).get(wait.since_field)
+        if isinstance(day, Mapping):  # a meeting: the day it was held
+            day = day.get("held_on")
         if isinstance(day, dt.date):
             since = timezone.make_aware(dt.datetime.combine(day, dt.time()))
     until = add_period(since, values.get(wait.period.name, wait.period.value), wait.period.unit)
@@ -351,6 +372,7 @@ def _check_time(actor: User, case: Case, spec: ProcedureSpec, step: StepSpec,
     notice = _running_notice(case, step)
     if notice is None:
         return
+    _check_notice_record(actor, case, notice)
     if now < notice.earliest_end:
         raise_alert(kind=AlertKind.PUBLICITY_CUT_SHORT, case=case, actor=actor,
                     message=f"{actor.get_full_name()}试图在公示期满前结束“{case.title}”"
@@ -367,6 +389,26 @@ def _check_time(actor: User, case: Case, spec: ProcedureSpec, step: StepSpec,
     if notice.objections.filter(answered_at__isnull=True).exists():
         raise RuleError("objection_unanswered",
                         "公示期间收到的异议尚未答复,答复后方可进行下一步。")
+
+
+def _check_notice_record(actor: User, case: Case, notice: PublicityNotice) -> None:
+    """The running window is the one its event recorded (``facts.notice``, under the
+    event's hash): a window changed behind the portal's back — cut short in the database
+    — cannot let a case go on early; the supervisors are alerted."""
+    event = (CaseEvent.objects.filter(case=case, at=notice.start,
+                                      facts__has_key=chain_facts.NOTICE)
+             .order_by("-seq").first())
+    fact = event.facts.get(chain_facts.NOTICE) if event is not None else None
+    if (event is not None and isinstance(fact, Mapping) and same(event_hash(event), event.hash)
+            and not chain_facts.difference(fact, chain_facts.notice_fact(notice), {})):
+        return
+    raise_alert(kind=AlertKind.RECORD_ALTERED, case=case, actor=actor,
+                message=f"“{case.title}”的公示“{notice.title}”与办理记录不符(公示期可能在系统"
+                        f"之外被改动),{actor.get_full_name()}的下一步办理已被拒绝",
+                key=f"notice:{notice.pk}")
+    raise RuleError("record_altered",
+                    "公示记录与办理记录不符(公示期可能在系统之外被改动),不能进行下一步;"
+                    "已向村务监督委员会和乡镇(街道)纪委预警,请联系管理员核查。")
 
 
 def _check_publicity_side(case: Case, step: StepSpec, act: ActionSpec) -> None:
@@ -407,14 +449,38 @@ def _apply_side_records(case: Case, step: StepSpec, act: ActionSpec, values: Map
 
 
 def _record_meeting(case: Case, event: CaseEvent, step: StepSpec, rule: MeetingRule,
-                    meeting: Mapping[str, Any], values: Mapping[str, int | Fraction],
-                    now: dt.datetime) -> None:
+                    meeting: Mapping[str, Any], values: Mapping[str, int | Fraction]) -> None:
+    """The meeting's row, copied from what the event recorded: the day it was held, the
+    roll computed for that day, who attended, the votes and the verdict."""
     quorum, passed = check_meeting(rule, meeting, values)
+    held = typed_meeting(meeting)["held_at"]
+    timed = isinstance(held, dt.datetime)
+    roll: Mapping[str, Any] = meeting["roll"] if isinstance(meeting.get("roll"), Mapping) else {}
     MeetingRecord.objects.create(
         case=case, event=event, region=case.region, step=step.code, body=rule.body,
-        held_at=now, quorum_met=quorum, passed=passed,
-        **{k: meeting[k] for k in ("due", "present", "yes", "no", "abstain")},
+        held_at=held if timed else dates.start_of(held), held_time=timed,
+        quorum_met=quorum, passed=passed, due=meeting["due"], present=meeting["present"],
+        **{k: int(meeting.get(k, 0)) for k in ("yes", "no", "abstain")},
+        roll_code=str(roll.get("code", "")), roll_source=str(roll.get("source", ""))[:300],
+        roll_members=list(roll.get("members") or []),
+        non_voting=list(roll.get("non_voting") or []),
+        attendees=list(meeting.get("attendees") or []),
     )
+
+
+def _step_opened_at(case: Case, step: StepSpec) -> dt.datetime | None:
+    """When the step's open task was opened: a meeting held at it is not earlier."""
+    return (Task.objects.filter(case=case, step=step.code, state=TaskState.OPEN)
+            .order_by("-opened_at").values_list("opened_at", flat=True).first())
+
+
+def _effect_facts(ctx: EffectContext) -> dict[str, Any]:
+    """What the effects' checks derived for the event: each under a registered fact check
+    (``workflows.facts``), so that verify_audit compares its stored row with it."""
+    for name in ctx.facts:
+        if chain_facts.fact_check(name) is None:
+            raise ValueError(f"effect fact {name!r}: no FactCheck of that name is registered")
+    return dict(ctx.facts)
 
 
 # --- the entry points -----------------------------------------------------------------------
@@ -453,10 +519,12 @@ def open_case(*, actor: User, procedure: str, region: Region | int, title: str,
             procedure=spec.code, version=spec.version, region=region, title=title,
             current_step=first.code, opened_by=actor, opened_at=now, updated_at=now,
         )
+        facts: dict[str, Any] = {chain_facts.CASE: chain_facts.case_opened(
+            procedure=case.procedure, version=case.version, region=region.pk, title=title)}
+        _open_step(case, spec, first, now=now, facts=facts)
         _write_event(case, actor=actor, role=chosen.role, region=Region(pk=chosen.region_id),
                      action=EventAction.OPEN, action_name="发起", from_step="",
-                     to_step=first.code, at=now)
-        _open_step(case, spec, first, now=now)
+                     to_step=first.code, at=now, facts=facts)
         case.save(update_fields=["event_count", "last_hash", "updated_at"])
         tallies.opened(case)
         queue_task_notice(case, first, exclude=actor)
@@ -482,13 +550,15 @@ def perform_action(
     now = timezone.now()
     _check_time(actor, case, spec, step, act, values, now)
     _check_publicity_side(case, step, act)
-    clean = clean_data(act, data, files, region=case.region)
+    clean = clean_data(with_recorded_choices(act, case.data), data, files, region=case.region,
+                       opened_at=_step_opened_at(case, step), params=values)
     rule = meeting_rule(act, clean.values)
     meeting = clean.values.get(rule.field) if rule else None
     if rule and meeting is not None:
         refusal = explain_meeting(rule, meeting, values)
         if refusal is not None:
             raise refusal
+        meeting["result"] = meeting_result(rule, meeting, values)
     comment = (comment or "").strip()[:2000]
 
     stored: dict[str, Attachment] = {}
@@ -502,24 +572,17 @@ def perform_action(
             for eff in act.effects:
                 if eff.check is not None:
                     eff.check(ctx)
+            facts = _effect_facts(ctx)
             _store_files(case, clean, actor, stored)
             target = act.next_step(clean.values) if act.kind == Kind.FORWARD else None
             to_step = step.code if act.kind == Kind.SIDE else (target or "")
             record = dict(clean.values)
             for name, att in stored.items():
                 record[name] = {"sha256": att.sha256, "name": att.original_name, "id": att.pk}
-            event = _write_event(
-                case, actor=actor, role=chosen.role, region=Region(pk=chosen.region_id),
-                action=act.code, action_name=act.name, from_step=step.code, to_step=to_step,
-                data=record, comment=comment,
-                attachments=[{"field": n, "sha256": a.sha256, "name": a.original_name}
-                             for n, a in stored.items()],
-                at=now,
-            )
-            Attachment.objects.filter(pk__in=[a.pk for a in stored.values()]).update(
-                event=event)
             if rule and meeting is not None:
-                _record_meeting(case, event, step, rule, meeting, values, now)
+                quorum, passed = check_meeting(rule, meeting, values)
+                facts[chain_facts.MEETING] = chain_facts.meeting_fact(
+                    field=rule.field, body=rule.body, quorum_met=quorum, passed=passed)
             _apply_side_records(case, step, act, clean.values, stored, actor, now)
             if act.kind == Kind.SIDE:
                 case.data = {**case.data, f"{step.code}:{act.code}": record}
@@ -536,10 +599,27 @@ def perform_action(
                     case.current_step = ""
                     case.closed_at = now
                     case.outcome = act.outcome or act.name
+                    facts[chain_facts.CLOSED] = chain_facts.case_closed(
+                        state=case.state, outcome=case.outcome)
                     tallies.finished(case)
                 else:
                     case.current_step = target
-                    _open_step(case, spec, spec.step(target), now=now)
+                    _open_step(case, spec, spec.step(target), now=now, facts=facts,
+                               notice_content=ctx.notice_content)
+            # written last: its hash covers the window it opened, the meeting's result and
+            # the effects' facts, all known by now
+            event = _write_event(
+                case, actor=actor, role=chosen.role, region=Region(pk=chosen.region_id),
+                action=act.code, action_name=act.name, from_step=step.code, to_step=to_step,
+                data=record, comment=comment,
+                attachments=[{"field": n, "sha256": a.sha256, "name": a.original_name}
+                             for n, a in stored.items()],
+                at=now, facts=facts,
+            )
+            Attachment.objects.filter(pk__in=[a.pk for a in stored.values()]).update(
+                event=event)
+            if rule and meeting is not None:
+                _record_meeting(case, event, step, rule, meeting, values)
             case.save()
             ctx.event = event
             ctx.attachments = stored
@@ -578,9 +658,6 @@ def return_to_step(*, actor: User, case_id: int, step: str, reason: str,
     now = timezone.now()
     with transaction.atomic():
         case = _lock(case)
-        _write_event(case, actor=actor, role=held[0].role, region=Region(pk=held[0].region_id),
-                     action=EventAction.RETURN, action_name="退回", from_step=current.code,
-                     to_step=step, comment=reason[:2000], at=now)
         notice = _running_notice(case, current) if current.publicity else None
         if notice:
             notice.state = NoticeState.CANCELLED
@@ -588,7 +665,11 @@ def return_to_step(*, actor: User, case_id: int, step: str, reason: str,
             notice.save(update_fields=["state", "ended_at"])
         _close_open_task(case, by=actor, state=TaskState.CANCELLED)
         case.current_step = step
-        _open_step(case, spec, spec.step(step), now=now)
+        facts: dict[str, Any] = {}
+        _open_step(case, spec, spec.step(step), now=now, facts=facts)
+        _write_event(case, actor=actor, role=held[0].role, region=Region(pk=held[0].region_id),
+                     action=EventAction.RETURN, action_name="退回", from_step=current.code,
+                     to_step=step, comment=reason[:2000], at=now, facts=facts)
         case.save()
         queue_task_notice(case, spec.step(step), exclude=actor, returned_reason=reason)
     return case
@@ -607,9 +688,7 @@ def withdraw(*, actor: User, case_id: int, reason: str,
     with transaction.atomic():
         case = _lock(case)
         role = next((h.role for h in get_scope(actor).over(case.region)), "")
-        _write_event(case, actor=actor, role=role, region=case.region,
-                     action=EventAction.WITHDRAW, action_name="撤回",
-                     from_step=case.current_step, to_step="", comment=reason[:2000], at=now)
+        from_step = case.current_step
         running = PublicityNotice.objects.filter(case=case, state=NoticeState.RUNNING)
         running.update(state=NoticeState.CANCELLED, ended_at=now)
         _close_open_task(case, by=actor, state=TaskState.CANCELLED)
@@ -617,6 +696,11 @@ def withdraw(*, actor: User, case_id: int, reason: str,
         case.current_step = ""
         case.closed_at = now
         case.outcome = "已撤回"
+        _write_event(case, actor=actor, role=role, region=case.region,
+                     action=EventAction.WITHDRAW, action_name="撤回",
+                     from_step=from_step, to_step="", comment=reason[:2000], at=now,
+                     facts={chain_facts.CLOSED: chain_facts.case_closed(
+                         state=case.state, outcome=case.outcome)})
         case.save()
         tallies.finished(case)
     return case

@@ -27,18 +27,28 @@ def ratios(rule: MeetingRule, values: Mapping[str, int | Fraction]) -> tuple[Fra
             Fraction(values.get(rule.pass_line.ratio.name, rule.pass_line.ratio.value)))
 
 
-def check_meeting(rule: MeetingRule, meeting: Mapping[str, int],
+def check_meeting(rule: MeetingRule, meeting: Mapping[str, Any],
                   values: Mapping[str, int | Fraction]) -> tuple[bool, bool]:
     """(quorum met, passed) in integers against the roll."""
     due, present = meeting["due"], meeting["present"]
     quorum_ratio, pass_ratio = ratios(rule, values)
     quorum = rule.quorum.met(present, due=due, present=present, ratio=quorum_ratio)
-    passed = quorum and rule.pass_line.met(meeting["yes"], due=due, present=present,
+    passed = quorum and rule.pass_line.met(meeting.get("yes", 0), due=due, present=present,
                                            ratio=pass_ratio)
     return quorum, passed
 
 
-def explain_meeting(rule: MeetingRule, meeting: Mapping[str, int],
+def meeting_result(rule: MeetingRule, meeting: Mapping[str, Any],
+                   values: Mapping[str, int | Fraction]) -> dict[str, Any]:
+    """The verdict as the event records it, with the rules it was judged by in words."""
+    quorum, passed = check_meeting(rule, meeting, values)
+    q_ratio, p_ratio = ratios(rule, values)
+    return {"quorum_met": quorum, "passed": passed, "body": rule.body,
+            "quorum_rule": rule.quorum.describe(q_ratio),
+            "pass_rule": rule.pass_line.describe(p_ratio) if rule.votes else ""}
+
+
+def explain_meeting(rule: MeetingRule, meeting: Mapping[str, Any],
                     values: Mapping[str, int | Fraction]) -> RuleError | None:
     """The refusal for a meeting that did not reach its quorum or did not pass, else None."""
     quorum, passed = check_meeting(rule, meeting, values)
@@ -53,7 +63,7 @@ def explain_meeting(rule: MeetingRule, meeting: Mapping[str, int],
     if not passed:
         return RuleError(
             "vote_failed",
-            f"{rule.body}表决未通过:赞成{meeting['yes']}票,"
+            f"{rule.body}表决未通过:赞成{meeting.get('yes', 0)}票,"
             f"须达到{rule.pass_line.describe(p_ratio)}。",
             field=rule.field,
         )

@@ -78,25 +78,72 @@ def moment_text(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime(MOMENT_FORMAT)
 
 
+def held_text(held: Any) -> str:
+    """The day (or moment) a meeting was held, as recorded in its value."""
+    if not isinstance(held, str) or not held:
+        return ""
+    if len(held) == 10:
+        day = _parse(parse_date, held)
+        return date_text(day) if day else held
+    moment = _parse(parse_datetime, held)
+    return moment_text(moment) if moment else held
+
+
 def meeting_text(value: Mapping[str, Any], record: MeetingRecord | None) -> str:
-    """"应到7人,实到6人;赞成5票,反对1票,弃权0票(系统计算:达到法定人数,通过)",
-    then the attendees and the minutes when they were recorded (one per line)."""
+    """What the event recorded of a meeting, one fact a line: "召开日期:2026年11月2日", the
+    roll and the figures with the verdict the portal computed ("应到7人(党员名册……),实到6人;
+    赞成5票,反对1票,弃权0票(系统计算:达到法定人数,通过)"), who attended by name, the
+    summary. Everything comes from the event's data (the chain covers it); a meeting recorded
+    before the data held its verdict takes it from its row."""
+    lines = []
+    held = held_text(value.get("held_at"))
+    if held:
+        lines.append(_("召开日期:%(day)s") % {"day": held})
+    roll: Mapping[str, Any] = value["roll"] if isinstance(value.get("roll"), Mapping) else {}
     numbers = {k: value.get(k, "?") for k in ("due", "present", "yes", "no", "abstain")}
-    text = _("应到%(due)s人,实到%(present)s人;赞成%(yes)s票,反对%(no)s票,弃权%(abstain)s票"
-             ) % numbers
-    if record is not None:
-        text += _("(系统计算:%(quorum)s,%(result)s)") % {
-            "quorum": _("达到法定人数") if record.quorum_met else _("未达到法定人数"),
-            "result": _("通过") if record.passed else _("未通过"),
-        }
+    households = roll.get("unit") == "户"
+    if roll.get("source"):
+        text = (_("应到%(due)s户(%(source)s),实到%(present)s户") if households else
+                _("应到%(due)s人(%(source)s),实到%(present)s人")) % {
+            **numbers, "source": roll["source"]}
+    else:
+        text = (_("应到%(due)s户,实到%(present)s户") if households else
+                _("应到%(due)s人,实到%(present)s人")) % numbers
+    if "yes" in value:
+        text += _(";赞成%(yes)s票,反对%(no)s票,弃权%(abstain)s票") % numbers
+    result = value.get("result") if isinstance(value.get("result"), Mapping) else None
+    quorum = result.get("quorum_met") if result else (record.quorum_met if record else None)
+    passed = result.get("passed") if result else (record.passed if record else None)
+    if quorum is not None:
+        quorum_text = _("达到法定人数") if quorum else _("未达到法定人数")
+        if "yes" in value or not result:
+            text += _("(系统计算:%(quorum)s,%(result)s)") % {
+                "quorum": quorum_text, "result": _("通过") if passed else _("未通过")}
+        else:
+            text += _("(系统计算:%(quorum)s)") % {"quorum": quorum_text}
+    lines.append(text)
     attendees = value.get("attendees")
-    if attendees:
-        names = "、".join(str(a) for a in attendees) if isinstance(attendees, list) \
-            else str(attendees)
-        text += "\n" + _("参会人员:%(names)s") % {"names": names}
+    if isinstance(attendees, list) and attendees:
+        labels = {str(m.get("value")): str(m.get("label", "")) for m in
+                  [*(roll.get("members") or []), *(roll.get("non_voting") or [])]
+                  if isinstance(m, Mapping)}
+        voters = {str(m.get("value")) for m in roll.get("members") or []
+                  if isinstance(m, Mapping)}
+        came = [labels.get(str(a), str(a)) for a in attendees if not voters or str(a) in voters]
+        watched = [labels.get(str(a), str(a)) for a in attendees if voters and str(a) not in voters]
+        if came:
+            lines.append(_("到会人员:%(names)s") % {"names": "、".join(came)})
+        if watched:
+            lines.append(_("列席(无表决权):%(names)s") % {"names": "、".join(watched)})
+        absent = [str(m.get("label", "")) for m in roll.get("members") or []
+                  if isinstance(m, Mapping) and str(m.get("value")) not in set(map(str, attendees))]
+        if absent:
+            lines.append(_("未到会:%(names)s") % {"names": "、".join(absent)})
+    elif isinstance(attendees, str) and attendees:
+        lines.append(_("参会人员:%(names)s") % {"names": attendees})
     if value.get("minutes"):
-        text += "\n" + _("会议记录摘要:%(text)s") % {"text": value["minutes"]}
-    return text
+        lines.append(_("会议记录摘要:%(text)s") % {"text": value["minutes"]})
+    return "\n".join(lines)
 
 
 def value_text(fs: FieldSpec | None, value: Any, meeting: MeetingRecord | None = None) -> str:

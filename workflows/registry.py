@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from django.apps import apps
 
 from core.roles import ROLE_LEVEL, Role
-from workflows.spec import Effect, Kind, ProcedureSpec, Unit
+from workflows.rolls import roll_source
+from workflows.spec import Effect, FieldType, Kind, ProcedureSpec, Unit
 
 
 class Registry:
@@ -161,9 +162,23 @@ def lint(spec: ProcedureSpec) -> list[str]:
             if len(set(names)) != len(names):
                 problems.append(f"{step.code}.{action.code}: duplicate field names")
             for rule in action.meeting_rules():
+                where = f"{step.code}.{action.code}"
                 if rule.field not in names:
-                    problems.append(
-                        f"{step.code}.{action.code}: meeting field {rule.field} missing")
+                    problems.append(f"{where}: meeting field {rule.field} missing")
+                if not rule.roll:
+                    problems.append(f"{where}: meeting {rule.body} names no roll source")
+                elif roll_source(rule.roll) is None:
+                    problems.append(f"{where}: meeting {rule.body} names unknown roll source "
+                                    f"{rule.roll}")
+                if rule.roll_by is not None and (rule.roll_by not in names
+                                                 or action.meeting_by is not None):
+                    problems.append(f"{where}: roll_by {rule.roll_by} is not a field (or the "
+                                    "rule is itself chosen by a field)")
+            meeting_names = {r.field for r in action.meeting_rules()}
+            for fs in action.fields:
+                if fs.type == FieldType.MEETING and fs.name not in meeting_names:
+                    problems.append(f"{step.code}.{action.code}: meeting field {fs.name} has "
+                                    "no meeting rule (and so no roll)")
             for sel in (action.meeting_by, action.route_by):
                 if sel and sel.field not in names:
                     problems.append(

@@ -127,6 +127,8 @@ class RosterSpec:
     example: Mapping[str, Any] | Callable[[Region], Mapping[str, Any]] = dc_field(
         default_factory=dict)
     basis: str = ""  # what the roster is the base of, shown on its page
+    unit: str = ""  # what its count counts, when not ``entry`` ("人": applicants included)
+    listed: tuple[str, ...] = ()  # the columns the list page shows (default: all)
     ref: bool = True  # fields may name its entries (a RefSource of the same code)
     level: Level = Level.VILLAGE
 
@@ -136,6 +138,13 @@ class RosterSpec:
 
     def column(self, name: str) -> FieldSpec | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def shown(self) -> tuple[FieldSpec, ...]:
+        """The columns of the list page."""
+        if not self.listed:
+            return self.columns
+        return tuple(c for c in self.columns if c.name in self.listed)
 
     def status(self, entry: Any, day: dt.date) -> str:
         """A word about the entry on ``day`` (the first filter that keeps it)."""
@@ -177,10 +186,47 @@ def village_entries(spec: RosterSpec, village: Region) -> models.QuerySet[Any]:
     return qs.order_by(*spec.order, "pk")
 
 
+_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _numeral(text: str) -> int:
+    """一 … 九十九 as a number (十 = 10, 二十三 = 23)."""
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(units, 0)
+                                                               if units else 0)
+    return _NUMERALS.get(text, 0)
+
+
+def natural(value: Any) -> Any:
+    """A sort key that puts 第二党小组 before 第十党小组 and 2 before 10."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = re.sub(r"[零一二三四五六七八九十]+", lambda m: f"{_numeral(m.group()):04d}", value)
+    return re.sub(r"\d+", lambda m: f"{int(m.group()):08d}", text)
+
+
+def _attr(entry: Any, path: str) -> Any:
+    for part in path.split("__"):
+        entry = getattr(entry, part, None) if entry is not None else None
+    return entry
+
+
+def in_order(spec: RosterSpec, entries: list[Any]) -> list[Any]:
+    """The entries in the roster's order, numbers in names read as numbers (the database
+    sorts 第三 before 第二)."""
+    keys = [f for f in spec.order if not f.startswith("-") and f != "pk"]
+    if not keys:
+        return entries
+    return sorted(entries, key=lambda e: tuple(natural(_attr(e, f)) for f in keys))
+
+
 def entries_on(spec: RosterSpec, village: Region, day: dt.date | None = None) -> list[Any]:
     """The entries on the village's roster on ``day`` (today by default), as its entries'
     own dates say (a start, an end, the dates of a party member's stages)."""
-    return spec.current(village_entries(spec, village), day or dates.today())
+    return in_order(spec, spec.current(village_entries(spec, village), day or dates.today()))
 
 
 def end_of(day: dt.date) -> dt.datetime:
@@ -195,7 +241,7 @@ def recorded_on(spec: RosterSpec, village: Region, day: dt.date) -> list[Any]:
     found = list(qs)
     if spec.related:
         prefetch_related_objects(found, *spec.related)
-    return spec.current(found, day)
+    return in_order(spec, spec.current(found, day))
 
 
 def narrowed(spec: RosterSpec, entries: Iterable[Any], day: dt.date, words: str) -> list[Any]:
@@ -559,7 +605,11 @@ def _cell_of(column: FieldSpec, value: Any, labels: Mapping[str, str]) -> Any:
     if column.type == FieldType.DECIMAL:
         return Decimal(str(value))
     if column.type in (FieldType.REF, FieldType.USER) and isinstance(value, Mapping):
-        return labels.get(str(value.get("id")), str(value.get("name", "")))
+        key = str(value.get("id"))
+        label = labels.get(key, str(value.get("name", "")))
+        if sum(1 for other in labels.values() if other == label) > 1:
+            return f"{label}[{key}]"  # two entries read alike: the number tells them apart
+        return label
     return excel_safe(display_value(column, value))
 
 
@@ -584,7 +634,8 @@ def _book(spec: RosterSpec, title: str, rows: Iterable[Sequence[Any]],
     book = Workbook()
     sheet = book.active
     sheet.title = spec.name[:31]
-    headers = [_header(c) for c in spec.columns] + [label for label, _fn in spec.extra]
+    headers = [_header(c) for c in spec.columns] + (
+        [] if with_help else [label for label, _fn in spec.extra])
     width = len(headers)
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
@@ -651,7 +702,11 @@ def example_cells(spec: RosterSpec, village: Region) -> list[Any]:
     out = []
     for column in spec.columns:
         value = example.get(column.name)
-        out.append(dates.parse_day(value) if column.type == FieldType.DATE and value else value)
+        if column.type == FieldType.DATE and value:
+            value = dates.parse_day(value)
+        elif value is not None and not isinstance(value, int | float):
+            value = str(value)  # choice labels are lazy translations
+        out.append(value)
     return out
 
 
@@ -711,15 +766,18 @@ def _text(value: Any) -> str:
 def _pick(options: Sequence[Choice], text: str) -> tuple[str | None, str]:
     """The value among ``options`` that ``text`` names: a value, a label, or the name before
     the label's "(" when only one entry has it. (None, why) when none or several do."""
-    for c in options:
-        if text in (c.value, str(c.label)):
-            return c.value, ""
-    named = [c for c in options if str(c.label).split("(")[0] == text]
+    tagged = re.fullmatch(r".*\[(\w+)\]", text)
+    if tagged and any(c.value == tagged.group(1) for c in options):
+        return tagged.group(1), ""
+    exact = [c for c in options if text in (c.value, str(c.label))]
+    if len(exact) == 1 or (exact and exact[0].value == text):
+        return exact[0].value, ""
+    named = exact or [c for c in options if str(c.label).split("(")[0] == text]
     if len(named) == 1:
         return named[0].value, ""
     if len(named) > 1:
-        return None, f"有{len(named)}项都叫“{text}”,请填写完整的名称:" + "、".join(
-            str(c.label) for c in named[:5])
+        return None, f"有{len(named)}项都叫“{text}”,请写明是哪一项(如“{named[0].label}" \
+            f"[{named[0].value}]”):" + "、".join(f"{c.label}[{c.value}]" for c in named[:5])
     return None, ""
 
 
@@ -830,8 +888,9 @@ def read_import(spec: RosterSpec, village: Region, upload: Any) -> ImportResult:
                 row_problems.append(RowProblem(number, str(column.label), why))
             elif value is not None:
                 raw[column.name] = value
-        if not row_problems:
-            row_problems = _check_row(spec, village, number, raw, labels, seen, result)
+        unreadable = {p.column for p in row_problems}
+        row_problems += _check_row(spec, village, number, raw, labels, seen, result,
+                                   unreadable)
         result.problems.extend(row_problems)
     if not result.problems and not result.rows and not result.skipped_example:
         result.problems.append(RowProblem(0, "", "文件中没有数据行。"))
@@ -840,11 +899,15 @@ def read_import(spec: RosterSpec, village: Region, upload: Any) -> ImportResult:
 
 def _check_row(spec: RosterSpec, village: Region, number: int, raw: Mapping[str, Any],
                labels: Mapping[str, str], seen: dict[tuple[Any, ...], int],
-               result: ImportResult) -> list[RowProblem]:
-    """One readable row checked as the form would check it; kept in ``result.rows`` (with
-    the entry it updates, when its key is on the roster) when it passes."""
+               result: ImportResult, unreadable: set[str]) -> list[RowProblem]:
+    """One row checked as the form would check it (its cells that could not be read are
+    already refused: the others are checked all the same, so that every problem of the row
+    is listed at once); kept in ``result.rows`` (with the entry it updates, when its key is
+    on the roster) when it passes."""
     errors: list[RuleError] = []
     values = clean_fields(spec.columns, raw, village, errors)
+    if unreadable:
+        return [p for p in _row_problems(number, errors, labels) if p.column not in unreadable]
     if errors:
         return _row_problems(number, errors, labels)
     twin = None
@@ -891,6 +954,23 @@ def _row_problems(number: int, errors: Iterable[RuleError],
                        err.detail) for err in errors]
 
 
+def _same(column: FieldSpec, old: Any, new: Any) -> bool:
+    if column.type in (FieldType.REF, FieldType.USER):
+        if old is None or new is None:
+            return old is None and new is None
+        return str(old.get("id")) == str(new.get("id"))
+    if column.type == FieldType.BOOLEAN:
+        return bool(old) == bool(new)
+    return old == new
+
+
+def unchanged(spec: RosterSpec, entry: Any, values: Mapping[str, Any]) -> bool:
+    """Whether writing ``values`` would change nothing of ``entry`` (an import of the
+    roster's own export leaves no line in any entry's history)."""
+    current = entry_values(spec, entry)
+    return all(_same(c, current.get(c.name), values.get(c.name)) for c in spec.columns)
+
+
 def apply_import(spec: RosterSpec, village: Region, result: ImportResult, *,
                  actor: Any) -> ImportResult:
     """Write every checked row in one transaction (nothing when any row was refused)."""
@@ -899,7 +979,7 @@ def apply_import(spec: RosterSpec, village: Region, result: ImportResult, *,
     with transaction.atomic():
         for _number, values, entry in result.rows:
             if entry is not None:
-                if entry_values(spec, entry) | values == entry_values(spec, entry):
+                if unchanged(spec, entry, values):
                     result.unchanged += 1
                     continue
                 save_entry(spec, village, values, actor=actor, entry=entry, reason="Excel导入")

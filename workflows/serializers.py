@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -14,20 +16,40 @@ from rest_framework import serializers
 
 from core import dates
 from core.roles import Level, Role
+from workflows import params as tenant_params
 from workflows.acting import Offer, available_actions, can_return, can_withdraw
 from workflows.attachments import ALLOWED_TYPES
-from workflows.choices import CaseState, NoticeState
+from workflows.choices import CaseState, NoticeState, TaskState
 from workflows.fields import (
     MAX_DECIMAL,
     MAX_INTEGER,
     MAX_ROWS,
     MAX_STRING,
     MAX_TEXT,
+    integer_bound,
+    recorded_choices,
     ref_choices,
     user_choices,
 )
-from workflows.models import Case, Notification
-from workflows.spec import TODAY, FieldSpec, FieldType, Format, Kind, ProcedureSpec, RiskKind
+from workflows.meetings import ratios
+from workflows.models import Case, Notification, Task
+from workflows.rolls import compute_roll
+from workflows.spec import (
+    TODAY,
+    ActionSpec,
+    FieldSpec,
+    FieldType,
+    Format,
+    Kind,
+    MeetingRule,
+    Param,
+    ProcedureSpec,
+    RiskKind,
+)
+from workflows.spec import field as make_field
+
+# a ref field with more choices than this sends ``choices_url`` instead of its ``choices``
+CHOICES_INLINE = 50
 
 
 def iso(value: Any) -> str | None:
@@ -75,9 +97,67 @@ def _date_bound(fs: FieldSpec, bound: Any) -> str:
     return timezone.localtime(timezone.now()).replace(microsecond=0).isoformat()
 
 
-def field_json(fs: FieldSpec, case: Case) -> dict[str, Any]:
+def rule_roll_json(rule: MeetingRule, case: Case, values: Mapping[str, int | Fraction],
+                   narrow: str = "") -> dict[str, Any]:
+    """The roll of a meeting rule for the case's village today, with how it is judged (the
+    tenant's ratios ``values`` in force)."""
+    roll = compute_roll(rule.roll, case.region, dates.today(), narrow).as_json()
+    q_ratio, p_ratio = ratios(rule, values)
+    roll["votes"] = rule.votes
+    roll["quorum_rule"] = rule.quorum.describe(q_ratio)
+    if rule.votes:
+        roll["pass_rule"] = rule.pass_line.describe(p_ratio)
+    return roll
+
+
+def meeting_json(fs: FieldSpec, action: ActionSpec | None, case: Case) -> dict[str, Any]:
+    """A meeting field's ``roll`` (contract 5): computed by the portal for the case's village
+    today; when the rule or the roll depends on another field's value (which body decides,
+    which party group met), ``roll_by`` gives the roll for each of its values. ``held_at``:
+    the earliest (the step's opening) and latest (now) time the meeting may be dated."""
+    out: dict[str, Any] = {}
+    opened = (Task.objects.filter(case=case, step=case.current_step, state=TaskState.OPEN)
+              .values_list("opened_at", flat=True).first())
+    out["held_at"] = {"max": timezone.localtime(timezone.now()).replace(microsecond=0)
+                      .isoformat()}
+    if opened is not None:
+        out["held_at"]["min"] = timezone.localtime(opened).replace(microsecond=0).isoformat()
+    if action is None or not action.meeting_rules():
+        return out
+    spec = case.spec
+    values = tenant_params.effective_all(spec, case.region) if spec else {}
+    if action.meeting_by is not None:
+        rolls = {value: rule_roll_json(rule, case, values) for value, rule in
+                 action.meeting_by.rules.items() if rule.field == fs.name}
+        out["roll_by"] = {"field": action.meeting_by.field, "rolls": rolls}
+        return out
+    rule = action.meeting
+    if rule is None or rule.field != fs.name:
+        return out
+    if rule.roll_by is not None:
+        chooser = next((f for f in action.fields if f.name == rule.roll_by),
+                       make_field(rule.roll_by, rule.roll_by))
+        chosen = ([c.value for c in ref_choices(chooser, case.region)]
+                  if chooser.type == FieldType.REF else [c.value for c in chooser.choices])
+        out["roll_by"] = {"field": rule.roll_by,
+                          "rolls": {v: rule_roll_json(rule, case, values, v) for v in chosen}}
+        return out
+    out["roll"] = rule_roll_json(rule, case, values)
+    return out
+
+
+def _case_params(case: Case) -> Mapping[str, int | Fraction]:
+    """The numbers in force for the case's village (a bound of a field may be one)."""
+    spec = case.spec
+    return tenant_params.effective_all(spec, case.region) if spec is not None else {}
+
+
+def field_json(fs: FieldSpec, case: Case, action: ActionSpec | None = None, *,
+               path: str = "") -> dict[str, Any]:
     """What a client needs to send a value the gate accepts (contract 5, "Field schema"):
     the bounds are those ``workflows.fields`` checks, defaults included."""
+    if fs.choices_from:
+        fs = recorded_choices(fs, case.data)
     out: dict[str, Any] = {"name": fs.name, "label": fs.label, "type": str(fs.type),
                            "required": fs.required}
     if fs.help:
@@ -92,8 +172,11 @@ def field_json(fs: FieldSpec, case: Case) -> dict[str, Any]:
         if fs.pattern:
             out["pattern"] = fs.pattern
     elif t == FieldType.INTEGER:
-        out["min"] = 0 if fs.min is None else int(fs.min)
-        out["max"] = MAX_INTEGER if fs.max is None else int(fs.max)
+        bounds = _case_params(case) if isinstance(fs.min, Param) or isinstance(fs.max, Param) \
+            else None
+        low, high = integer_bound(fs.min, bounds), integer_bound(fs.max, bounds)
+        out["min"] = 0 if low is None else low
+        out["max"] = MAX_INTEGER if high is None else high
     elif t == FieldType.DECIMAL:
         out["min"] = 0 if fs.min is None else _number(fs.min)
         out["max"] = _number(MAX_DECIMAL if fs.max is None else fs.max)
@@ -113,15 +196,22 @@ def field_json(fs: FieldSpec, case: Case) -> dict[str, Any]:
         out["choices"] = [{"value": v, "label": lbl} for v, lbl in user_choices(fs, case.region)]
     elif t == FieldType.REF:
         out["ref"] = fs.ref or ""
-        out["choices"] = [{"value": c.value, "label": c.label}
-                          for c in ref_choices(fs, case.region)]
+        choices = ref_choices(fs, case.region)
+        if len(choices) > CHOICES_INLINE and action is not None:
+            out["choices_url"] = reverse("api-case-choices",
+                                         args=[case.pk, action.code, f"{path}{fs.name}"])
+        else:
+            out["choices"] = [{"value": c.value, "label": c.label} for c in choices]
     elif t == FieldType.TABLE:
-        out["columns"] = [field_json(column, case) for column in fs.columns]
+        out["columns"] = [field_json(column, case, action, path=f"{fs.name}.")
+                          for column in fs.columns]
         out["min_rows"] = fs.min_rows or 0
         out["max_rows"] = fs.max_rows or MAX_ROWS
     elif t == FieldType.FILE:
         out["accept"] = list(fs.accept or ALLOWED_TYPES)
         out["max_bytes"] = fs.max_bytes or settings.ATTACHMENT_MAX_BYTES
+    elif t == FieldType.MEETING:
+        out.update(meeting_json(fs, action, case))
     return out
 
 
@@ -133,7 +223,7 @@ def actions_json(user: Any, case: Case) -> list[dict[str, Any]]:
             "name": o.action.name,
             "kind": str(o.action.kind),
             "role": str(o.role),
-            "fields": [field_json(fs, case) for fs in o.action.fields],
+            "fields": [field_json(fs, case, o.action) for fs in o.action.fields],
         }
         for o in offers
     ]
@@ -325,10 +415,33 @@ class RequiredIfSerializer(serializers.Serializer[Any]):
 
 
 class RollSerializer(serializers.Serializer[Any]):
+    """Who is entitled to a meeting, computed by the portal from its rosters (today here;
+    the gate computes it again for the day the meeting was held)."""
+
     body = serializers.CharField()
-    due = serializers.IntegerField(min_value=0)
-    source = serializers.CharField()  # type: ignore[assignment]
-    members = ChoiceSerializer(many=True, required=False)
+    due = serializers.IntegerField(min_value=0, help_text="应到(有表决权的)人数,不由客户端填写")
+    source = serializers.CharField(help_text="计算依据,如“党员名册(2026-11-02):正式党员7名”")  # type: ignore[assignment]
+    code = serializers.CharField(help_text="名册来源代码")
+    day = serializers.DateField(help_text="名册所取的日期")
+    unit = serializers.CharField(help_text="应到人数的单位:人或户")
+    members = ChoiceSerializer(
+        many=True, required=False,
+        help_text="有名单时:有表决权的人员;attendees 取其中的 value(无名单时为人数统计,填 present)")
+    non_voting = ChoiceSerializer(many=True, required=False,
+                                  help_text="列席、无表决权的人员(如预备党员),也可列入 attendees")
+    votes = serializers.BooleanField(help_text="false:无表决事项,不填 yes/no/abstain")
+    quorum_rule = serializers.CharField(help_text="到会要求")
+    pass_rule = serializers.CharField(required=False, help_text="通过要求")
+
+
+class RollBySerializer(serializers.Serializer[Any]):
+    field = serializers.CharField(help_text="决定会议(或名册范围)的字段")
+    rolls = serializers.DictField(child=RollSerializer(), help_text="该字段每个取值对应的名册")
+
+
+class HeldAtBoundsSerializer(serializers.Serializer[Any]):
+    min = serializers.DateTimeField(required=False, help_text="不早于本环节开始办理的时间")
+    max = serializers.DateTimeField(help_text="不晚于当前时间")
 
 
 @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/ActionField"},
@@ -348,7 +461,9 @@ class ActionFieldSerializer(serializers.Serializer[Any]):
     required_if = RequiredIfSerializer(required=False)
     choices = ChoiceSerializer(many=True, required=False,
                                help_text="choice、multichoice、user、ref:此时此地可选的全部值")
-    choices_url = serializers.CharField(required=False)
+    choices_url = serializers.CharField(
+        required=False, help_text="ref:可选项很多时给出(不再列出 choices):GET 该地址得到同样的"
+        "列表,?q= 按名称或拼音首字母筛选")
     ref = serializers.CharField(required=False, allow_blank=True,
                                 help_text="ref:名册代码,如 party_member、household")
     accept = serializers.ListField(child=serializers.CharField(), required=False,
@@ -366,7 +481,10 @@ class ActionFieldSerializer(serializers.Serializer[Any]):
     columns = ColumnsField(required=False)
     min_rows = serializers.IntegerField(required=False)
     max_rows = serializers.IntegerField(required=False)
-    roll = RollSerializer(required=False)
+    roll = RollSerializer(required=False, help_text="meeting:应到人员名册(系统计算)")
+    roll_by = RollBySerializer(required=False,
+                               help_text="meeting:名册取决于同一操作中另一字段的值时")
+    held_at = HeldAtBoundsSerializer(required=False, help_text="meeting:召开时间的范围")
 
 
 class CaseActionSerializer(serializers.Serializer[Any]):

@@ -134,6 +134,9 @@ class FieldSpec:
     # and a word its source understands to narrow them (workflows.refs)
     ref: str | None = None
     ref_filter: str = ""
+    # choice: the values recorded at an earlier step are the choices ("step.field" or
+    # "step.table.column"), e.g. a post the two committees decided (workflows.fields)
+    choices_from: str = ""
     # file: the largest upload (default: settings.ATTACHMENT_MAX_BYTES)
     max_bytes: int | None = None
 
@@ -174,13 +177,23 @@ class Threshold:
 
 @dataclass(frozen=True)
 class MeetingRule:
-    """A meeting held at a step: quorum of present against the roll, pass line of yes."""
+    """A meeting held at a step: quorum of present against the roll, pass line of yes.
+
+    ``roll`` names the roll source (``workflows.rolls``) that computes who was entitled to
+    the meeting on the day it was held; the lint refuses a rule without a known one.
+    ``roll_by`` names a field of the same action whose value narrows the roll (which party
+    group met), passed to the source. ``votes`` is False for a meeting that decides nothing
+    by vote (a lecture, a group's study): its value carries no yes/no/abstain.
+    """
 
     body: str
     quorum: Threshold
     pass_line: Threshold
     field: str = "meeting"
     roll_label: str = "应到人数"
+    roll: str = ""
+    roll_by: str | None = None
+    votes: bool = True
 
 
 @dataclass(frozen=True)
@@ -237,7 +250,8 @@ class MinimumWait:
     since_step: str  # the step whose completion starts the wait
     reason: str
     extension: Extension | None = None
-    # a date field in the since-step's data that starts the wait instead of its time
+    # a date field (or a meeting field: the day it was held) in the since-step's data that
+    # starts the wait instead of its time
     since_field: str | None = None
 
 
@@ -552,11 +566,33 @@ def notice_step(code: str, name: str, *, days: Param, title: str, done: str, to:
     )
 
 
-def simple_majority(body: str, *, name: str, field_name: str = "meeting") -> MeetingRule:
-    """More than half of those due present; more than half of those present agree."""
+# the pass line of a meeting that puts nothing to the vote: any count reaches it
+NO_VOTE = Param("no_motion_pass", "无表决事项", 0, 0, Unit.RATIO)
+
+
+def attendance(body: str, *, name: str, roll: str, roll_by: str | None = None,
+               field_name: str = "meeting", roll_label: str = "应到人数") -> MeetingRule:
+    """A meeting that decides nothing by vote (a party group's study, a lecture, a themed
+    day): who attended is recorded against the roll (``roll``); no quorum unless a tenant
+    sets one."""
+    return MeetingRule(
+        body=body,
+        quorum=at_least(Param(f"{name}_quorum", f"{body}到会比例(默认不设)", 0, 0, Unit.RATIO),
+                        Basis.DUE),
+        pass_line=at_least(NO_VOTE, Basis.PRESENT),
+        field=field_name, roll=roll, roll_by=roll_by, votes=False, roll_label=roll_label,
+    )
+
+
+def simple_majority(body: str, *, name: str, roll: str, field_name: str = "meeting",
+                    roll_label: str = "应到人数") -> MeetingRule:
+    """More than half of those due present; more than half of those present agree; the
+    roll from the source ``roll`` (``workflows.rolls``)."""
     return MeetingRule(
         body=body,
         quorum=more_than(ratio(f"{name}_quorum", f"{body}到会比例", 1, 2), Basis.DUE),
         pass_line=more_than(ratio(f"{name}_pass", f"{body}通过比例", 1, 2), Basis.PRESENT),
         field=field_name,
+        roll=roll,
+        roll_label=roll_label,
     )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from workflows import chaincheck, sweep, tallies
+from workflows import anchors, chaincheck, sweep, tallies
 from workflows.notify import email_notifications
 
-__all__ = ["check_chains_task", "email_notifications", "recount_tallies_task",
-           "sweep_deadlines_task"]
+__all__ = ["anchor_chains_task", "check_chains_task", "email_notifications",
+           "recount_tallies_task", "sweep_deadlines_task"]
 
 
 @shared_task(name="workflows.tasks.sweep_deadlines_task")
@@ -30,5 +30,14 @@ def recount_tallies_task() -> dict[str, int]:
 
 @shared_task(name="workflows.tasks.check_chains_task")
 def check_chains_task() -> dict[str, int]:
-    """Nightly: re-hash every village's event chains and store the result (audit view)."""
-    return chaincheck.check_all_villages()
+    """Nightly: verify every village's records — chains, the rows that show them, the
+    published digests, every stored file re-hashed — and store the result (audit view)."""
+    return chaincheck.check_all_villages(files=True)
+
+
+@shared_task(name="workflows.tasks.anchor_chains_task")
+def anchor_chains_task() -> dict[str, int]:
+    """Just after midnight: yesterday's chain heads folded into one digest per township,
+    kept, shown on its boards and sent to the township (workflows.anchors)."""
+    made = anchors.anchor()
+    return {"digests": len(made), "cases": sum(d.cases for d in made)}

@@ -4,7 +4,7 @@
 rules); ``four_and_two`` is 03.1 四议两公开, ``village_rules`` 03.2 村规民约.
 """
 
-from decisions import rosters
+from decisions import rolls, rosters
 from decisions.procedures.common import (
     COLLECTIVE_MEETING,
     HOUSEHOLDS_MEETING,
@@ -35,5 +35,6 @@ __all__ = [
     "RULES_BODIES",
     "VILLAGERS_MEETING",
     "VILLAGE_RULES",
+    "rolls",
     "rosters",
 ]

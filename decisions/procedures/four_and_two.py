@@ -38,6 +38,16 @@ MATTERS = (
     ("other", "其他重大事项"),
 )
 
+# 两委会商议: the two committees, or the party organisation with the collective's council;
+# each roll from the memberships of the day (workflows.rolls)
+DELIBERATING_BODIES = (
+    ("two_committees", "村(社区)两委会议",
+     simple_majority("两委会议", name="deliberation", roll="two_committees")),
+    ("party_and_council", "党组织和集体经济组织理事会会议",
+     simple_majority("党组织和集体经济组织理事会会议", name="deliberation_council",
+                     roll="party_and_council")),
+)
+
 DECIDING_BODIES = (
     ("villagers", "村(居)民会议(本村十八周岁以上村民过半数参加)", VILLAGERS_MEETING),
     ("households", "村(居)民会议(本村三分之二以上的户代表参加)", HOUSEHOLDS_MEETING),
@@ -83,7 +93,8 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
                     meeting_field("党支部委员会会议"),
                     file_field("minutes", MINUTES),
                 ),
-                meeting=simple_majority("党支部委员会会议", name="branch"),
+                meeting=simple_majority("党支部委员会会议", name="branch",
+                                        roll="branch_committee"),
             ),),
         ),
         StepSpec(
@@ -95,10 +106,8 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "deliberate", "形成商议意见", to="members_review",
                 fields=(
-                    field("body", "商议会议", FieldType.CHOICE, choices=(
-                        ("two_committees", "村(社区)两委会议"),
-                        ("party_and_council", "党组织和集体经济组织理事会会议"),
-                    )),
+                    field("body", "商议会议", FieldType.CHOICE,
+                          choices=tuple((v, label) for v, label, _ in DELIBERATING_BODIES)),
                     field("vote_method", "表决方式", FieldType.CHOICE, choices=(
                         ("voice", "口头"), ("hands", "举手"), ("secret", "无记名投票"),
                     )),
@@ -106,7 +115,7 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
                     field("opinion", "商议意见", FieldType.TEXT),
                     file_field("minutes", MINUTES),
                 ),
-                meeting=simple_majority("两委会议", name="deliberation"),
+                meeting_by=MeetingBy("body", {v: rule for v, _, rule in DELIBERATING_BODIES}),
             ),),
         ),
         StepSpec(

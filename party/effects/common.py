@@ -1,32 +1,20 @@
-"""Helpers shared by the party effects: register look-ups, months, ID numbers, text lines."""
+"""Helpers shared by the party effects: the members a ``ref`` field names, months, names."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils import timezone
 
 from core import dates
 from core.errors import RuleError
-from core.idcard import valid_id_number
 from core.models import Region
 from party.choices import ACTIVE_MEMBER_STATUSES, MemberStatus
 from party.models import PartyMember
 from workflows import calendar as cal
 from workflows.effects import EffectContext
-
-PERIOD = re.compile(r"(\d{4})-(\d{2})")
-
-
-def clean_id_number(raw: Any, field: str = "id_number") -> str:
-    number = str(raw or "").strip().upper()
-    if not valid_id_number(number):
-        raise RuleError("invalid_id_number", "身份证号码不正确(应为18位,校验位须正确)。",
-                        field=field)
-    return number
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
@@ -34,59 +22,56 @@ def months_after(day: dt.date, months: int) -> dt.date:
     return timezone.localtime(cal.add_months(dates.start_of(day), months)).date()
 
 
-def past_month(raw: object, *, field: str, label: str) -> str:
-    """A month written ``YYYY-MM`` that has begun (``invalid_date``, ``future_date``)."""
-    text = str(raw or "").strip()
-    match = PERIOD.fullmatch(text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise RuleError(dates.INVALID_DATE, f"“{label}”应写作“2026-11”。", field=field)
-    today = dates.today()
-    if (int(match.group(1)), int(match.group(2))) > (today.year, today.month):
-        raise RuleError(dates.FUTURE_DATE, f"“{label}”不能晚于本月。", field=field)
-    return text
-
-
 def actor_name(ctx: EffectContext) -> str:
     return ctx.actor.get_full_name() or ctx.actor.get_username()
 
 
-def find_member(region: Region, raw: Any, *, field: str,
-                statuses: Iterable[str] = ACTIVE_MEMBER_STATUSES,
-                what: str = "党员") -> PartyMember:
-    """The member of this village's register named ``raw`` ("姓名", or "姓名/身份证后4位")."""
-    text = str(raw or "").strip()
-    name, _, tail = text.partition("/")
-    qs = PartyMember.objects.filter(region=region, name=name.strip(),
-                                    status__in=[str(s) for s in statuses])
-    if tail.strip():
-        qs = qs.filter(id_number__endswith=tail.strip().upper())
-    found = list(qs[:2])
-    if not found:
+def ref_id(value: Any) -> int | None:
+    """The entry id a ``ref`` value names (``{"id": "40", "name": …}`` as the engine cleans
+    it), None for anything else."""
+    raw = value.get("id") if isinstance(value, Mapping) else value
+    text = str(raw if raw is not None else "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def plain_name(label: Any) -> str:
+    """A person's name without what a choice's label adds: 张三(正式党员,第一党小组) → 张三."""
+    return str(label or "").split("(")[0].strip()
+
+
+def member_named(region: Region, value: Any, *, field: str,
+                 statuses: Iterable[str] = ACTIVE_MEMBER_STATUSES,
+                 what: str = "党员") -> PartyMember:
+    """The member of this village's register a ``ref="party_member"`` value names, with one
+    of ``statuses`` now (the engine offered only those; the register may have changed since
+    the form was drawn: ``member_not_found``)."""
+    pk = ref_id(value)
+    member = (PartyMember.objects.filter(region=region, pk=pk,
+                                         status__in=[str(s) for s in statuses]).first()
+              if pk is not None else None)
+    if member is None:
+        name = plain_name(value.get("name") if isinstance(value, Mapping) else "")
         raise RuleError("member_not_found",
-                        f"本村(社区)党员名册中没有符合条件的{what}“{text}”。", field=field)
-    if len(found) > 1:
-        raise RuleError("member_ambiguous",
-                        f"名册中有同名的“{name}”,请写作“姓名/身份证号后4位”。", field=field)
-    return found[0]
+                        f"本村(社区)党员名册中没有符合条件的{what}{f'“{name}”' if name else ''}。",
+                        field=field)
+    return member
 
 
 def full_members_named(ctx: EffectContext, fields: tuple[str, str], role: str,
                        exclude: PartyMember | None = None) -> tuple[PartyMember, PartyMember]:
     """Two distinct full members of the register (contacts or introducers)."""
-    first = find_member(ctx.case.region, ctx.data.get(fields[0]), field=fields[0],
-                        statuses=(MemberStatus.FULL,), what=f"正式党员({role})")
-    second = find_member(ctx.case.region, ctx.data.get(fields[1]), field=fields[1],
+    first = member_named(ctx.case.region, ctx.data.get(fields[0]), field=fields[0],
                          statuses=(MemberStatus.FULL,), what=f"正式党员({role})")
+    second = member_named(ctx.case.region, ctx.data.get(fields[1]), field=fields[1],
+                          statuses=(MemberStatus.FULL,), what=f"正式党员({role})")
     if first.pk == second.pk:
         raise RuleError("same_person", f"两名{role}须是两个不同的正式党员。", field=fields[1])
     if exclude is not None and exclude.pk in (first.pk, second.pk):
-        raise RuleError("same_person", f"{role}不能是本人。", field=fields[0])
+        raise RuleError("same_person", f"{role}不能是本人。",
+                        field=fields[0] if first.pk == exclude.pk else fields[1])
     return first, second
 
 
-def lines(text: Any) -> list[str]:
-    return [ln.strip() for ln in str(text or "").splitlines() if ln.strip()]
-
-
-def split_line(line: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,,|]", line)]
+def month_text(month: Any) -> str:
+    """A month field's value (the ``date`` of its first day) as the registers keep it."""
+    return f"{month:%Y-%m}" if isinstance(month, dt.date) else str(month or "")

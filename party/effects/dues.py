@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -12,11 +13,10 @@ from core import dates
 from core.errors import RuleError
 from core.models import Region
 from party.choices import DuesCategory
-from party.effects.common import actor_name, find_member, lines, past_month, split_line
+from party.effects.common import actor_name, member_named, month_text
 from party.models import DuesPayment, DuesRemittance, PartyMember
-from workflows.choices import NoticeState
 from workflows.effects import EffectContext, effect
-from workflows.models import PublicityNotice
+from workflows.fields import FieldErrors
 from workflows.spec import EffectFn
 
 CENT = Decimal("0.01")
@@ -32,9 +32,6 @@ INCOME_BANDS: dict[str, tuple[tuple[Decimal | None, Decimal], ...]] = {
 }
 FLAT_MINIMUM = Decimal("0.20")
 FLAT_MAXIMUM = Decimal("1.00")
-# the ledger's columns: a month's income under 10^8 yuan, a member's dues under 10^6
-INCOME_BELOW = Decimal(10) ** 8
-AMOUNT_BELOW = Decimal(10) ** 6
 
 
 @dataclass(frozen=True)
@@ -48,74 +45,62 @@ class Payment:
     amount: Decimal
 
 
-def standard_for(category: str, income: Decimal | None) -> Decimal:
+def standard_for(category: str, income: Decimal | None, *,
+                 field: str = "payments") -> Decimal:
     """The least a member of ``category`` with ``income`` must pay for a month."""
     bands = INCOME_BANDS.get(category)
     if bands is None:
         return FLAT_MINIMUM
     if income is None:
-        raise RuleError("income_missing", "在职和离退休党员须填写月收入基数。", field="payments")
+        raise RuleError("income_missing", "在职和离退休党员须填写月收入基数。", field=field)
     for limit, rate in bands:
         if limit is None or income <= limit:
             return (income * rate).quantize(CENT, rounding=ROUND_HALF_UP)
     raise AssertionError("the last band has no limit")
 
 
-def _decimal(raw: str, what: str, line: str, *, below: Decimal) -> Decimal:
-    """A non-negative amount in yuan under ``below`` (what the ledger's columns hold)."""
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise RuleError("invalid_field", f"“{line}”的{what}不是数字。", field="payments") from None
-    if not value.is_finite() or value < 0:
-        raise RuleError("invalid_field", f"“{line}”的{what}应为非负数。", field="payments")
-    if value >= below:
-        raise RuleError("invalid_field", f"“{line}”的{what}应小于{below}元。", field="payments")
-    return value.quantize(CENT)
-
-
-def _parse_payment(ctx: EffectContext, line: str, period: str,
-                   seen: set[int]) -> Payment:
-    parts = split_line(line)
-    if len(parts) != 4:
-        raise RuleError("invalid_field", f"“{line}”应写作“姓名,类别,月收入,金额”。",
-                        field="payments")
-    name, category, income_raw, amount_raw = parts
-    categories = {c.value for c in DuesCategory}
-    if category not in categories:
-        raise RuleError("invalid_field",
-                        f"“{line}”的类别应为{'、'.join(sorted(categories))}之一。",
-                        field="payments")
-    member = find_member(ctx.case.region, name, field="payments")
+def _payment(ctx: EffectContext, i: int, row: dict[str, Any], period: str,
+             seen: set[int]) -> Payment:
+    """Row ``i`` of the table (its cells typed and bounded by their columns): a member of
+    the register, once a month, at least the uniform standard."""
+    where = f"payments[{i}]"
+    member = member_named(ctx.case.region, row.get("member"), field=f"{where}.member")
     if member.pk in seen or DuesPayment.objects.filter(member=member, period=period).exists():
         raise RuleError("dues_duplicate", f"{member.name}{period}的党费已经登记。",
-                        field="payments")
+                        field=f"{where}.member")
     seen.add(member.pk)
-    income = _decimal(income_raw, "月收入", line, below=INCOME_BELOW) if income_raw else None
-    amount = _decimal(amount_raw, "金额", line, below=AMOUNT_BELOW)
-    standard = standard_for(category, income)
+    category = str(row["category"])
+    income: Decimal | None = row.get("income")
+    amount: Decimal = row["amount"]
+    standard = standard_for(category, income, field=f"{where}.income")
+    label = DuesCategory(category).label
     if amount < standard:
         raise RuleError("dues_below_standard",
-                        f"{member.name}按{category}标准每月应交{standard}元,登记为{amount}元。",
-                        field="payments")
+                        f"{member.name}按{label}标准每月应交{standard}元,登记为{amount}元。",
+                        field=f"{where}.amount")
     if category not in INCOME_BANDS and amount > FLAT_MAXIMUM:
         raise RuleError("dues_above_flat",
-                        f"{category}党员每月交纳{FLAT_MINIMUM}元至{FLAT_MAXIMUM}元"
+                        f"{label}每月交纳{FLAT_MINIMUM}元至{FLAT_MAXIMUM}元"
                         f"(自愿多交的请另行说明);{member.name}登记为{amount}元。",
-                        field="payments")
+                        field=f"{where}.amount")
     return Payment(member, category, income, standard, amount)
 
 
 def _check_payments(ctx: EffectContext) -> None:
-    """Each line "姓名,类别,月收入,金额": a member of the register, once a month, at least
-    the uniform standard."""
-    period = past_month(ctx.data.get("period"), field="period", label="所属月份")
-    rows = lines(ctx.data.get("payments"))
-    if not rows:
-        raise RuleError("missing_field", "请逐人登记党费交纳情况。", field="payments")
+    """Every row of the table checked; all the refusals at once, each naming its cell."""
+    period = month_text(ctx.data["period"])  # a month begun: the field's bound (max=TODAY)
     seen: set[int] = set()
+    payments: list[Payment] = []
+    errors: list[RuleError] = []
+    for i, row in enumerate(ctx.data["payments"]):
+        try:
+            payments.append(_payment(ctx, i, row, period, seen))
+        except RuleError as err:
+            errors.append(err)
+    if errors:
+        raise FieldErrors(errors) if len(errors) > 1 else errors[0]
     ctx.scratch["period"] = period
-    ctx.scratch["payments"] = [_parse_payment(ctx, line, period, seen) for line in rows]
+    ctx.scratch["payments"] = payments
 
 
 def _record_payments(ctx: EffectContext) -> None:
@@ -211,20 +196,11 @@ def _check_year_ledger(ctx: EffectContext) -> None:
     if remark and expected not in remark:
         raise RuleError("publicity_mismatch",
                         f"公示内容须与党费台账一致,应包含“{expected}”。", field="summary")
+    # the notice the step opens shows what the ledger says (the remark at its end)
+    ctx.notice_content = year_notice_text(ctx.case.region, year, remark=remark)
 
 
-def _post_year_notice(ctx: EffectContext) -> None:
-    """The notice just opened shows what the ledger says (the remark at its end)."""
-    notice = (PublicityNotice.objects.filter(case=ctx.case, state=NoticeState.RUNNING)
-              .order_by("-start").first())
-    if notice is not None:
-        remark = str(ctx.data.get("summary") or "").strip()
-        notice.content = year_notice_text(ctx.case.region, int(ctx.data["year"]), remark=remark)
-        notice.save(update_fields=["content"])
-
-
-ANNUAL_PUBLICITY = effect("party.annual_dues_publicity", check=_check_year_ledger,
-                          apply=_post_year_notice)
+ANNUAL_PUBLICITY = effect("party.annual_dues_publicity", check=_check_year_ledger)
 
 
 def year_summary(region_id: int, year: int) -> str:

@@ -7,7 +7,6 @@ what it parsed goes to its apply in ``ctx.scratch``, which writes the register's
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,7 +20,7 @@ from party.choices import (
     MeetingKind,
     ReportGrade,
 )
-from party.effects.common import find_member, lines, past_month, split_line
+from party.effects.common import member_named, plain_name, ref_id
 from party.models import (
     BranchMeeting,
     MemberAppraisal,
@@ -33,37 +32,97 @@ from party.models import (
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
-from workflows.spec import Effect, Param
+from workflows.fields import FieldErrors
+from workflows.spec import ActionSpec, Effect, FieldType, Param
 
 
 def roll(data: dict[str, Any]) -> tuple[int, int]:
-    """Due and present: from the meeting field, or from the two counts of the action."""
+    """Due and present of the meeting held: the roll computed from the register on the day
+    it was held, and those of it who attended (``workflows.rolls``)."""
     meeting = data.get("meeting")
     if isinstance(meeting, dict):
         return int(meeting["due"]), int(meeting["present"])
     return int(data.get("due", 0)), int(data.get("present", 0))
 
 
-def check_absences(data: dict[str, Any]) -> str:
-    """Everyone due who did not come is listed with the reason of the leave (请销假)."""
+def held_on(data: dict[str, Any]) -> dt.date:
+    """The day the meeting was held (its ``held_at``): the date its register line shows."""
+    day: dt.date = data["meeting"]["held_on"]
+    return day
+
+
+def _roll_key(person: Any, kind: str) -> str:
+    """How a meeting's roll names the person an absentee row names: ``party_member:<id>``
+    for a member of the register (a ``ref``), ``user:<id>`` for an office-holder (a
+    ``user``) — the values of ``workflows.rolls``."""
+    pk = ref_id(person)
+    return f"{kind}:{pk}" if pk is not None else ""
+
+
+def _absentee_kind(action: ActionSpec) -> str:
+    """What the absentee table's person column names: office-holders (users) or members."""
+    table = next((f for f in action.fields if f.name == "absentees"), None)
+    column = table.column("member") if table is not None else None
+    return "user" if column is not None and column.type == FieldType.USER else "party_member"
+
+
+def check_absences(data: dict[str, Any], kind: str = "party_member") -> str:
+    """Everyone of the roll who did not come is listed with the reason of the leave (请销假):
+    exactly the voters not ticked (those without a vote may be listed too), nobody present,
+    nobody twice. The register's text of the absences (姓名:事由, one a line)."""
     due, present = roll(data)
     if present > due:
-        raise RuleError("invalid_field", "实到人数不能多于应到人数。", field="present")
-    listed = lines(data.get("absentees"))
-    if len(listed) != due - present:
-        raise RuleError("absence_unexplained",
-                        f"应到{due}人、实到{present}人,须逐一登记{due - present}名缺席人员及"
-                        f"请假事由(已登记{len(listed)}人)。", field="absentees")
-    for line in listed:
-        parts = re.split(r"[::]", line, maxsplit=1)
-        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-            raise RuleError("absence_unexplained", f"“{line}”应写作“姓名:请假事由”。",
-                            field="absentees")
-    return "\n".join(listed)
+        raise RuleError("invalid_field", "实到人数不能多于应到人数。", field="meeting.present")
+    rows: list[dict[str, Any]] = list(data.get("absentees") or [])
+    meeting = data.get("meeting")
+    roll_json = meeting.get("roll") if isinstance(meeting, dict) else None
+    members = roll_json.get("members") if isinstance(roll_json, dict) else None
+    if members is None:  # a roll that is a number: only the count can be compared
+        if len(rows) != due - present:
+            raise RuleError("absence_unexplained",
+                            f"应到{due}人、实到{present}人,须逐一登记{due - present}名缺席人员及"
+                            f"请假事由(已登记{len(rows)}人)。", field="absentees")
+        return "\n".join(f"{plain_name(_name(r['member']))}:{r['reason']}" for r in rows)
+    assert isinstance(meeting, dict)
+    assert isinstance(roll_json, dict)
+    names = {str(m["value"]): plain_name(m["label"])
+             for m in (*members, *roll_json.get("non_voting", ()))}
+    came = {str(v) for v in meeting.get("attendees") or ()}
+    errors: list[RuleError] = []
+    listed: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        key, where = _roll_key(row.get("member"), kind), f"absentees[{i}].member"
+        name = names.get(key) or plain_name(_name(row.get("member")))
+        if key not in names:
+            errors.append(RuleError("absence_unexplained",
+                                    f"{name}不在本次会议{meeting.get('held_on', '')}的应到名单中"
+                                    "(名册计算),不应登记为缺席。", field=where))
+        elif key in came:
+            errors.append(RuleError("absence_unexplained",
+                                    f"{name}已勾选为到会,不应同时登记为缺席。", field=where))
+        elif key in listed:
+            errors.append(RuleError("absence_unexplained", f"{name}已登记过一次缺席。",
+                                    field=where))
+        else:
+            listed[key] = f"{name}:{row['reason']}"
+    missing = [names[str(m["value"])] for m in members
+               if str(m["value"]) not in came and str(m["value"]) not in listed]
+    if missing:
+        errors.append(RuleError(
+            "absence_unexplained",
+            f"应到{due}人、实到{present}人,以下未到会的人员须登记请假事由:{'、'.join(missing)}。",
+            field="absentees"))
+    if errors:
+        raise FieldErrors(errors) if len(errors) > 1 else errors[0]
+    return "\n".join(listed.values())
+
+
+def _name(person: Any) -> str:
+    return str(person.get("name", "")) if isinstance(person, dict) else ""
 
 
 def _check_absences(ctx: EffectContext) -> None:
-    ctx.scratch["absentees"] = check_absences(ctx.data)
+    ctx.scratch["absentees"] = check_absences(ctx.data, _absentee_kind(ctx.action))
 
 
 # --- 02.1 ------------------------------------------------------------------------------------
@@ -77,7 +136,7 @@ def record_meeting(kind: MeetingKind) -> Effect:
         due, present = roll(ctx.data)
         prepared = ctx.step_data("prepare")
         BranchMeeting.objects.create(
-            region=ctx.case.region, case=ctx.case, kind=kind, held_on=ctx.data["held_on"],
+            region=ctx.case.region, case=ctx.case, kind=kind, held_on=held_on(ctx.data),
             topics=str(prepared.get("topics", "")), chair=str(prepared.get("chair", "")),
             due=due, present=present, absentees=ctx.scratch["absentees"],
             decisions=str(ctx.data.get("decisions", ctx.data.get("reactions", ""))))
@@ -162,13 +221,6 @@ RECTIFY_REPORT = effect("party.rectify_report", apply=_rectify_report)
 # --- 02.3 ------------------------------------------------------------------------------------
 
 
-def _check_month(ctx: EffectContext) -> None:
-    past_month(ctx.data.get("month"), field="month", label="活动月份")
-
-
-CHECK_MONTH = effect("party.check_themed_month", check=_check_month)
-
-
 @cache
 def record_themed_day(repeat_limit: Param) -> Effect:
     """The day held (not before its content was published) enters the register; the same
@@ -177,8 +229,8 @@ def record_themed_day(repeat_limit: Param) -> Effect:
     def check(ctx: EffectContext) -> None:
         published = ctx.step_values("publish").get("published_on")
         if isinstance(published, dt.date):
-            dates.not_before(ctx.data["held_on"], published, field="held_on", label="开展日期",
-                             start_label="发布活动内容的日期")
+            dates.not_before(held_on(ctx.data), published, field="meeting.held_at",
+                             label="开展日期", start_label="发布活动内容的日期")
         _check_absences(ctx)
 
     def apply(ctx: EffectContext) -> None:
@@ -186,8 +238,8 @@ def record_themed_day(repeat_limit: Param) -> Effect:
         due, present = roll(ctx.data)
         form = str(theme.get("form", ""))
         row = ThemedPartyDay.objects.create(
-            region=ctx.case.region, case=ctx.case, month=str(theme.get("month", "")),
-            theme=str(theme.get("theme", "")), form=form, held_on=ctx.data["held_on"],
+            region=ctx.case.region, case=ctx.case, month=str(theme.get("month", "")),  # YYYY-MM
+            theme=str(theme.get("theme", "")), form=form, held_on=held_on(ctx.data),
             due=due, present=present, absentees=ctx.scratch["absentees"],
             content=str(ctx.data.get("record", "")))
         limit = int(ctx.param(repeat_limit))
@@ -218,15 +270,9 @@ def check_study(at_least: Param) -> Effect:
 
 
 def _check_life_meeting(ctx: EffectContext) -> None:
-    """Leave recorded, everyone present criticised, the problems listed."""
-    check_absences(ctx.data)
-    _due, present = roll(ctx.data)
-    if int(ctx.data.get("self_criticisms", 0)) < present:
-        raise RuleError("criticism_incomplete",
-                        f"到会{present}名党员均应开展批评与自我批评,"
-                        f"本次登记{ctx.data.get('self_criticisms')}人。", field="self_criticisms")
-    if not lines(ctx.data.get("problems")):
-        raise RuleError("missing_field", "请逐条列出查摆的问题。", field="problems")
+    """Leave recorded for everyone due who did not come (that everyone present criticised
+    is the action's ``all_criticised``; the problems are a table of one or more)."""
+    check_absences(ctx.data, _absentee_kind(ctx.action))
 
 
 CHECK_LIFE_MEETING = effect("party.check_life_meeting", check=_check_life_meeting)
@@ -241,40 +287,40 @@ class Measure:
     due_on: dt.date
 
 
-def _line_day(text: str, line: str, field: str, what: str) -> dt.date:
-    day = dates.parse_day(text) if len(text) == 10 else None
-    if day is None:
-        raise RuleError(dates.INVALID_DATE, f"“{line}”的{what}应为存在的日期(如2027-03-31)。",
-                        field=field)
-    return day
+def _raise(errors: list[RuleError]) -> None:
+    if errors:
+        raise FieldErrors(errors) if len(errors) > 1 else errors[0]
 
 
 def _check_measures(ctx: EffectContext) -> None:
-    """Each line "问题序号|整改措施|责任人|完成时限"; every problem gets a measure."""
-    problems = lines(ctx.step_data("meeting").get("problems"))
+    """Each measure answers a problem found at the meeting (its number in the meeting's
+    table), with an owner of the register and a deadline; every problem gets a measure."""
+    problems = [str(row.get("problem", "")) for row in
+                ctx.step_data("meeting").get("problems") or () if isinstance(row, dict)]
     measures: list[Measure] = []
     covered: set[int] = set()
-    for number, line in enumerate(lines(ctx.data.get("measures")), 1):
-        parts = split_line(line)
-        if len(parts) != 4:
-            raise RuleError("invalid_field",
-                            f"“{line}”应写作“问题序号|整改措施|责任人|完成时限”。",
-                            field="measures")
-        ref, measure, owner, due_raw = parts
-        if not ref.isdigit() or not 1 <= int(ref) <= len(problems):
-            raise RuleError("measure_unrelated",
-                            f"“{line}”须对应会上查摆的第1至{len(problems)}条问题。",
-                            field="measures")
-        due_on = _line_day(due_raw, line, "measures", "完成时限")
-        if not measure or not owner:
-            raise RuleError("invalid_field", f"“{line}”须写明整改措施和责任人。",
-                            field="measures")
-        covered.add(int(ref))
-        measures.append(Measure(number, problems[int(ref) - 1], measure, owner, due_on))
+    errors: list[RuleError] = []
+    for i, row in enumerate(ctx.data["measures"]):
+        number = int(row["problem"])
+        if not 1 <= number <= len(problems):
+            errors.append(RuleError("measure_unrelated",
+                                    f"第{i + 1}项整改措施须对应会上查摆的第1至{len(problems)}条"
+                                    "问题。", field=f"measures[{i}].problem"))
+            continue
+        try:
+            owner = member_named(ctx.case.region, row["owner"], field=f"measures[{i}].owner")
+        except RuleError as err:
+            errors.append(err)
+            continue
+        covered.add(number)
+        measures.append(Measure(i + 1, problems[number - 1], str(row["measure"]), owner.name,
+                                row["due_on"]))
     missing = sorted(set(range(1, len(problems) + 1)) - covered)
-    if missing:
-        raise RuleError("problem_without_measure",
-                        f"第{'、'.join(map(str, missing))}条问题没有整改措施。", field="measures")
+    if missing and not errors:
+        errors.append(RuleError("problem_without_measure",
+                                f"第{'、'.join(map(str, missing))}条问题没有整改措施。",
+                                field="measures"))
+    _raise(errors)
     ctx.scratch["measures"] = measures
 
 
@@ -290,23 +336,28 @@ PLAN_RECTIFICATION = effect("party.plan_rectification", check=_check_measures,
 
 
 def _check_results(ctx: EffectContext) -> None:
-    """Each line "措施序号|完成情况|完成日期"; every measure done before the archive."""
+    """Each row reports one measure of the plan (its number), once; every measure done
+    before the archive."""
     items = {i.number: i for i in RectificationItem.objects.select_for_update()
              .filter(case=ctx.case)}
     results: dict[int, tuple[str, dt.date]] = {}
-    for line in lines(ctx.data.get("results")):
-        parts = split_line(line)
-        if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) not in items:
-            raise RuleError("invalid_field", f"“{line}”应写作“措施序号|完成情况|完成日期”。",
-                            field="results")
-        done = _line_day(parts[2], line, "results", "完成日期")
-        dates.not_future(done, field="results", label="完成日期")
-        results[int(parts[0])] = (parts[1], done)
+    errors: list[RuleError] = []
+    for i, row in enumerate(ctx.data["results"]):
+        number, where = int(row["measure"]), f"results[{i}].measure"
+        if number not in items:
+            errors.append(RuleError("measure_unknown",
+                                    f"整改措施中没有第{number}项(共{len(items)}项)。", field=where))
+        elif number in results:
+            errors.append(RuleError("invalid_field", f"第{number}项整改措施已登记过落实情况。",
+                                    field=where))
+        else:
+            results[number] = (str(row["result"]), row["done_on"])
     open_items = sorted(n for n, i in items.items() if i.done_on is None and n not in results)
-    if open_items:
-        raise RuleError("rectification_open",
-                        f"第{'、'.join(map(str, open_items))}项整改措施尚未落实,不能归档。",
-                        field="results")
+    if open_items and not errors:
+        errors.append(RuleError("rectification_open",
+                                f"第{'、'.join(map(str, open_items))}项整改措施尚未落实,不能归档。",
+                                field="results"))
+    _raise(errors)
     ctx.scratch["items"], ctx.scratch["results"] = items, results
 
 
@@ -337,28 +388,32 @@ CHECK_BALLOTS = effect("party.check_ballots", check=_check_ballots)
 
 
 def _check_grades(ctx: EffectContext) -> None:
-    """Each line "姓名:等次"; every member of the branch gets exactly one grade a year."""
+    """One row a member; every member of the branch gets exactly one grade a year."""
     year = int(ctx.step_values("convene").get("year", 0))
-    grades = {g.value for g in AppraisalGrade}
     graded: dict[int, tuple[PartyMember, str]] = {}
-    for line in lines(ctx.data.get("grades")):
-        parts = re.split(r"[::]", line, maxsplit=1)
-        if len(parts) != 2 or parts[1].strip() not in grades:
-            raise RuleError("invalid_field",
-                            f"“{line}”应写作“姓名:等次”,等次为优秀、合格、基本合格、不合格。",
-                            field="grades")
-        member = find_member(ctx.case.region, parts[0], field="grades")
-        if member.pk in graded or MemberAppraisal.objects.filter(member=member,
-                                                                 year=year).exists():
-            raise RuleError("graded_twice", f"{member.name}{year}年度已评定等次。",
-                            field="grades")
-        graded[member.pk] = (member, parts[1].strip())
+    errors: list[RuleError] = []
+    for i, row in enumerate(ctx.data["grades"]):
+        where = f"grades[{i}].member"
+        try:
+            member = member_named(ctx.case.region, row["member"], field=where)
+        except RuleError as err:
+            errors.append(err)
+            continue
+        if member.pk in graded:
+            errors.append(RuleError("graded_twice", f"{member.name}在评定结果中出现了两次。",
+                                    field=where))
+        elif MemberAppraisal.objects.filter(member=member, year=year).exists():
+            errors.append(RuleError("graded_twice", f"{member.name}{year}年度已评定等次。",
+                                    field=where))
+        else:
+            graded[member.pk] = (member, str(row["grade"]))
     missing = list(PartyMember.objects.filter(region=ctx.case.region,
                                               status__in=ACTIVE_MEMBER_STATUSES)
-                   .exclude(pk__in=graded).values_list("name", flat=True))
-    if missing:
-        raise RuleError("ungraded_members", f"以下党员尚未评定等次:{'、'.join(missing)}。",
-                        field="grades")
+                   .exclude(pk__in=graded).order_by("name").values_list("name", flat=True))
+    if missing and not errors:
+        errors.append(RuleError("ungraded_members",
+                                f"以下党员尚未评定等次:{'、'.join(missing)}。", field="grades"))
+    _raise(errors)
     ctx.scratch["year"], ctx.scratch["grades"] = year, list(graded.values())
 
 
@@ -373,32 +428,37 @@ RECORD_GRADES = effect("party.record_grades", check=_check_grades, apply=_record
 
 
 def _check_follow_ups(ctx: EffectContext) -> None:
-    """Each line "姓名:处理情况"; a member graded 不合格 must have one before closing."""
-    rows = {a.member.name: a for a in MemberAppraisal.objects.select_for_update(of=("self",))
+    """One row a member graded in this case; a member graded 不合格 must have one."""
+    rows = {a.member_id: a for a in MemberAppraisal.objects.select_for_update(of=("self",))
             .select_related("member").filter(case=ctx.case)}
-    given: dict[str, str] = {}
-    for line in lines(ctx.data.get("follow_ups")):
-        parts = re.split(r"[::]", line, maxsplit=1)
-        name = parts[0].strip()
-        if len(parts) != 2 or name not in rows or not parts[1].strip():
-            raise RuleError("invalid_field",
-                            f"“{line}”应写作“姓名:处理情况”(姓名须是本次评议的党员)。",
-                            field="follow_ups")
-        given[name] = parts[1].strip()
-    missing = [n for n, a in rows.items()
-               if a.grade == AppraisalGrade.UNQUALIFIED and not (given.get(n) or a.follow_up)]
+    given: dict[int, str] = {}
+    errors: list[RuleError] = []
+    for i, row in enumerate(ctx.data.get("follow_ups") or ()):
+        pk, where = ref_id(row["member"]), f"follow_ups[{i}].member"
+        name = plain_name(_name(row["member"]))
+        if pk not in rows:
+            errors.append(RuleError("invalid_field", f"{name}不是本次评定了等次的党员。",
+                                    field=where))
+        elif pk in given:
+            errors.append(RuleError("invalid_field", f"{name}的结果运用情况已登记过一次。",
+                                    field=where))
+        else:
+            given[pk] = str(row["follow_up"])
+    missing = [a.member.name for pk, a in rows.items()
+               if a.grade == AppraisalGrade.UNQUALIFIED and not (given.get(pk) or a.follow_up)]
     if missing:
-        raise RuleError("follow_up_missing",
-                        f"评为“不合格”的党员{'、'.join(missing)}须有教育转化或组织处置记录。",
-                        field="follow_ups")
+        errors.append(RuleError("follow_up_missing",
+                                f"评为“不合格”的党员{'、'.join(missing)}须有教育转化或组织处置记录。",
+                                field="follow_ups"))
+    _raise(errors)
     ctx.scratch["appraisals"], ctx.scratch["follow_ups"] = rows, given
 
 
 def _record_follow_ups(ctx: EffectContext) -> None:
-    rows: dict[str, MemberAppraisal] = ctx.scratch["appraisals"]
-    for name, follow_up in ctx.scratch["follow_ups"].items():
-        rows[name].follow_up = follow_up
-        rows[name].save()
+    rows: dict[int, MemberAppraisal] = ctx.scratch["appraisals"]
+    for pk, follow_up in ctx.scratch["follow_ups"].items():
+        rows[pk].follow_up = follow_up
+        rows[pk].save()
 
 
 RECORD_FOLLOW_UPS = effect("party.record_follow_ups", check=_check_follow_ups,

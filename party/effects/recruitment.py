@@ -16,7 +16,13 @@ from django.utils import timezone
 from core import dates
 from core.errors import RuleError
 from party.choices import MemberSource, MemberStatus, ReviewResult, TrainingKind
-from party.effects.common import actor_name, clean_id_number, full_members_named, months_after
+from party.effects.common import (
+    actor_name,
+    full_members_named,
+    months_after,
+    plain_name,
+    ref_id,
+)
 from party.models import PartyMember, TrainingRecord
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
@@ -56,7 +62,8 @@ def _int(ctx: EffectContext, param: Param) -> int:
 
 
 def _check_applicant(ctx: EffectContext) -> None:
-    number = clean_id_number(ctx.data.get("id_number"))
+    """The ID number is checked by its field (``format=id_number``); once in the register."""
+    number = str(ctx.data["id_number"])
     if PartyMember.objects.filter(region=ctx.case.region, id_number=number).exists():
         raise RuleError("member_exists", "党员名册中已有该身份证号码的人员,不能重复登记。",
                         field="id_number")
@@ -116,18 +123,18 @@ def _check_activist(ctx: EffectContext) -> None:
     notice = (PublicityNotice.objects.filter(case=ctx.case, step="activist_publicity")
               .order_by("-start").first())
     if notice is not None:
-        dates.not_before(ctx.data["meeting_date"], notice.earliest_end,
-                         field="meeting_date", label="支委会召开日期",
+        dates.not_before(ctx.data["meeting"]["held_on"], notice.earliest_end,
+                         field="meeting.held_at", label="支委会召开日期",
                          start_label="积极分子人选公示期满")
     ctx.scratch["contacts"] = full_members_named(ctx, ("contact_1", "contact_2"),
                                                  "培养联系人", exclude=member)
 
 
 def _set_activist(ctx: EffectContext) -> None:
-    """The committee's meeting date is the activist date."""
+    """The day the committee met (its meeting's ``held_at``) is the activist date."""
     member = _member(ctx)
     member.status = MemberStatus.ACTIVIST
-    member.activist_date = ctx.data["meeting_date"]
+    member.activist_date = ctx.data["meeting"]["held_on"]
     member.contact_1, member.contact_2 = ctx.scratch["contacts"]
     member.save()
 
@@ -138,12 +145,14 @@ SET_ACTIVIST = effect("party.set_activist", check=_check_activist, apply=_set_ac
 def _reporter(ctx: EffectContext, kind: TrainingKind) -> str:
     member = _member(ctx)
     if kind == TrainingKind.CONTACT_REPORT:
-        name = str(ctx.data.get("contact", "")).strip()
-        contacts = {c.name for c in (member.contact_1, member.contact_2) if c is not None}
-        if name not in contacts:
-            raise RuleError("not_a_contact", f"“{name}”不是{member.name}的培养联系人"
-                            f"({'、'.join(sorted(contacts))})。", field="contact")
-        return name
+        chosen = ctx.data.get("contact")
+        contacts = {c.pk: c.name for c in (member.contact_1, member.contact_2) if c is not None}
+        pk = ref_id(chosen)
+        if pk not in contacts:
+            name = plain_name(chosen.get("name") if isinstance(chosen, dict) else "")
+            raise RuleError("not_a_contact", f"{name}不是{member.name}的培养联系人"
+                            f"({'、'.join(sorted(contacts.values()))})。", field="contact")
+        return contacts[pk]
     if kind == TrainingKind.BRANCH_ASSESSMENT:
         return ctx.case.region.name + "党支部"
     return member.name
@@ -264,10 +273,11 @@ CHECK_ADMISSION_VOTE = effect("party.check_admission_vote", check=_check_admissi
 
 
 def _approve_admission(ctx: EffectContext) -> None:
-    """Probationary from the day of the general meeting that voted."""
+    """Probationary from the day the general meeting that voted was held (its meeting's
+    ``held_at``): the year of probation, and later the party standing, count from it."""
     member = _member(ctx)
     member.status = MemberStatus.PROBATIONARY
-    member.admission_date = ctx.step_values("general_meeting").get("meeting_date")
+    member.admission_date = ctx.step_values("general_meeting")["meeting"]["held_on"]
     member.save()
 
 
@@ -276,8 +286,10 @@ APPROVE_ADMISSION = effect("party.approve_admission", check=_find, apply=_approv
 
 
 def _record_oath(ctx: EffectContext) -> None:
+    """The party group chosen (one of the branch's groups; the ref's id is its name)."""
     member = _member(ctx)
-    member.party_group = str(ctx.data.get("party_group", ""))
+    group = ctx.data.get("party_group")
+    member.party_group = str(group["id"]) if isinstance(group, dict) else ""
     member.save()
 
 

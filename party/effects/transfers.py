@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.errors import RuleError
 from party.choices import (
+    ContactWay,
     FloatingState,
     Gender,
     MemberSource,
@@ -21,7 +22,7 @@ from party.choices import (
     TransferScope,
     TransferState,
 )
-from party.effects.common import actor_name, clean_id_number, find_member, months_after
+from party.effects.common import actor_name, member_named, months_after
 from party.models import FloatingContact, FloatingMember, PartyMember, TransferRecord
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind, CaseState
@@ -33,7 +34,7 @@ from workflows.spec import Effect, Param
 
 def _check_letter(ctx: EffectContext) -> None:
     """A member of the register, with no other transfer out under way."""
-    member = find_member(ctx.case.region, ctx.data.get("member"), field="member")
+    member = member_named(ctx.case.region, ctx.data.get("member"), field="member")
     if TransferRecord.objects.filter(member=member, direction=TransferDirection.OUT).exclude(
             state=TransferState.DONE).exclude(case__state=CaseState.WITHDRAWN).exists():
         raise RuleError("transfer_open", f"{member.name}已有正在办理的转出手续。", field="member")
@@ -106,7 +107,8 @@ RECEIVE_RECEIPT = effect("party.receive_transfer_receipt", apply=_receive_receip
 
 
 def _check_incoming(ctx: EffectContext) -> None:
-    number = clean_id_number(ctx.data.get("id_number"))
+    """The ID number is checked by its field (``format=id_number``); not twice a member."""
+    number = str(ctx.data["id_number"])
     if PartyMember.objects.filter(region=ctx.case.region, id_number=number).exclude(
             status=MemberStatus.TRANSFERRED_OUT).exists():
         raise RuleError("member_exists", "本村(社区)党员名册中已有该党员。", field="id_number")
@@ -156,7 +158,8 @@ def _report_in(ctx: EffectContext) -> None:
     member.phone = str(received.get("phone", ""))
     admitted = received.get("admission_date")
     member.admission_date = admitted if isinstance(admitted, dt.date) else None
-    member.party_group = str(ctx.data.get("party_group", ""))
+    group = ctx.data.get("party_group")  # one of the branch's groups: its id is its name
+    member.party_group = str(group["id"]) if isinstance(group, dict) else ""
     member.transferred_in_date = reported
     member.transferred_out_date = None
     member.transferred_to = ""
@@ -175,12 +178,12 @@ REPORT_IN = effect("party.report_in", apply=_report_in, reads=("receive",))
 
 def _check_floating(ctx: EffectContext) -> None:
     """A member not already away, and a full member other than him as the branch's contact."""
-    member = find_member(ctx.case.region, ctx.data.get("member"), field="member")
+    member = member_named(ctx.case.region, ctx.data.get("member"), field="member")
     if FloatingMember.objects.filter(member=member, state=FloatingState.OUT).exists():
         raise RuleError("already_floating", f"{member.name}已在流动党员台账中。", field="member")
-    contact = find_member(ctx.case.region, ctx.data.get("branch_contact"),
-                          field="branch_contact", statuses=(MemberStatus.FULL,),
-                          what="正式党员(党支部联系人)")
+    contact = member_named(ctx.case.region, ctx.data.get("branch_contact"),
+                           field="branch_contact", statuses=(MemberStatus.FULL,),
+                           what="正式党员(党支部联系人)")
     if contact.pk == member.pk:
         raise RuleError("same_person", "党支部联系人不能是流动党员本人。", field="branch_contact")
     ctx.scratch["member"], ctx.scratch["contact"] = member, contact
@@ -243,7 +246,7 @@ def _contact(ctx: EffectContext, kind: str) -> None:
 
 
 def _record_contact(ctx: EffectContext) -> None:
-    _contact(ctx, "联系沟通(" + str(ctx.data.get("way", "")) + ")")
+    _contact(ctx, f"联系沟通({ContactWay(ctx.data['way']).label})")
 
 
 def _record_homecoming(ctx: EffectContext) -> None:

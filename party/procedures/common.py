@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.roles import Role
 from workflows.common import PARTY_MEASURES
-from workflows.spec import Basis, MeetingRule, more_than, ratio
+from workflows.spec import Basis, FieldSpec, FieldType, MeetingRule, field, more_than, ratio
 
 CATEGORY = "党建工作"
 GUIDING_UNITS = ("区委组织部",)
@@ -26,6 +26,7 @@ GENERAL_MEETING = MeetingRule(
     quorum=more_than(GENERAL_QUORUM, Basis.DUE),
     pass_line=more_than(GENERAL_PASS, Basis.DUE),
     roll_label="应到会有表决权的党员人数",
+    roll="party_members",
 )
 
 # 到会委员数超过半数方可进行; a decision needs more than half of the members due.
@@ -34,7 +35,21 @@ COMMITTEE_MEETING = MeetingRule(
     quorum=more_than(ratio("committee_quorum", "支委会到会比例", 1, 2), Basis.DUE),
     pass_line=more_than(ratio("committee_pass", "支委会通过比例(应到委员)", 1, 2), Basis.DUE),
     roll_label="支部委员人数",
+    roll="branch_committee",
 )
 
 ARCHIVE_CONTROL = ("办结前须逐项勾选归档清单,缺一项系统拒绝办结(checklist_incomplete);"
                    "每一步的记录和附件随办理记录自动留存并计算SHA-256,台账可导出PDF和Excel")
+
+# a phone number: an 11-digit mobile, or a fixed line with its area code
+PHONE_PATTERN = r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?"
+PHONE_HELP = "手机号码,或带区号的固定电话(如0571-87654321)"
+
+
+def member_ref(name: str, label: str, ref_filter: str = "member", *, required: bool = True,
+               help: str = "") -> FieldSpec:
+    """A person of the village's party register (党员名册), picked from it: ``ref_filter``
+    ``full`` (正式党员), ``member`` (正式和预备党员) … (party.rosters)."""
+    what = {"full": "本支部的正式党员", "member": "本支部的党员"}.get(ref_filter, "名册中的人员")
+    return field(name, label, FieldType.REF, ref="party_member", ref_filter=ref_filter,
+                 required=required, help=help or f"从党员名册中选择{what}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.roles import Level, Role
+from party.choices import DuesCategory
 from party.effects import dues as fx
 from party.procedures.common import (
     ARCHIVE_CONTROL,
@@ -13,6 +14,7 @@ from party.procedures.common import (
     MEASURES,
     SUPERVISOR,
     TOWNSHIP,
+    member_ref,
 )
 from workflows.registry import registry
 from workflows.spec import (
@@ -33,8 +35,23 @@ from workflows.spec import (
     publicity_side_actions,
 )
 
-PAYMENT_HELP = ("每行一人:姓名,类别,月收入,金额。类别为在职、离退休、农民、学生、下岗失业、"
-                "低保;农民等按月定额交纳的月收入留空,如“张三,农民,,0.50”。")
+# one row a member: who, the category of the uniform standard, the income it is a share of
+# (在职、离退休 only), the amount paid; the standard is computed and checked (party.effects.dues)
+PAYMENTS = field(
+    "payments", "交纳明细", FieldType.TABLE, min_rows=1, max_rows=500,
+    help="每名交纳党费的党员一行;在职、离退休党员填写月收入基数,系统按统一标准计算应交金额",
+    columns=(
+        member_ref("member", "党员"),
+        field("category", "交纳类别", FieldType.CHOICE,
+              choices=tuple((c.value, c.label) for c in DuesCategory)),
+        field("income", "月收入基数(元)", FieldType.DECIMAL, required=False, min="0",
+              max="99999999.99", help="在职党员为税后月工资收入,离退休党员为月离退休费;"
+                                      "农民等按月定额交纳的不填"),
+        field("amount", "交纳金额(元)", FieldType.DECIMAL, min="0.01", max="999999.99"),
+    ),
+)
+# a year of the ledger: the portal's years (the notice refuses a year still to come)
+YEAR = field("year", "年度", FieldType.INTEGER, min=2000, max=2100)
 
 DUES = registry.register(ProcedureSpec(
     code="01.2",
@@ -67,15 +84,15 @@ DUES = registry.register(ProcedureSpec(
             actions=(
                 ActionSpec(
                     "record", "登记本月党费", to="remit",
-                    fields=(field("period", "所属月份(如2026-11)"),
-                            field("payments", "交纳明细", FieldType.TEXT, help=PAYMENT_HELP),
+                    fields=(field("period", "所属月份", FieldType.MONTH, max=TODAY),
+                            PAYMENTS,
                             field("certificates_filled", "已逐人填写党费证", FieldType.BOOLEAN)),
                     requires=(Require("certificates_filled", True, "须逐人填写党费证。"),),
                     effects=(fx.RECORD_PAYMENTS,),
                 ),
                 ActionSpec(
                     "annual_publicity", "年度党费收缴情况公示", to="publicity",
-                    fields=(field("year", "年度", FieldType.INTEGER),
+                    fields=(YEAR,
                             field("summary", "补充说明(可空)", FieldType.TEXT, public=True,
                                   required=False,
                                   help="公示内容由系统按党费台账生成;如填写说明,"

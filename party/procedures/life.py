@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from core.roles import Level, Role
-from party.choices import ActivityForm, AppraisalForm, MeetingKind, ReportGrade
+from party.choices import ActivityForm, AppraisalForm, AppraisalGrade, MeetingKind, ReportGrade
 from party.effects import life as fx
 from party.procedures.common import (
     ARCHIVE_CONTROL,
     BRANCH,
+    BRANCH_COMMITTEE,
     CATEGORY,
     COMMITTEE_MEETING,
     GENERAL_MEETING,
@@ -18,6 +19,7 @@ from party.procedures.common import (
     MEASURES,
     SUPERVISOR,
     TOWNSHIP,
+    member_ref,
 )
 from party.rules import (
     EVERY,
@@ -30,6 +32,7 @@ from party.rules import (
 )
 from workflows.registry import registry
 from workflows.spec import (
+    NO_VOTE,
     PDF_OR_IMAGE,
     TODAY,
     ActionSpec,
@@ -38,24 +41,36 @@ from workflows.spec import (
     FieldType,
     MeetingBy,
     MeetingRule,
-    Param,
     ProcedureSpec,
     Require,
     Risk,
     RiskKind,
     Route,
     StepSpec,
-    Unit,
     at_least,
+    attendance,
     field,
     file_field,
     meeting_field,
     more_than,
 )
 
-ABSENTEES = field("absentees", "缺席人员及请假事由", FieldType.TEXT, required=False,
-                  help="每行一人:姓名:请假事由;人数须等于应到减实到")
-HELD_ON = field("held_on", "召开日期", FieldType.DATE, max=TODAY)
+
+def absentees(person: FieldSpec) -> FieldSpec:
+    """Who of the roll did not come, each with the reason of the leave (请销假): the rows
+    must name exactly those of the meeting's roll not ticked as present (party.effects.life)."""
+    return field("absentees", "缺席人员及请假事由", FieldType.TABLE, required=False,
+                 max_rows=500, help="应到而未到会的人员逐一登记请假事由;全部到会的不填",
+                 columns=(person, field("reason", "请假事由", max_length=100)))
+
+
+# the meeting's roll is the party register (党员大会、党小组会、党课、主题党日 …)
+ABSENTEES = absentees(member_ref("member", "缺席党员"))
+# the branch committee's roll is who holds its offices (任职记录): its members are users
+COMMITTEE_ABSENTEES = absentees(field(
+    "member", "缺席委员", FieldType.USER, user_roles=BRANCH_COMMITTEE,
+    help="从本支部委员中选择"))
+YEAR = field("year", "年度", FieldType.INTEGER, min=2000, max=2100)
 ARCHIVED = field("archived", "材料已整理归档", FieldType.BOOLEAN)
 GROUP_ROLES = (*BRANCH, Role.PARTY_GROUP_LEADER)
 
@@ -64,42 +79,64 @@ GROUP_ROLES = (*BRANCH, Role.PARTY_GROUP_LEADER)
 GENERAL_NO_MOTION = MeetingRule(
     body="党支部党员大会(无表决事项)",
     quorum=more_than(GENERAL_QUORUM, Basis.DUE),
-    pass_line=at_least(Param("no_motion_pass", "无表决事项", 0, 0, Unit.RATIO), Basis.PRESENT),
+    pass_line=at_least(NO_VOTE, Basis.PRESENT),
     roll_label="应到会有表决权的党员人数",
+    roll="party_members",
+    votes=False,
 )
 COMMITTEE_NO_MOTION = MeetingRule(
     body="党支部委员会会议(无表决事项)",
     quorum=COMMITTEE_MEETING.quorum,
-    pass_line=at_least(Param("no_motion_pass", "无表决事项", 0, 0, Unit.RATIO), Basis.PRESENT),
+    pass_line=at_least(NO_VOTE, Basis.PRESENT),
     roll_label="支部委员人数",
+    roll="branch_committee",
+    votes=False,
 )
+# meetings that put nothing to the vote: who attended, against the register of the day
+GROUP_MEETING = attendance("党小组会", name="group_meeting", roll="party_group",
+                           roll_by="party_group", roll_label="该党小组的党员人数")
+LECTURE = attendance("党课", name="lecture", roll="party_all", roll_label="全体党员人数")
+PARTY_GROUP = field("party_group", "召开会议的党小组", FieldType.REF, ref="party_group")
+THEMED_DAY_RULE = attendance("主题党日活动", name="themed_day", roll="party_all",
+                        roll_label="全体党员人数")
+LIFE_MEETING_RULE = attendance("组织生活会", name="life_meeting", roll="party_all",
+                               roll_label="全体党员人数")
+# 民主评议党员: at a general meeting or in the groups, every member of the branch takes part
+APPRAISAL_GENERAL = attendance("党员大会(民主评议党员)", name="appraisal_general",
+                               roll="party_all", roll_label="全体党员人数")
+APPRAISAL_GROUPS = attendance("党小组会(民主评议党员)", name="appraisal_groups",
+                              roll="party_all", roll_label="全体党员人数")
 MOTION = field("motion", "是否有表决事项", FieldType.CHOICE,
                choices=(("motion", "有表决事项"), ("none", "无表决事项(听取报告、学习等)")))
 
 
-def _attendance() -> tuple[FieldSpec, ...]:
-    return (field("due", "应到人数", FieldType.INTEGER),
-            field("present", "实到人数", FieldType.INTEGER))
+def _attended(label: str = "到会情况") -> FieldSpec:
+    """Who attended, ticked on the register of the day (the meeting's date included)."""
+    return meeting_field(label)
 
 
 def _hold(code: str, name: str, kind: MeetingKind, roles: tuple[Role, ...],
-          *fields: FieldSpec, rules: tuple[MeetingRule, MeetingRule] | None = None,
-          description: str = "") -> StepSpec:
+          *fields: FieldSpec, rules: tuple[MeetingRule, MeetingRule] | MeetingRule,
+          description: str = "", absent: FieldSpec = ABSENTEES) -> StepSpec:
+    """A meeting of 三会一课: with a motion or not (a pair of rules chosen by ``motion``),
+    or one rule of attendance (a group's meeting, a lecture)."""
+    voted = isinstance(rules, tuple)
     return StepSpec(
         code=code, name=name, level=Level.VILLAGE, roles=roles, back_to=("prepare",),
         description=description,
         actions=(ActionSpec(
             "held", "会议已召开,记录存档", to="follow_up",
             fields=(
-                *(() if rules is None else (MOTION, meeting_field("到会和表决情况"))),
+                *((MOTION, meeting_field("到会和表决情况")) if voted else ()),
                 *fields,
-                HELD_ON,
-                ABSENTEES,
+                *(() if voted else (_attended(),)),
+                absent,
                 field("record", "会议记录(按议题依次记录讨论情况)", FieldType.TEXT),
                 file_field("minutes", "会议记录原件扫描件"),
             ),
-            meeting_by=None if rules is None else MeetingBy("motion", {"motion": rules[0],
-                                                                       "none": rules[1]}),
+            meeting=None if isinstance(rules, tuple) else rules,
+            meeting_by=MeetingBy("motion", {"motion": rules[0], "none": rules[1]})
+            if isinstance(rules, tuple) else None,
             effects=(fx.record_meeting(kind),),
         ),),
     )
@@ -120,8 +157,8 @@ MEETINGS = registry.register(ProcedureSpec(
              "和支委会的到会和通过人数由系统按应到人数计算(半数以上到会,赞成超过应到半数);"
              "会议自动写入三会一课台账;到期未开会的支部由定期检查提醒支部书记并告知镇党委"),
         Risk("执行请销假制度不严格",
-             "缺席人员须逐一登记姓名和请假事由,人数须等于应到减实到,否则系统拒绝"
-             "(absence_unexplained)"),
+             "应到人员由名册计算,到会人员逐人勾选;名册中未到会的人员须逐一选出并登记请假"
+             "事由,漏登、多登或登记了到会的人员,系统拒绝(absence_unexplained)"),
         Risk("资料整理归档不规范", ARCHIVE_CONTROL),
     ),
     measures=MEASURES,
@@ -154,16 +191,17 @@ MEETINGS = registry.register(ProcedureSpec(
                           "的党员的半数为通过。"),
         _hold("hold_committee", "召开支部委员会会议", MeetingKind.COMMITTEE, BRANCH,
               field("decisions", "议定事项(需提交党员大会的注明)", FieldType.TEXT),
-              rules=(COMMITTEE_MEETING, COMMITTEE_NO_MOTION),
+              rules=(COMMITTEE_MEETING, COMMITTEE_NO_MOTION), absent=COMMITTEE_ABSENTEES,
               description="到会委员数超过半数方可进行;主持人报告会议议题、到会情况,"
                           "按议题依次进行。"),
         _hold("hold_group", "召开党小组会", MeetingKind.GROUP, GROUP_ROLES,
-              *_attendance(),
+              PARTY_GROUP,
               field("decisions", "学习、谈心谈话、批评和自我批评情况", FieldType.TEXT),
+              rules=GROUP_MEETING,
               description="由党小组组长召集并主持,组织党员政治学习、谈心谈话、批评和自我批评。"),
         _hold("hold_lecture", "讲授党课、研讨交流", MeetingKind.LECTURE, BRANCH,
-              *_attendance(), field("reactions", "研讨交流和反响", FieldType.TEXT),
-              file_field("materials", "党课讲稿或课件"),
+              field("reactions", "研讨交流和反响", FieldType.TEXT),
+              file_field("materials", "党课讲稿或课件"), rules=LECTURE,
               description="讲授党课,由党支部书记主持研讨交流,做好党课记录。"),
         StepSpec(
             code="follow_up", name="会后落实、整理归档", level=Level.VILLAGE, roles=GROUP_ROLES,
@@ -203,7 +241,7 @@ REPORT_APPRAISAL = registry.register(ProcedureSpec(
             code="field_assessment", name="进行实地考核", level=Level.TOWNSHIP, roles=TOWNSHIP,
             actions=(ActionSpec(
                 "assessed", "实地考核完成", to="report",
-                fields=(field("year", "述职年度", FieldType.INTEGER),
+                fields=(field("year", "述职年度", FieldType.INTEGER, min=2000, max=2100),
                         field("read_records", "已查阅台账资料", FieldType.BOOLEAN),
                         field("visited_members", "已走访党员群众", FieldType.BOOLEAN),
                         field("inspected_sites", "已实地查看阵地建设", FieldType.BOOLEAN),
@@ -294,10 +332,10 @@ THEMED_DAY = registry.register(ProcedureSpec(
             code="theme", name="确定活动主题", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "theme", "确定主题", to="publish",
-                fields=(field("month", "活动月份(如2026-11)"), field("theme", "活动主题"),
+                fields=(field("month", "活动月份", FieldType.MONTH, max=TODAY),
+                        field("theme", "活动主题"),
                         field("form", "活动形式", FieldType.CHOICE,
                               choices=tuple((a.value, a.label) for a in ActivityForm))),
-                effects=(fx.CHECK_MONTH,),
             ),),
         ),
         StepSpec(
@@ -313,9 +351,10 @@ THEMED_DAY = registry.register(ProcedureSpec(
             code="hold", name="组织开展活动", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "held", "活动已开展,记入台账", to="archive",
-                fields=(field("held_on", "开展日期", FieldType.DATE, max=TODAY), *_attendance(),
+                fields=(_attended("开展日期和参加情况"),
                         ABSENTEES, field("record", "活动情况", FieldType.TEXT),
                         file_field("photos", "活动照片", accept=PDF_OR_IMAGE)),
+                meeting=THEMED_DAY_RULE,
                 effects=(fx.record_themed_day(SAME_FORM_LIMIT),),
             ),),
         ),
@@ -343,7 +382,8 @@ LIFE_MEETING = registry.register(ProcedureSpec(
              "会上须逐条列出查摆的问题,到会党员人人开展批评与自我批评,登记人数少于实到人数的"
              "系统拒绝(criticism_incomplete)"),
         Risk("整改措施不贴合实际",
-             "每条整改措施须对应会上查摆的一条问题并写明责任人和时限(measure_unrelated),"
+             "每条整改措施须对应会上查摆的一条问题并从党员名册中选定责任人、写明时限"
+             "(measure_unrelated),"
              "每条问题都须有措施(problem_without_measure);措施全部落实前不能归档"
              "(rectification_open)"),
     ),
@@ -354,7 +394,7 @@ LIFE_MEETING = registry.register(ProcedureSpec(
             code="topic", name="确定会议主题", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "topic", "确定主题", to="prepare",
-                fields=(field("year", "年度", FieldType.INTEGER), field("topic", "会议主题"),
+                fields=(YEAR, field("topic", "会议主题"),
                         field("reported", "已报镇(街道)党(工)委", FieldType.BOOLEAN)),
                 requires=(Require("reported", True, "会议主题须报镇(街道)党(工)委。"),),
             ),),
@@ -374,11 +414,17 @@ LIFE_MEETING = registry.register(ProcedureSpec(
             code="meeting", name="会议召开", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "held", "会议已召开", to="rectify",
-                fields=(HELD_ON, *_attendance(), ABSENTEES,
-                        field("problems", "查摆的问题(每行一条)", FieldType.TEXT),
-                        field("self_criticisms", "开展批评与自我批评的人数", FieldType.INTEGER),
+                fields=(_attended(), ABSENTEES,
+                        field("problems", "查摆的问题", FieldType.TABLE, min_rows=1,
+                              max_rows=100, help="会上查摆的问题逐条登记,整改措施按条目对应",
+                              columns=(field("problem", "问题", max_length=500),)),
+                        field("all_criticised", "到会党员均已开展批评与自我批评",
+                              FieldType.BOOLEAN),
                         field("direction", "明确的整改方向", FieldType.TEXT),
                         file_field("minutes", "会议记录")),
+                requires=(Require("all_criticised", True,
+                                  "组织生活会上到会党员均应开展批评与自我批评。"),),
+                meeting=LIFE_MEETING_RULE,
                 effects=(fx.CHECK_LIFE_MEETING,),
             ),),
         ),
@@ -387,8 +433,16 @@ LIFE_MEETING = registry.register(ProcedureSpec(
             back_to=("meeting",),
             actions=(ActionSpec(
                 "plan", "整改措施已制定", to="follow_through",
-                fields=(field("measures", "整改措施", FieldType.TEXT,
-                              help="每行一条:问题序号|整改措施|责任人|完成时限(如2027-03-31)"),),
+                fields=(field("measures", "整改措施", FieldType.TABLE, min_rows=1,
+                              max_rows=300, help="每条查摆的问题至少一条整改措施",
+                              columns=(
+                                  field("problem", "对应问题(序号)", FieldType.INTEGER,
+                                        min=1, max=100,
+                                        help="会上查摆的第几条问题"),
+                                  field("measure", "整改措施", max_length=500),
+                                  member_ref("owner", "责任人"),
+                                  field("due_on", "完成时限", FieldType.DATE, min=TODAY),
+                              )),),
                 effects=(fx.PLAN_RECTIFICATION,),
             ),),
         ),
@@ -397,8 +451,15 @@ LIFE_MEETING = registry.register(ProcedureSpec(
             roles=BRANCH,
             actions=(ActionSpec(
                 "done", "整改落实,归档", to=None, outcome="组织生活会整改已落实并归档",
-                fields=(field("results", "落实情况", FieldType.TEXT,
-                              help="每行一条:措施序号|完成情况|完成日期"), ARCHIVED),
+                fields=(field("results", "落实情况", FieldType.TABLE, min_rows=1,
+                              max_rows=300,
+                              help="逐项登记整改措施的完成情况;全部措施落实后方可归档",
+                              columns=(
+                                  field("measure", "整改措施(序号)", FieldType.INTEGER, min=1,
+                                        max=300, help="整改措施表中的第几项"),
+                                  field("result", "完成情况", max_length=500),
+                                  field("done_on", "完成日期", FieldType.DATE, max=TODAY),
+                              )), ARCHIVED),
                 checklist=("archived",),
                 effects=(fx.COMPLETE_RECTIFICATION,),
             ),),
@@ -406,7 +467,17 @@ LIFE_MEETING = registry.register(ProcedureSpec(
     ),
 ))
 
-GRADE_HELP = "每行一人:姓名:等次(优秀、合格、基本合格、不合格);本支部每名党员都须评定"
+GRADES = field(
+    "grades", "评定结果", FieldType.TABLE, min_rows=1, max_rows=500,
+    help="本支部每名党员(正式党员和预备党员)都须评定,每人一行",
+    columns=(member_ref("member", "党员"),
+             field("grade", "等次", FieldType.CHOICE,
+                   choices=tuple((g.value, g.label) for g in AppraisalGrade))))
+FOLLOW_UPS = field(
+    "follow_ups", "结果运用情况", FieldType.TABLE, required=False, max_rows=500,
+    help="评为“不合格”的党员必须登记教育转化或组织处置情况;其他党员可登记褒奖、帮助情况",
+    columns=(member_ref("member", "党员", help="本次评定了等次的党员"),
+             field("follow_up", "褒奖、帮助或组织处置情况", max_length=500)))
 
 APPRAISAL = registry.register(ProcedureSpec(
     code="02.5",
@@ -432,10 +503,12 @@ APPRAISAL = registry.register(ProcedureSpec(
             code="convene", name="召开党员大会或党小组会", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "convene", "会议已召开", to="self_assess",
-                fields=(field("year", "评议年度", FieldType.INTEGER),
+                fields=(field("year", "评议年度", FieldType.INTEGER, min=2000, max=2100),
                         field("body", "会议形式", FieldType.CHOICE,
                               choices=(("general", "党员大会"), ("groups", "党小组会"))),
-                        HELD_ON, *_attendance(), ABSENTEES),
+                        _attended(), ABSENTEES),
+                meeting_by=MeetingBy("body", {"general": APPRAISAL_GENERAL,
+                                              "groups": APPRAISAL_GROUPS}),
                 effects=(fx.CHECK_CONVENED,),
             ),),
         ),
@@ -465,7 +538,7 @@ APPRAISAL = registry.register(ProcedureSpec(
                 "grade", "评定等次", to="follow_up",
                 fields=(field("body", "评定机构", FieldType.CHOICE,
                               choices=(("committee", "党支部委员会会议"), ("general", "党员大会"))),
-                        field("grades", "评定结果", FieldType.TEXT, help=GRADE_HELP)),
+                        GRADES),
                 effects=(fx.RECORD_GRADES,),
             ),),
         ),
@@ -475,9 +548,7 @@ APPRAISAL = registry.register(ProcedureSpec(
                         "差距,帮助改进提高;对“不合格”立足教育转化,按规定办法和程序作出组织处置。",
             actions=(ActionSpec(
                 "close", "结果已运用,归档", to=None, outcome="民主评议党员完成",
-                fields=(field("follow_ups", "结果运用情况", FieldType.TEXT, required=False,
-                              help="每行一人:姓名:褒奖、帮助或组织处置情况;评为不合格的必须填写"),
-                        ARCHIVED),
+                fields=(FOLLOW_UPS, ARCHIVED),
                 checklist=("archived",),
                 effects=(fx.RECORD_FOLLOW_UPS,),
             ),),

@@ -16,6 +16,7 @@ from party.procedures.common import (
     MEASURES,
     SUPERVISOR,
     TOWNSHIP,
+    member_ref,
 )
 from party.rules import (
     ACTIVIST_PERIOD,
@@ -38,6 +39,7 @@ from workflows.spec import (
     Extension,
     FieldSpec,
     FieldType,
+    Format,
     Kind,
     MinimumWait,
     Param,
@@ -60,10 +62,17 @@ from workflows.spec import (
     working_days,
 )
 
-RECOMMENDATION = simple_majority("入党积极分子推荐会(无记名投票)", name="activist_recommend")
+# the full members vote by secret ballot; probationary members and the villagers'
+# representatives invited to watch attend without a vote (party.rolls)
+RECOMMENDATION = simple_majority("入党积极分子推荐会(无记名投票)", name="activist_recommend",
+                                 roll="party_recommendation",
+                                 roll_label="参加投票推荐的正式党员人数")
 
 REVIEW_CHOICES = tuple((r.value, r.label) for r in ReviewResult)
-WHO = "姓名(同名时写作“姓名/身份证号后4位”)"
+
+
+# the party group a member is put into: one of the branch's groups (党员名册), when it has any
+PARTY_GROUP_HELP = "从本支部现有的党小组中选择;未划分党小组的支部可不选"
 
 
 def _publicity(code: str, name: str, title: str, to: str, param: Param,
@@ -120,11 +129,11 @@ RECRUITMENT = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "register", "登记入党申请", to="talk",
                 fields=(
-                    field("name", "申请人姓名"),
+                    field("name", "申请人姓名", max_length=32),
                     field("gender", "性别", FieldType.CHOICE,
                           choices=tuple((g.value, g.label) for g in Gender)),
-                    field("id_number", "身份证号码"),
-                    field("phone", "联系电话", required=False),
+                    field("id_number", "身份证号码", format=Format.ID_NUMBER),
+                    field("phone", "联系电话(手机)", required=False, format=Format.MOBILE),
                     field("residence", "居住情况", FieldType.CHOICE,
                           choices=(("resident", "本辖区居住半年以上"), ("floating", "流动人员"))),
                     field("application_date", "递交入党申请书日期", FieldType.DATE, max=TODAY),
@@ -186,11 +195,9 @@ RECRUITMENT = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "decide", "确定为入党积极分子", to="activist_training",
                 fields=(
-                    meeting_field("支委会"),
-                    field("meeting_date", "支委会召开日期(即确定为积极分子的日期)",
-                          FieldType.DATE, max=TODAY),
-                    field("contact_1", f"培养联系人一:{WHO}"),
-                    field("contact_2", f"培养联系人二:{WHO}"),
+                    meeting_field("支委会(召开日期即确定为入党积极分子的日期)"),
+                    member_ref("contact_1", "培养联系人一", "full"),
+                    member_ref("contact_2", "培养联系人二", "full"),
                     field("filed_with_township", "已报镇(街道)党(工)委备案", FieldType.BOOLEAN),
                     field("announced", "已向党员大会通报并告知本人", FieldType.BOOLEAN),
                     file_field("minutes", "支委会会议记录"),
@@ -223,14 +230,16 @@ RECRUITMENT = registry.register(ProcedureSpec(
                                        ("appraisal", "民主评议"))),
                     ),
                     wait=MinimumWait(ACTIVIST_PERIOD, since_step="activist_decision",
-                                     since_field="meeting_date",
+                                     since_field="meeting",
                                      reason="入党积极分子须经一年以上的培养教育和考察"),
                     effects=(fx.alert_short_training(REPORT_EVERY, ASSESS_EVERY),),
                 ),
                 _training_side("activist_report", "登记积极分子思想汇报",
                                TrainingKind.ACTIVIST_REPORT),
                 _training_side("contact_report", "登记培养联系人报告",
-                               TrainingKind.CONTACT_REPORT, field("contact", "培养联系人姓名")),
+                               TrainingKind.CONTACT_REPORT,
+                               member_ref("contact", "培养联系人", "full",
+                                          help="本人的两名培养联系人之一")),
                 _training_side("branch_assessment", "登记党支部考察",
                                TrainingKind.BRANCH_ASSESSMENT),
             ),
@@ -313,8 +322,8 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 ActionSpec(
                     "review_passed", "政治审查合格", to="district_training",
                     fields=(
-                        field("introducer_1", f"入党介绍人一:{WHO}"),
-                        field("introducer_2", f"入党介绍人二:{WHO}"),
+                        member_ref("introducer_1", "入党介绍人一", "full"),
+                        member_ref("introducer_2", "入党介绍人二", "full"),
                         field("review_result", "政治审查结论", FieldType.CHOICE,
                               choices=REVIEW_CHOICES),
                         file_field("conclusion", "政治审查结论性材料"),
@@ -338,7 +347,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
             description="区委组织部对发展对象进行短期集中培训([law] 不少于3天或不少于24个学时)。",
             actions=(ActionSpec(
                 "certify", "培训合格", to="pre_review",
-                fields=(field("class_hours", "培训学时", FieldType.INTEGER),
+                fields=(field("class_hours", "培训学时", FieldType.INTEGER, min=TRAINING_HOURS),
                         field("certificate_no", "培训考试合格证编号")),
                 effects=(fx.check_training_hours(TRAINING_HOURS),),
             ),),
@@ -396,8 +405,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "admit", "表决通过,报镇(街道)党(工)委审批", to="township_approval",
                 fields=(
-                    meeting_field("支部大会"),
-                    field("meeting_date", "支部大会召开日期", FieldType.DATE, max=TODAY),
+                    meeting_field("支部大会(召开日期即接收为预备党员的日期,预备期自此起算)"),
                     field("materials_sent", "志愿书、申请书、培养考察登记表、外调和政审材料、"
                                             "培训合格证已报送", FieldType.BOOLEAN),
                     file_field("minutes", "支部大会会议记录"),
@@ -420,7 +428,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
             actions=(
                 ActionSpec(
                     "approve", "审批同意接收为预备党员", to="oath",
-                    fields=(field("talker", "谈话人"),
+                    fields=(field("talker", "谈话人(镇(街道)党(工)委指派)", max_length=32),
                             field("talk_date", "谈话日期", FieldType.DATE, max=TODAY),
                             field("approved_on", "审批日期", FieldType.DATE, max=TODAY,
                                   after="talk_date"),
@@ -442,7 +450,8 @@ RECRUITMENT = registry.register(ProcedureSpec(
                         "组织入党宣誓。",
             actions=(ActionSpec(
                 "sworn", "已宣誓", to="probation",
-                fields=(field("party_group", "编入党小组"),
+                fields=(field("party_group", "编入党小组", FieldType.REF, ref="party_group",
+                              required=False, help=PARTY_GROUP_HELP),
                         field("oath_date", "宣誓日期", FieldType.DATE, max=TODAY),
                         field("announced", "已通知本人并在党员大会上宣布", FieldType.BOOLEAN),
                         file_field("photo", "宣誓照片", accept=PDF_OR_IMAGE, required=False)),
@@ -464,7 +473,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
                             field("group_opinion", "党小组意见", FieldType.TEXT),
                             field("hearing", "征求党员和群众意见情况", FieldType.TEXT)),
                     wait=MinimumWait(PROBATION, since_step="general_meeting",
-                                     since_field="meeting_date",
+                                     since_field="meeting",
                                      extension=Extension("probation:extend_probation", "months"),
                                      reason="预备期未满"),
                 ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.roles import Level
-from party.choices import Gender, TransferScope
+from party.choices import ContactWay, Gender, TransferScope
 from party.effects import transfers as fx
 from party.procedures.common import (
     ARCHIVE_CONTROL,
@@ -13,10 +13,13 @@ from party.procedures.common import (
     GUIDING_ROLES,
     GUIDING_UNITS,
     MEASURES,
+    PHONE_HELP,
+    PHONE_PATTERN,
     SUPERVISOR,
     TOWNSHIP,
+    member_ref,
 )
-from party.procedures.recruitment import WHO
+from party.procedures.recruitment import PARTY_GROUP_HELP
 from party.rules import CONTACT_EVERY, FLOATING_CODE, HANDLE_WITHIN, RECEIPT_WITHIN
 from workflows.registry import registry
 from workflows.spec import (
@@ -24,6 +27,7 @@ from workflows.spec import (
     ActionSpec,
     Deadline,
     FieldType,
+    Format,
     Kind,
     ProcedureSpec,
     Publicity,
@@ -41,6 +45,7 @@ from workflows.spec import (
 )
 
 SCOPES = tuple((s.value, s.label) for s in TransferScope)
+CONTACT_WAYS = tuple((w.value, w.label) for w in ContactWay)
 ARCHIVED = field("archived", "转接材料已整理归档", FieldType.BOOLEAN)
 
 TRANSFER_OUT = registry.register(ProcedureSpec(
@@ -68,7 +73,7 @@ TRANSFER_OUT = registry.register(ProcedureSpec(
             code="issue_letter", name="党支部开具转出介绍信", level=Level.VILLAGE, roles=BRANCH,
             actions=(ActionSpec(
                 "issue", "开具介绍信", to="system_transfer",
-                fields=(field("member", f"转出党员:{WHO}"),
+                fields=(member_ref("member", "转出党员"),
                         field("destination", "转往党组织"),
                         field("scope", "转移范围", FieldType.CHOICE, choices=SCOPES),
                         field("letter_no", "介绍信编号", required=False),
@@ -146,11 +151,11 @@ TRANSFER_IN = registry.register(ProcedureSpec(
             code="receive", name="镇(街道)党委接收组织关系", level=Level.TOWNSHIP, roles=TOWNSHIP,
             actions=(ActionSpec(
                 "receive", "登记转入党员", to="publicity",
-                fields=(field("name", "姓名", public=True),
+                fields=(field("name", "姓名", public=True, max_length=32),
                         field("gender", "性别", FieldType.CHOICE,
                               choices=tuple((g.value, g.label) for g in Gender)),
-                        field("id_number", "身份证号码"),
-                        field("phone", "联系电话", required=False),
+                        field("id_number", "身份证号码", format=Format.ID_NUMBER),
+                        field("phone", "联系电话(手机)", required=False, format=Format.MOBILE),
                         field("membership", "党员类别", FieldType.CHOICE,
                               choices=(("full", "正式党员"), ("probationary", "预备党员"))),
                         field("admission_date", "入党日期", FieldType.DATE, required=False,
@@ -200,7 +205,8 @@ TRANSFER_IN = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "reported", "已报到,编入党小组", to=None, outcome="已报到,列入党员名册",
                 fields=(field("reported_on", "报到日期", FieldType.DATE, max=TODAY),
-                        field("party_group", "编入党小组"), ARCHIVED),
+                        field("party_group", "编入党小组", FieldType.REF, ref="party_group",
+                              required=False, help=PARTY_GROUP_HELP), ARCHIVED),
                 checklist=("archived",),
                 effects=(fx.REPORT_IN,),
             ),),
@@ -236,11 +242,11 @@ FLOATING = registry.register(ProcedureSpec(
             roles=BRANCH_COMMITTEE,
             actions=(ActionSpec(
                 "register", "登记外出流动", to="certificate",
-                fields=(field("member", f"流动党员:{WHO}"),
+                fields=(member_ref("member", "流动党员"),
                         field("destination", "流入地"), field("work", "从事工作"),
                         field("left_on", "外出日期", FieldType.DATE, max=TODAY),
-                        field("phone", "联系方式"),
-                        field("branch_contact", f"党支部联系人:{WHO}")),
+                        field("phone", "手机号码", format=Format.MOBILE),
+                        member_ref("branch_contact", "党支部联系人", "full")),
                 effects=(fx.REGISTER_FLOATING,),
             ),),
         ),
@@ -260,7 +266,9 @@ FLOATING = registry.register(ProcedureSpec(
                 "reported", "已到流入地党组织报到", to="follow_up",
                 fields=(field("host_branch", "流入地党组织"),
                         field("reported_on", "报到日期", FieldType.DATE, max=TODAY),
-                        field("host_contact", "流入地党组织联系人及电话")),
+                        field("host_contact", "流入地党组织联系人", max_length=32),
+                        field("host_phone", "流入地党组织联系电话", pattern=PHONE_PATTERN,
+                              help=PHONE_HELP)),
                 effects=(fx.HOST_REPORT,),
             ),),
         ),
@@ -276,7 +284,8 @@ FLOATING = registry.register(ProcedureSpec(
                            effects=(fx.FLOATING_RETURNED,)),
                 ActionSpec("record_contact", "登记联系情况", kind=Kind.SIDE,
                            fields=(field("on", "日期", FieldType.DATE, max=TODAY),
-                                   field("way", "联系方式(电话、走访、与流入地党组织沟通等)"),
+                                   field("way", "联系方式", FieldType.CHOICE,
+                                         choices=CONTACT_WAYS),
                                    field("content", "了解到的情况", FieldType.TEXT)),
                            effects=(fx.RECORD_CONTACT,)),
                 ActionSpec("record_homecoming", "登记返乡组织生活或培训", kind=Kind.SIDE,

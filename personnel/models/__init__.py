@@ -1,3 +1,4 @@
 from .appointees import Appointee, JointVetting
+from .delegates import Delegate
 
-__all__ = ["Appointee", "JointVetting"]
+__all__ = ["Appointee", "Delegate", "JointVetting"]

@@ -17,18 +17,21 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from workflows.chaincheck import village_chains
+from workflows.chaincheck import raise_record_alerts, village_chains
 from workflows.choices import AlertKind, CaseState
 from workflows.models import (
     Alert,
     Attachment,
+    Case,
     CaseEvent,
+    ChainCheck,
     MeetingRecord,
     Objection,
     PublicityNotice,
 )
-from workflows.record import build_record, case_record
+from workflows.record import build_record
 from workflows.registry import registry
+from workflows.verify import Stored, domain_rows, verify_case_events
 from workflows.visibility import access_case, audit_cases, audit_villages, can_audit
 
 CASES_PER_PAGE = 10
@@ -99,6 +102,17 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     # each under the spec version it was opened under, as its case page and PDF show it
     records = [build_record(case, events[case.pk], attachments[case.pk], notices[case.pk],
                             meetings[case.pk]) for case in cases]
+    # what the page shows is verified now, against every row it shows (a window or a
+    # meeting changed behind the portal's back is ✘ here at once, and raises an alert)
+    domain = domain_rows(ids)
+    chains.shown({case.pk: verify_case_events(case, events[case.pk], Stored(
+        notices=sorted(notices[case.pk], key=lambda n: n.pk),
+        objections={n.pk: list(n.objections.all()) for n in notices[case.pk]},
+        meetings=meetings[case.pk], attachments=attachments[case.pk],
+        domain=domain[case.pk])) for case in cases})
+    for record in records:
+        record.problem = chains.problems.get(record.case.pk)
+    problems = chains.problems
 
     alerts = list(Alert.objects.filter(region=village).select_related("case", "actor")
                   .order_by("-created_at", "-pk")[:ALERTS_SHOWN])
@@ -130,6 +144,17 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     })
 
 
+def _problem_of(case: Case, events: list[CaseEvent], stored: Stored) -> str | None:
+    """Everything verify_audit would say of one case now, from the rows its record was
+    built of (read once), with its files' last check; a problem raises its alert."""
+    found = verify_case_events(case, events, stored)
+    raise_record_alerts({case.pk: found} if found else {})
+    check = ChainCheck.objects.filter(region_id=case.region_id).only("files", "digests").first()
+    kept = [check.files.get(str(case.pk)), check.digests.get(str(case.pk))] if check else []
+    parts = [p for p in (found, *kept) if p]
+    return ";".join(parts) or None
+
+
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -147,7 +172,17 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     # an official record: in Chinese whatever the viewer's language (role and choice labels
     # are translated when the record is built)
     with translation.override("zh-hans"):
-        record = case_record(case)
+        events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
+        attachments = list(Attachment.objects.filter(case=case).order_by("pk"))
+        notices = list(PublicityNotice.objects.filter(case=case).order_by("start")
+                       .prefetch_related(Prefetch(
+                           "objections", queryset=Objection.objects.order_by("received_at"))))
+        meetings = list(MeetingRecord.objects.filter(case=case).order_by("held_at", "pk"))
+        record = build_record(case, events, attachments, notices, meetings)
+        record.problem = _problem_of(case, events, Stored(
+            notices=sorted(notices, key=lambda n: n.pk),
+            objections={n.pk: list(n.objections.all()) for n in notices},
+            meetings=meetings, attachments=attachments, domain=domain_rows([case.pk])[case.pk]))
         html = render_to_string("pages/audit_case_pdf.html", {
             "record": record,
             "case": case,

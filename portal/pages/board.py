@@ -20,10 +20,11 @@ from django.utils.dateparse import parse_date
 from core.models import Region
 from core.roles import Level
 from workflows.choices import CaseState, NoticeState
-from workflows.models import Case, PublicityNotice
+from workflows.models import Case, ChainDigest, PublicityNotice
 
 RECENT = dt.timedelta(days=90)
 RESOLUTIONS_SHOWN = 20
+DIGESTS_SHOWN = 7  # "今日存证" and the six days before
 FOUR_AND_TWO = "03.1"
 
 # 18-digit resident ID (last character may be X): keep the first 6 and the last 4.
@@ -59,6 +60,15 @@ def _day(value: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
+def _meeting(meeting: dict[str, Any]) -> dict[str, Any]:
+    """The figures of the deciding meeting as its event recorded them: the day it was held,
+    the roll the portal computed (its source in words: counts, no names), the votes."""
+    roll: dict[str, Any] = meeting["roll"] if isinstance(meeting.get("roll"), dict) else {}
+    return {**{k: meeting.get(k) for k in ("due", "present", "yes", "no", "abstain")},
+            "held": _day(str(meeting.get("held_at") or "")[:10]),
+            "unit": roll.get("unit") or "人", "source": roll.get("source", "")}
+
+
 def _resolution(case: Case) -> dict[str, Any] | None:
     data = case.data if isinstance(case.data, dict) else {}
     decided = data.get("villagers_decide") or {}
@@ -85,13 +95,23 @@ def _resolution(case: Case) -> dict[str, Any] | None:
         "title": mask_personal(case.title),
         "resolution": mask_personal(str(text)),
         "body": body_label,
-        "meeting": {k: meeting.get(k) for k in ("due", "present", "yes", "no", "abstain")}
-        if meeting else None,
+        "meeting": _meeting(meeting) if meeting else None,
         "result": mask_personal(str(done.get("result", ""))) if isinstance(done, dict) else "",
         "published_on": _day(done.get("published_on")) if isinstance(done, dict) else "",
         "stage": stage,
         "closed": case.state == CaseState.CLOSED,
         "opened_at": case.opened_at,
+    }
+
+
+def _digest(row: ChainDigest) -> dict[str, Any]:
+    """A township's digest as the board shows it: in groups of eight, to copy or compare."""
+    return {
+        "day": row.day,
+        "digest": row.digest,
+        "grouped": " ".join(row.digest[i:i + 8] for i in range(0, len(row.digest), 8)),
+        "created_at": row.created_at,
+        "cases": row.cases,
     }
 
 
@@ -115,11 +135,17 @@ def public_board(request: HttpRequest, region_id: int) -> HttpResponse:
              .only("title", "state", "current_step", "data", "opened_at", "procedure", "version")
              .order_by("-opened_at")[:RESOLUTIONS_SHOWN])
     resolutions = [r for r in (_resolution(c) for c in cases) if r is not None]
+    # the township's daily digests of its villages' records (workflows.anchors): published
+    # here, outside the database's reach once someone has kept them
+    digests = [_digest(d) for d in ChainDigest.objects.filter(township_id=village.parent_id)
+               .only("day", "digest", "created_at", "heads").order_by("-day")[:DIGESTS_SHOWN]]
     return render(request, "pages/board.html", {
         "village": village,
         "running": [_notice(n, now) for n in notices if n.state == NoticeState.RUNNING],
         "ended": [_notice(n, now) for n in notices if n.state == NoticeState.ENDED],
         "resolutions": resolutions,
+        "digest": digests[0] if digests else None,
+        "earlier_digests": digests[1:],
         "now": now,
         "title": f"{village.name} · 村(居)务公开栏",
     })

@@ -78,6 +78,64 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
+
+def _local_audit_keys(path: Path) -> None:
+    """A development run's audit key, from the git-ignored file ``./dev run`` writes once
+    (``.env.local``): only its ``AUDIT_*`` lines, and never over the environment."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for line in lines:
+        name, sep, value = line.strip().partition("=")
+        if sep and name.startswith("AUDIT_"):
+            os.environ.setdefault(name.strip(), value.strip())
+
+
+if DEBUG:
+    _local_audit_keys(BASE_DIR / ".env.local")
+
+# The key of the case event log's chain (HMAC-SHA256, workflows.audit): it lives in the
+# environment, never in the database, so that someone holding only the database cannot
+# re-chain a rewritten history. AUDIT_KEY_ID names it in every event it signs (default: a
+# fingerprint of the key); AUDIT_KEYS ("id:key,id:key", oldest first) are the keys of
+# earlier epochs, kept so that the events they signed still verify (README, "AUDIT_KEY").
+AUDIT_KEY = env("AUDIT_KEY")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY is not set. Set it in the environment (production: a random value of "
+            "at least 32 characters, e.g. `openssl rand -hex 32`), or set DJANGO_DEBUG=1 "
+            "for a development run."
+        )
+    AUDIT_KEY = "dev-only-insecure-audit-key-do-not-use-in-production"
+elif not DEBUG and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "AUDIT_KEY is too short: use a random value of at least 32 characters "
+        "(e.g. `openssl rand -hex 32`).")
+AUDIT_KEY_ID = env("AUDIT_KEY_ID", "") or ""
+
+
+def _audit_keys(text: str) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        key_id, sep, key = item.partition(":")
+        key_id, key = key_id.strip(), key.strip()
+        if not sep or not key_id or not key or len(key_id) > 32:
+            raise ImproperlyConfigured(
+                "AUDIT_KEYS must read id:key,id:key (ids of at most 32 characters)")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"AUDIT_KEYS names the key id {key_id!r} twice")
+        keys[key_id] = key
+    return keys
+
+
+AUDIT_KEYS = _audit_keys(env("AUDIT_KEYS", "") or "")
+if len(AUDIT_KEY_ID) > 32:
+    raise ImproperlyConfigured("AUDIT_KEY_ID must be at most 32 characters")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -256,6 +314,13 @@ CELERY_BEAT_SCHEDULE = {
     "check-chains": {
         "task": "workflows.tasks.check_chains_task",
         "schedule": crontab(hour=2, minute=45),
+    },
+    # Just after midnight: yesterday's chain heads folded into one digest per township,
+    # published on the boards and sent to the township (workflows.anchors). Twenty
+    # minutes late, so that no action begun before midnight is still being written.
+    "anchor-chains": {
+        "task": "workflows.tasks.anchor_chains_task",
+        "schedule": crontab(hour=0, minute=20),
     },
 }
 EXPORT_KEEP_DAYS = int(env("EXPORT_KEEP_DAYS") or 7)

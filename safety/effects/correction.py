@@ -9,7 +9,7 @@ Every refusal is in a ``check`` (before anything is stored); the roster is writt
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Count, Max, Q
@@ -26,6 +26,7 @@ from safety.choices import (
     CorrectionActivityKind,
     CorrectionState,
     EducationKind,
+    GroupRole,
     TerminationReason,
 )
 from safety.effects.common import InForce, locked, name_of
@@ -67,18 +68,66 @@ RECORD_INVESTIGATION = effect("safety.record_pre_sentence_investigation",
                               apply=_write_investigation)
 
 
+# the longest term the roster takes (无期徒刑假释的考验期为十年; 缓刑考验期最长五年)
+TERM_MAX_MONTHS = 240
+
+
+def term_of(start: dt.date, end: dt.date) -> tuple[int, int]:
+    """The term from ``start`` to ``end`` (both days included) in whole months and the days
+    left over: 2026-11-01 to 2027-04-30 is six months and no day."""
+    after = end + dt.timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    while months > 0 and _plus_months(start, months) > after:
+        months -= 1
+    return months, (after - _plus_months(start, months)).days
+
+
+def _plus_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when it has none."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def term_text(months: int, days: int) -> str:
+    """一年六个月 as the roster writes it: 1年6个月, 3个月15天."""
+    years, months = divmod(months, 12)
+    parts = [f"{years}年" if years else "", f"{months}个月" if months else "",
+             f"{days}天" if days else ""]
+    return "".join(parts) or "0天"
+
+
+def group_text(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The correction group as the roster shows it: 张三(司法所工作人员,13800000000)、…"""
+    out = []
+    for row in rows:
+        details = [str(GroupRole(row["role"]).label)]
+        if row.get("phone"):
+            details.append(str(row["phone"]))
+        out.append(f"{row['name']}({','.join(details)})")
+    return "、".join(out)
+
+
 def _check_term(ctx: EffectContext) -> None:
+    """The term, from the start and end days of the decision (the end is after the start:
+    the field's ``after``): at least a day after the start, at most twenty years."""
     _find(ctx)
-    # an end before the start is refused by the field (after="start"); a term needs a day
-    if ctx.data["end"] <= ctx.data["start"]:
+    start, end = ctx.data["start"], ctx.data["end"]
+    if end <= start:
         raise RuleError(dates.DATE_ORDER, "矫正终止日须晚于起始日。", field="end")
+    months, days = term_of(start, end)
+    if months > TERM_MAX_MONTHS or (months == TERM_MAX_MONTHS and days):
+        raise RuleError("invalid_field", f"矫正期限不能超过{TERM_MAX_MONTHS // 12}年"
+                        f"(现为{term_text(months, days)}),请核对起止日期。", field="end")
+    ctx.scratch["term"] = term_text(months, days)
 
 
 def _start(ctx: EffectContext) -> None:
     person = _person(ctx)
     person.start, person.end = ctx.data["start"], ctx.data["end"]
-    person.term = ctx.data["term"]
-    person.group = ctx.data["group"]
+    person.term = ctx.scratch["term"]
+    person.group = group_text(ctx.data["group"])
     person.state = CorrectionState.UNDER
     person.save(update_fields=["start", "end", "term", "group", "state"])
 
@@ -130,11 +179,38 @@ def _write_education(ctx: EffectContext) -> None:
                     str(EducationKind(ctx.data["kind"]).label), ctx.data["content"])
 
 
+def period_text(first: dt.date, last: dt.date) -> str:
+    """考核期间: 2026年10月至12月, 2026年11月, 2025年12月至2026年2月."""
+    if first == last:
+        return f"{first.year}年{first.month}月"
+    tail = f"{last.month}月" if last.year == first.year else f"{last.year}年{last.month}月"
+    return f"{first.year}年{first.month}月至{tail}"
+
+
+def _check_assessment(ctx: EffectContext) -> None:
+    """Assessed on a day of the term, for months of the term (the months are this month at
+    the latest: the fields' ``max``), the last not before the first."""
+    _activity_check("assessed_on", "考核日期")(ctx)
+    person = _person(ctx)
+    assert person.start is not None  # under correction
+    first, last = ctx.data["period_from"], ctx.data["period_to"]
+    if last < first:
+        raise RuleError(dates.DATE_ORDER, "考核期间(止)不能早于考核期间(起)。", field="period_to")
+    if first < person.start.replace(day=1):
+        raise RuleError(dates.DATE_ORDER,
+                        f"考核期间不能早于矫正起始的{person.start.year}年{person.start.month}月。",
+                        field="period_from")
+    # the notice says what was decided in words: the period once (2026年11月, or 2026年10月
+    # 至12月) and the outcome's label
+    outcome = AssessmentOutcome(ctx.data["outcome"])
+    ctx.notice_content = f"{period_text(first, last)}\n{outcome.label}"
+
+
 def _write_assessment(ctx: EffectContext) -> None:
     outcome = AssessmentOutcome(ctx.data["outcome"])
-    _write_activity(ctx, CorrectionActivityKind.ASSESSMENT,
-                    f"{ctx.data['period']}:{outcome.label}", ctx.data["reasons"],
-                    on_field="assessed_on")
+    period = period_text(ctx.data["period_from"], ctx.data["period_to"])
+    _write_activity(ctx, CorrectionActivityKind.ASSESSMENT, f"{period}:{outcome.label}",
+                    ctx.data["reasons"], on_field="assessed_on")
 
 
 # an activity's date may not lie in the future (the field's max=TODAY) nor before the term
@@ -147,8 +223,7 @@ RECORD_WELFARE = effect("safety.record_correction_welfare",
 RECORD_EDUCATION = effect("safety.record_correction_education",
                           check=_activity_check("on", "日期"), apply=_write_education)
 RECORD_ASSESSMENT = effect("safety.record_correction_assessment",
-                           check=_activity_check("assessed_on", "考核日期"),
-                           apply=_write_assessment)
+                           check=_check_assessment, apply=_write_assessment)
 
 
 def _check_release(ctx: EffectContext) -> None:

@@ -8,7 +8,7 @@ Each effect checks (``check``) before the gate stores anything and writes the le
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Count, Max
@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import dates
 from core.errors import RuleError
 from core.models import Region
-from safety.choices import DisputeState, Gravity, MediationResult
+from safety.choices import DisputeState, Gravity, MediationResult, PartySide
 from safety.effects.common import locked, name_of
 from safety.models import Dispute, MediationRecord
 from workflows.alerts import raise_alert
@@ -41,13 +41,24 @@ def _dispute(ctx: EffectContext) -> Dispute:
     return dispute
 
 
+def parties_text(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The parties as the ledger shows them: 张三(申请人(一方),一组12号,13800000000);…"""
+    out = []
+    for row in rows:
+        details = [str(PartySide(row["side"]).label), str(row["address"])]
+        if row.get("phone"):
+            details.append(str(row["phone"]))
+        out.append(f"{row['name']}({','.join(details)})")
+    return ";".join(out)
+
+
 def _write_dispute(ctx: EffectContext) -> None:
     last = Dispute.objects.filter(region=ctx.case.region).aggregate(m=Max("number"))["m"]
     major = ctx.data["gravity"] == Gravity.MAJOR
     Dispute.objects.create(
         region=ctx.case.region, case=ctx.case, number=(last or 0) + 1,
         registered_at=ctx.at, received_on=ctx.data["received_on"],
-        parties=ctx.data["parties"], kind=ctx.data["kind"], source=ctx.data["source"],
+        parties=parties_text(ctx.data["parties"]), kind=ctx.data["kind"], source=ctx.data["source"],
         gravity=ctx.data["gravity"], summary=ctx.data["summary"],
         state=DisputeState.REPORTED if major else DisputeState.MEDIATING,
         reported_at=ctx.at if major else None,

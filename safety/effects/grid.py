@@ -1,10 +1,11 @@
 """08 effects: incidents found in a screening round, what is reported up and when, and the
-coverage of every grid of the village before the round is finished."""
+coverage of every grid of the village's grid roster (``ref="grid"``) before the round is
+finished."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Count, Max
@@ -20,14 +21,18 @@ from safety.rules import GRID_CODE, GRID_REPORT_HOURS
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.fields import FieldErrors
 
 
-def _grid(region: Region, name: str, field: str) -> Grid:
-    grid = Grid.objects.filter(region=region, name=name.strip()).first()
-    if grid is None:
-        known = "、".join(Grid.objects.filter(region=region).values_list("name", flat=True))
-        raise RuleError("unknown_grid",
-                        f"本村(社区)没有名为“{name}”的网格(已登记:{known or '无'})。",
+def _grid(region: Region, value: Any, field: str) -> Grid:
+    """The grid of the village's roster a ``ref="grid"`` value names (still on the roster:
+    it may have been ended since the form was drawn)."""
+    raw = value.get("id") if isinstance(value, Mapping) else value
+    text = str(raw if raw is not None else "").strip()
+    grid = (Grid.objects.filter(region=region, pk=int(text)).first()
+            if text.isdigit() else None)
+    if grid is None or not grid.on_roster(dates.today()):
+        raise RuleError("unknown_grid", "该网格不在本村(社区)的网格名册中(或已撤销)。",
                         field=field)
     return grid
 
@@ -89,21 +94,31 @@ REPORT_INCIDENT = effect("safety.report_grid_incident", check=_check_report, app
 
 
 def _check_round_finished(ctx: EffectContext) -> None:
-    """Every grid of the village covered (one line each: 网格名称|入户户数), and every
-    incident that could not be handled on the spot, and every major one, reported."""
+    """Every grid on the village's roster covered (one row each, with the households
+    visited, no more than the grid has), and every incident that could not be handled on
+    the spot, and every major one, reported."""
     region = ctx.case.region
-    covered: set[str] = set()
-    for line in str(ctx.data["coverage"]).splitlines():
-        name, _, households = line.partition("|")
-        if not name.strip():
+    covered: set[int] = set()
+    errors: list[RuleError] = []
+    for i, row in enumerate(ctx.data["coverage"]):
+        try:
+            grid = _grid(region, row["grid"], f"coverage[{i}].grid")
+        except RuleError as err:
+            errors.append(err)
             continue
-        grid = _grid(region, name, "coverage")
-        if not households.strip().isdigit():
-            raise RuleError("invalid_field", f"“{grid.name}”须写明入户户数(如:{grid.name}|30)。",
-                            field="coverage")
-        covered.add(grid.name)
-    missing = sorted(set(Grid.objects.filter(region=region).values_list("name", flat=True))
-                     - covered)
+        if grid.pk in covered:
+            errors.append(RuleError("invalid_field", f"“{grid.name}”已登记过一行。",
+                                    field=f"coverage[{i}].grid"))
+        elif int(row["households"]) > grid.households:
+            errors.append(RuleError("out_of_range",
+                                    f"“{grid.name}”登记{grid.households}户,入户户数不能多于此数。",
+                                    field=f"coverage[{i}].households"))
+        covered.add(grid.pk)
+    if errors:
+        raise FieldErrors(errors) if len(errors) > 1 else errors[0]
+    today = dates.today()
+    missing = sorted(g.name for g in Grid.objects.filter(region=region)
+                     if g.on_roster(today) and g.pk not in covered)
     if missing:
         raise RuleError("grid_not_covered", f"以下网格本轮未排查:{'、'.join(missing)}。",
                         field="coverage")
@@ -132,7 +147,7 @@ def grid_rows(region: Region) -> Iterable[Sequence[Any]]:
         if not grid.on_roster(today):
             continue
         workers = "、".join(sorted(w.name for w in grid.workers.all() if w.on_roster(today)))
-        yield (grid.name, grid.households, workers, grid.found)
+        yield (grid.name, grid.households, workers, grid.found)  # type: ignore[attr-defined]
 
 
 def grid_incident_rows(region: Region) -> Iterable[Sequence[Any]]:

@@ -18,7 +18,6 @@ from core.errors import RuleError
 from core.models import Region
 from safety.choices import (
     CheckResult,
-    Gravity,
     HazardState,
     InspectionResult,
     Reinspection,
@@ -32,9 +31,7 @@ from safety.rules import HAZARD_RECTIFY_MAX_DAYS
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
-
-GRAVITY_BY_LABEL = {"一般": Gravity.ORDINARY, "重大": Gravity.MAJOR}
-LINE_FORMAT = "地点|隐患情况|一般或重大|整改期限(如2026-11-30)|整改责任人"
+from workflows.fields import FieldErrors
 
 
 def _open(ctx: EffectContext) -> list[Hazard]:
@@ -43,45 +40,33 @@ def _open(ctx: EffectContext) -> list[Hazard]:
 
 
 def _check_inspection(ctx: EffectContext) -> None:
-    """Each line of the hazards found: 地点|隐患情况|一般或重大|整改期限|整改责任人; the
-    deadline today or later and at most the limit in force away."""
+    """The hazards found (a table, required when the result says so: its ``required_if``),
+    each with a deadline from today (the column's ``min``) at most the limit in force
+    away."""
     today = timezone.localdate(ctx.at)
-    lines = [ln for ln in str(ctx.data.get("hazards", "")).splitlines() if ln.strip()]
-    found = ctx.data["result"] == InspectionResult.FOUND
-    if found and not lines:
-        raise RuleError("no_hazards", "发现隐患的,须逐条登记隐患。", field="hazards")
-    if not found and lines:
+    rows: list[dict[str, Any]] = list(ctx.data.get("hazards") or ())
+    if ctx.data["result"] != InspectionResult.FOUND and rows:
         raise RuleError("invalid_field", "登记了隐患,排查结果应为“发现隐患”。", field="result")
     most = int(ctx.param(HAZARD_RECTIFY_MAX_DAYS))
-    hazards: list[tuple[list[str], dt.date]] = []
-    for index, line in enumerate(lines, 1):
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) != 5 or parts[2] not in GRAVITY_BY_LABEL or not all(parts):
-            raise RuleError("invalid_field", f"第{index}条隐患格式应为:{LINE_FORMAT}。",
-                            field="hazards")
-        due = dates.parse_day(parts[3])
-        if due is None or due.isoformat() != parts[3]:
-            raise RuleError(dates.INVALID_DATE,
-                            f"第{index}条隐患的整改期限应为存在的日期(如2026-11-30)。",
-                            field="hazards")
-        dates.not_before(due, today, field="hazards", label=f"第{index}条隐患的整改期限",
-                         start_label="今天")
-        if (due - today).days > most:
-            raise RuleError("rectify_deadline_too_long",
-                            f"第{index}条隐患的整改期限须在今天起{most}天以内。", field="hazards")
-        hazards.append((parts, due))
-    ctx.scratch["hazards"] = hazards
+    errors = [RuleError("rectify_deadline_too_long",
+                        f"第{i + 1}条隐患的整改期限须在今天起{most}天以内。",
+                        field=f"hazards[{i}].rectify_by")
+              for i, row in enumerate(rows) if (row["rectify_by"] - today).days > most]
+    if errors:
+        raise FieldErrors(errors) if len(errors) > 1 else errors[0]
+    ctx.scratch["hazards"] = rows
 
 
 def _write_hazards(ctx: EffectContext) -> None:
     region = ctx.case.region
     number = Hazard.objects.filter(region=region).aggregate(m=Max("number"))["m"] or 0
-    for parts, due in ctx.scratch["hazards"]:
+    for row in ctx.scratch["hazards"]:
         number += 1
         Hazard.objects.create(
             region=region, case=ctx.case, number=number, source=ctx.data["source"],
-            found_on=timezone.localdate(ctx.at), location=parts[0], description=parts[1],
-            gravity=GRAVITY_BY_LABEL[parts[2]], responsible=parts[4], rectify_by=due,
+            found_on=timezone.localdate(ctx.at), location=row["location"],
+            description=row["description"], gravity=row["gravity"],
+            responsible=row["responsible"], rectify_by=row["rectify_by"],
         )
 
 
@@ -170,7 +155,7 @@ def _record(ctx: EffectContext, kind: SafetyRecordKind, on: dt.date, summary: st
 
 
 def _check_rules(ctx: EffectContext) -> None:
-    # the date adopted may not lie in the future: the field's bound (max=TODAY)
+    # adopted the day the two committees met (the meeting's held_at: not in the future)
     chosen = set(ctx.data["rules"])
     missing = [str(k.label) for k in SafetyRuleKind if k.value not in chosen]
     if missing:
@@ -180,17 +165,11 @@ def _check_rules(ctx: EffectContext) -> None:
 
 def _write_rules(ctx: EffectContext) -> None:
     chosen = sorted(set(ctx.data["rules"]))
-    _record(ctx, SafetyRecordKind.RULES, ctx.data["adopted_on"],
+    _record(ctx, SafetyRecordKind.RULES, ctx.data["meeting"]["held_on"],
             "制定:" + "、".join(str(SafetyRuleKind(k).label) for k in chosen))
 
 
 ADOPT_RULES = effect("safety.adopt_safety_rules", check=_check_rules, apply=_write_rules)
-
-
-def _check_training(ctx: EffectContext) -> None:
-    # the date held may not lie in the future: the field's bound (max=TODAY)
-    if ctx.data["participants"] < 1:
-        raise RuleError("no_participants", "须填写实际参加人数。", field="participants")
 
 
 def _write_training(ctx: EffectContext) -> None:
@@ -199,19 +178,15 @@ def _write_training(ctx: EffectContext) -> None:
             ctx.data["participants"])
 
 
-RECORD_TRAINING = effect("safety.record_safety_training", check=_check_training,
-                         apply=_write_training)
+# the date held may not lie in the future (max=TODAY); someone took part (participants min=1)
+RECORD_TRAINING = effect("safety.record_safety_training", apply=_write_training)
 
 
 def _rectification(ctx: EffectContext) -> str:
-    return str(ctx.data.get("rectification", "")).strip()
-
-
-def _check_check(ctx: EffectContext) -> None:
-    # the date checked may not lie in the future: the field's bound (max=TODAY)
-    if CheckResult(ctx.data["result"]) == CheckResult.PROBLEMS and not _rectification(ctx):
-        raise RuleError("missing_field", "发现问题的,须写明整改要求和期限。",
-                        field="rectification")
+    """整改要求 and its deadline, when the check found problems."""
+    text = str(ctx.data.get("rectification", "")).strip()
+    due = ctx.data.get("rectify_by")
+    return f"{text}(限{dates.day_text(due)}前完成)" if text and isinstance(due, dt.date) else text
 
 
 def _write_check(ctx: EffectContext) -> None:
@@ -222,7 +197,9 @@ def _write_check(ctx: EffectContext) -> None:
                                                          if rectification else ""))
 
 
-RECORD_CHECK = effect("safety.record_safety_check", check=_check_check, apply=_write_check)
+# the date checked may not lie in the future (max=TODAY); the rectification a finding of
+# problems needs is required by its field (required_if)
+RECORD_CHECK = effect("safety.record_safety_check", apply=_write_check)
 
 
 def safety_rows(region: Region) -> Iterable[Sequence[Any]]:

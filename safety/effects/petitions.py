@@ -81,12 +81,9 @@ REGISTER_PETITION = effect("safety.register_petition", apply=_write_petition)
 
 def _check_acceptance(ctx: EffectContext) -> None:
     petition = _find(ctx)
+    # the competent body a refusal names is required by its field (required_if)
     dates.not_before(ctx.data["told_on"], petition.received_on, field="told_on",
                      label="告知信访人日期", start_label="收到日期")
-    accepted = ctx.data["acceptance"] == Acceptance.ACCEPT
-    if not accepted and not str(ctx.data.get("competent_body", "")).strip():
-        raise RuleError("missing_field", "不予受理的,须写明告知信访人向哪个有权处理的机关提出。",
-                        field="competent_body")
 
 
 def _decide(ctx: EffectContext) -> None:

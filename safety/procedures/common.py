@@ -24,6 +24,10 @@ MEASURES_104 = ("加强对村(社区)干部的安全培训和廉政教育", MEAS
 
 IMAGES = ("image/jpeg", "image/png")
 
+# a phone number: an 11-digit mobile, or a fixed line with its area code
+PHONE_PATTERN = r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?"
+PHONE_HELP = "手机号码,或带区号的固定电话(如0571-87654321)"
+
 
 def choices_of(enum: type[Enum]) -> tuple[tuple[str, str], ...]:
     """The (value, label) pairs of a TextChoices, for a choice field of a spec."""

@@ -9,10 +9,18 @@ from safety.choices import (
     CheckInMethod,
     CheckInResult,
     EducationKind,
+    GroupRole,
     TerminationReason,
 )
 from safety.effects import correction as c
-from safety.procedures.common import CATEGORY, MEASURES_073, SUPERVISOR, choices_of
+from safety.procedures.common import (
+    CATEGORY,
+    MEASURES_073,
+    PHONE_HELP,
+    PHONE_PATTERN,
+    SUPERVISOR,
+    choices_of,
+)
 from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_CODE, CORRECTION_PUBLICITY
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
@@ -20,6 +28,7 @@ from workflows.spec import (
     TODAY,
     ActionSpec,
     FieldType,
+    Format,
     Kind,
     ProcedureSpec,
     Publicity,
@@ -35,6 +44,16 @@ from workflows.spec import (
 )
 
 GROUP = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER, Role.MEDIATOR)
+
+# the correction group (矫正小组): who its members are, each with how to reach them
+CORRECTION_GROUP = field(
+    "group", "矫正小组成员", FieldType.TABLE, min_rows=1, max_rows=20,
+    help="矫正小组的每名成员一行(司法所工作人员、村(居)委会人员、网格员、家庭成员等)",
+    columns=(
+        field("name", "姓名", max_length=32),
+        field("role", "身份", FieldType.CHOICE, choices=choices_of(GroupRole)),
+        field("phone", "联系电话", required=False, pattern=PHONE_PATTERN, help=PHONE_HELP),
+    ))
 
 CORRECTION = registry.register(ProcedureSpec(
     code=CORRECTION_CODE,
@@ -68,8 +87,8 @@ CORRECTION = registry.register(ProcedureSpec(
             roles=(Role.COMMITTEE_DIRECTOR, Role.BRANCH_SECRETARY),
             actions=(ActionSpec(
                 "investigate", "提交审前调查材料", to="handover",
-                fields=(field("name", "被调查人姓名"),
-                        field("id_number", "身份证号码"),
+                fields=(field("name", "被调查人姓名", max_length=32),
+                        field("id_number", "身份证号码", format=Format.ID_NUMBER),
                         field("residence", "居所情况", FieldType.TEXT),
                         field("village_opinion", "村(社区)意见", FieldType.TEXT),
                         file_field("materials", "其他材料", required=False),
@@ -83,10 +102,11 @@ CORRECTION = registry.register(ProcedureSpec(
             roles=(Role.COMMITTEE_DIRECTOR,),
             actions=(ActionSpec(
                 "start", "建立矫正小组,开始矫正", to="supervise",
-                fields=(field("term", "矫正期限", help="如:一年六个月"),
-                        field("start", "矫正起始日", FieldType.DATE),
-                        field("end", "矫正终止日", FieldType.DATE, after="start"),
-                        field("group", "矫正小组成员", FieldType.TEXT),
+                fields=(field("start", "矫正起始日", FieldType.DATE),
+                        field("end", "矫正终止日", FieldType.DATE, after="start",
+                              help="按判决、裁定或决定书填写;矫正期限(几年几个月)由系统按"
+                                   "起止日期计算"),
+                        CORRECTION_GROUP,
                         file_field("decision", "社区矫正决定书等法律文书", required=False)),
                 effects=(c.START_CORRECTION,),
             ),),
@@ -97,7 +117,11 @@ CORRECTION = registry.register(ProcedureSpec(
                         "考核时提交考核奖惩结果。",
             actions=(
                 ActionSpec("assess", "考核奖惩", to="assessment_publicity",
-                           fields=(field("period", "考核期间", help="如:2026年第四季度"),
+                           fields=(field("period_from", "考核期间(起)", FieldType.MONTH,
+                                         max=TODAY, public=True),
+                                   field("period_to", "考核期间(止)", FieldType.MONTH,
+                                         max=TODAY, public=True,
+                                         help="按月考核的,起止为同一个月"),
                                    field("assessed_on", "考核日期", FieldType.DATE, max=TODAY),
                                    field("outcome", "奖惩结果", FieldType.CHOICE,
                                          choices=choices_of(AssessmentOutcome), public=True),
@@ -142,7 +166,8 @@ CORRECTION = registry.register(ProcedureSpec(
             code="assessment_publicity", name="考核奖惩结果公示", level=Level.VILLAGE,
             roles=(Role.COMMITTEE_DIRECTOR,),
             publicity=Publicity(CORRECTION_PUBLICITY, "社区矫正考核奖惩结果公示",
-                                content_fields=("supervise.period", "supervise.outcome")),
+                                content_fields=("supervise.period_from", "supervise.period_to",
+                                                "supervise.outcome")),
             actions=(
                 ActionSpec("confirm", "公示期满", to="supervise",
                            fields=(*posting_fields(),

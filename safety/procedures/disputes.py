@@ -10,6 +10,7 @@ from safety.choices import (
     Gravity,
     MediationMeans,
     MediationResult,
+    PartySide,
     PetitionChannel,
 )
 from safety.effects import disputes as d
@@ -18,6 +19,8 @@ from safety.procedures.common import (
     CATEGORY,
     MEASURES_071,
     MEASURES_072,
+    PHONE_HELP,
+    PHONE_PATTERN,
     SUPERVISOR,
     choices_of,
 )
@@ -43,9 +46,11 @@ from workflows.spec import (
     DueFrom,
     FieldSpec,
     FieldType,
+    Format,
     Kind,
     ProcedureSpec,
     Require,
+    RequiredIf,
     Risk,
     RiskKind,
     Route,
@@ -57,6 +62,20 @@ from workflows.spec import (
 
 VILLAGE_HANDLERS = (Role.MEDIATOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER,
                     Role.COMMITTEE_DIRECTOR)
+
+# a villager of the household roster (decisions keeps it), when the person lives here
+HOUSEHOLD_HELP = "本村(社区)村(居)民,可从户籍户名册中选择其所在户;外来人员不选"
+PARTIES = field(
+    "parties", "当事人", FieldType.TABLE, min_rows=2, max_rows=50,
+    help="纠纷各方当事人逐一登记(至少两方)",
+    columns=(
+        field("side", "当事人类别", FieldType.CHOICE, choices=choices_of(PartySide)),
+        field("name", "姓名或名称", max_length=64),
+        field("household", "所在户", FieldType.REF, ref="household", required=False,
+              help=HOUSEHOLD_HELP),
+        field("address", "住址", max_length=100),
+        field("phone", "联系电话", required=False, pattern=PHONE_PATTERN, help=PHONE_HELP),
+    ))
 
 
 def _session_fields() -> tuple[FieldSpec, ...]:
@@ -98,7 +117,7 @@ MEDIATION = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "register", "登记纠纷", to="mediate",
                 fields=(
-                    field("parties", "当事人(姓名、住址、联系方式)", FieldType.TEXT),
+                    PARTIES,
                     field("kind", "纠纷类别", FieldType.CHOICE,
                           choices=choices_of(DisputeKind)),
                     field("source", "纠纷来源", FieldType.CHOICE,
@@ -205,9 +224,15 @@ PETITIONS = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "register", "登记信访事项", to="accept",
                 fields=(
-                    field("petitioner", "信访人"),
-                    field("id_number", "信访人身份证号码", required=False),
-                    field("contact", "联系方式", required=False),
+                    field("petitioner", "信访人", max_length=64),
+                    field("household", "信访人所在户", FieldType.REF, ref="household",
+                          required=False, help=HOUSEHOLD_HELP),
+                    field("id_number", "信访人身份证号码", required=False,
+                          format=Format.ID_NUMBER),
+                    field("contact", "联系电话", required=False, pattern=PHONE_PATTERN,
+                          help=PHONE_HELP),
+                    field("address", "通信地址", required=False, max_length=100,
+                          help="来信的,填写回复信件的地址"),
                     field("channel", "信访形式", FieldType.CHOICE,
                           choices=choices_of(PetitionChannel)),
                     field("received_on", "收到日期", FieldType.DATE, max=TODAY),
@@ -227,7 +252,8 @@ PETITIONS = registry.register(ProcedureSpec(
                           choices=choices_of(Acceptance)),
                     field("told_on", "告知信访人日期", FieldType.DATE, max=TODAY),
                     field("competent_body", "告知信访人向其提出的有权处理机关", required=False,
-                          help="不予受理的必填"),
+                          max_length=100, help="不予受理的必填",
+                          required_if=RequiredIf("acceptance", Acceptance.NOT_ACCEPT.value)),
                     field("reason", "理由", FieldType.TEXT),
                 ),
                 route_by=Route("acceptance", {Acceptance.ACCEPT: "investigate",

@@ -51,7 +51,7 @@ GRID = registry.register(ProcedureSpec(
             roles=(Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR),
             actions=(ActionSpec(
                 "plan", "部署集中排查", to="screening",
-                fields=(field("period", "排查轮次", help="如:2026年11月"),
+                fields=(field("period", "排查轮次(月份)", FieldType.MONTH, max=TODAY),
                         field("situation", "治安形势分析", FieldType.TEXT),
                         field("focus", "排查重点", FieldType.TEXT)),
             ),),
@@ -63,11 +63,16 @@ GRID = registry.register(ProcedureSpec(
             description="网格员进村入户,登记发现的事件;无法处置的和重大事件及时上报镇(街道)。",
             actions=(
                 ActionSpec("finish", "本轮排查完成", to="summary",
-                           fields=(field("coverage", "各网格排查情况", FieldType.TEXT,
-                                         help="每行一个网格:网格名称|入户户数"),),
+                           fields=(field(
+                               "coverage", "各网格排查情况", FieldType.TABLE, min_rows=1,
+                               max_rows=200,
+                               help="网格名册中的每个网格一行,填写本轮入户排查的户数",
+                               columns=(field("grid", "网格", FieldType.REF, ref="grid"),
+                                        field("households", "入户户数", FieldType.INTEGER,
+                                              min=0, max=100_000))),),
                            effects=(g.FINISH_SCREENING,)),
                 ActionSpec("record_incident", "登记排查发现", kind=Kind.SIDE,
-                           fields=(field("grid", "网格名称"),
+                           fields=(field("grid", "网格", FieldType.REF, ref="grid"),
                                    field("kind", "类别", FieldType.CHOICE,
                                          choices=choices_of(IncidentKind)),
                                    field("gravity", "等级", FieldType.CHOICE,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from core.roles import Level, Role
 from safety.choices import (
     CheckResult,
+    Gravity,
     HazardSource,
     InspectionResult,
     Reinspection,
@@ -39,6 +40,7 @@ from workflows.spec import (
     Deadline,
     FieldType,
     ProcedureSpec,
+    RequiredIf,
     Risk,
     RiskKind,
     Route,
@@ -51,6 +53,21 @@ from workflows.spec import (
 )
 
 INSPECTORS = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER)
+
+# the hazards found, one a row: where, what, how grave, by when and by whom it is put right
+HAZARD_ROWS = field(
+    "hazards", "发现的隐患", FieldType.TABLE, required=False, max_rows=200,
+    required_if=RequiredIf("result", InspectionResult.FOUND.value),
+    help=f"排查结果为“发现隐患”的,逐条登记;整改期限自今天起不超过"
+         f"{HAZARD_RECTIFY_MAX_DAYS.value}天",
+    columns=(
+        field("location", "地点", max_length=100),
+        field("description", "隐患情况", max_length=500),
+        field("gravity", "等级", FieldType.CHOICE,
+              choices=((Gravity.ORDINARY.value, "一般隐患"), (Gravity.MAJOR.value, "重大隐患"))),
+        field("rectify_by", "整改期限", FieldType.DATE, min=TODAY),
+        field("responsible", "整改责任人", max_length=64),
+    ))
 
 HAZARDS = registry.register(ProcedureSpec(
     code=HAZARDS_CODE,
@@ -84,9 +101,7 @@ HAZARDS = registry.register(ProcedureSpec(
                         field("places", "排查的场所和部位", FieldType.TEXT),
                         field("result", "排查结果", FieldType.CHOICE,
                               choices=choices_of(InspectionResult)),
-                        field("hazards", "发现的隐患", FieldType.TEXT, required=False,
-                              help="每行一条:地点|隐患情况|一般或重大|"
-                                   "整改期限(如2026-11-30)|整改责任人")),
+                        HAZARD_ROWS),
                 route_by=Route("result", {InspectionResult.FOUND: "rectify",
                                           InspectionResult.NONE: None}),
                 outcome="排查完成",
@@ -161,10 +176,10 @@ STANDARDS = registry.register(ProcedureSpec(
                 "adopt", "两委会议通过制度", to="train",
                 fields=(field("rules", "制度清单", FieldType.MULTICHOICE,
                               choices=choices_of(SafetyRuleKind)),
-                        field("adopted_on", "通过日期", FieldType.DATE, max=TODAY),
-                        meeting_field("村(居)两委会议"),
+                        meeting_field("村(居)两委会议(召开日期即制度通过日期)"),
                         file_field("document", "制度文本")),
-                meeting=simple_majority("村(居)两委会议", name="safety_rules"),
+                meeting=simple_majority("村(居)两委会议", name="safety_rules",
+                                        roll="two_committees"),
                 effects=(h.ADOPT_RULES,),
             ),),
         ),
@@ -175,7 +190,8 @@ STANDARDS = registry.register(ProcedureSpec(
                 "train", "登记宣传培训", to="check",
                 fields=(field("kind", "类别", FieldType.CHOICE, choices=choices_of(TrainingKind)),
                         field("held_on", "开展日期", FieldType.DATE, max=TODAY),
-                        field("participants", "参加人数", FieldType.INTEGER),
+                        field("participants", "参加人数", FieldType.INTEGER, min=1,
+                              max=100_000),
                         field("content", "内容", FieldType.TEXT),
                         file_field("photo", "现场照片", accept=IMAGES),
                         file_field("sign_in", "签到表")),
@@ -194,7 +210,12 @@ STANDARDS = registry.register(ProcedureSpec(
                         field("findings", "检查情况", FieldType.TEXT),
                         field("result", "检查结论", FieldType.CHOICE,
                               choices=choices_of(CheckResult)),
-                        field("rectification", "整改要求和期限", FieldType.TEXT, required=False)),
+                        field("rectification", "整改要求", FieldType.TEXT, required=False,
+                              help="检查结论为“发现问题,限期整改”的必填",
+                              required_if=RequiredIf("result", CheckResult.PROBLEMS.value)),
+                        field("rectify_by", "整改期限", FieldType.DATE, required=False,
+                              min=TODAY, help="检查结论为“发现问题,限期整改”的必填",
+                              required_if=RequiredIf("result", CheckResult.PROBLEMS.value))),
                 effects=(h.RECORD_CHECK,),
             ),),
         ),

@@ -27,10 +27,17 @@ def minutes(page: Page, code: str) -> None:
         {"name": "会议记录.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("minutes")})
 
 
-def meeting(page: Page, code: str, due: int, present: int, yes: int, no: int = 0,
-            abstain: int = 0) -> None:
-    for part, value in (("due", due), ("present", present), ("yes", yes), ("no", no),
-                        ("abstain", abstain)):
+def meeting(page: Page, code: str, present: int, yes: int, no: int = 0,
+            abstain: int = 0, *, held: str = "2026-11-02") -> None:
+    """Date the meeting, tick the first ``present`` voters of the roll the page lists (the
+    due is the portal's), type the votes."""
+    page.locator(f"#{code}-meeting-held_at").fill(held)
+    voters = page.locator(f"#{code}-meeting-roll input[data-voter]")
+    expect(voters.first).to_be_visible()
+    for i in range(voters.count()):
+        box = voters.nth(i)
+        box.set_checked(i < present)
+    for part, value in (("yes", yes), ("no", no), ("abstain", abstain)):
         page.locator(f"#{code}-meeting-{part}").fill(str(value))
 
 
@@ -51,16 +58,21 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
         page.get_by_label("事项类别").select_option("assets")
         page.get_by_label("提议内容(初步意见和方案)").fill("鱼塘公开发包,期限五年")
         page.get_by_label("听取意见和调查论证情况").fill("走访农户30户")
-        meeting(page, "propose", 5, 5, 5)
+        expect(page.locator("#propose-meeting-roll [data-testid=roll-due]")).to_contain_text(
+            "应到 3 人")
+        meeting(page, "propose", 3, 3)
         expect(page.locator("#propose-meeting-check [data-testid=passed]")).to_have_text(
             "✓ 表决通过")
         minutes(page, "propose")
         submit(page, "提出提议")
 
-        # 2 两委会商议
+        # 2 两委会商议: the roll follows the body chosen (once the page's htmx is ready: its
+        # live check has answered)
+        expect(page.locator("#deliberate-meeting-check")).to_contain_text("请先选择“商议会议”")
         page.locator("#deliberate-body").select_option("two_committees")
         page.get_by_label("表决方式").select_option("hands")
-        meeting(page, "deliberate", 7, 6, 5, 1)
+        expect(page.locator("#deliberate-meeting-roll")).to_contain_text("应到 5 人")
+        meeting(page, "deliberate", 5, 4, 1)
         page.get_by_label("商议意见").fill("同意提交党员大会审议")
         minutes(page, "deliberate")
         submit(page, "形成商议意见")
@@ -68,15 +80,20 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
         # 3 党员大会审议: the live check explains a missing quorum in plain words
         page.get_by_label("会前已将审议内容告知全体党员").check()
         page.get_by_label("告知日期").fill("2026-11-01")
-        meeting(page, "review", 30, 19, 19)
+        # 桃花村's register: 7 full members vote, the probationary member attends
+        roll = page.locator("#review-meeting-roll")
+        expect(roll.locator("[data-testid=roll-due]")).to_contain_text("应到 7 人")
+        expect(roll).to_contain_text("预备党员1名列席")
+        meeting(page, "review", 4, 4)
+        expect(roll.locator("[data-testid=roll-present]")).to_have_text("4")
         check = page.locator("#review-meeting-check")
         expect(check.locator("[data-testid=quorum]")).to_have_text("✗ 未达到法定人数")
-        expect(check).to_contain_text("即至少 20 人")
-        expect(check.locator("[data-testid=why]")).to_contain_text("应到30人,实到19人")
+        expect(check).to_contain_text("即至少 5 人")
+        expect(check.locator("[data-testid=why]")).to_contain_text("应到7人,实到4人")
         shot(page, "four-01-live-quorum-check")
-        meeting(page, "review", 30, 21, 13, 8)
+        meeting(page, "review", 6, 3, 3)
         expect(check.locator("[data-testid=passed]")).to_have_text("✗ 表决未通过")
-        expect(check).to_contain_text("即至少 14 票")
+        expect(check).to_contain_text("即至少 4 票")
         # sent anyway: the gate refuses, next to the meeting, and keeps what was typed
         page.get_by_label("吸纳党员意见后修订的方案").fill("鱼塘公开发包,期限五年,底价每年2万元")
         minutes(page, "review")
@@ -84,9 +101,10 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
         expect(page.locator("#review-meeting-error")).to_contain_text("表决未通过")
         expect(page.get_by_label("吸纳党员意见后修订的方案")).to_have_value(
             "鱼塘公开发包,期限五年,底价每年2万元")
-        expect(page.locator("#review-meeting-yes")).to_have_value("13")
+        expect(page.locator("#review-meeting-yes")).to_have_value("3")
+        expect(page.locator("#review-meeting-roll [data-testid=roll-present]")).to_have_text("6")
         shot(page, "four-02-vote-failed-refusal")
-        meeting(page, "review", 30, 21, 14, 7)
+        meeting(page, "review", 6, 4, 2)
         expect(check.locator("[data-testid=passed]")).to_have_text("✓ 表决通过")
         minutes(page, "review")
         submit(page, "审议通过")
@@ -97,7 +115,10 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
         check = page.locator("#decide-meeting-check")
         expect(check).to_contain_text("请先选择“决议机构”")
         page.get_by_label("决议机构").select_option("representatives")
-        meeting(page, "decide", 45, 40, 38, 2)
+        representatives = page.locator("#decide-meeting-roll input[data-voter]")
+        expect(representatives.first).to_be_visible()
+        due = representatives.count()
+        meeting(page, "decide", due, due - 1, 1)
         expect(check.locator("[data-testid=passed]")).to_have_text("✓ 表决通过")
         expect(check).to_contain_text("村(居)民代表会议")
         page.get_by_label("决议内容").fill(RESOLUTION)
@@ -148,3 +169,28 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
         assert case.current_step == "implementation"
         assert PublicityNotice.objects.get(pk=notice.pk).state == "ended"
         shot(page, "four-07-implementation")
+
+
+def test_the_meeting_roll_on_a_phone(page: Page, live_server, demo, login, shot):
+    """The first meeting of 四议两公开 (the branch committee's) entered on a 375 px screen:
+    the roll of the day as a checklist that fits the screen, the ticks counted as they are
+    made, the verdict computed live."""
+    with time_machine.travel(START, tick=True):
+        login(page, "dc_th_branch_secretary")
+        page.goto(f"{live_server.url}/procedures/03.1/")
+        page.get_by_label("标题").fill("村集体鱼塘发包")
+        page.get_by_role("button", name="发起").click()
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.get_by_label("事项类别").select_option("assets")
+        roll = page.locator("#propose-meeting-roll")
+        expect(roll.locator("[data-testid=roll-due]")).to_contain_text("应到 3 人")
+        meeting(page, "propose", 2, 2)
+        expect(roll.locator("[data-testid=roll-present]")).to_have_text("2")
+        meeting(page, "propose", 3, 3)
+        expect(roll.locator("[data-testid=roll-present]")).to_have_text("3")
+        expect(page.locator("#propose-meeting-check [data-testid=passed]")).to_have_text(
+            "✓ 表决通过")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, width  # nothing wider than the phone
+        roll.scroll_into_view_if_needed()
+        shot(page, "four-08-meeting-roll-375px")

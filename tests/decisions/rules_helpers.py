@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from decisions.procedures import GUIDANCE_FIELDS, REQUIRED_GUIDANCE
 from tests.driver import CaseDriver, open_case
 from tests.driver import meeting as m
-from tests.samples import upload_pdf, upload_png
+from tests.samples import Attend, upload_pdf, upload_png
 
 
 def minutes() -> dict[str, Any]:
@@ -29,9 +30,9 @@ def to_villagers(case: CaseDriver, prefix: str = "dc_th") -> None:
     for action, data in (
         ("propose", {"rules_draft": "第一条 红白喜事从简",
                      "consultation": "召开座谈会3次,走访农户50户", **guidance(),
-                     "meeting": m(5, 5, 5)}),
-        ("deliberate", {"meeting": m(7, 6, 5, 1), "opinion": "同意提交"}),
-        ("review", {"members_informed": True, "meeting": m(30, 25, 25),
+                     "meeting": m(3, 3, 3)}),  # the branch committee: 3
+        ("deliberate", {"meeting": m(5, 4, 3, 1), "opinion": "同意提交"}),  # two committees: 5
+        ("review", {"members_informed": True, "meeting": m(7, 7, 7),  # 7 full members
                     "revised_draft": "第一条 红白喜事从简,彩礼不超过3万元"}),
     ):
         r = case.post(sec, action, data, minutes())
@@ -39,10 +40,15 @@ def to_villagers(case: CaseDriver, prefix: str = "dc_th") -> None:
 
 
 def decide(case: CaseDriver, text: str, adopted_on: str, prefix: str = "dc_th",
-           meeting: dict[str, int] | None = None) -> Any:
+           meeting: Attend | None = None) -> Any:
+    """The representatives' vote, held on ``adopted_on`` (the rules are adopted that day):
+    every representative of the day present and for, unless ``meeting`` says otherwise."""
+    chosen = meeting or m()
+    if chosen.held_at is None:
+        chosen = replace(chosen, held_at=adopted_on)
     return case.post(f"{prefix}_committee_director", "decide",
-                     {"body": "representatives", "meeting": meeting or m(45, 40, 38, 2),
-                      "adopted_on": adopted_on, "rules_text": text}, minutes())
+                     {"body": "representatives", "meeting": chosen, "rules_text": text},
+                     minutes())
 
 
 def end_publicity(case: CaseDriver, prefix: str = "dc_th") -> Any:

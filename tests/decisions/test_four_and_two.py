@@ -23,26 +23,37 @@ def minutes():
 def case_at_members(demo, clock):
     case = open_case("03.1", demo["dc_th"], SEC, title="村集体鱼塘发包")
     r = case.post(SEC, "propose", {"matter": "assets", "proposal": "鱼塘公开发包,期限五年",
-                                   "consultation": "走访农户30户", "meeting": m(5, 5, 5)},
+                                   "consultation": "走访农户30户", "meeting": m(3, 3, 3)},
                   minutes())
     assert r.status_code == 200, r.content
     r = case.post(SEC, "deliberate", {"body": "two_committees", "vote_method": "hands",
-                                      "meeting": m(7, 6, 5, 1), "opinion": "同意提交"},
+                                      "meeting": m(5, 4, 3, 1), "opinion": "同意提交"},
                   minutes())
     assert r.status_code == 200, r.content
     return case
 
 
 def reviewed(case):
-    """The members' meeting held (25 of 30, all for), as the tests of the next steps begin."""
-    case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                              "meeting": m(30, 25, 25), "revised_proposal": "方案"}, minutes())
+    """The members' meeting held (all 7 voters of 桃花村, all for), as the tests of the next
+    steps begin."""
+    r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
+                                  "meeting": m(7, 7, 7), "revised_proposal": "方案"}, minutes())
+    assert r.status_code == 200, r.content
+
+
+def roll(case, user, action, body=None):
+    """The roll the action's meeting field shows (for ``body`` when the body chooses it)."""
+    field = next(f for a in case.actions(user) if a["code"] == action for f in a["fields"]
+                 if f["type"] == "meeting")
+    return field["roll"] if "roll" in field else field["roll_by"]["rolls"][body]
 
 
 def test_members_meeting_at_exactly_two_thirds_passes(case_at_members):
     case = case_at_members
     r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                  "meeting": m(30, 20, 14, 6),
+                                  # 桃花村: 7 full members; 5 is the least 2/3 of them,
+                                  # 4 the least 2/3 of those 5
+                                  "meeting": m(7, 5, 4, 1),
                                   "revised_proposal": "鱼塘公开发包,期限五年,底价每年2万元"},
                   minutes())
     assert r.status_code == 200, r.content
@@ -52,7 +63,7 @@ def test_members_meeting_at_exactly_two_thirds_passes(case_at_members):
 def test_members_meeting_one_below_quorum_is_refused(case_at_members):
     case = case_at_members
     r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                  "meeting": m(30, 19, 19), "revised_proposal": "方案"},
+                                  "meeting": m(7, 4, 4), "revised_proposal": "方案"},
                   minutes())
     assert r.status_code == 400
     assert r.json()["code"] == "quorum_not_met"
@@ -62,7 +73,7 @@ def test_members_meeting_one_below_quorum_is_refused(case_at_members):
 def test_members_meeting_one_vote_short_fails(case_at_members):
     case = case_at_members
     r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                  "meeting": m(30, 21, 13, 8), "revised_proposal": "方案"},
+                                  "meeting": m(7, 6, 3, 3), "revised_proposal": "方案"},
                   minutes())
     assert r.json()["code"] == "vote_failed"
 
@@ -70,7 +81,7 @@ def test_members_meeting_one_vote_short_fails(case_at_members):
 def test_members_must_be_told_beforehand(case_at_members):
     case = case_at_members
     r = case.post(SEC, "review", {"members_informed": False, "informed_on": "2026-11-01",
-                                  "meeting": m(30, 25, 25), "revised_proposal": "方案"},
+                                  "meeting": m(7, 7, 7), "revised_proposal": "方案"},
                   minutes())
     assert r.status_code == 400
     assert r.json()["code"] == "requirement_not_met"
@@ -79,25 +90,37 @@ def test_members_must_be_told_beforehand(case_at_members):
 def test_meeting_numbers_must_be_consistent(case_at_members):
     case = case_at_members
     r = case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                  "meeting": m(30, 31, 20), "revised_proposal": "方案"},
+                                  "meeting": m(7, 5, 5, 1), "revised_proposal": "方案"},
                   minutes())
     assert r.status_code == 400
-    assert r.json()["code"] == "invalid_field"
+    assert r.json()["code"] == "invalid_field"  # more votes than voters present
 
 
-@pytest.mark.parametrize(("body", "due", "present", "yes", "code"), [
-    ("villagers", 400, 200, 200, "quorum_not_met"),       # exactly half is not more than half
-    ("villagers", 400, 201, 101, None),
-    ("villagers", 400, 201, 100, "vote_failed"),
-    ("households", 150, 100, 51, None),                    # exactly 2/3 of households
-    ("households", 150, 99, 99, "quorum_not_met"),
-    ("representatives", 45, 30, 16, None),
-    ("representatives", 45, 29, 29, "quorum_not_met"),
-    ("collective", 60, 40, 20, "vote_failed"),             # half of present is not enough
+def _half(due):  # the fewest more than half of ``due``
+    return due // 2 + 1
+
+
+def _two_thirds(due):  # the fewest at least two thirds of ``due``
+    return -(-2 * due // 3)
+
+
+@pytest.mark.parametrize(("body", "figures", "code"), [
+    ("villagers", lambda n: (n // 2, n // 2), "quorum_not_met"),  # half is not more than half
+    ("villagers", lambda n: (_half(n), _half(_half(n))), None),
+    ("villagers", lambda n: (_half(n), _half(n) // 2), "vote_failed"),
+    ("households", lambda n: (_two_thirds(n), _half(_two_thirds(n))), None),  # exactly 2/3
+    ("households", lambda n: (_two_thirds(n) - 1, _two_thirds(n) - 1), "quorum_not_met"),
+    ("representatives", lambda n: (_two_thirds(n), _half(_two_thirds(n))), None),
+    ("representatives", lambda n: (_two_thirds(n) - 1, _two_thirds(n) - 1), "quorum_not_met"),
+    ("collective", lambda n: (_two_thirds(n), _two_thirds(n) // 2), "vote_failed"),
 ])
-def test_the_villagers_body_chosen_sets_the_rule(case_at_members, body, due, present, yes, code):
+def test_the_villagers_body_chosen_sets_the_rule(case_at_members, body, figures, code):
+    """The rule and the roll follow the body chosen: the adults or the households of the
+    population figure, the representatives or the collective's members on the roster."""
     case = case_at_members
     reviewed(case)
+    due = roll(case, DIRECTOR, "decide", body)["due"]
+    present, yes = figures(due)
     r = case.post(DIRECTOR, "decide", {"body": body, "resolution": "同意",
                                        "meeting": m(due, present, yes, present - yes)},
                   minutes())
@@ -111,7 +134,7 @@ def test_the_villagers_body_chosen_sets_the_rule(case_at_members, body, due, pre
 def test_resolution_publicity_cannot_be_cut_short(case_at_members, clock):
     case = case_at_members
     reviewed(case)
-    r = case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(45, 40, 38, 2),
+    r = case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(),
                                        "resolution": "鱼塘由张某以每年2.3万元承包五年"},
                   minutes())
     detail = r.json()
@@ -146,8 +169,9 @@ def test_resolution_publicity_cannot_be_cut_short(case_at_members, clock):
 def test_objection_must_be_answered_before_moving_on(case_at_members, clock):
     case = case_at_members
     reviewed(case)
-    case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(45, 40, 38, 2),
+    case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(),
                                    "resolution": "决议"}, minutes())
+    clock.move_to(parse_datetime("2026-11-03T15:00:00+08:00"))  # a villager objects next day
     r = case.post(DIRECTOR, "record_objection", {"content": "承包价偏低", "raised_by": "村民甲"})
     assert r.status_code == 200
     clock.move_to(parse_datetime("2026-11-12T09:00:00+08:00"))
@@ -173,7 +197,7 @@ def test_tenant_may_lengthen_the_window_but_not_shorten(case_at_members, demo, c
     case = case_at_members
     reviewed(case)
     r = case.post(DIRECTOR, "decide",
-                  {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "决议"},
+                  {"body": "representatives", "meeting": m(), "resolution": "决议"},
                   minutes())
     notice = r.json()["publicity"][0]
     assert notice["days"] == 10

@@ -50,7 +50,7 @@ def test_drafter_must_confirm_every_item_of_the_content_guidance(demo, clock, sk
     case = open_rules(demo["dc_th"].pk)
     r = case.post("dc_th_branch_secretary", "propose",
                   {"rules_draft": "草案", "consultation": "座谈", **guidance(skip=skipped),
-                   "meeting": m(5, 5, 5)}, minutes())
+                   "meeting": m(3, 3, 3)}, minutes())
     assert r.status_code == 400
     assert r.json()["code"] == "checklist_incomplete"
     assert r.json()["field"] == f"guide_{skipped}"
@@ -60,7 +60,7 @@ def test_local_history_is_encouraged_but_not_required(demo, clock):
     case = open_rules(demo["dc_th"].pk)
     r = case.post("dc_th_branch_secretary", "propose",
                   {"rules_draft": "草案", "consultation": "座谈", **guidance(),
-                   "meeting": m(5, 5, 5)}, minutes())
+                   "meeting": m(3, 3, 3)}, minutes())
     assert r.status_code == 200
     assert r.json()["current_step"] == "deliberate"
 
@@ -69,26 +69,34 @@ def test_members_meeting_boundary_at_two_thirds(demo, clock):
     case = open_rules(demo["dc_th"].pk)
     sec = "dc_th_branch_secretary"
     case.post(sec, "propose", {"rules_draft": "草案", "consultation": "座谈", **guidance(),
-                               "meeting": m(5, 5, 5)}, minutes())
-    case.post(sec, "deliberate", {"meeting": m(7, 6, 5, 1), "opinion": "同意"}, minutes())
-    r = case.post(sec, "review", {"members_informed": True, "meeting": m(30, 19, 19),
+                               "meeting": m(3, 3, 3)}, minutes())
+    case.post(sec, "deliberate", {"meeting": m(5, 4, 3, 1), "opinion": "同意"}, minutes())
+    # 7 full members: 4 present is below two thirds, 5 is at least two thirds
+    r = case.post(sec, "review", {"members_informed": True, "meeting": m(7, 4, 4),
                                   "revised_draft": "草案"}, minutes())
     assert r.json()["code"] == "quorum_not_met"
-    r = case.post(sec, "review", {"members_informed": True, "meeting": m(30, 20, 14, 6),
+    r = case.post(sec, "review", {"members_informed": True, "meeting": m(7, 5, 4, 1),
                                   "revised_draft": "草案"}, minutes())
     assert r.status_code == 200
     assert r.json()["current_step"] == "villagers_decide"
 
 
-@pytest.mark.parametrize(("present", "yes", "code"), [
-    (29, 29, "quorum_not_met"),   # one below 2/3 of 45 representatives
-    (30, 15, "vote_failed"),      # exactly half of those present is not more than half
-    (30, 16, None),
+@pytest.mark.parametrize(("below", "yes_of", "code"), [
+    (1, 0, "quorum_not_met"),   # one below 2/3 of the representatives serving that day
+    (0, 0, "vote_failed"),      # exactly half of those present is not more than half
+    (0, 1, None),
 ])
-def test_representatives_vote_follows_the_law(demo, clock, present, yes, code):
+def test_representatives_vote_follows_the_law(demo, clock, below, yes_of, code):
     case = open_rules(demo["dc_th"].pk)
     to_villagers(case)
-    r = decide(case, RULES_TEXT, "2026-11-02", meeting=m(45, present, yes, present - yes))
+    field = next(f for a in case.actions("dc_th_committee_director") if a["code"] == "decide"
+                 for f in a["fields"] if f["type"] == "meeting")
+    due = field["roll_by"]["rolls"]["representatives"]["due"]
+    present = -(-2 * due // 3) - below
+    present += present % 2 if not below else 0  # an even number, so that half is exact
+    yes = present // 2 + yes_of
+    r = decide(case, RULES_TEXT, "2026-11-02",
+               meeting=m(due, present, yes, present - yes))
     if code:
         assert r.json()["code"] == code
     else:
@@ -100,7 +108,7 @@ def test_adoption_date_may_not_lie_in_the_future(demo, clock):
     to_villagers(case)
     r = decide(case, RULES_TEXT, "2026-11-03")
     assert r.status_code == 400
-    assert (r.json()["code"], r.json()["field"]) == ("future_date", "adopted_on")
+    assert (r.json()["code"], r.json()["field"]) == ("future_date", "meeting.held_at")
 
 
 def test_publicity_lasts_seven_days_and_shows_the_rules(demo, clock):

@@ -10,7 +10,7 @@ WALK = {
         "implementation": {"published_on": "2026-11-10"},
     },
     "03.2": {
-        "villagers_decide": {"body": "representatives", "adopted_on": "2026-11-02"},
+        "villagers_decide": {"body": "representatives"},
         "district_filing": {"filed_on": "2026-11-10"},
         "publish": {"published_on": "2026-11-10"},
     },

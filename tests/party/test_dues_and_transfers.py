@@ -18,6 +18,7 @@ from party.models import (
 )
 from tests.driver import open_case
 from tests.exports import export, pdf_text, xlsx_cells
+from tests.party.members import pm
 from tests.party.walk_data import TH
 from workflows.models import Alert, Notification
 
@@ -25,36 +26,71 @@ SEC, TOWN = "dc_th_branch_secretary", "dc_township_party"
 
 
 
+def paid(who, category, income, amount):
+    """A row of the dues table: the member (by name), the category, income, amount."""
+    row = {"member": pm(who), "category": category, "amount": amount}
+    return {**row, "income": income} if income else row
+
+
 def dues(api, demo, payments, period="2026-10"):
     d = open_case("01.2", demo["dc_th"], SEC, title="2026年10月党费")
     return d, d.try_(SEC, "record", period=period, payments=payments, certificates_filled=True)
 
 
-@pytest.mark.parametrize(("line", "ok"), [
-    (f"{TH[0]},在职,3000,15.00", True),      # 0.5% up to 3000 inclusive
-    (f"{TH[0]},在职,3000,14.99", False),
-    (f"{TH[0]},在职,3000.01,30.00", True),   # 1% just past 3000
-    (f"{TH[0]},在职,3000.01,29.99", False),
-    (f"{TH[0]},离退休,5000,25.00", True),
-    (f"{TH[0]},离退休,5000.01,50.00", True),
-    (f"{TH[0]},农民,,0.20", True),
-    (f"{TH[0]},农民,,0.19", False),
+@pytest.mark.parametrize(("category", "income", "amount", "ok"), [
+    ("在职", "3000", "15.00", True),      # 0.5% up to 3000 inclusive
+    ("在职", "3000", "14.99", False),
+    ("在职", "3000.01", "30.00", True),   # 1% just past 3000
+    ("在职", "3000.01", "29.99", False),
+    ("离退休", "5000", "25.00", True),
+    ("离退休", "5000.01", "50.00", True),
+    ("农民", "", "0.20", True),
+    ("农民", "", "0.19", False),
 ])
-def test_dues_must_reach_the_uniform_standard(demo, api, clock, line, ok):
-    _d, response = dues(api, demo, line)
+def test_dues_must_reach_the_uniform_standard(demo, api, clock, category, income, amount, ok):
+    _d, response = dues(api, demo, [paid(TH[0], category, income, amount)])
     if ok:
         assert response.status_code == 200, response.content
-        assert DuesPayment.objects.get().amount == Decimal(line.rsplit(",", 1)[1])
+        assert DuesPayment.objects.get().amount == Decimal(amount)
     else:
-        assert response.json()["code"] == "dues_below_standard"
+        body = response.json()
+        assert body["code"] == "dues_below_standard"
+        assert body["field"] == "payments[0].amount"
         assert not DuesPayment.objects.exists()
 
 
+def test_dues_table_refuses_every_bad_row_at_once_naming_its_cell(demo, api, clock):
+    _d, response = dues(api, demo, [
+        paid(TH[0], "在职", "", "15.00"),          # employed without an income
+        paid(TH[1], "农民", "", "1.50"),           # above the flat rate
+        {"member": pm(TH[2]), "category": "学生"},  # no amount
+        paid(TH[8], "农民", "", "0.50"),           # an activist is not a member who pays
+        paid(TH[3], "干部", "", "0.50"),           # a category not in the choices
+    ])
+    assert response.status_code == 400
+    fields = {e["field"]: e["code"] for e in response.json()["errors"]}
+    assert fields == {"payments[2].amount": "missing_field",
+                      "payments[3].member": "not_on_roster",
+                      "payments[4].category": "invalid_field"}
+    assert not DuesPayment.objects.exists()
+    _d, response = dues(api, demo, [paid(TH[0], "在职", "", "15.00"),
+                                    paid(TH[1], "农民", "", "1.50")])
+    fields = {e["field"]: e["code"] for e in response.json()["errors"]}
+    assert fields == {"payments[0].income": "income_missing",
+                      "payments[1].amount": "dues_above_flat"}
+    _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.50")], period="2099-01")
+    assert response.json()["code"] == "future_date" and response.json()["field"] == "period"
+    _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.50")], period="2026年10月")
+    assert response.json()["code"] == "invalid_date"
+    assert not DuesPayment.objects.exists()
+
+
 def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_path):
-    d, response = dues(api, demo, f"{TH[0]},在职,4000,40.00\n{TH[1]},农民,,0.50")
+    d, response = dues(api, demo, [paid(TH[0], "在职", "4000", "40.00"),
+                                   paid(TH[1], "农民", "", "0.50")])
     assert response.status_code == 200
     d.case = response.json()
-    _again, dup = dues(api, demo, f"{TH[0]},在职,4000,40.00")
+    _again, dup = dues(api, demo, [paid(TH[0], "在职", "4000", "40.00")])
     assert dup.json()["code"] == "dues_duplicate"
     d.refused(SEC, "amount_mismatch", amount="40.00", remitted_on="2026-11-02")
     d.do(SEC, amount="40.50", remitted_on="2026-11-02")
@@ -79,7 +115,7 @@ def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_
 
 
 def test_yearly_publicity_must_match_the_ledger_and_its_receipts(demo, api, clock):
-    d, _ = dues(api, demo, f"{TH[0]},农民,,1.00")
+    d, _ = dues(api, demo, [paid(TH[0], "农民", "", "1.00")])
     pub = open_case("01.2", demo["dc_th"], SEC, title="2026年度党费公示")
     pub.refused(SEC, "receipt_missing", action="annual_publicity", year=2026, summary="x")
     d.do(SEC, amount="1.00", remitted_on="2026-11-02")
@@ -95,9 +131,11 @@ def test_yearly_publicity_must_match_the_ledger_and_its_receipts(demo, api, cloc
 
 def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock, tmp_path):
     d = open_case("01.3", demo["dc_th"], SEC, title="陈志强转出")
-    d.refused(SEC, "member_not_found", member="无此人", destination="江苏省某村党支部",
+    d.refused(SEC, "not_on_roster", member="999999", destination="江苏省某村党支部",
               scope="out_of_province", issued_on="2026-11-02")
-    d.do(SEC, member=TH[4], destination="江苏省某村党支部", scope="out_of_province",
+    d.refused(SEC, "not_on_roster", member=pm(TH[8]), destination="江苏省某村党支部",
+              scope="out_of_province", issued_on="2026-11-02")  # an activist: no transfer
+    d.do(SEC, member=pm(TH[4]), destination="江苏省某村党支部", scope="out_of_province",
          issued_on="2026-11-02")
     assert d.step == "paper_letter"
     d.do(TOWN, letter_no="ZJ-2026-88", sent_on="2026-11-02")
@@ -117,7 +155,7 @@ def test_transfer_out_of_province_waits_for_the_receipt(demo, api, clock, tmp_pa
 
 def test_transfer_in_province_needs_all_green_and_overdue_is_escalated(demo, api, clock):
     d = open_case("01.3", demo["dc_th"], SEC, title="转出")
-    d.do(SEC, member=TH[4], destination="某镇党委", scope="in_province", issued_on="2026-11-02")
+    d.do(SEC, member=pm(TH[4]), destination="某镇党委", scope="in_province", issued_on="2026-11-02")
     assert d.step == "system_transfer"
     d.refused(TOWN, "requirement_not_met", all_green=False, completed_on="2026-11-02")
     with time_machine.travel(parse_datetime("2026-12-02T10:01:00+08:00"), tick=False):
@@ -132,14 +170,18 @@ def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
             "scope": "out_of_province", "received_on": "2026-11-02",
             "admission_date": "2010-07-01"}
     d.refused(TOWN, "invalid_id_number", id_number="12345", **data)
-    d.do(TOWN, id_number="330299198801010010", **data)
+    d.refused(TOWN, "invalid_mobile", id_number="330102198801010016", phone="0571-1234",
+              **data)
+    d.do(TOWN, id_number="330102198801010016", **data)
     d.refused(SEC, "publicity_open")
     with time_machine.travel(parse_datetime("2026-11-10T00:00:00+08:00"), tick=False):
         d.do(SEC)
         d.refused(TOWN, "requirement_not_met", file_reviewed=False)
         d.do(TOWN)
+        d.refused(SEC, "not_on_roster", reported_on="2026-11-10", party_group="第九党小组")
         d.do(SEC, reported_on="2026-11-10", party_group="第二党小组")
-    joined = PartyMember.objects.get(id_number="330299198801010010")
+    joined = PartyMember.objects.get(id_number="330102198801010016")
+    assert joined.party_group == "第二党小组"
     assert joined.status == MemberStatus.FULL and joined.source == "transfer_in"
     assert joined.transferred_in_date == dt.date(2026, 11, 10)
     assert joined.admission_date == dt.date(2010, 7, 1)
@@ -150,7 +192,7 @@ def test_transfer_in_publicity_review_and_report(demo, api, clock, tmp_path):
 
 def test_refusing_a_transfer_in_alerts_the_supervisors(demo, api, clock):
     d = open_case("01.4", demo["dc_th"], TOWN, title="接收")
-    d.do(TOWN, name="孙立新", gender="male", id_number="330299198801010010", membership="full",
+    d.do(TOWN, name="孙立新", gender="male", id_number="330102198801010016", membership="full",
          from_org="外省", scope="in_province", received_on="2026-11-02",
          admission_date="2010-07-01")
     with time_machine.travel(parse_datetime("2026-11-10T00:00:00+08:00"), tick=False):
@@ -161,12 +203,14 @@ def test_refusing_a_transfer_in_alerts_the_supervisors(demo, api, clock):
 
 def test_floating_member_ledger_and_the_quarterly_follow_up_check(demo, api, clock, tmp_path):
     d = open_case("01.5", demo["dc_th"], SEC, title="杨春燕外出")
-    d.refused(SEC, "same_person", member=TH[5], destination="杭州", work="务工",
-              left_on="2026-10-01", phone="13900000000", branch_contact=TH[5])
-    d.do(SEC, member=TH[5], destination="杭州", work="务工", left_on="2026-10-01",
-         phone="13900000000", branch_contact=TH[0])
+    d.refused(SEC, "same_person", member=pm(TH[5]), destination="杭州", work="务工",
+              left_on="2026-10-01", phone="13900000000", branch_contact=pm(TH[5]))
+    d.do(SEC, member=pm(TH[5]), destination="杭州", work="务工", left_on="2026-10-01",
+         phone="13900000000", branch_contact=pm(TH[0]))
     d.do(SEC, certificate_no="LD-01", issued_on="2026-10-02")
-    d.do(SEC, host_branch="杭州某社区党委", reported_on="2026-10-08")
+    d.refused(SEC, "invalid_format", host_branch="杭州某社区党委", reported_on="2026-10-08",
+              host_phone="电话87654321")
+    d.do(SEC, host_branch="杭州某社区党委", reported_on="2026-10-08", host_phone="0571-87654321")
     assert d.step == "follow_up"
     assert PartyMember.objects.get(name=TH[5]).floating is True
     d.do(SEC, action="nominate_reserve", reason="致富能手")
@@ -182,7 +226,7 @@ def test_floating_member_ledger_and_the_quarterly_follow_up_check(demo, api, clo
     assert Notification.objects.filter(user__username=TOWN,
                                        message__contains="没有联系记录").count() == 1
     with time_machine.travel(parse_datetime("2027-01-09T12:00:00+08:00"), tick=False):
-        d.do(SEC, action="record_contact", on="2027-01-09", way="电话", content="工作稳定")
+        d.do(SEC, action="record_contact", on="2027-01-09", way="phone", content="工作稳定")
         d.do(SEC, returned_on="2027-01-09")
     row = FloatingMember.objects.get()
     assert row.reserve_nominated and row.state == "returned"

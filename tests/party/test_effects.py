@@ -15,14 +15,19 @@ from party.models import (
     ThemedPartyDay,
     TransferRecord,
 )
+from tests.driver import meeting as m
 from tests.driver import open_case
+from tests.party.members import pm
 from tests.party.walk_data import TH
+from tests.samples import choice, table
 from workflows.effects import get_effect
 from workflows.models import Attachment, CaseEvent, TenantSetting
 from workflows.registry import lint, registry
 from workflows.spec import Effect
 
 SEC, TOWN = "dc_th_branch_secretary", "dc_township_party"
+# one farmer member paying 1 yuan (农民党员: 0.2 to 1 yuan a month)
+ONE_FARMER = table({"member": choice(0), "category": "农民", "income": None, "amount": "1.00"})
 PARTY = ("01.1", "01.2", "01.3", "01.4", "01.5", "02.1", "02.2", "02.3", "02.4", "02.5")
 
 
@@ -73,9 +78,8 @@ def test_a_meeting_with_unexplained_absences_stores_no_minutes_and_no_register_l
     d = open_case("02.1", demo["dc_th"], SEC, title="支委会")
     d.do(SEC, kind="committee", topics="学习党章", chair="王建军", planned_on="2026-11-02")
     before = snapshot(d.id, BranchMeeting)
-    d.refused(SEC, "absence_unexplained", motion="motion", meeting={
-        "due": 4, "present": 3, "yes": 3, "no": 0, "abstain": 0}, held_on="2026-11-02",
-        absentees="")
+    d.refused(SEC, "absence_unexplained", motion="motion", meeting=m(present=2, yes=2),
+              absentees="")
     assert snapshot(d.id, BranchMeeting) == before
     assert stored_files() == [] and before[0] == 0
 
@@ -83,7 +87,7 @@ def test_a_meeting_with_unexplained_absences_stores_no_minutes_and_no_register_l
 def test_a_receipt_for_the_wrong_amount_stores_no_receipt_and_changes_no_ledger(
         demo, api, clock):
     d = open_case("01.2", demo["dc_th"], SEC, title="2026年10月党费")
-    d.do(SEC, "record", period="2026-10", payments=f"{TH[0]},农民,,1.00",
+    d.do(SEC, "record", period="2026-10", payments=ONE_FARMER,
          certificates_filled=True)
     d.do(SEC, amount="1.00", remitted_on="2026-11-02")
     before = snapshot(d.id, DuesRemittance)
@@ -94,11 +98,11 @@ def test_a_receipt_for_the_wrong_amount_stores_no_receipt_and_changes_no_ledger(
 
 def test_a_second_transfer_letter_for_the_same_member_stores_nothing(demo, api, clock):
     first = open_case("01.3", demo["dc_th"], SEC, title="转出")
-    first.do(SEC, member=TH[4], destination="某镇党委", scope="in_province",
+    first.do(SEC, member=pm(TH[4]), destination="某镇党委", scope="in_province",
              issued_on="2026-11-02")
     again = open_case("01.3", demo["dc_th"], SEC, title="再次转出")
     before = snapshot(again.id, TransferRecord)
-    again.refused(SEC, "transfer_open", member=TH[4], destination="某镇党委",
+    again.refused(SEC, "transfer_open", member=pm(TH[4]), destination="某镇党委",
                   scope="in_province", issued_on="2026-11-02")
     assert snapshot(again.id, TransferRecord) == before
 
@@ -108,10 +112,10 @@ def test_a_themed_day_held_before_it_was_published_stores_no_photos(demo, api, c
     d.do(SEC, month="2026-11", theme="学习", form="study")
     d.do(SEC, published_on="2026-11-02")
     before = snapshot(d.id, ThemedPartyDay)
-    body = d.refused(SEC, "date_order", held_on="2026-11-01", due=2, present=2, absentees="")
-    assert body["field"] == "held_on"
+    body = d.refused(SEC, "date_order", meeting=m(held_at="2026-11-01"), absentees="")
+    assert body["field"] == "meeting.held_at"
     assert snapshot(d.id, ThemedPartyDay) == before
-    d.refused(SEC, "future_date", held_on="2026-11-03", due=2, present=2, absentees="")
+    d.refused(SEC, "future_date", meeting=m(held_at="2026-11-03"), absentees="")
     assert snapshot(d.id, ThemedPartyDay) == before
 
 
@@ -130,11 +134,11 @@ def test_a_township_asking_for_more_appraisal_forms_is_heard_by_the_check(demo, 
 def test_dates_that_have_not_happened_or_do_not_exist_are_refused(demo, api, clock):
     d = open_case("01.2", demo["dc_th"], SEC, title="2026年10月党费")
     body = d.refused(SEC, "future_date", "record", period="2026-12",
-                     payments=f"{TH[0]},农民,,1.00", certificates_filled=True)
+                     payments=ONE_FARMER, certificates_filled=True)
     assert body["field"] == "period"
     d.refused(SEC, "invalid_date", "record", period="2026-13",
-              payments=f"{TH[0]},农民,,1.00", certificates_filled=True)
-    d.do(SEC, "record", period="2026-11", payments=f"{TH[0]},农民,,1.00",
+              payments=ONE_FARMER, certificates_filled=True)
+    d.do(SEC, "record", period="2026-11", payments=ONE_FARMER,
          certificates_filled=True)
     d.refused(SEC, "future_date", amount="1.00", remitted_on="2026-11-03")
     d.refused(SEC, "invalid_date", amount="1.00", remitted_on="2026-02-30")

@@ -8,6 +8,7 @@ from party.models import BranchMeeting, MemberAppraisal, RectificationItem, Repo
 from tests.driver import meeting as m
 from tests.driver import open_case
 from tests.exports import export, pdf_text, xlsx_cells
+from tests.party.members import absent, pm
 from tests.party.walk_data import ACTIVE as TH_ACTIVE
 from tests.party.walk_data import TH
 from workflows.models import Alert, Notification
@@ -24,52 +25,69 @@ def meeting(api, demo, kind, opener=SEC, village="dc_th"):
 
 def test_general_meeting_quorum_and_pass_line_at_the_boundary(demo, api, clock):
     d = meeting(api, demo, "general")
-    common = {"motion": "motion", "held_on": "2026-11-02", "absentees": ""}
-    # due 10: five present is not more than half
-    d.refused(SEC, "quorum_not_met", meeting=m(10, 5, 5),
-              **{**common, "absentees": "甲:病假\n乙:事假\n丙:外出\n丁:病假\n戊:事假"})
-    absent4 = "甲:病假\n乙:事假\n丙:外出\n丁:病假"
-    # six present, five yes: five is not more than half of the ten due
-    d.refused(SEC, "vote_failed", meeting=m(10, 6, 5, 1), **{**common, "absentees": absent4})
-    d.refused(SEC, "absence_unexplained", meeting=m(10, 6, 6), **common)
-    d.refused(SEC, "absence_unexplained", meeting=m(10, 6, 6),
-              **{**common, "absentees": "甲\n乙\n丙\n丁"})
-    d.do(SEC, meeting=m(10, 6, 6), **{**common, "absentees": absent4})
+
+    def away(present):  # the voters of the roll not ticked, each with the reason of the leave
+        return absent(d, SEC, present, motion="motion")
+
+    # 桃花村's register: 7 full members vote (the probationary member attends without a vote);
+    # three present is not more than half of the seven due
+    d.refused(SEC, "quorum_not_met", motion="motion", meeting=m(present=3, yes=3),
+              absentees=away(3))
+    # four present, three yes: three is not more than half of the seven due
+    d.refused(SEC, "vote_failed", motion="motion", meeting=m(present=4, yes=3, no=1),
+              absentees=away(4))
+    # 请销假: nobody of the three away listed, one of them left out, one who came listed too,
+    # one listed twice
+    d.refused(SEC, "absence_unexplained", motion="motion", meeting=m(present=4, yes=4),
+              absentees=None)
+    d.refused(SEC, "absence_unexplained", motion="motion", meeting=m(present=4, yes=4),
+              absentees=away(4)[1:])
+    d.refused(SEC, "absence_unexplained", motion="motion", meeting=m(present=4, yes=4),
+              absentees=away(3))
+    d.refused(SEC, "absence_unexplained", motion="motion", meeting=m(present=4, yes=4),
+              absentees=[*away(4), away(4)[0]])
+    # a leave without its reason is not a leave
+    d.refused(SEC, "missing_field", motion="motion", meeting=m(present=4, yes=4),
+              absentees=[{"member": row["member"]} for row in away(4)])
+    d.do(SEC, motion="motion", meeting=m(present=4, yes=4), absentees=away(4))
     assert d.step == "follow_up"
     d.refused(SEC, "checklist_incomplete", archived=False)
     d.do(SEC, implementation="已落实")
     row = BranchMeeting.objects.get()
-    assert (row.kind, row.due, row.present, row.followed_up) == ("general", 10, 6, "已落实")
+    assert (row.kind, row.due, row.present, row.followed_up) == ("general", 7, 4, "已落实")
+    assert row.held_on.isoformat() == "2026-11-02"  # the meeting's held_at
+    assert len(row.absentees.splitlines()) == 3 and row.absentees.endswith(":病假")
 
 
 def test_general_meeting_without_a_motion_still_needs_its_quorum(demo, api, clock):
     d = meeting(api, demo, "general")
-    absent = "\n".join(f"缺{i}:病假" for i in range(5))
-    d.refused(SEC, "quorum_not_met", motion="none", meeting=m(10, 5, 0), held_on="2026-11-02",
-              absentees=absent)
-    d.do(SEC, motion="none", meeting=m(10, 6, 0), held_on="2026-11-02",
-         absentees="\n".join(f"缺{i}:病假" for i in range(4)))
+    d.refused(SEC, "quorum_not_met", motion="none", meeting=m(present=3),
+              absentees=absent(d, SEC, 3, motion="none"))
+    d.do(SEC, motion="none", meeting=m(present=4), absentees=absent(d, SEC, 4, motion="none"))
 
 
 def test_committee_meeting_needs_more_than_half_of_its_members(demo, api, clock):
     d = meeting(api, demo, "committee")
     assert d.step == "hold_committee"
-    d.refused(SEC, "quorum_not_met", motion="motion", meeting=m(4, 2, 2), held_on="2026-11-02",
-              absentees="甲:病假\n乙:事假")
-    d.do(SEC, motion="motion", meeting=m(4, 3, 3), held_on="2026-11-02", absentees="甲:病假")
+    # the branch committee of the day: secretary, deputy and one member (the memberships)
+    d.refused(SEC, "quorum_not_met", motion="motion", meeting=m(present=1, yes=1),
+              absentees=absent(d, SEC, 1, motion="motion"))
+    d.do(SEC, motion="motion", meeting=m(present=2, yes=2),
+         absentees=absent(d, SEC, 2, reason="事假", motion="motion"))
+    assert BranchMeeting.objects.get().absentees.endswith(":事假")
 
 
 def test_group_meeting_is_held_by_the_group_leader(demo, api, clock):
     d = meeting(api, demo, "group", opener=LEADER)
     assert d.step == "hold_group"
-    d.do(LEADER, due=5, present=5, held_on="2026-11-02", absentees="")
+    d.do(LEADER, absentees="")  # the group's members from the register, all ticked
     d.do(LEADER)
     assert BranchMeeting.objects.get().kind == "group"
 
 
 def test_missed_meetings_remind_the_branch_and_the_township_once(demo, api, clock, tmp_path):
     d = meeting(api, demo, "committee")
-    d.do(SEC, motion="motion", meeting=m(3, 3, 3), held_on="2026-11-02", absentees="")
+    d.do(SEC, motion="motion", meeting=m(3, 3, 3), absentees="")
     d.do(SEC)
     # November is still running: nothing yet
     call_command("sweep_deadlines")
@@ -128,14 +146,15 @@ def themed_day(api, demo, form, held="2026-11-02"):
 def test_themed_day_same_form_three_times_raises_an_alert(demo, api, clock, tmp_path):
     for _ in range(2):
         d = themed_day(api, demo, "study")
-        d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
+        d.do(SEC, absentees="")
     assert not Alert.objects.filter(message__contains="形式单一").exists()
     d = themed_day(api, demo, "study")
-    d.refused(SEC, "date_order", held_on="2026-10-31", absentees="")
-    d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
+    # held before the step was opened (the content was published the day before)
+    d.refused(SEC, "date_order", meeting=m(held_at="2026-10-31"), absentees="")
+    d.do(SEC, absentees="")
     assert Alert.objects.filter(case_id=d.id, message__contains="形式单一").count() == 1
     d = themed_day(api, demo, "service")
-    d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
+    d.do(SEC, absentees="")
     assert Alert.objects.filter(message__contains="形式单一").count() == 1
     pdf, xlsx = export(api(SEC), "party_themed_days", demo["dc_th"].pk)
     assert "学习二十届四中全会精神" in pdf_text(pdf.content)
@@ -148,48 +167,64 @@ def test_life_meeting_requires_criticism_by_all_and_measures_for_every_problem(
     d.do(SEC, year=2026, topic="对照检查")
     d.refused(SEC, "study_too_little", study_sessions=0)
     d.do(SEC, study_sessions=1)
-    base = {"held_on": "2026-11-02", "due": 8, "present": 7, "absentees": "周丽娟:病假",
-            "problems": "学习不深入\n联系群众不够"}
-    d.refused(SEC, "criticism_incomplete", self_criticisms=6, **base)
-    d.do(SEC, self_criticisms=7, **base)
-    d.refused(SEC, "problem_without_measure", measures="1|每月集中学习|王建军|2027-03-31")
-    d.refused(SEC, "measure_unrelated", measures="3|走访群众|李秀兰|2027-03-31")
-    d.do(SEC, measures="1|每月集中学习|王建军|2027-03-31\n2|每季度走访群众|李秀兰|2027-03-31")
+    # every member of the branch is due (7 full, 1 probationary): 7 of 8 came
+    base = {"meeting": m(present=7), "absentees": absent(d, SEC, 7),
+            "problems": [{"problem": "学习不深入"}, {"problem": "联系群众不够"}]}
+    refused = d.refused(SEC, "requirement_not_met", all_criticised=False, **base)
+    assert "批评与自我批评" in refused["detail"]
+    d.do(SEC, all_criticised=True, **base)
+
+    def measure(problem, text, owner):
+        return {"problem": problem, "measure": text, "owner": pm(owner), "due_on": "2027-03-31"}
+
+    d.refused(SEC, "problem_without_measure", measures=[measure(1, "每月集中学习", "王建军")])
+    d.refused(SEC, "measure_unrelated", measures=[measure(3, "走访群众", "李秀兰")])
+    d.do(SEC, measures=[measure(1, "每月集中学习", "王建军"),
+                        measure(2, "每季度走访群众", "李秀兰")])
     assert RectificationItem.objects.count() == 2
-    d.refused(SEC, "rectification_open", results="1|已落实|2026-11-02")
-    d.do(SEC, results="1|已落实|2026-11-02\n2|已走访30户|2026-11-02")
+    d.refused(SEC, "rectification_open",
+              results=[{"measure": 1, "result": "已落实", "done_on": "2026-11-02"}])
+    d.do(SEC, results=[{"measure": 1, "result": "已落实", "done_on": "2026-11-02"},
+                       {"measure": 2, "result": "已走访30户", "done_on": "2026-11-02"}])
     assert d.case["closed"] is True
     pdf, xlsx = export(api(SEC), "party_rectification", demo["dc_th"].pk)
     assert "组织生活会整改台账" in pdf_text(pdf.content)
     assert "每季度走访群众" in xlsx_cells(xlsx.content)
 
 
+def grades(names, grade="合格"):
+    return [{"member": pm(n), "grade": grade} for n in names]
+
+
 def test_democratic_appraisal_grades_everyone_and_follows_up_unqualified(demo, api, clock,
                                                                          tmp_path):
     d = open_case("02.5", demo["dc_th"], SEC, title="2026年度民主评议党员")
-    d.do(SEC, year=2026, held_on="2026-11-02", due=8, present=8, absentees="")
+    d.do(SEC, year=2026, absentees=None)
     d.do(SEC)
     d.do(SEC)
     d.refused(SEC, "invalid_field", issued=8, returned=9)
     d.do(SEC, issued=8, returned=8)
-    partial = "\n".join(f"{n}:合格" for n in TH_ACTIVE[:-1])
+    partial = grades(TH_ACTIVE[:-1])
     body = d.refused(SEC, "ungraded_members", grades=partial)
     assert TH_ACTIVE[-1] in body["detail"]
-    d.refused(SEC, "member_not_found", grades=partial + f"\n{TH[8]}:合格")  # an activist
-    d.refused(SEC, "invalid_field", grades=partial + f"\n{TH_ACTIVE[-1]}:良好")
-    grades = "\n".join(f"{n}:合格" for n in TH_ACTIVE[1:-1])
-    grades += f"\n{TH_ACTIVE[0]}:优秀\n{TH_ACTIVE[-1]}:不合格"
-    d.do(SEC, grades=grades)
-    d.refused(SEC, "follow_up_missing", follow_ups=f"{TH_ACTIVE[0]}:通报表扬")
-    d.do(SEC, follow_ups=f"{TH_ACTIVE[0]}:通报表扬\n{TH_ACTIVE[-1]}:限期改正,帮教一年")
+    # an activist is not a member of the branch: not on the register the grades are taken from
+    d.refused(SEC, "not_on_roster", grades=partial + grades([TH[8]]))
+    d.refused(SEC, "invalid_field", grades=partial + grades(TH_ACTIVE[-1:], "良好"))
+    graded = (grades(TH_ACTIVE[1:-1]) + grades(TH_ACTIVE[:1], "优秀")
+              + grades(TH_ACTIVE[-1:], "不合格"))
+    d.do(SEC, grades=graded)
+    praise = {"member": pm(TH_ACTIVE[0]), "follow_up": "通报表扬"}
+    d.refused(SEC, "follow_up_missing", follow_ups=[praise])
+    d.do(SEC, follow_ups=[praise, {"member": pm(TH_ACTIVE[-1]),
+                                   "follow_up": "限期改正,帮教一年"}])
     assert d.case["closed"] is True
     assert MemberAppraisal.objects.get(member__name=TH_ACTIVE[-1]).follow_up.startswith("限期")
     again = open_case("02.5", demo["dc_th"], SEC, title="重复评议")
-    again.do(SEC, year=2026, held_on="2026-11-02", due=8, present=8, absentees="")
+    again.do(SEC, year=2026, absentees=None)
     again.do(SEC)
     again.do(SEC)
     again.do(SEC, issued=8, returned=8)
-    again.refused(SEC, "graded_twice", grades=grades)
+    again.refused(SEC, "graded_twice", grades=graded)
     pdf, xlsx = export(api("dc_th_supervisory_member"), "party_member_appraisal",
                        demo["dc_th"].pk)
     assert "不合格" in xlsx_cells(xlsx.content)
@@ -201,7 +236,7 @@ def test_a_month_without_a_themed_party_day_is_reminded(demo, api, clock):
     bad.refused(SEC, "invalid_date", month="十一月", theme="学习", form="study")
     bad.refused(SEC, "future_date", month="2026-12", theme="学习", form="study")
     d = themed_day(api, demo, "visit")
-    d.do(SEC, held_on="2026-11-02", absentees="", due=2, present=2)
+    d.do(SEC, absentees="")
     with time_machine.travel(parse_datetime("2026-12-01T09:00:00+08:00"), tick=False):
         call_command("sweep_deadlines")
     assert not Notification.objects.filter(message__contains="未召开主题党日").exists()

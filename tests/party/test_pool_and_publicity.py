@@ -9,7 +9,8 @@ from party.models import PartyMember
 from party.pool import activist_pool, months_after, pool_summary
 from tests.driver import open_case
 from tests.exports import export, pdf_text, xlsx_cells
-from tests.party.test_recruitment import to_training
+from tests.party.members import pm
+from tests.party.test_recruitment import ID, to_training
 from tests.party.walk_data import TH
 from workflows.models import PublicityNotice
 
@@ -97,8 +98,13 @@ def test_pool_registers_export_for_the_township_only(demo, api, clock, tmp_path)
     pdf, xlsx = export(api(SEC), "party_activists", demo["dc_th"].pk)
     assert "入党积极分子名册" in pdf_text(pdf.content)
     cells = xlsx_cells(xlsx.content)
-    assert "吴小明" in cells and "330299********0013" in cells
-    assert "330299200203150013" not in cells
+    assert "吴小明" in cells and f"{ID[:6]}********{ID[-4:]}" in cells  # 吴小明's, masked
+    assert ID not in cells
+
+
+def farmers(*paid):
+    """Dues rows of farmer members (农民党员: a fixed monthly amount, no income): (name, amount)."""
+    return [{"member": pm(name), "category": "农民", "amount": amount} for name, amount in paid]
 
 
 def dues_with_receipt(api, demo, payments, total, receipt):
@@ -111,7 +117,7 @@ def dues_with_receipt(api, demo, payments, total, receipt):
 
 
 def test_yearly_dues_notice_is_generated_from_the_ledger(demo, api, clock):
-    pub = dues_with_receipt(api, demo, f"{TH[0]},农民,,1.00\n{TH[1]},农民,,0.50", "1.50",
+    pub = dues_with_receipt(api, demo, farmers((TH[0], "1.00"), (TH[1], "0.50")), "1.50",
                             "DF-010")
     pub.do(SEC, action="annual_publicity", year=2026, summary="")  # generated, not typed
     assert pub.step == "publicity"
@@ -124,7 +130,7 @@ def test_yearly_dues_notice_is_generated_from_the_ledger(demo, api, clock):
 
 
 def test_a_remark_that_contradicts_the_ledger_is_refused(demo, api, clock):
-    pub = dues_with_receipt(api, demo, f"{TH[0]},农民,,1.00", "1.00", "DF-011")
+    pub = dues_with_receipt(api, demo, farmers((TH[0], "1.00")), "1.00", "DF-011")
     pub.refused(SEC, "publicity_mismatch", action="annual_publicity", year=2026,
                 summary="2026年度共1名党员交纳党费,合计1.01元。")
     assert not PublicityNotice.objects.filter(case_id=pub.id).exists()

@@ -9,11 +9,12 @@ from party.models import PartyMember, TrainingRecord
 from tests.driver import meeting as m
 from tests.driver import open_case
 from tests.exports import export, pdf_text, xlsx_cells
+from tests.party.members import pm
 from tests.party.walk_data import TH
-from workflows.models import Alert
+from workflows.models import Alert, TenantSetting
 
 SEC, TOWN, ORG = "dc_th_branch_secretary", "dc_township_party", "sfq_district_org"
-ID = "330299200203150013"
+ID = "330102200203150019"
 
 
 def at(text):
@@ -39,7 +40,7 @@ def to_training(api, demo, clock):
     d.refused(SEC, "publicity_open")
     clock.move_to(at("2026-11-10T00:01:00+08:00"))
     d.do(SEC)
-    d.do(SEC, meeting_date="2026-11-10", contact_1=TH[0], contact_2=TH[1])
+    d.do(SEC, contact_1=pm(TH[0]), contact_2=pm(TH[1]))
     assert d.step == "activist_training"
     return d
 
@@ -56,7 +57,7 @@ def to_target_decision(api, demo, clock):
 
 def test_applicant_enters_the_register_with_a_checked_id_number(demo, api, clock):
     d = open_case("01.1", demo["dc_th"], SEC, title="入党申请")
-    d.refused(SEC, "invalid_id_number", name="甲", gender="male", id_number="330299200203150014",
+    d.refused(SEC, "invalid_id_number", name="甲", gender="male", id_number="330102200203150010",
               residence="resident", application_date="2026-10-20")
     d.refused(SEC, "future_date", name="甲", gender="male", id_number=ID,
               residence="resident", application_date="2026-11-03")
@@ -96,13 +97,16 @@ def test_activist_date_is_the_committee_meeting_date_and_contacts_are_two_full_m
     assert body["not_before"] == "2026-11-10T00:00:00+08:00"
     clock.move_to(at("2026-11-10T00:00:00+08:00"))
     d.do(SEC)
-    d.refused(SEC, "same_person", meeting_date="2026-11-10", contact_1=TH[0], contact_2=TH[0])
-    d.refused(SEC, "member_not_found", meeting_date="2026-11-10", contact_1=TH[0],
-              contact_2=TH[8])  # an activist is not a full member
-    d.refused(SEC, "date_order", meeting_date="2026-11-09", contact_1=TH[0], contact_2=TH[1])
-    d.refused(SEC, "quorum_not_met", meeting_date="2026-11-10", contact_1=TH[0],
-              contact_2=TH[1], meeting=m(5, 2, 2))
-    d.do(SEC, meeting_date="2026-11-10", contact_1=TH[0], contact_2=TH[1])
+    d.refused(SEC, "same_person", contact_1=pm(TH[0]), contact_2=pm(TH[0]))
+    d.refused(SEC, "not_on_roster", contact_1=pm(TH[0]),
+              contact_2=pm(TH[8]))  # an activist is not a full member: not offered
+    # the committee cannot have met before the publicity ended (its step opened then)
+    d.refused(SEC, "date_order", meeting=m(held_at="2026-11-09"), contact_1=pm(TH[0]),
+              contact_2=pm(TH[1]))
+    # the branch committee of the day has three members: one present is no quorum
+    d.refused(SEC, "quorum_not_met", contact_1=pm(TH[0]), contact_2=pm(TH[1]),
+              meeting=m(present=1, yes=1))
+    d.do(SEC, meeting=m(held_at="2026-11-10"), contact_1=pm(TH[0]), contact_2=pm(TH[1]))
     row = member()
     assert row.status == MemberStatus.ACTIVIST
     assert row.activist_date == dt.date(2026, 11, 10)
@@ -111,8 +115,8 @@ def test_activist_date_is_the_committee_meeting_date_and_contacts_are_two_full_m
 
 def test_development_target_only_after_a_full_year_as_activist(demo, api, clock, tmp_path):
     d = to_training(api, demo, clock)
-    d.refused(SEC, "not_a_contact", action="contact_report", contact=TH[2], on="2026-11-10")
-    d.do(SEC, action="contact_report", contact=TH[0], on="2026-11-10")
+    d.refused(SEC, "not_a_contact", action="contact_report", contact=pm(TH[2]), on="2026-11-10")
+    d.do(SEC, action="contact_report", contact=pm(TH[0]), on="2026-11-10")
     d.do(SEC, action="activist_report", on="2026-11-10")
     assert TrainingRecord.objects.filter(member=member()).count() == 2
     pdf, xlsx = export(api(SEC), "party_training", demo["dc_th"].pk)
@@ -165,13 +169,17 @@ def test_no_admission_without_political_review_introducers_and_training(demo, ap
     d.do(TOWN, filed_on="2027-11-18")
     assert member().status == MemberStatus.TARGET
     assert member().target_date == dt.date(2027, 11, 18)
-    d.refused(SEC, "same_person", introducer_1=TH[2], introducer_2=TH[2])
-    d.refused(SEC, "member_not_found", introducer_1=TH[2], introducer_2=TH[7])  # probationary
-    d.refused(SEC, "requirement_not_met", introducer_1=TH[2], introducer_2=TH[3],
+    d.refused(SEC, "same_person", introducer_1=pm(TH[2]), introducer_2=pm(TH[2]))
+    d.refused(SEC, "not_on_roster", introducer_1=pm(TH[2]),
+              introducer_2=pm(TH[7]))  # a probationary member is not offered
+    d.refused(SEC, "requirement_not_met", introducer_1=pm(TH[2]), introducer_2=pm(TH[3]),
               review_result="failed")
-    d.do(SEC, introducer_1=TH[2], introducer_2=TH[3])
+    d.do(SEC, introducer_1=pm(TH[2]), introducer_2=pm(TH[3]))
     assert {member().introducer_1.name, member().introducer_2.name} == {TH[2], TH[3]}
-    d.refused(ORG, "training_too_short", class_hours=23)
+    training = next(f for a in d.actions(ORG) for f in a["fields"] if f["name"] == "class_hours")
+    assert training["min"] == 24  # the schema says what the rule needs
+    refused = d.refused(ORG, "out_of_range", class_hours=23)
+    assert refused["field"] == "class_hours" and "不能少于24" in refused["detail"]
     d.do(ORG, class_hours=24, certificate_no="PX-2027-01")
     assert d.step == "pre_review"
     assert d.case["tasks"][0]["due_at"] == "2027-12-18T00:01:00+08:00"
@@ -190,17 +198,19 @@ def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     d = to_target_decision(api, demo, clock)
     d.do(SEC, special="none")
     d.do(TOWN, filed_on="2027-11-18")
-    d.do(SEC, introducer_1=TH[2], introducer_2=TH[3])
+    d.do(SEC, introducer_1=pm(TH[2]), introducer_2=pm(TH[3]))
     d.do(ORG, class_hours=24, certificate_no="PX-2027-01")
     d.do(TOWN)  # pre-review passed
     d.do(SEC)  # committee review
     clock.move_to(at("2027-11-26T00:01:00+08:00"))
     d.do(SEC)  # publicity ended
     d.do(SEC)  # volunteer form
-    # the general meeting: more than half of 10 present, yes more than half of the 10 due
-    d.refused(SEC, "quorum_not_met", meeting=m(10, 5, 5), meeting_date="2027-11-26")
-    d.refused(SEC, "vote_failed", meeting=m(10, 6, 5, 1), meeting_date="2027-11-26")
-    d.do(SEC, meeting=m(10, 6, 6), meeting_date="2027-11-26")
+    # the general meeting: 桃花村's 7 full members vote; more than half of them present,
+    # yes more than half of the 7 due; the probationary member attends without a vote
+    d.refused(SEC, "quorum_not_met", meeting=m(present=3, yes=3, observers=1))
+    d.refused(SEC, "vote_failed", meeting=m(present=4, yes=3, no=1))
+    d.refused(SEC, "roll_mismatch", meeting=m(10, 6, 6))  # the due is the register's
+    d.do(SEC, meeting=m(present=4, yes=4, held_at="2027-11-26"))
     task = d.case["tasks"][0]
     assert task["due_at"] == "2028-02-26T00:01:00+08:00"  # three months
     d.refused(TOWN, "date_order", talk_date="2027-11-26", approved_on="2027-11-25")
@@ -235,7 +245,7 @@ def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     pdf, xlsx = export(api("dc_th_supervisory_member"), "party_members", demo["dc_th"].pk)
     text = pdf_text(pdf.content)
     assert "桃花村党员名册" in text and "入党介绍人" in text
-    assert "330299********0013" in text and ID not in text
+    assert "330102********0019" in text and ID not in text
     cells = xlsx_cells(xlsx.content)
     assert "吴小明" in cells and ID not in cells
     assert "2029-05-26" in "".join(str(c) for c in cells)
@@ -248,13 +258,13 @@ def test_admission_approval_reminds_at_three_months_and_escalates_past_six(demo,
 
     d = to_target_decision(api, demo, clock)
     for user, data in ((SEC, {"special": "none"}), (TOWN, {"filed_on": "2027-11-18"}),
-                       (SEC, {"introducer_1": TH[2], "introducer_2": TH[3]}),
+                       (SEC, {"introducer_1": pm(TH[2]), "introducer_2": pm(TH[3])}),
                        (ORG, {"class_hours": 24}), (TOWN, {}), (SEC, {})):
         d.do(user, **data)
     clock.move_to(at("2027-11-26T00:01:00+08:00"))
     d.do(SEC)
     d.do(SEC)
-    d.do(SEC, meeting=m(10, 6, 6), meeting_date="2027-11-26")
+    d.do(SEC, meeting=m(present=4, yes=4))
     assert d.case["tasks"][0]["hard_due_at"] == "2028-05-26T00:01:00+08:00"
     clock.move_to(at("2028-05-26T00:02:00+08:00"))
     call_command("sweep_deadlines")
@@ -267,3 +277,18 @@ def test_another_village_cannot_see_the_case(demo, api, clock):
     assert api("dc_yl_branch_secretary").get(f"/api/cases/{d.id}/").status_code == 404
     assert api("dc_yl_branch_secretary").get(
         f"/api/registers/party_members/{demo['dc_th'].pk}.pdf").status_code == 404
+
+
+def test_a_district_that_asks_for_more_training_hours_says_so_in_the_schema(demo, api, clock):
+    """A stricter tenant number is the bound the field publishes and the gate applies."""
+    TenantSetting.objects.create(region=demo["dc"], procedure="01.1",
+                                 param="target_training_hours", value="32")
+    d = to_target_decision(api, demo, clock)
+    d.do(SEC, special="none")
+    d.do(TOWN, filed_on="2027-11-18")
+    d.do(SEC, introducer_1=pm(TH[2]), introducer_2=pm(TH[3]))
+    training = next(f for a in d.actions(ORG) for f in a["fields"] if f["name"] == "class_hours")
+    assert training["min"] == 32
+    d.refused(ORG, "out_of_range", class_hours=31)
+    d.do(ORG, class_hours=32, certificate_no="PX-2027-02")
+    assert d.step == "pre_review"

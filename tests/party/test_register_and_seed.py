@@ -1,8 +1,8 @@
 """The demo register: plausible, idempotent, ID numbers valid and masked in exports."""
 
+from core.idcard import valid_id_number
 from party.choices import MemberStatus
 from party.demo import seed_register
-from party.effects.common import valid_id_number
 from party.models import PartyMember
 from party.models.members import mask_id
 from workflows.registry import registry

@@ -13,9 +13,13 @@ from tests.personnel.helpers import (
     NOMINEES,
     SEC,
     WANG,
+    ZHANG,
     ZHAO,
     advance,
+    not_passed,
     open_appointment,
+    people,
+    posts,
     propose,
     to_vetting,
     vet,
@@ -54,18 +58,19 @@ def test_a_township_body_may_not_act_for_another(demo, clock):
 
 def test_nomination_needs_a_meeting_with_more_than_half(demo, clock):
     case = open_appointment(demo)
-    assert propose(case, meeting=m(8, 4, 4)).json()["code"] == "quorum_not_met"
-    assert propose(case, meeting=m(8, 5, 2, 3)).json()["code"] == "vote_failed"
+    # the branch committee of the day: 3 members (任职记录)
+    assert propose(case, meeting=m(3, 1, 1)).json()["code"] == "quorum_not_met"
+    assert propose(case, meeting=m(3, 2, 1, 1)).json()["code"] == "vote_failed"
     r = case.post(SEC, "propose",
-                  {"track": "women", "nominees": NOMINEES, "meeting": m(8, 5, 3, 2)})
+                  {"track": "women", "nominees": NOMINEES, "meeting": m(3, 3, 2, 1)})
     assert r.json()["code"] == "missing_attachment"
-    assert propose(case, meeting=m(8, 5, 3, 2)).status_code == 200
+    assert propose(case, meeting=m(3, 3, 2, 1)).status_code == 200
 
 
 def test_nominee_with_a_bad_id_number_is_refused(demo, clock):
     case = open_appointment(demo)
-    r = propose(case, nominees=f"李秀英,{LI[:-1]}4,妇联主席")
-    assert r.json()["code"] == "invalid_id_number"
+    r = propose(case, nominees=people(("李秀英", f"{LI[:-1]}4", "妇联主席")))
+    assert (r.json()["code"], r.json()["field"]) == ("invalid_id_number", "nominees[0].id_number")
     assert "第1行" in r.json()["detail"]
     assert not Appointee.objects.exists()
 
@@ -83,7 +88,7 @@ def test_no_appointment_before_the_joint_vetting(demo, clock):
 
 def test_vetting_passed_then_appointed_and_registered(demo, clock):
     case = open_appointment(demo)
-    propose(case, track="militia", nominees=f"王建国,{WANG},民兵连长")
+    propose(case, track="militia", nominees=people(("王建国", WANG, "民兵连长")))
     to_vetting(case)
     future = vet(case, vetted_on="2026-11-03").json()
     assert (future["code"], future["field"]) == ("future_date", "vetted_on")
@@ -110,9 +115,9 @@ def test_person_failing_vetting_is_not_appointed_with_the_others(demo, clock):
     case = open_appointment(demo)
     propose(case)
     to_vetting(case)
-    assert vet(case, excluded=f"{LI} 张晓红").json()["code"] == "vetting_all_failed"
-    assert vet(case, excluded="不相干").json()["code"] == "invalid_field"
-    assert vet(case, excluded=LI).status_code == 200
+    assert vet(case, excluded=not_passed(LI, ZHANG)).json()["code"] == "vetting_all_failed"
+    assert vet(case, excluded=not_passed(WANG)).json()["code"] == "invalid_field"  # not put up
+    assert vet(case, excluded=not_passed(LI)).status_code == 200
     case.post(SEC, "appoint", {"appointed_on": "2026-11-02"})
     states = dict(Appointee.objects.filter(case_id=case.id).values_list("name", "state"))
     assert states == {"李秀英": "not_appointed", "张晓红": "appointed"}
@@ -130,28 +135,35 @@ def test_failed_vetting_closes_without_appointment_and_renomination_alerts(demo,
     assert r.status_code == 400
     assert r.json()["code"] == "case_closed"
     again = open_appointment(demo)
-    assert propose(again, nominees=f"李秀英,{LI},妇联主席").status_code == 200
+    assert propose(again, nominees=people(("李秀英", LI, "妇联主席"))).status_code == 200
     alert = Alert.objects.get(case_id=again.id)
     assert "曾联审未通过" in alert.message and "330299********0023" in alert.message
 
 
 def test_auxiliary_posts_decided_with_minutes_then_vetted_then_hired(demo, clock):
     case = open_appointment(demo, "05.2")
-    posts = "保洁员,2,2000,12\n水管员,1,1800.50,6"
-    r = case.post(SEC, "decide", {"posts": posts, "meeting": m(7, 6, 4, 2)})
+    decided = posts(("保洁员", 2, "2000", 12), ("水管员", 1, "1800.50", 6))
+    r = case.post(SEC, "decide", {"posts": decided, "meeting": m(5, 4, 3, 1)})
     assert r.json()["code"] == "missing_attachment"
-    assert case.post(SEC, "decide", {"posts": posts, "meeting": m(7, 3, 3)},
+    assert case.post(SEC, "decide", {"posts": decided, "meeting": m(5, 2, 2)},
                      minutes()).json()["code"] == "quorum_not_met"
-    assert case.post(SEC, "decide", {"posts": "保洁员,0,2000,12", "meeting": m(7, 4, 4)},
-                     minutes()).json()["code"] == "invalid_field"
-    assert case.post(SEC, "decide", {"posts": posts, "meeting": m(7, 4, 4)},
+    nobody = case.post(SEC, "decide", {"posts": posts(("保洁员", 0, "2000", 12)),
+                                       "meeting": m(5, 4, 4)}, minutes()).json()
+    assert (nobody["code"], nobody["field"]) == ("out_of_range", "posts[0].count")
+    assert case.post(SEC, "decide", {"posts": decided, "meeting": m(5, 4, 4)},
                      minutes()).status_code == 200
     r = case.post(DIRECTOR, "select",
-                  {"staff": f"王建国,{WANG},水管员\n赵大海,{ZHAO},水管员"})
+                  {"staff": people(("王建国", WANG, "水管员"), ("赵大海", ZHAO, "水管员"))})
     assert r.json()["code"] == "post_count_exceeded"
-    r = case.post(DIRECTOR, "select", {"staff": f"王建国,{WANG},门卫"})
-    assert r.json()["code"] == "post_not_decided"
-    r = case.post(DIRECTOR, "select", {"staff": f"王建国,{WANG},保洁员\n赵大海,{ZHAO},水管员"})
+    # the posts offered are those the two committees decided, and only those
+    offered = next(f for a in case.actions(DIRECTOR) for f in a["fields"] if f["name"] == "staff")
+    post = next(c for c in offered["columns"] if c["name"] == "post")
+    assert post["type"] == "choice"
+    assert {c["value"] for c in post["choices"]} == {"保洁员", "水管员"}
+    r = case.post(DIRECTOR, "select", {"staff": people(("王建国", WANG, "门卫"))})
+    assert (r.json()["code"], r.json()["field"]) == ("invalid_field", "staff[0].post")
+    r = case.post(DIRECTOR, "select",
+                  {"staff": people(("王建国", WANG, "保洁员"), ("赵大海", ZHAO, "水管员"))})
     assert r.json()["current_step"] == "vetting"
     r = case.post(DIRECTOR, "hire", {"start_on": "2026-12-01"})
     assert r.json()["code"] == "wrong_step"
@@ -172,8 +184,8 @@ def test_auxiliary_posts_decided_with_minutes_then_vetted_then_hired(demo, clock
 def test_auxiliary_failed_vetting_hires_nobody(demo, clock):
     case = open_appointment(demo, "05.2")
     case.post(SEC, "decide",
-              {"posts": "保洁员,1,2000,12", "meeting": m(7, 4, 4)}, minutes())
-    case.post(DIRECTOR, "select", {"staff": f"王建国,{WANG},保洁员"})
+              {"posts": posts(("保洁员", 1, "2000", 12)), "meeting": m(5, 4, 4)}, minutes())
+    case.post(DIRECTOR, "select", {"staff": people(("王建国", WANG, "保洁员"))})
     assert vet(case, action="fail").json()["closed"] is True
     assert Appointee.objects.get(case_id=case.id).state == "not_appointed"
 
@@ -193,8 +205,9 @@ def test_another_village_cannot_see_appointments(demo, clock):
 def test_a_bad_nominee_list_stores_neither_the_minutes_nor_a_nominee(demo, clock):
     case = open_appointment(demo)
     files, rows = stored_files(), Attachment.objects.count()
-    r = propose(case, nominees=f"李秀英,{LI},妇联主席\n李秀英,{LI},妇联执委")
+    r = propose(case, nominees=people(("李秀英", LI, "妇联主席"), ("李秀英", LI, "妇联执委")))
     assert (r.status_code, r.json()["code"]) == (400, "invalid_field")
+    assert r.json()["field"] == "nominees[1].id_number"
     assert "第2行" in r.json()["detail"]
     assert stored_files() == files
     assert Attachment.objects.count() == rows
@@ -206,9 +219,9 @@ def test_an_unknown_exclusion_stores_neither_the_form_nor_the_vetting(demo, cloc
     propose(case)
     to_vetting(case)
     files, rows = stored_files(), Attachment.objects.count()
-    r = vet(case, excluded="王不相干")
+    r = vet(case, excluded=not_passed(WANG))  # not among the nominees
     assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "invalid_field",
-                                                                     "excluded")
+                                                                     "excluded[0].id_number")
     assert stored_files() == files
     assert Attachment.objects.count() == rows
     assert not JointVetting.objects.exists()

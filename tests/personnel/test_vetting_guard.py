@@ -8,7 +8,7 @@ import pytest
 from core.errors import RuleError
 from personnel.effects import APPOINT_RESERVE, HIRE_STAFF
 from personnel.models import Appointee, JointVetting
-from tests.personnel.helpers import WANG, open_appointment, propose, to_vetting, vet
+from tests.personnel.helpers import WANG, open_appointment, people, propose, to_vetting, vet
 from workflows.models import Case
 
 
@@ -19,7 +19,7 @@ def ctx_for(case_id, **data):
 @pytest.mark.parametrize("effect", [APPOINT_RESERVE, HIRE_STAFF], ids=lambda e: e.name)
 def test_no_appointment_without_a_passed_joint_vetting(demo, clock, effect):
     case = open_appointment(demo)
-    propose(case, track="militia", nominees=f"王建国,{WANG},民兵连长")
+    propose(case, track="militia", nominees=people(("王建国", WANG, "民兵连长")))
     to_vetting(case)
     data = {"appointed_on": dt.date(2026, 11, 2), "start_on": dt.date(2026, 11, 2)}
     with pytest.raises(RuleError) as refused:
@@ -36,7 +36,7 @@ def test_no_appointment_without_a_passed_joint_vetting(demo, clock, effect):
 
 def test_a_passed_vetting_lets_the_appointment_through(demo, clock):
     case = open_appointment(demo)
-    propose(case, track="militia", nominees=f"王建国,{WANG},民兵连长")
+    propose(case, track="militia", nominees=people(("王建国", WANG, "民兵连长")))
     to_vetting(case)
     assert vet(case).status_code == 200
     ctx = ctx_for(case.id, appointed_on=dt.date(2026, 11, 2))

@@ -1,4 +1,4 @@
-"""Production start-up: a missing SECRET_KEY stops it; check --deploy is clean."""
+"""Production start-up: a missing SECRET_KEY or AUDIT_KEY stops it; check --deploy is clean."""
 
 import os
 import secrets
@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args, env):
     base = {k: v for k, v in os.environ.items()
             if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_DEBUG",
-                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+                         "DJANGO_ALLOW_ASYNC_UNSAFE", "AUDIT_KEY", "AUDIT_KEY_ID",
+                         "AUDIT_KEYS"}}
     base.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=base,
                           capture_output=True, text=True, timeout=120, check=False)
@@ -27,11 +28,25 @@ def test_missing_secret_key_stops_production_start():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_missing_or_short_audit_key_stops_production_start():
+    base = {"DJANGO_SETTINGS_MODULE": "portal.settings.base", "SECRET_KEY": "x" * 60}
+    result = run_manage("check", env=base)
+    assert result.returncode != 0
+    assert "AUDIT_KEY is not set" in result.stderr
+    result = run_manage("check", env={**base, "AUDIT_KEY": "short"})
+    assert result.returncode != 0
+    assert "AUDIT_KEY is too short" in result.stderr
+    result = run_manage("check", env={**base, "AUDIT_KEY": "k" * 40, "AUDIT_KEYS": "broken"})
+    assert result.returncode != 0
+    assert "AUDIT_KEYS must read id:key" in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
         "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%")
                               for _ in range(60)),
+        "AUDIT_KEY": secrets.token_hex(32),
         "ALLOWED_HOSTS": "portal.example.org",
     })
     assert result.returncode == 0, result.stdout + result.stderr
@@ -46,7 +61,8 @@ def test_beat_runs_the_sweep_the_export_purge_and_the_nightly_checks():
     schedule = settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"] for entry in schedule.values()}
     assert tasks == {"workflows.tasks.sweep_deadlines_task", "portal.tasks.purge_old_exports_task",
-                     "workflows.tasks.recount_tallies_task", "workflows.tasks.check_chains_task"}
+                     "workflows.tasks.recount_tallies_task", "workflows.tasks.check_chains_task",
+                     "workflows.tasks.anchor_chains_task"}
     nightly = [e["schedule"] for e in schedule.values()
                if e["task"] in {"workflows.tasks.recount_tallies_task",
                                 "workflows.tasks.check_chains_task"}]

@@ -13,16 +13,22 @@ from tests.samples import upload_pdf, upload_png
 from workflows.models import Alert, PublicityNotice
 
 DAY = "2026-11-02"
+MONTH = "2026-11"
 
 
 # --- 07(3) ---------------------------------------------------------------------------------
+
+# the correction group: one member a row, who they are and how to reach them
+GROUP = [{"name": "钱主任", "role": "village", "phone": "13800000001"},
+         {"name": "孙网格", "role": "grid"},
+         {"name": "赵父", "role": "family", "phone": "0571-87654321"}]
+
 
 def correction(api, demo, start="2026-11-01", end="2027-05-01"):
     case = open_case("07.3", demo["dc_th"], "dc_th_committee_director", title="社区矫正对象赵六")
     case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
             residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
-    case.do("dc_th_committee_director", term="六个月", start=start, end=end,
-            group="村委会主任、网格员、家属")
+    case.do("dc_th_committee_director", start=start, end=end, group=GROUP)
     assert case.step == "supervise"
     return case
 
@@ -36,7 +42,7 @@ def test_pre_sentence_investigation_must_be_declared_true(demo, api, clock):
 
 def test_release_is_refused_before_the_end_of_the_term(demo, api, clock):
     case = correction(api, demo)
-    case.do("dc_th_committee_director", period="2026年第四季度", assessed_on=DAY,
+    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
             outcome="praise", reasons="表现良好")
     assert case.step == "assessment_publicity"
     body = case.refused("dc_th_committee_director", "publicity_open", "confirm",
@@ -59,14 +65,15 @@ def test_term_must_end_after_it_starts(demo, api, clock):
     case = open_case("07.3", demo["dc_th"], "dc_th_committee_director", title="社区矫正对象赵六")
     case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
             residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
-    body = case.refused("dc_th_committee_director", "date_order", term="六个月",
-                        start="2026-11-01", end="2026-11-01", group="村委会主任、网格员")
+    body = case.refused("dc_th_committee_director", "date_order", start="2026-11-01",
+                        end="2026-11-01", group=GROUP)
     assert body["field"] == "end"
-    case.do("dc_th_committee_director", term="一天", start="2026-11-01", end="2026-11-02",
-            group="村委会主任、网格员")
+    case.do("dc_th_committee_director", start="2026-11-01", end="2026-11-02", group=GROUP)
     person = CorrectionPerson.objects.get(case_id=case.id)
     assert (person.state, person.start, person.end) == ("under", dt.date(2026, 11, 1),
                                                        dt.date(2026, 11, 2))
+    # the term is computed from the two days (both included), never typed
+    assert person.term == "2天"
 
 
 def test_check_ins_lie_within_the_term_and_not_in_the_future(demo, api, clock):
@@ -81,8 +88,8 @@ def test_check_ins_lie_within_the_term_and_not_in_the_future(demo, api, clock):
 
 def test_release_the_day_before_the_end_is_refused_and_dated_before_the_end(demo, api, clock):
     case = correction(api, demo, end="2026-11-20")
-    case.do("dc_th_committee_director", period="第一次考核", assessed_on=DAY, outcome="none",
-            reasons="表现一般")
+    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
+            outcome="none", reasons="表现一般")
     clock.move_to(dt.datetime(2026, 11, 19, 15, 59, tzinfo=dt.UTC))  # 11-19 23:59
     case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
     body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-19",
@@ -99,8 +106,8 @@ def test_release_the_day_before_the_end_is_refused_and_dated_before_the_end(demo
 def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tmp_path):
     case = correction(api, demo)
     case.do("dc_th_grid_worker", "check_in", on=DAY, method="platform", result="normal")
-    case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="warning",
-            reasons="未按规定请假外出")
+    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
+            outcome="warning", reasons="未按规定请假外出")
     notices = case.client("dc_th_committee_director").get(f"/api/cases/{case.id}/").json()
     assert [(n["step"], n["days"]) for n in notices["publicity"]] == [("assessment_publicity", 5)]
     # the notice says what was decided in words, not the stored code ("warning")
@@ -108,8 +115,13 @@ def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tm
     clock.move_to(START + dt.timedelta(days=6))
     case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
     assert case.step == "supervise"
-    case.do("dc_th_committee_director", period="2026年12月", assessed_on="2026-11-08",
-            outcome="praise", reasons="表现良好")
+    # a month is assessed once it has begun (the months are this month at the latest)
+    case.refused("dc_th_committee_director", "future_date", period_from="2026-12",
+                 period_to="2026-12", assessed_on="2026-11-08", outcome="praise",
+                 reasons="表现良好")
+    clock.move_to(START + dt.timedelta(days=29))  # 12-01
+    case.do("dc_th_committee_director", period_from="2026-12", period_to="2026-12",
+            assessed_on="2026-12-01", outcome="praise", reasons="表现良好")
     person = CorrectionPerson.objects.get(case_id=case.id)
     outcomes = list(person.activities.filter(kind="assessment").order_by("on")
                     .values_list("detail", flat=True))
@@ -119,13 +131,16 @@ def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tm
     header, *rows = xlsx_rows(xlsx.content)
     row = dict(zip(header, next(r for r in rows if r[0] == "赵六"), strict=True))
     assert (row["点验次数"], row["最近考核奖惩"], row["状态"]) == (1, "2026年12月:表扬", "矫正中")
+    assert (row["矫正期限"], row["矫正小组"]) == (
+        "6个月1天", "钱主任(村(居)委会人员,13800000001)、孙网格(网格员)、"
+                   "赵父(家庭成员或监护人、保证人,0571-87654321)")
     assert "最近考核奖惩" in "".join(pdf_text(pdf.content).split())
 
 
 def test_correction_ends_early_on_revocation_and_is_no_longer_watched(demo, api, clock):
     case = correction(api, demo)
-    case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="revoke",
-            reasons="严重违反监督管理规定")
+    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
+            outcome="revoke", reasons="严重违反监督管理规定")
     clock.move_to(START + dt.timedelta(days=6))
     case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
     case.refused("dc_th_committee_director", "checklist_incomplete", "terminate",
@@ -181,42 +196,63 @@ def test_correction_roster_masks_the_id_number(demo, api, clock, tmp_path):
 
 def round_(api, demo):
     case = open_case("08", demo["dc_th"], "dc_th_branch_secretary", title="2026年11月集中排查")
-    case.do("dc_th_branch_secretary", period="2026年11月", situation="总体平稳",
+    case.do("dc_th_branch_secretary", period=MONTH, situation="总体平稳",
             focus="邻里纠纷、用电安全")
     return case
 
 
+def grid(village, name="第一网格"):
+    """The id of a grid of the village's grid roster (what a ``ref="grid"`` field takes)."""
+    return Grid.objects.get(region=village, name=name, ended_on__isnull=True).pk
+
+
+def covered(village, **households):
+    """The coverage of a round: one row per grid named, with the households visited."""
+    return [{"grid": grid(village, name), "households": n} for name, n in households.items()]
+
+
 def incident(case, gravity="major", handled=False, found="2026-11-02T09:00:00+08:00"):
-    case.do("dc_th_grid_worker", "record_incident", grid="第一网格", kind="dispute",
+    case.do("dc_th_grid_worker", "record_incident", grid=grid(case.row.region), kind="dispute",
             gravity=gravity, found_at=found, description="两户因宅基地争吵", handled=handled)
     return GridIncident.objects.filter(case_id=case.id).order_by("-number").first()
 
 
 def test_every_grid_must_be_covered_before_the_round_ends(demo, api, clock):
+    village = demo["dc_th"]
     case = round_(api, demo)
-    case.refused("dc_th_grid_worker", "unknown_grid", coverage="第二网格|10")
-    Grid.objects.create(region=demo["dc_th"], name="第二网格", households=80)
-    body = case.refused("dc_th_grid_worker", "grid_not_covered", coverage="第一网格|120")
+    # a grid of another village's roster is not one of this round's
+    body = case.refused("dc_th_grid_worker", "not_on_roster",
+                        coverage=[{"grid": grid(demo["dc_yl"]), "households": 10}])
+    assert body["field"] == "coverage[0].grid"
+    Grid.objects.create(region=village, name="第二网格", households=80)
+    body = case.refused("dc_th_grid_worker", "grid_not_covered",
+                        coverage=covered(village, 第一网格=120))
     assert "第二网格" in body["detail"]
-    case.do("dc_th_grid_worker", coverage="第一网格|120\n第二网格|80")
+    # no more households visited than the grid has
+    body = case.refused("dc_th_grid_worker", "out_of_range",
+                        coverage=covered(village, 第一网格=120, 第二网格=81))
+    assert body["field"] == "coverage[1].households"
+    case.do("dc_th_grid_worker", coverage=covered(village, 第一网格=120, 第二网格=80))
     assert case.step == "summary"
 
 
 def test_major_incident_must_be_reported_before_the_round_ends(demo, api, clock):
     case = round_(api, demo)
     row = incident(case)
-    case.refused("dc_th_grid_worker", "major_not_reported", coverage="第一网格|120")
+    case.refused("dc_th_grid_worker", "major_not_reported",
+                 coverage=covered(demo["dc_th"], 第一网格=120))
     case.do("dc_th_grid_worker", "report_incident", number=row.number,
             reported_at="2026-11-02T09:30:00+08:00", reported_to="东城镇综治中心")
     case.refused("dc_th_grid_worker", "already_reported", "report_incident",
                  number=row.number, reported_at="2026-11-02T09:40:00+08:00", reported_to="x")
-    case.do("dc_th_grid_worker", coverage="第一网格|120")
+    case.do("dc_th_grid_worker", coverage=covered(demo["dc_th"], 第一网格=120))
 
 
 def test_unhandled_ordinary_incident_must_be_reported_too(demo, api, clock):
     case = round_(api, demo)
     incident(case, gravity="ordinary", handled=False)
-    case.refused("dc_th_grid_worker", "incident_unresolved", coverage="第一网格|120")
+    case.refused("dc_th_grid_worker", "incident_unresolved",
+                 coverage=covered(demo["dc_th"], 第一网格=120))
     incident(case, gravity="ordinary", handled=True)
 
 

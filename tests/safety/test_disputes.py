@@ -9,11 +9,14 @@ from workflows.models import Notification, Task
 from workflows.sweep import sweep
 
 DAY = "2026-11-02"
+# the parties, one a row: which side, who, where they live, how to reach them
+PARTIES = [{"side": "applicant", "name": "张三", "address": "一组12号", "phone": "13800000011"},
+           {"side": "respondent", "name": "李四", "address": "一组14号"}]
 
 
 def dispute(api, demo, gravity="ordinary"):
     case = open_case("07.1", demo["dc_th"], "dc_th_mediator", title="张李两家宅基地纠纷")
-    case.do("dc_th_mediator", parties="张三、李四", kind="neighbour", source="application",
+    case.do("dc_th_mediator", parties=PARTIES, kind="neighbour", source="application",
             received_on=DAY, summary="排水沟边界争议", gravity=gravity)
     return case
 
@@ -31,6 +34,16 @@ def test_ordinary_dispute_is_mediated_visited_and_archived_into_the_ledger(demo,
     assert (row.number, row.state, row.sessions.count()) == (1, "archived", 2)
     assert row.visited_by and row.satisfied is True
     assert row.history.count() >= 4
+
+
+def test_a_dispute_has_two_parties_at_least_each_on_a_side(demo, api, clock):
+    case = open_case("07.1", demo["dc_th"], "dc_th_mediator", title="张李两家宅基地纠纷")
+    body = case.refused("dc_th_mediator", "row_count", parties=PARTIES[:1], received_on=DAY)
+    assert body["field"] == "parties"
+    body = case.refused("dc_th_mediator", "invalid_field", received_on=DAY,
+                        parties=[PARTIES[0], {**PARTIES[1], "side": "被告"}])
+    assert body["field"] == "parties[1].side"
+    assert not Dispute.objects.exists()
 
 
 def test_major_dispute_waits_for_the_township_before_mediation(demo, api, clock):
@@ -112,7 +125,8 @@ def test_dispute_ledger_exports_and_other_village_sees_nothing(demo, api, clock,
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_dispute_ledger",
                        demo["dc_th"].pk)
     assert pdf.status_code == 200
-    assert "张三、李四" in pdf_text(pdf.content)
+    text = "".join(pdf_text(pdf.content, layout=False).split())
+    assert "张三(申请人(一方),一组12号,13800000011);李四(被申请人(另一方),一组14号)" in text
     cells = xlsx_cells(xlsx.content)
     assert "纠纷类别" in cells and "邻里纠纷" in cells
 

@@ -6,6 +6,7 @@ from safety.effects.emergency import check_unreported_emergencies
 from safety.effects.hazards import check_overdue_hazards
 from safety.models import Hazard, Incident, SafetyProductionRecord
 from tests.driver import START, open_case
+from tests.driver import meeting as m
 from tests.exports import export, pdf_text, xlsx_cells, xlsx_rows
 
 DAY = "2026-11-02"
@@ -167,10 +168,16 @@ def test_fire_is_counted_tallied_and_sent_back_for_shallow_lessons(demo, api, cl
 
 # --- 10(2) ---------------------------------------------------------------------------------
 
+def hazard(due="2026-11-20", **cells):
+    """One hazard found: where, what, how grave, by when and by whom it is put right."""
+    return {"location": "村口桥梁", "description": "护栏松动", "gravity": "ordinary",
+            "rectify_by": due, "responsible": "张三", **cells}
+
+
 def inspection(api, demo, due="2026-11-20"):
     case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="11月隐患排查")
     response = case.try_("dc_th_committee_member", source="report", places="村道、桥梁",
-                         result="found", hazards=f"村口桥梁|护栏松动|一般|{due}|张三")
+                         result="found", hazards=[hazard(due)])
     return case, response
 
 
@@ -178,7 +185,8 @@ def test_rectification_deadline_of_30_days_is_allowed_31_refused(demo, api, cloc
     _case, ok = inspection(api, demo, due="2026-12-02")
     assert ok.status_code == 200
     _case, bad = inspection(api, demo, due="2026-12-03")
-    assert bad.json()["code"] == "rectify_deadline_too_long"
+    assert (bad.json()["code"], bad.json()["field"]) == ("rectify_deadline_too_long",
+                                                         "hazards[0].rectify_by")
 
 
 def test_failed_reinspection_goes_back_to_rectification(demo, api, clock, tmp_path):
@@ -203,7 +211,7 @@ def test_failed_reinspection_goes_back_to_rectification(demo, api, clock, tmp_pa
 
 def test_deadline_in_the_past_is_refused_today_is_allowed(demo, api, clock):
     _case, bad = inspection(api, demo, due="2026-11-01")
-    assert bad.json()["code"] == "date_order"
+    assert (bad.json()["code"], bad.json()["field"]) == ("date_order", "hazards[0].rectify_by")
     _case, ok = inspection(api, demo, due=DAY)
     assert ok.status_code == 200
     assert list(Hazard.objects.values_list("rectify_by", flat=True)) == [dt.date(2026, 11, 2)]
@@ -229,10 +237,16 @@ def test_closure_waits_for_a_passed_reinspection_and_late_work_is_flagged(demo, 
 
 def test_found_without_hazards_is_refused(demo, api, clock):
     case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="排查")
-    case.refused("dc_th_committee_member", "no_hazards", source="inspection", places="x",
-                 result="found", hazards="")
+    # the hazards are required when the result says some were found (their required_if)
+    body = case.refused("dc_th_committee_member", "missing_field", source="inspection",
+                        places="x", result="found", hazards=[])
+    assert body["field"] == "hazards"
+    body = case.refused("dc_th_committee_member", "invalid_field", source="inspection",
+                        places="x", result="none", hazards=[hazard()])
+    assert body["field"] == "result"
+    assert not Hazard.objects.exists()
     case.do("dc_th_committee_member", source="inspection", places="x", result="none",
-            hazards="")
+            hazards=None)
     assert case.case["closed"] is True
 
 
@@ -249,18 +263,20 @@ def test_hazard_past_its_deadline_raises_an_alert_once(demo, api, clock):
 
 def test_safety_rules_must_be_complete_and_checked_by_another(demo, api, clock, tmp_path):
     case = open_case("10.3", demo["dc_th"], "dc_th_branch_secretary", title="安全生产制度建设")
-    body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5],
-                        adopted_on=DAY)
+    body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5])
     assert "安全检查考核制度" in body["detail"]
+    # the two committees of the day: 5 members (任职记录); 2 present is no quorum
     case.refused("dc_th_branch_secretary", "quorum_not_met", rules=ALL_RULES,
-                 adopted_on=DAY, meeting={"due": 7, "present": 3, "yes": 3, "no": 0,
-                                          "abstain": 0})
-    case.do("dc_th_branch_secretary", rules=ALL_RULES, adopted_on=DAY)
-    case.refused("dc_th_committee_director", "no_participants", participants=0, held_on=DAY)
+                 meeting=m(5, 2, 2))
+    case.do("dc_th_branch_secretary", rules=ALL_RULES, meeting=m(held_at=DAY))
+    body = case.refused("dc_th_committee_director", "out_of_range", participants=0, held_on=DAY)
+    assert body["field"] == "participants"
     case.do("dc_th_committee_director", participants=30, held_on=DAY)
     assert "check" not in case.offers("dc_th_committee_director")
-    case.refused("dc_th_branch_secretary", "missing_field", checked_on=DAY,
-                 result="problems", rectification="")
+    for blank in ("rectification", "rectify_by"):  # both required when problems are found
+        body = case.refused("dc_th_branch_secretary", "missing_field", checked_on=DAY,
+                            result="problems", **{blank: ""})
+        assert body["field"] == blank
     case.do("dc_th_branch_secretary", checked_on=DAY, result="problems",
             rectification="消防器材11月底前补齐")
     assert SafetyProductionRecord.objects.filter(case_id=case.id).count() == 3

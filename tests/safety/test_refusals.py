@@ -58,15 +58,14 @@ def test_legal_education_without_participants_stores_no_photo_no_sign_in_and_no_
 
 def test_safety_rules_with_one_missing_store_no_document_and_no_ledger_row(demo, api, clock, saved):
     case = open_case("10.3", demo["dc_th"], "dc_th_branch_secretary", title="安全生产制度建设")
-    body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5],
-                        adopted_on=DAY)
+    body = case.refused("dc_th_branch_secretary", "rules_incomplete", rules=ALL_RULES[:5])
     assert body["field"] == "rules"
     assert saved == []
     assert stored_files() == []
     assert not Attachment.objects.filter(case_id=case.id).exists()
     assert not SafetyProductionRecord.objects.filter(case_id=case.id).exists()
     assert events(case) == 1  # opened, nothing more
-    case.do("dc_th_branch_secretary", rules=ALL_RULES, adopted_on=DAY)
+    case.do("dc_th_branch_secretary", rules=ALL_RULES)
     assert SafetyProductionRecord.objects.filter(case_id=case.id).count() == 1
     assert len(stored_files()) == 1
 
@@ -74,7 +73,7 @@ def test_safety_rules_with_one_missing_store_no_document_and_no_ledger_row(demo,
 def test_rectification_dated_before_the_hazard_was_found_stores_no_photo(demo, api, clock, saved):
     case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="11月隐患排查")
     case.do("dc_th_committee_member", source="report", places="村道、桥梁", result="found",
-            hazards="村口桥梁|护栏松动|一般|2026-11-20|张三")
+            hazards=[hazard_row()])
     before = events(case)
     body = case.refused("dc_th_committee_member", "date_order", measures="更换护栏",
                         completed_on="2026-11-01")
@@ -87,26 +86,34 @@ def test_rectification_dated_before_the_hazard_was_found_stores_no_photo(demo, a
     assert events(case) == before
 
 
-def test_hazard_lines_refused_write_no_hazard(demo, api, clock):
+def test_hazard_rows_refused_write_no_hazard(demo, api, clock):
     case = open_case("10.2", demo["dc_th"], "dc_th_committee_member", title="11月隐患排查")
-    for hazards, code in (("村口桥梁|护栏松动|一般|2026-02-30|张三", "invalid_date"),
-                          ("村口桥梁|护栏松动|一般|2026-11-01|张三", "date_order"),
-                          ("村口桥梁|护栏松动|一般|张三", "invalid_field"),
-                          ("村口桥梁|护栏松动|一般|2026-11-20|张三\n"
-                           "村道|路面塌陷|重大|2026-12-03|李四", "rectify_deadline_too_long")):
+    second = hazard_row("2026-12-03", location="村道", description="路面塌陷", gravity="major",
+                    responsible="李四")
+    for hazards, code, where in (
+            ([hazard_row("2026-02-30")], "invalid_date", "hazards[0].rectify_by"),
+            ([hazard_row("2026-11-01")], "date_order", "hazards[0].rectify_by"),
+            ([hazard_row(gravity="一般")], "invalid_field", "hazards[0].gravity"),
+            ([hazard_row(responsible="")], "missing_field", "hazards[0].responsible"),
+            ([hazard_row(), second], "rectify_deadline_too_long", "hazards[1].rectify_by")):
         body = case.refused("dc_th_committee_member", code, source="report", places="村道",
                             result="found", hazards=hazards)
-        assert body["field"] == "hazards"
+        assert body["field"] == where
     assert not Hazard.objects.exists()
     assert events(case) == 1
+
+
+def hazard_row(due="2026-11-20", **cells):
+    return {"location": "村口桥梁", "description": "护栏松动", "gravity": "ordinary",
+            "rectify_by": due, "responsible": "张三", **cells}
 
 
 def correction(api, demo, end="2027-05-01"):
     case = open_case("07.3", demo["dc_th"], "dc_th_committee_director", title="社区矫正对象赵六")
     case.do("dc_th_committee_director", name="赵六", id_number="330299199001015678",
             residence="桃花村3组12号", village_opinion="同意接收", facts_true=True)
-    case.do("dc_th_committee_director", term="六个月", start="2026-11-01", end=end,
-            group="村委会主任、网格员、家属")
+    case.do("dc_th_committee_director", start="2026-11-01", end=end,
+            group=[{"name": "钱主任", "role": "village"}, {"name": "赵父", "role": "family"}])
     return case
 
 
@@ -128,8 +135,8 @@ def test_release_before_the_end_is_too_early_whatever_date_it_names(demo, api, c
     """Too early (with the day it becomes possible) comes before the date's own rules; once
     the term is over, a release dated ahead is a future date."""
     case = correction(api, demo, end="2026-11-10")
-    case.do("dc_th_committee_director", period="2026年11月", assessed_on=DAY, outcome="none",
-            reasons="表现一般")
+    case.do("dc_th_committee_director", period_from="2026-11", period_to="2026-11",
+            assessed_on=DAY, outcome="none", reasons="表现一般")
     clock.move_to(START + dt.timedelta(days=6))  # 11-08: the publicity is over
     case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
     assert case.step == "release"

@@ -3,6 +3,7 @@ whose text and an Excel whose cells hold what the procedures recorded."""
 
 import pytest
 
+from safety.models import Grid
 from tests.driver import open_case, walk
 from tests.exports import export, pdf_text, xlsx_rows
 from tests.safety.walk_data import WALK
@@ -12,7 +13,8 @@ SAFETY = ("07.1", "07.2", "07.3", "08", "09", "10.1", "10.2", "10.3", "10.4")
 
 # register code -> (procedure walked to its end, a value the register must show)
 EXPECTED = {
-    "safety_dispute_ledger": ("07.1", "张三、李四"),
+    "safety_dispute_ledger": ("07.1",
+                              "张三(申请人(一方),一组12号);李四(被申请人(另一方),一组14号)"),
     "safety_petition_register": ("07.2", "信访-2026-0001"),
     "safety_correction_roster": ("07.3", "赵六"),
     "safety_grid_roster": ("08", "第一网格"),
@@ -46,8 +48,9 @@ def test_another_villages_registers_are_not_listed_or_exported(demo, api):
 
 def _grid_incident(demo):
     case = open_case("08", demo["dc_th"], "dc_th_branch_secretary", title="集中排查")
-    case.do("dc_th_branch_secretary", period="2026年11月", situation="平稳", focus="用电安全")
-    case.do("dc_th_grid_worker", "record_incident", grid="第一网格", kind="hazard",
+    case.do("dc_th_branch_secretary", period="2026-11", situation="平稳", focus="用电安全")
+    first = Grid.objects.get(region=demo["dc_th"], name="第一网格")
+    case.do("dc_th_grid_worker", "record_incident", grid=first.pk, kind="hazard",
             gravity="ordinary", found_at="2026-11-02T09:00:00+08:00", description="路灯损坏",
             handled=True, handling="已报修")
 

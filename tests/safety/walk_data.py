@@ -1,14 +1,19 @@
 """Data the safety procedures' rules need for the generic walk (in 桃花村, from 2026-11-02).
 
-Dates may not lie in the future, times of reports may not precede the incident, the
-village's grid must be covered, and a correction is released only at the end of its term.
+Dates may not lie in the future, times of reports may not precede the incident, every
+grid of the village's roster must be covered (one row for each grid the field's schema
+lists), and a correction is released only at the end of its term.
 """
+
+from tests.samples import each_choice
 
 DAY = "2026-11-02"
 
 WALK = {
     "07.1": {
-        "register": {"received_on": DAY, "gravity": "major", "parties": "张三、李四"},
+        "register": {"received_on": DAY, "gravity": "major",
+                     "parties": [{"side": "applicant", "name": "张三", "address": "一组12号"},
+                                 {"side": "respondent", "name": "李四", "address": "一组14号"}]},
         "mediate": {"held_on": DAY},
         "follow_up": {"visited_on": DAY},
     },
@@ -18,25 +23,27 @@ WALK = {
         "investigate": {"replied_on": DAY},
     },
     "07.3": {
-        "pre_sentence": {"name": "赵六", "id_number": "330299199001015678"},
-        "handover": {"start": "2026-11-01", "end": "2027-05-01"},
+        "pre_sentence": {"name": "赵六", "id_number": "330102199001015673"},
+        "handover": {"start": "2026-11-01", "end": "2027-04-30"},
         "supervise": {"assessed_on": DAY},
         "assessment_publicity": {"next": "release"},
-        "release": {"released_on": "2027-05-01"},
+        "release": {"released_on": "2027-04-30"},
     },
-    "08": {"screening": {"coverage": "第一网格|120"}},
+    "08": {"screening": {"coverage": each_choice("grid")}},
     "09": {"plan": {"topic": "宪法进村"}, "hold": {"held_on": DAY}},
     "10.1": {
         "incident": {"occurred_at": "2026-11-02T09:00:00+08:00", "location": "后山"},
         "report": {"reported_at": "2026-11-02T09:30:00+08:00"},
     },
     "10.2": {
-        "inspect": {"result": "found", "hazards": "村口桥梁|护栏松动|一般|2026-11-20|张三"},
+        "inspect": {"result": "found",
+                    "hazards": [{"location": "村口桥梁", "description": "护栏松动",
+                                 "gravity": "ordinary", "rectify_by": "2026-11-20",
+                                 "responsible": "张三"}]},
         "rectify": {"completed_on": DAY},
     },
     "10.3": {
-        "adopt": {"rules": ["responsibility", "hazard", "plan", "training", "fire", "check"],
-                  "adopted_on": DAY},
+        "adopt": {"rules": ["responsibility", "hazard", "plan", "training", "fire", "check"]},
         "train": {"held_on": DAY, "content": "消防培训"},
         "check": {"checked_on": DAY},
     },

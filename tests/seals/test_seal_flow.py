@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Membership, User
 from seals.models import Seal, SealUse
+from tests.driver import meeting as m
 from tests.driver import open_case
 from tests.exports import export, pdf_text, xlsx_cells
 from tests.samples import stored_files, upload_pdf
@@ -94,18 +95,16 @@ def test_major_matter_needs_a_collective_decision_with_quorum(demo, api):
     case = applied("dc_th_branch_deputy", "04.1", demo["dc_th"], matter="major")
     assert case.step == "collective_decision"
     secretary = "dc_th_branch_secretary"
-    bad = case.post(secretary, "decide",
-                    {"meeting": {"due": 5, "present": 2, "yes": 2, "no": 0, "abstain": 0},
-                     "opinion": "同意"}, {"minutes": upload_pdf("会议记录.pdf")})
+    # the branch committee of the day (任职记录): its three members are the roll
+    bad = case.post(secretary, "decide", {"meeting": m(3, 1, 1), "opinion": "同意"},
+                    {"minutes": upload_pdf("会议记录.pdf")})
     assert bad.status_code == 400
     assert bad.json()["code"] == "quorum_not_met"
-    failed = case.post(secretary, "decide",
-                       {"meeting": {"due": 5, "present": 4, "yes": 2, "no": 2, "abstain": 0},
-                        "opinion": "同意"}, {"minutes": upload_pdf("会议记录.pdf")})
+    failed = case.post(secretary, "decide", {"meeting": m(3, 2, 1, 1), "opinion": "同意"},
+                       {"minutes": upload_pdf("会议记录.pdf")})
     assert failed.json()["code"] == "vote_failed"
-    ok = case.post(secretary, "decide",
-                   {"meeting": {"due": 5, "present": 4, "yes": 3, "no": 1, "abstain": 0},
-                    "opinion": "同意"}, {"minutes": upload_pdf("会议记录.pdf")})
+    ok = case.post(secretary, "decide", {"meeting": m(3, 3, 2, 1), "opinion": "同意"},
+                   {"minutes": upload_pdf("会议记录.pdf")})
     assert ok.status_code == 200
     assert ok.json()["current_step"] == "approve"
 

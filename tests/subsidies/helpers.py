@@ -18,6 +18,19 @@ ZHANG = "330299199007200030"
 ZHAO = "330299197511110043"  # not on the roster below
 HEADER = ("户主姓名", "身份证号", "面积(亩)")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Rows = list[dict[str, Any]]
+
+
+def households(*rows: tuple[str, str, Any]) -> Rows:
+    """The roster typed in the form: one household a row (户主姓名, 身份证号, 面积)."""
+    return [{"name": name, "id_number": number, "area": str(area)}
+            for name, number, area in rows]
+
+
+def payments(*rows: tuple[str, str, Any]) -> Rows:
+    """The payment list typed in the form: one payee a row (户主姓名, 身份证号, 发放金额)."""
+    return [{"name": name, "id_number": number, "amount": str(amount)}
+            for name, number, amount in rows]
 
 
 def xlsx(rows: list[tuple[Any, ...]], header: tuple[str, ...] = HEADER,
@@ -43,7 +56,7 @@ def open_subsidy(village_id: int, *, rate: str = "105.83", township: str = "dc")
 
 
 def submit_roster(case: CaseDriver, upload: SimpleUploadedFile | None = None,
-                  rows: str | None = None, prefix: str = "dc_th") -> Any:
+                  rows: Rows | None = None, prefix: str = "dc_th") -> Any:
     data = {"roster_rows": rows} if rows is not None else {}
     files = {"roster_file": upload} if upload is not None else None
     return case.post(f"{prefix}_committee_member", "submit_roster", data, files)
@@ -69,8 +82,8 @@ def through_the_chain(case: CaseDriver) -> None:
     assert r.json()["current_step"] == "payment_list"
 
 
-def payees(case: CaseDriver, text: str) -> Any:
-    return case.post("sfq_district_finance", "import_payees", {"payees": text})
+def payees(case: CaseDriver, rows: Rows | str) -> Any:
+    return case.post("sfq_district_finance", "import_payees", {"payees": rows})
 
 
 def pay(case: CaseDriver) -> Any:

@@ -20,9 +20,11 @@ from tests.subsidies.helpers import (
     ZHANG,
     ZHAO,
     end_publicity,
+    households,
     open_subsidy,
     pay,
     payees,
+    payments,
     submit_roster,
     through_the_chain,
     xlsx,
@@ -30,6 +32,8 @@ from tests.subsidies.helpers import (
 from workflows.models import Alert, Attachment, CaseEvent, PublicityNotice, TenantSetting
 
 ROSTER = [("王建国", WANG, 2.35), ("李秀英", LI, "1.15"), ("张晓红", ZHANG, 10)]
+# 248.70 + 121.70 + 1058.30 = 1428.70: the roster's amounts at 105.83 元/亩
+PAID = [("王建国", WANG, "248.70"), ("李秀英", LI, "121.70"), ("张晓红", ZHANG, "1058.30")]
 
 
 def published(demo, clock):
@@ -73,13 +77,13 @@ def test_village_imports_the_xlsx_roster_and_amounts_are_computed(demo, clock):
     ]
 
 
-def test_full_width_header_and_pasted_lines_are_accepted(demo, clock):
+def test_full_width_header_and_rows_typed_in_the_form_are_accepted(demo, clock):
     case = open_subsidy(demo["dc_th"].pk)
     r = submit_roster(case, xlsx([("王建国", WANG, 1)], header=("户主姓名", "身份证号",
                                                                   "面积(亩)")))
     assert r.status_code == 200, r.content
     other = open_subsidy(demo["dc_th"].pk)
-    r = submit_roster(other, rows=f"王建国,{WANG},1.5\n李秀英,{LI},2")
+    r = submit_roster(other, rows=households(("王建国", WANG, "1.5"), ("李秀英", LI, 2)))
     assert r.status_code == 200, r.content
     assert SubsidyHousehold.objects.filter(case_id=other.id).count() == 2
 
@@ -112,11 +116,31 @@ def test_bad_roster_is_refused_naming_the_row_and_changes_nothing(demo, clock, r
 
 def test_checksum_error_names_the_checksum(demo, clock):
     case = open_subsidy(demo["dc_th"].pk)
-    r = submit_roster(case, rows=f"王建国,{WANG[:-1]}3,1")
-    assert r.json()["detail"] == "第1行:身份证号“330299********0013”校验位不正确。"
+    bad = f"{WANG[:-1]}3"
+    r = submit_roster(case, xlsx([("王建国", bad, 1)]))  # the sheet's row 2 (row 1: header)
+    assert r.json()["detail"] == "第2行:身份证号“330299********0013”校验位不正确。"
+    # typed in the form, the table's ID-number column refuses it, naming the row and the cell
+    r = submit_roster(case, rows=households(("王建国", WANG, 1), ("李秀英", bad, 1)))
+    body = r.json()
+    assert (r.status_code, body["code"]) == (400, "invalid_id_number")
+    assert body["field"] == "roster_rows[1].id_number"  # the cell: the second row's number
+    assert "第2行" in body["detail"] and "校验位不正确" in body["detail"]
+    assert not SubsidyHousehold.objects.filter(case_id=case.id).exists()
 
 
-def test_roster_needs_a_file_or_lines_and_only_xlsx(demo, clock):
+def test_a_household_typed_twice_is_refused_naming_the_cell(demo, clock):
+    case = open_subsidy(demo["dc_th"].pk)
+    r = submit_roster(case, rows=households(("王建国", WANG, 1), ("李秀英", LI, 2),
+                                            ("王建国", WANG, 3)))
+    body = r.json()
+    assert (r.status_code, body["code"], body["field"]) == (400, "invalid_roster",
+                                                            "roster_rows[2].id_number")
+    assert body["detail"] == "第3行:身份证号330299********0012与第1行重复。"
+    assert not SubsidyHousehold.objects.filter(case_id=case.id).exists()
+    assert not PublicityNotice.objects.filter(case_id=case.id).exists()
+
+
+def test_roster_needs_a_file_or_typed_rows_and_only_xlsx(demo, clock):
     case = open_subsidy(demo["dc_th"].pk)
     assert submit_roster(case).json()["code"] == "missing_attachment"
     r = submit_roster(case, upload_pdf("清册.pdf"))
@@ -191,8 +215,7 @@ def test_each_link_of_the_chain_is_recorded_by_its_bureau(demo, clock):
 
 def test_payout_equal_to_the_roster_pays_every_household(demo, clock):
     case = published(demo, clock)
-    # 248.70 + 121.70 + 1058.30 = 1428.70
-    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    r = payees(case, payments(*PAID))
     assert r.status_code == 200, r.content
     r = pay(case)
     assert r.status_code == 200, r.content
@@ -205,7 +228,7 @@ def test_payout_equal_to_the_roster_pays_every_household(demo, clock):
 @pytest.mark.parametrize("last", ["1058.29", "1058.31"])
 def test_payout_one_cent_off_the_roster_is_refused(demo, clock, last):
     case = published(demo, clock)
-    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},{last}")
+    r = payees(case, payments(*PAID[:2], ("张晓红", ZHANG, last)))
     assert r.status_code == 400
     assert r.json()["code"] == "payout_mismatch"
     assert "1,428.70" in r.json()["detail"]
@@ -214,15 +237,15 @@ def test_payout_one_cent_off_the_roster_is_refused(demo, clock, last):
 
 def test_right_total_but_wrong_household_amounts_is_refused(demo, clock):
     case = published(demo, clock)
-    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},1058.30\n张晓红,{ZHANG},121.70")
+    r = payees(case, payments(("王建国", WANG, "248.70"), ("李秀英", LI, "1058.30"),
+                              ("张晓红", ZHANG, "121.70")))
     assert r.json()["code"] == "payout_mismatch"
     assert "李秀英" in r.json()["detail"]
 
 
 def test_payee_not_on_the_roster_raises_an_alert_and_the_payout_is_refused(demo, clock):
     case = published(demo, clock)
-    r = payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n"
-                        f"村集体(赵某),{ZHAO},1058.30")
+    r = payees(case, payments(*PAID[:2], ("村集体(赵某)", ZHAO, "1058.30")))
     assert r.status_code == 200  # the list is kept as evidence
     alert = Alert.objects.get(case_id=case.id, kind="domain")
     assert "不在公示的农户清册中" in alert.message
@@ -239,7 +262,7 @@ def test_payee_not_on_the_roster_raises_an_alert_and_the_payout_is_refused(demo,
     # sent back, the correct list goes through
     fin = "sfq_district_finance"
     case.post(fin, "return", {"step": "payment_list"}, comment="收款人有误,重新导出")
-    payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    payees(case, payments(*PAID))
     assert pay(case).json()["closed"] is True
 
 
@@ -255,7 +278,7 @@ def test_payment_list_may_be_uploaded_as_xlsx(demo, clock):
 
 def test_roster_register_exports_with_masked_id_numbers(demo, clock):
     case = published(demo, clock)
-    payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    payees(case, payments(*PAID))
     pay(case)
     agri = as_user("sfq_district_agriculture")
     rows = [r for r in agri.get("/api/registers/").json()
@@ -339,10 +362,10 @@ def test_a_refused_roster_file_is_not_stored(demo, clock):
     assert not CaseEvent.objects.filter(case_id=case.id, action="submit_roster").exists()
 
 
-def test_a_file_and_pasted_lines_together_are_refused_before_storing(demo, clock):
+def test_a_file_and_typed_rows_together_are_refused_before_storing(demo, clock):
     case = open_subsidy(demo["dc_th"].pk)
     files = stored_files()
-    r = submit_roster(case, xlsx(ROSTER), rows=f"王建国,{WANG},1")
+    r = submit_roster(case, xlsx(ROSTER), rows=households(("王建国", WANG, 1)))
     assert (r.status_code, r.json()["field"]) == (400, "roster_rows")
     assert stored_files() == files
     assert not SubsidyHousehold.objects.filter(case_id=case.id).exists()
@@ -382,7 +405,7 @@ def test_the_rate_must_be_positive(demo, clock):
 
 def test_a_payout_cannot_be_dated_in_the_future(demo, clock):
     case = published(demo, clock)
-    payees(case, f"王建国,{WANG},248.70\n李秀英,{LI},121.70\n张晓红,{ZHANG},1058.30")
+    payees(case, payments(*PAID))
     r = case.post("sfq_district_finance", "pay", {"paid_on": "2026-11-11"})
     assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "future_date",
                                                                      "paid_on")

@@ -5,9 +5,11 @@ forms out on the walk's first day (2026-11-02), the district records the rest af
 the 7-day publicity (2026-11-10).
 """
 
-ROSTER = "王建国,330299198001010012,3.50\n李秀英,330299198503150023,2.25"
+ROSTER = [{"name": "王建国", "id_number": "330102198001010018", "area": "3.50"},
+          {"name": "李秀英", "id_number": "330102198503150029", "area": "2.25"}]
 # at 100.00 元/亩 (the walk's sample decimal is 12.50, set below): 350.00 + 225.00
-PAYEES = "王建国,330299198001010012,350.00\n李秀英,330299198503150023,225.00"
+PAYEES = [{"name": "王建国", "id_number": "330102198001010018", "amount": "350.00"},
+          {"name": "李秀英", "id_number": "330102198503150029", "amount": "225.00"}]
 LATER = "2026-11-10"
 
 WALK = {

@@ -63,6 +63,6 @@ def test_refusals_explain_in_plain_chinese():
 
 
 def test_a_tenant_stricter_ratio_is_applied():
-    rule = simple_majority("两委会议", name="x")
+    rule = simple_majority("两委会议", name="x", roll="two_committees")
     assert check_meeting(rule, meeting(10, 6, 4), {})[1] is True
     assert check_meeting(rule, meeting(10, 6, 4), {"x_pass": Fraction(3, 4)})[1] is False

@@ -32,6 +32,7 @@ from portal.demo import DEMO_PASSWORD
 from tests.driver import opener, walk
 from tests.portal.pages import scenario
 from tests.samples import upload_png
+from tests.workflows.roster_helpers import exercise_choices
 from workflows.registry import registry
 
 # --- the schema as a validator ----------------------------------------------------------------
@@ -386,6 +387,9 @@ def test_every_endpoint_answers_as_its_schema_says(demo, api, schema, settings):
     assert director.get(f"/api/registers/nope/{th.pk}.pdf").status_code == 404
     assert director.get(f"/api/registers/{registers[0]['code']}/{xq.pk}.xlsx"
                         ).status_code == 404
+
+    # the choices of a ref field with many entries (its choices_url)
+    exercise_choices(api, th)
 
     missing = schema.documented() - schema.met
     assert not missing, f"documented but never met live: {sorted(missing)}"

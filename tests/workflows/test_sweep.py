@@ -107,14 +107,14 @@ def test_window_end_is_announced_once(demo, api):
     with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False) as clock:
         case = open_case("03.1", demo["dc_th"], SEC, title="修路")
         case.post(SEC, "propose", {"matter": "plan", "proposal": "修路", "consultation": "有",
-                                   "meeting": m(5, 5, 5)}, minutes())
+                                   "meeting": m(3, 3, 3)}, minutes())
         case.post(SEC, "deliberate", {"body": "two_committees", "vote_method": "hands",
-                                      "meeting": m(7, 7, 7), "opinion": "同意"}, minutes())
+                                      "meeting": m(5, 5, 5), "opinion": "同意"}, minutes())
         case.post(SEC, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                                  "meeting": m(30, 25, 25), "revised_proposal": "修路"},
+                                  "meeting": m(7, 7, 7), "revised_proposal": "修路"},
                   minutes())
         case.post("dc_th_committee_director", "decide",
-                  {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "修路"},
+                  {"body": "representatives", "meeting": m(), "resolution": "修路"},
                   minutes())
         clock.move_to(parse_datetime("2026-11-10T00:05:00+08:00"))
         call_command("sweep_deadlines")

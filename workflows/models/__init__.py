@@ -1,3 +1,4 @@
+from .anchors import ChainDigest
 from .calendar import DayKind, HolidayOverride
 from .cases import (
     Alert,
@@ -15,6 +16,7 @@ from .cases import (
     TenantSetting,
 )
 from .exports import ExportFormat, ExportJob, ExportState
+from .pending import PendingUpload
 from .stats import CaseMonthTally, CaseTally, ChainCheck
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "CaseTally",
     "CaseUserObjectPermission",
     "ChainCheck",
+    "ChainDigest",
     "DayKind",
     "Deadline",
     "ExportFormat",
@@ -36,6 +39,7 @@ __all__ = [
     "MeetingRecord",
     "Notification",
     "Objection",
+    "PendingUpload",
     "PublicityNotice",
     "Task",
     "TenantSetting",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.models import Region
+from workflows.audit import current_key_id
 from workflows.choices import AlertKind, CaseState, DeadlineKind, NoticeState, TaskState
 from workflows.registry import registry
 from workflows.spec import ProcedureSpec
@@ -145,7 +147,8 @@ class Task(models.Model):
 
 
 class CaseEvent(models.Model):
-    """One entry of a case's record. Append-only; chained by SHA-256 per case."""
+    """One entry of a case's record. Append-only; chained per case by an HMAC under the
+    audit key (``workflows.audit``), which covers every field below but ``hash``."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
@@ -162,7 +165,13 @@ class CaseEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     comment = models.TextField(blank=True)
     attachments = models.JSONField(default=list, blank=True)
+    # what was derived at that moment and is shown elsewhere: the publicity window this
+    # event opened, the meeting's computed result, a domain's register line
+    # (workflows.facts; verify_audit compares the rows that show them with these)
+    facts = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField()
+    # the key that signed the event (its epoch): AUDIT_KEY_ID, or one of AUDIT_KEYS
+    key_id = models.CharField(max_length=32, default=current_key_id)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
@@ -275,14 +284,20 @@ class Objection(models.Model):
 
 
 class MeetingRecord(models.Model):
-    """A meeting held at a step, with its roll and the computed result."""
+    """A meeting held at a step: the day it was held, its roll as computed from the rosters
+    on that day (``workflows.rolls``), who attended, the votes and the computed result.
+
+    A copy of what the event's data records (the chain covers that): pages and ledgers
+    read it to list meetings; ``verify_audit`` compares the two."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
     event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="meeting")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     step = models.CharField(max_length=48)
     body = models.CharField(_("会议"), max_length=64)
+    # the day (local midnight) or the moment it was held, as recorded in the meeting value
     held_at = models.DateTimeField(_("召开时间"))
+    held_time = models.BooleanField(_("记录了召开时刻"), default=False)
     due = models.PositiveIntegerField(_("应到"))
     present = models.PositiveIntegerField(_("实到"))
     yes = models.PositiveIntegerField(_("赞成"))
@@ -290,6 +305,13 @@ class MeetingRecord(models.Model):
     abstain = models.PositiveIntegerField(_("弃权"))
     quorum_met = models.BooleanField(_("达到法定人数"))
     passed = models.BooleanField(_("通过"))
+    # the roll: its source, what it was computed from in words, the named voters and those
+    # who attend without a vote ([{value, label}]), and who attended (values of those)
+    roll_code = models.CharField(_("名册来源"), max_length=48, blank=True)
+    roll_source = models.CharField(_("应到人数依据"), max_length=300, blank=True)
+    roll_members = models.JSONField(_("应到人员"), default=list, blank=True)
+    non_voting = models.JSONField(_("列席人员(无表决权)"), default=list, blank=True)
+    attendees = models.JSONField(_("到会人员"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("会议记录")
@@ -301,7 +323,22 @@ class MeetingRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.held_at:%Y-%m-%d}"
+        return f"{self.body} {self.held_text}"
+
+    @property
+    def held_on(self) -> dt.date:
+        return timezone.localtime(self.held_at).date()
+
+    @property
+    def held_text(self) -> str:
+        """"2026-11-02", or "2026-11-02 09:30" when the time was recorded."""
+        local = timezone.localtime(self.held_at)
+        return f"{local:%Y-%m-%d %H:%M}" if self.held_time else f"{local:%Y-%m-%d}"
+
+    def attendee_names(self) -> list[str]:
+        labels = {str(m.get("value")): str(m.get("label", "")) for m in
+                  [*self.roll_members, *self.non_voting] if isinstance(m, dict)}
+        return [labels.get(str(v), str(v)) for v in self.attendees]
 
 
 class Deadline(models.Model):

@@ -70,6 +70,14 @@ class ChainCheck(models.Model):
     events = models.PositiveIntegerField(_("记录数"), default=0)
     # {case id (str): problem} for the chains that did not verify
     problems = models.JSONField(_("问题"), default=dict, blank=True)
+    # {case id (str): problem} for stored files whose bytes no longer match their SHA-256
+    # (the nightly check re-hashes them; a refused download adds its case at once)
+    files = models.JSONField(_("附件问题"), default=dict, blank=True)
+    files_checked_at = models.DateTimeField(_("附件校验时间"), null=True, blank=True)
+    # {case id (str): problem} for chains that no longer fold into a published digest,
+    # and the problems of the township's digests not of one case (workflows.anchors)
+    digests = models.JSONField(_("存证摘要不符"), default=dict, blank=True)
+    notes = models.JSONField(_("存证摘要问题"), default=list, blank=True)
     seconds = models.FloatField(_("用时(秒)"), default=0)
 
     class Meta:

@@ -18,14 +18,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
+from workflows.web import widgets
+from workflows.web.meeting import meeting_widget, read_meeting
+
 PREFIX = "f_"
-MEETING_PARTS: tuple[tuple[str, str], ...] = (
-    ("due", "应到"),
-    ("present", "实到"),
-    ("yes", "赞成"),
-    ("no", "反对"),
-    ("abstain", "弃权"),
-)
 # what an engine-level action asks for besides its fields
 REASON_LABELS = {"return": "退回理由", "withdraw": "撤回理由"}
 
@@ -41,6 +37,8 @@ class Submitted:
     data: dict[str, Any] = field(default_factory=dict)
     files: dict[str, UploadedFile] = field(default_factory=dict)
     typed: dict[str, Any] = field(default_factory=dict)
+    # file fields sent without a new file but with a kept one (``f_<field>.pending``)
+    pending: dict[str, str] = field(default_factory=dict)
 
 
 def read_form(fields: list[dict[str, Any]], post: QueryDict,
@@ -54,6 +52,14 @@ def read_form(fields: list[dict[str, Any]], post: QueryDict,
             upload = files.get(key)
             if upload is not None:
                 out.files[name] = upload
+            elif post.get(f"{key}.pending", "").strip():
+                out.pending[name] = post.get(f"{key}.pending", "").strip()
+            continue
+        if kind == "table":
+            rows = widgets.read_table(spec, key, post)
+            out.typed[name] = rows
+            if rows:
+                out.data[name] = widgets.table_data(rows)
             continue
         if kind == "multichoice":
             picked = [v for v in post.getlist(key) if v]
@@ -64,56 +70,59 @@ def read_form(fields: list[dict[str, Any]], post: QueryDict,
             checked = key in post
             out.typed[name] = checked
             out.data[name] = checked
-        elif kind == "meeting":
-            parts = {part: post.get(f"{key}.{part}", "").strip() for part, _label in MEETING_PARTS}
-            out.typed[name] = parts
-            if any(parts.values()):
-                out.data[name] = dict(parts)
-        else:
-            value = post.get(key, "")
-            out.typed[name] = value
-            if value.strip():
+        elif kind == "meeting":  # the day, the ticks, the votes (workflows.web.meeting)
+            value, out.typed[name] = read_meeting(key, post)
+            if value is not None:
                 out.data[name] = value
-    return out
-
-
-def meeting_numbers(raw: Mapping[str, Any]) -> dict[str, int] | None:
-    """The five counts of a meeting as integers, or None while any is missing or not a number."""
-    out: dict[str, int] = {}
-    for part, _label in MEETING_PARTS:
-        value = str(raw.get(part, "")).strip()
-        if not value.isdigit():
-            return None
-        out[part] = int(value)
+        else:
+            text = str(post.get(key, ""))
+            out.typed[name] = text
+            if text.strip():
+                out.data[name] = text
     return out
 
 
 def widget_fields(action: dict[str, Any], typed: Mapping[str, Any] | None,
-                  error_field: str | None, error_text: str) -> list[dict[str, Any]]:
-    """The fields of an action as the template draws them: value typed so far, error if any."""
+                  error_field: str | None = None, error_text: str = "", *,
+                  errors: Mapping[str, list[str]] | None = None,
+                  pending: Mapping[str, Any] | None = None,
+                  case_id: int | None = None) -> list[dict[str, Any]]:
+    """The fields of an action as the template draws them: value typed so far, and every
+    error of the submission next to its field (``errors``, by field path: see
+    ``widgets.error_map``; or the one ``error_field``); ``pending``: the files kept from a
+    refused submission, by field."""
     typed = typed or {}
+    if errors is None:
+        errors = {error_field: [error_text]} if error_field else {}
+    pending = pending or {}
     rows = []
     for spec in action["fields"]:
         row = dict(spec)
         row["input"] = input_name(spec["name"])
         row["id"] = f"{action['code']}-{spec['name']}"
         value = typed.get(spec["name"])
+        row["attrs"] = widgets.render_attrs(widgets.input_attrs(spec))
+        widgets.describe(row, spec, action, case_id)
         if spec["type"] == "meeting":
+            meeting_widget(row, spec, value, typed, action)
             value = value or {}
-            row["parts"] = [
-                {"part": part, "label": label, "value": value.get(part, ""),
-                 "input": f"{row['input']}.{part}", "id": f"{row['id']}-{part}"}
-                for part, label in MEETING_PARTS
-            ]
         elif spec["type"] == "multichoice":
             value = value or []
         elif spec["type"] == "boolean":
             value = bool(value)
+        elif spec["type"] == "table":
+            widgets.table_widget(row, spec, value, errors)
+            value = row["value"]
         elif value is None:
             value = ""
         row["value"] = value
-        row["error"] = error_text if error_field == spec["name"] else ""
+        row["errors"] = widgets.field_errors(spec, errors)
+        row["error"] = " ".join(row["errors"])
         if spec["type"] == "file":
             row["accept_attr"] = ",".join(spec.get("accept", []))
+            row["accept_text"] = widgets.accept_text(spec.get("accept", []))
+            row["max_text"] = widgets.bytes_text(spec["max_bytes"]) \
+                if spec.get("max_bytes") else ""
+            row["pending"] = pending.get(spec["name"])
         rows.append(row)
     return rows

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, OutOfScope, RuleError
@@ -27,9 +28,10 @@ from workflows import gate, record
 from workflows.acting import openable_villages
 from workflows.choices import CaseState, NoticeState
 from workflows.filters import CaseFilter
+from workflows.models import Case
 from workflows.registry import registry
 from workflows.serializers import actions_json
-from workflows.spec import ProcedureSpec
+from workflows.spec import ActionSpec, ProcedureSpec
 from workflows.visibility import (
     access_case,
     access_notice,
@@ -39,9 +41,9 @@ from workflows.visibility import (
     township_villages,
     visible_cases,
 )
-from workflows.web import display
+from workflows.web import display, pending, widgets
 from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fields
-from workflows.web.meeting import meeting_fields, verdict
+from workflows.web.meeting import meeting_fields, roll_of_day, verdict
 from workflows.web.pdf import notice_pdf as render_pdf
 from workflows.web.queries import (
     batch_action,
@@ -182,12 +184,18 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
     actions = actions_json(user, case)
     error_field = error.field if error else None
     error_text = error.detail if error else ""
+    errors = widgets.error_map(error)
+    # one query, only when a form of the page takes a file
+    kept = pending.kept_for(user, case) if any(
+        f["type"] == "file" for a in actions for f in a["fields"]) else {}
     forms = []
     for act in actions:
         mine = act["code"] == active
         fields = widget_fields(act, typed.typed if (mine and typed) else None,
-                               error_field if mine else None, error_text)
-        shown_error = mine and error is not None and not any(f["error"] for f in fields)
+                               errors=errors if mine else {}, pending=kept.get(act["code"]),
+                               case_id=case.pk)
+        listed = widgets.summary(fields, errors) if mine and error is not None else []
+        shown_error = mine and error is not None and not any(i["href"] for i in listed)
         forms.append({
             **act, "widgets": fields, "open": mine or (not active and act is actions[0]),
             "comment": comment if mine else "",
@@ -195,6 +203,8 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
             "error": error if (mine and shown_error and error_field != "reason") else None,
             "reason_error": error_text if (mine and error_field == "reason") else "",
             "field_error": error if (mine and not shown_error) else None,
+            # every error of the submission, linked to its field, for the list at the top
+            "error_list": listed if len(listed) > 1 or not shown_error else [],
             "has_meeting": any(f["type"] == "meeting" for f in act["fields"]),
             "has_file": any(f["type"] == "file" for f in act["fields"]),
         })
@@ -215,6 +225,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "task": task, "task_left": display.time_left(task.due_at, now) if task else "",
         "task_late": bool(task and task.due_at and task.due_at < now),
         "forms": forms, "error": error if error and not active else None,
+        "field_texts": widgets.script_texts() if forms else {},
         "notices": notices, "read_only": not actions and case.state == CaseState.OPEN,
         "audit_only": audit_only_in(user, case.region),
     }, status=status)
@@ -235,16 +246,22 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     expected = request.POST.get("step") or None
     offered = next((a for a in actions_json(request.user, case) if a["code"] == code), None)
     sent = read_form(offered["fields"] if offered else [], request.POST, request.FILES)
-    try:
-        gate.dispatch(actor=_user(request), case_id=case.pk, action=code, data=sent.data,
-                      files=sent.files, comment=comment, expected_step=expected)
-    except OutOfScope:
-        raise Http404 from None
-    except Conflict as err:
-        return _case_page(request, pk, error=err, status=err.http_status)
-    except RuleError as err:
-        return _case_page(request, pk, error=err, active=code if offered else "", typed=sent,
-                          comment=comment, status=err.http_status)
+    actor = _user(request)
+    # the files kept from a refused submission go to the gate unless others were chosen
+    with pending.take(actor, case, code, sent) as reused:
+        try:
+            gate.dispatch(actor=actor, case_id=case.pk, action=code, data=sent.data,
+                          files=sent.files, comment=comment, expected_step=expected)
+        except OutOfScope:
+            raise Http404 from None
+        except Conflict as err:
+            return _case_page(request, pk, error=err, status=err.http_status)
+        except RuleError as err:
+            if offered:
+                pending.keep(actor, case, code, offered["fields"], sent, err, already=reused)
+            return _case_page(request, pk, error=err, active=code if offered else "",
+                              typed=sent, comment=comment, status=err.http_status)
+    pending.discard(actor, case, code)
     done = {"return": "已退回", "withdraw": "已撤回"}.get(
         code, f"已办理:{offered['name']}" if offered else "已办理")
     messages.success(request, done)
@@ -254,7 +271,30 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_check(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """htmx: quorum and result of the meeting being typed, from the step's rule, in words."""
+    """htmx: quorum and result of the meeting being entered, judged as the gate would."""
+    case, act = _meeting_action(request, pk, action)
+    results = [{"field": fs, "v": verdict(case, act, fs, request.POST)}
+               for fs in meeting_fields(act)]
+    return render(request, "workflows/_meeting_check.html", {"results": results})
+
+
+@login_required
+@require_POST
+def meeting_roll(request: HttpRequest, pk: int, action: str, field: str) -> HttpResponse:
+    """htmx: the roll of a meeting field for the day and the body chosen (the checklist)."""
+    case, act = _meeting_action(request, pk, action)
+    fs = next((f for f in meeting_fields(act) if f.name == field), None)
+    if fs is None:
+        raise Http404
+    shown = roll_of_day(case, act, fs, request.POST)
+    if shown.get("signature") and shown["signature"] == request.POST.get(f"f_{fs.name}.roll"):
+        return HttpResponse(status=204)  # the same roll as on the page: keep its ticks
+    return render(request, "workflows/_meeting_roll.html",
+                  {"r": shown, "key": slugify(f"m-{act.code}")})
+
+
+def _meeting_action(request: HttpRequest, pk: int, action: str) -> tuple[Case, ActionSpec]:
+    """The case (404 out of scope) and the action of its current step with a meeting."""
     case = access_case(request.user, pk)
     spec = case.spec
     if spec is None or not case.current_step or not spec.has_step(case.current_step):
@@ -262,14 +302,7 @@ def meeting_check(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     act = spec.step(case.current_step).action(action)
     if act is None or not meeting_fields(act):
         raise Http404
-    results = []
-    for fs in meeting_fields(act):
-        key = f"f_{fs.name}"
-        raw = {part: request.POST.get(f"{key}.{part}", "")
-               for part in ("due", "present", "yes", "no", "abstain")}
-        choice = {f.name: request.POST.get(f"f_{f.name}", "") for f in act.fields}
-        results.append({"field": fs, "v": verdict(case, act, fs, raw, choice)})
-    return render(request, "workflows/_meeting_check.html", {"results": results})
+    return case, act
 
 
 @login_required

@@ -28,21 +28,22 @@ def four_and_two(village: Region, slug: str, title: str, resolution: str, *,
                              f"{slug}_committee_member")
     case = open_case("03.1", village, sec, title=title, via=GATE)
     case.do(sec, "propose", samples=False, matter="assets", proposal="村集体鱼塘公开发包,期限五年",
-            consultation="走访农户30户", meeting=m(5, 5, 5), minutes=upload_pdf("支部会议记录.pdf"))
+            consultation="走访农户30户", meeting=m(3, 3, 3), minutes=upload_pdf("支部会议记录.pdf"))
     case.do(sec, "deliberate", samples=False, body="two_committees", vote_method="hands",
-            meeting=m(7, 6, 5, 1), opinion="同意提交党员大会",
+            meeting=m(5, 4, 3, 1), opinion="同意提交党员大会",
             minutes=upload_pdf("两委会议记录.pdf"))
     if redo:
         case.do(sec, "return", samples=False, step="deliberate",
                 comment="商议会议记录缺少表决情况,请补正后重新商议")
         case.do(sec, "deliberate", samples=False, body="two_committees", vote_method="secret",
-                meeting=m(7, 7, 6, 1), opinion="同意提交党员大会,底价不低于每年2万元",
+                meeting=m(5, 5, 4, 1), opinion="同意提交党员大会,底价不低于每年2万元",
                 minutes=upload_pdf("两委会议记录(补正).pdf", text="fixed"))
     case.do(sec, "review", samples=False, members_informed=True, informed_on="2026-03-01",
-            meeting=m(30, 25, 24, 1), revised_proposal="鱼塘公开发包,期限五年,底价每年2万元",
+            meeting=m(7, 6, 5, 1, observers=1),
+            revised_proposal="鱼塘公开发包,期限五年,底价每年2万元",
             minutes=upload_pdf("党员大会记录.pdf"))
     case.do(director, "decide", samples=False, body="representatives",
-            meeting=m(45, 38, 33, 3, 2), resolution=resolution,
+            meeting=m(present=19, yes=17, no=1, abstain=1), resolution=resolution,
             minutes=upload_pdf("村民代表会议记录.pdf"))
     case.do(member, "record_posting", samples=False, location="村务公开栏",
             photo=upload_png("张贴照片.png"))

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests.driver import GATE, drive, open_case
 from tests.driver import meeting as m
 from tests.samples import upload_pdf
 from workflows.models import Case
+from workflows.rolls import compute_roll
+
+
+def today():
+    return timezone.localdate().isoformat()
 
 
 @pytest.fixture
@@ -96,42 +102,45 @@ def _case_at_publicity(demo, user, *, steps_done=4):
     case = open_case("03.1", demo["dc_th"], sec, title="鱼塘发包", via=GATE)
     steps = [
         (sec, "propose", {"matter": "assets", "proposal": "发包", "consultation": "走访",
-                          "meeting": m(5, 5, 5)}),
+                          "meeting": m(3, 3, 3)}),
         (sec, "deliberate", {"body": "two_committees", "vote_method": "hands",
-                             "meeting": m(7, 6, 5, 1), "opinion": "同意"}),
+                             "meeting": m(5, 4, 3, 1), "opinion": "同意"}),
         (sec, "review", {"members_informed": True, "informed_on": "2026-11-01",
-                         "meeting": m(30, 25, 25), "revised_proposal": "方案"}),
+                         "meeting": m(7, 7, 7), "revised_proposal": "方案"}),
         ("dc_th_committee_director", "decide",
-         {"body": "representatives", "meeting": m(45, 40, 38, 2), "resolution": "决议内容"}),
+         {"body": "representatives", "meeting": m(), "resolution": "决议内容"}),
     ]
     for actor, action, data in steps[:steps_done]:
         case.do(actor, action, samples=False, **data, minutes=upload_pdf())
     return case.row
 
 
-@pytest.mark.parametrize(("numbers", "expect"), [
-    ({"due": "30", "present": "19", "yes": "19", "no": "0", "abstain": "0"},
-     ["✗ 未达到法定人数", "即至少 20 人", "应到30人,实到19人"]),
-    ({"due": "30", "present": "21", "yes": "13", "no": "8", "abstain": "0"},
-     ["✓ 达到法定人数", "✗ 表决未通过", "即至少 14 票", "赞成13票"]),
-    ({"due": "30", "present": "20", "yes": "14", "no": "6", "abstain": "0"},
-     ["✓ 达到法定人数", "✓ 表决通过"]),
-    ({"due": "30", "present": "31", "yes": "1", "no": "0", "abstain": "0"},
-     ["实到人数不能多于应到人数"]),
-    ({"due": "30", "present": "", "yes": "", "no": "", "abstain": ""},
-     ["即至少 20 人", "系统自动计算"]),
+# 桃花村's 党员大会: 7 full members vote (2/3 of them is 5; 2/3 of 6 present is 4)
+@pytest.mark.parametrize(("ticks", "votes", "expect"), [
+    (4, ("4", "0", "0"), ["✗ 未达到法定人数", "即至少 5 人", "应到7人,实到4人"]),
+    (6, ("3", "3", "0"), ["✓ 达到法定人数", "✗ 表决未通过", "即至少 4 票", "赞成3票"]),
+    (5, ("4", "1", "0"), ["✓ 达到法定人数", "✓ 表决通过", "应到 7 人,实到 5 人"]),
+    (5, ("5", "1", "0"), ["不能多于实到的5名"]),
+    (0, ("", "", ""), ["即至少 5 人", "系统自动计算"]),
+    (-1, ("1", "0", "0"), ["不在党支部党员大会", "的名册中"]),  # a stranger ticked
 ])
-def test_the_meeting_check_says_in_words_why(web, demo, user, numbers, expect):
+def test_the_meeting_check_says_in_words_why(web, demo, user, ticks, votes, expect):
     sec = "dc_th_branch_secretary"
     case = open_case("03.1", demo["dc_th"], sec, title="规划", via=GATE)
     for action, data in (
         ("propose", {"matter": "plan", "proposal": "规划", "consultation": "走访",
-                     "meeting": m(5, 5, 5)}),
+                     "meeting": m(3, 3, 3)}),
         ("deliberate", {"body": "two_committees", "vote_method": "hands", "opinion": "同意",
-                        "meeting": m(7, 7, 7)}),
+                        "meeting": m(5, 5, 5)}),
     ):
         case.do(sec, action, samples=False, **data, minutes=upload_pdf())
-    body = {f"f_meeting.{k}": v for k, v in numbers.items()}
+    roll = next(f for a in case.actions(sec) if a["code"] == "review"
+                for f in a["fields"] if f["type"] == "meeting")["roll"]
+    voters = [x["value"] for x in roll["members"]]
+    body = {"f_meeting.held_at": today() if ticks else "", "f_meeting.named": "1",
+            "f_meeting.attendees": voters[:ticks] if ticks >= 0 else ["party_member:0"],
+            **dict(zip(("f_meeting.yes", "f_meeting.no", "f_meeting.abstain"), votes,
+                       strict=True))}
     response = web("dc_th_branch_secretary").post(
         f"/cases/{case.id}/meeting/review/", body, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -145,12 +154,24 @@ def test_the_meeting_check_waits_for_the_deciding_body(web, demo, user):
     assert case.current_step == "villagers_decide"
     client = web("dc_th_committee_director")
     url = f"/cases/{case.pk}/meeting/decide/"
-    page = client.post(url, {"f_meeting.due": "45"}).content.decode()
+    page = client.post(url, {"f_meeting.held_at": today()}).content.decode()
     assert "请先选择“决议机构”" in page
-    page = client.post(url, {"f_body": "villagers", "f_meeting.due": "400",
-                             "f_meeting.present": "200", "f_meeting.yes": "200",
+    adults = compute_roll("villagers_adults", demo["dc_th"], timezone.localdate()).due
+    half = adults // 2
+    page = client.post(url, {"f_body": "villagers", "f_meeting.held_at": today(),
+                             "f_meeting.present": str(half), "f_meeting.yes": str(half),
                              "f_meeting.no": "0", "f_meeting.abstain": "0"}).content.decode()
-    assert "✗ 未达到法定人数" in page and "即至少 201 人" in page
+    assert "✗ 未达到法定人数" in page and f"即至少 {half + 1} 人" in page
+    # a figure's present may not exceed it
+    page = client.post(url, {"f_body": "villagers", "f_meeting.held_at": today(),
+                             "f_meeting.present": str(adults + 1),
+                             "f_meeting.yes": "1"}).content.decode()
+    assert f"实到人数不能多于应到的{adults}人" in page
+    # the roll of the body chosen, drawn for the day
+    page = client.post(f"/cases/{case.pk}/meeting/decide/meeting/roll/",
+                       {"f_body": "villagers", "f_meeting.held_at": today()}
+                       ).content.decode()
+    assert f"应到 <strong>{adults}</strong> 人" in page and 'name="f_meeting.present"' in page
     # an action that is not the current step's is not checked
     assert client.post(f"/cases/{case.pk}/meeting/review/").status_code == 404
 

@@ -16,7 +16,7 @@ from workflows.acting import openable_villages
 from workflows.models import Case
 from workflows.registry import registry
 from workflows.serializers import actions_json
-from workflows.web.forms import MEETING_PARTS, input_name
+from workflows.web.forms import input_name
 
 
 def _opener(spec, village) -> User:
@@ -28,8 +28,11 @@ def _opener(spec, village) -> User:
 
 def _inputs(field: dict) -> list[str]:
     name = input_name(field["name"])
-    if field["type"] == "meeting":
-        return [f'name="{name}.{part}"' for part, _ in MEETING_PARTS]
+    if field["type"] == "meeting":  # the day; the roll's checklist or the present typed
+        roll = field.get("roll")
+        shown = [] if roll is None else [f'name="{name}.attendees"' if "members" in roll
+                                         else f'name="{name}.present"']
+        return [f'name="{name}.held_at"', *shown]
     return [f'name="{name}"']
 
 
