@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from portal import views
 from workflows.urls import api_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # browsers ask for /favicon.ico whatever the page says
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg",
+                                             permanent=True)),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,3 +85,19 @@ def test_the_nightly_tasks_run(demo):
     result = check_chains_task.delay().get()
     assert result["problems"] == 0 and result["events"] >= 3
     assert ChainCheck.objects.filter(region=demo["dc_th"]).exists()
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client):
+    """Browsers ask for /favicon.ico whatever the page links: it leads to the portal's icon."""
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg")
+
+
+def test_sqlite_silences_only_the_include_columns_warning(settings):
+    """The demo's SQLite builds the covering indexes without INCLUDE (models.W040); nothing
+    else is silenced, and PostgreSQL silences nothing."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        assert settings.SILENCED_SYSTEM_CHECKS == ["models.W040"]
+    else:
+        assert not getattr(settings, "SILENCED_SYSTEM_CHECKS", [])
