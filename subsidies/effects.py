@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -28,6 +29,7 @@ from subsidies.tables import (
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.proposals import register_proposal
 
 ISSUED = "issue_forms"
 
@@ -48,6 +50,12 @@ def _entries(ctx: EffectContext, *, file_field: str, table_field: str,
     form: exactly one of the two."""
     upload = ctx.uploads.get(file_field)
     rows = ctx.data.get(table_field) or []
+    by = ctx.data.get(f"{table_field.removesuffix('_rows')}_by")
+    if by == "xlsx":  # the file chosen: rows the form proposed are not the list
+        rows = []
+    elif by == "rows" and upload is not None:
+        raise RuleError("invalid_roster", f"已选择逐户填写{what},请不要同时上传Excel表格。",
+                        field=file_field)
     if upload is not None and rows:
         raise RuleError("invalid_roster", f"请只提供一种{what}:上传Excel表格或逐户填写。",
                         field=table_field)
@@ -115,6 +123,19 @@ def public_roster_text(households: Sequence[SubsidyHousehold], rate: Decimal) ->
 
 
 # --- the finance bureau's payment list and payout --------------------------------------------
+
+
+def _roster_payees(case: Any) -> list[dict[str, str]] | None:
+    """The payment list the roster fixes: each household of the published roster with the
+    amount it is owed, for the finance bureau to check against what it paid."""
+    rows = [{"name": h.name, "id_number": h.id_number, "amount": str(h.amount)}
+            for h in SubsidyHousehold.objects.filter(case=case).order_by("seq")]
+    return rows or None
+
+
+ROSTER_PAYEES = register_proposal("subsidies.roster_payees", _roster_payees)
+# how a list is given, proposed: typed rows (the row editor also pastes and imports Excel)
+TYPED_ROWS = register_proposal("subsidies.typed_rows", lambda case: "rows")
 
 
 def roster_total(case_id: int) -> Decimal:

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from core.roles import Level, Role
 from subsidies.choices import PROCEDURE
-from subsidies.effects import CONFIRM_PAYOUT, IMPORT_ROSTER, RECORD_PAYEE_LIST
+from subsidies.effects import (
+    CONFIRM_PAYOUT,
+    IMPORT_ROSTER,
+    RECORD_PAYEE_LIST,
+    ROSTER_PAYEES,
+    TYPED_ROWS,
+)
 from subsidies.registers import ROSTER_REGISTER_COLUMNS, roster_register_rows
 from subsidies.tables import MAX_ROWS, PAYEE_COLUMNS, ROSTER_COLUMNS
 from workflows.attachments import XLSX
@@ -30,6 +36,7 @@ from workflows.spec import (
     Format,
     ProcedureSpec,
     Require,
+    RequiredIf,
     Risk,
     RiskKind,
     StepSpec,
@@ -49,23 +56,42 @@ ROSTER_HELP = f"Excel表格第一行为表头,须包含:{'、'.join(ROSTER_COLUM
 PAYEE_HELP = f"Excel表格第一行为表头,须包含:{'、'.join(PAYEE_COLUMNS)}"
 
 
-def household_rows(name: str, label: str, value: FieldSpec, *, help: str) -> FieldSpec:
+def household_rows(name: str, label: str, value: FieldSpec, *, help: str, by: str,
+                   default_from: str = "") -> FieldSpec:
     """A roster typed in the form instead of uploaded: one household a row (户主, 身份证号,
-    and the area or the amount), as many rows as an uploaded sheet may have."""
+    and the area or the amount), as many rows as an uploaded sheet may have; required when
+    the choice ``by`` says the rows are typed."""
     return field(name, label, FieldType.TABLE, required=False, max_rows=MAX_ROWS, help=help,
+                 required_if=RequiredIf(by, BY_ROWS), min_rows=1, default_from=default_from,
                  columns=(field("name", ROSTER_COLUMNS[0], max_length=64),
                           field("id_number", ROSTER_COLUMNS[1], format=Format.ID_NUMBER),
                           value))
 
 
+# how a list reaches the portal: typed (or pasted, or imported into the row editor) or as
+# the Excel file itself; the one chosen is required, the other is left out
+BY_ROWS, BY_FILE = "rows", "xlsx"
+
+
+def list_by(name: str, label: str) -> FieldSpec:
+    """Optional (a client of before may still send either, and exactly one is checked);
+    proposed: the rows."""
+    return field(name, label, FieldType.CHOICE, required=False, default_from=TYPED_ROWS,
+                 choices=((BY_ROWS, "逐户填写(可从Excel复制粘贴或导入)"),
+                          (BY_FILE, "上传Excel表格")))
+
+
 ROSTER_ROWS = household_rows(
     "roster_rows", "或逐户填写清册",
     field("area", ROSTER_COLUMNS[2], FieldType.DECIMAL, min="0.01", max="999999.99"),
-    help="不上传Excel的,逐户填写(也可从Excel复制粘贴);补贴金额由系统按面积×标准计算")
+    help="不上传Excel的,逐户填写(也可从Excel复制粘贴);补贴金额由系统按面积×标准计算",
+    by="roster_by")
 PAYEE_ROWS = household_rows(
     "payees", "或逐户填写发放明细",
     field("amount", PAYEE_COLUMNS[2], FieldType.DECIMAL, min="0.01", max="9999999999.99"),
-    help="不上传Excel的,逐户填写(也可从Excel复制粘贴);系统逐户与公示的清册比对")
+    help="不上传Excel的,逐户填写(也可从Excel复制粘贴);系统逐户与公示的清册比对;"
+         "表中预先列出公示清册的每户及其应发金额,按实际发放核对修改",
+    by="payees_by", default_from=ROSTER_PAYEES)
 
 
 def _confirmation(code: str, name: str, to: str, what: str) -> StepSpec:
@@ -132,8 +158,10 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "submit_roster", "导入清册并开始公示", to="village_publicity",
                 fields=(
+                    list_by("roster_by", "清册填报方式"),
                     file_field("roster_file", "农户清册(Excel)", required=False,
-                               accept=(XLSX,), help=ROSTER_HELP),
+                               accept=(XLSX,), help=ROSTER_HELP,
+                               required_if=RequiredIf("roster_by", BY_FILE)),
                     ROSTER_ROWS,
                 ),
                 effects=(IMPORT_ROSTER,),
@@ -195,8 +223,10 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "import_payees", "导入发放明细", to="payment",
                 fields=(
+                    list_by("payees_by", "发放明细填报方式"),
                     file_field("payees_file", "发放明细(Excel)", required=False,
-                               accept=(XLSX,), help=PAYEE_HELP),
+                               accept=(XLSX,), help=PAYEE_HELP,
+                               required_if=RequiredIf("payees_by", BY_FILE)),
                     PAYEE_ROWS,
                 ),
                 effects=(RECORD_PAYEE_LIST,),

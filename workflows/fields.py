@@ -477,7 +477,7 @@ def _required(spec: FieldSpec, values: Mapping[str, Any]) -> bool:
     if spec.type == FieldType.BOOLEAN:
         return False
     if spec.required_if is not None:
-        return str(values.get(spec.required_if.field)) == str(spec.required_if.equals)
+        return spec.required_if.holds(values.get(spec.required_if.field))
     return spec.required
 
 

@@ -6,10 +6,12 @@ import importlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.apps import apps
 
 from core.roles import ROLE_LEVEL, Role
+from workflows.proposals import known as proposal_known
 from workflows.rolls import roll_source
 from workflows.spec import Effect, FieldType, Kind, ProcedureSpec, Unit
 
@@ -108,6 +110,27 @@ def _sort_key(code: str) -> tuple[int, ...]:
 registry = Registry()
 
 
+def _lint_derived(spec: ProcedureSpec, step: str, action: str, fields: Any,
+                  steps: set[str]) -> list[str]:
+    """A field's ``default_from`` names a registered proposal; its ``choices_from`` an
+    earlier step's field ("step.field" or "step.table.column") of this procedure."""
+    problems = []
+    for fs in fields:
+        where = f"{step}.{action}.{fs.name}"
+        if fs.default_from and not proposal_known(fs.default_from):
+            problems.append(f"{where}: default_from names unknown proposal {fs.default_from}")
+        if fs.choices_from:
+            source, _, rest = fs.choices_from.partition(".")
+            name = rest.partition(".")[0]
+            if source not in steps or source == step or not any(
+                    f.name == name for a in spec.step(source).actions for f in a.fields):
+                problems.append(f"{where}: choices_from {fs.choices_from} is not a field of "
+                                "another step")
+        if fs.columns:
+            problems.extend(_lint_derived(spec, step, action, fs.columns, steps))
+    return problems
+
+
 def lint(spec: ProcedureSpec) -> list[str]:
     """Problems in a spec's graph and numbers; empty when the spec is sound."""
     problems: list[str] = []
@@ -161,6 +184,7 @@ def lint(spec: ProcedureSpec) -> list[str]:
             names = [fs.name for fs in action.fields]
             if len(set(names)) != len(names):
                 problems.append(f"{step.code}.{action.code}: duplicate field names")
+            problems.extend(_lint_derived(spec, step.code, action.code, action.fields, known))
             for rule in action.meeting_rules():
                 where = f"{step.code}.{action.code}"
                 if rule.field not in names:

@@ -33,6 +33,7 @@ from workflows.fields import (
 )
 from workflows.meetings import ratios
 from workflows.models import Case, Notification, Task
+from workflows.proposals import proposal
 from workflows.rolls import compute_roll
 from workflows.spec import (
     TODAY,
@@ -164,6 +165,8 @@ def field_json(fs: FieldSpec, case: Case, action: ActionSpec | None = None, *,
         out["help"] = fs.help
     if fs.required_if is not None:
         out["required_if"] = {"field": fs.required_if.field, "equals": fs.required_if.equals}
+        if fs.required_if.any_of:  # required for any of several values
+            out["required_if"]["in"] = [fs.required_if.equals, *fs.required_if.any_of]
     t = fs.type
     if t in (FieldType.STRING, FieldType.TEXT):
         out["max_length"] = fs.max_length or (MAX_TEXT if t == FieldType.TEXT else MAX_STRING)
@@ -212,6 +215,10 @@ def field_json(fs: FieldSpec, case: Case, action: ActionSpec | None = None, *,
         out["max_bytes"] = fs.max_bytes or settings.ATTACHMENT_MAX_BYTES
     elif t == FieldType.MEETING:
         out.update(meeting_json(fs, action, case))
+    if fs.default_from:
+        proposed = proposal(fs.default_from, case)
+        if proposed is not None:
+            out["default"] = proposed
     return out
 
 
@@ -412,6 +419,13 @@ class ChoiceSerializer(serializers.Serializer[Any]):
 class RequiredIfSerializer(serializers.Serializer[Any]):
     field = serializers.CharField()
     equals = serializers.JSONField()
+    # required for any of these values (``equals`` is the first of them)
+    in_ = serializers.ListField(child=serializers.JSONField(), required=False)
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["in"] = fields.pop("in_")
+        return fields
 
 
 class RollSerializer(serializers.Serializer[Any]):
@@ -485,6 +499,9 @@ class ActionFieldSerializer(serializers.Serializer[Any]):
     roll_by = RollBySerializer(required=False,
                                help_text="meeting:名册取决于同一操作中另一字段的值时")
     held_at = HeldAtBoundsSerializer(required=False, help_text="meeting:召开时间的范围")
+    default = serializers.JSONField(
+        required=False, help_text="系统按本事项已有记录建议的值(如按整改措施逐条列出的行、"
+        "按公示清册列出的发放明细、本月台账合计);可原样提交,仍按规则校验")
 
 
 class CaseActionSerializer(serializers.Serializer[Any]):

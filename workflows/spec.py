@@ -46,10 +46,15 @@ class Format(enum.StrEnum):
 
 @dataclass(frozen=True)
 class RequiredIf:
-    """Required only when another field of the same action has this value."""
+    """Required only when another field of the same action has this value (or, with
+    ``any_of``, one of these values; ``equals`` is then the first of them)."""
 
     field: str
     equals: Any
+    any_of: tuple[Any, ...] = ()
+
+    def holds(self, value: Any) -> bool:
+        return str(value) in {str(v) for v in (self.equals, *self.any_of)}
 
 
 class Unit(enum.StrEnum):
@@ -137,6 +142,9 @@ class FieldSpec:
     # choice: the values recorded at an earlier step are the choices ("step.field" or
     # "step.table.column"), e.g. a post the two committees decided (workflows.fields)
     choices_from: str = ""
+    # the value the portal proposes from the case's records (workflows.proposals): sent as
+    # the schema's ``default``, the form's starting value
+    default_from: str = ""
     # file: the largest upload (default: settings.ATTACHMENT_MAX_BYTES)
     max_bytes: int | None = None
 
@@ -505,8 +513,10 @@ DOCUMENTS = (
 
 
 def file_field(name: str, label: str, *, required: bool = True,
-               accept: tuple[str, ...] = DOCUMENTS, help: str = "") -> FieldSpec:
-    return FieldSpec(name, label, FieldType.FILE, required=required, accept=accept, help=help)
+               accept: tuple[str, ...] = DOCUMENTS, help: str = "",
+               required_if: RequiredIf | None = None) -> FieldSpec:
+    return FieldSpec(name, label, FieldType.FILE, required=required, accept=accept, help=help,
+                     required_if=required_if)
 
 
 def meeting_field(label: str = "会议情况", name: str = "meeting") -> FieldSpec:

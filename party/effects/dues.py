@@ -17,6 +17,7 @@ from party.effects.common import actor_name, member_named, month_text
 from party.models import DuesPayment, DuesRemittance, PartyMember
 from workflows.effects import EffectContext, effect
 from workflows.fields import FieldErrors
+from workflows.proposals import register_proposal
 from workflows.spec import EffectFn
 
 CENT = Decimal("0.01")
@@ -71,8 +72,15 @@ def _payment(ctx: EffectContext, i: int, row: dict[str, Any], period: str,
     seen.add(member.pk)
     category = str(row["category"])
     income: Decimal | None = row.get("income")
-    amount: Decimal = row["amount"]
     standard = standard_for(category, income, field=f"{where}.income")
+    amount: Decimal = row.get("amount") or standard
+    if row.get("amount") is None:
+        # left blank: the standard, recorded in the event as if typed (the record says
+        # what was paid, whoever computed it)
+        row["amount"] = amount
+        raw = ctx.raw.get("payments")
+        if isinstance(raw, list) and i < len(raw) and isinstance(raw[i], dict):
+            raw[i]["amount"] = str(amount)
     label = DuesCategory(category).label
     if amount < standard:
         raise RuleError("dues_below_standard",
@@ -119,6 +127,16 @@ def _record_payments(ctx: EffectContext) -> None:
 
 RECORD_PAYMENTS = effect("party.record_payments", check=_check_payments,
                          apply=_record_payments)
+
+
+def _month_total(case: Any) -> str | None:
+    """What the month's ledger totals: the amount the remittance, the receipt and the
+    district's voucher must each show."""
+    total = (DuesRemittance.objects.filter(case=case).values_list("total", flat=True).first())
+    return None if total is None else str(total)
+
+
+MONTH_TOTAL = register_proposal("party.month_total", _month_total)
 
 
 def _remittance(ctx: EffectContext) -> DuesRemittance:

@@ -33,6 +33,7 @@ from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.fields import FieldErrors
+from workflows.proposals import register_proposal
 from workflows.spec import ActionSpec, Effect, FieldType, Param
 
 
@@ -333,6 +334,25 @@ def _plan_rectification(ctx: EffectContext) -> None:
 
 PLAN_RECTIFICATION = effect("party.plan_rectification", check=_check_measures,
                             apply=_plan_rectification, reads=("meeting",))
+
+
+def _problems_to_answer(case: Any) -> list[dict[str, Any]] | None:
+    """One row for each problem the meeting found (its number), for the plan to answer."""
+    found = (case.data.get("meeting") or {}).get("problems")
+    if not isinstance(found, list) or not found:
+        return None
+    return [{"problem": n} for n in range(1, len(found) + 1)]
+
+
+def _measures_to_report(case: Any) -> list[dict[str, Any]] | None:
+    """One row for each measure of the plan not yet done (its number), to report on."""
+    numbers = list(RectificationItem.objects.filter(case=case, done_on__isnull=True)
+                   .order_by("number").values_list("number", flat=True))
+    return [{"measure": n} for n in numbers] or None
+
+
+PROBLEMS_TO_ANSWER = register_proposal("party.problems_to_answer", _problems_to_answer)
+MEASURES_TO_REPORT = register_proposal("party.measures_to_report", _measures_to_report)
 
 
 def _check_results(ctx: EffectContext) -> None:

@@ -25,6 +25,7 @@ from workflows.spec import (
     ProcedureSpec,
     Publicity,
     Require,
+    RequiredIf,
     Risk,
     StepSpec,
     days,
@@ -45,9 +46,15 @@ PAYMENTS = field(
         field("category", "交纳类别", FieldType.CHOICE,
               choices=tuple((c.value, c.label) for c in DuesCategory)),
         field("income", "月收入基数(元)", FieldType.DECIMAL, required=False, min="0",
-              max="99999999.99", help="在职党员为税后月工资收入,离退休党员为月离退休费;"
-                                      "农民等按月定额交纳的不填"),
-        field("amount", "交纳金额(元)", FieldType.DECIMAL, min="0.01", max="999999.99"),
+              max="99999999.99",
+              required_if=RequiredIf("category", DuesCategory.EMPLOYED.value,
+                                     any_of=(DuesCategory.RETIRED.value,)),
+              help="在职党员为税后月工资收入,离退休党员为月离退休费;"
+                   "农民等按月定额交纳的不填"),
+        field("amount", "交纳金额(元)", FieldType.DECIMAL, required=False, min="0.01",
+              max="999999.99",
+              help="留空按统一标准计算(在职、离退休按月收入分档比例,农民等每月0.2元);"
+                   "自愿多交的填写实交金额"),
     ),
 )
 # a year of the ledger: the portal's years (the notice refuses a year still to come)
@@ -107,7 +114,8 @@ DUES = registry.register(ProcedureSpec(
             deadline=Deadline(deadline_days("remit_within", "汇总交至镇党委时限", 30)),
             actions=(ActionSpec(
                 "remit", "已交至镇(街道)党委", to="receipt",
-                fields=(field("amount", "交款金额(元)", FieldType.DECIMAL),
+                fields=(field("amount", "交款金额(元)", FieldType.DECIMAL,
+                              default_from=fx.MONTH_TOTAL),
                         field("remitted_on", "交款日期", FieldType.DATE, max=TODAY)),
                 effects=(fx.REMIT_TO_TOWNSHIP,),
             ),),
@@ -118,7 +126,8 @@ DUES = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "receipt", "出具党费收据", to="district",
                 fields=(field("receipt_no", "收据编号"),
-                        field("amount", "收据金额(元)", FieldType.DECIMAL),
+                        field("amount", "收据金额(元)", FieldType.DECIMAL,
+                              default_from=fx.MONTH_TOTAL),
                         file_field("receipt", "党费收据")),
                 effects=(fx.ISSUE_RECEIPT,),
             ),),
@@ -127,7 +136,8 @@ DUES = registry.register(ProcedureSpec(
             code="district", name="全额上缴区委组织部", level=Level.TOWNSHIP, roles=TOWNSHIP,
             actions=(ActionSpec(
                 "remit", "已全额上缴", to=None, outcome="党费已全额上缴区委组织部",
-                fields=(field("amount", "上缴金额(元)", FieldType.DECIMAL),
+                fields=(field("amount", "上缴金额(元)", FieldType.DECIMAL,
+                              default_from=fx.MONTH_TOTAL),
                         field("remitted_on", "上缴日期", FieldType.DATE, max=TODAY),
                         field("voucher_no", "上缴凭证编号"),
                         file_field("voucher", "上缴凭证")),

@@ -435,6 +435,7 @@ LIFE_MEETING = registry.register(ProcedureSpec(
                 "plan", "整改措施已制定", to="follow_through",
                 fields=(field("measures", "整改措施", FieldType.TABLE, min_rows=1,
                               max_rows=300, help="每条查摆的问题至少一条整改措施",
+                              default_from=fx.PROBLEMS_TO_ANSWER,
                               columns=(
                                   field("problem", "对应问题(序号)", FieldType.INTEGER,
                                         min=1, max=100,
@@ -452,7 +453,7 @@ LIFE_MEETING = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "done", "整改落实,归档", to=None, outcome="组织生活会整改已落实并归档",
                 fields=(field("results", "落实情况", FieldType.TABLE, min_rows=1,
-                              max_rows=300,
+                              max_rows=300, default_from=fx.MEASURES_TO_REPORT,
                               help="逐项登记整改措施的完成情况;全部措施落实后方可归档",
                               columns=(
                                   field("measure", "整改措施(序号)", FieldType.INTEGER, min=1,

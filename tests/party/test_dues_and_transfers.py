@@ -20,7 +20,7 @@ from tests.driver import open_case
 from tests.exports import export, pdf_text, xlsx_cells
 from tests.party.members import pm
 from tests.party.walk_data import TH
-from workflows.models import Alert, Notification
+from workflows.models import Alert, CaseEvent, Notification
 
 SEC, TOWN = "dc_th_branch_secretary", "dc_township_party"
 
@@ -63,26 +63,38 @@ def test_dues_table_refuses_every_bad_row_at_once_naming_its_cell(demo, api, clo
     _d, response = dues(api, demo, [
         paid(TH[0], "在职", "", "15.00"),          # employed without an income
         paid(TH[1], "农民", "", "1.50"),           # above the flat rate
-        {"member": pm(TH[2]), "category": "学生"},  # no amount
+        {"member": pm(TH[2]), "category": "学生"},  # no amount: the standard, fine
         paid(TH[8], "农民", "", "0.50"),           # an activist is not a member who pays
         paid(TH[3], "干部", "", "0.50"),           # a category not in the choices
     ])
     assert response.status_code == 400
     fields = {e["field"]: e["code"] for e in response.json()["errors"]}
-    assert fields == {"payments[2].amount": "missing_field",
+    assert fields == {"payments[0].income": "missing_field",  # required_if 在职 or 离退休
                       "payments[3].member": "not_on_roster",
                       "payments[4].category": "invalid_field"}
     assert not DuesPayment.objects.exists()
-    _d, response = dues(api, demo, [paid(TH[0], "在职", "", "15.00"),
+    _d, response = dues(api, demo, [paid(TH[0], "在职", "4000", "15.00"),
                                     paid(TH[1], "农民", "", "1.50")])
     fields = {e["field"]: e["code"] for e in response.json()["errors"]}
-    assert fields == {"payments[0].income": "income_missing",
+    assert fields == {"payments[0].amount": "dues_below_standard",  # 1% of 4000 is 40.00
                       "payments[1].amount": "dues_above_flat"}
     _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.50")], period="2099-01")
     assert response.json()["code"] == "future_date" and response.json()["field"] == "period"
     _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.50")], period="2026年10月")
     assert response.json()["code"] == "invalid_date"
     assert not DuesPayment.objects.exists()
+
+
+def test_an_amount_left_blank_is_the_standard_and_recorded_as_paid(demo, api, clock):
+    """The schema says income is required for 在职 and 离退休 only (required_if with ``in``)
+    and the amount may be left to the standard: the ledger and the event both say it."""
+    d, response = dues(api, demo, [{"member": pm(TH[0]), "category": "在职", "income": "4000"},
+                                   {"member": pm(TH[1]), "category": "农民"}])
+    assert response.status_code == 200, response.content
+    assert sorted(DuesPayment.objects.values_list("amount", flat=True)) == [
+        Decimal("0.20"), Decimal("40.00")]
+    recorded = CaseEvent.objects.filter(case_id=d.case["id"]).order_by("-seq").first()
+    assert [r["amount"] for r in recorded.data["payments"]] == ["40.00", "0.20"]
 
 
 def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_path):
@@ -92,6 +104,8 @@ def test_dues_chain_to_the_district_with_matching_amounts(demo, api, clock, tmp_
     d.case = response.json()
     _again, dup = dues(api, demo, [paid(TH[0], "在职", "4000", "40.00")])
     assert dup.json()["code"] == "dues_duplicate"
+    remit = next(f for a in d.actions(SEC) for f in a["fields"] if f["name"] == "amount")
+    assert remit["default"] == "40.50"  # the month's ledger total, proposed
     d.refused(SEC, "amount_mismatch", amount="40.00", remitted_on="2026-11-02")
     d.do(SEC, amount="40.50", remitted_on="2026-11-02")
     d.refused(TOWN, "amount_mismatch", receipt_no="DF-001", amount="40.00")

@@ -177,11 +177,16 @@ def test_life_meeting_requires_criticism_by_all_and_measures_for_every_problem(
     def measure(problem, text, owner):
         return {"problem": problem, "measure": text, "owner": pm(owner), "due_on": "2027-03-31"}
 
+    def proposed(name):
+        return next(f for a in d.actions(SEC) for f in a["fields"] if f["name"] == name)["default"]
+
+    assert proposed("measures") == [{"problem": 1}, {"problem": 2}]  # a row for each problem
     d.refused(SEC, "problem_without_measure", measures=[measure(1, "每月集中学习", "王建军")])
     d.refused(SEC, "measure_unrelated", measures=[measure(3, "走访群众", "李秀兰")])
     d.do(SEC, measures=[measure(1, "每月集中学习", "王建军"),
                         measure(2, "每季度走访群众", "李秀兰")])
     assert RectificationItem.objects.count() == 2
+    assert proposed("results") == [{"measure": 1}, {"measure": 2}]  # a row for each measure
     d.refused(SEC, "rectification_open",
               results=[{"measure": 1, "result": "已落实", "done_on": "2026-11-02"}])
     d.do(SEC, results=[{"measure": 1, "result": "已落实", "done_on": "2026-11-02"},

@@ -411,3 +411,38 @@ def test_a_payout_cannot_be_dated_in_the_future(demo, clock):
                                                                      "paid_on")
     assert not SubsidyHousehold.objects.filter(case_id=case.id,
                                                paid_amount__isnull=False).exists()
+
+
+def test_the_payment_list_is_proposed_from_the_published_roster(demo, clock, web):
+    """The finance bureau starts from the roster's households and amounts (the schema's
+    ``default``); sent back unchanged they pay every household, and the form shows them."""
+    case = published(demo, clock)
+    offered = next(a for a in case.actions("sfq_district_finance")
+                   if a["code"] == "import_payees")
+    fields = {f["name"]: f for f in offered["fields"]}
+    assert fields["payees_by"]["default"] == "rows"
+    assert fields["payees"]["default"] == payments(*PAID)
+    assert fields["payees_file"]["required_if"] == {"field": "payees_by", "equals": "xlsx"}
+    page = web("sfq_district_finance").get(f"/cases/{case.id}/")
+    assert page.status_code == 200 and "1058.30" in page.content.decode()
+    r = payees(case, fields["payees"]["default"])
+    assert r.status_code == 200, r.content
+    assert pay(case).json()["closed"] is True
+
+
+def test_choosing_the_excel_file_ignores_the_proposed_rows_and_rows_refuse_a_file(demo, clock):
+    case = published(demo, clock)
+    upload = xlsx([("王建国", WANG, 248.70), ("李秀英", LI, 121.70), ("张晓红", ZHANG, 1058.3)],
+                  header=("户主姓名", "身份证号", "发放金额(元)"), name="发放明细.xlsx")
+    r = case.post("sfq_district_finance", "import_payees",
+                  {"payees_by": "rows", "payees": payments(*PAID)}, {"payees_file": upload})
+    assert (r.status_code, r.json()["field"]) == (400, "payees_file")
+    assert not Attachment.objects.filter(case_id=case.id, field="payees_file").exists()
+    upload.seek(0)
+    r = case.post("sfq_district_finance", "import_payees",
+                  {"payees_by": "xlsx", "payees": payments(("王建国", WANG, "1.00"))},
+                  {"payees_file": upload})
+    assert r.status_code == 200, r.content
+    assert PayoutLine.objects.filter(case_id=case.id).count() == 3
+    r = case.post("sfq_district_finance", "import_payees", {"payees_by": "xlsx"})
+    assert r.status_code == 409 or r.json()["code"] in ("missing_field", "wrong_step")

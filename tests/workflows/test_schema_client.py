@@ -115,6 +115,8 @@ class SchemaClient:
         return f"{value:.2f}"
 
     def scalar(self, field: dict[str, Any], now: dt.datetime) -> Any:
+        if "default" in field:  # what the portal proposes from the case's records
+            return field["default"]
         t = field["type"]
         if t in ("string", "text"):
             return self.string(field)
@@ -143,9 +145,21 @@ class SchemaClient:
         raise AssertionError(f"{field['name']}: no scalar type {t}")
 
     def table(self, field: dict[str, Any], now: dt.datetime) -> list[dict[str, Any]]:
-        """Rows of the columns: one for each choice of its first ref (or user) column (every
-        member graded, every grid covered), else as few as allowed, at least one."""
+        """Rows of the columns: the rows of the field's ``default`` (what the portal proposes
+        from the case's records) with their missing cells filled; else one for each choice
+        of its first ref (or user) column (every member graded, every grid covered), else as
+        few as allowed, at least one."""
         columns = field["columns"]
+        if isinstance(field.get("default"), list):
+            proposed = []
+            for given in field["default"]:
+                row = dict(given)
+                for column in columns:
+                    if column["name"] not in row and self.wanted(column, row):
+                        row[column["name"]] = self.scalar(column, now)
+                self.order(columns, row)
+                proposed.append(row)
+            return proposed
         keyed = next((c for c in columns if c["type"] in ("ref", "user")), None)
         count = max(field.get("min_rows", 0), 1)
         if keyed is not None:
@@ -165,10 +179,13 @@ class SchemaClient:
 
     @staticmethod
     def wanted(field: dict[str, Any], values: dict[str, Any]) -> bool:
+        """Sent: a required field (or one whose ``required_if`` holds), a boolean, and any
+        field the portal proposes a ``default`` for."""
         cond = field.get("required_if")
         if cond is not None:
-            return str(values.get(cond["field"])) == str(cond["equals"])
-        return bool(field.get("required")) or field["type"] == "boolean"
+            accepted = [str(v) for v in cond.get("in", [cond["equals"]])]
+            return str(values.get(cond["field"])) in accepted or "default" in field
+        return bool(field.get("required")) or field["type"] == "boolean" or "default" in field
 
     @staticmethod
     def order(fields: list[dict[str, Any]], values: dict[str, Any]) -> None:
@@ -277,19 +294,11 @@ def walk_from_schema(code: str, village: str, clock: Any) -> list[str]:
     raise AssertionError(f"{code}: not closed after {MAX_ACTIONS} actions: {trail}")
 
 
-# What the published schema does not tell a client (issue 10, "done when"): each names the
-# procedure, step and field, and the rule the schema cannot express. Strict: a schema that
-# comes to tell it makes the walk pass, and the mark must go.
-GAPS = {
-    "02.4": "follow_through.results: every measure recorded at rectify needs its row (a rule "
-            "over another step's rows; the schema bounds neither the rows nor the measure "
-            "numbers)",
-    "01.2": "collect.payments[].income: required when category is 在职 or 离退休 (required_if "
-            "takes one value); amount follows from income by the dues scale and remit/receipt/"
-            "district amounts must equal the collected total: computed, not in the schema",
-    "06": "roster: exactly one of roster_file and roster_rows (both optional in the schema); "
-          "payment_list.payees[].amount must be area x rate: computed",
-}
+# What the published schema does not tell a client (issue 10, "done when"): each would name
+# the procedure, step and field, and the rule the schema cannot express. None is left: rules
+# over other records are met through the ``default`` the portal proposes (a rectification's
+# measures, a roster's payees, a month's total), several values through ``required_if.in``.
+GAPS: dict[str, str] = {}
 
 
 def _param(code: str) -> Any:

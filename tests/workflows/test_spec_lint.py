@@ -7,11 +7,13 @@ from workflows.registry import lint, registry
 from workflows.spec import (
     ActionSpec,
     Basis,
+    FieldType,
     MeetingRule,
     ProcedureSpec,
     Risk,
     StepSpec,
     at_least,
+    field,
     meeting_field,
     ratio,
 )
@@ -93,3 +95,19 @@ def test_every_choice_and_multichoice_value_displays_as_text():
                         assert type(display_value(fs, fs.choices[0].value)) is str
                         assert type(value_text(fs, fs.choices[0].value)) is str
     assert shown >= 5
+
+
+def test_lint_names_an_unknown_proposal_and_choices_not_from_another_step():
+    posts = field("posts", "岗位", FieldType.TABLE, columns=(field("post", "岗位"),))
+    a = StepSpec("a", "甲", (Role.BRANCH_SECRETARY,), Level.VILLAGE,
+                 (ActionSpec("go", "走", to="b", fields=(posts,)),))
+    b = StepSpec("b", "乙", (Role.BRANCH_SECRETARY,), Level.VILLAGE, (ActionSpec(
+        "go", "走", to=None, fields=(
+            field("staff", "人员", FieldType.TABLE, columns=(
+                field("post", "岗位", FieldType.CHOICE, choices_from="a.posts.post"),)),
+            field("wrong", "错", FieldType.CHOICE, choices_from="b.staff"),
+            field("amount", "金额", FieldType.DECIMAL, default_from="nobody.knows"))),))
+    problems = lint(_spec((a, b)))
+    assert "b.go.wrong: choices_from b.staff is not a field of another step" in problems
+    assert "b.go.amount: default_from names unknown proposal nobody.knows" in problems
+    assert not any("staff" in p and "post" in p for p in problems)  # a.posts.post is fine

@@ -101,6 +101,8 @@ def widget_fields(action: dict[str, Any], typed: Mapping[str, Any] | None,
         row["input"] = input_name(spec["name"])
         row["id"] = f"{action['code']}-{spec['name']}"
         value = typed.get(spec["name"])
+        if value is None and "default" in spec and spec["name"] not in typed:
+            value = spec["default"]  # what the portal proposes from the case's records
         row["attrs"] = widgets.render_attrs(widgets.input_attrs(spec))
         widgets.describe(row, spec, action, case_id)
         if spec["type"] == "meeting":
