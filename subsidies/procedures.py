@@ -82,12 +82,12 @@ def list_by(name: str, label: str) -> FieldSpec:
 
 
 ROSTER_ROWS = household_rows(
-    "roster_rows", "或逐户填写清册",
+    "roster_rows", "逐户填写的清册",
     field("area", ROSTER_COLUMNS[2], FieldType.DECIMAL, min="0.01", max="999999.99"),
     help="不上传Excel的,逐户填写(也可从Excel复制粘贴);补贴金额由系统按面积×标准计算",
     by="roster_by")
 PAYEE_ROWS = household_rows(
-    "payees", "或逐户填写发放明细",
+    "payees", "逐户填写的发放明细",
     field("amount", PAYEE_COLUMNS[2], FieldType.DECIMAL, min="0.01", max="9999999999.99"),
     help="不上传Excel的,逐户填写(也可从Excel复制粘贴);系统逐户与公示的清册比对;"
          "表中预先列出公示清册的每户及其应发金额,按实际发放核对修改",

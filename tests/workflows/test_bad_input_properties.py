@@ -179,12 +179,14 @@ def snapshot(case_id: int) -> tuple[Any, ...]:
             Notification.objects.count())
 
 
-def uploads(action: dict[str, Any]) -> dict[str, Any]:
+def uploads(action: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """The files the valid body ``base`` needs: required ones, and those whose
+    ``required_if`` holds for it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     out = {}
     for field in action["fields"]:
-        if field["type"] == "file" and (field.get("required") or "required_if" in field):
+        if field["type"] == "file" and SchemaClient.wanted(field, base):
             mime = next(m for m in (*FILES, *field["accept"]) if m in field["accept"])
             name, body = FILES[mime]
             out[field["name"]] = SimpleUploadedFile(name, body, content_type=mime)
@@ -212,7 +214,7 @@ def fuzz_api(case: CaseDriver, username: str, action: dict[str, Any],
     client = case.client(username)
     url = f"/api/cases/{case.id}/actions/"
     with transaction.atomic():  # the valid body: when it is accepted, a refusal is the data's
-        probe = case.post(username, action["code"], base, uploads(action))
+        probe = case.post(username, action["code"], base, uploads(action, base))
         transaction.set_rollback(True)
     named = probe.status_code == 200
 
@@ -220,7 +222,7 @@ def fuzz_api(case: CaseDriver, username: str, action: dict[str, Any],
     @given(mutation=mutations(action), multipart=st.booleans())
     def run(mutation: tuple[Any, ...], multipart: bool) -> None:
         sent = mutate(base, mutation)
-        files = uploads(action)
+        files = uploads(action, base)
         with transaction.atomic():
             before = snapshot(case.id)
             if files or multipart:
@@ -300,7 +302,8 @@ def fuzz_form(case: CaseDriver, username: str, action: dict[str, Any],
             sent[key] = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         with transaction.atomic():
             before = snapshot(case.id)
-            answer = web.post(url, {**sent, **{f"f_{k}": v for k, v in uploads(action).items()}})
+            files = {f"f_{k}": v for k, v in uploads(action, base).items()}
+            answer = web.post(url, {**sent, **files})
             # a ``step`` that is not the open one: someone else moved the case (409)
             allowed = (200, 302, 400, 409) if key == "step" else (200, 302, 400)
             assert answer.status_code in allowed, (answer.status_code, mutation)
