@@ -69,7 +69,7 @@ from workflows.models import (
     PublicityNotice,
     Task,
 )
-from workflows.notify import queue_closed_notice, queue_task_notice
+from workflows.notify import close_task_notices, queue_closed_notice, queue_task_notice
 from workflows.registry import registry
 from workflows.spec import (
     ActionSpec,
@@ -182,6 +182,10 @@ def _close_open_task(case: Case, *, by: User | None, state: str = TaskState.DONE
         return
     Task.objects.filter(pk__in=open_ids).update(state=state, closed_at=now, closed_by=by)
     Deadline.objects.filter(task_id__in=open_ids, fired_at__isnull=True).update(cancelled=True)
+    reminders = Deadline.objects.filter(
+        task_id__in=open_ids, kind__in=(DeadlineKind.REMINDER, DeadlineKind.OVERDUE),
+        fired_at__isnull=False).values_list("pk", flat=True)
+    close_task_notices(case, list(reminders), at=now)
 
 
 def add_period(start: dt.datetime, value: int | Fraction, unit: Unit) -> dt.datetime:

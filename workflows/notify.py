@@ -108,6 +108,16 @@ def queue_task_notice(case: Case, step: StepSpec, *, exclude: Any = None,
     send(users, case, message, key=f"task:{case.pk}:{seq}")
 
 
+def close_task_notices(case: Case, reminder_ids: Iterable[int], *, at: Any) -> int:
+    """Once anyone has done (or returned, or withdrawn) the step, its 【待办】 notices and
+    the reminders of its deadlines are read for every holder: they no longer ask anything
+    of anyone. Escalations to the township and alerts stay as they are."""
+    keys = Q(dedupe_key__startswith=f"task:{case.pk}:")
+    for pk in reminder_ids:
+        keys |= Q(dedupe_key__startswith=f"deadline:{pk}:")
+    return Notification.objects.filter(keys, case=case, read_at__isnull=True).update(read_at=at)
+
+
 def queue_closed_notice(case: Case, *, exclude: Any = None) -> None:
     opener = case.opened_by_id
     if exclude is not None and opener == exclude.pk:

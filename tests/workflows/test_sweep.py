@@ -202,3 +202,44 @@ def test_a_batch_of_due_deadlines_costs_the_same_queries_as_one(demo, api):
     assert many <= one + 2
     _, third = queries_to_sweep()  # nothing is due twice
     assert (third.fired, third.notifications) == (0, 0)
+
+
+SHARED = ProcedureSpec(
+    code="98.3", name="测试:两人可办的环节", category="测试", guiding_units=("区委组织部",),
+    guiding_roles=(Role.DISTRICT_ORG,), supervisor="上级党组织",
+    risks=(Risk("拖延", "逾期提醒"),), measures=("监督",),
+    steps=(
+        StepSpec("submit", "村委会报送", (Role.COMMITTEE_DIRECTOR,), Level.VILLAGE,
+                 (ActionSpec("submit", "报送", to="review"),)),
+        StepSpec("review", "党支部审核", (Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY),
+                 Level.VILLAGE, (ActionSpec("approve", "同意", to=None),),
+                 deadline=DeadlineRule(months("review_within", "审核时限", 1))),
+    ),
+)
+
+
+def test_a_step_done_by_one_holder_closes_its_notices_for_the_others(demo, api):
+    """After the secretary did the step, the deputy's 【待办】 and its reminders no longer
+    ask anything: they are read; the district's escalation of lateness stays unread."""
+    deputy = "dc_th_branch_deputy"
+
+    def unread(username):
+        return list(Notification.objects.filter(user__username=username, read_at__isnull=True)
+                    .values_list("message", flat=True))
+
+    with registry.override(SHARED), time_machine.travel(START, tick=False) as clock:
+        case = open_case("98.3", demo["dc_th"], "dc_th_committee_director", title="报告")
+        case.post("dc_th_committee_director", "submit", {})
+        assert any("【待办】" in n for n in unread(deputy))
+        assert any("【待办】" in n for n in unread(SEC))
+        clock.move_to(parse_datetime("2026-04-01T09:30:00+08:00"))  # 1 day before
+        call_command("sweep_deadlines")
+        assert any("即将到期" in n for n in unread(deputy))
+        other = open_case("98.3", demo["dc_th"], "dc_th_committee_director", title="另一份报告")
+        other.post("dc_th_committee_director", "submit", {})
+        r = case.post(SEC, "approve", {})
+        assert r.status_code == 200 and r.json()["closed"] is True
+        left = unread(deputy)
+        assert not any("“报告”" in n for n in left), left  # neither the task nor its reminder
+        assert any("“另一份报告”" in n and "【待办】" in n for n in left)  # another case's stays
+        assert Notification.objects.filter(user__username=deputy, case_id=case.id).count() >= 2
