@@ -43,14 +43,14 @@ def yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _entries(ctx: EffectContext, *, file_field: str, table_field: str,
+def _entries(ctx: EffectContext, *, by_field: str, file_field: str, table_field: str,
              columns: Sequence[str], value_key: str, value_label: str,
              what: str) -> list[Entry]:
     """Entries from the uploaded XLSX (checked, not stored yet) or the table typed in the
     form: exactly one of the two."""
     upload = ctx.uploads.get(file_field)
     rows = ctx.data.get(table_field) or []
-    by = ctx.data.get(f"{table_field.removesuffix('_rows')}_by")
+    by = ctx.data.get(by_field)
     if by == "xlsx":  # the file chosen: rows the form proposed are not the list
         rows = []
     elif by == "rows" and upload is not None:
@@ -91,9 +91,9 @@ def _households(ctx: EffectContext, entries: Sequence[Entry]) -> list[SubsidyHou
 def _check_roster(ctx: EffectContext) -> None:
     """Parse the roster and build the public text of the notice the step opens (so the
     window's fact in the event covers what the board shows)."""
-    entries = _entries(ctx, file_field="roster_file", table_field="roster_rows",
-                       columns=ROSTER_COLUMNS, value_key="area", value_label="面积",
-                       what="农户清册")
+    entries = _entries(ctx, by_field="roster_by", file_field="roster_file",
+                       table_field="roster_rows", columns=ROSTER_COLUMNS, value_key="area",
+                       value_label="面积", what="农户清册")
     ctx.scratch["households"] = households = _households(ctx, entries)
     rate = Decimal(str(ctx.step_values(ISSUED).get("rate") or 0))
     ctx.notice_content = public_roster_text(households, rate)
@@ -173,7 +173,7 @@ def check_payout_matches(case_id: int, entries: Sequence[Entry]) -> None:
 def _check_payee_list(ctx: EffectContext) -> None:
     """The list must match the roster to the cent — unless a payee is not a household of the
     roster at all: that list is kept as evidence (and blocks the payout confirmation)."""
-    entries = _entries(ctx, file_field="payees_file", table_field="payees",
+    entries = _entries(ctx, by_field="payees_by", file_field="payees_file", table_field="payees",
                        columns=PAYEE_COLUMNS, value_key="amount", value_label="发放金额",
                        what="发放明细")
     roster = dict(SubsidyHousehold.objects.filter(case=ctx.case)

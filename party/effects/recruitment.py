@@ -241,18 +241,6 @@ SET_INTRODUCERS = effect("party.set_introducers", check=_check_introducers,
                          apply=_set_introducers)
 
 
-@cache
-def check_training_hours(hours: Param) -> Effect:
-    def check(ctx: EffectContext) -> None:
-        need, got = _int(ctx, hours), int(ctx.data.get("class_hours", 0))
-        if got < need:
-            raise RuleError("training_too_short",
-                            f"发展对象集中培训不少于{need}个学时,本次登记{got}个学时。",
-                            field="class_hours")
-
-    return effect(f"party.check_training_hours.{hours.name}", check=check)
-
-
 # --- 预备党员的接收 -----------------------------------------------------------------------------
 
 

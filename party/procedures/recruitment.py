@@ -349,7 +349,6 @@ RECRUITMENT = registry.register(ProcedureSpec(
                 "certify", "培训合格", to="pre_review",
                 fields=(field("class_hours", "培训学时", FieldType.INTEGER, min=TRAINING_HOURS),
                         field("certificate_no", "培训考试合格证编号")),
-                effects=(fx.check_training_hours(TRAINING_HOURS),),
             ),),
         ),
         # --- 预备党员的接收阶段 ------------------------------------------------------------
