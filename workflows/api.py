@@ -39,6 +39,7 @@ from core.errors import RuleError
 from core.models import User
 from core.scope import access_region
 from workflows import gate
+from workflows import params as tenant_params
 from workflows.acting import available_actions
 from workflows.fields import ref_choices
 from workflows.filters import CaseFilter, NotificationFilter
@@ -228,7 +229,8 @@ class ProcedureList(APIView):
     @extend_schema(operation_id="procedures_list",
                    responses={200: ProcedureSerializer(many=True), **refusals(401)})
     def get(self, request: Request) -> Response:
-        return Response([procedure_json(spec) for spec in registry.all()])
+        return Response([procedure_json(spec, tenant_params.home_values(spec, request.user))
+                         for spec in registry.all()])
 
 
 class ProcedureDetail(APIView):
@@ -238,7 +240,7 @@ class ProcedureDetail(APIView):
         spec = registry.get(code)
         if spec is None:
             return Response({"code": "not_found", "detail": "未找到该事项。"}, status=404)
-        return Response(procedure_json(spec))
+        return Response(procedure_json(spec, tenant_params.home_values(spec, request.user)))
 
 
 # --- cases ------------------------------------------------------------------------------------

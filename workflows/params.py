@@ -8,10 +8,12 @@ village (settings are inherited down the tree).
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from core.models import Region
+from core.scope import get_scope
 from workflows.models import TenantSetting
 from workflows.spec import Param, ProcedureSpec, Unit
 
@@ -29,11 +31,9 @@ def parse_value(param: Param, raw: str) -> int | Fraction:
 
 
 def _stricter(param: Param, a: int | Fraction, b: int | Fraction) -> int | Fraction:
-    # A deadline (has a ceiling, unit of time) is stricter when shorter;
-    # a window, quorum or pass line when larger.
-    if param.ceiling is not None and param.unit in (Unit.DAYS, Unit.MONTHS):
-        return min(a, b)
-    return max(a, b)
+    # A limit (a deadline, a report within N hours, an alert after N repetitions) is
+    # stricter when smaller; a window, quorum, pass line or minimum period when larger.
+    return min(a, b) if param.lower_is_stricter else max(a, b)
 
 
 def validate(param: Param, value: int | Fraction) -> None:
@@ -61,16 +61,17 @@ def effective(spec: ProcedureSpec, param: Param, region: Region) -> int | Fracti
     return value
 
 
-def effective_all(spec: ProcedureSpec, region: Region) -> dict[str, int | Fraction]:
-    """All parameters of a procedure at a region, with one query."""
+def effective_all(spec: ProcedureSpec, region: Region,
+                  rows: list[tuple[str, str, str]] | None = None) -> dict[str, int | Fraction]:
+    """All parameters of a procedure at a region, with one query (none when ``rows``, the
+    settings of the region's ancestors as (procedure, param, value), are given)."""
     params = spec.all_params()
     values: dict[str, int | Fraction] = {name: p.value for name, p in params.items()}
-    rows = TenantSetting.objects.filter(
-        procedure=spec.code, region_id__in=region.ancestor_ids
-    ).values_list("param", "value")
-    for name, raw in rows:
+    if rows is None:
+        rows = settings_over(region)
+    for procedure, name, raw in rows:
         param = params.get(name)
-        if param is None:
+        if param is None or procedure != spec.code:
             continue
         try:
             candidate = parse_value(param, raw)
@@ -79,3 +80,48 @@ def effective_all(spec: ProcedureSpec, region: Region) -> dict[str, int | Fracti
             continue
         values[name] = _stricter(param, values[name], candidate)
     return values
+
+
+def settings_over(region: Region) -> list[tuple[str, str, str]]:
+    """Every setting of ``region`` and its ancestors, as (procedure, param, value)."""
+    return list(TenantSetting.objects.filter(region_id__in=region.ancestor_ids)
+                .values_list("procedure", "param", "value"))
+
+
+def home_values(spec: ProcedureSpec, user: Any) -> dict[str, int | Fraction]:
+    """The numbers in force where ``user`` works (the region of their roles, when it is
+    one), so that the catalogue and the API state the numbers the user's cases follow;
+    the spec's defaults for a user of several places or none."""
+    scope = get_scope(user)
+    if "home_settings" not in scope.memo:
+        region_ids = {h.region_id for h in scope.held}
+        region = (Region.objects.filter(pk=next(iter(region_ids))).first()
+                  if len(region_ids) == 1 else None)
+        scope.memo["home_settings"] = (region, settings_over(region) if region else [])
+    region, rows = scope.memo["home_settings"]
+    if region is None:
+        return {name: p.value for name, p in spec.all_params().items()}
+    return effective_all(spec, region, rows)
+
+
+def param_json(param: Param, value: int | Fraction | None = None) -> dict[str, Any]:
+    """A number of a rule as the API and the procedure page show it: its value in force,
+    its default and limits, which way is stricter, and its source."""
+    def number(v: int | Fraction | None) -> int | str | None:
+        if v is None:
+            return None
+        return str(Fraction(v)) if param.unit == Unit.RATIO else int(v)
+
+    in_force = param.value if value is None else value
+    return {
+        "name": param.name,
+        "label": param.label,
+        "value": number(in_force),
+        "text": param.describe(in_force),
+        "default": number(param.value),
+        "floor": number(param.floor),
+        "ceiling": number(param.ceiling),
+        "unit": str(param.unit),
+        "stricter": "lower" if param.lower_is_stricter else "higher",
+        "basis": param.source.as_json() if param.source else None,
+    }

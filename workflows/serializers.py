@@ -57,17 +57,22 @@ def iso(value: Any) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
-def procedure_json(spec: ProcedureSpec) -> dict[str, Any]:
+def procedure_json(spec: ProcedureSpec,
+                   values: Mapping[str, int | Fraction] | None = None) -> dict[str, Any]:
+    """A procedure's seven fields, steps and numbers; ``values``: the tenant's numbers in
+    force (the risk texts and ``params`` state them), the spec's defaults otherwise."""
+    values = values or {}
     return {
         "code": spec.code,
         "name": spec.name,
         "category": spec.category,
         "version": spec.version,
-        "summary": spec.summary,
+        "summary": spec.fill(spec.summary, values),
         "guiding_units": list(spec.guiding_units),
         "supervisor": spec.supervisor,
-        "risks": [{"risk": r.text, "control": r.control, "kind": r.kind} for r in spec.risks],
-        "measures": list(spec.measures),
+        "risks": [{"risk": r.text, "control": r.control, "kind": r.kind}
+                  for r in spec.risks_in_force(values)],
+        "measures": [spec.fill(m, values) for m in spec.measures],
         "steps": [
             {
                 "code": s.code,
@@ -78,6 +83,8 @@ def procedure_json(spec: ProcedureSpec) -> dict[str, Any]:
             }
             for s in spec.steps
         ],
+        "params": [tenant_params.param_json(p, values.get(name))
+                   for name, p in sorted(spec.all_params().items())],
     }
 
 
@@ -371,6 +378,27 @@ class ProcedureStepSerializer(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=Level.choices)
 
 
+class ParamBasisSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["law", "model_text", "local"],
+                                   help_text="law: 法规依据; model_text: 示范文本; local: 本地设定")
+    label = serializers.CharField()
+    text = serializers.CharField(help_text="法规及条款、示范文本原文,或本地设定的说明")
+
+
+class ParamSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    value = BoundField(help_text="在用户所在地生效的取值(比例为“分子/分母”字符串)")
+    text = serializers.CharField(help_text="取值及单位,如“7天”“1/2”")
+    default = BoundField()
+    floor = BoundField()
+    ceiling = BoundField(allow_null=True)
+    unit = serializers.ChoiceField(choices=["days", "working_days", "months", "ratio", "count"])
+    stricter = serializers.ChoiceField(choices=["lower", "higher"],
+                                       help_text="本地只能向更严的方向调整:lower 为改小更严")
+    basis = ParamBasisSerializer()
+
+
 class ProcedureSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="事项编号,如 01.1、03.2、10.4(约定1)")
     name = serializers.CharField()
@@ -382,6 +410,7 @@ class ProcedureSerializer(serializers.Serializer[Any]):
     risks = RiskSerializer(many=True)
     measures = serializers.ListField(child=serializers.CharField())
     steps = ProcedureStepSerializer(many=True)
+    params = ParamSerializer(many=True, help_text="本事项的每一个数字及其依据")
 
 
 class CaseSummarySerializer(serializers.Serializer[Any]):

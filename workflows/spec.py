@@ -9,8 +9,9 @@ floor below which no tenant setting may go.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from fractions import Fraction
 from typing import Any
@@ -71,12 +72,49 @@ class Unit(enum.StrEnum):
         }[self.value]
 
 
+class SourceKind(enum.StrEnum):
+    """Where a number comes from (issue 11): a law, the model text, or this district."""
+
+    LAW = "law"                # a law or party rule; ``text`` names it and its article
+    MODEL_TEXT = "model_text"  # the district's model text; ``text`` quotes its words
+    LOCAL = "local"            # a choice of this district, editable within its floor
+
+    @property
+    def label(self) -> str:
+        return {"law": "法规依据", "model_text": "示范文本", "local": "本地设定"}[self.value]
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: SourceKind
+    text: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"kind": str(self.kind), "label": self.kind.label, "text": self.text}
+
+
+def law(text: str) -> Source:
+    """A number set by a law or party rule: ``text`` names it with its article."""
+    return Source(SourceKind.LAW, text)
+
+
+def model_text(quote: str) -> Source:
+    """A number the model text states: ``quote`` gives its words."""
+    return Source(SourceKind.MODEL_TEXT, quote)
+
+
+def local(note: str) -> Source:
+    """A number neither the law nor the model text states: the district's choice."""
+    return Source(SourceKind.LOCAL, note)
+
+
 @dataclass(frozen=True)
 class Param:
     """A named number of a rule. ``value`` is the default, ``floor`` the legal minimum.
 
     For a deadline the "floor" is the strictest the law allows a tenant to go the
     other way: ``ceiling`` caps how long a deadline may be stretched.
+    ``source`` says where the number comes from (law, model text or local choice).
     """
 
     name: str
@@ -85,6 +123,18 @@ class Param:
     floor: int | Fraction
     unit: Unit
     ceiling: int | Fraction | None = None
+    source: Source | None = dc_field(default=None, compare=False)
+
+    @property
+    def lower_is_stricter(self) -> bool:
+        """A limit (a deadline, a report within N hours, an alert after N repetitions) is
+        stricter when smaller: it has a ceiling it may not be stretched past and a floor
+        below its default. A window, quorum or minimum period is stricter when larger."""
+        return self.ceiling is not None and self.floor < self.value
+
+    def based_on(self, source: Source) -> Param:
+        """This number with its source (for numbers built by the small constructors)."""
+        return replace(self, source=source)
 
     def describe(self, value: int | Fraction | None = None) -> str:
         v = self.value if value is None else value
@@ -398,6 +448,10 @@ class RiskKind(enum.StrEnum):
     ALERT = "alert"        # the supervisory committee is told
 
 
+# a number in a spec's text: ``{param_name}``
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
 @dataclass(frozen=True)
 class Risk:
     text: str
@@ -437,6 +491,26 @@ class ProcedureSpec:
     def has_step(self, code: str) -> bool:
         return any(step.code == code for step in self.steps)
 
+    def fill(self, text: str, values: Mapping[str, int | Fraction] | None = None) -> str:
+        """``text`` with each ``{param_name}`` replaced by the number in force (``values``:
+        a tenant's effective values; the spec's defaults otherwise), so that a risk or
+        control text never states a number the rules no longer use."""
+        params = self.all_params()
+
+        def number(match: re.Match[str]) -> str:
+            param = params.get(match.group(1))
+            if param is None:
+                return match.group(0)
+            return param.describe((values or {}).get(param.name, param.value))
+
+        return PLACEHOLDER.sub(number, text)
+
+    def risks_in_force(self, values: Mapping[str, int | Fraction] | None = None
+                       ) -> tuple[Risk, ...]:
+        """The risks with their numbers filled in (see :meth:`fill`)."""
+        return tuple(replace(r, text=self.fill(r.text, values),
+                             control=self.fill(r.control, values)) for r in self.risks)
+
     def all_params(self) -> dict[str, Param]:
         """Every named number of this procedure, by name."""
         found: dict[str, Param] = {p.name: p for p in self.params}
@@ -460,31 +534,36 @@ class ProcedureSpec:
 
 # --- small constructors so that specs read like the model text -------------------------
 
-def days(name: str, label: str, n: int, *, floor: int | None = None) -> Param:
-    return Param(name, label, n, n if floor is None else floor, Unit.DAYS)
+def days(name: str, label: str, n: int, *, floor: int | None = None,
+         source: Source | None = None) -> Param:
+    return Param(name, label, n, n if floor is None else floor, Unit.DAYS, source=source)
 
 
-def working_days(name: str, label: str, n: int, *, floor: int | None = None) -> Param:
-    return Param(name, label, n, n if floor is None else floor, Unit.WORKING_DAYS)
+def working_days(name: str, label: str, n: int, *, floor: int | None = None,
+                 source: Source | None = None) -> Param:
+    return Param(name, label, n, n if floor is None else floor, Unit.WORKING_DAYS,
+                 source=source)
 
 
-def months(name: str, label: str, n: int, *, ceiling: int | None = None) -> Param:
+def months(name: str, label: str, n: int, *, ceiling: int | None = None,
+           source: Source | None = None) -> Param:
     # A deadline may be shortened by a tenant (stricter) but not lengthened past the law.
-    return Param(name, label, n, 1, Unit.MONTHS, ceiling=n if ceiling is None else ceiling)
+    return Param(name, label, n, 1, Unit.MONTHS, ceiling=n if ceiling is None else ceiling,
+                 source=source)
 
 
-def min_months(name: str, label: str, n: int) -> Param:
+def min_months(name: str, label: str, n: int, *, source: Source | None = None) -> Param:
     """A minimum period (e.g. a year as activist): a tenant may only lengthen it."""
-    return Param(name, label, n, n, Unit.MONTHS)
+    return Param(name, label, n, n, Unit.MONTHS, source=source)
 
 
-def deadline_days(name: str, label: str, n: int) -> Param:
-    return Param(name, label, n, 1, Unit.DAYS, ceiling=n)
+def deadline_days(name: str, label: str, n: int, *, source: Source | None = None) -> Param:
+    return Param(name, label, n, 1, Unit.DAYS, ceiling=n, source=source)
 
 
-def ratio(name: str, label: str, num: int, den: int) -> Param:
+def ratio(name: str, label: str, num: int, den: int, *, source: Source | None = None) -> Param:
     frac = Fraction(num, den)
-    return Param(name, label, frac, frac, Unit.RATIO, ceiling=Fraction(1))
+    return Param(name, label, frac, frac, Unit.RATIO, ceiling=Fraction(1), source=source)
 
 
 def more_than(param: Param, basis: Basis) -> Threshold:
@@ -577,7 +656,8 @@ def notice_step(code: str, name: str, *, days: Param, title: str, done: str, to:
 
 
 # the pass line of a meeting that puts nothing to the vote: any count reaches it
-NO_VOTE = Param("no_motion_pass", "无表决事项", 0, 0, Unit.RATIO)
+NO_VOTE = Param("no_motion_pass", "无表决事项", 0, 0, Unit.RATIO,
+                source=local("会议不作表决,无通过比例;到会人数照花名册记录"))
 
 
 def attendance(body: str, *, name: str, roll: str, roll_by: str | None = None,

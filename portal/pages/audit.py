@@ -8,6 +8,7 @@ above the village, the district organisation department and leadership
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from workflows import params as tenant_params
 from workflows.chaincheck import raise_record_alerts, village_chains
 from workflows.choices import AlertKind, CaseState
 from workflows.models import (
@@ -187,6 +189,7 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
             "record": record,
             "case": case,
             "spec": record.spec,
+            **_numbers_in_force(record.spec, case.region),
             "region_name": case.region.full_name,
             "generated": timezone.now(),
             "viewer": getattr(request.user, "full_name", "") or request.user.get_username(),
@@ -196,3 +199,12 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="case-{case.pk}-{stamp}.pdf"'
     return response
+
+
+def _numbers_in_force(spec: Any, region: Any) -> dict[str, Any]:
+    """The risks and measures of the case's procedure with the numbers its village follows."""
+    if spec is None:
+        return {"risks": (), "measures": ()}
+    values = tenant_params.effective_all(spec, region)
+    return {"risks": spec.risks_in_force(values),
+            "measures": [spec.fill(m, values) for m in spec.measures]}

@@ -8,6 +8,7 @@ from decisions.procedures import FOUR_AND_TWO
 from workflows import params
 from workflows.admin import TenantSettingForm
 from workflows.models import TenantSetting
+from workflows.registry import registry
 
 
 def form(region, param, value):
@@ -50,3 +51,28 @@ def test_a_broken_stored_value_never_weakens(demo, stored):
                                  param="resolution_publicity_days", value=stored)
     param = FOUR_AND_TWO.all_params()["resolution_publicity_days"]
     assert params.effective(FOUR_AND_TWO, param, demo["dc_th"]) == 7
+
+
+def test_a_stricter_limit_where_smaller_is_stricter_is_applied(demo):
+    """Issue 11 point 10: a 119-call limit, a report within N hours and a repetition alert
+    are stricter when smaller; before, a district's 5 minutes was saved and ignored (the
+    larger default won)."""
+    fire, themed_day = registry.get("10.4"), registry.get("02.3")
+    TenantSetting.objects.create(region=demo["dc"], procedure=fire.code,
+                                 param="fire_call_minutes", value="5")
+    TenantSetting.objects.create(region=demo["dc"], procedure=fire.code,
+                                 param="fire_report_hours", value="2")  # looser: ignored
+    values = params.effective_all(fire, demo["dc_th"])
+    assert values["fire_call_minutes"] == 5
+    assert values["fire_report_hours"] == 1
+    TenantSetting.objects.create(region=demo["dc"], procedure=themed_day.code,
+                                 param="themed_day_same_form_alert", value="2")
+    assert params.effective_all(themed_day, demo["dc_th"])["themed_day_same_form_alert"] == 2
+
+
+def test_a_larger_window_is_stricter_and_a_smaller_one_is_ignored(demo):
+    TenantSetting.objects.create(region=demo["dc"], procedure="03.1",
+                                 param="resolution_publicity_days", value="10")
+    assert params.effective_all(FOUR_AND_TWO, demo["dc_th"])["resolution_publicity_days"] == 10
+    param = FOUR_AND_TWO.all_params()["resolution_publicity_days"]
+    assert not param.lower_is_stricter

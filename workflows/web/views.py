@@ -8,6 +8,8 @@ keeps what was typed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from fractions import Fraction
 from functools import partial
 from typing import Any, cast
 
@@ -25,6 +27,7 @@ from core.models import User
 from core.roles import Level
 from core.scope import visible_regions
 from workflows import gate, record
+from workflows import params as tenant_params
 from workflows.acting import openable_villages
 from workflows.choices import CaseState, NoticeState
 from workflows.filters import CaseFilter
@@ -73,16 +76,36 @@ def procedures(request: HttpRequest) -> HttpResponse:
     for spec in registry.all():
         if spec.category not in categories:
             categories.append(spec.category)
-        rows.append({"spec": spec, "steps": _steps(spec),
+        rows.append({"spec": spec, **_texts(spec, request.user),
                      "can_open": bool(openable_villages(request.user, spec, villages))})
     return render(request, "workflows/procedures.html", {
         "rows": rows, "categories": categories, "title": "事项目录",
     })
 
 
-def _steps(spec: ProcedureSpec) -> list[dict[str, Any]]:
+def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = None
+           ) -> list[dict[str, Any]]:
+    values = values or {}
     return [{"step": s, "actors": "、".join(display.role_label(r) for r in s.roles),
-             "level": Level(s.level).label} for s in spec.steps]
+             "level": Level(s.level).label,
+             "publicity": s.publicity.days.describe(values.get(s.publicity.days.name))
+             if s.publicity else ""} for s in spec.steps]
+
+
+def _texts(spec: ProcedureSpec, user: Any) -> dict[str, Any]:
+    """What the catalogue and the procedure page print of a spec, with the numbers in force
+    where the user works: the steps, the summary, risks and measures, and every number with
+    its source."""
+    values = tenant_params.home_values(spec, user)
+    return {
+        "steps": _steps(spec, values),
+        "summary": spec.fill(spec.summary, values),
+        "risks": spec.risks_in_force(values),
+        "measures": [spec.fill(m, values) for m in spec.measures],
+        "params": [tenant_params.param_json(p, values.get(name))
+                   for name, p in sorted(spec.all_params().items(),
+                                         key=lambda item: item[1].label)],
+    }
 
 
 def _int(value: str) -> int:
@@ -101,7 +124,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     spec = _spec_or_404(code)
     villages = openable_villages(request.user, spec, my_villages(request.user))
     return render(request, "workflows/procedure_detail.html", {
-        "spec": spec, "steps": _steps(spec), "villages": villages, "title": spec.name,
+        "spec": spec, **_texts(spec, request.user), "villages": villages, "title": spec.name,
         "form": {"title": "", "region": str(villages[0].pk) if len(villages) == 1 else ""},
     })
 
@@ -127,7 +150,7 @@ def open_case(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("workflows:case_detail", case.pk)
     status = 200 if error is None else 400
     return render(request, "workflows/procedure_detail.html", {
-        "spec": spec, "steps": _steps(spec), "villages": villages, "title": spec.name,
+        "spec": spec, **_texts(spec, request.user), "villages": villages, "title": spec.name,
         "form": form, "error": error, "open_form": True,
     }, status=status)
 
