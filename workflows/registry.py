@@ -226,6 +226,14 @@ def lint(spec: ProcedureSpec) -> list[str]:
                                         f"unknown step {code}")
             if action.wait and action.wait.since_step not in known:
                 problems.append(f"{step.code}.{action.code}: wait since unknown step")
+    if spec.confidential:
+        for step in spec.steps:
+            if step.publicity:
+                problems.append(f"step {step.code}: a confidential procedure posts no notice")
+            for action in step.actions:
+                if any(fs.public for fs in action.fields):
+                    problems.append(f"{step.code}.{action.code}: a confidential procedure "
+                                    "has no public field")
     for name, param in spec.all_params().items():
         if param.value < param.floor:
             problems.append(f"param {name}: {param.value} below floor {param.floor}")

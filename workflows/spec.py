@@ -477,6 +477,9 @@ class ProcedureSpec:
     # read-only audit roles for this procedure's cases besides the global ones
     auditors: tuple[Role, ...] = ()
     params: tuple[Param, ...] = dc_field(default=(), repr=False)
+    # the persons of its cases are protected by law (社区矫正法): nothing of a case reaches
+    # the public board or a public notice, and it has no publicity step
+    confidential: bool = False
 
     @property
     def first_step(self) -> StepSpec:
