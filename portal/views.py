@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
+from core.roles import Level
 from core.scope import get_scope
 from portal.forms import LoginForm
+from workflows.calendar import missing_holiday_years
 from workflows.registry import registry
-from workflows.visibility import inbox, notifications_for
+from workflows.visibility import inbox, notifications_for, urgency
 from workflows.web.display import time_left
 
 SOON = dt.timedelta(days=3)
@@ -50,7 +52,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """My tasks: every open step of my roles in my places, overdue first, then due soonest.
+    """My tasks: every open step of my roles in my places, emergencies first, then by the
+    time left (overdue first, then due soonest).
 
     TASKS_PER_PAGE at a time (a township's secretary can hold hundreds); the
     counts in the summary are over all of them, in one query.
@@ -61,8 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
     totals = mine.order_by().aggregate(
         n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
         soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + SOON)))
-    paginator = Paginator(mine.order_by(F("due_at").asc(nulls_last=True), "opened_at", "pk"),
-                          TASKS_PER_PAGE)
+    paginator = Paginator(mine.annotate(urgent=urgency()).order_by(
+        "urgent", F("due_at").asc(nulls_last=True), "opened_at", "pk"), TASKS_PER_PAGE)
     paginator.count = totals["n"]  # known already: no second COUNT
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page.object_list)
@@ -88,5 +91,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "overdue": totals["overdue"],
         "soon": totals["soon"],
         "unread": notes.filter(read_at__isnull=True).count(),
+        # a district or township is told of a year whose working days nobody entered
+        "missing_years": missing_holiday_years()
+        if scope.levels() & {Level.DISTRICT, Level.TOWNSHIP} else [],
         "title": _("我的待办"),
     })

@@ -89,8 +89,12 @@ class TenantSettingForm(ModelForm):
         region = data.get("region")
         if region is not None and region.level == "village":
             raise ValidationError({"region": "只有区或镇(街道)可以设置事项参数。"})
-        value = tenant_params.parse_value(param, str(data.get("value", "")))
-        tenant_params.validate(param, value)
+        if region is None:
+            return data
+        try:
+            tenant_params.check_setting(spec, param, region, str(data.get("value", "")))
+        except ValidationError as err:
+            raise ValidationError({"value": err.messages}) from None
         return data
 
 

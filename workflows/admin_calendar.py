@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 
 from workflows.calendar import missing_holiday_years
-from workflows.models import HolidayOverride
+from workflows.models import HolidayOverride, HolidayYear
 
 
 @admin.register(HolidayOverride)
@@ -27,3 +27,10 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
                 "请根据国务院办公厅通知及时补充。",
             )
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    """A year confirmed complete: every holiday and make-up day of it entered."""
+
+    list_display = ["year", "notice", "confirmed_at"]

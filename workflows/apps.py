@@ -10,3 +10,4 @@ class WorkflowsConfig(AppConfig):
         from workflows.registry import registry  # lazily: procedures import domain models
 
         registry.load()  # every procedure, once, before the first request
+        from workflows import holidays  # noqa: F401 # lazily: connects a signal, needs models

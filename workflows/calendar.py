@@ -3,7 +3,8 @@
 Working days come from the admin's holiday table first, then from the
 ``chinesecalendar`` package (public holidays and make-up working days, e.g.
 2026-10-10, a Saturday, is a working day); for a year that neither knows, Monday
-to Friday (and the admin is warned, see ``missing_holiday_years``).
+to Friday (and the admin, the district and the townships are warned, see
+``missing_holiday_years``).
 
 Counting periods (民法典 第二百零一条): the day a notice is posted does not count;
 counting starts the next day. A window of ``n`` calendar days covers the ``n``
@@ -21,7 +22,7 @@ import datetime as dt
 import chinese_calendar
 from django.utils import timezone
 
-from workflows.models import DayKind, HolidayOverride
+from workflows.models import DayKind, HolidayOverride, HolidayYear
 
 
 def _overrides(year: int) -> dict[dt.date, bool]:
@@ -63,13 +64,22 @@ def is_working_day(day: dt.date) -> bool:
 
 
 def calendar_known(year: int) -> bool:
-    return _package_knows(year) or HolidayOverride.objects.filter(date__year=year).exists()
+    """Whether the working days of ``year`` are known: the package has the year, or the
+    table's year was confirmed complete (``HolidayYear``); single dates entered are not a
+    year known."""
+    return _package_knows(year) or HolidayYear.objects.filter(year=year).exists()
+
+
+# from this month on, next year's holidays are due (the State Council publishes them in
+# October or November)
+WARN_FROM_MONTH = 10
 
 
 def missing_holiday_years(today: dt.date | None = None) -> list[int]:
-    """Of this year and next, those whose holidays nobody has entered."""
-    year = (today or timezone.localdate()).year
-    return [y for y in (year, year + 1) if not calendar_known(y)]
+    """Years whose working days nobody has entered: this year, and from October next year."""
+    day = today or timezone.localdate()
+    years = [day.year, day.year + 1] if day.month >= WARN_FROM_MONTH else [day.year]
+    return [y for y in years if not calendar_known(y)]
 
 
 def _midnight_after(day: dt.date) -> dt.datetime:

@@ -40,6 +40,8 @@ class EventAction(models.TextChoices):
     OPEN = "open", _("发起")
     RETURN = "return", _("退回")
     WITHDRAW = "withdraw", _("撤回")
+    # the system moved a running notice's earliest end later (a holiday entered afterwards)
+    NOTICE_EXTENDED = "notice_extended", _("公示期顺延")
 
 
 class NoticeState(models.TextChoices):

@@ -17,7 +17,7 @@ for a batch of cases, in the same shape. The engine never imports a domain.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -31,7 +31,9 @@ from workflows.audit import moment
 
 # what the engine itself records: the case as opened, as closed, a notice opened, a meeting
 CASE, CLOSED, NOTICE, MEETING = "case", "closed", "notice", "meeting"
-ENGINE_FACTS = frozenset({CASE, CLOSED, NOTICE, MEETING})
+# a running notice's earliest end moved later (a holiday entered after it was posted)
+EXTENDED = "notice_extended"
+ENGINE_FACTS = frozenset({CASE, CLOSED, NOTICE, MEETING, EXTENDED})
 
 
 def jsonable(value: Any) -> Any:
@@ -70,6 +72,25 @@ NOTICE_FIELDS = ("step", "title", "content", "start", "earliest_end", "days", "w
 def notice_fact(notice: Any) -> dict[str, Any]:
     """The window an event opened, from the notice row (or anything with its attributes)."""
     return {name: jsonable(getattr(notice, name)) for name in NOTICE_FIELDS}
+
+
+def notice_extended(*, opened_seq: int, earliest_end: Any, was: Any,
+                    reason: str) -> dict[str, Any]:
+    """A later earliest end of the notice opened by event ``opened_seq`` (never earlier)."""
+    return {"opened_seq": opened_seq, "earliest_end": jsonable(earliest_end),
+            "was": jsonable(was), "reason": reason}
+
+
+def window_in_force(fact: Mapping[str, Any], opened_seq: int,
+                    events: Iterable[Any]) -> dict[str, Any]:
+    """The window an event opened (``fact``) as later events moved its end: each
+    ``notice_extended`` fact naming the opening event in turn."""
+    out = dict(fact)
+    for event in events:
+        ext = (event.facts or {}).get(EXTENDED)
+        if isinstance(ext, Mapping) and ext.get("opened_seq") == opened_seq:
+            out["earliest_end"] = ext.get("earliest_end")
+    return out
 
 
 def meeting_fact(*, field: str, body: str, quorum_met: bool, passed: bool) -> dict[str, Any]:
@@ -192,7 +213,7 @@ def difference(chained: Mapping[str, Any], stored: Mapping[str, Any],
     return None
 
 
-__all__ = ["CASE", "CLOSED", "ENGINE_FACTS", "MEETING", "NOTICE", "NOTICE_FIELDS", "FactCheck",
-           "case_closed", "case_opened", "difference", "fact_check", "fact_checks",
-           "jsonable", "meeting_fact", "notice_fact", "register_fact_check", "same_value",
-           "shown"]
+__all__ = ["CASE", "CLOSED", "ENGINE_FACTS", "EXTENDED", "MEETING", "NOTICE", "NOTICE_FIELDS",
+           "FactCheck", "case_closed", "case_opened", "difference", "fact_check", "fact_checks",
+           "jsonable", "meeting_fact", "notice_extended", "notice_fact", "register_fact_check",
+           "same_value", "shown", "window_in_force"]

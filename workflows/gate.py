@@ -403,9 +403,13 @@ def _check_notice_record(actor: User, case: Case, notice: PublicityNotice) -> No
                                       facts__has_key=chain_facts.NOTICE)
              .order_by("-seq").first())
     fact = event.facts.get(chain_facts.NOTICE) if event is not None else None
-    if (event is not None and isinstance(fact, Mapping) and same(event_hash(event), event.hash)
-            and not chain_facts.difference(fact, chain_facts.notice_fact(notice), {})):
-        return
+    if event is not None and isinstance(fact, Mapping) and same(event_hash(event), event.hash):
+        later = [e for e in CaseEvent.objects.filter(
+            case=case, seq__gt=event.seq, facts__has_key=chain_facts.EXTENDED).order_by("seq")
+            if same(event_hash(e), e.hash)]
+        fact = chain_facts.window_in_force(fact, event.seq, later)
+        if not chain_facts.difference(fact, chain_facts.notice_fact(notice), {}):
+            return
     raise_alert(kind=AlertKind.RECORD_ALTERED, case=case, actor=actor,
                 message=f"“{case.title}”的公示“{notice.title}”与办理记录不符(公示期可能在系统"
                         f"之外被改动),{actor.get_full_name()}的下一步办理已被拒绝",
@@ -413,6 +417,45 @@ def _check_notice_record(actor: User, case: Case, notice: PublicityNotice) -> No
     raise RuleError("record_altered",
                     "公示记录与办理记录不符(公示期可能在系统之外被改动),不能进行下一步;"
                     "已向村务监督委员会和乡镇(街道)纪委预警,请联系管理员核查。")
+
+
+def extend_running_notices(*, reason: str, now: dt.datetime | None = None) -> int:
+    """Move the earliest end of every running working-day notice later where the holiday
+    table now makes its window end later (a holiday entered after it was posted); never
+    earlier (a make-up working day entered afterwards does not cut a posted window). Each
+    move is an event of its case (公示期顺延, by the system), chained like any other, so the
+    record says when and why the window grew. Returns how many notices moved."""
+    moved = 0
+    running = PublicityNotice.objects.filter(state=NoticeState.RUNNING, working_days=True)
+    for notice in running.order_by("pk"):
+        end = cal.window_end(notice.start, notice.days, working_days=True)
+        if end <= notice.earliest_end:
+            continue
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=notice.case_id)
+            current = PublicityNotice.objects.select_for_update().get(pk=notice.pk)
+            if current.state != NoticeState.RUNNING or end <= current.earliest_end:
+                continue
+            opening = (CaseEvent.objects.filter(case=case, at=current.start,
+                                                facts__has_key=chain_facts.NOTICE)
+                       .order_by("-seq").first())
+            if opening is None:
+                continue
+            _write_event(
+                case, actor=None, role="", region=None, action=EventAction.NOTICE_EXTENDED,
+                action_name=str(EventAction.NOTICE_EXTENDED.label),
+                from_step=case.current_step, to_step=case.current_step,
+                comment=f"{reason}:公示“{current.title}”最早结束时间由"
+                        f"{dates.moment_text(current.earliest_end)}顺延至"
+                        f"{dates.moment_text(end)}。",
+                at=now, facts={chain_facts.EXTENDED: chain_facts.notice_extended(
+                    opened_seq=opening.seq, earliest_end=end, was=current.earliest_end,
+                    reason=reason)})
+            case.save(update_fields=["event_count", "last_hash", "updated_at"])
+            current.earliest_end = end
+            current.save(update_fields=["earliest_end"])
+            moved += 1
+    return moved
 
 
 def _check_publicity_side(case: Case, step: StepSpec, act: ActionSpec) -> None:

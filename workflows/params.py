@@ -125,3 +125,38 @@ def param_json(param: Param, value: int | Fraction | None = None) -> dict[str, A
         "stricter": "lower" if param.lower_is_stricter else "higher",
         "basis": param.source.as_json() if param.source else None,
     }
+
+
+def inherited(spec: ProcedureSpec, param: Param, region: Region) -> int | Fraction:
+    """The value in force at ``region`` from above: the default made stricter by the
+    settings of its ancestors (not its own)."""
+    value = param.value
+    rows = TenantSetting.objects.filter(
+        procedure=spec.code, param=param.name, region_id__in=region.ancestor_ids[:-1]
+    ).values_list("value", flat=True)
+    for raw in rows:
+        try:
+            candidate = parse_value(param, raw)
+            validate(param, candidate)
+        except ValidationError:
+            continue
+        value = _stricter(param, value, candidate)
+    return value
+
+
+def check_setting(spec: ProcedureSpec, param: Param, region: Region,
+                  raw: str) -> int | Fraction:
+    """The value a district or township may set, or a ValidationError that says why not:
+    not a number, below the floor or above the ceiling, or looser than what is in force
+    from above (a looser value would be saved and never applied)."""
+    if region.level == "village":
+        raise ValidationError("只有区或镇(街道)可以设置事项参数。")
+    value = parse_value(param, raw)
+    validate(param, value)
+    above = inherited(spec, param, region)
+    if _stricter(param, value, above) != value:
+        way = "更短或更少" if param.lower_is_stricter else "更长或更多"
+        raise ValidationError(
+            f"{param.label}在本单位现行为{param.describe(above)}(默认或上级规定),"
+            f"本级只能设得更严({way})。")
+    return value

@@ -381,13 +381,13 @@ class ProcedureStepSerializer(serializers.Serializer[Any]):
 class ParamBasisSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=["law", "model_text", "local"],
                                    help_text="law: 法规依据; model_text: 示范文本; local: 本地设定")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     text = serializers.CharField(help_text="法规及条款、示范文本原文,或本地设定的说明")
 
 
 class ParamSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     value = BoundField(help_text="在用户所在地生效的取值(比例为“分子/分母”字符串)")
     text = serializers.CharField(help_text="取值及单位,如“7天”“1/2”")
     default = BoundField()

@@ -480,6 +480,8 @@ class ProcedureSpec:
     # the persons of its cases are protected by law (社区矫正法): nothing of a case reaches
     # the public board or a public notice, and it has no publicity step
     confidential: bool = False
+    # an emergency: its tasks are listed before every other (issue 11, point 8)
+    urgent: bool = False
 
     @property
     def first_step(self) -> StepSpec:

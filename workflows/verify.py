@@ -42,6 +42,7 @@ from workflows.facts import (
     notice_fact,
     same_value,
     shown,
+    window_in_force,
 )
 from workflows.models import Attachment, MeetingRecord, Objection, PublicityNotice
 
@@ -213,7 +214,8 @@ def notice_problems(events: Sequence[Any], stored: Stored) -> list[str]:
     if len(opened) != len(rows):
         return [f"公示与办理记录不符:记录中开启公示{len(opened)}次,现有公示{len(rows)}条"]
     problems: list[str] = []
-    for (event, fact), notice in zip(opened, rows, strict=True):
+    for (event, opening), notice in zip(opened, rows, strict=True):
+        fact = window_in_force(opening, event.seq, events)
         name = f"公示“{fact.get('title', notice.title)}”"
         diff = difference(fact, notice_fact(notice), NOTICE_LABELS, keys=NOTICE_FIELDS)
         if diff:

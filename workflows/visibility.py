@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
@@ -233,6 +234,14 @@ def inbox_q(user: Any) -> Q:
     return q
 
 
+def urgency() -> DbCase:
+    """0 for a task of an emergency procedure, 1 otherwise: order by it to list
+    emergencies first wherever tasks are listed."""
+    codes = [spec.code for spec in registry.all() if spec.urgent]
+    return DbCase(When(procedure__in=codes, then=Value(0)), default=Value(1),
+                  output_field=IntegerField())
+
+
 def inbox(user: Any) -> QuerySet[Task]:
     return (
         Task.objects.filter(state=TaskState.OPEN)
@@ -411,6 +420,31 @@ def sees_rosters(user: Any) -> bool:
 # --- the navigation -----------------------------------------------------------------------
 
 
+# who sets a district's or a township's stricter numbers (issue 11, point 10)
+SETTING_ROLES = {Level.DISTRICT: {Role.DISTRICT_ORG},
+                 Level.TOWNSHIP: {Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT}}
+
+
+def setting_regions(user: Any) -> list[Region]:
+    """The district and townships whose rule numbers ``user`` may make stricter: the
+    organisation department for its district, the township party committee and government
+    for their township."""
+    return list(Region.objects.filter(pk__in=_setting_ids(user)).order_by("path"))
+
+
+def _setting_ids(user: Any) -> set[int]:
+    return {h.region_id for h in get_scope(user).held
+            if h.role in SETTING_ROLES.get(h.level, set())}
+
+
+def access_setting_region(user: Any, region_id: int | str) -> Region:
+    """A region whose settings ``user`` may change; 404 otherwise."""
+    for region in setting_regions(user):
+        if str(region.pk) == str(region_id):
+            return region
+    raise Http404
+
+
 def navigation(user: Any) -> dict[str, Any]:
     """Which links of the top navigation the user is given (the same rules as the pages)."""
     scope = get_scope(user)
@@ -423,6 +457,7 @@ def navigation(user: Any) -> dict[str, Any]:
         "registers": not scope.is_empty,
         "rosters": sees_rosters(user),
         "board_village": villages[0] if len(villages) == 1 else None,
+        "settings": bool(_setting_ids(user)),
     }
 
 
@@ -434,6 +469,7 @@ __all__ = [
     "access_export_job",
     "access_notice",
     "access_roster",
+    "access_setting_region",
     "audit_villages",
     "can_audit",
     "can_see_case",
@@ -448,6 +484,8 @@ __all__ = [
     "notifications_for",
     "oversees",
     "roster_villages",
+    "setting_regions",
+    "urgency",
     "visible_cases",
     "visible_procedures",
     "visible_rosters",

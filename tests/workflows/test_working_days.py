@@ -13,7 +13,7 @@ from workflows.calendar import (
     missing_holiday_years,
     window_end,
 )
-from workflows.models import DayKind, HolidayOverride
+from workflows.models import DayKind, HolidayOverride, HolidayYear
 
 
 def sh(text):
@@ -67,6 +67,8 @@ def test_unknown_year_falls_back_to_weekdays_and_the_table():
     assert not is_working_day(dt.date(2031, 1, 1))
     HolidayOverride.objects.create(date=dt.date(2031, 1, 4), kind=DayKind.WORKDAY, name="调休")
     assert is_working_day(dt.date(2031, 1, 4))  # a Saturday made a working day
+    assert not calendar_known(2031)  # single dates are not the year's arrangement
+    HolidayYear.objects.create(year=2031, notice="国务院办公厅关于2031年部分节假日安排的通知")
     assert calendar_known(2031)
 
 
@@ -74,7 +76,7 @@ def test_unknown_year_falls_back_to_weekdays_and_the_table():
 def test_missing_holiday_years_warns_for_next_year():
     with time_machine.travel(dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC), tick=False):
         assert missing_holiday_years() == [2027]
-        HolidayOverride.objects.create(date=dt.date(2027, 1, 1), kind=DayKind.HOLIDAY)
+        HolidayYear.objects.create(year=2027, notice="国务院办公厅关于2027年部分节假日安排的通知")
         assert missing_holiday_years() == []
 
 

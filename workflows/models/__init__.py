@@ -1,5 +1,5 @@
 from .anchors import ChainDigest
-from .calendar import DayKind, HolidayOverride
+from .calendar import DayKind, HolidayOverride, HolidayYear
 from .cases import (
     Alert,
     Attachment,
@@ -36,6 +36,7 @@ __all__ = [
     "ExportJob",
     "ExportState",
     "HolidayOverride",
+    "HolidayYear",
     "MeetingRecord",
     "Notification",
     "Objection",

@@ -15,10 +15,12 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.models import Region
+from core.places import kind_of
 from workflows.audit import current_key_id
 from workflows.choices import AlertKind, CaseState, DeadlineKind, NoticeState, TaskState
 from workflows.registry import registry
 from workflows.spec import ProcedureSpec
+from workflows.wording import placed
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -84,8 +86,10 @@ class Case(models.Model):
 
     @property
     def spec(self) -> ProcedureSpec | None:
-        """The spec of the version this case was opened under (it follows it to its end)."""
-        return registry.get(self.procedure, self.version)
+        """The spec of the version this case was opened under (it follows it to its end), in
+        the words of its village or community (村民会议 / 居民会议)."""
+        spec = registry.get(self.procedure, self.version)
+        return placed(spec, kind_of(self.region)) if spec is not None else None
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

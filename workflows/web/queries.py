@@ -24,7 +24,7 @@ from workflows.models import (
     Task,
 )
 from workflows.spec import ActionSpec, Kind, ProcedureSpec, StepSpec
-from workflows.visibility import inbox, visible_cases
+from workflows.visibility import inbox, urgency, visible_cases
 
 # Procedures whose steps the model text says must be decided one case at a time (逐个审议).
 ONE_BY_ONE = frozenset({"01.1"})
@@ -55,22 +55,23 @@ def batch_action(spec: ProcedureSpec | None, step: StepSpec | None) -> ActionSpe
 
 
 def review_tasks(user: Any) -> list[Task]:
-    """Open township-level tasks of the user's roles: overdue and escalated first."""
+    """Open township-level tasks of the user's roles: emergencies first, then overdue and
+    escalated ones."""
     escalated = Deadline.objects.filter(
         task=OuterRef("pk"), kind__in=[DeadlineKind.ESCALATION, DeadlineKind.HARD_LIMIT],
         fired_at__isnull=False,
     )
     tasks: list[Task] = list(
         inbox(user).filter(region__level=Level.TOWNSHIP)
-        .annotate(escalated=Exists(escalated))
-        .order_by("due_at", "opened_at")[:300]
+        .annotate(escalated=Exists(escalated), urgent=urgency())
+        .order_by("urgent", "due_at", "opened_at")[:300]
     )
     now = timezone.now()
     far = now + dt.timedelta(days=36500)
 
-    def key(task: Any) -> tuple[int, dt.datetime]:
+    def key(task: Any) -> tuple[int, int, dt.datetime]:
         late = bool(task.due_at and task.due_at < now)
-        return (0 if (late or task.escalated) else 1, task.due_at or far)
+        return (task.urgent, 0 if (late or task.escalated) else 1, task.due_at or far)
 
     tasks.sort(key=key)
     return tasks

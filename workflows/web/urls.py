@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflows.web import rosters, tables, views
+from workflows.web import rosters, settings, tables, views
 
 urlpatterns = [
     path("procedures/", views.procedures, name="procedures"),
@@ -25,4 +25,5 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/batch/", views.review_batch, name="review_batch"),
     *rosters.urlpatterns,
+    *settings.urlpatterns,
 ]
