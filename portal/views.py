@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
+from core.places import kind_of, place_words
 from core.roles import Level
 from core.scope import get_scope
 from portal.forms import LoginForm
@@ -77,10 +78,12 @@ def home(request: HttpRequest) -> HttpResponse:
                           if spec and spec.has_step(task.step) else task.step)
         task.is_overdue = bool(task.due_at and task.due_at < now)  # type: ignore[attr-defined]
         task.is_soon = bool(task.due_at and now <= task.due_at < now + SOON)  # type: ignore[attr-defined]
-    names = dict(Region.objects.filter(pk__in=[h.region_id for h in scope.held])
-                 .values_list("pk", "name"))
-    held: list[dict[str, Any]] = [{"role": h.role, "region_name": names.get(h.region_id, "")}
-                                  for h in scope.held]
+    regions = Region.objects.in_bulk([h.region_id for h in scope.held])
+    # the role in the words of its place: 村委会委员 in a 村, 居委会委员 in a 社区
+    held: list[dict[str, Any]] = [
+        {"role": h.role, "label": place_words(h.role.label, kind_of(regions.get(h.region_id))),
+         "region_name": regions[h.region_id].name if h.region_id in regions else ""}
+        for h in scope.held]
     notes = notifications_for(request.user)
     return render(request, "portal/home.html", {
         "tasks": tasks,

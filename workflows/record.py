@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from core.places import PlaceKind, kind_of, place_words
 from core.roles import Role
 from workflows.choices import EventAction
 from workflows.fields import display_value
@@ -40,12 +41,13 @@ MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 # --- words ------------------------------------------------------------------------------------
 
 
-def role_label(code: str) -> str:
-    """The role's label in the current language; "系统" when the portal itself acted."""
+def role_label(code: str, kind: PlaceKind | None = None) -> str:
+    """The role's label in the current language, in the words of a 村 or a 社区 (``kind``:
+    村委会主任 / 居委会主任); "系统" when the portal itself acted."""
     if not code:
         return _("系统")
     try:
-        return str(Role(code).label)
+        return str(place_words(str(Role(code).label), kind))
     except ValueError:
         return code
 
@@ -313,9 +315,11 @@ def _same(before: Any, value: Any) -> bool:
 
 def event_views(spec: ProcedureSpec | None, events: Sequence[CaseEvent],
                 attachments: Iterable[Attachment],
-                meetings: Iterable[MeetingRecord] = ()) -> list[EventView]:
-    """Each event with its values labelled and shown; a step done again after a return is
-    compared with its last doing (``redo_of``, ``changes`` and each line's ``old``)."""
+                meetings: Iterable[MeetingRecord] = (), *,
+                place: PlaceKind | None = None) -> list[EventView]:
+    """Each event with its values labelled and shown (roles in the words of ``place``); a
+    step done again after a return is compared with its last doing (``redo_of``,
+    ``changes`` and each line's ``old``)."""
     by_id: dict[int, Attachment] = {}
     by_sha: dict[str, Attachment] = {}
     by_event: dict[int, list[Attachment]] = defaultdict(list)
@@ -381,7 +385,7 @@ def event_views(spec: ProcedureSpec | None, events: Sequence[CaseEvent],
             seq=event.seq, at=event.at,
             actor=event.actor_name if event.actor_id is not None else _("系统"),
             # "系统" for the portal itself; a person without a role is named alone
-            role=role_label(event.role) if event.role or event.actor_id is None else "",
+            role=role_label(event.role, place) if event.role or event.actor_id is None else "",
             action=event.action_name or event.action, kind=kind,
             step=step_name(spec, event.from_step or event.to_step),
             from_step=step_name(spec, event.from_step), to_step=step_name(spec, event.to_step),
@@ -401,7 +405,8 @@ def build_record(case: Case, events: Sequence[CaseEvent], attachments: Iterable[
     spec = case.spec
     meetings = list(meetings)
     return CaseRecord(case=case, spec=spec,
-                      events=event_views(spec, events, attachments, meetings),
+                      events=event_views(spec, events, attachments, meetings,
+                                         place=kind_of(case.region)),
                       problem=verify_case_events(case, events), notices=list(notices),
                       meetings=meetings)
 

@@ -18,9 +18,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from core.models import Region
+from core.places import words_of
 from core.roles import Level
 from workflows.choices import CaseState, NoticeState
 from workflows.models import Case, ChainDigest, PublicityNotice
+from workflows.registry import registry
+from workflows.wording import signer
 
 RECENT = dt.timedelta(days=90)
 RESOLUTIONS_SHOWN = 20
@@ -41,8 +44,9 @@ def mask_personal(text: str | None) -> str:
     return _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
-def _notice(n: PublicityNotice, now: dt.datetime) -> dict[str, Any]:
+def _notice(n: PublicityNotice, now: dt.datetime, village: Region) -> dict[str, Any]:
     return {
+        "signer": signer(registry.get(n.procedure), n.step, village),
         "title": mask_personal(n.title),
         "content": mask_personal(n.content),
         "location": mask_personal(n.location),
@@ -121,11 +125,14 @@ def public_board(request: HttpRequest, region_id: int) -> HttpResponse:
                                 level=Level.VILLAGE)
     now = timezone.now()
     since = now - RECENT
+    # a confidential procedure's notice never reaches the board (社区矫正法: the identity of a
+    # person under correction is protected), even one written before it became confidential
+    confidential = [spec.code for spec in registry.all() if spec.confidential]
     notices = list(
-        PublicityNotice.objects.filter(region=village)
+        PublicityNotice.objects.filter(region=village).exclude(procedure__in=confidential)
         .filter(Q(state=NoticeState.RUNNING) | Q(state=NoticeState.ENDED, ended_at__gte=since))
         .only("title", "content", "location", "start", "earliest_end", "ended_at", "days",
-              "working_days", "state")
+              "working_days", "state", "procedure", "step")
         .order_by("-start")[:100]
     )
     # Public reading of the village's own 03.1 cases: only their public fields leave here.
@@ -139,13 +146,16 @@ def public_board(request: HttpRequest, region_id: int) -> HttpResponse:
     # here, outside the database's reach once someone has kept them
     digests = [_digest(d) for d in ChainDigest.objects.filter(township_id=village.parent_id)
                .only("day", "digest", "created_at", "heads").order_by("-day")[:DIGESTS_SHOWN]]
+    words = words_of(village)
     return render(request, "pages/board.html", {
         "village": village,
-        "running": [_notice(n, now) for n in notices if n.state == NoticeState.RUNNING],
-        "ended": [_notice(n, now) for n in notices if n.state == NoticeState.ENDED],
+        "running": [_notice(n, now, village) for n in notices
+                    if n.state == NoticeState.RUNNING],
+        "ended": [_notice(n, now, village) for n in notices if n.state == NoticeState.ENDED],
+        "words": words,
         "resolutions": resolutions,
         "digest": digests[0] if digests else None,
         "earlier_digests": digests[1:],
         "now": now,
-        "title": f"{village.name} · 村(居)务公开栏",
+        "title": f"{village.name} · {words.board}",
     })

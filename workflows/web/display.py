@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.places import kind_of
 from workflows.choices import EventAction
 from workflows.models import Case, CaseEvent
 from workflows.record import role_label, step_name
@@ -65,8 +66,9 @@ def step_states(case: Case, spec: ProcedureSpec | None,
     for step in spec.steps:
         state = ("current" if step.code == case.current_step
                  else "done" if step.code in done else "todo")
-        out.append(StepState(step.code, step.name, "、".join(role_label(r) for r in step.roles),
-                             state))
+        place = kind_of(case.region)
+        out.append(StepState(step.code, step.name,
+                             "、".join(role_label(r, place) for r in step.roles), state))
     # a step not taken while a later one was (a route chosen by the data), or a closed case
     reached = case.state != "open"
     for row in reversed(out):

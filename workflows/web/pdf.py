@@ -6,7 +6,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.places import words_of
 from workflows.models import PublicityNotice
+from workflows.wording import signer
 
 FONT = "Noto Sans CJK SC"
 
@@ -31,8 +33,10 @@ def notice_pdf(notice: PublicityNotice) -> bytes:
     from weasyprint import HTML
 
     url = board_url(notice.region_id)
+    case = notice.case
     html = render_to_string("workflows/notice_pdf.html", {
-        "notice": notice, "case": notice.case, "village": notice.region, "board_url": url,
-        "qr": qr_png(url), "font": FONT,
+        "notice": notice, "case": case, "village": notice.region, "board_url": url,
+        "qr": qr_png(url), "font": FONT, "words": words_of(notice.region),
+        "signer": signer(case.spec, notice.step, notice.region),
     })
     return bytes(HTML(string=html).write_pdf())

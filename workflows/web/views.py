@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, OutOfScope, RuleError
 from core.models import User
+from core.places import PlaceKind, kind_of, place_words
 from core.roles import Level
 from core.scope import visible_regions
 from workflows import gate, record
@@ -56,6 +57,7 @@ from workflows.web.queries import (
     village_overview,
     with_open_tasks,
 )
+from workflows.wording import home_kind, placed
 
 PAGE_SIZE = 25
 
@@ -73,7 +75,8 @@ def procedures(request: HttpRequest) -> HttpResponse:
     villages = my_villages(request.user)
     rows = []
     categories: list[str] = []
-    for spec in registry.all():
+    kind = home_kind(request.user)
+    for spec in (placed(s, kind) for s in registry.all()):
         if spec.category not in categories:
             categories.append(spec.category)
         rows.append({"spec": spec, **_texts(spec, request.user),
@@ -83,11 +86,11 @@ def procedures(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = None
-           ) -> list[dict[str, Any]]:
+def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = None,
+           place: PlaceKind | None = None) -> list[dict[str, Any]]:
     values = values or {}
-    return [{"step": s, "actors": "、".join(display.role_label(r) for r in s.roles),
-             "level": Level(s.level).label,
+    return [{"step": s, "actors": "、".join(display.role_label(r, place) for r in s.roles),
+             "level": place_words(Level(s.level).label, place),
              "publicity": s.publicity.days.describe(values.get(s.publicity.days.name))
              if s.publicity else ""} for s in spec.steps]
 
@@ -98,7 +101,7 @@ def _texts(spec: ProcedureSpec, user: Any) -> dict[str, Any]:
     its source."""
     values = tenant_params.home_values(spec, user)
     return {
-        "steps": _steps(spec, values),
+        "steps": _steps(spec, values, home_kind(user)),
         "summary": spec.fill(spec.summary, values),
         "risks": spec.risks_in_force(values),
         "measures": [spec.fill(m, values) for m in spec.measures],
@@ -112,16 +115,17 @@ def _int(value: str) -> int:
     return int(value) if value.isdigit() else 0
 
 
-def _spec_or_404(code: str) -> ProcedureSpec:
+def _spec_or_404(code: str, user: Any = None) -> ProcedureSpec:
+    """The procedure, in the words of the user's villages or communities."""
     spec = registry.get(code)
     if spec is None:
         raise Http404
-    return spec
+    return placed(spec, home_kind(user)) if user is not None else spec
 
 
 @login_required
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    spec = _spec_or_404(code)
+    spec = _spec_or_404(code, request.user)
     villages = openable_villages(request.user, spec, my_villages(request.user))
     return render(request, "workflows/procedure_detail.html", {
         "spec": spec, **_texts(spec, request.user), "villages": villages, "title": spec.name,
@@ -132,7 +136,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def open_case(request: HttpRequest, code: str) -> HttpResponse:
     """GET: the form (village and title); POST: open the case through the gate."""
-    spec = _spec_or_404(code)
+    spec = _spec_or_404(code, request.user)
     villages = openable_villages(request.user, spec, my_villages(request.user))
     form = {"title": request.POST.get("title", ""), "region": request.POST.get("region", "")}
     error: RuleError | None = None
@@ -241,7 +245,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "case": case, "spec": spec, "title": case.title,
         # called by the template only when the cached timeline is missing (see there)
         "timeline": partial(record.event_views, spec, events, case.attachment_set.all(),
-                            case.meetings.all()),
+                            case.meetings.all(), place=kind_of(case.region)),
         "steps": steps, "folded": any(s.far for s in steps),
         "current_step": spec.step(case.current_step) if spec and case.current_step
         and spec.has_step(case.current_step) else None,
