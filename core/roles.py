@@ -87,3 +87,9 @@ ROLE_LEVEL: dict[Role, Level] = {
 
 def roles_of_level(level: Level | str) -> list[Role]:
     return [role for role in Role if ROLE_LEVEL[role] == level]
+
+
+# the village roles that act for the party branch: what they post, the branch signs
+# (中共桃花村支部委员会); what the other village roles post, the committee signs
+BRANCH_ROLES = (Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY, Role.BRANCH_COMMITTEE,
+                Role.PARTY_GROUP_LEADER, Role.PARTY_MEMBER)

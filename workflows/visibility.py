@@ -25,6 +25,7 @@ from guardian.shortcuts import assign_perm
 
 from core.lookups import among
 from core.models import Region
+from core.places import PlaceKind, kind_of
 from core.roles import Level, Role
 from core.scope import Held, Scope, access_region, forget_scope, get_scope, visible_regions
 from workflows.choices import TaskState
@@ -445,6 +446,20 @@ def access_setting_region(user: Any, region_id: int | str) -> Region:
     raise Http404
 
 
+def home_kind(user: Any) -> PlaceKind | None:
+    """Whether the places where ``user`` holds a village role are all 村 or all 社区 (None
+    for a user of both, of a township or district, or of none): the words the catalogue
+    and the pages print for them."""
+    scope = get_scope(user)
+    if "home_kind" not in scope.memo:
+        ids = {h.region_id for h in scope.held if h.level == Level.VILLAGE}
+        kinds = ({kind_of(r) for r in Region.objects.filter(pk__in=ids).only("name", "level")}
+                 if ids else set())
+        scope.memo["home_kind"] = kinds.pop() if len(kinds) == 1 else None
+    kind: PlaceKind | None = scope.memo["home_kind"]
+    return kind
+
+
 def navigation(user: Any) -> dict[str, Any]:
     """Which links of the top navigation the user is given (the same rules as the pages)."""
     scope = get_scope(user)
@@ -476,6 +491,7 @@ __all__ = [
     "case_q",
     "exportable_regions",
     "grant_case",
+    "home_kind",
     "inbox",
     "may_edit_roster",
     "may_export",

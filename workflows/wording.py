@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.models import Region
-from core.places import PlaceKind, kind_of, place_words, words_of
-from core.roles import Level, Role
-from core.scope import get_scope
+from core.places import PlaceKind, place_words, words_of
+from core.roles import BRANCH_ROLES
 from workflows.spec import ActionSpec, ProcedureSpec, StepSpec
 
 # attributes that hold text a user reads (every other string is an identifier)
@@ -77,11 +76,6 @@ def placed(spec: ProcedureSpec, kind: PlaceKind | None) -> ProcedureSpec:
     return found
 
 
-# the village roles that act for the party branch; a notice posted by them is the branch's
-PARTY_ROLES = frozenset({Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY, Role.BRANCH_COMMITTEE,
-                         Role.PARTY_GROUP_LEADER, Role.PARTY_MEMBER})
-
-
 def signer(spec: ProcedureSpec | None, step_code: str, region: Region) -> str:
     """The body that posts a step's notice and signs it: the party branch (中共桃花村支部
     委员会) when only the branch's roles do the step, the villagers' or residents'
@@ -90,17 +84,5 @@ def signer(spec: ProcedureSpec | None, step_code: str, region: Region) -> str:
     if spec is None or not spec.has_step(step_code):
         return words.committee
     roles = set(spec.step(step_code).roles)
-    return words.branch if roles and roles <= PARTY_ROLES else words.committee
+    return words.branch if roles and roles <= set(BRANCH_ROLES) else words.committee
 
-
-def home_kind(user: Any) -> PlaceKind | None:
-    """Whether the places where ``user`` holds a village role are all 村 or all 社区 (None
-    for a user of both, of a township or district, or of none)."""
-    scope = get_scope(user)
-    if "home_kind" not in scope.memo:
-        ids = {h.region_id for h in scope.held if h.level == Level.VILLAGE}
-        kinds = ({kind_of(r) for r in Region.objects.filter(pk__in=ids).only("name", "level")}
-                 if ids else set())
-        scope.memo["home_kind"] = kinds.pop() if len(kinds) == 1 else None
-    kind: PlaceKind | None = scope.memo["home_kind"]
-    return kind

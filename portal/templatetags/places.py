@@ -13,7 +13,7 @@ from django import template
 
 from core.models import Region
 from core.places import PlaceKind, kind_of, place_words
-from workflows.wording import home_kind
+from workflows.visibility import home_kind
 
 register = template.Library()
 

@@ -40,6 +40,7 @@ from workflows.visibility import (
     access_case,
     access_notice,
     audit_only_in,
+    home_kind,
     notifications_for,
     require_review,
     township_villages,
@@ -57,7 +58,7 @@ from workflows.web.queries import (
     village_overview,
     with_open_tasks,
 )
-from workflows.wording import home_kind, placed
+from workflows.wording import placed
 
 PAGE_SIZE = 25
 
