@@ -171,6 +171,13 @@ class IncidentCategory(models.TextChoices):
     FIRE = "fire", _("火灾")
 
 
+class InstructionStatus(models.TextChoices):
+    """Whether the village had received the township's instructions when it relayed them."""
+
+    RECEIVED = "received", _("已收到镇(街道)等上级指示")
+    PENDING = "pending", _("尚未收到指示,按应急预案先行处置")
+
+
 class IncidentStage(models.TextChoices):
     REGISTERED = "registered", _("已登记")
     REPORTED = "reported", _("已上报")
