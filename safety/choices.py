@@ -117,8 +117,11 @@ class EducationKind(models.TextChoices):
 
 
 class AssessmentOutcome(models.TextChoices):
+    """考核奖惩 as 社区矫正法 第二十八条 lists them (decided by the judicial office)."""
+
     NONE = "none", _("无奖惩")
     PRAISE = "praise", _("表扬")
+    ADMONISH = "admonish", _("训诫")
     WARNING = "warning", _("警告")
     PENALTY = "penalty", _("提请治安管理处罚")
     REVOKE = "revoke", _("提请撤销缓刑、假释或收监执行")
