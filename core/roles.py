@@ -49,6 +49,8 @@ class Role(models.TextChoices):
     TOWNSHIP_ARMED = "township_armed", _("镇(街道)武装部")
     TOWNSHIP_WOMEN = "township_women", _("镇(街道)妇联")
     TOWNSHIP_LEAGUE = "township_league", _("镇(街道)团委")
+    # 司法所: decides the assessments of persons under community correction (社区矫正法 第九条)
+    TOWNSHIP_JUSTICE = "township_justice", _("镇(街道)司法所")
     # district
     DISTRICT_ORG = "district_org", _("区委组织部")
     DISTRICT_CIVIL_AFFAIRS = "district_civil_affairs", _("区民政局")
@@ -73,7 +75,7 @@ _VILLAGE = {
 }
 _TOWNSHIP = {
     Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT, Role.TOWNSHIP_DISCIPLINE, Role.TOWNSHIP_ARMED,
-    Role.TOWNSHIP_WOMEN, Role.TOWNSHIP_LEAGUE,
+    Role.TOWNSHIP_WOMEN, Role.TOWNSHIP_LEAGUE, Role.TOWNSHIP_JUSTICE,
 }
 ROLE_LEVEL: dict[Role, Level] = {
     role: (

@@ -117,8 +117,11 @@ class EducationKind(models.TextChoices):
 
 
 class AssessmentOutcome(models.TextChoices):
+    """考核奖惩 as 社区矫正法 第二十八条 lists them (decided by the judicial office)."""
+
     NONE = "none", _("无奖惩")
     PRAISE = "praise", _("表扬")
+    ADMONISH = "admonish", _("训诫")
     WARNING = "warning", _("警告")
     PENALTY = "penalty", _("提请治安管理处罚")
     REVOKE = "revoke", _("提请撤销缓刑、假释或收监执行")
@@ -169,6 +172,13 @@ class EmergencyKind(models.TextChoices):
 class IncidentCategory(models.TextChoices):
     EMERGENCY = "emergency", _("突发事件")
     FIRE = "fire", _("火灾")
+
+
+class InstructionStatus(models.TextChoices):
+    """Whether the village had received the township's instructions when it relayed them."""
+
+    RECEIVED = "received", _("已收到镇(街道)等上级指示")
+    PENDING = "pending", _("尚未收到指示,按应急预案先行处置")
 
 
 class IncidentStage(models.TextChoices):

@@ -1,5 +1,6 @@
 """07(3) effects: the correction roster, the group, check-ins, visits, education,
-assessments (publicised), and release not before the end of the term; and the daily
+assessments (reported by the group, decided by the judicial office, never publicised), and
+release not before the end of the term; and the daily
 check that nobody under correction goes unchecked.
 
 Every refusal is in a ``check`` (before anything is stored); the roster is written by the
@@ -187,10 +188,11 @@ def period_text(first: dt.date, last: dt.date) -> str:
     return f"{first.year}年{first.month}月至{tail}"
 
 
-def _check_assessment(ctx: EffectContext) -> None:
-    """Assessed on a day of the term, for months of the term (the months are this month at
-    the latest: the fields' ``max``), the last not before the first."""
-    _activity_check("assessed_on", "考核日期")(ctx)
+def _check_period(ctx: EffectContext) -> None:
+    """The correction group's report: recorded on a day of the term, for months of the term
+    (the months are this month at the latest: the fields' ``max``), the last not before the
+    first."""
+    _activity_check("assessed_on", "考核情况记录日期")(ctx)
     person = _person(ctx)
     assert person.start is not None  # under correction
     first, last = ctx.data["period_from"], ctx.data["period_to"]
@@ -200,17 +202,29 @@ def _check_assessment(ctx: EffectContext) -> None:
         raise RuleError(dates.DATE_ORDER,
                         f"考核期间不能早于矫正起始的{person.start.year}年{person.start.month}月。",
                         field="period_from")
-    # the notice says what was decided in words: the period once (2026年11月, or 2026年10月
-    # 至12月) and the outcome's label
-    outcome = AssessmentOutcome(ctx.data["outcome"])
-    ctx.notice_content = f"{period_text(first, last)}\n{outcome.label}"
 
 
-def _write_assessment(ctx: EffectContext) -> None:
+def _check_decision(ctx: EffectContext) -> None:
+    """The judicial office decides on the group's report: not before it was recorded (nor
+    in the future: the field's ``max``), while the person is under correction."""
+    person = _under_correction(ctx)
+    assert person.start is not None  # under correction
+    reported = ctx.step_values("supervise")
+    recorded: dt.date = reported.get("assessed_on") or person.start
+    dates.not_before(ctx.data["decided_on"], recorded, field="decided_on", label="决定日期",
+                     start_label="考核情况记录日期")
+    ctx.scratch["report"] = reported
+
+
+def _write_decision(ctx: EffectContext) -> None:
+    """The decision (not a notice: nothing of a correction is public) goes into the
+    person's record, with the period the group reported and the office's reasons."""
+    report = ctx.scratch["report"]
     outcome = AssessmentOutcome(ctx.data["outcome"])
-    period = period_text(ctx.data["period_from"], ctx.data["period_to"])
+    period = period_text(report["period_from"], report["period_to"])
     _write_activity(ctx, CorrectionActivityKind.ASSESSMENT, f"{period}:{outcome.label}",
-                    ctx.data["reasons"], on_field="assessed_on")
+                    f"考核情况:{report.get('reasons', '')}\n决定理由:{ctx.data['basis']}",
+                    on_field="decided_on")
 
 
 # an activity's date may not lie in the future (the field's max=TODAY) nor before the term
@@ -222,8 +236,9 @@ RECORD_WELFARE = effect("safety.record_correction_welfare",
                         check=_activity_check("on", "活动日期"), apply=_write_welfare)
 RECORD_EDUCATION = effect("safety.record_correction_education",
                           check=_activity_check("on", "日期"), apply=_write_education)
-RECORD_ASSESSMENT = effect("safety.record_correction_assessment",
-                           check=_check_assessment, apply=_write_assessment)
+REPORT_ASSESSMENT = effect("safety.report_correction_assessment", check=_check_period)
+DECIDE_ASSESSMENT = effect("safety.decide_correction_assessment", check=_check_decision,
+                           apply=_write_decision, reads=("supervise",))
 
 
 def _check_release(ctx: EffectContext) -> None:

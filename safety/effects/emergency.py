@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import dates
 from core.models import Region
-from safety.choices import EmergencyKind, IncidentCategory, IncidentStage
+from safety.choices import EmergencyKind, IncidentCategory, IncidentStage, InstructionStatus
 from safety.effects.common import InForce, locked
 from safety.models import Incident
 from safety.rules import (
@@ -88,13 +88,56 @@ def _report(ctx: EffectContext) -> None:
 REPORT_EMERGENCY = effect("safety.report_emergency", check=_check_report, apply=_report)
 
 
-def _instructed(ctx: EffectContext) -> None:
+def _check_instruction(ctx: EffectContext) -> None:
+    """An instruction is received after the event, not in the future (the field's max)."""
+    _find(ctx)
+    received = ctx.data.get("instructed_at")
+    if received is not None:
+        dates.not_before(received, _incident(ctx).occurred_at, field="instructed_at",
+                         label="收到指示时间", start_label="发生时间")
+
+
+def _add_instruction(ctx: EffectContext, incident: Incident) -> None:
+    """One more line of the instructions the village received and relayed (the log keeps
+    every one, in the order they came)."""
+    line = (f"{dates.moment_text(ctx.data['instructed_at'])} {ctx.data['instructed_by']}:"
+            f"{ctx.data['instructions']}(已传达:{ctx.data['relayed_to']})")
+    incident.instructions = "\n".join(x for x in (incident.instructions, line) if x)
+
+
+def _relay(ctx: EffectContext) -> None:
     incident = _incident(ctx)
+    if InstructionStatus(ctx.data["received"]) == InstructionStatus.RECEIVED:
+        _add_instruction(ctx, incident)
+    else:
+        line = f"{dates.moment_text(ctx.at)} 尚未收到上级指示,按应急预案先行处置"
+        incident.instructions = "\n".join(x for x in (incident.instructions, line) if x)
     incident.stage = IncidentStage.RESPONDING
-    incident.save(update_fields=["stage"])
+    incident.save(update_fields=["instructions", "stage"])
 
 
-EMERGENCY_INSTRUCTED = effect("safety.emergency_instructed", check=_find, apply=_instructed)
+RELAY_INSTRUCTIONS = effect("safety.relay_emergency_instructions", check=_check_instruction,
+                            apply=_relay)
+
+
+def _record_instruction(ctx: EffectContext) -> None:
+    incident = _incident(ctx)
+    _add_instruction(ctx, incident)
+    incident.save(update_fields=["instructions"])
+
+
+RECORD_INSTRUCTION = effect("safety.record_emergency_instruction", check=_check_instruction,
+                            apply=_record_instruction)
+
+
+def _feedback(ctx: EffectContext) -> None:
+    incident = _incident(ctx)
+    to = ctx.data.get("fed_back_to", "")
+    incident.response = f"反馈意见:{ctx.data['feedback']}" + (f"(已报送:{to})" if to else "")
+    incident.save(update_fields=["response"])
+
+
+RECORD_FEEDBACK = effect("safety.record_emergency_feedback", check=_find, apply=_feedback)
 
 
 def _lines(data: dict[str, Any], labels: Sequence[tuple[str, str]]) -> str:
@@ -103,8 +146,7 @@ def _lines(data: dict[str, Any], labels: Sequence[tuple[str, str]]) -> str:
 
 
 RESPONSE_LABELS = (("handling", "应急处置"), ("public_info", "舆情发布"),
-                   ("logistics", "后勤保障"), ("medical", "医疗救治"), ("disputes", "矛盾化解"),
-                   ("feedback", "反馈意见"))
+                   ("logistics", "后勤保障"), ("medical", "医疗救治"), ("disputes", "矛盾化解"))
 AFTERMATH_LABELS = (("relief", "善后处理"), ("investigation", "调查评估"),
                     ("follow_up", "后续处置"))
 RESCUE_LABELS = (("cordon", "现场警戒"), ("volunteer_team", "义务消防队"),
@@ -113,7 +155,8 @@ RESCUE_LABELS = (("cordon", "现场警戒"), ("volunteer_team", "义务消防队
 
 def _response(ctx: EffectContext) -> None:
     incident = _incident(ctx)
-    incident.response = _lines(ctx.data, RESPONSE_LABELS)
+    incident.response = "\n".join(
+        x for x in (_lines(ctx.data, RESPONSE_LABELS), incident.response) if x)
     incident.stage = IncidentStage.AFTERMATH
     incident.save(update_fields=["response", "stage"])
 
@@ -252,8 +295,10 @@ def incident_rows(category: IncidentCategory) -> Any:
             row: list[Any] = [at(i.occurred_at), i.kind, i.location, i.description]
             if category == IncidentCategory.FIRE:
                 row.append(at(i.call_119_at))
-            row += [at(i.reported_at), "是" if i.late_report else "否",
-                    i.get_stage_display(), i.response]
+            row += [at(i.reported_at), "是" if i.late_report else "否"]
+            if category == IncidentCategory.EMERGENCY:
+                row.append(i.instructions)
+            row += [i.get_stage_display(), i.response]
             if category == IncidentCategory.FIRE:
                 row += ["" if i.people_counted is None else i.people_counted,
                         "" if i.injured is None else i.injured,

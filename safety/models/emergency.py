@@ -35,6 +35,9 @@ class Incident(models.Model):
     reported_at = models.DateTimeField(_("上报镇(街道)时间"), null=True, blank=True)
     reported_to = models.CharField(_("上报单位"), max_length=100, blank=True)
     late_report = models.BooleanField(_("迟报"), default=False)
+    # the instructions received from the township (or above), each with who gave it and
+    # when, as the village relayed them
+    instructions = models.TextField(_("上级指示"), blank=True)
     stage = models.CharField(_("处置阶段"), max_length=16, choices=IncidentStage.choices,
                              default=IncidentStage.REGISTERED)
     response = models.TextField(_("应急响应、救援疏散情况"), blank=True)

@@ -1,4 +1,13 @@
-"""07(3) “三零”单位创建(加强社区矫正对象管理)."""
+"""07(3) “三零”单位创建(加强社区矫正对象管理).
+
+The identity and personal information of a person under correction are protected by law
+(《中华人民共和国社区矫正法》第四条; 第五十四条 for minors), so the procedure is confidential:
+nothing of a case reaches the public board or a notice. The village's correction group
+(矫正小组) supervises, records and reports; the township's judicial office (司法所, which
+works for the district's correction institution: 社区矫正法 第九条) decides the assessments
+and their rewards and penalties (第二十八条); the village supervisory committee reads the
+whole record.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +30,7 @@ from safety.procedures.common import (
     SUPERVISOR,
     choices_of,
 )
-from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_CODE, CORRECTION_PUBLICITY
+from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_CODE
 from workflows.registers import RegisterSpec, register
 from workflows.registry import registry
 from workflows.spec import (
@@ -31,7 +40,6 @@ from workflows.spec import (
     Format,
     Kind,
     ProcedureSpec,
-    Publicity,
     Require,
     Risk,
     RiskKind,
@@ -39,8 +47,6 @@ from workflows.spec import (
     StepSpec,
     field,
     file_field,
-    posting_fields,
-    publicity_side_actions,
 )
 
 GROUP = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER, Role.MEDIATOR)
@@ -55,6 +61,34 @@ CORRECTION_GROUP = field(
         field("phone", "联系电话", required=False, pattern=PHONE_PATTERN, help=PHONE_HELP),
     ))
 
+# what the correction group (and the judicial office, while it decides an assessment)
+# records of the supervision: check-ins, visits, public-welfare work, education
+RECORDS = (
+    ActionSpec("check_in", "登记抽查点验", kind=Kind.SIDE,
+               fields=(field("on", "点验日期", FieldType.DATE, max=TODAY),
+                       field("method", "点验方式", FieldType.CHOICE,
+                             choices=choices_of(CheckInMethod)),
+                       field("result", "点验结果", FieldType.CHOICE,
+                             choices=choices_of(CheckInResult)),
+                       field("note", "情况说明", FieldType.TEXT, required=False)),
+               effects=(c.RECORD_CHECK_IN,)),
+    ActionSpec("visit", "登记走访", kind=Kind.SIDE,
+               fields=(field("on", "走访日期", FieldType.DATE, max=TODAY),
+                       field("note", "走访情况", FieldType.TEXT)),
+               effects=(c.RECORD_VISIT,)),
+    ActionSpec("welfare", "登记公益活动", kind=Kind.SIDE,
+               fields=(field("on", "活动日期", FieldType.DATE, max=TODAY),
+                       field("hours", "时长(小时)", FieldType.INTEGER),
+                       field("note", "活动内容", FieldType.TEXT)),
+               effects=(c.RECORD_WELFARE,)),
+    ActionSpec("education", "登记教育帮扶", kind=Kind.SIDE,
+               fields=(field("on", "日期", FieldType.DATE, max=TODAY),
+                       field("kind", "类别", FieldType.CHOICE,
+                             choices=choices_of(EducationKind)),
+                       field("content", "内容", FieldType.TEXT)),
+               effects=(c.RECORD_EDUCATION,)),
+)
+
 CORRECTION = registry.register(ProcedureSpec(
     code=CORRECTION_CODE,
     name="“三零”单位创建(加强社区矫正对象管理)",
@@ -64,23 +98,26 @@ CORRECTION = registry.register(ProcedureSpec(
     supervisor=SUPERVISOR,
     summary="审前调查(如实提供居所情况、村(社区)意见和其他材料);矫正衔接;监督管理、"
             "教育帮扶(矫正小组、定期走访、公益活动、每日抽查点验、集中和个别教育、困难帮扶);"
-            "考核奖惩;矫正解除。",
+            "考核奖惩(矫正小组记录报送,镇(街道)司法所决定);矫正解除。"
+            "社区矫正对象的身份和个人信息依法保密,办理情况不在公开栏公示。",
     risks=(
         Risk("审前调查不实",
              "审前调查须填写居所情况和村(社区)意见,并由填报人确认如实提供,否则不能提交;"
              "调查内容和确认人记入不可修改的办理记录"),
         Risk("监督管理不到位",
-             f"矫正期间每{CORRECTION_CHECK_IN_DAYS.value}天至少一次抽查点验,系统每日检查,"
+             "矫正期间每{correction_check_in_days}至少一次抽查点验,系统每日检查,"
              "超过间隔未点验的通知村(居)委会主任并向监督委员会预警;点验异常即时预警",
              kind=RiskKind.ALERT),
         Risk("考核奖惩不公开",
-             f"每次考核奖惩结果须公示不少于{CORRECTION_PUBLICITY.value}天(上传张贴照片),"
-             "公示期未满或异议未答复不能进入下一步;矫正期满前不能解除矫正,"
-             "提前终止(收监执行、死亡等)须写明原因并上传文书;花名册列出点验次数、"
-             "最近点验和最近考核奖惩"),
+             "考核奖惩由矫正小组记录考核期间表现并报镇(街道)司法所,司法所作出决定并写明理由,"
+             "决定人、日期和理由记入不可修改的办理记录和社区矫正对象花名册;"
+             "村(居)务监督委员会可查阅全部办理记录和花名册,对监督委员会和上级公开;"
+             "社区矫正对象的身份和个人信息依法保密,不在公开栏公示;矫正期满前不能解除矫正,"
+             "提前终止(收监执行、死亡等)须写明原因并上传文书"),
     ),
     measures=MEASURES_073,
     params=(CORRECTION_CHECK_IN_DAYS,),
+    confidential=True,
     steps=(
         StepSpec(
             code="pre_sentence", name="审前调查", level=Level.VILLAGE,
@@ -114,19 +151,21 @@ CORRECTION = registry.register(ProcedureSpec(
         StepSpec(
             code="supervise", name="监督管理、教育帮扶", level=Level.VILLAGE, roles=GROUP,
             description="每日抽查点验,定期走访,组织公益活动,集中和个别教育,困难帮扶;"
-                        "考核时提交考核奖惩结果。",
+                        "考核时由矫正小组记录考核期间的表现,报镇(街道)司法所决定奖惩。",
             actions=(
-                ActionSpec("assess", "考核奖惩", to="assessment_publicity",
+                ActionSpec("assess", "记录考核情况,报司法所", to="assessment_decision",
                            fields=(field("period_from", "考核期间(起)", FieldType.MONTH,
-                                         max=TODAY, public=True),
+                                         max=TODAY),
                                    field("period_to", "考核期间(止)", FieldType.MONTH,
-                                         max=TODAY, public=True,
-                                         help="按月考核的,起止为同一个月"),
-                                   field("assessed_on", "考核日期", FieldType.DATE, max=TODAY),
-                                   field("outcome", "奖惩结果", FieldType.CHOICE,
-                                         choices=choices_of(AssessmentOutcome), public=True),
-                                   field("reasons", "考核情况和理由", FieldType.TEXT)),
-                           effects=(c.RECORD_ASSESSMENT,)),
+                                         max=TODAY, help="按月考核的,起止为同一个月"),
+                                   field("assessed_on", "考核情况记录日期", FieldType.DATE,
+                                         max=TODAY),
+                                   field("reasons", "考核期间表现情况", FieldType.TEXT),
+                                   field("proposal", "矫正小组建议", FieldType.CHOICE,
+                                         required=False,
+                                         choices=choices_of(AssessmentOutcome),
+                                         help="奖惩由镇(街道)司法所决定,矫正小组可提出建议")),
+                           effects=(c.REPORT_ASSESSMENT,)),
                 ActionSpec("terminate", "终止矫正(收监执行、死亡等)", to=None,
                            outcome="已终止矫正",
                            fields=(field("reason", "终止原因", FieldType.CHOICE,
@@ -137,45 +176,29 @@ CORRECTION = registry.register(ProcedureSpec(
                                    field("filed", "矫正档案已整理归档", FieldType.BOOLEAN)),
                            checklist=("filed",),
                            effects=(c.TERMINATE,)),
-                ActionSpec("check_in", "登记抽查点验", kind=Kind.SIDE,
-                           fields=(field("on", "点验日期", FieldType.DATE, max=TODAY),
-                                   field("method", "点验方式", FieldType.CHOICE,
-                                         choices=choices_of(CheckInMethod)),
-                                   field("result", "点验结果", FieldType.CHOICE,
-                                         choices=choices_of(CheckInResult)),
-                                   field("note", "情况说明", FieldType.TEXT, required=False)),
-                           effects=(c.RECORD_CHECK_IN,)),
-                ActionSpec("visit", "登记走访", kind=Kind.SIDE,
-                           fields=(field("on", "走访日期", FieldType.DATE, max=TODAY),
-                                   field("note", "走访情况", FieldType.TEXT)),
-                           effects=(c.RECORD_VISIT,)),
-                ActionSpec("welfare", "登记公益活动", kind=Kind.SIDE,
-                           fields=(field("on", "活动日期", FieldType.DATE, max=TODAY),
-                                   field("hours", "时长(小时)", FieldType.INTEGER),
-                                   field("note", "活动内容", FieldType.TEXT)),
-                           effects=(c.RECORD_WELFARE,)),
-                ActionSpec("education", "登记教育帮扶", kind=Kind.SIDE,
-                           fields=(field("on", "日期", FieldType.DATE, max=TODAY),
-                                   field("kind", "类别", FieldType.CHOICE,
-                                         choices=choices_of(EducationKind)),
-                                   field("content", "内容", FieldType.TEXT)),
-                           effects=(c.RECORD_EDUCATION,)),
+                *RECORDS,
             ),
         ),
         StepSpec(
-            code="assessment_publicity", name="考核奖惩结果公示", level=Level.VILLAGE,
-            roles=(Role.COMMITTEE_DIRECTOR,),
-            publicity=Publicity(CORRECTION_PUBLICITY, "社区矫正考核奖惩结果公示",
-                                content_fields=("supervise.period_from", "supervise.period_to",
-                                                "supervise.outcome")),
+            code="assessment_decision", name="考核奖惩决定", level=Level.TOWNSHIP,
+            roles=(Role.TOWNSHIP_JUSTICE,), back_to=("supervise",),
+            description="镇(街道)司法所根据矫正小组报送的考核情况作出考核奖惩决定;"
+                        "情况不清的退回矫正小组补充。决定不公示,记入办理记录和花名册。"
+                        "决定期间的抽查点验等由司法所登记。",
             actions=(
-                ActionSpec("confirm", "公示期满", to="supervise",
-                           fields=(*posting_fields(),
+                ActionSpec("decide", "作出考核奖惩决定", to="supervise",
+                           fields=(field("outcome", "考核奖惩决定", FieldType.CHOICE,
+                                         choices=choices_of(AssessmentOutcome)),
+                                   field("decided_on", "决定日期", FieldType.DATE, max=TODAY),
+                                   field("basis", "决定理由和依据", FieldType.TEXT),
+                                   file_field("document", "考核奖惩决定书等文书",
+                                              required=False),
                                    field("next", "下一步", FieldType.CHOICE,
                                          choices=choices_of(AfterAssessment))),
                            route_by=Route("next", {AfterAssessment.CONTINUE: "supervise",
-                                                   AfterAssessment.RELEASE: "release"})),
-                *publicity_side_actions(),
+                                                   AfterAssessment.RELEASE: "release"}),
+                           effects=(c.DECIDE_ASSESSMENT,)),
+                *RECORDS,
             ),
         ),
         StepSpec(

@@ -98,13 +98,13 @@ MEDIATION = registry.register(ProcedureSpec(
             "街道上报并制定应急预案;多措并举协调化解;跟踪回访;办结归档。",
     risks=(
         Risk("矛盾纠纷化解拖延、不及时",
-             f"登记即进入矛盾纠纷台账;调解自登记起{MEDIATION_DAYS.value}天内办结,"
+             "登记即进入矛盾纠纷台账;调解自登记起{mediation_days}内办结,"
              "到期前提醒调解员,逾期自动向镇(街道)督办并向监督委员会发出预警", kind=RiskKind.ALERT),
         Risk("协调中偏袒,标准不统一",
              "纠纷类别、来源、调解方式均为统一选项;每次调解留有记录;回访不得由调解人本人进行"
              "(不相容岗位分离);当事人回访不满意自动向监督委员会预警"),
         Risk("跟踪回访不及时,资料收集不到位",
-             f"未登记回访的纠纷不能归档;调解结束后{FOLLOW_UP_DAYS.value}天内须回访,逾期督办;"
+             "未登记回访的纠纷不能归档;调解结束后{follow_up_days}内须回访,逾期督办;"
              "归档须完成台账和资料清单,台账可导出PDF和Excel"),
     ),
     measures=MEASURES_071,
@@ -202,14 +202,14 @@ PETITIONS = registry.register(ProcedureSpec(
     risks=(
         Risk("漏登漏记,拖延登记",
              "每件信访事项登记即按村(社区)和年度自动编号(信访-年度-序号),编号不可修改;"
-             f"须填写收到日期,收到后超过{PETITION_REGISTER_DAYS.value}天才登记的,"
+             "须填写收到日期,收到后超过{petition_register_days}才登记的,"
              "自动向监督委员会和镇(街道)纪委发出迟登记预警", kind=RiskKind.ALERT),
         Risk("不按信访条例有关规定办理",
-             f"受理与否须在收到后{PETITION_ACCEPT_DAYS.value}天内告知(超期预警、逾期督办);"
+             "受理与否须在收到后{petition_accept_days}内告知(超期预警、逾期督办);"
              "不予受理须写明应向哪个有权处理的机关提出,否则不能提交;"
-             f"办理期限{PETITION_HANDLE_DAYS.value}天,延长须写明理由且合计不得超过"
-             f"{PETITION_EXTENSION_MAX.value}天,并须登记告知信访人延期理由的日期;"
-             f"答复后{PETITION_REVIEW_DAYS.value}天内可请求复查,"
+             "办理期限{petition_handle_days},延长须写明理由且合计不得超过"
+             "{petition_extension_max},并须登记告知信访人延期理由的日期;"
+             "答复后{petition_review_days}内可请求复查,"
              "超期的复查请求被拒绝,期满前不能按未申请复查归档"),
         Risk("不按规定保存已办结案件",
              "归档须完成登记表、处理意见书、相关材料的归档清单;附件随办理记录保存并计算SHA-256;"
@@ -284,7 +284,7 @@ PETITIONS = registry.register(ProcedureSpec(
         StepSpec(
             code="review_window", name="复查请求期", level=Level.VILLAGE,
             roles=(Role.COMMITTEE_DIRECTOR,),
-            description=f"信访人收到处理意见之日起{PETITION_REVIEW_DAYS.value}日内可请求复查;"
+            description="信访人可自收到处理意见之日起,在复查请求期内请求复查;"
                         "期满未请求的归档。",
             actions=(
                 ActionSpec("request_review", "登记复查请求,报镇(街道)复查", to="review",

@@ -35,7 +35,7 @@ EDUCATION = registry.register(ProcedureSpec(
              "每次活动登记参加人数(不得为0)并进入法治宣传教育活动台账;台账可导出,"
              "监督委员会据以核对"),
         Risk("宣传不及时、效果不明显,没有针对性",
-             f"村(社区)超过{LEGAL_EDUCATION_EVERY.value}个月未开展活动的,系统自动向监督委员会"
+             "村(社区)超过{legal_education_every}未开展活动的,系统自动向监督委员会"
              "和镇(街道)纪委预警;活动须写明主题和对象", kind=RiskKind.ALERT),
         Risk("宣传开展不实、流于形式",
              "活动须上传现场照片(仅限图片)和签到表,活动日期不得晚于登记当天,"

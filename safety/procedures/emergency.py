@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.roles import Level, Role
-from safety.choices import EmergencyKind, IncidentCategory
+from safety.choices import EmergencyKind, IncidentCategory, InstructionStatus
 from safety.effects import emergency as em
 from safety.procedures.common import (
     CATEGORY,
@@ -27,9 +27,12 @@ from workflows.spec import (
     TODAY,
     ActionSpec,
     Deadline,
+    FieldSpec,
     FieldType,
+    Kind,
     ProcedureSpec,
     Require,
+    RequiredIf,
     Risk,
     RiskKind,
     StepSpec,
@@ -39,6 +42,28 @@ from workflows.spec import (
 
 CADRES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER)
 FIRST_SEEN = (*CADRES, Role.GRID_WORKER)
+
+
+def instruction_fields(required_if: RequiredIf | None = None) -> tuple[FieldSpec, ...]:
+    """An instruction of the township (or another superior) as the village received it:
+    who gave it, when, what it says, and to whom the village passed it on."""
+    required = required_if is None
+    return (
+        field("instructed_by", "下达指示的单位和人员", required=required, required_if=required_if,
+              help="如:东城镇应急办张三"),
+        field("instructed_at", "收到指示时间", FieldType.DATETIME, max=TODAY,
+              required=required, required_if=required_if),
+        field("instructions", "指示内容", FieldType.TEXT, required=required,
+              required_if=required_if),
+        field("relayed_to", "已传达的人员和单位", FieldType.TEXT, required=required,
+              required_if=required_if),
+    )
+
+
+# the township's later instructions are recorded beside the case whenever they come: the
+# village never waits for a township step
+RECORD_INSTRUCTION = ActionSpec("record_instruction", "登记上级指示", kind=Kind.SIDE,
+                                fields=instruction_fields(), effects=(em.RECORD_INSTRUCTION,))
 
 EMERGENCY = registry.register(ProcedureSpec(
     code=EMERGENCY_CODE,
@@ -52,14 +77,16 @@ EMERGENCY = registry.register(ProcedureSpec(
             "善后处理、调查评估、后续处置;完善预案、落实整改、汲取教训、情况上报、资料归档。",
     risks=(
         Risk("漏报、瞒报、上报不及时",
-             f"登记须填写事件发生时间,上报须填写上报时间;上报晚于发生后"
-             f"{EMERGENCY_REPORT_HOURS.value}小时的自动预警(迟报);登记后超过时限仍未上报的,"
+             "登记须填写事件发生时间,上报须填写上报时间;上报晚于发生后"
+             "{emergency_report_hours}小时的自动预警(迟报);登记后超过时限仍未上报的,"
              "系统巡检向监督委员会和镇(街道)纪委预警(漏报)", kind=RiskKind.ALERT),
         Risk("发生事故后应急处置不当",
-             "登记时须确认已启动应急预案;镇(街道)传达指示后方可进入应急响应;"
-             "应急处置、舆情发布、后勤保障、医疗救治、矛盾化解逐项填写方可提交"),
+             "登记时须确认已启动应急预案;上级指示由村(社区)登记下达单位、人员、时间和内容"
+             "并传达,尚未收到指示的按应急预案先行处置,不等待镇(街道)办理;处置中收到的后续指示"
+             "随时登记;收集的反馈意见须登记;应急处置、舆情发布、后勤保障、医疗救治、矛盾化解"
+             "逐项填写方可提交"),
         Risk("跟踪处置不到位",
-             f"善后处理、调查评估、后续处置须在{AFTERMATH_DAYS.value}天内完成,逾期督办;"
+             "善后处理、调查评估、后续处置须在{emergency_aftermath_days}内完成,逾期督办;"
              "归档须确认预案已完善、资料已归档,并上传情况报告"),
     ),
     measures=MEASURES_101,
@@ -92,37 +119,54 @@ EMERGENCY = registry.register(ProcedureSpec(
             ),),
         ),
         StepSpec(
-            code="instructions", name="传达上级指示", level=Level.TOWNSHIP,
-            roles=(Role.TOWNSHIP_GOVERNMENT,),
+            code="instructions", name="传达上级指示", level=Level.VILLAGE,
+            roles=(Role.BRANCH_SECRETARY, Role.COMMITTEE_DIRECTOR),
+            description="村(社区)登记收到的镇(街道)等上级指示(下达单位和人员、时间、内容)并传达;"
+                        "尚未收到指示的,按应急预案先行处置,此后收到的指示随时登记。",
             actions=(ActionSpec(
-                "instruct", "下达处置指示", to="response",
-                fields=(field("instructions", "指示内容", FieldType.TEXT),),
-                effects=(em.EMERGENCY_INSTRUCTED,),
+                "relay", "登记并传达上级指示", to="feedback",
+                fields=(field("received", "上级指示", FieldType.CHOICE,
+                              choices=choices_of(InstructionStatus)),
+                        *instruction_fields(required_if=RequiredIf(
+                            "received", InstructionStatus.RECEIVED.value))),
+                effects=(em.RELAY_INSTRUCTIONS,),
             ),),
         ),
         StepSpec(
+            code="feedback", name="收集反馈意见", level=Level.VILLAGE, roles=CADRES,
+            actions=(
+                ActionSpec("feedback", "登记反馈意见", to="response",
+                           fields=(field("feedback", "收集的反馈意见", FieldType.TEXT),
+                                   field("fed_back_to", "反馈意见报送的单位和人员",
+                                         required=False)),
+                           effects=(em.RECORD_FEEDBACK,)),
+                RECORD_INSTRUCTION,
+            ),
+        ),
+        StepSpec(
             code="response", name="应急响应、事件处置", level=Level.VILLAGE, roles=CADRES,
-            actions=(ActionSpec(
-                "respond", "登记应急响应情况", to="aftermath",
-                fields=(field("handling", "应急处置", FieldType.TEXT),
-                        field("public_info", "舆情发布", FieldType.TEXT),
-                        field("logistics", "后勤保障", FieldType.TEXT),
-                        field("medical", "医疗救治", FieldType.TEXT),
-                        field("disputes", "矛盾化解", FieldType.TEXT),
-                        field("feedback", "收集的反馈意见", FieldType.TEXT)),
-                effects=(em.RECORD_RESPONSE,),
-            ),),
+            actions=(
+                ActionSpec("respond", "登记应急响应情况", to="aftermath",
+                           fields=(field("handling", "应急处置", FieldType.TEXT),
+                                   field("public_info", "舆情发布", FieldType.TEXT),
+                                   field("logistics", "后勤保障", FieldType.TEXT),
+                                   field("medical", "医疗救治", FieldType.TEXT),
+                                   field("disputes", "矛盾化解", FieldType.TEXT)),
+                           effects=(em.RECORD_RESPONSE,)),
+                RECORD_INSTRUCTION,
+            ),
         ),
         StepSpec(
             code="aftermath", name="善后处理、调查评估、后续处置", level=Level.VILLAGE,
             roles=CADRES, deadline=Deadline(AFTERMATH_DAYS),
-            actions=(ActionSpec(
-                "aftermath", "登记善后和调查评估", to="lessons",
-                fields=(field("relief", "善后处理", FieldType.TEXT),
-                        field("investigation", "调查评估", FieldType.TEXT),
-                        field("follow_up", "后续处置", FieldType.TEXT)),
-                effects=(em.RECORD_AFTERMATH,),
-            ),),
+            actions=(
+                ActionSpec("aftermath", "登记善后和调查评估", to="lessons",
+                           fields=(field("relief", "善后处理", FieldType.TEXT),
+                                   field("investigation", "调查评估", FieldType.TEXT),
+                                   field("follow_up", "后续处置", FieldType.TEXT)),
+                           effects=(em.RECORD_AFTERMATH,)),
+                RECORD_INSTRUCTION,
+            ),
         ),
         StepSpec(
             code="lessons", name="完善预案、落实整改、汲取教训、情况上报、资料归档",
@@ -155,10 +199,10 @@ FIRE = registry.register(ProcedureSpec(
     risks=(
         Risk("发生事故后迟报、瞒报、谎报",
              "拨打119时间和报告上级时间为必填项,不得早于起火时间、不得晚于当前时间;"
-             f"报告上级晚于起火后{FIRE_REPORT_HOURS.value}小时的自动向监督委员会和镇(街道)纪委"
+             "报告上级晚于起火后{fire_report_hours}小时的自动向监督委员会和镇(街道)纪委"
              "预警并在登记簿标注迟报", kind=RiskKind.ALERT),
         Risk("应急救援不及时,救援不力",
-             f"拨打119晚于起火后{FIRE_CALL_MINUTES.value}分钟的自动预警;"
+             "拨打119晚于起火后{fire_call_minutes}分钟的自动预警;"
              "须逐项登记解救被困人员、现场警戒、义务消防队灭火、人员撤离和清点人数,"
              "清点结果须已报告上级才能提交"),
         Risk("教训总结不深刻,责任追究不严肃",
@@ -250,8 +294,8 @@ register(RegisterSpec(
     code="safety_emergency_log", name="突发事件登记簿", procedure=EMERGENCY_CODE,
     columns=(("occurred_at", "发生时间"), ("kind", "类型"), ("location", "地点"),
              ("description", "情况"), ("reported_at", "上报时间"), ("late", "迟报"),
-             ("stage", "处置阶段"), ("response", "应急响应"), ("aftermath", "善后和调查评估"),
-             ("lessons", "教训")),
+             ("instructions", "上级指示"), ("stage", "处置阶段"), ("response", "应急响应"),
+             ("aftermath", "善后和调查评估"), ("lessons", "教训")),
     rows=em.incident_rows(IncidentCategory.EMERGENCY),
 ))
 register(RegisterSpec(

@@ -34,14 +34,14 @@ GRID = registry.register(ProcedureSpec(
     risks=(
         Risk("疏漏和覆盖不到位",
              "每轮排查须逐个网格登记入户户数,本村(社区)登记的网格有一个未排查,"
-             "排查不能结束(grid_not_covered)"),
+             "排查不能结束"),
         Risk("排查标准不统一",
              "排查发现统一按固定的事件类别和等级登记,自动编号进入网格事件登记簿;"
              "无法就地处置的事件和所有重大事件必须上报后本轮排查才能结束"),
         Risk("懈怠拖延现象、不及时",
-             f"重大事件须在发现后{GRID_REPORT_HOURS.value}小时内上报镇(街道),上报时间记入"
+             "重大事件须在发现后{grid_report_hours}小时内上报镇(街道),上报时间记入"
              "登记簿,迟报或超时未报自动向监督委员会和镇(街道)纪委预警;"
-             f"每轮排查{SCREENING_DAYS.value}天内完成,逾期督办", kind=RiskKind.ALERT),
+             "每轮排查{screening_days}内完成,逾期督办", kind=RiskKind.ALERT),
     ),
     measures=MEASURES_08,
     params=(GRID_REPORT_HOURS,),

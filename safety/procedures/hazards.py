@@ -6,6 +6,8 @@ re-inspection and closure; rules adopted, training and publicity held, checks ma
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.roles import Level, Role
 from safety.choices import (
     CheckResult,
@@ -30,6 +32,8 @@ from safety.rules import (
     HAZARD_RECTIFY_MAX_DAYS,
     HAZARDS_CODE,
     SAFETY_CHECK_DAYS,
+    SAFETY_RULES_PASS,
+    SAFETY_RULES_QUORUM,
     STANDARDS_CODE,
 )
 from workflows.registers import RegisterSpec, register
@@ -50,6 +54,16 @@ from workflows.spec import (
     file_field,
     meeting_field,
     simple_majority,
+)
+
+# the two committees adopt the rules by a simple majority (a local rule of procedure: the
+# model text's flowchart of 10(3) is lost in our copy)
+_MAJORITY = simple_majority("村(居)两委会议", name="safety_rules", roll="two_committees")
+SAFETY_RULES_MEETING = replace(
+    _MAJORITY,
+    quorum=replace(_MAJORITY.quorum, ratio=_MAJORITY.quorum.ratio.based_on(SAFETY_RULES_QUORUM)),
+    pass_line=replace(_MAJORITY.pass_line,
+                      ratio=_MAJORITY.pass_line.ratio.based_on(SAFETY_RULES_PASS)),
 )
 
 INSPECTORS = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.GRID_WORKER)
@@ -76,18 +90,18 @@ HAZARDS = registry.register(ProcedureSpec(
     guiding_units=("区应急管理局",),
     guiding_roles=(Role.DISTRICT_EMERGENCY,),
     supervisor=SUPERVISOR,
-    summary="(示范文本流程图缺失,按风险点构建)开展隐患排查;逐条登记隐患并明确整改期限和责任人;"
+    summary="开展隐患排查;逐条登记隐患并明确整改期限和责任人;"
             "整改;复查,不合格的重新整改;销号,记录和反馈。",
     risks=(
         Risk("隐患排查不到位",
              "每轮排查须写明排查的场所;发现的隐患逐条登记地点、情况、等级、责任人和整改期限,"
              "进入安全隐患台账;复查不得由整改人本人进行,复查不合格退回重新整改"),
         Risk("举报发现处理问题不及时",
-             f"整改期限不得超过登记之日起{HAZARD_RECTIFY_MAX_DAYS.value}天;"
+             "整改期限不得超过登记之日起{hazard_rectify_max_days};"
              "超过整改期限仍未销号的隐患由系统巡检向监督委员会和镇(街道)纪委预警,"
              "逾期完成整改的同样预警", kind=RiskKind.ALERT),
         Risk("记录和反馈不及时",
-             f"复查合格后{HAZARD_FEEDBACK_DAYS.value}天内须记录反馈情况并归档,逾期督办;"
+             "复查合格后{hazard_feedback_days}内须记录反馈情况并归档,逾期督办;"
              "台账记录整改措施、完成日期、复查次数和销号日期,可导出PDF和Excel"),
     ),
     measures=MEASURES_102,
@@ -155,16 +169,16 @@ STANDARDS = registry.register(ProcedureSpec(
     guiding_units=("区应急管理局",),
     guiding_roles=(Role.DISTRICT_EMERGENCY,),
     supervisor=SUPERVISOR,
-    summary="(示范文本流程图缺失,按风险点构建)制定安全生产制度并经村(居)两委会议通过;"
+    summary="制定安全生产制度并经村(居)两委会议通过;"
             "开展宣传培训;检查落实,发现问题限期整改。",
     risks=(
         Risk("制度建设不全面",
              "安全生产责任制、隐患排查治理、应急预案、教育培训、消防安全、检查考核六项制度"
-             "缺一项即不能提交(rules_incomplete);须经两委会议表决通过,到会和表决人数由系统计算"),
+             "缺一项即不能提交;须经两委会议表决通过,到会和表决人数由系统计算"),
         Risk("宣传普及不到位",
              "宣传培训须登记参加人数(不得为0)并上传现场照片和签到表,进入安全生产管理台账"),
         Risk("管理实施不严格",
-             f"培训后{SAFETY_CHECK_DAYS.value}天内须检查落实,逾期督办;检查不得由培训组织人本人"
+             "培训后{safety_check_days}内须检查落实,逾期督办;检查不得由培训组织人本人"
              "进行;发现问题的须写明整改要求"),
     ),
     measures=MEASURES_103,
@@ -178,8 +192,7 @@ STANDARDS = registry.register(ProcedureSpec(
                               choices=choices_of(SafetyRuleKind)),
                         meeting_field("村(居)两委会议(召开日期即制度通过日期)"),
                         file_field("document", "制度文本")),
-                meeting=simple_majority("村(居)两委会议", name="safety_rules",
-                                        roll="two_committees"),
+                meeting=SAFETY_RULES_MEETING,
                 effects=(h.ADOPT_RULES,),
             ),),
         ),

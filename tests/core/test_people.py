@@ -14,7 +14,7 @@ CONTRACT_ROLES = {
                 "collective_head", "collective_supervisor", "seal_keeper", "grid_worker",
                 "mediator"],
     "township": ["township_party", "township_government", "township_discipline",
-                 "township_armed", "township_women", "township_league"],
+                 "township_armed", "township_women", "township_league", "township_justice"],
     "district": ["district_org", "district_civil_affairs", "district_agriculture",
                  "district_finance", "district_political_legal", "district_petitions",
                  "district_justice", "district_emergency"],

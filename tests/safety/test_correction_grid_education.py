@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from core.models import User
 from safety.effects.correction import check_daily_check_ins
 from safety.effects.education import check_legal_education
 from safety.effects.grid import check_unreported_grid_incidents
@@ -11,6 +12,7 @@ from tests.driver import START, open_case
 from tests.exports import export, pdf_text, xlsx_cells, xlsx_rows
 from tests.samples import upload_pdf, upload_png
 from workflows.models import Alert, PublicityNotice
+from workflows.registry import registry
 
 DAY = "2026-11-02"
 MONTH = "2026-11"
@@ -40,16 +42,20 @@ def test_pre_sentence_investigation_must_be_declared_true(demo, api, clock):
                  facts_true=False)
 
 
+def assess(case, outcome="none", nxt="continue", period=MONTH, on=DAY, decided=DAY,
+           basis="表现一般"):
+    """The correction group records the period's conduct and reports it; the township's
+    judicial office (司法所) decides the reward or penalty and what comes next."""
+    case.do("dc_th_committee_director", "assess", period_from=period, period_to=period,
+            assessed_on=on, reasons="表现情况")
+    assert case.step == "assessment_decision"
+    case.do("dc_township_justice", "decide", outcome=outcome, decided_on=decided,
+            basis=basis, next=nxt)
+
+
 def test_release_is_refused_before_the_end_of_the_term(demo, api, clock):
     case = correction(api, demo)
-    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
-            outcome="praise", reasons="表现良好")
-    assert case.step == "assessment_publicity"
-    body = case.refused("dc_th_committee_director", "publicity_open", "confirm",
-                        next="release", location="公开栏")
-    assert body["not_before"]
-    clock.move_to(START + dt.timedelta(days=6))
-    case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
+    assess(case, outcome="praise", nxt="release", basis="表现良好")
     assert case.step == "release"
     body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-08",
                         filed=True)
@@ -88,10 +94,8 @@ def test_check_ins_lie_within_the_term_and_not_in_the_future(demo, api, clock):
 
 def test_release_the_day_before_the_end_is_refused_and_dated_before_the_end(demo, api, clock):
     case = correction(api, demo, end="2026-11-20")
-    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
-            outcome="none", reasons="表现一般")
     clock.move_to(dt.datetime(2026, 11, 19, 15, 59, tzinfo=dt.UTC))  # 11-19 23:59
-    case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
+    assess(case, nxt="release", decided="2026-11-19")
     body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-19",
                         filed=True)
     assert body["not_before"].startswith("2026-11-20T00:00")
@@ -103,25 +107,79 @@ def test_release_the_day_before_the_end_is_refused_and_dated_before_the_end(demo
     assert CorrectionPerson.objects.get(case_id=case.id).state == "released"
 
 
-def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tmp_path):
+def test_the_judicial_office_decides_the_assessment_the_group_only_reports(demo, api, clock):
+    """考核奖惩 is the 司法所's (社区矫正法 第二十八条): the group records and reports, the
+    township's judicial office decides; neither the village nor another township office
+    may decide it."""
+    case = correction(api, demo)
+    case.do("dc_th_committee_director", "assess", period_from=MONTH, period_to=MONTH,
+            assessed_on=DAY, reasons="未按规定请假外出", proposal="warning")
+    assert case.step == "assessment_decision"
+    task = case.case["tasks"][0]
+    assert (task["roles"], task["region"]) == (["township_justice"], demo["dc"].pk)
+    for village_user in ("dc_th_committee_director", "dc_th_branch_secretary"):
+        assert "decide" not in case.offers(village_user)
+    assert "decide" not in case.offers("dc_township_government")
+    # another township's judicial office does not even see the case
+    assert case.client("xh_township_justice").get(f"/api/cases/{case.id}/").status_code == 404
+    assert "decide" in case.offers("dc_township_justice")
+    # no decision dated before the group's report
+    case.refused("dc_township_justice", "date_order", "decide", outcome="warning",
+                 decided_on="2026-11-01", basis="x", next="continue")
+    case.do("dc_township_justice", "decide", outcome="warning", decided_on=DAY,
+            basis="未经批准外出,依《社区矫正法》第二十八条给予警告", next="continue")
+    assert case.step == "supervise"
+    person = CorrectionPerson.objects.get(case_id=case.id)
+    decision = person.activities.get(kind="assessment")
+    assert decision.detail == "2026年11月:警告"
+    assert "未按规定请假外出" in decision.note and "第二十八条" in decision.note
+    assert decision.recorded_by == User.objects.get(username="dc_township_justice").get_full_name()
+
+
+def test_nothing_of_a_correction_reaches_the_public_board(demo, api, clock, client):
+    """The identity of a person under correction and their sanctions are confidential
+    (社区矫正法 第四条): no notice is posted for a 警告 or a 提请撤销缓刑, nothing reaches the
+    board, and no field of the procedure is public."""
+    case = correction(api, demo)
+    assess(case, outcome="warning", basis="未按规定请假外出")
+    assess(case, outcome="revoke", basis="严重违反监督管理规定")
+    assert PublicityNotice.objects.filter(case_id=case.id).count() == 0
+    detail = case.client("dc_th_committee_director").get(f"/api/cases/{case.id}/").json()
+    assert detail["publicity"] == []
+    spec = registry.get("07.3")
+    assert spec.confidential is True
+    assert not any(st.publicity for st in spec.steps)
+    assert not any(fs.public for st in spec.steps for a in st.actions for fs in a.fields)
+    board = client.get(f"/board/{demo['dc_th'].pk}/")
+    assert board.status_code == 200
+    text = board.content.decode()
+    assert "赵六" not in text and "警告" not in text and "撤销缓刑" not in text
+
+
+def test_the_supervisory_committee_reads_the_whole_correction_record(demo, api, clock):
+    case = correction(api, demo)
+    assess(case, outcome="praise", basis="表现良好")
+    seen = case.client("dc_th_supervisory_member").get(f"/api/cases/{case.id}/")
+    assert seen.status_code == 200
+    body = seen.json()
+    assert [e["action"] for e in body["events"]][-2:] == ["assess", "decide"]
+    assert body["actions"] == []
+    # another village's committee does not see it
+    assert case.client("dc_yl_supervisory_member").get(
+        f"/api/cases/{case.id}/").status_code == 404
+
+
+def test_decisions_are_recorded_and_supervision_goes_on(demo, api, clock, tmp_path):
     case = correction(api, demo)
     case.do("dc_th_grid_worker", "check_in", on=DAY, method="platform", result="normal")
-    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
-            outcome="warning", reasons="未按规定请假外出")
-    notices = case.client("dc_th_committee_director").get(f"/api/cases/{case.id}/").json()
-    assert [(n["step"], n["days"]) for n in notices["publicity"]] == [("assessment_publicity", 5)]
-    # the notice says what was decided in words, not the stored code ("warning")
-    assert PublicityNotice.objects.get(case_id=case.id).content == "2026年11月\n警告"
-    clock.move_to(START + dt.timedelta(days=6))
-    case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
+    assess(case, outcome="warning", basis="未按规定请假外出")
     assert case.step == "supervise"
     # a month is assessed once it has begun (the months are this month at the latest)
-    case.refused("dc_th_committee_director", "future_date", period_from="2026-12",
-                 period_to="2026-12", assessed_on="2026-11-08", outcome="praise",
-                 reasons="表现良好")
+    case.refused("dc_th_committee_director", "future_date", "assess", period_from="2026-12",
+                 period_to="2026-12", assessed_on="2026-11-08", reasons="表现良好")
     clock.move_to(START + dt.timedelta(days=29))  # 12-01
-    case.do("dc_th_committee_director", period_from="2026-12", period_to="2026-12",
-            assessed_on="2026-12-01", outcome="praise", reasons="表现良好")
+    assess(case, outcome="praise", period="2026-12", on="2026-12-01", decided="2026-12-01",
+           basis="表现良好")
     person = CorrectionPerson.objects.get(case_id=case.id)
     outcomes = list(person.activities.filter(kind="assessment").order_by("on")
                     .values_list("detail", flat=True))
@@ -137,12 +195,20 @@ def test_assessments_are_publicised_and_supervision_goes_on(demo, api, clock, tm
     assert "最近考核奖惩" in "".join(pdf_text(pdf.content).split())
 
 
+def test_the_judicial_office_records_check_ins_while_it_decides(demo, api, clock):
+    """The daily check-in does not stop while the 司法所 decides an assessment."""
+    case = correction(api, demo)
+    case.do("dc_th_committee_director", "assess", period_from=MONTH, period_to=MONTH,
+            assessed_on=DAY, reasons="表现一般")
+    case.do("dc_township_justice", "check_in", on=DAY, method="platform", result="normal")
+    assert CorrectionPerson.objects.get(case_id=case.id).activities.filter(
+        kind="check_in").count() == 1
+
+
 def test_correction_ends_early_on_revocation_and_is_no_longer_watched(demo, api, clock):
     case = correction(api, demo)
-    case.do("dc_th_committee_director", period_from=MONTH, period_to=MONTH, assessed_on=DAY,
-            outcome="revoke", reasons="严重违反监督管理规定")
+    assess(case, outcome="revoke", basis="严重违反监督管理规定")
     clock.move_to(START + dt.timedelta(days=6))
-    case.do("dc_th_committee_director", "confirm", next="continue", location="公开栏")
     case.refused("dc_th_committee_director", "checklist_incomplete", "terminate",
                  reason="revoked", terminated_on="2026-11-08", filed=False)
     case.refused("dc_th_committee_director", "date_order", "terminate", reason="revoked",

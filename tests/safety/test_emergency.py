@@ -64,18 +64,41 @@ def test_sweep_alerts_once_and_not_for_a_reported_emergency(demo, api, clock):
     assert reported.alerts() == []
 
 
-def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, api, clock,
-                                                                       tmp_path):
-    case = emergency(api, demo)
+def report(case):
     case.do("dc_th_branch_secretary", reported_at="2026-11-02T09:20:00+08:00",
             reported_to="东城镇应急办", units_notified="派出所")
+
+
+def test_the_village_relays_instructions_and_gathers_feedback_without_a_township_step(
+        demo, api, clock, tmp_path):
+    """10(1) is the village's own flow: 上报镇(街道) → 传达上级指示 → 收集反馈意见 → 应急响应;
+    the village records the instructions it received (who gave them, when) and is never
+    held at a step of the township."""
+    case = emergency(api, demo)
+    report(case)
     assert case.step == "instructions"
-    assert "instruct" not in case.offers("dc_th_branch_secretary")
-    case.do("dc_township_government")
-    case.refused("dc_th_committee_director", "missing_field", handling="", public_info="无",
-                 logistics="无", medical="无", disputes="无", feedback="无")
-    case.do("dc_th_committee_director", handling="清理塌方", public_info="微信群通报",
-            logistics="镇里调拨", medical="无人受伤", disputes="无", feedback="群众满意")
+    task = case.case["tasks"][0]
+    assert task["region"] == demo["dc_th"].pk
+    assert case.offers("dc_township_government") == []
+    # an instruction is received after the event, not before
+    case.refused("dc_th_branch_secretary", "date_order", "relay", received="received",
+                 instructed_by="东城镇应急办张三", instructed_at="2026-11-02T08:00:00+08:00",
+                 instructions="立即疏散", relayed_to="村干部、网格员")
+    case.do("dc_th_branch_secretary", "relay", received="received",
+            instructed_by="东城镇应急办张三", instructed_at="2026-11-02T09:40:00+08:00",
+            instructions="立即疏散受威胁农户", relayed_to="村干部、网格员、受威胁农户")
+    assert case.step == "feedback"
+    case.do("dc_th_committee_director", "feedback", feedback="2户已转移,要求镇里调拨帐篷",
+            fed_back_to="东城镇应急办")
+    assert case.step == "response"
+    # a later instruction is recorded beside the case whenever it comes
+    case.do("dc_th_committee_director", "record_instruction", instructed_by="东城镇副镇长李四",
+            instructed_at="2026-11-02T09:55:00+08:00", instructions="封闭村道",
+            relayed_to="网格员")
+    case.refused("dc_th_committee_director", "missing_field", "respond", handling="",
+                 public_info="无", logistics="无", medical="无", disputes="无")
+    case.do("dc_th_committee_director", "respond", handling="清理塌方",
+            public_info="微信群通报", logistics="镇里调拨", medical="无人受伤", disputes="无")
     case.do("dc_th_committee_director", relief="安置2户", investigation="连日降雨",
             follow_up="设置警示")
     case.refused("dc_th_branch_secretary", "checklist_incomplete", plan_improved=False,
@@ -86,12 +109,34 @@ def test_emergency_goes_through_township_response_aftermath_and_lessons(demo, ap
     row = Incident.objects.get(case_id=case.id)
     assert row.stage == "closed"
     assert "应急处置:清理塌方" in row.response and "善后处理:安置2户" in row.aftermath
+    assert "反馈意见:2户已转移" in row.response
+    lines = row.instructions.splitlines()
+    assert len(lines) == 2
+    assert "东城镇应急办张三:立即疏散受威胁农户" in lines[0] and "09:40" in lines[0]
+    assert "东城镇副镇长李四:封闭村道" in lines[1]
+    # no step of the case was the township's
+    events = case.client("dc_th_branch_secretary").get(f"/api/cases/{case.id}/").json()["events"]
+    assert all(not e["role"].startswith("township") for e in events)
     pdf, xlsx = export(api("dc_th_supervisory_member"), "safety_emergency_log",
                        demo["dc_th"].pk)
     assert "后山" in pdf_text(pdf.content)
     header, *rows = xlsx_rows(xlsx.content)
     line = dict(zip(header, rows[0], strict=True))
     assert (line["处置阶段"], line["迟报"], line["教训"]) == ("已总结归档", "否", "汛期加密巡查")
+    assert "封闭村道" in line["上级指示"]
+
+
+def test_without_instructions_yet_the_village_acts_on_its_plan(demo, api, clock):
+    case = emergency(api, demo)
+    report(case)
+    # received: who gave them, when and what are required
+    body = case.refused("dc_th_committee_director", "missing_field", "relay",
+                        received="received", instructed_by=None, instructed_at=None,
+                        instructions=None, relayed_to=None)
+    assert body["field"] in ("instructed_by", "instructed_at", "instructions", "relayed_to")
+    case.do("dc_th_committee_director", "relay", samples=False, received="pending")
+    assert case.step == "feedback"
+    assert "按应急预案先行处置" in Incident.objects.get(case_id=case.id).instructions
 
 
 # --- 10(4) ---------------------------------------------------------------------------------

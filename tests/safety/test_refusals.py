@@ -135,10 +135,11 @@ def test_release_before_the_end_is_too_early_whatever_date_it_names(demo, api, c
     """Too early (with the day it becomes possible) comes before the date's own rules; once
     the term is over, a release dated ahead is a future date."""
     case = correction(api, demo, end="2026-11-10")
-    case.do("dc_th_committee_director", period_from="2026-11", period_to="2026-11",
-            assessed_on=DAY, outcome="none", reasons="表现一般")
-    clock.move_to(START + dt.timedelta(days=6))  # 11-08: the publicity is over
-    case.do("dc_th_committee_director", "confirm", next="release", location="公开栏")
+    case.do("dc_th_committee_director", "assess", period_from="2026-11", period_to="2026-11",
+            assessed_on=DAY, reasons="表现一般")
+    clock.move_to(START + dt.timedelta(days=6))  # 11-08
+    case.do("dc_township_justice", "decide", outcome="none", decided_on="2026-11-08",
+            basis="表现一般", next="release")
     assert case.step == "release"
     body = case.refused("dc_th_committee_director", "too_early", released_on="2026-11-09",
                         filed=True)

@@ -50,3 +50,25 @@ def test_late_or_missing_reports_are_alert_controls():
 
 def test_choice_fields_carry_the_chinese_labels():
     assert choices_of(Gravity) == (("ordinary", "一般"), ("major", "重大疑难复杂"))
+
+
+def test_the_api_shows_the_judicial_office_deciding_and_the_village_relaying(demo, api):
+    """/api/procedures/: 07.3's 考核奖惩 is the township 司法所's step and nothing of 07.3 is
+    posted; every step of 10.1 is the village's, 传达上级指示 and 收集反馈意见 among them; each
+    number says its basis."""
+    body = {p["code"]: p for p in api("dc_th_branch_secretary").get("/api/procedures/").json()}
+    steps = {s["code"]: s for s in body["07.3"]["steps"]}
+    assert (steps["assessment_decision"]["roles"], steps["assessment_decision"]["level"]) == (
+        ["township_justice"], "township")
+    assert "assessment_publicity" not in steps
+    emergency = [(s["code"], s["name"], s["level"]) for s in body["10.1"]["steps"]]
+    assert [c for c, _n, _lv in emergency] == [
+        "incident", "report", "instructions", "feedback", "response", "aftermath", "lessons"]
+    assert {lv for _c, _n, lv in emergency} == {"village"}
+    assert [n for c, n, _lv in emergency if c in ("instructions", "feedback")] == [
+        "传达上级指示", "收集反馈意见"]
+    assert "{" not in "".join(r["control"] for r in body["10.1"]["risks"])
+    bases = {p["name"]: p["basis"]["kind"] for code in ("07.3", "10.1")
+             for p in body[code]["params"]}
+    assert bases["correction_check_in_days"] == "model_text"
+    assert bases["emergency_report_hours"] == "local"

@@ -26,7 +26,7 @@ WALK = {
         "pre_sentence": {"name": "赵六", "id_number": "330102199001015673"},
         "handover": {"start": "2026-11-01", "end": "2027-04-30"},
         "supervise": {"assessed_on": DAY},
-        "assessment_publicity": {"next": "release"},
+        "assessment_decision": {"decided_on": DAY, "next": "release"},
         "release": {"released_on": "2027-04-30"},
     },
     "08": {"screening": {"coverage": each_choice("grid")}},
