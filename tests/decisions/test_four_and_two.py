@@ -297,7 +297,9 @@ def test_a_typed_roll_that_differs_from_the_rosters_is_refused(case_at_deliberat
     assert r.status_code == 400
     assert r.json()["code"] == "roll_mismatch"
     r = deliberate(case, {"held_at": "2026-11-02", "attendees": ["user:999999"], "yes": 1})
-    assert r.status_code == 400
+    assert (r.status_code, r.json()["code"]) == (400, "not_on_roll")  # nobody made up
+    r = deliberate(case, {"held_at": "2026-11-02", "present": 4, "yes": 3})
+    assert (r.status_code, r.json()["code"]) == (400, "missing_field")  # the names, not a count
     assert case.detail(SEC)["current_step"] == "deliberate"
 
 
