@@ -1,8 +1,11 @@
 """05 日常管理 · 村(社区)人员任用: 05.1 reserve cadres and mass-organisation posts,
-05.2 auxiliary posts. Both end with a joint vetting (联审) that must pass before anyone
-is appointed."""
+05.2 auxiliary posts. Nobody is appointed without a joint vetting (联审) that passed: in
+05.1 it comes right after the party organisation's list, before the township bodies review
+the candidates and the congresses elect them (先审后选); in 05.2 before the staff are hired."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from core.roles import Level, Role
 from personnel import rolls  # noqa: F401 - registers the congresses' roll sources
@@ -28,6 +31,7 @@ from workflows.spec import (
     FieldSpec,
     FieldType,
     Format,
+    MeetingRule,
     ProcedureSpec,
     Risk,
     RiskKind,
@@ -35,6 +39,7 @@ from workflows.spec import (
     StepSpec,
     field,
     file_field,
+    local,
     meeting_field,
     simple_majority,
 )
@@ -69,7 +74,9 @@ RISK_PROCESS = "未严格按照工作流程进行,导致程序不严谨、不规
 RISK_VETTING = "未对相关人员进行“联审”,存在“带病”任用危险。"
 
 
-def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
+def vetting_step(*, to: str, back_to: tuple[str, ...], code: str = "vetting",
+                 description: str = "镇(街道)纪(工)委会同组织、政法、公安、信访等部门对拟任用人员"
+                                    "进行联审,联审通过方可任用。") -> StepSpec:
     """The joint vetting by the township discipline commission with the departments."""
     common = (
         field("vetted_on", "联审日期", FieldType.DATE, max=TODAY),
@@ -79,10 +86,8 @@ def vetting_step(*, to: str, back_to: tuple[str, ...]) -> StepSpec:
         file_field("form", "联审表(各部门意见)"),
     )
     return StepSpec(
-        code="vetting", name="联审", level=Level.TOWNSHIP, roles=(Role.TOWNSHIP_DISCIPLINE,),
-        back_to=back_to,
-        description="镇(街道)纪(工)委会同组织、政法、公安、信访等部门对拟任用人员进行联审,"
-                    "联审通过方可任用。",
+        code=code, name="联审", level=Level.TOWNSHIP, roles=(Role.TOWNSHIP_DISCIPLINE,),
+        back_to=back_to, description=description,
         actions=(
             ActionSpec(
                 "pass", "联审通过", to=to,
@@ -113,6 +118,19 @@ def review(code: str, name: str, role: Role, to: str, *, agree: str, what: str) 
     )
 
 
+# the model text gives no numbers for the meetings of 05: the district's choices
+MEETING_SOURCE = local("示范文本只要求“召开相关会议民主推选”,未规定人数;本区按过半数到会、"
+                       "到会过半数同意")
+
+
+def majority(body: str, *, name: str, roll: str) -> MeetingRule:
+    """More than half present, more than half of those present agree (a local choice)."""
+    rule = simple_majority(body, name=name, roll=roll)
+    return replace(rule, quorum=replace(rule.quorum, ratio=rule.quorum.ratio.based_on(
+        MEETING_SOURCE)), pass_line=replace(rule.pass_line, ratio=rule.pass_line.ratio.based_on(
+            MEETING_SOURCE)))
+
+
 def election(code: str, body: str, to: str, *, roll: str) -> StepSpec:
     return StepSpec(
         code=code, name=f"{body}选举", level=Level.VILLAGE, roles=(Role.BRANCH_SECRETARY,),
@@ -120,7 +138,7 @@ def election(code: str, body: str, to: str, *, roll: str) -> StepSpec:
         actions=(ActionSpec(
             "elect", "选举通过", to=to,
             fields=(meeting_field(body), file_field("minutes", MINUTES)),
-            meeting=simple_majority(body, name=code, roll=roll),
+            meeting=majority(body, name=code, roll=roll),
         ),),
     )
 
@@ -136,6 +154,10 @@ def report(code: str, name: str, role: Role, to: str) -> StepSpec:
     )
 
 
+# 先审后选: the vetting comes before candidacy, right after the party organisation's list
+PRE_VETTING = ("镇(街道)纪(工)委会同组织、政法、公安、信访等部门对党组织提名的人员进行联审,"
+               "先审后选:联审通过的人员方可报审、参加选举和任用。")
+
 RESERVE_CADRES = registry.register(ProcedureSpec(
     code=RESERVE,
     name="村(社区)人员任用(后备干部选拔培养)",
@@ -143,18 +165,20 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
     guiding_units=("乡镇(街道)党(工)委",),
     guiding_roles=(),
     supervisor="村(居)务监督委员会",
-    summary="党组织提议人员名单;妇代会候选人报乡镇、街道妇联审核,党(工)委同意,妇代会选举,上报妇联,"
+    summary="党组织提议人员名单,镇(街道)纪(工)委会同有关部门联审(先审后选);"
+            "联审通过的妇代会候选人报乡镇、街道妇联审核,党(工)委同意,妇代会选举,上报妇联,"
             "党(工)委批准;民兵组织报武装部审核,党(工)委批准;共青团候选人报团委审核,党(工)委同意,"
-            "团员代表大会选举,上报团委,党(工)委批准;联审通过后任用。",
+            "团员代表大会选举,上报团委,党(工)委批准;批准后任用。",
     risks=(
         Risk(RISK_MEETING,
              "提名须召开党组织会议,上传会议记录并填写应到、实到、赞成人数,到会和通过比例由系统计算;"
              "妇代会、团员代表大会选举同样按人数计算"),
         Risk(RISK_PROCESS,
-             "按所选组织依次经镇妇联/武装部/团委审核、党(工)委同意或批准,不能跳过;"
-             "镇(街道)各环节可退回重新提名"),
+             "按所选组织先经镇(街道)联审,再依次经镇妇联/武装部/团委审核、党(工)委同意或批准,"
+             "不能跳过;镇(街道)各环节可退回重新提名,重新提名的须重新联审"),
         Risk(RISK_VETTING,
-             "联审是任用前的必经环节:联审未通过的人员不能任用,未通过的事项直接办结不予任用;"
+             "先审后选:联审紧接党组织提名,在镇妇联/武装部/团委审核和选举之前,未经联审不能报审;"
+             "联审未通过的人员登记为未通过联审,不能任用,全部未通过的直接办结不予任用;"
              "曾联审未通过的人员再次被提名时,系统向监督委员会和镇纪委预警", kind=RiskKind.ALERT),
     ),
     measures=VILLAGE_MEASURES,
@@ -164,7 +188,7 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
             roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY),
             description="党组织召开会议民主推选,提出人员名单,按组织分别报送。",
             actions=(ActionSpec(
-                "propose", "提出人员名单", to="women_review",
+                "propose", "提出人员名单", to="women_vetting",
                 fields=(
                     field("track", "报送组织", FieldType.CHOICE,
                           choices=tuple((t.value, t.label) for t in Track
@@ -173,25 +197,26 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
                     meeting_field("党组织会议"),
                     file_field("minutes", MINUTES),
                 ),
-                meeting=simple_majority("党组织会议", name="reserve_branch",
-                                        roll="branch_committee"),
-                route_by=Route("track", {Track.WOMEN.value: "women_review",
-                                         Track.MILITIA.value: "militia_review",
-                                         Track.LEAGUE.value: "league_review"}),
+                meeting=majority("党组织会议", name="reserve_branch", roll="branch_committee"),
+                route_by=Route("track", {Track.WOMEN.value: "women_vetting",
+                                         Track.MILITIA.value: "militia_vetting",
+                                         Track.LEAGUE.value: "league_vetting"}),
                 effects=(PROPOSE_RESERVE,),
             ),),
         ),
+        *(vetting_step(code=f"{track}_vetting", to=f"{track}_review", back_to=("propose",),
+                       description=PRE_VETTING) for track in ("women", "militia", "league")),
         review("women_review", "乡镇、街道妇联审核", Role.TOWNSHIP_WOMEN, "women_party",
                agree="approve", what="审核通过"),
         review("women_party", "乡镇、街道党(工)委同意", Role.TOWNSHIP_PARTY, "women_election",
                agree="approve", what="同意"),
         election("women_election", "妇代会", "women_report", roll="women_congress"),
         report("women_report", "上报乡镇、街道妇联", Role.TOWNSHIP_WOMEN, "women_approve"),
-        review("women_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
+        review("women_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "appoint",
                agree="approve", what="批准"),
         review("militia_review", "乡镇、街道武装部审核", Role.TOWNSHIP_ARMED, "militia_approve",
                agree="approve", what="审核通过"),
-        review("militia_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
+        review("militia_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "appoint",
                agree="approve", what="批准"),
         review("league_review", "乡镇、街道团委审核", Role.TOWNSHIP_LEAGUE, "league_party",
                agree="approve", what="审核通过"),
@@ -199,12 +224,12 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
                agree="approve", what="同意"),
         election("league_election", "团员代表大会", "league_report", roll="league_congress"),
         report("league_report", "上报乡镇、街道团委", Role.TOWNSHIP_LEAGUE, "league_approve"),
-        review("league_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "vetting",
+        review("league_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "appoint",
                agree="approve", what="批准"),
-        vetting_step(to="appoint", back_to=("propose",)),
         StepSpec(
             code="appoint", name="任用", level=Level.VILLAGE, roles=(Role.BRANCH_SECRETARY,),
-            description="联审通过的人员按批准的职务任用,自动登记后备干部及群团组织任职登记。",
+            description="联审通过并经党(工)委批准的人员按批准的职务任用,"
+                        "自动登记后备干部及群团组织任职登记。",
             actions=(ActionSpec(
                 "appoint", "确认任用", to=None, outcome="已任用",
                 fields=(field("appointed_on", "任职日期", FieldType.DATE),
@@ -247,8 +272,8 @@ AUXILIARY_STAFF = registry.register(ProcedureSpec(
                     meeting_field("两委会议"),
                     file_field("minutes", MINUTES),
                 ),
-                meeting=simple_majority("两委会议", name="auxiliary_committees",
-                                        roll="two_committees"),
+                meeting=majority("两委会议", name="auxiliary_committees",
+                                 roll="two_committees"),
                 effects=(DECIDE_POSTS,),
             ),),
         ),

@@ -1,6 +1,7 @@
 """The rule checks and register writes of 04: the seal register line made when the keeper
 applies the seal, and that line as a fact of the chain (``workflows.facts``): the event of
-the stamping carries it, and verify_audit compares the stored line with it."""
+the stamping carries it, and verify_audit compares the stored line with it. A stamp tried
+by someone who is not the seal's registered keeper is refused and alerts the supervisors."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from core.errors import NotAllowed, RuleError
 from seals.choices import PROCEDURE_SEAL
 from seals.models import Seal, SealUse
+from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.facts import FactCheck, jsonable, register_fact_check
 
@@ -27,6 +29,12 @@ def _check_seal_use(ctx: EffectContext) -> None:
         raise RuleError("seal_not_registered",
                         f"本村(社区)尚未登记{what}及其保管人,请先在印章名册中登记。")
     if seal.keeper_id != ctx.actor.pk:
+        # refused, and the supervisors are told of the attempt (kept after the rollback)
+        ctx.refusal_alerts.append({
+            "kind": AlertKind.DOMAIN, "case": ctx.case, "actor": ctx.actor,
+            "message": f"{ctx.actor.get_full_name()}试图为“{ctx.case.title}”确认加盖{seal.name},"
+                       f"但该印章登记由{seal.keeper.get_full_name()}专人保管,系统已拒绝。",
+            "key": f"seal-not-keeper:{ctx.case.pk}:{ctx.actor.pk}"})
         raise NotAllowed(f"{seal.name}由{seal.keeper.get_full_name()}专人保管,只能由其确认用印。")
     approved = ctx.step_values("apply").get("copies")
     approved = approved if isinstance(approved, int) else 0

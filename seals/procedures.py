@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from core.roles import Level, Role
 from seals import rosters as rosters  # registers the seal roster with the engine
+from seals.checks import check_seal_keepers
 from seals.choices import Matter, SealKind
 from seals.effects import RECORD_SEAL_USE
 from seals.registers import SEAL_COLUMNS, seal_register_rows
-from workflows.common import ARCHIVE_RISK
 from workflows.registers import RegisterSpec
 from workflows.registers import register as register_ledger
 from workflows.registry import registry
 from workflows.spec import (
     ActionSpec,
+    Basis,
     FieldType,
+    MeetingRule,
     ProcedureSpec,
     Require,
     Risk,
@@ -27,11 +29,37 @@ from workflows.spec import (
     StepSpec,
     field,
     file_field,
+    law,
+    local,
     meeting_field,
-    simple_majority,
+    more_than,
+    ratio,
 )
+from workflows.sweep import register_check
 
 SEAL_MEASURE = "规范印章管理办法,强化管理人员的廉政教育,建立用印台账"
+
+
+def collective_rule(body: str, roll: str, *, of_due: bool = False) -> MeetingRule:
+    """The collective decision on a major matter: more than half of the members due present;
+    more than half of those present agree, or (a 支委会, ``of_due``) more than half of the
+    members due, as every 支委会 of the portal decides."""
+    if of_due:
+        quorum = law("《中国共产党支部工作条例(试行)》第十二条:党支部委员会会议须有半数以上委员"
+                     "到会方可进行")
+        passing = law("《中国共产党章程》第十条第五项:凡属重大问题都要按照少数服从多数的原则由"
+                      "党的委员会集体讨论作出决定;以赞成超过应到委员半数为通过,同党建事项的支委会")
+    else:
+        quorum = passing = local("示范文本只写“集体讨论决定”,未规定人数;本区按过半数成员到会、"
+                                 "到会过半数同意")
+    return MeetingRule(
+        body=body,
+        quorum=more_than(ratio("seal_collective_quorum", f"{body}到会比例", 1, 2,
+                               source=quorum), Basis.DUE),
+        pass_line=more_than(ratio("seal_collective_pass", f"{body}通过比例", 1, 2,
+                                  source=passing), Basis.DUE if of_due else Basis.PRESENT),
+        roll=roll,
+    )
 
 
 def seal_procedure(
@@ -48,6 +76,7 @@ def seal_procedure(
     collective_body: str,
     collective_roll: str,
     measures: tuple[str, ...],
+    committee: bool = False,
 ) -> ProcedureSpec:
     separation = Separation(
         not_actor_of=("apply",),
@@ -72,9 +101,11 @@ def seal_procedure(
                  "申请人不能审批自己的申请,保管人不能审批;只有登记的保管人能确认用印;"
                  "盖章份数不得超过批准份数;每次用印自动编号登记,不可修改"),
             Risk("印章的保存管理不规范",
-                 "每枚印章登记专人保管(须为在任印章保管人),保管人变更留有历史记录;"
-                 "用印台账可随时导出PDF和Excel供监督委员会核对", kind=RiskKind.ALERT),
-            ARCHIVE_RISK,
+                 "每枚印章登记专人保管(登记时须为在任印章保管人),保管人变更留有历史记录;"
+                 "印章仍在使用而登记的保管人已不再担任印章保管人的,系统定期巡检发现后"
+                 "向监督委员会和镇(街道)纪(工)委预警;不是该印章登记保管人的人试图确认用印的,"
+                 "系统拒绝并预警;用印台账可随时导出PDF和Excel供监督委员会核对",
+                 kind=RiskKind.ALERT),
         ),
         measures=measures,
         steps=(
@@ -106,8 +137,8 @@ def seal_procedure(
                         fields=(meeting_field(collective_body),
                                 file_field("minutes", "会议记录"),
                                 field("opinion", "讨论意见", FieldType.TEXT)),
-                        meeting=simple_majority(collective_body, name="seal_collective",
-                                                roll=collective_roll),
+                        meeting=collective_rule(collective_body, collective_roll,
+                                                of_due=committee),
                     ),
                     ActionSpec(
                         "refuse", "集体讨论不同意", to=None, outcome="不同意用印",
@@ -154,7 +185,7 @@ PARTY_SEAL = registry.register(seal_procedure(
     guiding_unit="区委组织部", guiding_role=Role.DISTRICT_ORG, supervisor="上级党组织",
     applicants=(Role.BRANCH_DEPUTY, Role.BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER),
     approver=Role.BRANCH_SECRETARY, approver_label="支部书记", collective_body="支部委员会",
-    collective_roll="branch_committee",
+    collective_roll="branch_committee", committee=True,
     measures=(SEAL_MEASURE, "党员、村(居)民代表加强监督",
               "镇(街道)党委、纪(工)委及上级党组织加强监督指导"),
 ))
@@ -191,3 +222,5 @@ for _code, _kind in (("04.1", SealKind.PARTY), ("04.2", SealKind.COMMITTEE),
         columns=SEAL_COLUMNS,
         rows=seal_register_rows(_kind),
     ))
+
+register_check(check_seal_keepers)

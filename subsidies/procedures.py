@@ -1,7 +1,7 @@
 """06 涉农惠农(耕地地力保护补贴).
 
 The township prints last year's household forms and hands them to the village → the
-village fills in the roster and publicises it (≥ 7 days) → the township checks it →
+village fills in the roster and publicises it (a local 7 days) → the township checks it →
 the district agriculture bureau reviews and reports it → the city bureau → the
 provincial department → the provincial finance department issues the quota → the
 district finance bureau pays each household directly. The city and provincial
@@ -44,13 +44,21 @@ from workflows.spec import (
     deadline_days,
     field,
     file_field,
+    local,
     notice_step,
 )
 
-PUBLICITY_DAYS = days("subsidy_publicity_days", "农户清册公示时间", 7)
-TOWNSHIP_CHECK = deadline_days("township_check_days", "镇人民政府审核时限", 10)
-DISTRICT_REVIEW = deadline_days("district_review_days", "区农业农村局审核时限", 15)
-PAYMENT = deadline_days("payment_days", "区财政局收到指标后发放到户的时限", 30)
+# The model text names the publicity ("村将公示后清册表报送") and its risk "公开达不到时间",
+# but no number: every number of 06 is the district's own.
+PUBLICITY_DAYS = days("subsidy_publicity_days", "农户清册公示时间", 7, source=local(
+    "示范文本只写“公示后清册表报送”及风险“公开达不到时间”,未规定天数;"
+    "本区按村务公开的通常做法,不少于7天"))
+TOWNSHIP_CHECK = deadline_days("township_check_days", "镇人民政府审核时限", 10, source=local(
+    "示范文本未规定审核时限;本区给镇人民政府10天,防止“拨付补贴资金不及时”"))
+DISTRICT_REVIEW = deadline_days("district_review_days", "区农业农村局审核时限", 15,
+                                source=local("示范文本未规定审核时限;本区给区农业农村局15天"))
+PAYMENT = deadline_days("payment_days", "区财政局收到指标后发放到户的时限", 30, source=local(
+    "示范文本未规定发放时限;本区要求区财政局收到指标后30天内直接发放到户"))
 
 ROSTER_HELP = f"Excel表格第一行为表头,须包含:{'、'.join(ROSTER_COLUMNS)}"
 PAYEE_HELP = f"Excel表格第一行为表头,须包含:{'、'.join(PAYEE_COLUMNS)}"
@@ -122,7 +130,8 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             "区财政局通过系统将补贴资金直接发放至农户。",
     risks=(
         Risk("公开达不到时间,虚假公开",
-             "清册导入后自动开始公示,公示不少于7天(区、镇只能延长),期满前系统拒绝报镇审核"
+             "清册导入后自动开始公示,公示不少于{subsidy_publicity_days}(区、镇只能延长),"
+             "期满前系统拒绝报镇审核"
              "并向监督委员会预警;结束公示须上传张贴照片;公示内容由系统按清册生成(身份证号脱敏),"
              "经办人不能改写;异议未答复不能进入下一步"),
         Risk("未经农户同意,擅自将补贴留用村集体",
@@ -130,7 +139,8 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
              "和镇纪委预警,且系统拒绝确认发放;发放总额和每户金额须与清册一致,否则拒绝",
              kind=RiskKind.ALERT),
         Risk("拨付补贴资金不及时,资料审核不严",
-             "镇审核、区审核和发放环节设办理时限,到期前提醒、逾期上报;清册导入逐行校验"
+             "镇审核(时限{township_check_days})、区审核(时限{district_review_days})和发放"
+             "(时限{payment_days})环节设办理时限,到期前提醒、逾期上报;清册导入逐行校验"
              "(身份证号位数和校验位、面积、重复农户),金额由系统按面积×标准计算到分;"
              "镇、区均可退回重新核实"),
     ),
@@ -171,7 +181,8 @@ FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
             "village_publicity", "村公示农户清册", days=PUBLICITY_DAYS,
             title="耕地地力保护补贴农户清册公示", done="公示期满,报送镇人民政府",
             to="township_check", back_to=("roster",),
-            description="在村(居)务公开栏公示农户清册,公示不少于7天;有异议的核实后退回重新填报。",
+            description="在村(居)务公开栏公示农户清册,公示不少于{subsidy_publicity_days};"
+                        "有异议的核实后退回重新填报。",
         ),
         StepSpec(
             code="township_check", name="镇人民政府审核", level=Level.TOWNSHIP,

@@ -66,6 +66,10 @@ class EffectContext:
     # public lines): the gate writes it into the notice it opens, so the window's fact in
     # the event covers what the board shows
     notice_content: str | None = None
+    # alerts about an attempt a check refuses (a seal stamped by someone not its keeper):
+    # ``workflows.alerts.raise_alert``'s keywords; the gate raises them once the refusal has
+    # undone everything else, so that the supervisors hear of what was refused
+    refusal_alerts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def at(self) -> dt.datetime:

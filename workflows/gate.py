@@ -609,6 +609,7 @@ def perform_action(
     comment = (comment or "").strip()[:2000]
 
     stored: dict[str, Attachment] = {}
+    ctx: EffectContext | None = None
     try:
         with transaction.atomic():
             case = _lock(case)
@@ -683,8 +684,11 @@ def perform_action(
         # committed first: the same as losing the race on the case row
         _remove_files(stored)
         raise Conflict from None
-    except BaseException:
+    except BaseException as refused:
         _remove_files(stored)
+        if isinstance(refused, RuleError) and ctx is not None:
+            for alert in ctx.refusal_alerts:  # after the rollback: they stay
+                raise_alert(**alert)
         raise
     return case
 

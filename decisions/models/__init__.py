@@ -1,5 +1,6 @@
+from .matters import MajorMatter
 from .rosters import CollectiveMember, Household, PopulationFigure, Representative
 from .rules import VillageRules
 
-__all__ = ["CollectiveMember", "Household", "PopulationFigure", "Representative",
-           "VillageRules"]
+__all__ = ["CollectiveMember", "Household", "MajorMatter", "PopulationFigure",
+           "Representative", "VillageRules"]

@@ -25,18 +25,29 @@ def open_rules(village_id: int, title: str = "修订村规民约", prefix: str =
     return open_case("03.2", village_id, f"{prefix}_branch_secretary", title=title)
 
 
-def to_villagers(case: CaseDriver, prefix: str = "dc_th") -> None:
+def to_township(case: CaseDriver, prefix: str = "dc_th") -> None:
+    """征集民意 and the branch's proposal, the two committees' draft: the draft goes to the
+    township for its check."""
     sec = f"{prefix}_branch_secretary"
     for action, data in (
         ("propose", {"rules_draft": "第一条 红白喜事从简",
                      "consultation": "召开座谈会3次,走访农户50户", **guidance(),
                      "meeting": m(3, 3, 3)}),  # the branch committee: 3
         ("deliberate", {"meeting": m(5, 4, 3, 1), "opinion": "同意提交"}),  # two committees: 5
-        ("review", {"members_informed": True, "meeting": m(7, 7, 7),  # 7 full members
-                    "revised_draft": "第一条 红白喜事从简,彩礼不超过3万元"}),
     ):
         r = case.post(sec, action, data, minutes())
         assert r.status_code == 200, r.content
+
+
+def to_villagers(case: CaseDriver, prefix: str = "dc_th", township: str = "dc") -> None:
+    """Up to the vote: the draft, the township's check, the party members' review."""
+    to_township(case, prefix)
+    r = township_approve(case, township)
+    assert r.status_code == 200, r.content
+    r = case.post(f"{prefix}_branch_secretary", "review",
+                  {"members_informed": True, "meeting": m(7, 7, 7),  # 7 full members
+                   "revised_draft": "第一条 红白喜事从简,彩礼不超过3万元"}, minutes())
+    assert r.status_code == 200, r.content
 
 
 def decide(case: CaseDriver, text: str, adopted_on: str, prefix: str = "dc_th",
@@ -52,6 +63,7 @@ def decide(case: CaseDriver, text: str, adopted_on: str, prefix: str = "dc_th",
 
 
 def end_publicity(case: CaseDriver, prefix: str = "dc_th") -> Any:
+    """The notice of the filed rules taken down after its window (公告期满,公布施行)."""
     return case.post(f"{prefix}_committee_director", "publicity_done",
                      {"location": "村务公开栏"}, {"photo": upload_png()})
 

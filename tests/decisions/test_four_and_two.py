@@ -1,16 +1,22 @@
 """03.1 四议两公开 through the API, with the clock moved for the publicity window."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils.dateparse import parse_datetime
 
+from core.models import Membership
+from core.roles import Role
+from decisions.models import MajorMatter
 from decisions.procedures import FOUR_AND_TWO
+from tests.driver import as_user, open_case, person
 from tests.driver import meeting as m
-from tests.driver import open_case
+from tests.exports import export, pdf_text, xlsx_rows
 from tests.samples import upload_pdf, upload_png
 from workflows import params
-from workflows.models import Alert, PublicityNotice, TenantSetting
+from workflows.models import Alert, CaseEvent, PublicityNotice, TenantSetting
 
 SEC, DIRECTOR = "dc_th_branch_secretary", "dc_th_committee_director"
 
@@ -228,3 +234,174 @@ def test_withdraw_by_opener_only(case_at_members):
     assert r.status_code == 200
     assert r.json()["state"] == "withdrawn"
     assert case.post(SEC, "review", {}).json()["code"] == "case_closed"
+
+
+# --- the branch proposal: the 支委会 rule of the portal ------------------------------------
+
+
+@pytest.fixture
+def five_committee_members(demo):
+    """桃花村's branch committee with five members on the day (three in the demo)."""
+    for username in ("dc_th_committee_director", "dc_th_committee_member"):
+        Membership.objects.create(user=person(username), region=demo["dc_th"],
+                                  role=Role.BRANCH_COMMITTEE, start=dt.date(2026, 1, 1))
+
+
+def propose(case, meeting):
+    return case.post(SEC, "propose", {"matter": "assets", "proposal": "鱼塘公开发包",
+                                      "consultation": "走访农户30户", "meeting": meeting},
+                     minutes())
+
+
+def test_branch_proposal_needs_more_than_half_of_the_committee_due_not_of_those_present(
+        demo, clock, five_committee_members):
+    """支委会: 3 of 5 members present reach the quorum; 2 for is more than half of those
+    present but not of the 5 due, and the proposal is not made."""
+    assert FOUR_AND_TWO.step("propose").action("propose").meeting.pass_line.basis == "due"
+    case = open_case("03.1", demo["dc_th"], SEC, title="村集体鱼塘发包")
+    r = propose(case, m(5, 3, 2, 1))
+    assert r.status_code == 400
+    assert r.json()["code"] == "vote_failed"
+    assert "应到人数的半数以上" in r.json()["detail"]
+    r = propose(case, m(5, 3, 3))
+    assert r.status_code == 200, r.content
+    assert r.json()["current_step"] == "deliberate"
+
+
+# --- 编造会议记录: the roll from the rosters, the meeting's date ---------------------------
+
+
+def deliberate(case, meeting):
+    return case.post(SEC, "deliberate", {"body": "two_committees", "vote_method": "hands",
+                                         "meeting": meeting, "opinion": "同意提交"},
+                     minutes())
+
+
+@pytest.fixture
+def case_at_deliberation(demo, clock):
+    case = open_case("03.1", demo["dc_th"], SEC, title="村道硬化")
+    assert propose(case, m(3, 3, 3)).status_code == 200
+    return case
+
+
+def test_a_typed_roll_that_differs_from_the_rosters_is_refused(case_at_deliberation):
+    """The 两委会议's roll is the two committees' memberships of the day (5 in 桃花村): a
+    meeting reported with another number due is refused, and the members are those named."""
+    case = case_at_deliberation
+    field = next(f for a in case.actions(SEC) if a["code"] == "deliberate"
+                 for f in a["fields"] if f["type"] == "meeting")
+    rolls = field["roll_by"]["rolls"]
+    assert rolls["two_committees"]["due"] == 5
+    assert len(rolls["two_committees"]["members"]) == 5
+    r = deliberate(case, m(6, 4, 3, 1))
+    assert r.status_code == 400
+    assert r.json()["code"] == "roll_mismatch"
+    r = deliberate(case, {"held_at": "2026-11-02", "attendees": ["user:999999"], "yes": 1})
+    assert (r.status_code, r.json()["code"]) == (400, "not_on_roll")  # nobody made up
+    r = deliberate(case, {"held_at": "2026-11-02", "present": 4, "yes": 3})
+    assert (r.status_code, r.json()["code"]) == (400, "missing_field")  # the names, not a count
+    assert case.detail(SEC)["current_step"] == "deliberate"
+
+
+def test_a_meeting_dated_in_the_future_is_refused(case_at_deliberation):
+    r = deliberate(case_at_deliberation, m(5, 4, 3, 1, held_at="2026-11-03"))
+    assert r.status_code == 400
+    assert (r.json()["code"], r.json()["field"]) == ("future_date", "meeting.held_at")
+
+
+def test_a_meeting_dated_before_its_step_opened_is_refused(case_at_deliberation, clock):
+    """The 两委会议 must follow the branch's proposal: a meeting held before the step opened
+    (the proposal made on 11-02 at 10:00) is refused, one held after it is taken."""
+    clock.move_to(parse_datetime("2026-11-04T09:00:00+08:00"))
+    r = deliberate(case_at_deliberation, m(5, 4, 3, 1, held_at="2026-11-02T09:00:00+08:00"))
+    assert r.status_code == 400
+    assert (r.json()["code"], r.json()["field"]) == ("date_order", "meeting.held_at")
+    r = deliberate(case_at_deliberation, m(5, 4, 3, 1, held_at="2026-11-03"))
+    assert r.status_code == 200, r.content
+
+
+# --- 拖延或缩短公示时间: the window ---------------------------------------------------------
+
+
+def test_the_publicity_starts_when_the_resolution_passes_and_cannot_be_delayed(
+        case_at_members, clock):
+    """No step lies between the resolution and its notice: the window opens at the moment
+    of the decision (its event) with the days in force, and the ledger records it."""
+    case = case_at_members
+    reviewed(case)
+    clock.move_to(parse_datetime("2026-11-02T15:30:00+08:00"))
+    r = case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(),
+                                       "resolution": "决议"}, minutes())
+    assert r.json()["current_step"] == "resolution_publicity"
+    decided = CaseEvent.objects.filter(case_id=case.id, action="decide").get()
+    notice = PublicityNotice.objects.get(case_id=case.id)
+    assert notice.start == decided.at
+    assert notice.days == 7
+    line = MajorMatter.objects.get(case_id=case.id)
+    assert (line.publicity_start, line.publicity_end) == (notice.start, notice.earliest_end)
+    control = {r.text: r.control for r in FOUR_AND_TWO.risks_in_force()}["拖延或缩短公示时间"]
+    assert "不少于7天" in control and "预警" in control
+
+
+def test_the_archive_risk_the_seed_does_not_list_is_not_claimed():
+    """The model text lists three risks for 03.1; the fourth (资料整理归档不规范) and its
+    checklist that no step asked for are gone."""
+    assert [r.text for r in FOUR_AND_TWO.risks] == [
+        "简化程序、编造会议记录", "公开事项内容不全或与决议内容不符", "拖延或缩短公示时间"]
+
+
+# --- the "四议两公开" ledger -----------------------------------------------------------
+
+
+def test_the_ledger_records_every_stage_with_its_date_and_result(case_at_members, clock):
+    case = case_at_members
+    reviewed(case)
+    case.post(DIRECTOR, "decide", {"body": "representatives", "meeting": m(),
+                                   "resolution": "鱼塘由张某承包五年"}, minutes())
+    clock.move_to(parse_datetime("2026-11-10T08:00:00+08:00"))
+    r = case.post(DIRECTOR, "publicity_done", {"location": "村务公开栏"}, {"photo": upload_png()})
+    assert r.status_code == 200, r.content
+    r = case.post("dc_th_collective_head",
+                  "publish_result", {"result": "已签订承包合同,首年承包费2.3万元已入账",
+                                     "published_on": "2026-11-10", "location": "村务公开栏"})
+    assert r.status_code == 200, r.content
+    line = MajorMatter.objects.get(case_id=case.id)
+    assert (line.number, line.title, line.matter) == (1, "村集体鱼塘发包", "重大“三资”决策")
+    day = dt.date(2026, 11, 2)
+    assert (line.proposed_on, line.deliberated_on, line.reviewed_on, line.decided_on) == \
+        (day, day, day, day)
+    assert line.proposal_result == "党支部委员会会议:应到3人,实到3人,赞成3、反对0、弃权0,通过"
+    assert line.deliberation_result.startswith("村(社区)两委会议:应到5人,实到4人,赞成3")
+    assert line.review_result.startswith("党员大会:应到7人,实到7人,赞成7")
+    assert line.decision_result.startswith("村(居)民代表会议:")
+    assert line.publicity_days == 7
+    assert line.publicity_ended_at is not None
+    assert line.result_published_on == dt.date(2026, 11, 10)
+    sup = as_user("dc_th_supervisory_member")
+    rows = [r for r in sup.get("/api/registers/").json() if r["code"] == "major_matters"]
+    assert [r["region"] for r in rows] == [case.detail(SEC)["region"]]
+    assert rows[0]["name"] == "村级重大事项“四议两公开”台账"
+    pdf, xlsx = export(sup, "major_matters")
+    assert pdf.status_code == 200 and xlsx.status_code == 200
+    text = pdf_text(pdf.content, layout=False).replace("\n", "")
+    assert "四议两公开" in text and "村集体鱼塘发包" in text
+    table = xlsx_rows(xlsx.content)
+    header = next(row for row in table if "党组织提议日期" in row)
+    for column in ("两委会议商议日期", "党员大会审议日期", "村(居)民(代表)会议决议日期",
+                   "决议公开开始", "决议公开期满(最早结束)", "实施结果公开日期", "实施结果"):
+        assert column in header
+    row = next(row for row in table if "村集体鱼塘发包" in row)
+    assert "2026-11-10 00:00(7天)" in row
+    assert "已签订承包合同,首年承包费2.3万元已入账" in row
+
+
+def test_a_stage_done_again_after_a_return_replaces_its_line(case_at_members):
+    case = case_at_members
+    r = case.post(SEC, "return", {"step": "deliberate"}, comment="商议意见不完整")
+    assert r.status_code == 200
+    r = case.post(SEC, "deliberate", {"body": "two_committees", "vote_method": "secret",
+                                      "meeting": m(5, 5, 5), "opinion": "同意"}, minutes())
+    assert r.status_code == 200, r.content
+    line = MajorMatter.objects.get(case_id=case.id)
+    assert "实到5人,赞成5" in line.deliberation_result
+    assert MajorMatter.objects.count() == 1

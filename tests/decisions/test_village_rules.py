@@ -1,4 +1,5 @@
-"""03.2 村规民约: 四议两公开, the township's check, the district's filing and the versions."""
+"""03.2 村规民约: 征集民意 → 拟定草案 → 镇(街道)审核把关 → 审议表决 → 区民政局备案 → 公布,
+and the versions of the rules."""
 
 import pytest
 from django.test import Client
@@ -13,6 +14,7 @@ from tests.decisions.rules_helpers import (
     guidance,
     minutes,
     open_rules,
+    to_township,
     to_villagers,
     township_approve,
 )
@@ -23,16 +25,38 @@ from tests.exports import export, pdf_text, xlsx_cells
 RULES_TEXT = "第一条 红白喜事从简,彩礼不超过3万元;第二条 赡养老人是子女的义务"
 
 
-def filed_case(demo, clock, text=RULES_TEXT, filed_on="2026-11-10"):
+def filed_case(demo, clock, text=RULES_TEXT, filed_on="2026-11-02"):
+    """Voted on 2026-11-02 and filed; the notice of the filed rules is up."""
     case = open_rules(demo["dc_th"].pk)
     to_villagers(case)
     assert decide(case, text, "2026-11-02").status_code == 200
-    clock.move_to(parse_datetime("2026-11-10T00:00:01+08:00"))
-    assert end_publicity(case).status_code == 200
-    assert township_approve(case).status_code == 200
     r = file_rules(case, filed_on)
     assert r.status_code == 200, r.content
     return case
+
+
+def test_the_township_checks_the_draft_before_the_vote(demo, clock):
+    """先审后决 (2018 guidance on 村规民约): the two committees' draft goes to the township; the
+    party members' review and the villagers' vote wait for its check, and the filing and the
+    notice come after the vote."""
+    order = [s.code for s in VILLAGE_RULES.steps]
+    assert order == ["propose", "deliberate", "township_check", "members_review",
+                     "villagers_decide", "district_filing", "resolution_publicity", "publish"]
+    case = open_rules(demo["dc_th"].pk)
+    to_township(case)
+    detail = case.detail("dc_th_branch_secretary")
+    assert detail["current_step"] == "township_check"
+    assert detail["tasks"][0]["region"] == demo["dc"].pk
+    r = case.post("dc_th_branch_secretary", "review",
+                  {"members_informed": True, "meeting": m(7, 7, 7), "revised_draft": "草案"},
+                  minutes())
+    assert r.json()["code"] == "wrong_step"
+    r = township_approve(case)
+    assert r.status_code == 200, r.content
+    assert r.json()["current_step"] == "members_review"
+    steps = next(p for p in as_user("dc_th_branch_secretary").get("/api/procedures/").json()
+                 if p["code"] == "03.2")["steps"]
+    assert [s["code"] for s in steps] == order
 
 
 def test_the_spec_reuses_the_meeting_rules_of_four_and_two():
@@ -71,6 +95,7 @@ def test_members_meeting_boundary_at_two_thirds(demo, clock):
     case.post(sec, "propose", {"rules_draft": "草案", "consultation": "座谈", **guidance(),
                                "meeting": m(3, 3, 3)}, minutes())
     case.post(sec, "deliberate", {"meeting": m(5, 4, 3, 1), "opinion": "同意"}, minutes())
+    township_approve(case)
     # 7 full members: 4 present is below two thirds, 5 is at least two thirds
     r = case.post(sec, "review", {"members_informed": True, "meeting": m(7, 4, 4),
                                   "revised_draft": "草案"}, minutes())
@@ -100,7 +125,7 @@ def test_representatives_vote_follows_the_law(demo, clock, below, yes_of, code):
     if code:
         assert r.json()["code"] == code
     else:
-        assert r.json()["current_step"] == "resolution_publicity"
+        assert r.json()["current_step"] == "district_filing"
 
 
 def test_adoption_date_may_not_lie_in_the_future(demo, clock):
@@ -111,10 +136,12 @@ def test_adoption_date_may_not_lie_in_the_future(demo, clock):
     assert (r.json()["code"], r.json()["field"]) == ("future_date", "meeting.held_at")
 
 
-def test_publicity_lasts_seven_days_and_shows_the_rules(demo, clock):
+def test_the_filed_rules_are_posted_seven_days_then_put_in_force(demo, clock):
     case = open_rules(demo["dc_th"].pk)
     to_villagers(case)
-    detail = decide(case, RULES_TEXT, "2026-11-02").json()
+    assert decide(case, RULES_TEXT, "2026-11-02").json()["publicity"] == []  # filing first
+    detail = file_rules(case, "2026-11-02").json()
+    assert detail["current_step"] == "resolution_publicity"
     assert detail["publicity"][0]["earliest_end"] == "2026-11-10T00:00:00+08:00"
     assert RULES_TEXT in Client().get(f"/board/{demo['dc_th'].pk}/").content.decode()
     clock.move_to(parse_datetime("2026-11-09T23:59:00+08:00"))
@@ -123,15 +150,12 @@ def test_publicity_lasts_seven_days_and_shows_the_rules(demo, clock):
     clock.move_to(parse_datetime("2026-11-10T00:00:00+08:00"))
     r = end_publicity(case)
     assert r.status_code == 200
-    assert r.json()["current_step"] == "township_check"
+    assert r.json()["current_step"] == "publish"
 
 
 def test_township_may_send_the_rules_back_for_revision(demo, clock):
     case = open_rules(demo["dc_th"].pk)
-    to_villagers(case)
-    decide(case, RULES_TEXT, "2026-11-02")
-    clock.move_to(parse_datetime("2026-11-10T08:00:00+08:00"))
-    end_publicity(case)
+    to_township(case)
     gov = "dc_township_government"
     r = case.post(gov, "approve", {"lawful": False, "opinion": "第三条违反婚姻法"})
     assert r.json()["code"] == "requirement_not_met"
@@ -146,8 +170,6 @@ def test_only_the_district_civil_affairs_bureau_files(demo, clock):
     to_villagers(case)
     decide(case, RULES_TEXT, "2026-11-02")
     clock.move_to(parse_datetime("2026-11-10T08:00:00+08:00"))
-    end_publicity(case)
-    township_approve(case)
     r = case.post("dc_township_government", "file", {"filed_on": "2026-11-10"})
     assert r.status_code in (403, 404)
     r = file_rules(case, "2026-11-01")
@@ -159,8 +181,10 @@ def test_filing_makes_the_newest_version_current_and_keeps_history(demo, clock):
     first = filed_case(demo, clock, text="第一版:红白喜事从简")
     rules = VillageRules.objects.current(demo["dc_th"])
     assert (rules.version, rules.text, str(rules.filed_on)) == (1, "第一版:红白喜事从简",
-                                                                "2026-11-10")
+                                                                "2026-11-02")
     assert rules.adopted_by == "村(居)民代表会议"
+    clock.move_to(parse_datetime("2026-11-10T00:00:01+08:00"))
+    assert end_publicity(first).status_code == 200
     r = first.post("dc_th_committee_director", "publish",
                    {"published_on": "2026-11-10", "location": "公开栏", "archive_minutes": True,
                     "archive_publicity": True, "archive_filing": False})
@@ -174,8 +198,6 @@ def test_filing_makes_the_newest_version_current_and_keeps_history(demo, clock):
     to_villagers(second)
     assert decide(second, "第二版:彩礼不超过3万元", "2026-11-10").status_code == 200
     clock.move_to(parse_datetime("2026-11-18T09:00:00+08:00"))
-    end_publicity(second)
-    township_approve(second)
     assert file_rules(second, "2026-11-18", "民备〔2026〕9号").status_code == 200
     current = VillageRules.objects.current(demo["dc_th"])
     assert (current.version, current.text) == (2, "第二版:彩礼不超过3万元")

@@ -64,9 +64,13 @@ def advance(case: CaseDriver) -> Any:
     return case.post(SEC, "elect", {"meeting": m()}, minutes())  # every delegate, all for
 
 
+VETTING = ("vetting", "women_vetting", "militia_vetting", "league_vetting")
+
+
 def to_vetting(case: CaseDriver) -> None:
+    """05.1 is vetted right after the nomination (先审后选); 05.2 after the staff are chosen."""
     for _ in range(8):
-        if case.detail(SEC)["current_step"] == "vetting":
+        if case.detail(SEC)["current_step"] in VETTING:
             return
         r = advance(case)
         assert r.status_code == 200, r.content

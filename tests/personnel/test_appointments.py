@@ -1,4 +1,5 @@
-"""05.1 reserve cadres and mass-organisation posts, 05.2 auxiliary posts: the joint vetting."""
+"""05.1 reserve cadres and mass-organisation posts (先审后选), 05.2 auxiliary posts: the joint
+vetting."""
 
 import pytest
 
@@ -29,27 +30,43 @@ from workflows.models import Alert, Attachment
 
 
 @pytest.mark.parametrize(("track", "steps"), [
-    ("women", ["women_review", "women_party", "women_election", "women_report",
-               "women_approve", "vetting"]),
-    ("militia", ["militia_review", "militia_approve", "vetting"]),
-    ("league", ["league_review", "league_party", "league_election", "league_report",
-                "league_approve", "vetting"]),
+    ("women", ["women_vetting", "women_review", "women_party", "women_election",
+               "women_report", "women_approve", "appoint"]),
+    ("militia", ["militia_vetting", "militia_review", "militia_approve", "appoint"]),
+    ("league", ["league_vetting", "league_review", "league_party", "league_election",
+                "league_report", "league_approve", "appoint"]),
 ])
-def test_each_track_goes_through_its_township_body_and_the_party_committee(demo, clock, track,
-                                                                           steps):
+def test_each_track_is_vetted_first_then_goes_through_its_township_body(demo, clock, track,
+                                                                        steps):
+    """先审后选: the joint vetting follows the party organisation's list at once; only then
+    do the township bodies review the candidates and the congresses elect them."""
     case = open_appointment(demo)
     r = propose(case, track=track)
     seen = [r.json()["current_step"]]
-    while seen[-1] != "vetting":
+    r = vet(case)
+    assert r.status_code == 200, r.content
+    seen.append(r.json()["current_step"])
+    while seen[-1] != "appoint":
         r = advance(case)
         assert r.status_code == 200, r.content
         seen.append(r.json()["current_step"])
     assert seen == steps
 
 
+def test_no_candidate_is_reviewed_or_elected_before_the_joint_vetting(demo, clock):
+    case = open_appointment(demo)
+    propose(case, track="women")
+    r = case.post("dc_township_women", "approve", {"opinion": "同意"})
+    assert r.status_code in (400, 403, 404)
+    r = case.post(SEC, "elect", {"meeting": m()}, minutes())
+    assert r.status_code in (400, 403)
+    assert case.detail(SEC)["current_step"] == "women_vetting"
+
+
 def test_a_township_body_may_not_act_for_another(demo, clock):
     case = open_appointment(demo)
     propose(case, track="militia")
+    assert vet(case).status_code == 200
     r = case.post("dc_township_women", "approve", {"opinion": "同意"})
     assert r.status_code in (403, 404)
     r = case.post("dc_township_armed", "approve", {"opinion": "同意"})
@@ -78,8 +95,6 @@ def test_nominee_with_a_bad_id_number_is_refused(demo, clock):
 def test_no_appointment_before_the_joint_vetting(demo, clock):
     case = open_appointment(demo)
     propose(case, track="militia")
-    advance(case)
-    advance(case)
     r = case.post(SEC, "appoint", {"appointed_on": "2026-11-02"})
     assert r.status_code == 400
     assert r.json()["code"] == "wrong_step"
@@ -94,7 +109,9 @@ def test_vetting_passed_then_appointed_and_registered(demo, clock):
     assert (future["code"], future["field"]) == ("future_date", "vetted_on")
     assert vet(case, vetted_on="2026-02-30").json()["code"] == "invalid_date"
     r = vet(case)
-    assert r.json()["current_step"] == "appoint"
+    assert r.json()["current_step"] == "militia_review"
+    assert advance(case).json()["current_step"] == "militia_approve"
+    assert advance(case).json()["current_step"] == "appoint"
     r = case.post(SEC, "appoint", {"appointed_on": "2026-11-02"})
     assert r.json()["closed"] is True
     person = Appointee.objects.get(case_id=case.id)
@@ -118,7 +135,9 @@ def test_person_failing_vetting_is_not_appointed_with_the_others(demo, clock):
     assert vet(case, excluded=not_passed(LI, ZHANG)).json()["code"] == "vetting_all_failed"
     assert vet(case, excluded=not_passed(WANG)).json()["code"] == "invalid_field"  # not put up
     assert vet(case, excluded=not_passed(LI)).status_code == 200
-    case.post(SEC, "appoint", {"appointed_on": "2026-11-02"})
+    for _ in range(5):  # the women's federation, the party committee, the congress, ...
+        assert advance(case).status_code == 200
+    assert case.post(SEC, "appoint", {"appointed_on": "2026-11-02"}).status_code == 200
     states = dict(Appointee.objects.filter(case_id=case.id).values_list("name", "state"))
     assert states == {"李秀英": "not_appointed", "张晓红": "appointed"}
 
@@ -242,6 +261,7 @@ def test_a_future_vetting_date_stores_nothing(demo, clock):
 def test_a_report_cannot_be_received_in_the_future(demo, clock):
     case = open_appointment(demo)
     propose(case, track="league")
+    assert vet(case).status_code == 200
     for _ in range(3):  # league_review, league_party, league_election
         assert advance(case).status_code == 200
     r = case.post("dc_township_league", "receive", {"received_on": "2026-11-03"})

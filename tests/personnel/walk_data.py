@@ -9,8 +9,8 @@ WALK = {
                         {"name": "李秀英", "id_number": "330102198503150029", "post": "妇联执委"},
                         {"name": "张晓红", "id_number": "330102199007200036",
                          "post": "妇联主席"}]},
+        "women_vetting": {"vetted_on": DAY, "excluded": []},
         "women_report": {"received_on": DAY},
-        "vetting": {"vetted_on": DAY, "excluded": []},
     },
     "05.2": {
         "deliberate": {"posts": [

@@ -1,5 +1,7 @@
 """04.1–04.3 through the API: rules of the seal procedures and the seal register."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -193,8 +195,9 @@ def test_registers_are_scoped(demo, api):
     url = f"/api/registers/seal_register_committee/{demo['dc_th'].pk}.pdf"
     assert api("dc_yl_committee_director").get(url).status_code == 404
     bureau = api("sfq_district_agriculture").get("/api/registers/").json()
+    # the procedures the bureau guides: 04.3, 06, and 03.1 (its “四议两公开” ledger)
     assert {r["code"] for r in bureau} == {"seal_register_collective",
-                                           "farmland_subsidy_roster"}
+                                           "farmland_subsidy_roster", "major_matters"}
 
 
 # --- a refusal of the keeper's check stores nothing ------------------------------------------
@@ -265,3 +268,60 @@ def test_copies_must_be_at_least_one(demo, api):
                          {"document": upload_pdf("居住证明.pdf")})
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("out_of_range", "copies")
+
+
+# --- custody (印章的保存管理不规范): the alerts of the third risk ----------------------------
+
+
+def test_a_stamp_by_someone_not_the_seals_keeper_is_refused_and_alerts_once(demo, api):
+    """A second seal keeper of the village tries to apply the committee seal kept by the
+    first: refused (nothing stored) and the supervisors are told, once however often."""
+    other = User.objects.create(username="dc_th_keeper4", full_name="周备用")
+    Membership.objects.create(user=other, region=demo["dc_th"], role="seal_keeper")
+    case = applied("dc_th_committee_member", "04.2", demo["dc_th"])
+    case.post("dc_th_committee_director", "approve", {})
+    for _ in range(2):
+        response = case.post("dc_th_keeper4", "stamp", {"copies_stamped": 1,
+                                                         "papers_kept": True})
+        assert response.status_code == 403
+    assert not SealUse.objects.exists()
+    alerts = Alert.objects.filter(case_id=case.id, kind="domain")
+    assert alerts.count() == 1
+    assert "周备用" in alerts.get().message and "专人保管" in alerts.get().message
+    supervisor = User.objects.get(username="dc_th_supervisory_member")
+    assert supervisor.notifications.filter(message__contains="周备用").count() == 1
+
+
+def test_a_seal_still_kept_by_someone_whose_office_ended_alerts_once(demo, api, clock):
+    """The keeper leaves office (their 印章保管人 membership ends) while the three seals are
+    still registered with them: the sweep alerts the supervisors once per seal; a seal
+    handed to a keeper in office raises nothing."""
+    from django.core.management import call_command
+
+    village = demo["dc_th"]
+    keeper = Membership.objects.get(region=village, role="seal_keeper")
+    keeper.end = dt.date(2026, 11, 1)
+    keeper.save()
+    successor = User.objects.create(username="dc_th_keeper5", full_name="吴接任")
+    Membership.objects.create(user=successor, region=village, role="seal_keeper",
+                              start=dt.date(2026, 11, 2))
+    party_seal = Seal.objects.get(region=village, kind="party")
+    party_seal.keeper = successor
+    party_seal.save()
+    call_command("sweep_deadlines")
+    call_command("sweep_deadlines")
+    alerts = Alert.objects.filter(region=village, kind="domain",
+                                  dedupe_key__startswith="seal-keeper-ended:")
+    assert alerts.count() == 2  # the committee and the collective seals, not the party seal
+    assert all("2026年11月1日终止" in a.message for a in alerts)
+    assert not Alert.objects.filter(region=demo["dc_yl"],
+                                    dedupe_key__startswith="seal-keeper-ended:").exists()
+
+
+def test_the_third_risk_says_what_the_portal_does():
+    from seals.procedures import COMMITTEE_SEAL
+
+    assert [r.text for r in COMMITTEE_SEAL.risks] == [
+        "对需用印材料审核不严", "不按规定私自用章或带有个人目的的违规用章", "印章的保存管理不规范"]
+    control = COMMITTEE_SEAL.risks[2].control
+    assert "定期巡检" in control and "拒绝并预警" in control

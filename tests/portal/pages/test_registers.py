@@ -38,8 +38,9 @@ def test_page_lists_the_villages_own_registers(cases, web, demo):
 def test_bureau_lists_only_registers_of_guided_procedures(cases, web):
     groups = web("sfq_district_civil_affairs").get("/registers/").context["all_groups"]
     assert len(groups) == 4
+    # the bureau guides 03.1 (its “四议两公开” ledger), 03.2 and 04.2
     assert {r["code"] for g in groups for r in g["registers"]} == {
-        "seal_register_committee", "village_rules_versions"}
+        "major_matters", "seal_register_committee", "village_rules_versions"}
 
 
 def test_small_register_is_exported_at_once(cases, web, demo):
