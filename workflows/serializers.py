@@ -80,6 +80,7 @@ def procedure_json(spec: ProcedureSpec,
                 "roles": [str(r) for r in s.roles],
                 "role_labels": [Role(r).label for r in s.roles],
                 "level": str(s.level),
+                "description": spec.fill(s.description, values),
             }
             for s in spec.steps
         ],

@@ -92,8 +92,19 @@ def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = No
     values = values or {}
     return [{"step": s, "actors": "、".join(display.role_label(r, place) for r in s.roles),
              "level": place_words(Level(s.level).label, place),
+             "description": spec.fill(s.description, values),
              "publicity": s.publicity.days.describe(values.get(s.publicity.days.name))
              if s.publicity else ""} for s in spec.steps]
+
+
+def _description(case: Case, spec: ProcedureSpec | None) -> str:
+    """The current step's description with the numbers the case's village follows."""
+    if spec is None or not case.current_step or not spec.has_step(case.current_step):
+        return ""
+    text = spec.step(case.current_step).description
+    if "{" not in text:
+        return text
+    return spec.fill(text, tenant_params.effective_all(spec, case.region))
 
 
 def _texts(spec: ProcedureSpec, user: Any) -> dict[str, Any]:
@@ -250,6 +261,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "steps": steps, "folded": any(s.far for s in steps),
         "current_step": spec.step(case.current_step) if spec and case.current_step
         and spec.has_step(case.current_step) else None,
+        "current_description": _description(case, spec),
         "task": task, "task_left": display.time_left(task.due_at, now) if task else "",
         "task_late": bool(task and task.due_at and task.due_at < now),
         "forms": forms, "error": error if error and not active else None,
