@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.errors import RuleError
 from core.models import Membership, Region
+from core.places import kind_of, place_words
 from core.roles import Role
 from workflows.spec import Choice
 
@@ -112,7 +113,11 @@ def compute_roll(code: str, village: Region, day: dt.date, narrow: str = "") -> 
     source = _SOURCES.get(code)
     if source is None:
         raise RuleError("unknown_roll", f"没有名为“{code}”的会议名册来源。")
-    return source.roll(village, day, narrow)
+    roll = source.roll(village, day, narrow)
+    # in the words of the village or community (村民代表名册 / 居民代表名册)
+    kind = kind_of(village)
+    return replace(roll, body=place_words(roll.body, kind),
+                   source=place_words(roll.source, kind))
 
 
 # --- helpers for the sources ------------------------------------------------------------------

@@ -334,7 +334,8 @@ def audit_cases(user: Any, village: Region) -> CaseQuerySet:
     """
     if village.level != Level.VILLAGE or not can_audit(user, village):
         raise Http404
-    return Case.objects.filter(region=village)
+    # with its region: a case's spec reads in the words of its village or community
+    return Case.objects.filter(region=village).select_related("region")
 
 
 def audits_one_village(user: Any) -> int | None:

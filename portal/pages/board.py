@@ -141,7 +141,10 @@ def public_board(request: HttpRequest, region_id: int) -> HttpResponse:
              .filter(data__villagers_decide__isnull=False)
              .only("title", "state", "current_step", "data", "opened_at", "procedure", "version")
              .order_by("-opened_at")[:RESOLUTIONS_SHOWN])
-    resolutions = [r for r in (_resolution(c) for c in cases) if r is not None]
+    rows = list(cases)
+    for row in rows:
+        row.region = village  # known: its spec reads in the village's words without a query
+    resolutions = [r for r in (_resolution(c) for c in rows) if r is not None]
     # the township's daily digests of its villages' records (workflows.anchors): published
     # here, outside the database's reach once someone has kept them
     digests = [_digest(d) for d in ChainDigest.objects.filter(township_id=village.parent_id)

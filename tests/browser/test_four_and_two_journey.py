@@ -120,7 +120,7 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
         due = representatives.count()
         meeting(page, "decide", due, due - 1, 1)
         expect(check.locator("[data-testid=passed]")).to_have_text("✓ 表决通过")
-        expect(check).to_contain_text("村(居)民代表会议")
+        expect(check).to_contain_text("村民代表会议")
         page.get_by_label("决议内容").fill(RESOLUTION)
         minutes(page, "decide")
         shot(page, "four-03-representatives-decide")

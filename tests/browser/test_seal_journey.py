@@ -28,7 +28,7 @@ def test_committee_seal_use_from_application_to_audit(page: Page, live_server, d
     login(page, "dc_th_committee_member")
     page.get_by_role("link", name="事项目录").click()
     page.locator("#p-04\\.2").get_by_role("link", name="发起").click()
-    expect(page.get_by_label("所属村(社区)")).to_have_value(str(village.pk))
+    expect(page.get_by_label("所属村", exact=True)).to_have_value(str(village.pk))
     page.get_by_label("标题").fill(title)
     page.get_by_role("button", name="发起").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
