@@ -3,8 +3,6 @@ the same thing about the same event (meeting text, role label, dates, file sizes
 
 from __future__ import annotations
 
-from core.places import PlaceKind
-
 import re
 import shutil
 import subprocess
@@ -15,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.places import PlaceKind
 from tests.driver import GATE, drive
 from workflows.models import Attachment, Case, CaseEvent
 from workflows.record import case_record, meeting_text, role_label, size_text, value_text
