@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from core import dates
@@ -14,9 +14,13 @@ from core.models import Region
 from core.roles import Role
 from party.choices import FloatingState, MeetingKind
 from party.effects.common import months_after
-from party.models import BranchMeeting, FloatingMember, ThemedPartyDay
+from party.models import BranchMeeting, DuesPayment, FloatingMember, PartyMember, ThemedPartyDay
+from party.models.members import MEMBERS
 from party.rules import (
     CONTACT_EVERY,
+    DUES_ARREARS_ALERT,
+    DUES_CODE,
+    DUES_LAPSE,
     EVERY,
     FLOATING_CODE,
     MEETINGS_CODE,
@@ -119,4 +123,70 @@ def check_floating_contacts(now: dt.datetime) -> int:
     return sent
 
 
-__all__ = ["check_branch_meetings", "check_floating_contacts", "last_complete_period"]
+def _month_index(period: str) -> int:
+    """``"YYYY-MM"`` as a count of months (to subtract one month from another)."""
+    year, month = period.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def _month_text(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def check_dues_arrears(now: dt.datetime) -> int:
+    """A member with no dues recorded for the last ``dues_arrears_alert`` whole months: an
+    alert, and the branch secretary told; for ``dues_lapse_months`` (党章第九条: 连续六个月
+    不交纳党费 is 自行脱党), the township party committee too. Once per lapse (the key names
+    the last month paid). Counted from the branch's first month in the ledger and, for a
+    member admitted later, from the month of admission: the portal cannot know what was paid
+    before a branch kept its ledger here."""
+    today = timezone.localdate(now)
+    last_complete = today.year * 12 + today.month - 2
+    spec = registry.get(DUES_CODE)
+    firsts = dict(DuesPayment.objects.order_by().values_list("region")
+                  .annotate(first=Min("period")))
+    lasts = dict(DuesPayment.objects.order_by().values_list("member")
+                 .annotate(last=Max("period")))
+    sent = 0
+    limits: dict[int, tuple[int, int]] = {}
+    regions = Region.objects.in_bulk(list(firsts))
+    members = (PartyMember.objects.filter(region_id__in=list(firsts),
+                                          status__in=[str(s) for s in MEMBERS])
+               .order_by("region_id", "name"))
+    for member in members.iterator(500):
+        region = regions[member.region_id]
+        start = _month_index(firsts[member.region_id])
+        if member.admission_date is not None:
+            start = max(start, member.admission_date.year * 12 + member.admission_date.month - 1)
+        paid = lasts.get(member.pk)
+        since = _month_index(paid) + 1 if paid else start
+        unpaid = last_complete - since + 1
+        if region.pk not in limits:
+            limits[region.pk] = (_effective(spec, DUES_ARREARS_ALERT, region),
+                                 _effective(spec, DUES_LAPSE, region))
+        alert_at, lapse_at = limits[region.pk]
+        if unpaid < alert_at:
+            continue
+        first_unpaid = _month_text(since)
+        base = (f"{region.name}党员{member.name}自{first_unpaid}起连续{unpaid}个月没有交纳党费"
+                "的记录")
+        key = f"party-dues:{member.pk}:{first_unpaid}"
+        if unpaid >= lapse_at:
+            message = (f"{base},已满{DUES_LAPSE.describe(lapse_at)};依照党章,没有正当理由连续"
+                       "六个月不交纳党费的,按自行脱党处理,请镇(街道)党(工)委核实并督促党支部"
+                       "处置。")
+            alert = raise_alert(kind=AlertKind.DOMAIN, region=region, message=message,
+                                key=f"{key}:lapse")
+            sent += int(alert is not None) + _tell(region, message, f"{key}:lapse")
+            continue
+        message = f"{base},请党支部及时提醒督促交纳。"
+        alert = raise_alert(kind=AlertKind.DOMAIN, region=region, message=message,
+                            key=f"{key}:arrears")
+        sent += int(alert is not None) + len(send(
+            users_holding([Role.BRANCH_SECRETARY], region.pk), None, message,
+            key=f"{key}:arrears"))
+    return sent
+
+
+__all__ = ["check_branch_meetings", "check_dues_arrears", "check_floating_contacts",
+           "last_complete_period"]
