@@ -257,8 +257,8 @@ def test_a_farmer_may_pay_more_than_the_flat_rate_of_his_own_will(demo, api, clo
 
 
 def test_dues_unpaid_three_months_alert_the_branch_and_six_the_township(demo, api, clock):
-    d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.20"),
-                                   paid(TH[1], "农民", "", "0.20")], period="2026-10")
+    _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.20"),
+                                    paid(TH[1], "农民", "", "0.20")], period="2026-10")
     assert response.status_code == 200, response.content
     arrears = Alert.objects.filter(message__contains=f"党员{TH[0]}自2026-11起")
     clock.move_to(parse_datetime("2027-01-31T09:00:00+08:00"))  # November, December unpaid
