@@ -14,15 +14,26 @@ from core.models import Region
 from core.roles import Role
 from party.choices import FloatingState, MeetingKind
 from party.effects.common import months_after
-from party.models import BranchMeeting, DuesPayment, FloatingMember, PartyMember, ThemedPartyDay
+from party.models import (
+    BranchMeeting,
+    DuesPayment,
+    FloatingMember,
+    MemberAppraisal,
+    PartyMember,
+    ThemedPartyDay,
+)
 from party.models.members import MEMBERS
 from party.rules import (
+    APPRAISAL_CODE,
+    APPRAISAL_REMIND,
     CONTACT_EVERY,
     DUES_ARREARS_ALERT,
     DUES_CODE,
     DUES_LAPSE,
     EVERY,
     FLOATING_CODE,
+    LIFE_MEETING_CODE,
+    LIFE_MEETING_REMIND,
     MEETINGS_CODE,
     THEMED_DAY_CODE,
     THEMED_DAY_EVERY,
@@ -30,6 +41,7 @@ from party.rules import (
 from workflows import params as tenant_params
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
+from workflows.models import Case
 from workflows.notify import send, users_holding
 from workflows.registry import registry
 from workflows.spec import Param, ProcedureSpec
@@ -97,6 +109,58 @@ def _remind(region: Region, first: dt.date, today: dt.date, every: int, label: s
     period = _period_label(start, end)
     return _tell(region, f"【组织生活提醒】{region.name}党支部{period}未召开{label},请及时召开;"
                          "镇(街道)党(工)委请督促。", f"{key}:{region.pk}:{start:%Y-%m}")
+
+
+def _life_meeting_years(region_ids: list[int], years: set[int]) -> set[tuple[int, int]]:
+    """(village, year) of every 组织生活会 held (its meeting step done) for those years."""
+    rows = (Case.objects.filter(procedure=LIFE_MEETING_CODE, region_id__in=region_ids,
+                                data__has_key="meeting")
+            .values_list("region_id", "data__topic__year"))
+    return {(r, int(y)) for r, y in rows if isinstance(y, int) and y in years}
+
+
+def _appraisal_years(region_ids: list[int], years: set[int]) -> set[tuple[int, int]]:
+    """(village, year) of every 民主评议党员 whose grades were recorded (评议台账)."""
+    return set(MemberAppraisal.objects.filter(region_id__in=region_ids, year__in=years)
+               .order_by().values_list("region_id", "year").distinct())
+
+
+def check_yearly_life(now: dt.datetime) -> int:
+    """The yearly 组织生活会 (02.4) and 民主评议党员 (02.5), checked like 三会一课: a branch
+    whose year has none is reminded, with its township party committee, from the remind days
+    before the year ends (default December 1: the year can still be met); once the year has
+    ended without it, an alert is raised and both are told. Once per branch and year. Counted
+    from the branch's first recorded 三会一课 meeting, like ``check_branch_meetings``."""
+    today = timezone.localdate(now)
+    firsts = dict(BranchMeeting.objects.order_by().values_list("region")
+                  .annotate(first=Min("held_on")))
+    ids = list(firsts)
+    years = {today.year, today.year - 1}
+    held = {LIFE_MEETING_CODE: _life_meeting_years(ids, years),
+            APPRAISAL_CODE: _appraisal_years(ids, years)}
+    checks = ((LIFE_MEETING_CODE, LIFE_MEETING_REMIND, "组织生活会", "party-life-meeting"),
+              (APPRAISAL_CODE, APPRAISAL_REMIND, "民主评议党员", "party-member-appraisal"))
+    sent = 0
+    for region in Region.objects.filter(pk__in=ids).order_by("path"):
+        first = firsts[region.pk]
+        for code, remind, label, key in checks:
+            spec = registry.get(code)
+            past = today.year - 1
+            if first.year <= past and (region.pk, past) not in held[code]:
+                message = (f"{region.name}党支部{past}年度未开展{label},请及时补课并说明原因;"
+                           "镇(街道)党(工)委请督促整改。")
+                alert = raise_alert(kind=AlertKind.DOMAIN, region=region, message=message,
+                                    key=f"{key}:{region.pk}:{past}")
+                sent += int(alert is not None) + _tell(region, message,
+                                                       f"{key}:missed:{region.pk}:{past}")
+            days_left = _effective(spec, remind, region)
+            from_day = dt.date(today.year, 12, 31) - dt.timedelta(days=days_left - 1)
+            if today >= from_day and first <= today \
+                    and (region.pk, today.year) not in held[code]:
+                sent += _tell(region, f"【年度组织生活】{region.name}党支部{today.year}年度尚未"
+                                      f"开展{label},请在年底前开展;镇(街道)党(工)委请督促。",
+                              f"{key}:remind:{region.pk}:{today.year}")
+    return sent
 
 
 def check_floating_contacts(now: dt.datetime) -> int:
@@ -189,4 +253,4 @@ def check_dues_arrears(now: dt.datetime) -> int:
 
 
 __all__ = ["check_branch_meetings", "check_dues_arrears", "check_floating_contacts",
-           "last_complete_period"]
+           "check_yearly_life", "last_complete_period"]
