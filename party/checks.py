@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core import dates
 from core.models import Region
-from core.roles import Role
-from party.choices import FloatingState, MeetingKind
+from core.roles import Level, Role
+from party.choices import FloatingState, MeetingKind, MemberStatus
 from party.effects.common import months_after
 from party.models import (
     BranchMeeting,
@@ -20,6 +20,7 @@ from party.models import (
     FloatingMember,
     MemberAppraisal,
     PartyMember,
+    PoolAnalysis,
     ThemedPartyDay,
 )
 from party.models.members import MEMBERS
@@ -35,6 +36,8 @@ from party.rules import (
     LIFE_MEETING_CODE,
     LIFE_MEETING_REMIND,
     MEETINGS_CODE,
+    POOL_ANALYSIS_REMIND,
+    RECRUITMENT_CODE,
     THEMED_DAY_CODE,
     THEMED_DAY_EVERY,
 )
@@ -163,6 +166,45 @@ def check_yearly_life(now: dt.datetime) -> int:
     return sent
 
 
+def check_pool_analysis(now: dt.datetime) -> int:
+    """镇(街道)党(工)委每年对入党积极分子队伍状况作一次分析: a township with activists in its
+    villages that has not recorded the year's analysis (``party.effects.pool``) is reminded
+    from the remind days before the year ends (default December 1); once the year has ended
+    without it, an alert is raised and the district organisation department is told. Once
+    per township and year."""
+    today = timezone.localdate(now)
+    spec = registry.get(RECRUITMENT_CODE)
+    with_pool = set(PartyMember.objects.filter(status=MemberStatus.ACTIVIST)
+                    .order_by().values_list("region__path", flat=True).distinct())
+    done = set(PoolAnalysis.objects.filter(year__gte=today.year - 1)
+               .values_list("township_id", "year"))
+    sent = 0
+    for township in Region.objects.filter(level=Level.TOWNSHIP).order_by("path"):
+        if not any(path.startswith(township.path) for path in with_pool):
+            continue
+        committee = users_holding([Role.TOWNSHIP_PARTY], township.pk)
+        past = today.year - 1
+        if (township.pk, past) not in done and PartyMember.objects.filter(
+                region__path__startswith=township.path, status=MemberStatus.ACTIVIST,
+                activist_date__year__lte=past).exists():
+            message = (f"{township.name}党(工)委{past}年度未对入党积极分子队伍状况作分析,"
+                       "请及时补做并登记;区委组织部请督促。")
+            alert = raise_alert(kind=AlertKind.DOMAIN, region=township, message=message,
+                                key=f"party-pool-analysis:{township.pk}:{past}")
+            district = users_holding([Role.DISTRICT_ORG], township.ancestor_ids[0])
+            sent += int(alert is not None) + len(send(
+                committee + district, None, message,
+                key=f"party-pool-analysis:missed:{township.pk}:{past}"))
+        days_left = _effective(spec, POOL_ANALYSIS_REMIND, township)
+        from_day = dt.date(today.year, 12, 31) - dt.timedelta(days=days_left - 1)
+        if today >= from_day and (township.pk, today.year) not in done:
+            sent += len(send(committee, None,
+                             f"【年度分析提醒】{township.name}党(工)委{today.year}年度尚未对入党"
+                             "积极分子队伍状况作分析,请在年底前完成并登记。",
+                             key=f"party-pool-analysis:remind:{township.pk}:{today.year}"))
+    return sent
+
+
 def check_floating_contacts(now: dt.datetime) -> int:
     """Floating members with no contact for longer than the interval: alert and tell."""
     today = timezone.localdate(now)
@@ -253,4 +295,4 @@ def check_dues_arrears(now: dt.datetime) -> int:
 
 
 __all__ = ["check_branch_meetings", "check_dues_arrears", "check_floating_contacts",
-           "check_yearly_life", "last_complete_period"]
+           "check_pool_analysis", "check_yearly_life", "last_complete_period"]
