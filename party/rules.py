@@ -29,7 +29,8 @@ PROBATION = min_months("probation_period", "预备期", 12, source=model_text(
     "“预备期为一年”;自支部大会通过之日起算见" + DANGZHANG + "第七条"))
 EXTENSION_MIN = Param("probation_extension_min", "延长预备期最短", 6, 6, Unit.MONTHS,
                       source=law(XIZE + "第三十二条:“延长时间不能少于半年”"))
-EXTENSION_MAX = Param("probation_extension_max", "延长预备期最长", 12, 1, Unit.MONTHS,
+# a district may allow less than a year, never less than the half year an extension must last
+EXTENSION_MAX = Param("probation_extension_max", "延长预备期最长", 12, 6, Unit.MONTHS,
                       ceiling=12, source=law(DANGZHANG + "第七条:“可以延长预备期,但不能超过"
                                              "一年”;" + XIZE + "第三十二条"))
 TRAINING_HOURS = Param("target_training_hours", "发展对象集中培训学时", 24, 24, Unit.COUNT,
