@@ -44,7 +44,7 @@ from party.rules import (
 from workflows import params as tenant_params
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
-from workflows.models import Case
+from workflows.models import Case, Notification
 from workflows.notify import send, users_holding
 from workflows.registry import registry
 from workflows.spec import Param, ProcedureSpec
@@ -170,8 +170,8 @@ def check_pool_analysis(now: dt.datetime) -> int:
     """镇(街道)党(工)委每年对入党积极分子队伍状况作一次分析: a township with activists in its
     villages that has not recorded the year's analysis (``party.effects.pool``) is reminded
     from the remind days before the year ends (default December 1); once the year has ended
-    without it, an alert is raised and the district organisation department is told. Once
-    per township and year."""
+    without it (a year it was reminded in), an alert is raised and the district organisation
+    department is told. Once per township and year."""
     today = timezone.localdate(now)
     spec = registry.get(RECRUITMENT_CODE)
     with_pool = set(PartyMember.objects.filter(status=MemberStatus.ACTIVIST)
@@ -184,9 +184,11 @@ def check_pool_analysis(now: dt.datetime) -> int:
             continue
         committee = users_holding([Role.TOWNSHIP_PARTY], township.pk)
         past = today.year - 1
-        if (township.pk, past) not in done and PartyMember.objects.filter(
-                region__path__startswith=township.path, status=MemberStatus.ACTIVIST,
-                activist_date__year__lte=past).exists():
+        # judged only for a year in which the portal reminded it (it cannot know of a year
+        # before the township worked here)
+        if (township.pk, past) not in done and Notification.objects.filter(
+                dedupe_key__startswith=f"party-pool-analysis:remind:{township.pk}:{past}:"
+        ).exists():
             message = (f"{township.name}党(工)委{past}年度未对入党积极分子队伍状况作分析,"
                        "请及时补做并登记;区委组织部请督促。")
             alert = raise_alert(kind=AlertKind.DOMAIN, region=township, message=message,
