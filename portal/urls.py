@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("workflows.urls")),
     path("", include("portal.pages.urls")),
+    path("party/", include("party.urls")),
     *api_urls,
 ]
 

@@ -25,14 +25,13 @@ CENT = Decimal("0.01")
 # [law] 中共中央组织部《关于中国共产党党费收缴、使用和管理的规定》(2008):
 # 在职党员按税后月工资收入 — 3000元以下(含) 0.5%, 3000–5000元(含) 1%, 5000–10000元(含) 1.5%,
 # 10000元以上 2%; 离退休党员 — 5000元以下(含) 0.5%, 5000元以上 1%;
-# 农民、学生、下岗失业和领取最低生活保障金的党员每月交纳0.2元至1元.
+# 农民、学生、下岗失业和领取最低生活保障金的党员每月交纳0.2元至1元; 党员自愿多交党费不限.
 INCOME_BANDS: dict[str, tuple[tuple[Decimal | None, Decimal], ...]] = {
     DuesCategory.EMPLOYED: ((Decimal(3000), Decimal("0.005")), (Decimal(5000), Decimal("0.01")),
                             (Decimal(10000), Decimal("0.015")), (None, Decimal("0.02"))),
     DuesCategory.RETIRED: ((Decimal(5000), Decimal("0.005")), (None, Decimal("0.01"))),
 }
 FLAT_MINIMUM = Decimal("0.20")
-FLAT_MAXIMUM = Decimal("1.00")
 
 
 @dataclass(frozen=True)
@@ -86,11 +85,8 @@ def _payment(ctx: EffectContext, i: int, row: dict[str, Any], period: str,
         raise RuleError("dues_below_standard",
                         f"{member.name}按{label}标准每月应交{standard}元,登记为{amount}元。",
                         field=f"{where}.amount")
-    if category not in INCOME_BANDS and amount > FLAT_MAXIMUM:
-        raise RuleError("dues_above_flat",
-                        f"{label}每月交纳{FLAT_MINIMUM}元至{FLAT_MAXIMUM}元"
-                        f"(自愿多交的请另行说明);{member.name}登记为{amount}元。",
-                        field=f"{where}.amount")
+    # 党员自愿多交党费不限 (the 2008 dues rules): an amount above the standard (for the flat
+    # categories, above 1元 a month) is what the member chose to pay, recorded as paid
     return Payment(member, category, income, standard, amount)
 
 

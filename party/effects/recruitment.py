@@ -28,6 +28,7 @@ from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.models import PublicityNotice
+from workflows.proposals import register_proposal
 from workflows.spec import Effect, Param
 
 ARCHIVE_KEEPERS = (
@@ -226,6 +227,22 @@ def _set_target(ctx: EffectContext) -> None:
 SET_TARGET = effect("party.set_target", check=_find, apply=_set_target)
 
 
+def _check_announcement(ctx: EffectContext) -> None:
+    """The branch tells the general meeting and the person of the committee's decision: not
+    before the committee met."""
+    _member(ctx)
+    decided = ctx.step_values("target_decision").get("meeting")
+    day = decided.get("held_on") if isinstance(decided, dict) else None
+    if isinstance(day, dt.date):
+        for name, label in (("announced_on", "向党员大会通报日期"), ("told_on", "告知本人日期")):
+            dates.not_before(ctx.data[name], day, field=name, label=label,
+                             start_label="支委会确定发展对象初步人选的日期")
+
+
+CHECK_ANNOUNCEMENT = effect("party.check_target_announcement", check=_check_announcement,
+                            reads=("target_decision",))
+
+
 def _check_introducers(ctx: EffectContext) -> None:
     ctx.scratch["introducers"] = full_members_named(
         ctx, ("introducer_1", "introducer_2"), "入党介绍人", exclude=_member(ctx))
@@ -246,7 +263,8 @@ SET_INTRODUCERS = effect("party.set_introducers", check=_check_introducers,
 
 def _check_admission_vote(ctx: EffectContext) -> None:
     """No admission without a passed political review, the training certificate and a
-    passed pre-review."""
+    passed pre-review; the meeting not before the 入党志愿书 was issued (the probation it
+    starts can never begin before the form)."""
     if ctx.step_data("political_review").get("review_result") != ReviewResult.PASSED:
         raise RuleError("political_review_missing",
                         "未经政治审查或政治审查不合格的,不能发展入党。")
@@ -254,10 +272,15 @@ def _check_admission_vote(ctx: EffectContext) -> None:
         raise RuleError("training_missing", "发展对象未参加区委组织部集中培训,不能提交支部大会。")
     if ctx.step_data("pre_review").get("result") != ReviewResult.PASSED:
         raise RuleError("pre_review_missing", "未经镇(街道)党(工)委预审合格,不能提交支部大会。")
+    issued = ctx.step_values("volunteer_form").get("issued_on")
+    if isinstance(issued, dt.date):
+        dates.not_before(ctx.data["meeting"]["held_on"], issued, field="meeting.held_at",
+                         label="支部大会召开日期", start_label="入党志愿书发放日期")
 
 
 CHECK_ADMISSION_VOTE = effect("party.check_admission_vote", check=_check_admission_vote,
-                              reads=("political_review", "district_training", "pre_review"))
+                              reads=("political_review", "district_training", "pre_review",
+                                     "volunteer_form"))
 
 
 def _approve_admission(ctx: EffectContext) -> None:
@@ -287,25 +310,55 @@ RECORD_OATH = effect("party.record_oath", check=_find, apply=_record_oath)
 # --- 预备党员的教育考察和转正 -------------------------------------------------------------------
 
 
+def _check_months(ctx: EffectContext, shortest: Param, longest: Param) -> None:
+    low, high = _int(ctx, shortest), _int(ctx, longest)
+    if not low <= int(ctx.data.get("months", 0)) <= high:
+        raise RuleError("invalid_extension", f"延长预备期的时间为{low}至{high}个月。",
+                        field="months")
+
+
 @cache
 def extend_probation(shortest: Param, longest: Param) -> Effect:
-    """Once only, by ``shortest`` to ``longest`` months."""
+    """The general meeting's decision, at the end of the probation (the action's wait):
+    once only, by ``shortest`` to ``longest`` months; it takes effect when the township
+    approves it (``APPROVE_EXTENSION``)."""
 
     def check(ctx: EffectContext) -> None:
         if _member(ctx).probation_extension_months:
-            raise RuleError("extension_once", "预备期只能延长一次。", field="months")
-        low, high = _int(ctx, shortest), _int(ctx, longest)
-        if not low <= int(ctx.data.get("months", 0)) <= high:
-            raise RuleError("invalid_extension", f"延长预备期的时间为{low}至{high}个月。",
+            raise RuleError("extension_once", "预备期只能延长一次,已经延长过的不能再次延长。",
                             field="months")
+        _check_months(ctx, shortest, longest)
 
-    def apply(ctx: EffectContext) -> None:
-        member = _member(ctx)
-        member.probation_extension_months = int(ctx.data["months"])
-        member.save()
+    return effect(f"party.extend_probation.{shortest.name}.{longest.name}", check=check)
 
-    return effect(f"party.extend_probation.{shortest.name}.{longest.name}", check=check,
-                  apply=apply)
+
+def _extension_decided(case: object) -> int | None:
+    """The months the general meeting decided (the township approves that decision)."""
+    data = getattr(case, "data", None)
+    decided = data.get("probation", {}).get("months") if isinstance(data, dict) else None
+    return decided if isinstance(decided, int) else None
+
+
+EXTENSION_DECIDED = register_proposal("party.extension_decided", _extension_decided)
+
+
+def _check_extension_approval(ctx: EffectContext) -> None:
+    _member(ctx)
+    decided = ctx.step_values("probation").get("months")
+    if decided != ctx.data.get("months"):
+        raise RuleError("extension_mismatch",
+                        f"批准延长的时间须与支部大会决定的{decided}个月一致;不同意的请选择不批准。",
+                        field="months")
+
+
+def _approve_extension(ctx: EffectContext) -> None:
+    member = _member(ctx)
+    member.probation_extension_months = int(ctx.data["months"])
+    member.save()
+
+
+APPROVE_EXTENSION = effect("party.approve_extension", check=_check_extension_approval,
+                           apply=_approve_extension, reads=("probation",))
 
 
 @cache

@@ -7,6 +7,7 @@ from .life import (
     ThemedPartyDay,
 )
 from .members import PartyMember, TrainingRecord, mask_id
+from .pool import PoolAnalysis
 from .transfers import FloatingContact, FloatingMember, TransferRecord
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "FloatingMember",
     "MemberAppraisal",
     "PartyMember",
+    "PoolAnalysis",
     "RectificationItem",
     "ReportAppraisal",
     "ThemedPartyDay",

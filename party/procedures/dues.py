@@ -16,6 +16,7 @@ from party.procedures.common import (
     TOWNSHIP,
     member_ref,
 )
+from party.rules import DUES_ARREARS_ALERT, DUES_CODE, DUES_LAPSE
 from workflows.registry import registry
 from workflows.spec import (
     TODAY,
@@ -32,6 +33,7 @@ from workflows.spec import (
     deadline_days,
     field,
     file_field,
+    local,
     posting_fields,
     publicity_side_actions,
 )
@@ -54,34 +56,39 @@ PAYMENTS = field(
         field("amount", "交纳金额(元)", FieldType.DECIMAL, required=False, min="0.01",
               max="999999.99",
               help="留空按统一标准计算(在职、离退休按月收入分档比例,农民等每月0.2元);"
-                   "自愿多交的填写实交金额"),
+                   "自愿多交的填写实交金额(多交不限,少于标准的不予登记)"),
     ),
 )
 # a year of the ledger: the portal's years (the notice refuses a year still to come)
 YEAR = field("year", "年度", FieldType.INTEGER, min=2000, max=2100)
 
 DUES = registry.register(ProcedureSpec(
-    code="01.2",
+    code=DUES_CODE,
     name="党员管理(党费收缴、使用和管理)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
     guiding_roles=GUIDING_ROLES,
     supervisor=SUPERVISOR,
     summary="党员按月按收入比例向党支部交纳党费;党支部登记并填写党费证,汇总后按期交至镇(街道)"
-            "党委;镇(街道)党委出具收据并全额上缴区委组织部;每年公示党费收缴情况。",
+            "党委;镇(街道)党委出具收据并全额上缴区委组织部;每年公示党费收缴情况。连续"
+            "{dues_arrears_alert}未交纳党费的党员向党支部预警,连续{dues_lapse_months}未交纳的"
+            "报镇(街道)党(工)委按自行脱党处理。",
     risks=(
         Risk("党员交纳标准不统一",
-             "系统按党费规定的统一标准(在职、离退休按月收入分档比例,农民等0.2至1元)逐人计算"
-             "应交金额,低于标准的登记被拒绝(dues_below_standard);同一党员同一月份不能重复登记"),
+             "系统按党费规定的统一标准(在职、离退休按月收入分档比例,农民等每月0.2至1元)逐人"
+             "计算应交金额,低于标准的登记被拒绝,自愿多交的按实交登记;同一党员同一月份不能"
+             "重复登记;连续{dues_arrears_alert}没有交纳记录的党员由定期检查向党支部预警,连续"
+             "{dues_lapse_months}的报告镇(街道)党(工)委"),
         Risk("党费凭证不齐全",
              "须确认已逐人填写党费证;交至镇党委的金额、镇党委收据金额、上缴区委组织部金额须与"
-             "台账合计一致(amount_mismatch),收据和上缴凭证须上传;缺收据的月份不能进行年度公示"),
+             "台账合计一致,不一致的系统拒绝,收据和上缴凭证须上传;缺收据的月份不能进行年度公示"),
         Risk("党费台账管理不规范",
              "每笔党费由系统写入党费收缴台账和上缴记录,保留修改历史,可导出PDF和Excel;"
              "年度公示内容由系统按台账逐人逐月生成(交纳人数、金额、收据号),经办人填写的说明"
-             "须与台账合计一致(publicity_mismatch)。" + ARCHIVE_CONTROL),
+             "须与台账合计一致,否则系统拒绝。" + ARCHIVE_CONTROL),
     ),
     measures=MEASURES,
+    params=(DUES_ARREARS_ALERT, DUES_LAPSE),
     steps=(
         StepSpec(
             code="collect", name="登记党费交纳、填写党费证", level=Level.VILLAGE,
@@ -111,7 +118,10 @@ DUES = registry.register(ProcedureSpec(
         StepSpec(
             code="remit", name="汇总交至镇(街道)党委", level=Level.VILLAGE,
             roles=(Role.BRANCH_SECRETARY,),
-            deadline=Deadline(deadline_days("remit_within", "汇总交至镇党委时限", 30)),
+            deadline=Deadline(deadline_days(
+                "remit_within", "汇总交至镇党委时限", 30,
+                source=local("示范文本只定“汇总所收党费按期交至镇(街道)党委”,未定期限;"
+                             "本区定为登记后30天内"))),
             actions=(ActionSpec(
                 "remit", "已交至镇(街道)党委", to="receipt",
                 fields=(field("amount", "交款金额(元)", FieldType.DECIMAL,
@@ -147,7 +157,9 @@ DUES = registry.register(ProcedureSpec(
         StepSpec(
             code="publicity", name="党费收缴情况公示", level=Level.VILLAGE,
             roles=(Role.BRANCH_SECRETARY, Role.BRANCH_DEPUTY),
-            publicity=Publicity(days=days("dues_publicity_days", "党费收缴公示期", 7),
+            publicity=Publicity(days=days("dues_publicity_days", "党费收缴公示期", 7,
+                                          source=local("示范文本只定“每年做好党费收缴情况"
+                                                       "公示工作”,未定天数;本区定为不少于7天")),
                                 title="党费收缴情况公示",
                                 content_fields=("collect.summary",)),
             actions=(ActionSpec("publicity_done", "公示期满,归档", to=None,

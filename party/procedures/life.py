@@ -20,10 +20,15 @@ from party.procedures.common import (
     SUPERVISOR,
     TOWNSHIP,
     member_ref,
+    sourced,
 )
 from party.rules import (
+    APPRAISAL_CODE,
+    APPRAISAL_REMIND,
     EVERY,
     FORMS_AT_LEAST,
+    LIFE_MEETING_CODE,
+    LIFE_MEETING_REMIND,
     MEETINGS_CODE,
     SAME_FORM_LIMIT,
     STUDY_AT_LEAST,
@@ -93,19 +98,19 @@ COMMITTEE_NO_MOTION = MeetingRule(
     votes=False,
 )
 # meetings that put nothing to the vote: who attended, against the register of the day
-GROUP_MEETING = attendance("党小组会", name="group_meeting", roll="party_group",
-                           roll_by="party_group", roll_label="该党小组的党员人数")
-LECTURE = attendance("党课", name="lecture", roll="party_all", roll_label="全体党员人数")
+GROUP_MEETING = sourced(attendance("党小组会", name="group_meeting", roll="party_group",
+                                   roll_by="party_group", roll_label="该党小组的党员人数"))
+LECTURE = sourced(attendance("党课", name="lecture", roll="party_all", roll_label="全体党员人数"))
 PARTY_GROUP = field("party_group", "召开会议的党小组", FieldType.REF, ref="party_group")
-THEMED_DAY_RULE = attendance("主题党日活动", name="themed_day", roll="party_all",
-                        roll_label="全体党员人数")
-LIFE_MEETING_RULE = attendance("组织生活会", name="life_meeting", roll="party_all",
-                               roll_label="全体党员人数")
+THEMED_DAY_RULE = sourced(attendance("主题党日活动", name="themed_day", roll="party_all",
+                                     roll_label="全体党员人数"))
+LIFE_MEETING_RULE = sourced(attendance("组织生活会", name="life_meeting", roll="party_all",
+                                       roll_label="全体党员人数"))
 # 民主评议党员: at a general meeting or in the groups, every member of the branch takes part
-APPRAISAL_GENERAL = attendance("党员大会(民主评议党员)", name="appraisal_general",
-                               roll="party_all", roll_label="全体党员人数")
-APPRAISAL_GROUPS = attendance("党小组会(民主评议党员)", name="appraisal_groups",
-                              roll="party_all", roll_label="全体党员人数")
+APPRAISAL_GENERAL = sourced(attendance("党员大会(民主评议党员)", name="appraisal_general",
+                                       roll="party_all", roll_label="全体党员人数"))
+APPRAISAL_GROUPS = sourced(attendance("党小组会(民主评议党员)", name="appraisal_groups",
+                                      roll="party_all", roll_label="全体党员人数"))
 MOTION = field("motion", "是否有表决事项", FieldType.CHOICE,
                choices=(("motion", "有表决事项"), ("none", "无表决事项(听取报告、学习等)")))
 
@@ -158,7 +163,7 @@ MEETINGS = registry.register(ProcedureSpec(
              "会议自动写入三会一课台账;到期未开会的支部由定期检查提醒支部书记并告知镇党委"),
         Risk("执行请销假制度不严格",
              "应到人员由名册计算,到会人员逐人勾选;名册中未到会的人员须逐一选出并登记请假"
-             "事由,漏登、多登或登记了到会的人员,系统拒绝(absence_unexplained)"),
+             "事由,漏登、多登或登记了到会的人员,系统拒绝"),
         Risk("资料整理归档不规范", ARCHIVE_CONTROL),
     ),
     measures=MEASURES,
@@ -228,10 +233,10 @@ REPORT_APPRAISAL = registry.register(ProcedureSpec(
     risks=(
         Risk("实地考核情况掌握不全面",
              "实地考核须逐项完成查阅台账资料、走访党员群众、实地查看阵地、听取两委班子意见,"
-             "缺一项系统拒绝(checklist_incomplete)"),
+             "缺一项系统拒绝"),
         Risk("述职评议形式单一",
-             "会议述评须采用不少于2种形式(现场述职、书面述职、党员群众代表测评、现场提问点评等),"
-             "否则系统拒绝(forms_too_few)"),
+             "会议述评须采用不少于{appraisal_forms_at_least}种形式(现场述职、书面述职、党员群众代表"
+             "测评、现场提问点评等),否则系统拒绝"),
         Risk("资料整理归档不规范", ARCHIVE_CONTROL + ";评议结果写入述职评议台账"),
     ),
     measures=MEASURES,
@@ -322,7 +327,8 @@ THEMED_DAY = registry.register(ProcedureSpec(
              "须先确定主题、发布活动内容再开展,开展日期不能早于发布日期;缺席人员须逐一登记请假"
              "事由;活动自动写入主题党日活动台账;当月未开展的支部由定期检查提醒并告知镇党委"),
         Risk("活动形式单一",
-             "连续3次采用同一活动形式的,系统向村务监督委员会和镇纪委预警", kind=RiskKind.ALERT),
+             "连续{themed_day_same_form_alert}次采用同一活动形式的,系统向村务监督委员会和镇纪委"
+             "预警", kind=RiskKind.ALERT),
         Risk("资料整理归档不规范", ARCHIVE_CONTROL),
     ),
     measures=MEASURES,
@@ -367,28 +373,29 @@ THEMED_DAY = registry.register(ProcedureSpec(
 ))
 
 LIFE_MEETING = registry.register(ProcedureSpec(
-    code="02.4",
+    code=LIFE_MEETING_CODE,
     name="党的组织生活制度(组织生活会)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
     guiding_roles=GUIDING_ROLES,
     supervisor=SUPERVISOR,
     summary="确定会议主题;会前认真组织学习、开展谈心谈话、广泛听取意见;会上认真查摆问题、"
-            "开展批评与自我批评、明确整改方向;会后制定整改措施、逐一整改落实、整理材料归档。",
+            "开展批评与自我批评、明确整改方向;会后制定整改措施、逐一整改落实、整理材料归档。"
+            "每年至少召开一次:年度内尚未召开的,年底前{life_meeting_remind_days}起提醒党支部和"
+            "镇(街道)党(工)委,年度结束仍未召开的向党支部和镇(街道)党(工)委预警。",
     risks=(
         Risk("理论学习不够",
-             "会前须登记集中学习次数(不少于1次)并上传学习记录,否则不能召开会议"),
+             "会前须登记集中学习次数(不少于{life_meeting_study_sessions}次)并上传学习记录,"
+             "否则不能召开会议"),
         Risk("批评与自我批评不深入",
              "会上须逐条列出查摆的问题,到会党员人人开展批评与自我批评,登记人数少于实到人数的"
-             "系统拒绝(criticism_incomplete)"),
+             "系统拒绝"),
         Risk("整改措施不贴合实际",
-             "每条整改措施须对应会上查摆的一条问题并从党员名册中选定责任人、写明时限"
-             "(measure_unrelated),"
-             "每条问题都须有措施(problem_without_measure);措施全部落实前不能归档"
-             "(rectification_open)"),
+             "每条整改措施须对应会上查摆的一条问题并从党员名册中选定责任人、写明时限,"
+             "每条问题都须有措施,否则系统拒绝;措施全部落实前不能归档"),
     ),
     measures=MEASURES,
-    params=(STUDY_AT_LEAST,),
+    params=(STUDY_AT_LEAST, LIFE_MEETING_REMIND),
     steps=(
         StepSpec(
             code="topic", name="确定会议主题", level=Level.VILLAGE, roles=BRANCH,
@@ -481,24 +488,27 @@ FOLLOW_UPS = field(
              field("follow_up", "褒奖、帮助或组织处置情况", max_length=500)))
 
 APPRAISAL = registry.register(ProcedureSpec(
-    code="02.5",
+    code=APPRAISAL_CODE,
     name="党的组织生活制度(民主评议党员)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
     guiding_roles=GUIDING_ROLES,
     supervisor=SUPERVISOR,
     summary="召开党员大会或党小组会,个人自评、党员互评、民主测评,支委会或党员大会根据评议情况"
-            "和日常表现提出评定意见,用好评定结果。",
+            "和日常表现提出评定意见,用好评定结果。每年开展一次:年度内尚未评议的,年底前"
+            "{member_appraisal_remind_days}起提醒党支部和镇(街道)党(工)委,年度结束仍未评议的"
+            "向党支部和镇(街道)党(工)委预警。",
     risks=(
         Risk("评价体系不够完善",
              "自评、互评、民主测评依次进行不能跳过;等次只能为优秀、合格、基本合格、不合格;"
-             "名册中每名党员都须评定且一年只评一次(ungraded_members、graded_twice)"),
+             "名册中每名党员都须评定且一年只评一次"),
         Risk("评定结果运用不到位",
-             "评为“不合格”的党员没有教育转化或组织处置记录的,系统拒绝办结(follow_up_missing);"
+             "评为“不合格”的党员没有教育转化或组织处置记录的,系统拒绝办结;"
              "处理情况写入民主评议党员台账"),
         Risk("资料整理归档不规范", ARCHIVE_CONTROL),
     ),
     measures=MEASURES,
+    params=(APPRAISAL_REMIND,),
     steps=(
         StepSpec(
             code="convene", name="召开党员大会或党小组会", level=Level.VILLAGE, roles=BRANCH,

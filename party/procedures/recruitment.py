@@ -17,16 +17,19 @@ from party.procedures.common import (
     SUPERVISOR,
     TOWNSHIP,
     member_ref,
+    sourced,
 )
 from party.rules import (
     ACTIVIST_PERIOD,
     ASSESS_EVERY,
     EXTENSION_MAX,
     EXTENSION_MIN,
+    POOL_ANALYSIS_REMIND,
     PROBATION,
     RECRUITMENT_CODE,
     REPORT_EVERY,
     TALK_WITHIN,
+    TRAINING_DAYS,
     TRAINING_HOURS,
 )
 from workflows.registry import registry
@@ -54,7 +57,9 @@ from workflows.spec import (
     days,
     field,
     file_field,
+    local,
     meeting_field,
+    model_text,
     months,
     posting_fields,
     publicity_side_actions,
@@ -64,11 +69,36 @@ from workflows.spec import (
 
 # the full members vote by secret ballot; probationary members and the villagers'
 # representatives invited to watch attend without a vote (party.rolls)
-RECOMMENDATION = simple_majority("入党积极分子推荐会(无记名投票)", name="activist_recommend",
-                                 roll="party_recommendation",
-                                 roll_label="参加投票推荐的正式党员人数")
+RECOMMENDATION = sourced(
+    simple_majority("入党积极分子推荐会(无记名投票)", name="activist_recommend",
+                    roll="party_recommendation", roll_label="参加投票推荐的正式党员人数"),
+    local("示范文本只定“采取无记名投票方式进行推荐”,未定到会和得票比例;本区定为应到正式党员"
+          "过半数到会、得票超过到会人数的半数"))
 
 REVIEW_CHOICES = tuple((r.value, r.label) for r in ReviewResult)
+TOLD_HOW = (("in_person", "当面告知"), ("in_writing", "书面通知"), ("by_phone", "电话告知"))
+
+ACTIVIST_PUBLICITY = days("activist_publicity_days", "积极分子人选公示期", 7, source=model_text(
+    "“产生入党积极分子初步人选……公示不少于7天”"))
+TARGET_PUBLICITY = days("target_publicity_days", "发展对象人选公示期", 7, source=model_text(
+    "“党支部通过座谈会、个别谈话、民主评议等形式听取党小组、培养联系人、党员和群众的意见”,"
+    "“公示不少于7天”"))
+ADMISSION_PUBLICITY = days("admission_publicity_days", "拟接收预备党员公示期", 7,
+                           source=model_text("“一定范围内公示等形式广泛征求党内外群众意见,"
+                                             "公示不少于7天”"))
+CONVERSION_PUBLICITY = working_days("conversion_publicity_days", "转正公示期", 7,
+                                    source=model_text("“召开预备党员转正大会讨论表决,"
+                                                      "公示不少于7个工作日”"))
+PRE_REVIEW_WITHIN = months("pre_review_within", "预审时限", 1, source=model_text(
+    "“预审一般在一个月内完成”"))
+APPROVAL_WITHIN = months("admission_approval_within", "接收预备党员审批时限", 3,
+                         source=model_text("“三个月内审批完成”"))
+APPROVAL_MAX = months("admission_approval_max", "接收预备党员审批最长时限", 6,
+                      source=model_text("“最长不得超过六个月”"))
+CONVERSION_WITHIN = months("conversion_approval_within", "转正审批时限", 3, source=model_text(
+    "“镇(街道)党(工)委在3个月内审批”"))
+EXTENSION_WITHIN = months("extension_approval_within", "延长预备期审批时限", 3, source=local(
+    "示范文本未定延长预备期的审批时限;本区比照转正审批,定为3个月内"))
 
 
 # the party group a member is put into: one of the branch's groups (党员名册), when it has any
@@ -104,22 +134,32 @@ RECRUITMENT = registry.register(ProcedureSpec(
             "预备党员的教育考察和转正五个阶段,每人一件,全程写入党员名册。",
     risks=(
         Risk("执行发展党员程序不严格",
-             "各环节依次办理不能跳过;积极分子培养不满1年、预备期不满1年(含延长)系统拒绝"
-             "(too_early);三次公示不少于7天、转正公示不少于7个工作日,期满前不能进入下一步;"
-             "未经政治审查或审查不合格、未经预审合格、未参加集中培训的不能提交支部大会;"
-             "支部大会到会和通过人数由系统按应到人数计算;五种特殊情况须经镇党委审查、"
-             "区委组织部同意;镇党委审批3个月提醒、超过6个月上报;培养联系人和入党介绍人"
-             "须为名册中两名不同的正式党员"),
+             "各环节依次办理不能跳过;积极分子培养不满{activist_period}、预备期不满"
+             "{probation_period}(含延长)的,系统拒绝并告知最早可办理的时间;积极分子人选、"
+             "发展对象人选、拟接收预备党员公示分别不少于{activist_publicity_days}、"
+             "{target_publicity_days}、{admission_publicity_days},转正公示不少于"
+             "{conversion_publicity_days},期满前不能进入下一步;确定发展对象后须向党员大会通报"
+             "并告知本人;未经政治审查或审查不合格、未参加集中培训的不能进入支委会审查;支委会"
+             "审查合格并公示期满后报镇(街道)党(工)委预审,预审合格方能发放入党志愿书;支部大会"
+             "到会和通过人数由系统按应到人数计算,召开日期不能早于志愿书发放日期;五种特殊情况"
+             "须经镇党委审查、区委组织部同意;镇党委审批{admission_approval_within}提醒、超过"
+             "{admission_approval_max}上报;延长预备期只能在预备期满时由支部大会讨论决定,延长"
+             "{probation_extension_min}至{probation_extension_max},只能一次,经镇(街道)党(工)委"
+             "批准后生效;培养联系人和入党介绍人须为名册中两名不同的正式党员"),
         Risk("培养教育松懈",
-             "一个月内未谈话的向监督委员会和镇纪委预警;积极分子和培养联系人每季度、支部每半年"
-             "定期提醒;推荐为发展对象时系统核对培养考察记录,次数不足的自动预警",
+             "递交申请后{talk_within}内未谈话的向监督委员会和镇纪委预警;积极分子和培养联系人每"
+             "{activist_report_every}、支部每{branch_assessment_every}定期提醒;推荐为发展对象时"
+             "系统核对培养考察记录,次数不足的自动预警;镇(街道)党(工)委每年对入党积极分子队伍"
+             "状况作一次分析,年底前{pool_analysis_remind_days}起提醒尚未分析的镇(街道)党(工)委,"
+             "年度结束仍未分析的告知区委组织部",
              kind=RiskKind.ALERT),
         Risk("党员档案管理不规范",
              "申请、积极分子、发展对象、接收预备党员、转正日期和党龄起算日由系统写入党员名册并"
              "保留修改历史;入党材料归档清单全部勾选方能办结;名册可导出PDF和Excel"),
     ),
     measures=MEASURES,
-    params=(EXTENSION_MIN, EXTENSION_MAX, TRAINING_HOURS, ASSESS_EVERY),
+    params=(EXTENSION_MIN, EXTENSION_MAX, TRAINING_HOURS, TRAINING_DAYS, ASSESS_EVERY,
+            POOL_ANALYSIS_REMIND),
     steps=(
         # --- 申请入党阶段 ---------------------------------------------------------------
         StepSpec(
@@ -146,7 +186,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
             code="talk", name="一个月内派人谈话", level=Level.VILLAGE,
             roles=(*BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER),
             deadline=Deadline(TALK_WITHIN),
-            description="在一个月内派支委成员或党小组负责人与入党申请人谈话;"
+            description="在{talk_within}内派支委成员或党小组负责人与入党申请人谈话;"
                         "党支部加强对入党申请人的培养教育和考察。",
             actions=(ActionSpec(
                 "talk", "登记谈话", to="activist_recommendation",
@@ -184,8 +224,8 @@ RECRUITMENT = registry.register(ProcedureSpec(
             ),),
         ),
         _publicity("activist_publicity", "积极分子人选公示", "入党积极分子人选公示",
-                   "activist_decision", days("activist_publicity_days", "积极分子人选公示期", 7),
-                   "公示不少于7天。"),
+                   "activist_decision", ACTIVIST_PUBLICITY,
+                   "公示不少于{activist_publicity_days}。"),
         StepSpec(
             code="activist_decision", name="支委会确定入党积极分子", level=Level.VILLAGE,
             roles=BRANCH,
@@ -246,15 +286,15 @@ RECRUITMENT = registry.register(ProcedureSpec(
         ),
         # --- 发展对象的确定和考察阶段 ----------------------------------------------------
         _publicity("target_publicity", "发展对象人选公示", "发展对象人选公示", "target_decision",
-                   days("target_publicity_days", "发展对象人选公示期", 7), "公示不少于7天。"),
+                   TARGET_PUBLICITY, "公示不少于{target_publicity_days}。"),
         StepSpec(
             code="target_decision", name="支委会确定发展对象初步人选", level=Level.VILLAGE,
             roles=BRANCH,
             description="支委会讨论确定发展对象初步人选;征求政法、信访、宗教等部门的意见,"
                         "根据从业情况征求市场监管、税务、武装等部门意见;"
-                        "向党员大会通报并告知本人。",
+                        "然后向党员大会通报并告知本人,报镇(街道)党(工)委备案。",
             actions=(ActionSpec(
-                "decide", "确定发展对象初步人选", to="target_filing",
+                "decide", "确定发展对象初步人选", to="target_announcement",
                 fields=(
                     meeting_field("支委会"),
                     field("political_legal_opinion", "已征求政法部门意见", FieldType.BOOLEAN),
@@ -271,7 +311,7 @@ RECRUITMENT = registry.register(ProcedureSpec(
                           Require("petitions_opinion", True, "须征求信访部门的意见。"),
                           Require("religious_opinion", True, "须征求宗教部门的意见。")),
                 route_by=Route("special", {
-                    SpecialSituation.NONE.value: "target_filing",
+                    SpecialSituation.NONE.value: "target_announcement",
                     **{s.value: "special_review" for s in SpecialSituation
                        if s != SpecialSituation.NONE},
                 }),
@@ -295,12 +335,26 @@ RECRUITMENT = registry.register(ProcedureSpec(
             code="district_consent", name="区委组织部审查同意", level=Level.DISTRICT,
             roles=(Role.DISTRICT_ORG,), back_to=("special_review",),
             actions=(
-                ActionSpec("consent", "审查同意", to="target_filing",
+                ActionSpec("consent", "审查同意", to="target_announcement",
                            fields=(field("opinion", "审查意见", FieldType.TEXT),)),
                 ActionSpec("refuse", "不同意", to=None, outcome="区委组织部不同意列为发展对象",
                            fields=(field("opinion", "不同意的理由", FieldType.TEXT),),
                            effects=(fx.NOT_ADMITTED,)),
             ),
+        ),
+        StepSpec(
+            code="target_announcement", name="向党员大会通报并告知本人", level=Level.VILLAGE,
+            roles=BRANCH,
+            description="党支部将确定的发展对象初步人选向党员大会通报,并告知本人;"
+                        "然后报镇(街道)党(工)委备案。",
+            actions=(ActionSpec(
+                "announced", "已通报并告知本人", to="target_filing",
+                fields=(field("announced_on", "向党员大会通报日期", FieldType.DATE, max=TODAY),
+                        field("told_on", "告知本人日期", FieldType.DATE, max=TODAY),
+                        field("told_how", "告知本人的方式", FieldType.CHOICE, choices=TOLD_HOW),
+                        field("note", "通报情况", FieldType.TEXT, required=False)),
+                effects=(fx.CHECK_ANNOUNCEMENT,),
+            ),),
         ),
         StepSpec(
             code="target_filing", name="报镇(街道)党(工)委备案", level=Level.TOWNSHIP,
@@ -344,34 +398,19 @@ RECRUITMENT = registry.register(ProcedureSpec(
         StepSpec(
             code="district_training", name="区委组织部短期集中培训", level=Level.DISTRICT,
             roles=(Role.DISTRICT_ORG,),
-            description="区委组织部对发展对象进行短期集中培训([law] 不少于3天或不少于24个学时)。",
+            description="区委组织部对发展对象进行短期集中培训,培训时间一般不少于"
+                        "{target_training_days}(或不少于{target_training_hours}个学时)。",
             actions=(ActionSpec(
-                "certify", "培训合格", to="pre_review",
+                "certify", "培训合格", to="admission_review",
                 fields=(field("class_hours", "培训学时", FieldType.INTEGER, min=TRAINING_HOURS),
                         field("certificate_no", "培训考试合格证编号")),
             ),),
         ),
         # --- 预备党员的接收阶段 ------------------------------------------------------------
         StepSpec(
-            code="pre_review", name="镇(街道)党(工)委预审", level=Level.TOWNSHIP, roles=TOWNSHIP,
-            deadline=Deadline(months("pre_review_within", "预审时限", 1)),
-            back_to=("political_review",),
-            description="预审一般在一个月内完成,预审意见及时书面通知党支部。",
-            actions=(
-                ActionSpec("pass", "预审合格", to="admission_review",
-                           fields=(field("result", "预审结论", FieldType.CHOICE,
-                                         choices=REVIEW_CHOICES),
-                                   file_field("notice", "预审意见书面通知")),
-                           requires=(Require("result", ReviewResult.PASSED.value,
-                                             "预审不合格的不能进入接收程序。"),)),
-                ActionSpec("fail", "预审不合格", to=None, outcome="预审不合格",
-                           fields=(field("reason", "预审意见", FieldType.TEXT),),
-                           effects=(fx.NOT_ADMITTED,)),
-            ),
-        ),
-        StepSpec(
             code="admission_review", name="支委会严格审查", level=Level.VILLAGE, roles=BRANCH,
-            description="支委会对发展对象进行严格审查,集体讨论是否合格。",
+            description="发展对象经政治审查合格并参加集中培训后,支委会对其进行严格审查,"
+                        "集体讨论是否合格。",
             actions=(ActionSpec(
                 "qualified", "审查合格", to="admission_publicity",
                 fields=(meeting_field("支委会"), file_field("minutes", "支委会会议记录")),
@@ -379,9 +418,28 @@ RECRUITMENT = registry.register(ProcedureSpec(
             ),),
         ),
         _publicity("admission_publicity", "拟接收预备党员公示", "拟接收预备党员公示",
-                   "volunteer_form", days("admission_publicity_days", "拟接收预备党员公示期", 7),
+                   "pre_review", ADMISSION_PUBLICITY,
                    "通过座谈会、个别谈话、一定范围内公示等形式广泛征求党内外群众意见,"
-                   "公示不少于7天。"),
+                   "公示不少于{admission_publicity_days};期满后报镇(街道)党(工)委预审。"),
+        StepSpec(
+            code="pre_review", name="镇(街道)党(工)委预审", level=Level.TOWNSHIP, roles=TOWNSHIP,
+            deadline=Deadline(PRE_REVIEW_WITHIN),
+            back_to=("admission_review",),
+            description="支委会审查合格、公示期满后,报镇(街道)党(工)委预审;预审一般在"
+                        "{pre_review_within}内完成,预审意见及时书面通知党支部;"
+                        "预审合格的方可发放入党志愿书。",
+            actions=(
+                ActionSpec("pass", "预审合格", to="volunteer_form",
+                           fields=(field("result", "预审结论", FieldType.CHOICE,
+                                         choices=REVIEW_CHOICES),
+                                   file_field("notice", "预审意见书面通知")),
+                           requires=(Require("result", ReviewResult.PASSED.value,
+                                             "预审不合格的不能发放入党志愿书。"),)),
+                ActionSpec("fail", "预审不合格", to=None, outcome="预审不合格",
+                           fields=(field("reason", "预审意见", FieldType.TEXT),),
+                           effects=(fx.NOT_ADMITTED,)),
+            ),
+        ),
         StepSpec(
             code="volunteer_form", name="填写入党志愿书", level=Level.VILLAGE, roles=BRANCH,
             description="党支部向预审合格的发展对象发放《中国共产党入党志愿书》,"
@@ -418,12 +476,11 @@ RECRUITMENT = registry.register(ProcedureSpec(
         StepSpec(
             code="township_approval", name="镇(街道)党(工)委审批", level=Level.TOWNSHIP,
             roles=TOWNSHIP,
-            deadline=Deadline(months("admission_approval_within", "接收预备党员审批时限", 3),
-                              hard_limit=months("admission_approval_max",
-                                                "接收预备党员审批最长时限", 6)),
+            deadline=Deadline(APPROVAL_WITHIN, hard_limit=APPROVAL_MAX),
             back_to=("general_meeting",),
-            description="指派专人同发展对象谈话;召开党(工)委会议逐个审议,三个月内审批完成,"
-                        "最长不得超过六个月;审批结果报区委组织部备案并通知党支部。",
+            description="指派专人同发展对象谈话;召开党(工)委会议逐个审议,"
+                        "{admission_approval_within}内审批完成,最长不得超过"
+                        "{admission_approval_max};审批结果报区委组织部备案并通知党支部。",
             actions=(
                 ActionSpec(
                     "approve", "审批同意接收为预备党员", to="oath",
@@ -463,8 +520,10 @@ RECRUITMENT = registry.register(ProcedureSpec(
             code="probation", name="预备期教育考察", level=Level.VILLAGE, roles=BRANCH_COMMITTEE,
             recurring=(Recurring(REPORT_EVERY, "请通过组织生活、听取汇报、个别谈心等方式"
                                                "对预备党员进行教育考察并登记。"),),
-            description="预备期为一年(自支部大会通过之日起);预备期满向党支部递交转正申请书。"
-                        "需要继续考察的,经支部大会讨论可延长预备期一次,时间为半年至一年。",
+            description="预备期为{probation_period},自支部大会通过之日起算;预备期满向党支部"
+                        "递交转正申请书。预备期满时需要继续考察和教育的,经支部大会讨论可延长"
+                        "预备期一次,延长{probation_extension_min}至{probation_extension_max},"
+                        "报镇(街道)党(工)委批准后生效。",
             actions=(
                 ActionSpec(
                     "apply_conversion", "预备期满,递交转正申请", to="conversion_meeting",
@@ -473,18 +532,46 @@ RECRUITMENT = registry.register(ProcedureSpec(
                             field("hearing", "征求党员和群众意见情况", FieldType.TEXT)),
                     wait=MinimumWait(PROBATION, since_step="general_meeting",
                                      since_field="meeting",
-                                     extension=Extension("probation:extend_probation", "months"),
+                                     extension=Extension("extension_approval", "months"),
                                      reason="预备期未满"),
                 ),
                 _training_side("probation_report", "登记教育考察情况",
                                TrainingKind.PROBATION_REPORT),
                 ActionSpec(
-                    "extend_probation", "延长预备期", kind=Kind.SIDE,
-                    fields=(field("months", "延长月数(6至12个月)", FieldType.INTEGER),
+                    "extend_probation", "预备期满,支部大会决定延长预备期,报镇(街道)党(工)委批准",
+                    to="extension_approval",
+                    fields=(field("months", "延长月数", FieldType.INTEGER, min=EXTENSION_MIN,
+                                  max=EXTENSION_MAX, help="延长时间不能少于半年,最长不超过一年"),
                             field("reason", "延长理由", FieldType.TEXT),
-                            meeting_field("支部大会")),
+                            meeting_field("支部大会"),
+                            file_field("minutes", "支部大会会议记录", required=False)),
                     meeting=GENERAL_MEETING,
+                    wait=MinimumWait(PROBATION, since_step="general_meeting",
+                                     since_field="meeting",
+                                     reason="延长预备期须在预备期满时讨论"),
                     effects=(fx.extend_probation(EXTENSION_MIN, EXTENSION_MAX),),
+                ),
+            ),
+        ),
+        StepSpec(
+            code="extension_approval", name="镇(街道)党(工)委审批延长预备期",
+            level=Level.TOWNSHIP, roles=TOWNSHIP, deadline=Deadline(EXTENSION_WITHIN),
+            back_to=("probation",),
+            description="支部大会决定延长预备期的,报镇(街道)党(工)委审批,批准后延长生效,"
+                        "延长期满再讨论能否转为正式党员;不批准的,由党支部按期讨论转正。",
+            actions=(
+                ActionSpec(
+                    "approve", "批准延长预备期", to="probation",
+                    fields=(field("months", "批准延长月数", FieldType.INTEGER, min=EXTENSION_MIN,
+                                  max=EXTENSION_MAX, default_from=fx.EXTENSION_DECIDED,
+                                  help="与支部大会决定的延长时间一致"),
+                            field("approved_on", "审批日期", FieldType.DATE, max=TODAY),
+                            file_field("decision", "审批意见")),
+                    effects=(fx.APPROVE_EXTENSION,),
+                ),
+                ActionSpec(
+                    "reject", "不批准延长", to="probation",
+                    fields=(field("reason", "理由", FieldType.TEXT),),
                 ),
             ),
         ),
@@ -503,14 +590,14 @@ RECRUITMENT = registry.register(ProcedureSpec(
             ),),
         ),
         _publicity("conversion_publicity", "转正公示", "预备党员转正公示", "conversion_approval",
-                   working_days("conversion_publicity_days", "转正公示期", 7),
-                   "公示不少于7个工作日。"),
+                   CONVERSION_PUBLICITY, "公示不少于{conversion_publicity_days}。"),
         StepSpec(
             code="conversion_approval", name="镇(街道)党(工)委审批转正", level=Level.TOWNSHIP,
             roles=TOWNSHIP,
-            deadline=Deadline(months("conversion_approval_within", "转正审批时限", 3)),
+            deadline=Deadline(CONVERSION_WITHIN),
             back_to=("conversion_meeting",),
-            description="镇(街道)党(工)委在3个月内审批,审批同意后转为中共正式党员;"
+            description="镇(街道)党(工)委在{conversion_approval_within}内审批,审批同意后转为中共"
+                        "正式党员;"
                         "党龄从预备期满转为正式党员之日算起。",
             actions=(
                 ActionSpec("approve", "审批同意转为正式党员", to="archive",

@@ -40,6 +40,7 @@ from workflows.spec import (
     days,
     field,
     file_field,
+    local,
     posting_fields,
     publicity_side_actions,
 )
@@ -60,8 +61,8 @@ TRANSFER_OUT = registry.register(ProcedureSpec(
             "党委即完成。",
     risks=(
         Risk("未及时跟进党员组织关系转移过程",
-             "镇党委办理设时限(1个月)并提醒、逾期上报;省外纸质介绍信登记回执应交回日期,"
-             "3个月未交回的逐级提醒并向区委组织部上报;未完成的转移在转接台账中显示为转接中"),
+             "镇党委办理设时限({township_handle_within})并提醒、逾期上报;省外纸质介绍信登记回执应交回"
+             "日期,{receipt_within}未交回的逐级提醒并向区委组织部上报;未完成的转移在转接台账中显示为转接中"),
         Risk("操作流程不规范",
              "按省内、省外分别走系统转移或纸质介绍信两条路径,不能混用;省内须确认系统接转路径"
              "全部为绿色、省外须登记回执方能完成;完成后党员名册自动标记为已转出"),
@@ -170,7 +171,9 @@ TRANSFER_IN = registry.register(ProcedureSpec(
         ),
         StepSpec(
             code="publicity", name="拟转入党支部公示", level=Level.VILLAGE, roles=BRANCH,
-            publicity=Publicity(days=days("transfer_in_publicity_days", "转入公示期", 7),
+            publicity=Publicity(days=days("transfer_in_publicity_days", "转入公示期", 7,
+                                             source=local("示范文本只定“党员到拟转入党支部进行"
+                                                          "公示”,未定天数;本区定为不少于7天")),
                                 title="党员组织关系转入公示", content_fields=("receive.name",)),
             actions=(ActionSpec("publicity_done", "公示期满无异议", to="review",
                                 fields=posting_fields()),

@@ -62,7 +62,7 @@ def test_dues_must_reach_the_uniform_standard(demo, api, clock, category, income
 def test_dues_table_refuses_every_bad_row_at_once_naming_its_cell(demo, api, clock):
     _d, response = dues(api, demo, [
         paid(TH[0], "在职", "", "15.00"),          # employed without an income
-        paid(TH[1], "农民", "", "1.50"),           # above the flat rate
+        paid(TH[1], "农民", "", "1.50"),           # more than the flat rate: paid willingly
         {"member": pm(TH[2]), "category": "学生"},  # no amount: the standard, fine
         paid(TH[8], "农民", "", "0.50"),           # an activist is not a member who pays
         paid(TH[3], "干部", "", "0.50"),           # a category not in the choices
@@ -74,10 +74,10 @@ def test_dues_table_refuses_every_bad_row_at_once_naming_its_cell(demo, api, clo
                       "payments[4].category": "invalid_field"}
     assert not DuesPayment.objects.exists()
     _d, response = dues(api, demo, [paid(TH[0], "在职", "4000", "15.00"),
-                                    paid(TH[1], "农民", "", "1.50")])
+                                    paid(TH[1], "农民", "", "0.10")])
     fields = {e["field"]: e["code"] for e in response.json()["errors"]}
     assert fields == {"payments[0].amount": "dues_below_standard",  # 1% of 4000 is 40.00
-                      "payments[1].amount": "dues_above_flat"}
+                      "payments[1].amount": "dues_below_standard"}  # the flat rate is 0.20
     _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.50")], period="2099-01")
     assert response.json()["code"] == "future_date" and response.json()["field"] == "period"
     _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.50")], period="2026年10月")
@@ -248,3 +248,38 @@ def test_floating_member_ledger_and_the_quarterly_follow_up_check(demo, api, clo
     pdf, xlsx = export(api(TOWN), "party_floating", demo["dc_th"].pk)
     assert "LD-01" in pdf_text(pdf.content)
     assert TH[5] in xlsx_cells(xlsx.content)
+
+
+def test_a_farmer_may_pay_more_than_the_flat_rate_of_his_own_will(demo, api, clock):
+    _d, response = dues(api, demo, [paid(TH[1], "农民", "", "5.00")])
+    assert response.status_code == 200, response.content
+    assert DuesPayment.objects.get().amount == Decimal("5.00")
+
+
+def test_dues_unpaid_three_months_alert_the_branch_and_six_the_township(demo, api, clock):
+    _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.20"),
+                                    paid(TH[1], "农民", "", "0.20")], period="2026-10")
+    assert response.status_code == 200, response.content
+    arrears = Alert.objects.filter(message__contains=f"党员{TH[0]}自2026-11起")
+    clock.move_to(parse_datetime("2027-01-31T09:00:00+08:00"))  # November, December unpaid
+    call_command("sweep_deadlines")
+    assert not arrears.exists()
+    # a member of the register who never paid counts from the ledger's first month
+    assert Alert.objects.filter(message__contains=f"党员{TH[2]}自2026-10起连续3个月").exists()
+    clock.move_to(parse_datetime("2027-02-01T09:00:00+08:00"))  # and January: three months
+    call_command("sweep_deadlines")
+    call_command("sweep_deadlines")
+    assert arrears.count() == 1 and "连续3个月" in arrears.get().message
+    told = Notification.objects.filter(user__username=SEC,
+                                       message__contains=f"党员{TH[0]}自2026-11起")
+    assert told.count() == 1
+    assert not Notification.objects.filter(user__username=TOWN,
+                                           message__contains=f"党员{TH[0]}").exists()
+    # a member of the register who never paid counts from the ledger's first month
+    clock.move_to(parse_datetime("2027-05-01T09:00:00+08:00"))  # six months: 自行脱党
+    call_command("sweep_deadlines")
+    call_command("sweep_deadlines")
+    lapse = Notification.objects.filter(user__username=TOWN,
+                                        message__contains=f"党员{TH[0]}自2026-11起连续6个月")
+    assert lapse.count() == 1 and "自行脱党" in lapse.get().message
+    assert arrears.count() == 2  # the arrears alert and the lapse, each once

@@ -250,3 +250,39 @@ def test_a_month_without_a_themed_party_day_is_reminded(demo, api, clock):
         call_command("sweep_deadlines")
     assert Notification.objects.filter(
         user__username=TOWN, message__contains="2026年12月未召开主题党日活动").count() == 1
+
+
+def test_a_year_without_its_life_meeting_or_appraisal_alerts_the_branch_and_the_township(
+        demo, api, clock):
+    """组织生活会 and 民主评议党员 are yearly, checked like 三会一课: reminded from December 1
+    while the year can still be met, an alert once the year has ended without them."""
+    d = meeting(api, demo, "committee")  # the branch's first record here: 2026-11-02
+    d.do(SEC, motion="motion", meeting=m(3, 3, 3), absentees="")
+    life = open_case("02.4", demo["dc_th"], SEC, title="2026年度组织生活会")
+    life.do(SEC, year=2026, topic="对照检查")
+    life.do(SEC, study_sessions=1)
+    life.do(SEC, all_criticised=True, meeting=m(present=7), absentees=absent(life, SEC, 7),
+            problems=[{"problem": "学习不深入"}])
+    yearly = Notification.objects.filter(message__contains="【年度组织生活】")
+    with time_machine.travel(parse_datetime("2026-11-30T09:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+    assert not yearly.exists()  # the year can still be met: nothing yet
+    with time_machine.travel(parse_datetime("2026-12-01T09:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+    for username in (SEC, TOWN):
+        assert list(yearly.filter(user__username=username).values_list("message", flat=True)) \
+            == ["【年度组织生活】桃花村党支部2026年度尚未开展民主评议党员,请在年底前开展;"
+                "镇(街道)党(工)委请督促。"]
+    with time_machine.travel(parse_datetime("2027-01-01T09:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+    missed = Alert.objects.filter(message__contains="2026年度未开展")
+    assert [a.message for a in missed] == [
+        "桃花村党支部2026年度未开展民主评议党员,请及时补课并说明原因;镇(街道)党(工)委请督促整改。"]
+    for username in (SEC, TOWN):
+        assert Notification.objects.filter(user__username=username,
+                                           message__contains="2026年度未开展民主评议党员"
+                                           ).count() == 1
+    assert not Notification.objects.filter(user__username="dc_yl_branch_secretary",
+                                           message__contains="年度").exists()

@@ -11,7 +11,7 @@ from party.choices import MemberStatus
 from party.models import BranchMeeting
 from tests.driver import meeting as m
 from tests.driver import open_case
-from tests.party.test_recruitment import ORG, SEC, TOWN, apply, at, member
+from tests.party.test_recruitment import ANNOUNCED, ORG, SEC, TOWN, apply, at, member
 from tests.party.walk_data import TH
 
 
@@ -60,13 +60,15 @@ def test_probation_starts_on_the_day_the_general_meeting_was_held(demo, api, clo
     d.fresh()
     d.do(SEC)
     d.do(SEC, special="none")
+    d.do(SEC, **ANNOUNCED)  # to the general meeting, and the person told
     d.do(TOWN, filed_on="2027-11-18")
     d.do(SEC, **contacts(d, ("introducer_1", "introducer_2"), offset=2))
-    for user, data in ((ORG, {"class_hours": 24}), (TOWN, {}), (SEC, {})):
+    for user, data in ((ORG, {"class_hours": 24}), (SEC, {})):  # training, committee review
         d.do(user, **data)
     clock.move_to(at("2027-11-26T00:01:00+08:00"))
     d.fresh()
     d.do(SEC)  # the admission publicity ended
+    d.do(TOWN)  # the pre-review passed
     d.do(SEC)  # the volunteer form: the general meeting's step opens now
     # the meeting cannot be dated before its step opened, nor after today
     d.refused(SEC, "date_order", meeting=m(present=4, yes=4, held_at="2027-11-25"))

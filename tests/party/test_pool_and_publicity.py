@@ -139,3 +139,52 @@ def test_a_remark_that_contradicts_the_ledger_is_refused(demo, api, clock):
     notice = PublicityNotice.objects.get(case_id=pub.id)
     assert f"说明:{remark}" in notice.content
     assert f"{TH[0]} 1 1.00" in notice.content
+
+
+def test_the_township_is_reminded_of_its_yearly_pool_analysis_and_records_it(demo, clock):
+    """镇(街道)党(工)委每年对入党积极分子队伍状况作一次分析: a yearly task with its reminder,
+    recorded on the township's page; a year ended without it alerts and tells the district."""
+    import time_machine
+    from django.core.management import call_command
+    from django.utils.dateparse import parse_datetime
+
+    from party.models import PoolAnalysis
+    from tests.driver import person
+    from workflows.models import Alert, Notification
+
+    reminded = Notification.objects.filter(user__username=TOWN,
+                                           message__contains="【年度分析提醒】")
+    with time_machine.travel(parse_datetime("2026-11-30T09:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+    assert not reminded.exists()
+    with time_machine.travel(parse_datetime("2026-12-01T09:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+        assert [n.message for n in reminded] == [
+            "【年度分析提醒】东城镇党(工)委2026年度尚未对入党积极分子队伍状况作分析,"
+            "请在年底前完成并登记。"]
+        url = f"/party/pool/{demo['dc'].pk}/"
+        village = Client()
+        village.force_login(person(SEC))
+        assert village.get(url).status_code == 404  # a village does not see its township's
+        other = Client()
+        other.force_login(person("xh_township_party"))
+        assert other.get(url).status_code == 404
+        town = Client()
+        town.force_login(person(TOWN))
+        page = town.get(url)
+        assert page.status_code == 200 and "桃花村" in page.content.decode()
+        answer = town.post(url, {"year": 2026, "findings": "积极分子结构偏老,汇报不及时",
+                                 "measures": "每季度督促汇报"})
+        assert answer.status_code == 302
+        row = PoolAnalysis.objects.get(township=demo["dc"], year=2026)
+        assert row.activists >= 1 and row.recorded_by
+        again = town.post(url, {"year": 2026, "findings": "再次", "measures": "再次"})
+        assert again.status_code == 400 and "已经登记" in again.content.decode()
+    with time_machine.travel(parse_datetime("2027-01-01T09:00:00+08:00"), tick=False):
+        call_command("sweep_deadlines")
+        call_command("sweep_deadlines")
+    missed = Alert.objects.filter(message__contains="2026年度未对入党积极分子队伍状况作分析")
+    assert [a.region.name for a in missed] == ["西河镇"]  # the one that did not record it
+    assert Notification.objects.filter(user__username="sfq_district_org",
+                                       message__contains="西河镇党(工)委2026年度").count() == 1

@@ -15,6 +15,8 @@ from workflows.models import Alert, TenantSetting
 
 SEC, TOWN, ORG = "dc_th_branch_secretary", "dc_township_party", "sfq_district_org"
 ID = "330102200203150019"
+# the development target announced to the general meeting and told, the day it was decided
+ANNOUNCED = {"announced_on": "2027-11-18", "told_on": "2027-11-18", "told_how": "in_person"}
 
 
 def at(text):
@@ -166,6 +168,7 @@ def test_special_situations_need_township_review_and_district_consent(demo, api,
 def test_no_admission_without_political_review_introducers_and_training(demo, api, clock):
     d = to_target_decision(api, demo, clock)
     d.do(SEC, special="none")
+    d.do(SEC, **ANNOUNCED)  # to the general meeting, and the person told
     d.do(TOWN, filed_on="2027-11-18")
     assert member().status == MemberStatus.TARGET
     assert member().target_date == dt.date(2027, 11, 18)
@@ -181,13 +184,13 @@ def test_no_admission_without_political_review_introducers_and_training(demo, ap
     refused = d.refused(ORG, "out_of_range", class_hours=23)
     assert refused["field"] == "class_hours" and "不能少于24" in refused["detail"]
     d.do(ORG, class_hours=24, certificate_no="PX-2027-01")
-    assert d.step == "pre_review"
-    assert d.case["tasks"][0]["due_at"] == "2027-12-18T00:01:00+08:00"
+    assert d.step == "admission_review"  # the committee's strict review comes next
 
 
 def test_failed_political_review_ends_the_case(demo, api, clock):
     d = to_target_decision(api, demo, clock)
     d.do(SEC, special="none")
+    d.do(SEC, **ANNOUNCED)
     d.do(TOWN, filed_on="2027-11-18")
     d.do(SEC, action="review_failed", reason="有不宜发展情形")
     assert d.case["closed"] is True
@@ -197,13 +200,14 @@ def test_failed_political_review_ends_the_case(demo, api, clock):
 def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     d = to_target_decision(api, demo, clock)
     d.do(SEC, special="none")
+    d.do(SEC, **ANNOUNCED)
     d.do(TOWN, filed_on="2027-11-18")
     d.do(SEC, introducer_1=pm(TH[2]), introducer_2=pm(TH[3]))
     d.do(ORG, class_hours=24, certificate_no="PX-2027-01")
-    d.do(TOWN)  # pre-review passed
     d.do(SEC)  # committee review
     clock.move_to(at("2027-11-26T00:01:00+08:00"))
     d.do(SEC)  # publicity ended
+    d.do(TOWN)  # pre-review passed
     d.do(SEC)  # volunteer form
     # the general meeting: 桃花村's 7 full members vote; more than half of them present,
     # yes more than half of the 7 due; the probationary member attends without a vote
@@ -219,9 +223,18 @@ def test_full_recruitment_to_full_membership(demo, api, clock, tmp_path):
     assert member().status == MemberStatus.PROBATIONARY
     assert member().admission_date == dt.date(2027, 11, 26)
     d.do(SEC)  # oath
-    d.refused(SEC, "invalid_extension", action="extend_probation", months=5)
-    d.do(SEC, action="extend_probation", months=6, reason="需要继续考察")
-    d.refused(SEC, "extension_once", action="extend_probation", months=6)
+    # an extension is decided when the probation ends, by a general meeting, for 6 to 12
+    # months, and takes effect once the township approves it
+    clock.move_to(at("2028-11-26T00:00:00+08:00"))
+    d.fresh()
+    d.refused(SEC, "out_of_range", action="extend_probation", months=5)
+    d.do(SEC, action="extend_probation", months=6, reason="需要继续考察",
+         meeting=m(present=4, yes=4))
+    assert d.step == "extension_approval"
+    d.do(TOWN, months=6)
+    assert d.step == "probation" and member().probation_extension_months == 6
+    d.refused(SEC, "extension_once", action="extend_probation", months=6,
+              meeting=m(present=4, yes=4))
     clock.move_to(at("2029-05-25T23:59:00+08:00"))
     body = d.refused(SEC, "too_early")
     assert body["not_before"] == "2029-05-26T00:00:00+08:00"  # a year and six months
@@ -257,12 +270,14 @@ def test_admission_approval_reminds_at_three_months_and_escalates_past_six(demo,
     from workflows.models import Notification
 
     d = to_target_decision(api, demo, clock)
-    for user, data in ((SEC, {"special": "none"}), (TOWN, {"filed_on": "2027-11-18"}),
+    for user, data in ((SEC, {"special": "none"}), (SEC, ANNOUNCED),
+                       (TOWN, {"filed_on": "2027-11-18"}),
                        (SEC, {"introducer_1": pm(TH[2]), "introducer_2": pm(TH[3])}),
-                       (ORG, {"class_hours": 24}), (TOWN, {}), (SEC, {})):
+                       (ORG, {"class_hours": 24}), (SEC, {})):
         d.do(user, **data)
     clock.move_to(at("2027-11-26T00:01:00+08:00"))
     d.do(SEC)
+    d.do(TOWN)
     d.do(SEC)
     d.do(SEC, meeting=m(present=4, yes=4))
     assert d.case["tasks"][0]["hard_due_at"] == "2028-05-26T00:01:00+08:00"
@@ -285,10 +300,11 @@ def test_a_district_that_asks_for_more_training_hours_says_so_in_the_schema(demo
                                  param="target_training_hours", value="32")
     d = to_target_decision(api, demo, clock)
     d.do(SEC, special="none")
+    d.do(SEC, **ANNOUNCED)
     d.do(TOWN, filed_on="2027-11-18")
     d.do(SEC, introducer_1=pm(TH[2]), introducer_2=pm(TH[3]))
     training = next(f for a in d.actions(ORG) for f in a["fields"] if f["name"] == "class_hours")
     assert training["min"] == 32
     d.refused(ORG, "out_of_range", class_hours=31)
     d.do(ORG, class_hours=32, certificate_no="PX-2027-02")
-    assert d.step == "pre_review"
+    assert d.step == "admission_review"

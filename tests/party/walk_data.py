@@ -19,6 +19,7 @@ WALK = {
         "application": {"id_number": "330102200203150019", "application_date": "2026-10-20"},
         "talk": {"talk_date": "2026-11-02"},
         "activist_decision": {"contact_1": choice(0), "contact_2": other_than("contact_1")},
+        "target_announcement": {"announced_on": "2027-11-18", "told_on": "2027-11-18"},
         "target_filing": {"filed_on": "2027-11-18"},
         "political_review": {"introducer_1": choice(2),
                              "introducer_2": other_than("introducer_1")},
