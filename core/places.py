@@ -67,7 +67,10 @@ _COMMUNITY = (
 
 
 def _pass(pairs: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    return re.compile("|".join(re.escape(a) for a, _ in pairs)), dict(pairs)
+    # the model text writes its brackets both ways: 村(居) and 村（居）
+    both = [(a, b) for shared, b in pairs
+            for a in dict.fromkeys((shared, shared.replace("(", "（").replace(")", "）")))]
+    return re.compile("|".join(re.escape(a) for a, _ in both)), dict(both)
 
 
 # the shared forms first, then (for a community) a village's own words

@@ -17,7 +17,7 @@ from typing import Any
 from core.models import Region
 from core.places import PlaceKind, place_words, words_of
 from core.roles import BRANCH_ROLES
-from workflows.spec import ActionSpec, ProcedureSpec, StepSpec
+from workflows.spec import ActionSpec, ProcedureSpec, Source, StepSpec
 
 # attributes that hold text a user reads (every other string is an identifier)
 TEXT_ATTRS = frozenset({
@@ -42,8 +42,8 @@ def _placed(obj: Any, kind: PlaceKind) -> Any:
         return tuple(_placed(v, kind) for v in obj)
     if isinstance(obj, Mapping):
         return {k: _placed(v, kind) for k, v in obj.items()}
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
-        return obj
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type) or isinstance(obj, Source):
+        return obj  # a number's source is cited as written: a law's name, the model text's words
     changes: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         if not f.init:

@@ -43,6 +43,9 @@ def _to_publicity(procedure: str, village) -> int:
 
 
 def _main_text(page: Page) -> str:
+    """The page's text as a cadre reads it, without the sources it cites as written (a
+    law's name, the model text's own words, which say 村(居) where they do)."""
+    page.evaluate("document.querySelectorAll('main .cited').forEach(e => e.remove())")
     return page.locator("main").inner_text()
 
 
