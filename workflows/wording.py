@@ -42,7 +42,7 @@ def _placed(obj: Any, kind: PlaceKind) -> Any:
         return tuple(_placed(v, kind) for v in obj)
     if isinstance(obj, Mapping):
         return {k: _placed(v, kind) for k, v in obj.items()}
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type) or isinstance(obj, Source):
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type | Source):
         return obj  # a number's source is cited as written: a law's name, the model text's words
     changes: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
