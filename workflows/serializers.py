@@ -377,6 +377,14 @@ class ProcedureStepSerializer(serializers.Serializer[Any]):
     roles = serializers.ListField(child=serializers.CharField(), help_text="角色代码(约定6)")
     role_labels = serializers.ListField(child=serializers.CharField())
     level = serializers.ChoiceField(choices=Level.choices)
+    description = serializers.CharField(allow_blank=True,
+                                        help_text="环节说明(数字为用户所在地现行取值)")
+
+
+@extend_schema_field({"nullable": True,
+                      "description": "上限(比例为“分子/分母”);无上限时为 null"})
+class CeilingField(serializers.JSONField):
+    """A number's ceiling: none for a window or a quorum that may grow without bound."""
 
 
 class ParamBasisSerializer(serializers.Serializer[Any]):
@@ -393,7 +401,7 @@ class ParamSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(help_text="取值及单位,如“7天”“1/2”")
     default = BoundField()
     floor = BoundField()
-    ceiling = BoundField(allow_null=True)
+    ceiling = CeilingField(allow_null=True)
     unit = serializers.ChoiceField(choices=["days", "working_days", "months", "ratio", "count"])
     stricter = serializers.ChoiceField(choices=["lower", "higher"],
                                        help_text="本地只能向更严的方向调整:lower 为改小更严")

@@ -371,9 +371,9 @@ def test_the_ledger_records_every_stage_with_its_date_and_result(case_at_members
     assert (line.proposed_on, line.deliberated_on, line.reviewed_on, line.decided_on) == \
         (day, day, day, day)
     assert line.proposal_result == "党支部委员会会议:应到3人,实到3人,赞成3、反对0、弃权0,通过"
-    assert line.deliberation_result.startswith("村(社区)两委会议:应到5人,实到4人,赞成3")
+    assert line.deliberation_result.startswith("村两委会议:应到5人,实到4人,赞成3")
     assert line.review_result.startswith("党员大会:应到7人,实到7人,赞成7")
-    assert line.decision_result.startswith("村(居)民代表会议:")
+    assert line.decision_result.startswith("村民代表会议:")
     assert line.publicity_days == 7
     assert line.publicity_ended_at is not None
     assert line.result_published_on == dt.date(2026, 11, 10)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from core import dates
 from core.errors import RuleError
+from core.places import kind_of, place_words
 from workflows import params as tenant_params
 from workflows.choices import TaskState
 from workflows.fields import clean_meeting
@@ -260,7 +261,8 @@ def verdict(case: Case, action: ActionSpec, fs: FieldSpec, post: QueryDict) -> M
     values = tenant_params.effective_all(case.spec, case.region) if case.spec else {}
     q_ratio, p_ratio = ratios(rule, values)
     roll = compute_roll(rule.roll, case.region, _day(typed["held_at"]), narrow)
-    out.body, out.votes, out.due, out.unit = rule.body, rule.votes, roll.due, roll.unit
+    out.body = place_words(rule.body, kind_of(case.region))  # 村民代表会议 / 居民代表会议
+    out.votes, out.due, out.unit = rule.votes, roll.due, roll.unit
     out.quorum_rule = rule.quorum.describe(q_ratio)
     out.pass_rule = rule.pass_line.describe(p_ratio) if rule.votes else ""
     out.need_present = smallest_present(rule.quorum, q_ratio, due=roll.due)
