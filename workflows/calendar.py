@@ -86,14 +86,16 @@ def _midnight_after(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
 
 
-def window_end(start: dt.datetime, days: int, *, working_days: bool) -> dt.datetime:
-    """Earliest end of a window of at least ``days`` (working) days posted at ``start``."""
+def window_end(start: dt.datetime, days: int, *, working_days: bool,
+               check: WorkingDays | None = None) -> dt.datetime:
+    """Earliest end of a window of at least ``days`` (working) days posted at ``start``
+    (``check``: a calendar already read, to share between many windows)."""
     if days < 1:
         raise ValueError("a window lasts at least one day")
     day = timezone.localtime(start).date()
     if not working_days:
         return _midnight_after(day + dt.timedelta(days=days))
-    check = WorkingDays()
+    check = check or WorkingDays()
     counted = 0
     while counted < days:
         day += dt.timedelta(days=1)

@@ -427,8 +427,9 @@ def extend_running_notices(*, reason: str, now: dt.datetime | None = None) -> in
     record says when and why the window grew. Returns how many notices moved."""
     moved = 0
     running = PublicityNotice.objects.filter(state=NoticeState.RUNNING, working_days=True)
+    check = cal.WorkingDays()  # the holiday table read once per year for all the notices
     for notice in running.order_by("pk"):
-        end = cal.window_end(notice.start, notice.days, working_days=True)
+        end = cal.window_end(notice.start, notice.days, working_days=True, check=check)
         if end <= notice.earliest_end:
             continue
         with transaction.atomic():

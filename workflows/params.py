@@ -7,6 +7,7 @@ village (settings are inherited down the tree).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -47,16 +48,20 @@ def validate(param: Param, value: int | Fraction) -> None:
 
 def effective(spec: ProcedureSpec, param: Param, region: Region) -> int | Fraction:
     """The value in force at ``region`` (a village), settings of its ancestors applied."""
-    value = param.value
-    rows = TenantSetting.objects.filter(
+    return _strictest(param, param.value, TenantSetting.objects.filter(
         procedure=spec.code, param=param.name, region_id__in=region.ancestor_ids
-    ).values_list("value", flat=True)
-    for raw in rows:
+    ).values_list("value", flat=True))
+
+
+def _strictest(param: Param, value: int | Fraction, raws: Iterable[str]) -> int | Fraction:
+    """``value`` made stricter by each stored setting; an invalid stored row never weakens
+    a rule (it is skipped)."""
+    for raw in raws:
         try:
             candidate = parse_value(param, raw)
             validate(param, candidate)
         except ValidationError:
-            continue  # an invalid stored row never weakens a rule
+            continue
         value = _stricter(param, value, candidate)
     return value
 
@@ -71,14 +76,8 @@ def effective_all(spec: ProcedureSpec, region: Region,
         rows = settings_over(region)
     for procedure, name, raw in rows:
         param = params.get(name)
-        if param is None or procedure != spec.code:
-            continue
-        try:
-            candidate = parse_value(param, raw)
-            validate(param, candidate)
-        except ValidationError:
-            continue
-        values[name] = _stricter(param, values[name], candidate)
+        if param is not None and procedure == spec.code:
+            values[name] = _strictest(param, values[name], (raw,))
     return values
 
 
@@ -130,18 +129,9 @@ def param_json(param: Param, value: int | Fraction | None = None) -> dict[str, A
 def inherited(spec: ProcedureSpec, param: Param, region: Region) -> int | Fraction:
     """The value in force at ``region`` from above: the default made stricter by the
     settings of its ancestors (not its own)."""
-    value = param.value
-    rows = TenantSetting.objects.filter(
+    return _strictest(param, param.value, TenantSetting.objects.filter(
         procedure=spec.code, param=param.name, region_id__in=region.ancestor_ids[:-1]
-    ).values_list("value", flat=True)
-    for raw in rows:
-        try:
-            candidate = parse_value(param, raw)
-            validate(param, candidate)
-        except ValidationError:
-            continue
-        value = _stricter(param, value, candidate)
-    return value
+    ).values_list("value", flat=True))
 
 
 def check_setting(spec: ProcedureSpec, param: Param, region: Region,
