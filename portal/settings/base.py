@@ -150,6 +150,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "captcha",
     "django_filters",
     "guardian",
     "simple_history",
