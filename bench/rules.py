@@ -248,4 +248,4 @@ class FiredDeadlines:
         deadline = Deadline(case=case, task=task, kind=kind, message=message,
                             repeat_months=repeat_months)
         self._recipients.prefetch([deadline])
-        return self._message(deadline), self._recipients(deadline)
+        return self._message(deadline).chinese(), self._recipients(deadline)

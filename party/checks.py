@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from core import dates
 from core.models import Region
 from core.roles import Level, Role
 from party.choices import FloatingState, MeetingKind, MemberStatus
@@ -44,6 +44,7 @@ from party.rules import (
 from workflows import params as tenant_params
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
+from workflows.messages import Month, Quantity, Text, spec_text
 from workflows.models import Case, Notification
 from workflows.notify import send, users_holding
 from workflows.registry import registry
@@ -60,10 +61,10 @@ def last_complete_period(today: dt.date, every: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _period_label(start: dt.date, end: dt.date) -> str:
+def _period_label(start: dt.date, end: dt.date) -> Month | Text:
     if start.year == end.year and start.month == end.month:
-        return f"{start:%Y年%m月}"
-    return f"{start:%Y年%m月}至{end:%Y年%m月}"
+        return Month.of(start)
+    return Text(gettext_noop("{start}至{end}"), start=Month.of(start), end=Month.of(end))
 
 
 def _effective(spec: ProcedureSpec | None, param: Param, region: Region) -> int:
@@ -71,7 +72,7 @@ def _effective(spec: ProcedureSpec | None, param: Param, region: Region) -> int:
     return int(tenant_params.effective(spec, param, region) if spec else param.value)
 
 
-def _tell(region: Region, message: str, key: str) -> int:
+def _tell(region: Region, message: str | Text, key: str) -> int:
     township = region.ancestor_ids[1]
     users = users_holding([Role.BRANCH_SECRETARY], region.pk) + users_holding(
         [Role.TOWNSHIP_PARTY], township)
@@ -99,7 +100,7 @@ def check_branch_meetings(now: dt.datetime) -> int:
                       .annotate(first=Min("held_on")))
     for region in Region.objects.filter(pk__in=list(day_firsts)):
         every = _effective(themed_day, THEMED_DAY_EVERY, region)
-        sent += _remind(region, day_firsts[region.pk], today, every, "主题党日活动",
+        sent += _remind(region, day_firsts[region.pk], today, every, gettext_noop("主题党日活动"),
                         "party-themed-day", ThemedPartyDay.objects.filter(region=region))
     return sent
 
@@ -110,8 +111,10 @@ def _remind(region: Region, first: dt.date, today: dt.date, every: int, label: s
     if start < first.replace(day=1) or rows.filter(held_on__range=(start, end)).exists():
         return 0
     period = _period_label(start, end)
-    return _tell(region, f"【组织生活提醒】{region.name}党支部{period}未召开{label},请及时召开;"
-                         "镇(街道)党(工)委请督促。", f"{key}:{region.pk}:{start:%Y-%m}")
+    message = Text(gettext_noop("【组织生活提醒】{place}党支部{period}未召开{meeting},请及时召开;"
+                                "镇(街道)党(工)委请督促。"),
+                   place=region.name, period=period, meeting=spec_text(label))
+    return _tell(region, message, f"{key}:{region.pk}:{start:%Y-%m}")
 
 
 def _life_meeting_years(region_ids: list[int], years: set[int]) -> set[tuple[int, int]]:
@@ -141,8 +144,10 @@ def check_yearly_life(now: dt.datetime) -> int:
     years = {today.year, today.year - 1}
     held = {LIFE_MEETING_CODE: _life_meeting_years(ids, years),
             APPRAISAL_CODE: _appraisal_years(ids, years)}
-    checks = ((LIFE_MEETING_CODE, LIFE_MEETING_REMIND, "组织生活会", "party-life-meeting"),
-              (APPRAISAL_CODE, APPRAISAL_REMIND, "民主评议党员", "party-member-appraisal"))
+    checks = ((LIFE_MEETING_CODE, LIFE_MEETING_REMIND, gettext_noop("组织生活会"),
+               "party-life-meeting"),
+              (APPRAISAL_CODE, APPRAISAL_REMIND, gettext_noop("民主评议党员"),
+               "party-member-appraisal"))
     sent = 0
     for region in Region.objects.filter(pk__in=ids).order_by("path"):
         first = firsts[region.pk]
@@ -150,8 +155,9 @@ def check_yearly_life(now: dt.datetime) -> int:
             spec = registry.get(code)
             past = today.year - 1
             if first.year <= past and (region.pk, past) not in held[code]:
-                message = (f"{region.name}党支部{past}年度未开展{label},请及时补课并说明原因;"
-                           "镇(街道)党(工)委请督促整改。")
+                message = Text(gettext_noop("{place}党支部{year}年度未开展{what},请及时补课并"
+                                            "说明原因;镇(街道)党(工)委请督促整改。"),
+                               place=region.name, year=past, what=spec_text(label))
                 alert = raise_alert(kind=AlertKind.DOMAIN, region=region, message=message,
                                     key=f"{key}:{region.pk}:{past}")
                 sent += int(alert is not None) + _tell(region, message,
@@ -160,8 +166,10 @@ def check_yearly_life(now: dt.datetime) -> int:
             from_day = dt.date(today.year, 12, 31) - dt.timedelta(days=days_left - 1)
             if today >= from_day and first <= today \
                     and (region.pk, today.year) not in held[code]:
-                sent += _tell(region, f"【年度组织生活】{region.name}党支部{today.year}年度尚未"
-                                      f"开展{label},请在年底前开展;镇(街道)党(工)委请督促。",
+                sent += _tell(region, Text(gettext_noop(
+                    "【年度组织生活】{place}党支部{year}年度尚未开展{what},请在年底前开展;"
+                    "镇(街道)党(工)委请督促。"), place=region.name, year=today.year,
+                    what=spec_text(label)),
                               f"{key}:remind:{region.pk}:{today.year}")
     return sent
 
@@ -189,8 +197,9 @@ def check_pool_analysis(now: dt.datetime) -> int:
         if (township.pk, past) not in done and Notification.objects.filter(
                 dedupe_key__startswith=f"party-pool-analysis:remind:{township.pk}:{past}:"
         ).exists():
-            message = (f"{township.name}党(工)委{past}年度未对入党积极分子队伍状况作分析,"
-                       "请及时补做并登记;区委组织部请督促。")
+            message = Text(gettext_noop("{township}党(工)委{year}年度未对入党积极分子队伍状况"
+                                        "作分析,请及时补做并登记;区委组织部请督促。"),
+                           township=township.name, year=past)
             alert = raise_alert(kind=AlertKind.DOMAIN, region=township, message=message,
                                 key=f"party-pool-analysis:{township.pk}:{past}")
             district = users_holding([Role.DISTRICT_ORG], township.ancestor_ids[0])
@@ -201,8 +210,9 @@ def check_pool_analysis(now: dt.datetime) -> int:
         from_day = dt.date(today.year, 12, 31) - dt.timedelta(days=days_left - 1)
         if today >= from_day and (township.pk, today.year) not in done:
             sent += len(send(committee, None,
-                             f"【年度分析提醒】{township.name}党(工)委{today.year}年度尚未对入党"
-                             "积极分子队伍状况作分析,请在年底前完成并登记。",
+                             Text(gettext_noop("【年度分析提醒】{township}党(工)委{year}年度尚未"
+                                               "对入党积极分子队伍状况作分析,请在年底前完成并登记。"),
+                                  township=township.name, year=today.year),
                              key=f"party-pool-analysis:remind:{township.pk}:{today.year}"))
     return sent
 
@@ -221,8 +231,10 @@ def check_floating_contacts(now: dt.datetime) -> int:
         if today <= limit:
             continue
         quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-        message = (f"{row.region.name}流动党员{row.member.name}自{dates.day_text(last)}以来超过"
-                   f"{CONTACT_EVERY.describe(every)}没有联系记录,请及时跟进了解情况。")
+        message = Text(gettext_noop("{place}流动党员{name}自{last}以来超过{every}没有联系记录,"
+                                    "请及时跟进了解情况。"),
+                       place=row.region.name, name=row.member.name, last=last,
+                       every=CONTACT_EVERY.amount(every))
         alert = raise_alert(kind=AlertKind.DOMAIN, region=row.region, case=row.case,
                             message=message, key=f"party-floating:{row.pk}:{quarter}")
         if alert is not None:
@@ -276,18 +288,20 @@ def check_dues_arrears(now: dt.datetime) -> int:
         if unpaid < alert_at:
             continue
         first_unpaid = _month_text(since)
-        base = (f"{region.name}党员{member.name}自{first_unpaid}起连续{unpaid}个月没有交纳党费"
-                "的记录")
+        base = Text(gettext_noop("{place}党员{name}自{first}起连续{months}没有交纳党费的记录"),
+                    place=region.name, name=member.name,
+                    first=Month(since // 12, since % 12 + 1), months=Quantity(unpaid, "months"))
         key = f"party-dues:{member.pk}:{first_unpaid}"
         if unpaid >= lapse_at:
-            message = (f"{base},已满{DUES_LAPSE.describe(lapse_at)};依照党章,没有正当理由连续"
-                       "六个月不交纳党费的,按自行脱党处理,请镇(街道)党(工)委核实并督促党支部"
-                       "处置。")
+            message = Text(gettext_noop("{base},已满{lapse};依照党章,没有正当理由连续六个月"
+                                        "不交纳党费的,按自行脱党处理,请镇(街道)党(工)委核实并"
+                                        "督促党支部处置。"),
+                           base=base, lapse=DUES_LAPSE.amount(lapse_at))
             alert = raise_alert(kind=AlertKind.DOMAIN, region=region, message=message,
                                 key=f"{key}:lapse")
             sent += int(alert is not None) + _tell(region, message, f"{key}:lapse")
             continue
-        message = f"{base},请党支部及时提醒督促交纳。"
+        message = Text(gettext_noop("{base},请党支部及时提醒督促交纳。"), base=base)
         alert = raise_alert(kind=AlertKind.DOMAIN, region=region, message=message,
                             key=f"{key}:arrears")
         sent += int(alert is not None) + len(send(

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from core import dates
 from core.errors import RuleError
 from core.idcard import mask_id
@@ -26,6 +28,7 @@ from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.fields import FieldErrors
+from workflows.messages import Text
 
 People = list[tuple[str, str, str]]
 
@@ -91,8 +94,9 @@ def _alert_failed_before(ctx: EffectContext, people: Sequence[tuple[str, str, st
     for number in failed:
         name = next(p[0] for p in people if p[1] == number)
         raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                    message=f"“{ctx.case.title}”再次提名曾联审未通过的{name}({mask_id(number)}),"
-                            "存在“带病”任用风险,须重新联审。",
+                    message=Text(gettext_noop("“{title}”再次提名曾联审未通过的{name}({id}),"
+                                              "存在“带病”任用风险,须重新联审。"),
+                                 title=ctx.case.title, name=name, id=mask_id(number)),
                     key=f"personnel-renominated:{ctx.case.pk}:{number}")
 
 

@@ -8,13 +8,14 @@ import datetime as dt
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from core import dates
 from core.models import Membership
 from core.roles import Role
 from seals.models import Seal
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
+from workflows.messages import Text, spec_text
 from workflows.models import Alert
 
 
@@ -45,9 +46,12 @@ def check_seal_keepers(now: dt.datetime) -> int:
         if keeper_ended_key(seal) in told:
             continue
         last = ended.get((seal.keeper_id, seal.region_id))
-        since = f"已于{dates.day_text(last)}终止" if last else "不在任"
-        message = (f"{seal.region.name}的{seal.name}仍登记由{seal.keeper.get_full_name()}保管,"
-                   f"但其印章保管人任职{since};请及时变更保管人或停用印章。")
+        since = (Text(gettext_noop("已于{day}终止"), day=last) if last
+                 else Text(gettext_noop("不在任")))
+        message = Text(gettext_noop("{place}的{seal}仍登记由{keeper}保管,但其印章保管人任职"
+                                    "{since};请及时变更保管人或停用印章。"),
+                       place=seal.region.name, seal=spec_text(seal.name),
+                       keeper=seal.keeper.get_full_name(), since=since)
         if raise_alert(kind=AlertKind.DOMAIN, region=seal.region, message=message,
                        key=keeper_ended_key(seal)) is not None:
             sent += 1

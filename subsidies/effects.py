@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from core.errors import RuleError
 from core.idcard import mask_id
@@ -29,6 +30,7 @@ from subsidies.tables import (
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.messages import Text
 from workflows.proposals import register_proposal
 
 ISSUED = "issue_forms"
@@ -201,9 +203,10 @@ def _write_payee_list(ctx: EffectContext) -> None:
         names = "、".join(f"{e.name}({mask_id(e.id_number)},{yuan(e.value)}元)"
                          for e in strangers[:5])
         raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                    message=f"耕地地力保护补贴“{ctx.case.title}”的发放明细中有{len(strangers)}名"
-                            f"收款人不在公示的农户清册中:{names}。可能未经农户同意将补贴留用村集体"
-                            "或发放给他人,系统已拒绝确认发放。",
+                    message=Text(gettext_noop("耕地地力保护补贴“{title}”的发放明细中有{count}名"
+                                              "收款人不在公示的农户清册中:{names}。可能未经农户"
+                                              "同意将补贴留用村集体或发放给他人,系统已拒绝确认发放。"),
+                                 title=ctx.case.title, count=len(strangers), names=names),
                     key=f"subsidy-payee:{ctx.case.pk}:{ctx.event.seq}")
 
 

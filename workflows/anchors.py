@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.models import Region
 from core.roles import Level, Role
 from workflows.audit import UnknownKey, keyring, mac, same
+from workflows.messages import Text
 from workflows.models import Case, CaseEvent, ChainDigest
 from workflows.notify import send, users_holding
 
@@ -117,9 +119,10 @@ def publish(row: ChainDigest, township: Region) -> None:
     """Send the digest to the township's party committee, government and discipline
     commission (notifications, e-mailed): a copy the database cannot change."""
     users = users_holding(RECIPIENTS, township.pk)
-    text = (f"【今日存证】{township.name}{row.day.year}年{row.day.month}月{row.day.day}日"
-            f"办理记录存证摘要:{row.digest}(当日有办理记录的事项{row.cases}件)。"
-            f"此摘要同时在各村(社区)公开栏公布,请留存,日后可据以核对记录是否被改动。")
+    text = Text(gettext_noop("【今日存证】{township}{day}办理记录存证摘要:{digest}"
+                             "(当日有办理记录的事项{cases}件)。此摘要同时在各村(社区)公开栏公布,"
+                             "请留存,日后可据以核对记录是否被改动。"),
+                township=township.name, day=row.day, digest=row.digest, cases=row.cases)
     send(users, None, text, key=f"digest:{row.pk}")
 
 

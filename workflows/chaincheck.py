@@ -25,12 +25,14 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.models import Region
 from core.roles import Level
 from workflows.alerts import raise_alert
 from workflows.anchors import DigestCheck, verify_digests
 from workflows.choices import AlertKind
+from workflows.messages import Text
 from workflows.models import Attachment, Case, CaseEvent, ChainCheck
 from workflows.verify import CASE_FIELDS, file_problem, load_stored, verify_case_events
 
@@ -108,7 +110,8 @@ def raise_record_alerts(problems: Mapping[int, str], notes: Iterable[str] = (),
         problem = problems[case.pk]
         key = hashlib.sha256(problem.encode("utf-8")).hexdigest()[:16]
         alert = raise_alert(kind=AlertKind.RECORD_ALTERED, case=case,
-                            message=f"“{case.title}”的办理记录与其哈希链不符:{problem}",
+                            message=Text(gettext_noop("“{title}”的办理记录与其哈希链不符:{problem}"),
+                                         title=case.title, problem=problem),
                             key=f"record:{case.pk}:{key}")
         raised += alert is not None
     if region is None:
@@ -116,7 +119,8 @@ def raise_record_alerts(problems: Mapping[int, str], notes: Iterable[str] = (),
     for note in notes:
         key = hashlib.sha256(note.encode("utf-8")).hexdigest()[:16]
         alert = raise_alert(kind=AlertKind.RECORD_ALTERED, region=region,
-                            message=f"存证摘要校验发现问题:{note}", key=f"digest:{region.pk}:{key}")
+                            message=Text(gettext_noop("存证摘要校验发现问题:{note}"), note=note),
+                            key=f"digest:{region.pk}:{key}")
         raised += alert is not None
     return raised
 

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import Conflict, NotAllowed, OutOfScope, RuleError
@@ -60,6 +61,7 @@ from workflows.fields import (
     with_recorded_choices,
 )
 from workflows.meetings import check_meeting, explain_meeting, meeting_result, meeting_rule
+from workflows.messages import Text, spec_text
 from workflows.models import (
     Attachment,
     Case,
@@ -352,8 +354,10 @@ def _actor_role(actor: User, case: Case, step: StepSpec, role: str | None) -> He
     problem = separation_problem(actor, case, step)
     if problem:
         raise_alert(kind=AlertKind.SEPARATION_REFUSED, case=case, actor=actor,
-                    message=f"{actor.get_full_name()}试图办理“{case.title}”的“{step.name}”,"
-                            f"因不相容岗位分离被拒绝:{problem}",
+                    message=Text(gettext_noop("{actor}试图办理“{title}”的“{step}”,"
+                                              "因不相容岗位分离被拒绝:{problem}"),
+                                 actor=actor.get_full_name(), title=case.title,
+                                 step=spec_text(step.name), problem=problem),
                     key=f"sep:{case.pk}:{step.code}:{actor.pk}")
         raise RuleError("separation_of_duties", problem)
     return held[0]
@@ -379,9 +383,10 @@ def _check_time(actor: User, case: Case, spec: ProcedureSpec, step: StepSpec,
     _check_notice_record(actor, case, notice)
     if now < notice.earliest_end:
         raise_alert(kind=AlertKind.PUBLICITY_CUT_SHORT, case=case, actor=actor,
-                    message=f"{actor.get_full_name()}试图在公示期满前结束“{case.title}”"
-                            f"的公示(最早可于"
-                            f"{timezone.localtime(notice.earliest_end):%m月%d日%H:%M}结束)",
+                    message=Text(gettext_noop("{actor}试图在公示期满前结束“{title}”的公示"
+                                              "(最早可于{earliest}结束)"),
+                                 actor=actor.get_full_name(), title=case.title,
+                                 earliest=notice.earliest_end),
                     key=f"pub:{notice.pk}:{actor.pk}:{timezone.localdate()}")
         raise RuleError(
             "publicity_open",
@@ -411,8 +416,10 @@ def _check_notice_record(actor: User, case: Case, notice: PublicityNotice) -> No
         if not chain_facts.difference(fact, chain_facts.notice_fact(notice), {}):
             return
     raise_alert(kind=AlertKind.RECORD_ALTERED, case=case, actor=actor,
-                message=f"“{case.title}”的公示“{notice.title}”与办理记录不符(公示期可能在系统"
-                        f"之外被改动),{actor.get_full_name()}的下一步办理已被拒绝",
+                message=Text(gettext_noop("“{title}”的公示“{notice}”与办理记录不符(公示期可能在"
+                                          "系统之外被改动),{actor}的下一步办理已被拒绝"),
+                             title=case.title, notice=notice.title,
+                             actor=actor.get_full_name()),
                 key=f"notice:{notice.pk}")
     raise RuleError("record_altered",
                     "公示记录与办理记录不符(公示期可能在系统之外被改动),不能进行下一步;"

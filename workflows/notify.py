@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from core.models import Membership, Region, User
 from core.roles import Level, Role
 from workflows.acting import acting_region_id
+from workflows.messages import Text, spec_text, store
 from workflows.models import Case, Notification
 from workflows.spec import StepSpec
 
@@ -47,10 +49,12 @@ def escalation_target(case: Case, task_region: Region) -> tuple[list[Role], int]
     return roles, ids[0]
 
 
-def send(user_ids: Iterable[int], case: Case | None, message: str, *, key: str | None = None
-         ) -> list[Notification]:
-    """Create one notification per user; a ``key`` makes it happen at most once per user."""
+def send(user_ids: Iterable[int], case: Case | None, message: str | Text, *,
+         key: str | None = None) -> list[Notification]:
+    """Create one notification per user; a ``key`` makes it happen at most once per user.
+    A ``Text`` message is read in each reader's language (workflows.messages)."""
     created: list[Notification] = []
+    chinese, text = store(message)
     for user_id in sorted(set(user_ids)):
         dedupe = f"{key}:{user_id}" if key else None
         if dedupe and Notification.objects.filter(dedupe_key=dedupe).exists():
@@ -58,7 +62,8 @@ def send(user_ids: Iterable[int], case: Case | None, message: str, *, key: str |
         try:
             with transaction.atomic():
                 created.append(Notification.objects.create(
-                    user_id=user_id, case=case, message=message[:400], dedupe_key=dedupe))
+                    user_id=user_id, case=case, message=chinese, text=text,
+                    dedupe_key=dedupe))
         except IntegrityError:
             continue  # someone else sent it at the same moment
     if created:
@@ -67,7 +72,7 @@ def send(user_ids: Iterable[int], case: Case | None, message: str, *, key: str |
     return created
 
 
-def send_batch(items: Iterable[tuple[Iterable[int], Case | None, str, str]]) -> int:
+def send_batch(items: Iterable[tuple[Iterable[int], Case | None, str | Text, str]]) -> int:
     """Many keyed notifications at once: ``(user_ids, case, message, key)`` per item.
 
     For the sweep, whose rows are already claimed under lock: one query finds the
@@ -77,10 +82,11 @@ def send_batch(items: Iterable[tuple[Iterable[int], Case | None, str, str]]) -> 
     """
     wanted: dict[str, Notification] = {}
     for user_ids, case, message, key in items:
+        chinese, text = store(message)
         for user_id in sorted(set(user_ids)):
             dedupe = f"{key}:{user_id}"
-            wanted.setdefault(dedupe, Notification(user_id=user_id, case=case,
-                                                    message=message[:400], dedupe_key=dedupe))
+            wanted.setdefault(dedupe, Notification(user_id=user_id, case=case, message=chinese,
+                                                    text=text, dedupe_key=dedupe))
     if not wanted:
         return 0
     sent_before = set(Notification.objects.filter(dedupe_key__in=list(wanted))
@@ -102,9 +108,11 @@ def queue_task_notice(case: Case, step: StepSpec, *, exclude: Any = None,
     users = [u for u in users_holding(step.roles, region_id)
              if exclude is None or u != exclude.pk]
     if returned_reason:
-        message = f"【退回】“{case.title}”已退回到“{step.name}”,理由:{returned_reason}"
+        message = Text(gettext_noop("【退回】“{title}”已退回到“{step}”,理由:{reason}"),
+                       title=case.title, step=spec_text(step.name), reason=returned_reason)
     else:
-        message = f"【待办】“{case.title}”待您办理:{step.name}"
+        message = Text(gettext_noop("【待办】“{title}”待您办理:{step}"),
+                       title=case.title, step=spec_text(step.name))
     send(users, case, message, key=f"task:{case.pk}:{seq}")
 
 
@@ -122,7 +130,9 @@ def queue_closed_notice(case: Case, *, exclude: Any = None) -> None:
     opener = case.opened_by_id
     if exclude is not None and opener == exclude.pk:
         return
-    send([opener], case, f"【办结】“{case.title}”已办结:{case.outcome}。", key=f"closed:{case.pk}")
+    send([opener], case, Text(gettext_noop("【办结】“{title}”已办结:{outcome}。"),
+                              title=case.title, outcome=spec_text(case.outcome)),
+         key=f"closed:{case.pk}")
 
 
 def unread_count(user: User) -> int:

@@ -652,6 +652,8 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
     case = serializers.IntegerField(source="case_id", read_only=True, allow_null=True)
     read = serializers.SerializerMethodField()
     created_at = serializers.SerializerMethodField()
+    # in the request's language (Accept-Language), from the stored template
+    message = serializers.CharField(source="shown", read_only=True)
 
     class Meta:
         model = Notification

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from core.roles import Level, Role
+from workflows.messages import Quantity
 
 
 class FieldType(enum.StrEnum):
@@ -142,6 +143,13 @@ class Param:
             frac = Fraction(v)
             return f"{frac.numerator}/{frac.denominator}"
         return f"{v}{self.unit.label}"
+
+    def amount(self, value: int | Fraction | None = None) -> Quantity | str:
+        """This number with its unit, for a message read in the reader's language."""
+        v = self.value if value is None else value
+        if self.unit == Unit.RATIO:
+            return self.describe(v)
+        return Quantity(int(v), self.unit.value)
 
 
 # A date bound: today for a date field, now for a date-time field.

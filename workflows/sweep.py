@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.roles import Role
 from workflows.alerts import raise_case_alerts
 from workflows.calendar import add_months
 from workflows.choices import AlertKind, DeadlineKind, TaskState
+from workflows.messages import Text, spec_text
 from workflows.models import Case, Deadline
 from workflows.notify import escalation_target, holdings, send_batch, users_holding
 from workflows.registry import registry
@@ -34,22 +36,27 @@ class SweepResult:
     notifications: int = 0
 
 
-def _message(deadline: Deadline) -> str:
+def _message(deadline: Deadline) -> Text:
     case = deadline.case
     task = deadline.task
-    due = timezone.localtime(task.due_at) if task and task.due_at else None
-    when = f"{due:%Y年%m月%d日%H:%M}" if due else ""
+    due = task.due_at if task and task.due_at else ""
     if deadline.kind == DeadlineKind.REMINDER:
-        return f"【即将到期】“{case.title}”的当前环节须于{when}前办理。"
+        return Text(gettext_noop("【即将到期】“{title}”的当前环节须于{due}前办理。"),
+                    title=case.title, due=due)
     if deadline.kind == DeadlineKind.OVERDUE:
-        return f"【已逾期】“{case.title}”的当前环节已超过办理时限({when}),请尽快办理。"
+        return Text(gettext_noop("【已逾期】“{title}”的当前环节已超过办理时限({due}),请尽快办理。"),
+                    title=case.title, due=due)
     if deadline.kind == DeadlineKind.ESCALATION:
-        return f"【逾期督办】{case.region.name}“{case.title}”已超过办理时限({when}),请督促办理。"
+        return Text(gettext_noop("【逾期督办】{place}“{title}”已超过办理时限({due}),请督促办理。"),
+                    place=case.region.name, title=case.title, due=due)
     if deadline.kind == DeadlineKind.HARD_LIMIT:
-        return f"【超过最长期限】{case.region.name}“{case.title}”已超过规定的最长办理期限。"
+        return Text(gettext_noop("【超过最长期限】{place}“{title}”已超过规定的最长办理期限。"),
+                    place=case.region.name, title=case.title)
     if deadline.kind == DeadlineKind.RECURRING:
-        return f"【定期提醒】“{case.title}”:{deadline.message}"
-    return f"【公示期满】“{case.title}”的公示期已满,可以进行下一步。"
+        return Text(gettext_noop("【定期提醒】“{title}”:{reminder}"),
+                    title=case.title, reminder=spec_text(deadline.message))
+    return Text(gettext_noop("【公示期满】“{title}”的公示期已满,可以进行下一步。"),
+                title=case.title)
 
 
 class _Recipients:
@@ -121,7 +128,7 @@ def sweep(now: dt.datetime | None = None, *, batch: int = BATCH) -> SweepResult:
             recipients.prefetch(rows)
             follow_ups: list[Deadline] = []
             notices = []
-            overdue: list[tuple[Case, str, str]] = []
+            overdue: list[tuple[Case, str | Text, str]] = []
             for deadline in rows:
                 users = recipients(deadline)
                 if users:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from core import dates
 from core.errors import RuleError
 from party.choices import (
@@ -33,6 +35,7 @@ from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.fields import FieldErrors
+from workflows.messages import Text, spec_text
 from workflows.proposals import register_proposal
 from workflows.spec import ActionSpec, Effect, FieldType, Param
 
@@ -248,8 +251,10 @@ def record_themed_day(repeat_limit: Param) -> Effect:
                       .order_by("-held_on", "-pk").values_list("form", flat=True)[:limit - 1])
         if len(recent) == limit - 1 and all(f == form for f in recent):
             raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                        message=f"{ctx.case.region.name}主题党日活动连续{limit}次采用同一形式"
-                                f"({row.get_form_display()}),形式单一。",
+                        message=Text(gettext_noop("{place}主题党日活动连续{limit}次采用同一形式"
+                                                  "({form}),形式单一。"),
+                                     place=ctx.case.region.name, limit=limit,
+                                     form=spec_text(row.get_form_display())),
                         key=f"party-themed-form:{ctx.case.pk}")
 
     return effect(f"party.record_themed_day.{repeat_limit.name}", check=check, apply=apply,

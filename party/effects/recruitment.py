@@ -12,6 +12,7 @@ import datetime as dt
 from functools import cache
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -27,6 +28,7 @@ from party.models import PartyMember, TrainingRecord
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.messages import Text
 from workflows.models import PublicityNotice
 from workflows.proposals import register_proposal
 from workflows.spec import Effect, Param
@@ -105,10 +107,11 @@ def record_talk(within: Param) -> Effect:
         months = _int(ctx, within)
         if talked > months_after(member.application_date, months):
             raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                        message=f"{ctx.case.region.name}入党申请人{member.name}于"
-                                f"{dates.day_text(member.application_date)}递交申请,"
-                                f"{dates.day_text(talked)}才谈话,"
-                                f"超过{within.describe(months)}。",
+                        message=Text(gettext_noop("{place}入党申请人{name}于{applied}递交申请,"
+                                                  "{talked}才谈话,超过{limit}。"),
+                                     place=ctx.case.region.name, name=member.name,
+                                     applied=member.application_date, talked=talked,
+                                     limit=within.amount(months)),
                         key=f"party-talk:{ctx.case.pk}")
 
     return effect(f"party.record_talk.{within.name}", check=check, apply=apply)
@@ -190,23 +193,28 @@ def alert_short_training(report_every: Param, assess_every: Param) -> Effect:
         quarters = months // _int(ctx, report_every)
         halves = months // _int(ctx, assess_every)
         records = TrainingRecord.objects.filter(member=member, case=ctx.case)
-        short: list[str] = []
+        short: list[Text] = []
         own = records.filter(kind=TrainingKind.ACTIVIST_REPORT).count()
         if own < quarters:
-            short.append(f"思想汇报{own}次(应不少于{quarters}次)")
+            short.append(Text(gettext_noop("思想汇报{n}次(应不少于{least}次)"),
+                              n=own, least=quarters))
         for contact in (member.contact_1, member.contact_2):
             if contact is None:
                 continue
             n = records.filter(kind=TrainingKind.CONTACT_REPORT, reporter=contact.name).count()
             if n < quarters:
-                short.append(f"联系人{contact.name}报告{n}次(应不少于{quarters}次)")
+                short.append(Text(gettext_noop("联系人{name}报告{n}次(应不少于{least}次)"),
+                                  name=contact.name, n=n, least=quarters))
         assessed = records.filter(kind=TrainingKind.BRANCH_ASSESSMENT).count()
         if assessed < halves:
-            short.append(f"支部考察{assessed}次(应不少于{halves}次)")
+            short.append(Text(gettext_noop("支部考察{n}次(应不少于{least}次)"),
+                              n=assessed, least=halves))
         if short:
             raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                        message=f"{ctx.case.region.name}入党积极分子{member.name}被推荐为"
-                                f"发展对象,但培养考察记录不足:{';'.join(short)}。",
+                        message=Text(gettext_noop("{place}入党积极分子{name}被推荐为发展对象,"
+                                                  "但培养考察记录不足:{short}。"),
+                                     place=ctx.case.region.name, name=member.name,
+                                     short=short),
                         key=f"party-training:{ctx.case.pk}")
 
     return effect(f"party.alert_short_training.{report_every.name}.{assess_every.name}",

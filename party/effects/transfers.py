@@ -10,6 +10,7 @@ import datetime as dt
 from functools import cache
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core.errors import RuleError
 from party.choices import (
@@ -27,6 +28,7 @@ from party.models import FloatingContact, FloatingMember, PartyMember, TransferR
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind, CaseState
 from workflows.effects import EffectContext, effect
+from workflows.messages import Text
 from workflows.spec import Effect, Param
 
 # --- 01.3 transfer out ----------------------------------------------------------------------
@@ -131,8 +133,9 @@ def _refuse_transfer(ctx: EffectContext) -> None:
     """A refusal to accept a member is always reported to the supervisors."""
     record = _record(ctx)
     raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                message=f"{ctx.case.region.name}不接收{record.name}的党组织关系,"
-                        f"理由:{ctx.data.get('reason', '')}",
+                message=Text(gettext_noop("{place}不接收{name}的党组织关系,理由:{reason}"),
+                             place=ctx.case.region.name, name=record.name,
+                             reason=ctx.data.get("reason", "")),
                 key=f"party-refuse-in:{ctx.case.pk}")
     record.state = TransferState.DONE
     record.save()

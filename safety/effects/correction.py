@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -36,6 +37,7 @@ from safety.rules import CORRECTION_CHECK_IN_DAYS, CORRECTION_CODE
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.messages import Quantity, Text
 from workflows.notify import send, users_holding
 
 
@@ -161,8 +163,9 @@ def _write_check_in(ctx: EffectContext) -> None:
                           ctx.data.get("note", ""))
     if result == CheckInResult.ABNORMAL:
         raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                    message=f"{ctx.case.region.name}社区矫正对象{act.person.name}"
-                            f"{act.on:%m月%d日}抽查点验异常:{act.note}",
+                    message=Text(gettext_noop("{place}社区矫正对象{name}{on}抽查点验异常:{note}"),
+                                 place=ctx.case.region.name, name=act.person.name, on=act.on,
+                                 note=act.note),
                     key=f"correction-abnormal:{act.pk}")
 
 
@@ -316,12 +319,15 @@ def check_daily_check_ins(now: dt.datetime) -> int:
         since = last or person.start - dt.timedelta(days=1)
         if (today - since).days <= gap:
             continue
-        message = (f"{person.region.name}社区矫正对象{person.name}自{since:%m月%d日}以来"
-                   f"超过{gap}天未抽查点验,请立即核查")
+        message = Text(gettext_noop("{place}社区矫正对象{name}自{since}以来超过{gap}未抽查点验,"
+                                    "请立即核查"),
+                       place=person.region.name, name=person.name, since=since,
+                       gap=Quantity(gap, "days"))
         alert = raise_alert(kind=AlertKind.DOMAIN, case=person.case, message=message,
                             key=f"correction-gap:{person.pk}:{today:%Y%m%d}")
         if alert is not None:
             users = users_holding([Role.COMMITTEE_DIRECTOR], person.region_id)
-            sent += len(send(users, person.case, f"【抽查点验】{message}",
+            sent += len(send(users, person.case,
+                             Text(gettext_noop("【抽查点验】{message}"), message=message),
                              key=f"correction-gap:{person.pk}:{today:%Y%m%d}")) + 1
     return sent

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -23,6 +24,7 @@ from safety.models import Dispute, MediationRecord
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.messages import Text
 
 
 def _find(ctx: EffectContext) -> Dispute:
@@ -127,8 +129,10 @@ def _write_follow_up(ctx: EffectContext) -> None:
     dispute.save(update_fields=["visited_on", "visited_by", "satisfied", "state"])
     if not dispute.satisfied:
         raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
-                    message=f"{ctx.case.region.name}纠纷第{dispute.number}号回访时当事人不满意:"
-                            f"{ctx.data.get('feedback', '')}",
+                    message=Text(gettext_noop("{place}纠纷第{number}号回访时当事人不满意:"
+                                              "{feedback}"),
+                                 place=ctx.case.region.name, number=dispute.number,
+                                 feedback=ctx.data.get("feedback", "")),
                     key=f"dispute-unsatisfied:{dispute.pk}")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -20,6 +21,7 @@ from workflows.alerts import raise_alert
 from workflows.calendar import add_months
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.messages import Quantity, Text
 
 
 def _check_activity(ctx: EffectContext) -> None:
@@ -64,8 +66,10 @@ def check_legal_education(now: dt.datetime) -> int:
         if today <= timezone.localdate(add_months(dates.start_of(last), every)):
             continue
         alert = raise_alert(kind=AlertKind.DOMAIN, region=region,
-                            message=f"{region.name}自{dates.day_text(last)}以来超过{every}个月"
-                                    "未开展法治宣传教育活动",
+                            message=Text(gettext_noop("{place}自{last}以来超过{every}"
+                                                      "未开展法治宣传教育活动"),
+                                         place=region.name, last=last,
+                                         every=Quantity(every, "months")),
                             key=f"legal-education-lapse:{region_id}:{last:%Y%m%d}")
         sent += int(alert is not None)
     return sent

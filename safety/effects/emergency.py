@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.models import Region
@@ -27,6 +28,7 @@ from safety.rules import (
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.messages import Quantity, Text, spec_text
 
 
 def _find(ctx: EffectContext) -> None:
@@ -43,11 +45,12 @@ def _late(ctx: EffectContext, incident: Incident, at: dt.datetime, limit: dt.tim
     """Whether ``at`` came later than ``limit`` after the incident; when it did, an alert."""
     if at - incident.occurred_at <= limit:
         return False
-    when = dates.moment_text(incident.occurred_at)
     raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                message=f"{ctx.case.region.name}{incident.location}"
-                        f"{incident.get_category_display()}{when}发生,"
-                        f"{dates.moment_text(at)}才{what},超过规定时限(迟报)",
+                message=Text(gettext_noop("{place}{location}{category}{when}发生,{at}才{what},"
+                                          "超过规定时限(迟报)"),
+                             place=ctx.case.region.name, location=incident.location,
+                             category=spec_text(incident.get_category_display()),
+                             when=incident.occurred_at, at=at, what=spec_text(what)),
                 key=f"{key}:{incident.pk}")
     return True
 
@@ -81,7 +84,7 @@ def _report(ctx: EffectContext) -> None:
     incident.reported_to = ctx.data["reported_to"]
     incident.stage = IncidentStage.REPORTED
     incident.late_report = _late(ctx, incident, reported, dt.timedelta(hours=hours),
-                                 "上报镇(街道)", "emergency-late")
+                                 gettext_noop("上报镇(街道)"), "emergency-late")
     incident.save(update_fields=["reported_at", "reported_to", "stage", "late_report"])
 
 
@@ -194,10 +197,13 @@ def check_unreported_emergencies(now: dt.datetime) -> int:
         hours = hours_in_force(incident.region)
         if now - incident.occurred_at <= dt.timedelta(hours=hours):
             continue
-        when = dates.moment_text(incident.occurred_at)
         alert = raise_alert(kind=AlertKind.LATE_REPORT, case=incident.case,
-                            message=f"{incident.region.name}{incident.location}突发事件"
-                                    f"{when}发生,超过{hours}小时仍未上报镇(街道)(漏报)",
+                            message=Text(gettext_noop("{place}{location}突发事件{when}发生,"
+                                                      "超过{hours}仍未上报镇(街道)(漏报)"),
+                                         place=incident.region.name,
+                                         location=incident.location,
+                                         when=incident.occurred_at,
+                                         hours=Quantity(hours, "hours")),
                             key=f"emergency-unreported:{incident.pk}")
         sent += int(alert is not None)
     return sent
@@ -218,10 +224,10 @@ def _write_fire(ctx: EffectContext) -> None:
     )
     minutes = int(ctx.param(FIRE_CALL_MINUTES))
     hours = int(ctx.param(FIRE_REPORT_HOURS))
-    late_call = _late(ctx, incident, called, dt.timedelta(minutes=minutes), "拨打119",
-                      "fire-late-119")
-    late_report = _late(ctx, incident, reported, dt.timedelta(hours=hours), "报告上级",
-                        "fire-late-report")
+    late_call = _late(ctx, incident, called, dt.timedelta(minutes=minutes),
+                      gettext_noop("拨打119"), "fire-late-119")
+    late_report = _late(ctx, incident, reported, dt.timedelta(hours=hours),
+                        gettext_noop("报告上级"), "fire-late-report")
     if late_call or late_report:
         incident.late_report = True
         incident.save(update_fields=["late_report"])

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -22,6 +23,7 @@ from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.fields import FieldErrors
+from workflows.messages import Quantity, Text
 
 
 def _grid(region: Region, value: Any, field: str) -> Grid:
@@ -84,9 +86,11 @@ def _report(ctx: EffectContext) -> None:
     limit = int(ctx.param(GRID_REPORT_HOURS))
     if reported - incident.found_at > dt.timedelta(hours=limit):
         raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                    message=f"{ctx.case.region.name}网格事件第{incident.number}号"
-                            f"{dates.moment_text(incident.found_at)}发现,"
-                            f"{dates.moment_text(reported)}才上报,超过{limit}小时的上报时限",
+                    message=Text(gettext_noop("{place}网格事件第{number}号{found}发现,{reported}"
+                                              "才上报,超过{limit}的上报时限"),
+                                 place=ctx.case.region.name, number=incident.number,
+                                 found=incident.found_at, reported=reported,
+                                 limit=Quantity(limit, "hours")),
                     key=f"grid-late:{incident.pk}")
 
 
@@ -170,9 +174,11 @@ def check_unreported_grid_incidents(now: dt.datetime) -> int:
         if now - incident.found_at <= dt.timedelta(hours=limit):
             continue
         alert = raise_alert(kind=AlertKind.LATE_REPORT, case=incident.case,
-                            message=f"{incident.region.name}网格重大事件第{incident.number}号"
-                                    f"{dates.moment_text(incident.found_at)}发现,"
-                                    f"超过{limit}小时仍未上报",
+                            message=Text(gettext_noop("{place}网格重大事件第{number}号{found}"
+                                                      "发现,超过{limit}仍未上报"),
+                                         place=incident.region.name, number=incident.number,
+                                         found=incident.found_at,
+                                         limit=Quantity(limit, "hours")),
                             key=f"grid-unreported:{incident.pk}")
         sent += int(alert is not None)
     return sent

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -32,6 +33,7 @@ from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.fields import FieldErrors
+from workflows.messages import Text
 
 
 def _open(ctx: EffectContext) -> list[Hazard]:
@@ -92,9 +94,10 @@ def _write_rectification(ctx: EffectContext) -> None:
         hazard.save(update_fields=["measures", "rectified_on"])
         if done > hazard.rectify_by:
             raise_alert(kind=AlertKind.OVERDUE, case=ctx.case, actor=ctx.actor,
-                        message=f"{ctx.case.region.name}隐患第{hazard.number}号"
-                                f"({hazard.location})超过整改期限{hazard.rectify_by:%m月%d日}"
-                                f"才整改完成",
+                        message=Text(gettext_noop("{place}隐患第{number}号({location})超过"
+                                                  "整改期限{due}才整改完成"),
+                                     place=ctx.case.region.name, number=hazard.number,
+                                     location=hazard.location, due=hazard.rectify_by),
                         key=f"hazard-late:{hazard.pk}:{hazard.reinspections}")
 
 
@@ -137,9 +140,10 @@ def check_overdue_hazards(now: dt.datetime) -> int:
           .select_related("region", "case"))
     for hazard in qs:
         alert = raise_alert(kind=AlertKind.OVERDUE, case=hazard.case,
-                            message=f"{hazard.region.name}隐患第{hazard.number}号"
-                                    f"({hazard.location})整改期限"
-                                    f"{dates.day_text(hazard.rectify_by)}已过,仍未销号",
+                            message=Text(gettext_noop("{place}隐患第{number}号({location})"
+                                                      "整改期限{due}已过,仍未销号"),
+                                         place=hazard.region.name, number=hazard.number,
+                                         location=hazard.location, due=hazard.rectify_by),
                             key=f"hazard-overdue:{hazard.pk}:{hazard.rectify_by:%Y%m%d}")
         sent += int(alert is not None)
     return sent

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -31,6 +32,7 @@ from safety.rules import (
 from workflows.alerts import raise_alert
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
+from workflows.messages import Quantity, Text
 from workflows.schedule import shift_open_task
 
 
@@ -69,9 +71,10 @@ def _write_petition(ctx: EffectContext) -> None:
     limit = int(ctx.param(PETITION_REGISTER_DAYS))
     if (today - received).days > limit:
         raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                    message=f"{region.name}信访事项{petition.number}于{dates.day_text(received)}"
-                            f"收到,{dates.day_text(today)}才登记,超过{limit}天的登记时限"
-                            "(拖延登记)",
+                    message=Text(gettext_noop("{place}信访事项{number}于{received}收到,{today}"
+                                              "才登记,超过{limit}的登记时限(拖延登记)"),
+                                 place=region.name, number=petition.number, received=received,
+                                 today=today, limit=Quantity(limit, "days")),
                     key=f"petition-late-register:{petition.pk}")
 
 
@@ -96,8 +99,10 @@ def _decide(ctx: EffectContext) -> None:
     limit = int(ctx.param(PETITION_ACCEPT_DAYS))
     if (told - petition.received_on).days > limit:
         raise_alert(kind=AlertKind.LATE_REPORT, case=ctx.case, actor=ctx.actor,
-                    message=f"{region.name}信访事项{petition.number}收到后{limit}天内未告知"
-                            f"是否受理({dates.day_text(told)}才告知)",
+                    message=Text(gettext_noop("{place}信访事项{number}收到后{limit}内未告知是否"
+                                              "受理({told}才告知)"),
+                                 place=region.name, number=petition.number,
+                                 limit=Quantity(limit, "days"), told=told),
                     key=f"petition-late-accept:{petition.pk}")
     if ctx.data["acceptance"] == Acceptance.ACCEPT:
         start = _today(ctx)
@@ -163,8 +168,10 @@ def _reply(ctx: EffectContext) -> None:
     petition.save(update_fields=["replied_on", "opinion", "state"])
     if replied > petition.due_on:
         raise_alert(kind=AlertKind.OVERDUE, case=ctx.case, actor=ctx.actor,
-                    message=f"{ctx.case.region.name}信访事项{petition.number}超过办理期限"
-                            f"({dates.day_text(petition.due_on)})才答复",
+                    message=Text(gettext_noop("{place}信访事项{number}超过办理期限({due})"
+                                              "才答复"),
+                                 place=ctx.case.region.name, number=petition.number,
+                                 due=petition.due_on),
                     key=f"petition-late-reply:{petition.pk}")
 
 

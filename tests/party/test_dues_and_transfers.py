@@ -260,18 +260,18 @@ def test_dues_unpaid_three_months_alert_the_branch_and_six_the_township(demo, ap
     _d, response = dues(api, demo, [paid(TH[0], "农民", "", "0.20"),
                                     paid(TH[1], "农民", "", "0.20")], period="2026-10")
     assert response.status_code == 200, response.content
-    arrears = Alert.objects.filter(message__contains=f"党员{TH[0]}自2026-11起")
+    arrears = Alert.objects.filter(message__contains=f"党员{TH[0]}自2026年11月起")
     clock.move_to(parse_datetime("2027-01-31T09:00:00+08:00"))  # November, December unpaid
     call_command("sweep_deadlines")
     assert not arrears.exists()
     # a member of the register who never paid counts from the ledger's first month
-    assert Alert.objects.filter(message__contains=f"党员{TH[2]}自2026-10起连续3个月").exists()
+    assert Alert.objects.filter(message__contains=f"党员{TH[2]}自2026年10月起连续3个月").exists()
     clock.move_to(parse_datetime("2027-02-01T09:00:00+08:00"))  # and January: three months
     call_command("sweep_deadlines")
     call_command("sweep_deadlines")
     assert arrears.count() == 1 and "连续3个月" in arrears.get().message
     told = Notification.objects.filter(user__username=SEC,
-                                       message__contains=f"党员{TH[0]}自2026-11起")
+                                       message__contains=f"党员{TH[0]}自2026年11月起")
     assert told.count() == 1
     assert not Notification.objects.filter(user__username=TOWN,
                                            message__contains=f"党员{TH[0]}").exists()
@@ -280,6 +280,6 @@ def test_dues_unpaid_three_months_alert_the_branch_and_six_the_township(demo, ap
     call_command("sweep_deadlines")
     call_command("sweep_deadlines")
     lapse = Notification.objects.filter(user__username=TOWN,
-                                        message__contains=f"党员{TH[0]}自2026-11起连续6个月")
+                                        message__contains=f"党员{TH[0]}自2026年11月起连续6个月")
     assert lapse.count() == 1 and "自行脱党" in lapse.get().message
     assert arrears.count() == 2  # the arrears alert and the lapse, each once

@@ -18,6 +18,7 @@ from core.models import Region
 from core.places import kind_of
 from workflows.audit import current_key_id
 from workflows.choices import AlertKind, CaseState, DeadlineKind, NoticeState, TaskState
+from workflows.messages import shown
 from workflows.registry import registry
 from workflows.spec import ProcedureSpec
 from workflows.wording import placed
@@ -381,6 +382,9 @@ class Alert(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField(_("类别"), max_length=32, choices=AlertKind.choices)
     message = models.CharField(_("内容"), max_length=400)
+    # the template and parameters of ``message`` (workflows.messages), to read it in the
+    # reader's language; null for an alert written as plain text
+    text = models.JSONField(null=True, blank=True, editable=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
@@ -395,6 +399,11 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def shown(self) -> str:
+        """The message in the reader's language."""
+        return shown(self.message, self.text)
+
 
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -402,6 +411,8 @@ class Notification(models.Model):
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
     message = models.CharField(_("内容"), max_length=400)
+    # the template and parameters of ``message`` (workflows.messages)
+    text = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # (deadline id, user) or (event id, user): the same thing is never sent twice
@@ -419,6 +430,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def shown(self) -> str:
+        """The message in the reader's language."""
+        return shown(self.message, self.text)
 
     @property
     def read(self) -> bool:
