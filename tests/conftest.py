@@ -127,6 +127,13 @@ requires_postgres = pytest.mark.skipif(
     reason="needs PostgreSQL (set DATABASE_URL); CI runs this on its PostgreSQL pass",
 )
 
+# A slow suite that asks nothing of the database's kind (the property suite, the schema
+# client): run once, on the PostgreSQL pass, to keep CI short.
+once_on_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="a slow suite run once, on CI's PostgreSQL pass (set DATABASE_URL to run it)",
+)
+
 
 @pytest.fixture(autouse=True)
 def _interface_language_back_to_chinese():

@@ -32,12 +32,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.models import User
+from tests.conftest import once_on_postgres
 from tests.driver import CaseDriver, open_case
 from tests.workflows.test_schema_client import FILES, SchemaClient, forward
 from workflows.models import Attachment, Case, CaseEvent, Notification, PublicityNotice
 from workflows.registry import registry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, once_on_postgres]
 
 API_EXAMPLES = 10  # per action offered at each step
 FORM_EXAMPLES = 3

@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from stdnum.cn import uscc as stdnum_uscc
 
+from tests.conftest import once_on_postgres
 from tests.driver import CaseDriver, open_case
 from workflows.registry import registry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, once_on_postgres]
 
 MAX_ACTIONS = 80
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
