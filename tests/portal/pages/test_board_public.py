@@ -325,3 +325,12 @@ def test_the_notice_pdf_ends_with_the_signer_the_date_and_a_seal_box(web, runnin
     assert f"{day.year}年{day.month}月{day.day}日" in text
     assert "(盖章)" in text and "负责人(签字)" in text
     assert text.index("桃花村村民委员会") > text.index("公示期")  # at the end, after the text
+
+
+def test_an_online_objection_changed_behind_the_portal_is_named_by_the_audit(web, running):
+    assert object_(web(None), running).status_code == 302
+    Objection.objects.filter(notice=running).update(phone="13800000000")
+    events = list(CaseEvent.objects.filter(case_id=running.case_id).order_by("seq"))
+    stored = load_stored([running.case_id])[running.case_id]
+    problem = verify_case_events(running.case, events, stored)
+    assert problem is not None and "联系电话" in problem
