@@ -45,3 +45,18 @@ def mask_id(number: str) -> str:
     if len(number) <= 10:
         return number
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+# in running text: an 18-digit resident ID (last character may be X), kept as its first 6
+# and last 4; an 11-digit mainland mobile, kept as its first 3 and last 4
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+
+
+def mask_personal(text: str | None) -> str:
+    """Mask ID numbers (110101********1234) and mobiles (138****5678) in public text (the
+    public board and the notices it serves)."""
+    if not text:
+        return ""
+    text = _ID_IN_TEXT.sub(lambda m: f"{m.group(1)}{'*' * 8}{m.group(2)}", str(text))
+    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)

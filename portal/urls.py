@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/password/done/", views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # the challenge of the public board's objection form (its image and refresh)
+    path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
     path("", include("workflows.urls")),
     path("", include("portal.pages.urls")),

@@ -68,10 +68,16 @@ from workflows.models import (
     CaseEvent,
     Deadline,
     MeetingRecord,
+    Objection,
     PublicityNotice,
     Task,
 )
-from workflows.notify import close_task_notices, queue_closed_notice, queue_task_notice
+from workflows.notify import (
+    close_task_notices,
+    queue_closed_notice,
+    queue_objection_notice,
+    queue_task_notice,
+)
 from workflows.registry import registry
 from workflows.spec import (
     ActionSpec,
@@ -82,13 +88,20 @@ from workflows.spec import (
     StepSpec,
     Unit,
 )
-from workflows.visibility import can_see_case, may_see
+from workflows.visibility import (
+    SUPERVISORY_COMMITTEE,
+    accepts_objections,
+    can_see_case,
+    may_see,
+)
 
 logger = logging.getLogger(__name__)
 
 # the engine's own actions, beside those a step declares
 RETURN = str(EventAction.RETURN)
 WITHDRAW = str(EventAction.WITHDRAW)
+# the built-in side action of a publicity step that records an objection
+RECORD_OBJECTION = "record_objection"
 
 # --- reading a case for a change -----------------------------------------------------------
 
@@ -146,6 +159,7 @@ def _write_event(
     attachments: list[dict[str, Any]] | None = None,
     at: dt.datetime | None = None,
     facts: dict[str, Any] | None = None,
+    actor_name: str | None = None,
 ) -> CaseEvent:
     """The next event of the case, chained and signed (``workflows.audit``): written after
     everything it derives (the window it opened, the meeting's result, the effects'
@@ -154,7 +168,7 @@ def _write_event(
         case=case,
         seq=case.event_count + 1,
         actor=actor,
-        actor_name=actor.get_full_name() if actor else "系统",
+        actor_name=actor_name or (actor.get_full_name() if actor else "系统"),
         role=role,
         region=region,
         action=action,
@@ -765,6 +779,44 @@ def withdraw(*, actor: User, case_id: int, reason: str,
     return case
 
 
+def record_public_objection(*, notice_id: int, name: str, phone: str, content: str
+                            ) -> Objection:
+    """A villager's objection to a running notice, raised on the public board (no account):
+    the same record as a cadre's 登记异议 — an event of the case under its chain, the
+    notice's objection row — written for the villager, and the step's holders and the
+    village's supervisory committee told. Refused when the notice no longer takes
+    objections (ended, withdrawn, its window over)."""
+    name, phone, content = name.strip()[:64], phone.strip(), content.strip()[:2000]
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            notice = PublicityNotice.objects.select_related("case").get(pk=int(notice_id))
+        except (PublicityNotice.DoesNotExist, TypeError, ValueError):
+            raise OutOfScope from None
+        case = Case.objects.select_for_update().select_related("region").get(
+            pk=notice.case_id)
+        notice.case = case
+        notice.refresh_from_db(fields=["state", "earliest_end"])
+        if not accepts_objections(notice, now):
+            raise RuleError("notice_closed", "该公示已结束,不再受理网上异议。")
+        spec = case.spec
+        if spec is None or not spec.has_step(notice.step):
+            raise RuleError("notice_closed", "该公示已结束,不再受理网上异议。")
+        step = spec.step(notice.step)
+        act = step.action(RECORD_OBJECTION)
+        objection = notice.objections.create(content=content, raised_by=name, phone=phone,
+                                             online=True, received_at=now)
+        _write_event(
+            case, actor=None, role="", region=None, action=RECORD_OBJECTION,
+            action_name=act.name if act else "登记异议",
+            from_step=step.code, to_step=step.code,
+            data={"content": content, "raised_by": name, "phone": phone, "online": True},
+            comment="村民通过公开栏网上提交", at=now, actor_name=f"{name}(村民,网上提交)")
+        case.save(update_fields=["event_count", "last_hash", "updated_at"])
+        queue_objection_notice(case, step, also=SUPERVISORY_COMMITTEE)
+    return objection
+
+
 def dispatch(*, actor: User, case_id: int, action: str, data: Mapping[str, Any] | None = None,
              comment: str = "", files: Mapping[str, UploadedFile] | None = None,
              expected_step: str | None = None) -> Case:
@@ -785,6 +837,7 @@ __all__ = [
     "dispatch",
     "open_case",
     "perform_action",
+    "record_public_objection",
     "return_to_step",
     "withdraw",
 ]

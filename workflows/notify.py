@@ -126,6 +126,16 @@ def close_task_notices(case: Case, reminder_ids: Iterable[int], *, at: Any) -> i
     return Notification.objects.filter(keys, case=case, read_at__isnull=True).update(read_at=at)
 
 
+def queue_objection_notice(case: Case, step: StepSpec, *, also: Iterable[Role | str] = ()
+                           ) -> None:
+    """A villager's online objection: the holders of the notice's step (who answer it) and
+    ``also`` (the village's supervisory committee) are told; never the villager's name."""
+    users = set(users_holding(step.roles, acting_region_id(case.region, step.level)))
+    users |= set(users_holding(also, case.region_id))
+    send(users, case, f"【异议】“{case.title}”的公示收到一条村民网上异议,请在公示期内答复。",
+         key=f"objection:{case.pk}:{case.event_count}")
+
+
 def queue_closed_notice(case: Case, *, exclude: Any = None) -> None:
     opener = case.opened_by_id
     if exclude is not None and opener == exclude.pk:

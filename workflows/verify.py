@@ -269,6 +269,7 @@ def _objection_problems(name: str, rows: list[Objection], span: Iterable[Any]) -
         if event.action == RECORD_OBJECTION:
             expected.append({"content": data.get("content", ""),
                              "raised_by": data.get("raised_by", ""), "received_at": event.at,
+                             "phone": data.get("phone", ""), "online": bool(data.get("online")),
                              "answer": "", "answered_at": None, "answered_by": None,
                              "seq": event.seq})
         elif event.action == ANSWER_OBJECTION:
@@ -279,9 +280,11 @@ def _objection_problems(name: str, rows: list[Objection], span: Iterable[Any]) -
     if len(expected) != len(rows):
         return [f"{name}的异议与办理记录不符:记录中{len(expected)}条,现有{len(rows)}条"]
     labels = {"content": "异议内容", "raised_by": "异议人", "received_at": "收到时间",
+              "phone": "联系电话", "online": "网上提交",
               "answer": "答复", "answered_at": "答复时间", "answered_by": "答复人"}
     for want, row in zip(expected, rows, strict=True):
-        have = {"content": row.content, "raised_by": row.raised_by,
+        have = {"content": row.content, "raised_by": row.raised_by, "phone": row.phone,
+                "online": row.online,
                 "received_at": row.received_at, "answer": row.answer,
                 "answered_at": row.answered_at, "answered_by": row.answered_by_id}
         diff = difference(want, have, labels, keys=list(labels))

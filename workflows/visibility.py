@@ -24,11 +24,11 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from core.lookups import among
-from core.models import Region
+from core.models import Membership, Region
 from core.places import PlaceKind, kind_of
 from core.roles import Level, Role
 from core.scope import Held, Scope, access_region, forget_scope, get_scope, visible_regions
-from workflows.choices import TaskState
+from workflows.choices import CaseState, NoticeState, TaskState
 from workflows.models import (
     Attachment,
     Case,
@@ -477,9 +477,67 @@ def navigation(user: Any) -> dict[str, Any]:
     }
 
 
+# --- the public board (no login) ---------------------------------------------------------
+
+# the committee whose members a board names as the contact for objections
+SUPERVISORY_COMMITTEE = frozenset({Role.SUPERVISORY_MEMBER})
+# the notices a board shows: running, and ended in time (a cancelled one was withdrawn)
+BOARD_NOTICE_STATES = frozenset({NoticeState.RUNNING, NoticeState.ENDED})
+
+
+def board_places() -> list[Region]:
+    """Every township and village of the tree, in tree order: the index of the boards."""
+    return list(Region.objects.filter(level__in=(Level.DISTRICT, Level.TOWNSHIP, Level.VILLAGE))
+                .only("name", "level", "parent_id", "path").order_by("path"))
+
+
+def board_village(region_id: int | str) -> Region:
+    """The village or community of a board; 404 for any other region or an unknown id."""
+    village = (Region.objects.select_related("parent")
+               .filter(pk=_pk(region_id), level=Level.VILLAGE).first())
+    if village is None:
+        raise Http404
+    return village
+
+
+def public_notices(village: Region | None = None) -> QuerySet[PublicityNotice]:
+    """The notices a board shows: its village's running and ended ones, never a confidential
+    procedure's (社区矫正法: the identity of a person under correction is protected), even
+    one written before the procedure became confidential."""
+    confidential = [spec.code for spec in registry.all() if spec.confidential]
+    qs = (PublicityNotice.objects.exclude(procedure__in=confidential)
+          .filter(state__in=BOARD_NOTICE_STATES))
+    return qs if village is None else qs.filter(region=village)
+
+
+def public_notice(notice_id: int | str, village: Region | None = None) -> PublicityNotice:
+    """A notice as the public may read it (its board, its PDF); 404 for any other."""
+    notice = (public_notices(village).select_related("case", "region", "region__parent")
+              .filter(pk=_pk(notice_id)).first())
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def accepts_objections(notice: PublicityNotice, now: Any) -> bool:
+    """A villager may raise an objection online while the notice's window runs: it is still
+    up, its step still current, and its earliest end not reached."""
+    return (notice.state == NoticeState.RUNNING and now < notice.earliest_end
+            and notice.case.state == CaseState.OPEN and notice.case.current_step == notice.step)
+
+
+def board_contacts(village: Region) -> list[Membership]:
+    """Whom a board names for objections: the village's supervisory committee members
+    holding the role today (their name and mobile; the committee's own contact)."""
+    return list(Membership.objects.active()
+                .filter(region=village, role__in=SUPERVISORY_COMMITTEE, user__is_active=True)
+                .select_related("user").order_by("start", "user__full_name", "pk"))
+
+
 __all__ = [
     "AUDIT_ROLES",
     "DISTRICT_SEE_ALL",
+    "accepts_objections",
     "access_attachment",
     "access_case",
     "access_export_job",
@@ -487,6 +545,9 @@ __all__ = [
     "access_roster",
     "access_setting_region",
     "audit_villages",
+    "board_contacts",
+    "board_places",
+    "board_village",
     "can_audit",
     "can_see_case",
     "case_q",
@@ -500,6 +561,8 @@ __all__ = [
     "navigation",
     "notifications_for",
     "oversees",
+    "public_notice",
+    "public_notices",
     "roster_villages",
     "setting_regions",
     "urgency",

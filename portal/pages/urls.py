@@ -17,5 +17,10 @@ urlpatterns = [
          name="register_job_status"),
     path("registers/jobs/<int:job_id>/download/", registers.register_job_download,
          name="register_job_download"),
+    path("board/", board.board_index, name="board_index"),
     path("board/<int:region_id>/", board.public_board, name="board"),
+    path("board/<int:region_id>/past/", board.board_past, name="board_past"),
+    path("board/<int:region_id>/notices/<int:notice_id>/", board.board_notice,
+         name="board_notice"),
+    path("board/<int:region_id>/poster.pdf", board.board_poster, name="board_poster"),
 ]

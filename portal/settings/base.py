@@ -341,6 +341,18 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
 # Address that printed notices point their QR code to (the public board).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# The public board's objection form (django-simple-captcha): a small sum a villager works
+# out at a glance, drawn upright and large; long enough to type an objection on a phone.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_IMAGE_SIZE = (180, 60)
+CAPTCHA_LETTER_ROTATION = None
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)
+CAPTCHA_TIMEOUT = 30  # minutes
+# online objections to one notice accepted from one address per hour (then refused: 429)
+BOARD_OBJECTIONS_PER_HOUR = int(env("BOARD_OBJECTIONS_PER_HOUR", "3") or 3)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.api_auth.ExpiringTokenAuthentication",

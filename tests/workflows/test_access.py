@@ -18,6 +18,7 @@ from tests.driver import GATE, as_user, open_case, person
 from tests.factories import ExportJobFactory, NotificationFactory
 from tests.portal.pages import scenario
 from tests.samples import upload_pdf
+from workflows import gate
 from workflows.models import Attachment, PublicityNotice
 from workflows.visibility import (
     access_attachment,
@@ -111,6 +112,9 @@ def test_an_attachment_is_not_served_to_the_anonymous(attachment, web):
 @pytest.mark.parametrize("username", BLIND_TO_NOTICE)
 def test_another_villages_notice_is_404_like_a_missing_one(notice, web, username):
     raises_alike(access_notice, person(username), MISSING, notice.pk)
+    # a notice the public board shows is served to anyone (masked, portal.pages.board);
+    # once withdrawn it is no longer public, and out of scope is then missing
+    gate.withdraw(actor=notice.case.opened_by, case_id=notice.case_id, reason="重新商议")
     same_404(web(username), f"/notices/{MISSING}.pdf", f"/notices/{notice.pk}.pdf")
 
 

@@ -274,6 +274,10 @@ class Objection(models.Model):
     received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
     content = models.TextField(_("异议内容"))
     raised_by = models.CharField(_("异议人"), max_length=64, blank=True)
+    # raised by a villager on the public board (workflows.gate.record_public_objection):
+    # the phone to answer them on; never shown publicly
+    phone = models.CharField(_("联系电话"), max_length=11, blank=True)
+    online = models.BooleanField(_("网上提交"), default=False)
     answer = models.TextField(_("答复"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.idcard import mask_personal
 from core.places import words_of
 from workflows.models import PublicityNotice
 from workflows.wording import signer
@@ -29,14 +30,19 @@ def qr_png(url: str) -> str:
     return str(segno.make(url, error="m").png_data_uri(scale=QR_SCALE, border=QR_BORDER))
 
 
-def notice_pdf(notice: PublicityNotice) -> bytes:
+def notice_pdf(notice: PublicityNotice, *, public: bool = False) -> bytes:
+    """The notice as it is posted: its text, window, the issuing body's 落款 with the date
+    and a box for its seal, and the QR code of the board. ``public``: the copy the board
+    serves to anyone, with ID and mobile numbers masked as the board shows them."""
     from weasyprint import HTML
 
     url = board_url(notice.region_id)
     case = notice.case
+    shown = mask_personal if public else str
     html = render_to_string("workflows/notice_pdf.html", {
         "notice": notice, "case": case, "village": notice.region, "board_url": url,
         "qr": qr_png(url), "font": FONT, "words": words_of(notice.region),
+        "title": shown(notice.title), "content": shown(notice.content or case.title),
         "signer": signer(case.spec, notice.step, notice.region),
     })
     return bytes(HTML(string=html).write_pdf())

@@ -42,6 +42,7 @@ from workflows.visibility import (
     audit_only_in,
     home_kind,
     notifications_for,
+    public_notice,
     require_review,
     township_villages,
     visible_cases,
@@ -345,10 +346,19 @@ def _meeting_action(request: HttpRequest, pk: int, action: str) -> tuple[Case, A
     return case, act
 
 
-@login_required
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = access_notice(request.user, pk)
-    response = HttpResponse(render_pdf(notice), content_type="application/pdf")
+    """The notice as posted: for those who see its case, as printed; for anyone else, the
+    copy the public board links to (personal numbers masked), when the board shows it."""
+    notice = None
+    if request.user.is_authenticated:
+        try:
+            notice = access_notice(request.user, pk)
+        except Http404:
+            notice = None
+    public = notice is None
+    if notice is None:
+        notice = public_notice(pk)
+    response = HttpResponse(render_pdf(notice, public=public), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     return response
 
