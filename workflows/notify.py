@@ -132,7 +132,8 @@ def queue_objection_notice(case: Case, step: StepSpec, *, also: Iterable[Role | 
     ``also`` (the village's supervisory committee) are told; never the villager's name."""
     users = set(users_holding(step.roles, acting_region_id(case.region, step.level)))
     users |= set(users_holding(also, case.region_id))
-    send(users, case, f"【异议】“{case.title}”的公示收到一条村民网上异议,请在公示期内答复。",
+    send(users, case, Text(gettext_noop("【异议】“{title}”的公示收到一条村民网上异议,"
+                                        "请在公示期内答复。"), title=case.title),
          key=f"objection:{case.pk}:{case.event_count}")
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0002_holiday_years_and_notice_extension'),
+        ('workflows', '0003_messages'),
     ]
 
     operations = [
