@@ -102,7 +102,7 @@ class Quantity:
     """A number with its unit ("3个月" / "3 months"), in the reader's language and plural."""
 
     n: int
-    unit: str  # days, working_days, months, hours, times
+    unit: str  # days, working_days, months, hours, minutes, times
 
     def render(self) -> str:
         n = self.n
@@ -114,6 +114,8 @@ class Quantity:
             return ngettext("%(n)s个月", "%(n)s个月", n) % {"n": n}
         if self.unit == "hours":
             return ngettext("%(n)s小时", "%(n)s小时", n) % {"n": n}
+        if self.unit == "minutes":
+            return ngettext("%(n)s分钟", "%(n)s分钟", n) % {"n": n}
         if self.unit == "times":
             return ngettext("%(n)s次", "%(n)s次", n) % {"n": n}
         return str(n)

@@ -11,32 +11,43 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import get_language, gettext
+
 from core.places import kind_of
 from workflows.choices import EventAction
+from workflows.messages import Quantity
 from workflows.models import Case, CaseEvent
 from workflows.record import role_label, step_name
 from workflows.spec import ProcedureSpec
 
-__all__ = ["StepState", "role_label", "step_name", "step_states", "time_left"]
+__all__ = ["StepState", "duration", "role_label", "step_name", "step_states", "time_left"]
+
+
+def duration(seconds: float) -> str:
+    """"2天3小时", "3小时5分钟", "5分钟" (English "2 days 3 hours"…), to the minute."""
+    seconds = int(abs(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        parts = [Quantity(days, "days")] + ([Quantity(hours, "hours")] if hours else [])
+    elif hours:
+        parts = [Quantity(hours, "hours")] + ([Quantity(minutes, "minutes")] if minutes else [])
+    else:
+        parts = [Quantity(max(minutes, 1), "minutes")]
+    # Chinese writes "2天3小时" as one word; other languages put a space between the parts
+    joiner = "" if (get_language() or "zh-hans").startswith("zh") else " "
+    return joiner.join(part.render() for part in parts)
 
 
 def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
     """"剩余2天3小时" or "已逾期1天2小时"; empty when there is no due time."""
     if due is None:
         return ""
-    delta = due - now
-    late = delta.total_seconds() < 0
-    seconds = int(abs(delta.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        amount = f"{days}天{hours}小时" if hours else f"{days}天"
-    elif hours:
-        amount = f"{hours}小时{minutes}分钟" if minutes else f"{hours}小时"
-    else:
-        amount = f"{max(minutes, 1)}分钟"
-    return f"已逾期{amount}" if late else f"剩余{amount}"
+    delta = (due - now).total_seconds()
+    if delta < 0:
+        return gettext("已逾期%(amount)s") % {"amount": duration(delta)}
+    return gettext("剩余%(amount)s") % {"amount": duration(delta)}
 
 
 @dataclass

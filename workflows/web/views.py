@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, OutOfScope, RuleError
@@ -47,7 +48,7 @@ from workflows.visibility import (
     township_villages,
     visible_cases,
 )
-from workflows.web import display, pending, widgets
+from workflows.web import casepage, display, pending, widgets
 from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fields
 from workflows.web.meeting import meeting_fields, roll_of_day, verdict
 from workflows.web.pdf import notice_pdf as render_pdf
@@ -228,6 +229,13 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
     # one query, only when a form of the page takes a file
     kept = pending.kept_for(user, case) if any(
         f["type"] == "file" for a in actions for f in a["fields"]) else {}
+    tasks = [t for t in case.tasks.all() if t.state == "open"]
+    task = tasks[0] if tasks else None
+    notices = [{"notice": n, "left": display.time_left(n.earliest_end, now),
+                "open": n.state == NoticeState.RUNNING and n.earliest_end > now}
+               for n in case.notices.all()]
+    opened = casepage.default_action(actions,
+                                     publicity_running=any(n["open"] for n in notices))
     forms = []
     for act in actions:
         mine = act["code"] == active
@@ -237,7 +245,9 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         listed = widgets.summary(fields, errors) if mine and error is not None else []
         shown_error = mine and error is not None and not any(i["href"] for i in listed)
         forms.append({
-            **act, "widgets": fields, "open": mine or (not active and act is actions[0]),
+            **act, "widgets": fields, "open": mine or (not active and act["code"] == opened),
+            "backward": act["kind"] in casepage.BACKWARD,
+            "confirm_error": error_text if (mine and error_field == "confirm") else "",
             "comment": comment if mine else "",
             "reason_label": REASON_LABELS.get(act["code"], ""),
             "error": error if (mine and shown_error and error_field != "reason") else None,
@@ -248,12 +258,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
             "has_meeting": any(f["type"] == "meeting" for f in act["fields"]),
             "has_file": any(f["type"] == "file" for f in act["fields"]),
         })
-    tasks = [t for t in case.tasks.all() if t.state == "open"]
-    task = tasks[0] if tasks else None
     steps = display.step_states(case, spec, events)
-    notices = [{"notice": n, "left": display.time_left(n.earliest_end, now),
-                "open": n.state == NoticeState.RUNNING and n.earliest_end > now}
-               for n in case.notices.all()]
     return render(request, "workflows/case_detail.html", {
         "case": case, "spec": spec, "title": case.title,
         # called by the template only when the cached timeline is missing (see there)
@@ -269,6 +274,8 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "field_texts": widgets.script_texts() if forms else {},
         "notices": notices, "read_only": not actions and case.state == CaseState.OPEN,
         "audit_only": audit_only_in(user, case.region),
+        "band": casepage.band(case, task, [n["notice"] for n in notices], now,
+                              kind_of(case.region)),
     }, status=status)
 
 
@@ -286,6 +293,12 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     comment = request.POST.get("comment", "")
     expected = request.POST.get("step") or None
     offered = next((a for a in actions_json(request.user, case) if a["code"] == code), None)
+    if offered and offered["kind"] in casepage.BACKWARD and request.POST.get("confirm") != "1":
+        # a way back undoes work: the page asks for it to be confirmed (the API does not)
+        refused = RuleError("confirm_required",
+                            _("请勾选确认后再%(action)s。") % {"action": offered["name"]},
+                            field="confirm")
+        return _case_page(request, pk, active=code, comment=comment, status=400, error=refused)
     sent = read_form(offered["fields"] if offered else [], request.POST, request.FILES)
     actor = _user(request)
     # the files kept from a refused submission go to the gate unless others were chosen
@@ -303,8 +316,8 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
             return _case_page(request, pk, error=err, active=code if offered else "",
                               typed=sent, comment=comment, status=err.http_status)
     pending.discard(actor, case, code)
-    done = {"return": "已退回", "withdraw": "已撤回"}.get(
-        code, f"已办理:{offered['name']}" if offered else "已办理")
+    done = {"return": _("已退回"), "withdraw": _("已撤回")}.get(
+        code, _("已办理:%(action)s") % {"action": offered["name"]} if offered else _("已办理"))
     messages.success(request, done)
     return redirect("workflows:case_detail", pk)
 

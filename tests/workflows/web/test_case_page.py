@@ -64,11 +64,13 @@ def test_return_needs_a_reason_shown_next_to_the_reason(web, user, seal_case):
                                      document=upload_pdf())
     client = web("dc_th_committee_director")
     response = client.post(f"/cases/{seal_case.pk}/act/",
-                           {"action": "return", "f_step": "apply", "comment": " "})
+                           {"action": "return", "f_step": "apply", "comment": " ",
+                            "confirm": "1"})
     assert response.status_code == 400
     assert 'id="return-comment-error"' in response.content.decode()
     response = client.post(f"/cases/{seal_case.pk}/act/",
-                           {"action": "return", "f_step": "apply", "comment": "份数写错"})
+                           {"action": "return", "f_step": "apply", "comment": "份数写错",
+                            "confirm": "1"})
     assert response.status_code == 302
     assert Case.objects.get(pk=seal_case.pk).current_step == "apply"
 

@@ -1,0 +1,89 @@
+"""What the case page says first: who must act next, since when and until when, and which
+of this user's ways forward it opens (issue 12, point 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+
+from core.models import Membership
+from core.places import PlaceKind
+from workflows.choices import CaseState, NoticeState
+from workflows.models import Case, PublicityNotice, Task
+from workflows.record import role_label
+from workflows.web.display import duration
+
+# the ways back: never opened by default, and done only with their confirmation ticked
+BACKWARD = ("return", "withdraw")
+
+
+def holders(task: Task, kind: PlaceKind | None) -> list[dict[str, str]]:
+    """Who holds the task's roles today at the office that acts: their names and role."""
+    roles = [r for r in task.roles.split(",") if r]
+    rows = (Membership.objects.active().filter(region_id=task.region_id, role__in=roles,
+                                               user__is_active=True)
+            .select_related("user").order_by("role", "user__full_name"))
+    seen: set[int] = set()
+    out = []
+    for m in rows:
+        if m.user_id in seen:
+            continue
+        seen.add(m.user_id)
+        out.append({"name": m.user.get_full_name() or m.user.get_username(),
+                    "role": role_label(m.role, kind)})
+    return out
+
+
+def _when(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def band(case: Case, task: Task | None, notices: Iterable[PublicityNotice],
+         now: dt.datetime, kind: PlaceKind | None) -> dict[str, Any]:
+    """The line at the top of the case page, in plain words:
+    "等待 丁金凤(村委会主任)办理,已等待 2天,剩余 5天"."""
+    if case.state != CaseState.OPEN:
+        when = _when(case.closed_at) if case.closed_at else ""
+        return {"kind": "closed", "text": gettext("已办结 于 %(when)s") % {"when": when}
+                if when else gettext("已办结")}
+    running = [n for n in notices if n.state == NoticeState.RUNNING and n.earliest_end > now]
+    if running:
+        notice = running[0]
+        return {"kind": "publicity",
+                "text": gettext("公示中,最早于 %(end)s 期满(%(left)s)") % {
+                    "end": _when(notice.earliest_end),
+                    "left": gettext("剩余%(amount)s") % {
+                        "amount": duration((notice.earliest_end - now).total_seconds())}}}
+    if task is None:
+        return {"kind": "none", "text": ""}
+    people = holders(task, kind)
+    if people:
+        who = gettext("、").join(gettext("%(name)s(%(role)s)") % p for p in people)
+        text = gettext("等待 %(who)s 办理") % {"who": who}
+    else:
+        roles = gettext("、").join(role_label(r, kind) for r in task.roles.split(",") if r)
+        text = gettext("等待 %(roles)s 办理(目前无人担任该职务,请联系上级)") % {"roles": roles}
+    text += gettext(",已等待 %(waited)s") % {
+        "waited": duration((now - task.opened_at).total_seconds())}
+    late = bool(task.due_at and task.due_at < now)
+    if task.due_at:
+        amount = duration((task.due_at - now).total_seconds())
+        text += (gettext(",已逾期 %(amount)s") if late else gettext(",剩余 %(amount)s")) % {
+            "amount": amount}
+    return {"kind": "late" if late else "waiting", "text": text, "holders": people}
+
+
+def default_action(actions: list[Mapping[str, Any]], *, publicity_running: bool) -> str:
+    """The code of the form the page opens for this user: the usual way forward that can be
+    taken now (the API lists it first). During a running 公示 the way that ends it cannot be
+    taken yet: a side action (登记张贴情况, 登记异议) is opened instead. Never a way back;
+    nothing when this user has only ways back."""
+    ahead = [a for a in actions if a["kind"] not in BACKWARD]
+    if publicity_running:
+        side = [a for a in ahead if a["kind"] == "side"]
+        return str(side[0]["code"]) if side else ""
+    return str(ahead[0]["code"]) if ahead else ""
