@@ -4,7 +4,7 @@ of this user's ways forward it opens (issue 12, point 2)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils import formats, timezone
@@ -77,7 +77,7 @@ def band(case: Case, task: Task | None, notices: Iterable[PublicityNotice],
     return {"kind": "late" if late else "waiting", "text": text, "holders": people}
 
 
-def default_action(actions: list[Mapping[str, Any]], *, publicity_running: bool) -> str:
+def default_action(actions: Sequence[Mapping[str, Any]], *, publicity_running: bool) -> str:
     """The code of the form the page opens for this user: the usual way forward that can be
     taken now (the API lists it first). During a running 公示 the way that ends it cannot be
     taken yet: a side action (登记张贴情况, 登记异议) is opened instead. Never a way back;

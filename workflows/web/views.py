@@ -231,9 +231,10 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         f["type"] == "file" for a in actions for f in a["fields"]) else {}
     tasks = [t for t in case.tasks.all() if t.state == "open"]
     task = tasks[0] if tasks else None
+    posted = list(case.notices.all())
     notices = [{"notice": n, "left": display.time_left(n.earliest_end, now),
                 "open": n.state == NoticeState.RUNNING and n.earliest_end > now}
-               for n in case.notices.all()]
+               for n in posted]
     opened = casepage.default_action(actions,
                                      publicity_running=any(n["open"] for n in notices))
     forms = []
@@ -274,8 +275,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "field_texts": widgets.script_texts() if forms else {},
         "notices": notices, "read_only": not actions and case.state == CaseState.OPEN,
         "audit_only": audit_only_in(user, case.region),
-        "band": casepage.band(case, task, [n["notice"] for n in notices], now,
-                              kind_of(case.region)),
+        "band": casepage.band(case, task, posted, now, kind_of(case.region)),
     }, status=status)
 
 
