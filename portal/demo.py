@@ -7,6 +7,7 @@ import importlib
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from core.models import Membership, Region, User
@@ -74,6 +75,16 @@ def seed_demo(start: dt.date | None = None) -> tuple[list[Region], list[User]]:
 
     users: list[User] = []
     index = 0
+    # one hash for every demo user, and one check for each hash already stored: hashing is
+    # slow on purpose (about half a second), 75 users would take most of a minute
+    hashed: list[str] = []
+    checked: dict[str, bool] = {}
+
+    def demo_hash() -> str:
+        if not hashed:
+            hashed.append(make_password(DEMO_PASSWORD))
+        return hashed[0]
+
     for place in PLACES:
         region = regions[place.slug]
         for role in roles_of_level(place.level):
@@ -83,12 +94,15 @@ def seed_demo(start: dt.date | None = None) -> tuple[list[Region], list[User]]:
             if user is None:
                 user = User(username=username, full_name=demo_name(index))
                 user.mobile = f"139{index:08d}"
-                user.set_password(DEMO_PASSWORD)
+                user.password = demo_hash()
                 user.save()
-            elif not user.check_password(DEMO_PASSWORD) or not user.is_active:
-                user.set_password(DEMO_PASSWORD)
-                user.is_active = True
-                user.save()
+            else:
+                if user.password not in checked:
+                    checked[user.password] = check_password(DEMO_PASSWORD, user.password)
+                if not checked[user.password] or not user.is_active:
+                    user.password = demo_hash()
+                    user.is_active = True
+                    user.save()
             if not Membership.objects.filter(user=user, region=region, role=role,
                                              end__isnull=True).exists():
                 Membership.objects.create(user=user, region=region, role=role,
