@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Membership, Region, User
 from core.roles import Level, Role, roles_of_level
@@ -46,6 +47,19 @@ _GIVEN = [
     "建国", "秀英", "卫东", "丽华", "国强", "桂兰", "志刚", "海燕", "春明", "晓红",
     "德胜", "玉梅", "永福", "淑芬", "文军", "红霞", "学军", "美玲", "振华", "小芳",
     "立新", "金凤", "长青", "翠萍", "宏伟", "雪梅", "光荣", "爱华", "庆丰", "月娥",
+]
+
+
+# The demo logins worth trying first (the login page lists them in DEBUG, README's "试一试"
+# walks them): each with what to try, on the cases of fixtures/demo_scenario.json.
+DEMO_TRIES = [
+    ("dc_th_branch_secretary", _("打开“村文化礼堂修缮工程”,登记党支部会提议")),
+    ("dc_th_committee_director", _("审批“开具低保户家庭情况证明用印”")),
+    ("dc_th_seal_keeper", _("为“村民建房申请表用印”盖章并登记")),
+    ("dc_township_party", _("在“审核”页审核“修订村规民约(移风易俗)”")),
+    ("dc_township_government", _("审核桃花村“村仓库火情处置”")),
+    ("sfq_district_civil_affairs", _("在统计页查看各村事项,办理村规民约备案")),
+    ("dc_th_supervisory_member", _("在“监督”页核验记录链,下载“村集体鱼塘对外承包”全程纪实PDF")),
 ]
 
 
@@ -109,6 +123,16 @@ def seed_demo(start: dt.date | None = None) -> tuple[list[Region], list[User]]:
                                           start=start or TERM_START)
             users.append(user)
     return list(regions.values()), users
+
+
+def demo_logins() -> list[dict[str, object]]:
+    """The demo logins worth trying: username, name, place, role and what to try."""
+    names = [u for u, _try in DEMO_TRIES]
+    held = {m.user.username: m for m in Membership.objects.active()
+            .filter(user__username__in=names).select_related("user", "region")}
+    return [{"username": u, "name": held[u].user.full_name, "place": held[u].region.name,
+             "role": Role(held[u].role).label, "try": what}
+            for u, what in DEMO_TRIES if u in held]
 
 
 def manifest(regions: list[Region], users: list[User]) -> dict[str, object]:
