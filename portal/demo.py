@@ -56,7 +56,7 @@ DEMO_TRIES = [
     ("dc_th_branch_secretary", _("打开“村文化礼堂修缮工程”,登记党支部会提议")),
     ("dc_th_committee_director", _("审批“开具低保户家庭情况证明用印”")),
     ("dc_th_seal_keeper", _("为“村民建房申请表用印”盖章并登记")),
-    ("dc_township_party", _("在“审核”页审核“修订村规民约(移风易俗)”")),
+    ("dc_township_party", _("在“镇(街道)审核”页审核“修订村规民约(移风易俗)”")),
     ("dc_township_government", _("审核桃花村“村仓库火情处置”")),
     ("sfq_district_civil_affairs", _("在统计页查看各村事项,办理村规民约备案")),
     ("dc_th_supervisory_member", _("在“监督”页核验记录链,下载“村集体鱼塘对外承包”全程纪实PDF")),

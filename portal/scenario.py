@@ -37,6 +37,7 @@ from core.models import Membership, Region, User
 from portal.demo import PLACES, Place
 from workflows import gate
 from workflows.acting import acting_region, available_actions, can_return
+from workflows.choices import NoticeState
 from workflows.models import Case, Task
 from workflows.registry import registry
 from workflows.serializers import field_json
@@ -279,6 +280,10 @@ def _perform(case: Case, actor: User, action: ActionSpec, step: Mapping[str, Any
     """The action as a client would send it, its fields filled from their schema (the API's
     ``field_json``); when it is refused only because a window is still open, again once the
     window is over."""
+    if action.kind == Kind.FORWARD:  # a 公示 is ended when its window is over, not before
+        running = case.notices.filter(state=NoticeState.RUNNING).order_by("-pk").first()
+        if running is not None and running.earliest_end > clock.at:
+            clock.move(running.earliest_end + dt.timedelta(minutes=5))
     for attempt in (1, 2):
         schema = [field_json(f, case, action) for f in action.fields]
         data, files = _fill(schema, _dated(step.get("data", {})))

@@ -71,6 +71,9 @@ def test_the_scenario_covers_every_state_in_every_village(loaded):
         filled = {r.procedure for r in all_registers()
                   if r.level == "village" and list(r.rows(village))}
         assert {"03.1", "04.2", "10.2", "09"} <= filled, filled
+        # the loader waits for each window: nobody "tried to end a publicity early"
+        assert not Alert.objects.filter(case__region=village,
+                                        kind=AlertKind.PUBLICITY_CUT_SHORT).exists()
 
 
 def test_every_first_screen_has_work(loaded, web):
