@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -482,18 +483,18 @@ class DocsView(SpectacularSwaggerView):
 
 # (method, URL name, keyword arguments as shown, what it does): the index at /api/
 _INDEX: list[tuple[str, str, dict[str, Any], str]] = [
-    ("POST", "api-token", {}, "用户名和密码换取令牌"),
-    ("GET", "api-schema", {}, "OpenAPI 3 接口说明"),
-    ("GET", "api-procedures", {}, "事项目录:每个事项的步骤、角色、廉政风险点"),
-    ("POST", "api-procedures", {}, "区委组织部以数据定义本区事项"),
-    ("GET", "api-procedure", {"code": "{code}"}, "一个事项"),
-    ("GET", "api-cases", {}, "我能看到的事项记录(可按事项、村、状态、逾期筛选)"),
-    ("POST", "api-cases", {}, "发起事项"),
-    ("GET", "api-case", {"pk": 0}, "一条事项记录:待办步骤、我能办理的操作及其字段、过程"),
-    ("POST", "api-case-action", {"pk": 0}, "办理一步(或退回、撤回)"),
-    ("GET", "api-notifications", {}, "我的通知"),
-    ("POST", "api-notification-read", {"pk": 0}, "标记通知已读"),
-    ("GET", "api-registers", {}, "我能导出的台账(PDF、Excel)"),
+    ("POST", "api-token", {}, gettext_noop("用户名和密码换取令牌")),
+    ("GET", "api-schema", {}, gettext_noop("OpenAPI 3 接口说明")),
+    ("GET", "api-procedures", {}, gettext_noop("事项目录:每个事项的步骤、角色、廉政风险点")),
+    ("POST", "api-procedures", {}, gettext_noop("区委组织部以数据定义本区事项")),
+    ("GET", "api-procedure", {"code": "{code}"}, gettext_noop("一个事项")),
+    ("GET", "api-cases", {}, gettext_noop("我能看到的事项记录(可按事项、村、状态、逾期筛选)")),
+    ("POST", "api-cases", {}, gettext_noop("发起事项")),
+    ("GET", "api-case", {"pk": 0}, gettext_noop("一条事项记录:待办步骤、我能办理的操作及其字段、过程")),
+    ("POST", "api-case-action", {"pk": 0}, gettext_noop("办理一步(或退回、撤回)")),
+    ("GET", "api-notifications", {}, gettext_noop("我的通知")),
+    ("POST", "api-notification-read", {"pk": 0}, gettext_noop("标记通知已读")),
+    ("GET", "api-registers", {}, gettext_noop("我能导出的台账(PDF、Excel)")),
 ]
 
 
