@@ -7,7 +7,9 @@ import importlib
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Membership, Region, User
 from core.roles import Level, Role, roles_of_level
@@ -48,6 +50,19 @@ _GIVEN = [
 ]
 
 
+# The demo logins worth trying first (the login page lists them in DEBUG, README's "试一试"
+# walks them): each with what to try, on the cases of fixtures/demo_scenario.json.
+DEMO_TRIES = [
+    ("dc_th_branch_secretary", _("打开“村文化礼堂修缮工程”,登记党支部会提议")),
+    ("dc_th_committee_director", _("审批“开具低保户家庭情况证明用印”")),
+    ("dc_th_seal_keeper", _("为“村民建房申请表用印”盖章并登记")),
+    ("dc_township_party", _("在“镇(街道)审核”页审核“修订村规民约(移风易俗)”")),
+    ("dc_township_government", _("审核桃花村“村仓库火情处置”")),
+    ("sfq_district_civil_affairs", _("在统计页查看各村事项,办理村规民约备案")),
+    ("dc_th_supervisory_member", _("在“监督”页核验记录链,下载“村集体鱼塘对外承包”全程纪实PDF")),
+]
+
+
 def demo_name(index: int) -> str:
     """A plausible Chinese name, deterministic in ``index``."""
     surname = _SURNAMES[(index * 7) % len(_SURNAMES)]
@@ -74,6 +89,16 @@ def seed_demo(start: dt.date | None = None) -> tuple[list[Region], list[User]]:
 
     users: list[User] = []
     index = 0
+    # one hash for every demo user, and one check for each hash already stored: hashing is
+    # slow on purpose (about half a second), 75 users would take most of a minute
+    hashed: list[str] = []
+    checked: dict[str, bool] = {}
+
+    def demo_hash() -> str:
+        if not hashed:
+            hashed.append(make_password(DEMO_PASSWORD))
+        return hashed[0]
+
     for place in PLACES:
         region = regions[place.slug]
         for role in roles_of_level(place.level):
@@ -83,18 +108,31 @@ def seed_demo(start: dt.date | None = None) -> tuple[list[Region], list[User]]:
             if user is None:
                 user = User(username=username, full_name=demo_name(index))
                 user.mobile = f"139{index:08d}"
-                user.set_password(DEMO_PASSWORD)
+                user.password = demo_hash()
                 user.save()
-            elif not user.check_password(DEMO_PASSWORD) or not user.is_active:
-                user.set_password(DEMO_PASSWORD)
-                user.is_active = True
-                user.save()
+            else:
+                if user.password not in checked:
+                    checked[user.password] = check_password(DEMO_PASSWORD, user.password)
+                if not checked[user.password] or not user.is_active:
+                    user.password = demo_hash()
+                    user.is_active = True
+                    user.save()
             if not Membership.objects.filter(user=user, region=region, role=role,
                                              end__isnull=True).exists():
                 Membership.objects.create(user=user, region=region, role=role,
                                           start=start or TERM_START)
             users.append(user)
     return list(regions.values()), users
+
+
+def demo_logins() -> list[dict[str, object]]:
+    """The demo logins worth trying: username, name, place, role and what to try."""
+    names = [u for u, _try in DEMO_TRIES]
+    held = {m.user.username: m for m in Membership.objects.active()
+            .filter(user__username__in=names).select_related("user", "region")}
+    return [{"username": u, "name": held[u].user.full_name, "place": held[u].region.name,
+             "role": Role(held[u].role).label, "try": what}
+            for u, what in DEMO_TRIES if u in held]
 
 
 def manifest(regions: list[Region], users: list[User]) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from core.models import Region
 from core.places import kind_of, place_words
 from core.roles import Level
 from core.scope import get_scope
+from portal.demo import DEMO_PASSWORD, PLACES, demo_logins
 from portal.forms import LoginForm
 from workflows.calendar import missing_holiday_years
 from workflows.registry import registry
@@ -34,6 +36,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": _("登录")}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:  # the demo: say whom to log in as, never in production
+            context["demo_logins"] = demo_logins()
+            context["demo_password"] = DEMO_PASSWORD
+            village = Region.objects.filter(code=PLACES[2].code).first()
+            context["demo_board"] = village
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

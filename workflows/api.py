@@ -19,10 +19,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.generics import GenericAPIView
@@ -469,6 +471,52 @@ class SchemaView(SpectacularAPIView):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
         return response
+
+
+class DocsView(SpectacularSwaggerView):
+    """The schema, to read and try in the browser (Swagger UI from drf-spectacular-sidecar's
+    vendored files, no CDN), for signed-in users like the schema itself."""
+
+    permission_classes = [IsAuthenticated]
+    url_name = "api-schema"
+
+
+# (method, URL name, keyword arguments as shown, what it does): the index at /api/
+_INDEX: list[tuple[str, str, dict[str, Any], str]] = [
+    ("POST", "api-token", {}, gettext_noop("用户名和密码换取令牌")),
+    ("GET", "api-schema", {}, gettext_noop("OpenAPI 3 接口说明")),
+    ("GET", "api-procedures", {}, gettext_noop("事项目录:每个事项的步骤、角色、廉政风险点")),
+    ("POST", "api-procedures", {}, gettext_noop("区委组织部以数据定义本区事项")),
+    ("GET", "api-procedure", {"code": "{code}"}, gettext_noop("一个事项")),
+    ("GET", "api-cases", {}, gettext_noop("我能看到的事项记录(可按事项、村、状态、逾期筛选)")),
+    ("POST", "api-cases", {}, gettext_noop("发起事项")),
+    ("GET", "api-case", {"pk": 0},
+     gettext_noop("一条事项记录:待办步骤、我能办理的操作及其字段、过程")),
+    ("POST", "api-case-action", {"pk": 0}, gettext_noop("办理一步(或退回、撤回)")),
+    ("GET", "api-notifications", {}, gettext_noop("我的通知")),
+    ("POST", "api-notification-read", {"pk": 0}, gettext_noop("标记通知已读")),
+    ("GET", "api-registers", {}, gettext_noop("我能导出的台账(PDF、Excel)")),
+]
+
+
+def index(request: Any) -> HttpResponse:
+    """``/api/``: what the API offers, with the schema and its interactive view."""
+    endpoints = []
+    for method, name, kwargs, what in _INDEX:
+        url = reverse(name, kwargs=kwargs or None)
+        if kwargs:  # show the parameter, not a sample value
+            url = url.replace("/0/", "/{id}/").replace("%7Bcode%7D", "{code}")
+        endpoints.append({"method": method, "url": url, "description": _(what)})
+    body = {
+        "name": str(settings.SPECTACULAR_SETTINGS["TITLE"]),
+        "version": str(settings.SPECTACULAR_SETTINGS["VERSION"]),
+        "schema": reverse("api-schema"),
+        "docs": reverse("api-docs"),
+        "auth": _("会话(已登录)或令牌:POST /api/token/,再在请求头中发送 "
+                  "Authorization: Token <令牌>。"),
+        "endpoints": endpoints,
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 def not_found(request: Any, path: str = "") -> HttpResponse:

@@ -5,8 +5,10 @@ from workflows import api, views
 app_name = "workflows"
 
 api_patterns = [
+    path("", api.index, name="api-index"),
     path("token/", api.TokenView.as_view(), name="api-token"),
     path("schema/", api.SchemaView.as_view(), name="api-schema"),
+    path("docs/", api.DocsView.as_view(), name="api-docs"),
     path("procedures/", api.ProcedureList.as_view(), name="api-procedures"),
     path("procedures/<str:code>/", api.ProcedureDetail.as_view(), name="api-procedure"),
     path("cases/", api.CaseList.as_view(), name="api-cases"),

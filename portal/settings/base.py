@@ -378,6 +378,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The village duty portal: procedures, cases, notifications, registers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the interactive view (/api/docs/) from drf-spectacular-sidecar's vendored files: no CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # the schema is for signed-in users (session or token); anonymous gets a 401
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # field names shared by different sets of values: one named enum each

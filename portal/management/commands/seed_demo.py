@@ -1,4 +1,5 @@
-"""python manage.py seed_demo [--manifest PATH] — idempotent demo data (contract 2)."""
+"""python manage.py seed_demo [--manifest PATH] [--no-cases] — idempotent demo data (contract
+2), then the demo scenario's cases (``fixtures/demo_scenario.json``) unless ``--no-cases``."""
 
 from __future__ import annotations
 
@@ -11,17 +12,23 @@ from django.core.management.base import BaseCommand, CommandParser
 from core.models import Membership
 from core.roles import Role
 from portal.demo import DEMO_PASSWORD, manifest, seed_everything
+from portal.scenario import load_scenario
 
 
 class Command(BaseCommand):
-    help = "创建演示数据:一个区、两个镇、每镇两个村,每处每个角色一名用户(可重复执行)"
+    help = ("创建演示数据:一个区、两个镇、每镇两个村,每处每个角色一名用户,"
+            "及各种状态的演示事项(可重复执行)")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--manifest", type=Path, help="write the demo manifest JSON here")
         parser.add_argument("--quiet", action="store_true", help="do not print the login table")
+        parser.add_argument("--no-cases", action="store_true",
+                            help="only the tenancy and rosters, not the scenario's cases")
 
     def handle(self, *args: Any, **options: Any) -> None:
         regions, users, extra = seed_everything()
+        if not options["no_cases"]:
+            extra = [*extra, *load_scenario().lines()]
         if options["manifest"]:
             path: Path = options["manifest"]
             path.parent.mkdir(parents=True, exist_ok=True)
