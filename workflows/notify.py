@@ -66,10 +66,19 @@ def send(user_ids: Iterable[int], case: Case | None, message: str | Text, *,
                     dedupe_key=dedupe))
         except IntegrityError:
             continue  # someone else sent it at the same moment
-    if created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+    _mail_later([n.pk for n in created])
     return created
+
+
+def _mail_later(ids: list[int]) -> None:
+    """Queue the e-mail of those notifications whose reader has an address (most village
+    readers have none: no task is queued for them)."""
+    if not ids:
+        return
+    mailed = list(Notification.objects.filter(pk__in=ids).exclude(user__email="")
+                  .values_list("pk", flat=True))
+    if mailed:
+        transaction.on_commit(lambda: email_notifications.delay(mailed))
 
 
 def send_batch(items: Iterable[tuple[Iterable[int], Case | None, str | Text, str]]) -> int:
@@ -95,8 +104,7 @@ def send_batch(items: Iterable[tuple[Iterable[int], Case | None, str | Text, str
     Notification.objects.bulk_create(fresh, ignore_conflicts=True)
     ids = list(Notification.objects.filter(dedupe_key__in=[n.dedupe_key for n in fresh])
                .values_list("pk", flat=True))
-    if ids:
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+    _mail_later(ids)
     return len(ids)
 
 
