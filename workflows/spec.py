@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from core.roles import Level, Role
+from workflows import texts
 
 
 class FieldType(enum.StrEnum):
@@ -67,9 +68,15 @@ class Unit(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "days": "天", "working_days": "个工作日", "months": "个月", "ratio": "", "count": "",
-        }[self.value]
+        word = texts.UNITS.get(self.value, "")
+        return texts.translate_n(word, word, 2) if word else ""
+
+    def amount(self, n: int | Fraction) -> str:
+        """``n`` of this unit in the reader's language: 3天, 3 days, 1 working day."""
+        word = texts.UNITS.get(self.value, "")
+        if not word or texts.language() is None:
+            return f"{n}{word}"
+        return f"{n} {texts.translate_n(word, word, 1 if n == 1 else 2)}"
 
 
 class SourceKind(enum.StrEnum):
@@ -81,7 +88,8 @@ class SourceKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"law": "法规依据", "model_text": "示范文本", "local": "本地设定"}[self.value]
+        return texts.translate(
+            {"law": "法规依据", "model_text": "示范文本", "local": "本地设定"}[self.value])
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,7 @@ class Param:
         if self.unit == Unit.RATIO:
             frac = Fraction(v)
             return f"{frac.numerator}/{frac.denominator}"
-        return f"{v}{self.unit.label}"
+        return self.unit.amount(v)
 
 
 # A date bound: today for a date field, now for a date-time field.
@@ -228,9 +236,11 @@ class Threshold:
 
     def describe(self, ratio: Fraction | None = None) -> str:
         frac = Fraction(ratio if ratio is not None else self.ratio.value)
+        share = (texts.translate("半数") if frac == Fraction(1, 2)
+                 else f"{frac.numerator}/{frac.denominator}")
         basis = "应到人数" if self.basis == Basis.DUE else "实到人数"
-        text = "半数" if frac == Fraction(1, 2) else f"{frac.numerator}/{frac.denominator}"
-        return f"{basis}的{text}{'以上(不含本数)' if self.strict else '以上(含本数)'}"
+        sentence = f"{basis}的{{share}}{'以上(不含本数)' if self.strict else '以上(含本数)'}"
+        return texts.translate(sentence).format(share=share)
 
 
 @dataclass(frozen=True)
