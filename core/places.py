@@ -125,3 +125,65 @@ def words_of(region: Region) -> Words:
                      f"中共{name}支部委员会", "居务公开栏", "居民代表会议")
     return Words("村", f"{name}村民委员会", f"{name}村务监督委员会",
                  f"中共{name}支部委员会", "村务公开栏", "村民代表会议")
+
+
+# --- the same in English (issue 12, point 8) ---------------------------------------------
+# A translated spec text keeps the model text's shared forms as "<village> (<community>)":
+# "villagers' (residents') committee", "village (community) affairs". These are the pairs it
+# may use; a community's pass then turns a village's own words into its own.
+_SHARED_EN = (
+    ("village rules", "residents' convention"),
+    ("villagers'", "residents'"),
+    ("villagers", "residents"),
+    ("villager", "resident"),
+    ("village", "community"),
+)
+_COMMUNITY_EN = (
+    ("village rules", "residents' convention"),
+    ("village affairs", "community affairs"),
+    ("this village", "this community"),
+    ("villagers'", "residents'"),
+    ("villagers", "residents"),
+    ("villager", "resident"),
+)
+
+
+def _cased(found: str, word: str) -> str:
+    """``word`` with the capitals of ``found``: Villagers' Committee, This village."""
+    if found[:1].isupper():
+        words = word.split(" ")
+        titled = len(found.split(" ")) > 1 and all(w[:1].isupper() for w in found.split(" "))
+        return " ".join(w[:1].upper() + w[1:] if titled or i == 0 else w
+                        for i, w in enumerate(words))
+    return word
+
+
+def _pass_en(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {a.lower(): b for a, b in pairs}
+    pattern = re.compile(r"(?<![\w'])(" + "|".join(re.escape(a) for a, _ in pairs) + r")(?![\w])",
+                         re.IGNORECASE)
+    return pattern, table
+
+
+def _shared_en(pick: int) -> tuple[re.Pattern[str], dict[str, str]]:
+    forms = tuple((f"{v} ({c})", (v, c)[pick]) for v, c in _SHARED_EN)
+    return _pass_en(forms)
+
+
+_PASSES_EN = {
+    PlaceKind.VILLAGE: [_shared_en(0)],
+    PlaceKind.COMMUNITY: [_shared_en(1), _pass_en(_COMMUNITY_EN)],
+}
+
+
+def place_words_en(text: str, kind: PlaceKind | None) -> str:
+    """An English spec text in the words of a village or a community (unchanged when
+    ``kind`` is None: the shared "villagers' (residents') committee" then stands)."""
+    if kind is None or not text:
+        return text
+    for pattern, table in _PASSES_EN[kind]:
+        def swap(match: re.Match[str], table: dict[str, str] = table) -> str:
+            return _cased(match.group(0), table[match.group(0).lower()])
+
+        text = pattern.sub(swap, text)
+    return text

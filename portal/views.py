@@ -26,6 +26,7 @@ from workflows.calendar import missing_holiday_years
 from workflows.registry import registry
 from workflows.visibility import inbox, notifications_for, urgency
 from workflows.web.display import time_left
+from workflows.wording import placed
 
 SOON = dt.timedelta(days=3)
 TASKS_PER_PAGE = 50
@@ -84,6 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
     for task in tasks:
         task.time_left = time_left(task.due_at, now)  # type: ignore[attr-defined]
         spec = registry.get(task.case.procedure)
+        spec = placed(spec, None) if spec else None  # in the reader's language
         task.procedure_name = spec.name if spec else task.case.procedure  # type: ignore[attr-defined]
         task.step_name = (spec.step(task.step).name  # type: ignore[attr-defined]
                           if spec and spec.has_step(task.step) else task.step)

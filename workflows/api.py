@@ -76,6 +76,7 @@ from workflows.visibility import (
     notifications_for,
     visible_cases,
 )
+from workflows.wording import placed
 
 # --- what every view shares -------------------------------------------------------------------
 
@@ -231,7 +232,8 @@ class ProcedureList(APIView):
     @extend_schema(operation_id="procedures_list",
                    responses={200: ProcedureSerializer(many=True), **refusals(401)})
     def get(self, request: Request) -> Response:
-        return Response([procedure_json(spec, tenant_params.home_values(spec, request.user))
+        return Response([procedure_json(placed(spec, None),
+                                        tenant_params.home_values(spec, request.user))
                          for spec in registry.all()])
 
 
@@ -242,7 +244,8 @@ class ProcedureDetail(APIView):
         spec = registry.get(code)
         if spec is None:
             return Response({"code": "not_found", "detail": "未找到该事项。"}, status=404)
-        return Response(procedure_json(spec, tenant_params.home_values(spec, request.user)))
+        return Response(procedure_json(placed(spec, None),
+                                       tenant_params.home_values(spec, request.user)))
 
 
 # --- cases ------------------------------------------------------------------------------------

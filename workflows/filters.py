@@ -26,6 +26,7 @@ from workflows.choices import CaseState
 from workflows.models import Case, CaseQuerySet, Notification
 from workflows.registry import registry
 from workflows.visibility import notifications_for, visible_cases
+from workflows.wording import placed
 
 # the longest title search accepted (a title has at most 200 characters)
 Q_MAX_LENGTH = 100
@@ -89,7 +90,7 @@ class RegionFilter(django_filters.Filter):
 
 def _procedure_choices() -> list[tuple[str, str]]:
     """Every registered procedure, read when a request is checked (districts add their own)."""
-    return [(spec.code, f"{spec.code} {spec.name}") for spec in registry.all()]
+    return [(spec.code, f"{spec.code} {placed(spec, None).name}") for spec in registry.all()]
 
 
 class ProblemsMixin:

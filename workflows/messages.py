@@ -26,24 +26,16 @@ from typing import Any
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from workflows import texts
+
 Param = Any
 
-# Translation of a text of a procedure spec (step names, labels): set by the procedure-text
-# catalogue when it loads; Django's catalogue otherwise.
-_spec_translator: list[Callable[[str], str]] = []
-
-
-def set_spec_translator(translate: Callable[[str], str]) -> None:
-    """Let texts that come from the procedures (step names, labels) be read in the reader's
-    language by the catalogue that translates the procedures."""
-    _spec_translator[:] = [translate]
-
-
 def translate(text: str) -> str:
-    """``text`` in the active language: Django's catalogue first, then the procedures'."""
+    """``text`` in the active language: Django's catalogue first, then the procedures' own
+    (workflows.texts: step names, labels, outcomes)."""
     done = gettext(text)
-    if done == text and _spec_translator:
-        done = _spec_translator[0](text)
+    if done == text:
+        done = texts.translate(text)
     return done
 
 

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from core.roles import Level, Role
+from workflows import texts
 from workflows.messages import Quantity
 
 
@@ -68,9 +69,15 @@ class Unit(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "days": "天", "working_days": "个工作日", "months": "个月", "ratio": "", "count": "",
-        }[self.value]
+        word = texts.UNITS.get(self.value, "")
+        return texts.translate_n(word, word, 2) if word else ""
+
+    def amount(self, n: int | Fraction) -> str:
+        """``n`` of this unit in the reader's language: 3天, 3 days, 1 working day."""
+        word = texts.UNITS.get(self.value, "")
+        if not word or texts.language() is None:
+            return f"{n}{word}"
+        return f"{n} {texts.translate_n(word, word, 1 if n == 1 else 2)}"
 
 
 class SourceKind(enum.StrEnum):
@@ -82,7 +89,8 @@ class SourceKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"law": "法规依据", "model_text": "示范文本", "local": "本地设定"}[self.value]
+        return texts.translate(
+            {"law": "法规依据", "model_text": "示范文本", "local": "本地设定"}[self.value])
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ class Param:
         if self.unit == Unit.RATIO:
             frac = Fraction(v)
             return f"{frac.numerator}/{frac.denominator}"
-        return f"{v}{self.unit.label}"
+        return self.unit.amount(v)
 
     def amount(self, value: int | Fraction | None = None) -> Quantity | str:
         """This number with its unit, for a message read in the reader's language."""
@@ -236,9 +244,11 @@ class Threshold:
 
     def describe(self, ratio: Fraction | None = None) -> str:
         frac = Fraction(ratio if ratio is not None else self.ratio.value)
+        share = (texts.translate("半数") if frac == Fraction(1, 2)
+                 else f"{frac.numerator}/{frac.denominator}")
         basis = "应到人数" if self.basis == Basis.DUE else "实到人数"
-        text = "半数" if frac == Fraction(1, 2) else f"{frac.numerator}/{frac.denominator}"
-        return f"{basis}的{text}{'以上(不含本数)' if self.strict else '以上(含本数)'}"
+        sentence = f"{basis}的{{share}}{'以上(不含本数)' if self.strict else '以上(含本数)'}"
+        return texts.translate(sentence).format(share=share)
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,24 @@ A spec is written once for villages and communities (村(居)民会议, 村(社�
 a user reads turned into a place's words (:func:`core.places.place_words`); codes, field
 names, choice values and roll sources stay as they are, so the gate, the API's contract and
 the stored records are the same for both.
+
+It is also in the reader's language (issue 12, point 8): with English active each text is
+looked up in the ``procedures`` catalogue (:mod:`workflows.texts`, msgids as written, before
+placing) and the English is put in a place's words (:func:`core.places.place_words_en`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from core.models import Region
-from core.places import PlaceKind, place_words, words_of
+from core.places import PlaceKind, place_words, place_words_en, words_of
 from core.roles import BRANCH_ROLES
-from workflows.spec import ActionSpec, ProcedureSpec, Source, StepSpec
+from workflows import texts
+from workflows.spec import ActionSpec, MeetingRule, ProcedureSpec, Source, StepSpec
 
 # attributes that hold text a user reads (every other string is an identifier)
 TEXT_ATTRS = frozenset({
@@ -27,32 +32,51 @@ TEXT_ATTRS = frozenset({
 # ``name`` is text on these (a field's or an effect's name is an identifier)
 NAMED = (ProcedureSpec, StepSpec, ActionSpec)
 
-_cache: dict[tuple[int, PlaceKind], ProcedureSpec] = {}
+# (a text, where it stands: TEXT, BODY or SOURCE) -> the text to show
+Change = Callable[[str, str], str]
+TEXT, BODY, SOURCE = "text", "body", "source"
+
+_cache: dict[tuple[int, PlaceKind | None, str | None], ProcedureSpec] = {}
 _lock = threading.Lock()
 
 
-def _words(value: Any, kind: PlaceKind) -> Any:
+def _text_attr(obj: Any, name: str) -> bool:
+    return (name in TEXT_ATTRS or (name == "name" and isinstance(obj, NAMED))
+            or (name == "body" and isinstance(obj, MeetingRule)))
+
+
+def _texts(value: Any, change: Change, where: str) -> Any:
     if isinstance(value, tuple):
-        return tuple(_words(v, kind) for v in value)
-    return place_words(value, kind)
+        return tuple(_texts(v, change, where) for v in value)
+    if isinstance(value, str) and value:
+        return change(value, where)
+    return value
 
 
-def _placed(obj: Any, kind: PlaceKind) -> Any:
+def walk(obj: Any, change: Change) -> Any:
+    """``obj`` (a spec or a part of it) with ``change`` applied to every text a user reads.
+
+    ``change`` is told where the text stands: a number's SOURCE is cited as written (a
+    law's name, the model text's words) and a meeting's BODY is put in a place's Chinese
+    words where it is read (:mod:`workflows.web.meeting`). Codes, field names, choice values
+    and roll sources are never passed."""
     if isinstance(obj, tuple):
-        return tuple(_placed(v, kind) for v in obj)
+        return tuple(walk(v, change) for v in obj)
     if isinstance(obj, Mapping):
-        return {k: _placed(v, kind) for k, v in obj.items()}
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type | Source):
-        return obj  # a number's source is cited as written: a law's name, the model text's words
+        return {k: walk(v, change) for k, v in obj.items()}
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return obj
     changes: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         if not f.init:
             continue
         value = getattr(obj, f.name)
-        if f.name in TEXT_ATTRS or (f.name == "name" and isinstance(obj, NAMED)):
-            new = _words(value, kind)
+        if isinstance(obj, Source):
+            new = _texts(value, change, SOURCE) if f.name == "text" else value
+        elif _text_attr(obj, f.name):
+            new = _texts(value, change, BODY if f.name == "body" else TEXT)
         elif isinstance(value, tuple | Mapping) or dataclasses.is_dataclass(value):
-            new = _placed(value, kind)
+            new = walk(value, change)
         else:
             continue
         if new != value:
@@ -60,18 +84,41 @@ def _placed(obj: Any, kind: PlaceKind) -> Any:
     return dataclasses.replace(obj, **changes) if changes else obj
 
 
+def texts_of(spec: ProcedureSpec) -> list[str]:
+    """Every text of ``spec`` a user may read, as written (the msgids of its translation)."""
+    found: dict[str, None] = {}
+
+    def note(text: str, where: str) -> str:
+        found[text] = None
+        return text
+
+    walk(spec, note)
+    return list(found)
+
+
+def _reworded(spec: ProcedureSpec, kind: PlaceKind | None, lang: str | None) -> ProcedureSpec:
+    def change(text: str, where: str) -> str:
+        translated = texts.translate(text, lang) if lang else text
+        if translated == text:  # Chinese (or not translated yet): the place's Chinese words
+            return place_words(text, kind) if where == TEXT else text
+        return translated if where == SOURCE else place_words_en(translated, kind)
+
+    return walk(spec, change)  # type: ignore[no-any-return]
+
+
 def placed(spec: ProcedureSpec, kind: PlaceKind | None) -> ProcedureSpec:
-    """``spec`` in the words of a 村 or a 社区 (the spec itself when ``kind`` is None);
-    built once per spec and kind."""
-    if kind is None:
+    """``spec`` in the words of a 村 or a 社区 (shared words when ``kind`` is None) and in
+    the active language; built once per spec, kind and language."""
+    lang = texts.language()
+    if kind is None and lang is None:
         return spec
-    key = (id(spec), kind)
+    key = (id(spec), kind, lang)
     found = _cache.get(key)
     if found is None:
         with _lock:
             found = _cache.get(key)
             if found is None:
-                found = _placed(spec, kind)
+                found = _reworded(spec, kind, lang)
                 _cache[key] = found
     return found
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.places import kind_of
 from workflows import params as tenant_params
 from workflows.chaincheck import raise_record_alerts, village_chains
 from workflows.choices import AlertKind, CaseState
@@ -35,6 +36,7 @@ from workflows.record import build_record
 from workflows.registry import registry
 from workflows.verify import Stored, domain_rows, verify_case_events
 from workflows.visibility import access_case, audit_cases, audit_villages, can_audit
+from workflows.wording import placed
 
 CASES_PER_PAGE = 10
 ALERTS_SHOWN = 30
@@ -123,7 +125,7 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     procedures: dict[str, int] = defaultdict(int)
     for code, _state, n, _events in counts:
         procedures[code] += n
-    specs = [s for s in registry.all() if s.code in procedures]
+    specs = [placed(s, kind_of(village)) for s in registry.all() if s.code in procedures]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "pages/audit.html", {

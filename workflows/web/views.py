@@ -13,12 +13,13 @@ from fractions import Fraction
 from functools import partial
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -206,7 +207,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
                   .order_by("path").values("pk", "name", "level"))
     return render(request, "workflows/case_list.html", {
         "rows": rows, "page": page, "chosen": chosen, "query": query.urlencode(),
-        "procedures": registry.all(), "states": CaseState.choices, "places": places,
+        "procedures": [placed(s, None) for s in registry.all()],
+        "states": CaseState.choices, "places": places,
         "title": "事项办理记录",
     })
 
@@ -359,6 +361,15 @@ def _meeting_action(request: HttpRequest, pk: int, action: str) -> tuple[Case, A
     return case, act
 
 
+def pdf_language(request: HttpRequest) -> str:
+    """The language a PDF is printed in: ``?lang=`` when it names one of the portal's
+    languages, the reader's otherwise."""
+    chosen = request.GET.get("lang", "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice as posted: for those who see its case, as printed; for anyone else, the
     copy the public board links to (personal numbers masked), when the board shows it."""
@@ -371,7 +382,9 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     public = notice is None
     if notice is None:
         notice = public_notice(pk)
-    response = HttpResponse(render_pdf(notice, public=public), content_type="application/pdf")
+    with translation.override(pdf_language(request)):
+        pdf = render_pdf(notice, public=public)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     return response
 
