@@ -39,6 +39,12 @@ def step_roles_held(user: Any, step: StepSpec, village: Region) -> list[Held]:
     return [h for h in get_scope(user).held if h.region_id == region_id and h.role in step.roles]
 
 
+def opening_roles(spec: ProcedureSpec) -> list[Role]:
+    """The roles that may open a case of ``spec``: the first step's actors, then its
+    openers (held at or above the village, :func:`opening_roles_held`)."""
+    return list(dict.fromkeys([*spec.first_step.roles, *spec.openers]))
+
+
 def opening_roles_held(user: Any, spec: ProcedureSpec, village: Region) -> list[Held]:
     """The memberships by which ``user`` may open a case of ``spec`` in ``village``:
     an actor of the first step there, or an opener of the spec at or above it."""

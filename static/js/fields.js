@@ -247,7 +247,8 @@
 
   function checkFile(input) {
     var max = +input.dataset.maxBytes || 0;
-    var accept = (input.getAttribute("accept") || "").split(",").filter(Boolean);
+    // the types the portal takes (a camera input's accept is "image/*": data-accept is exact)
+    var accept = (input.dataset.accept || input.getAttribute("accept") || "").split(",").filter(Boolean);
     var text = "";
     Array.prototype.forEach.call(input.files || [], function (file) {
       if (max && file.size > max) {

@@ -49,7 +49,7 @@ from workflows.visibility import (
     township_villages,
     visible_cases,
 )
-from workflows.web import casepage, display, pending, widgets
+from workflows.web import casepage, catalogue, display, pending, widgets
 from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fields
 from workflows.web.meeting import meeting_fields, roll_of_day, verdict
 from workflows.web.pdf import notice_pdf as render_pdf
@@ -75,19 +75,12 @@ def _user(request: HttpRequest) -> User:
 
 @login_required
 def procedures(request: HttpRequest) -> HttpResponse:
-    """Every procedure with its seven fields; 发起 where the user may open one."""
-    villages = my_villages(request.user)
-    rows = []
-    categories: list[str] = []
+    """Every procedure by category, searchable (``?q=``), 可发起 or who starts it."""
     kind = home_kind(request.user)
-    for spec in (placed(s, kind) for s in registry.all()):
-        if spec.category not in categories:
-            categories.append(spec.category)
-        rows.append({"spec": spec, **_texts(spec, request.user),
-                     "can_open": bool(openable_villages(request.user, spec, villages))})
-    return render(request, "workflows/procedures.html", {
-        "rows": rows, "categories": categories, "title": "事项目录",
-    })
+    specs = [placed(s, kind) for s in registry.all()]
+    page = catalogue.catalogue(specs, request.user, my_villages(request.user), kind,
+                               request.GET.get("q", ""))
+    return render(request, "workflows/procedures.html", {**page, "title": _("事项目录")})
 
 
 def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = None,

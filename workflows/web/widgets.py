@@ -142,6 +142,8 @@ def describe(row: dict[str, Any], spec: Mapping[str, Any], action: Mapping[str, 
             args = [case_id, action["code"], spec["name"]]
             row["template_url"] = reverse("workflows:table_template", args=args)
             row["import_url"] = reverse("workflows:table_import", args=args)
+    elif kind == "file":
+        row["camera"] = takes_photo(spec)
     elif kind == "ref":
         row["searchable"] = bool(spec.get("choices_url")) or len(spec.get("choices", [])) > 6
 
@@ -290,6 +292,19 @@ def field_errors(spec: Mapping[str, Any], errors: Mapping[str, list[str]]) -> li
 
 
 # --- files ----------------------------------------------------------------------------------
+
+
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+CAMERA_ALSO = frozenset({"application/pdf"})  # a scan may stand in for the photo on a desk
+
+
+def takes_photo(spec: Mapping[str, Any]) -> bool:
+    """Whether a file field asks for a photo (the posting of a notice, a scene, a repair):
+    it takes pictures and nothing but pictures (or a PDF scan of one). Its input then asks a
+    phone for the camera (``accept="image/*" capture="environment"``); a document field,
+    which also takes Word or Excel files, keeps the file chooser."""
+    accept = set(spec.get("accept") or ())
+    return bool(accept & PHOTO_TYPES) and accept <= PHOTO_TYPES | CAMERA_ALSO
 
 
 def accept_text(accept: list[str]) -> str:
