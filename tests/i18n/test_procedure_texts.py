@@ -5,6 +5,7 @@ notice PDF read it when English is active (and the Chinese is unchanged otherwis
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from io import StringIO
 from pathlib import Path
 
@@ -247,7 +248,7 @@ def test_a_field_of_a_case_reads_english_and_keeps_its_value(seal_case):
     with translation.override("en"):
         spec = Case.objects.get(pk=seal_case.pk).spec
     assert spec is not None
-    fs: FieldSpec = spec.first_step.actions[0].fields[1]
+    fs: FieldSpec = next(f for f in spec.first_step.actions[0].fields if f.name == "copies")
     assert (fs.name, fs.type, fs.label) == ("copies", FieldType.INTEGER, "Copies")
 
 
@@ -256,12 +257,12 @@ def test_the_notice_pdf_is_rendered_in_the_chosen_language(web, monkeypatch):
 
     seen: list[str | None] = []
 
-    def fake(notice: object) -> bytes:
+    def fake(notice: object, public: bool = False) -> bytes:
         seen.append(translation.get_language())
         return b"%PDF-1.7"
 
     monkeypatch.setattr(views, "render_pdf", fake)
-    monkeypatch.setattr(views, "access_notice", lambda user, pk: object())
+    monkeypatch.setattr(views, "access_notice", lambda user, pk: SimpleNamespace(pk=pk))
     client = web("dc_th_committee_member")
     assert client.get("/notices/1.pdf?lang=en").status_code == 200
     assert client.get("/notices/1.pdf?lang=xx", HTTP_ACCEPT_LANGUAGE="zh-hans"

@@ -15,7 +15,7 @@ from core.places import PlaceKind
 from workflows.choices import CaseState, NoticeState
 from workflows.models import Case, PublicityNotice, Task
 from workflows.record import role_label
-from workflows.web.display import duration
+from workflows.web.display import duration, listed
 
 # the ways back: never opened by default, and done only with their confirmation ticked
 BACKWARD = ("return", "withdraw")
@@ -62,10 +62,10 @@ def band(case: Case, task: Task | None, notices: Iterable[PublicityNotice],
         return {"kind": "none", "text": ""}
     people = holders(task, kind)
     if people:
-        who = gettext("、").join(gettext("%(name)s(%(role)s)") % p for p in people)
+        who = listed(gettext("%(name)s(%(role)s)") % p for p in people)
         text = gettext("等待 %(who)s 办理") % {"who": who}
     else:
-        roles = gettext("、").join(role_label(r, kind) for r in task.roles.split(",") if r)
+        roles = listed(role_label(r, kind) for r in task.roles.split(",") if r)
         text = gettext("等待 %(roles)s 办理(目前无人担任该职务,请联系上级)") % {"roles": roles}
     text += gettext(",已等待 %(waited)s") % {
         "waited": duration((now - task.opened_at).total_seconds())}

@@ -19,13 +19,13 @@ from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from core.models import Region
 from core.places import PlaceKind
 from workflows.acting import openable_villages, opening_roles
 from workflows.record import role_label
 from workflows.spec import ProcedureSpec
+from workflows.web.display import listed
 
 _SPACE = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
@@ -58,7 +58,7 @@ def code_keys(code: str) -> str:
 def opener_words(spec: ProcedureSpec, place: PlaceKind | None) -> str:
     """The roles that start a case of ``spec``, in the reader's language and words
     (村党支部书记、村委会委员 …)."""
-    return pgettext("list separator", "、").join(
+    return listed(
         role_label(r, place) for r in opening_roles(spec))
 
 
@@ -110,7 +110,7 @@ def catalogue(specs: list[ProcedureSpec], user: Any, villages: list[Region],
     for spec in specs:
         openers = opener_words(spec, place)
         card = Card(spec=spec, name=_(str(spec.name)), category=_(str(spec.category)),
-                    units=pgettext("list separator", "、").join(
+                    units=listed(
                         _(str(u)) for u in spec.guiding_units),
                     openers=openers,
                     can_open=bool(openable_villages(user, spec, villages)),

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from core.places import kind_of
 from workflows.choices import EventAction
@@ -20,7 +20,12 @@ from workflows.models import Case, CaseEvent
 from workflows.record import role_label, step_name
 from workflows.spec import ProcedureSpec
 
-__all__ = ["StepState", "duration", "role_label", "step_name", "step_states", "time_left"]
+__all__ = ["StepState", "duration", "listed", "role_label", "step_name", "step_states", "time_left"]
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items of a list in one line: "村委会主任、村委会委员" / "director, member"."""
+    return pgettext("list separator", "、").join(items)
 
 
 def duration(seconds: float) -> str:
@@ -79,7 +84,7 @@ def step_states(case: Case, spec: ProcedureSpec | None,
                  else "done" if step.code in done else "todo")
         place = kind_of(case.region)
         out.append(StepState(step.code, step.name,
-                             "、".join(role_label(r, place) for r in step.roles), state))
+                             listed(role_label(r, place) for r in step.roles), state))
     # a step not taken while a later one was (a route chosen by the data), or a closed case
     reached = case.state != "open"
     for row in reversed(out):

@@ -86,7 +86,7 @@ def procedures(request: HttpRequest) -> HttpResponse:
 def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = None,
            place: PlaceKind | None = None) -> list[dict[str, Any]]:
     values = values or {}
-    return [{"step": s, "actors": "、".join(display.role_label(r, place) for r in s.roles),
+    return [{"step": s, "actors": display.listed(display.role_label(r, place) for r in s.roles),
              "level": place_words(Level(s.level).label, place),
              "description": spec.fill(s.description, values),
              "publicity": s.publicity.days.describe(values.get(s.publicity.days.name))
