@@ -214,7 +214,7 @@ def test_excel_export_lists_every_village_with_title_scope_totals_and_print_setu
         assert all(isinstance(r[i], int) for r in body), col  # numbers, not text
         assert total[i] == sum(r[i] for r in body), col
     assert sheet.page_setup.orientation == "landscape"
-    assert int(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)  # 9: A4
     assert sheet.print_title_rows == "$4:$4"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
