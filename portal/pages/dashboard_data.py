@@ -84,8 +84,9 @@ class Cell:
 
     def td(self) -> str:
         """The cell as HTML (built here, not in the template: a district has 300 rows)."""
-        css = "n opt" if self.css == "opt" else ("n late" if self.css == "late" and self.value
-                                                 else "n")
+        words = set(self.css.split())
+        css = " ".join(["n", *(["opt"] if "opt" in words else []),
+                        *(["late"] if "late" in words and self.value else [])])
         if not self.value:
             return format_html('<td class="{}"><span class="zero">0</span></td>', css)
         if self.url:
@@ -159,7 +160,7 @@ class Row:
                      str(_("办理中 {whole} 件,逾期 {part} 件"))),
             RateCell(c.on_time_rate, c.steps_on_time, c.steps_due, False,
                      str(_("有时限的环节 {whole} 个,按时办完 {part} 个"))),
-            Cell(c.late_cases, self.url(late=1), "late"),
+            Cell(c.late_cases, self.url(late=1), "late opt"),
             Cell(c.closed, self.url(state=CaseState.CLOSED), "opt"),
         ])
 
@@ -181,7 +182,7 @@ def rank_columns() -> list[tuple[str, str, str]]:
         (str(_("逾期")), str(_("办理中、当前环节已超过办理时限的事项")), ""),
         (str(_("逾期率")), str(_("逾期件数 ÷ 办理中件数")), ""),
         (str(_("按时办理率")), str(_("按时办完的环节 ÷ 有办理时限且已办完的环节")), ""),
-        (str(_("超时办理")), str(_("有环节超过时限才办完的事项")), ""),
+        (str(_("超时办理")), str(_("有环节超过时限才办完的事项")), "opt"),
         (str(_("已办结")), "", "opt"),
     ]
 
@@ -336,14 +337,19 @@ class Dashboard:
                 for spec in self.procedures],
         }
 
+    def table_months(self) -> list[str]:
+        """The trend table's heads: the newest month first, where a reader starts."""
+        return list(reversed(self.month_labels()))
+
     def trend_rows(self) -> list[TrendRow]:
-        """Each procedure's months, every number linked to the cases opened or closed then."""
+        """Each procedure's months (newest first), every number linked to the cases opened
+        or closed then."""
         region = self.chosen_region.pk if self.chosen_region else None
         rows = []
         for spec in self.procedures:
             params = {"procedure": spec.code, "region": region}
-            opened, closed = self._series([spec.code])
-            keys = [f"{y:04d}-{m:02d}" for y, m in self.months]
+            opened, closed = (list(reversed(s)) for s in self._series([spec.code]))
+            keys = [f"{y:04d}-{m:02d}" for y, m in reversed(self.months)]
             rows.append(TrendRow(
                 spec.code, spec.name,
                 [Cell(n, case_list_url(params, opened_month=k)) for n, k in zip(opened, keys,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.portal.pages import scenario
-from tests.portal.pages.helpers import queries_for
+from tests.portal.pages.helpers import late_and_on_time, queries_for
 from workflows.models import Task
 
 
@@ -95,16 +95,6 @@ def test_trend_counts_this_month(cases, web):
     assert trend["closed"][-1] >= 2
 
 
-def _late_and_on_time(cases):
-    """桃花村's open seal case overdue; its closed one with one step done a day late and one
-    in time (the other steps of the scenario have no due time or were done in time)."""
-    Task.objects.filter(case_id=cases["seal_open"], state="open").update(
-        due_at=timezone.now() - dt.timedelta(days=1))
-    done = list(Task.objects.filter(case_id=cases["seal_closed"], state="done").order_by("pk"))
-    Task.objects.filter(pk=done[0].pk).update(due_at=done[0].closed_at - dt.timedelta(days=1))
-    Task.objects.filter(pk=done[1].pk).update(due_at=done[1].closed_at + dt.timedelta(days=1))
-
-
 def _steps_with_due(village, codes):
     done = Task.objects.filter(state="done", due_at__isnull=False, village=village,
                                procedure__in=codes)
@@ -112,7 +102,7 @@ def _steps_with_due(village, codes):
 
 
 def test_ranking_lists_every_village_the_worst_first(cases, web, demo):
-    _late_and_on_time(cases)
+    late_and_on_time(cases)
     response = web("sfq_district_civil_affairs").get("/dashboard/")
     ranking = response.context["ranking"]
     names = [row.label for row in ranking]
@@ -145,7 +135,7 @@ LINK = re.compile(r'<a (?:class="[^"]*" )?href="(/cases/\?[^"]*)">(?:<span class
 @pytest.mark.parametrize("username", ["sfq_district_civil_affairs", "dc_township_party",
                                       "sfq_district_agriculture"])
 def test_every_number_links_to_exactly_the_cases_it_counts(cases, web, username):
-    _late_and_on_time(cases)
+    late_and_on_time(cases)
     client = web(username)
     body = client.get("/dashboard/").content.decode()
     links = {(html.unescape(url), int(n)) for url, n in LINK.findall(body)}
@@ -182,7 +172,7 @@ def test_the_trend_is_given_for_each_procedure_with_links_by_month(cases, web, d
 
 
 def test_excel_export_lists_every_village_with_title_scope_totals_and_print_setup(cases, web):
-    _late_and_on_time(cases)
+    late_and_on_time(cases)
     response = web("sfq_district_civil_affairs").get("/dashboard/", {"format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
