@@ -8,6 +8,8 @@ from workflows.urls import api_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # 我的待办 of those whose home is the dashboard (district roles land there)
+    path("inbox/", views.home, {"land": False}, name="inbox"),
     # browsers ask for /favicon.ico whatever the page says
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg",
                                              permanent=True)),

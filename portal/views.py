@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,13 @@ from portal.demo import DEMO_PASSWORD, PLACES, demo_logins
 from portal.forms import LoginForm
 from workflows.calendar import missing_holiday_years
 from workflows.registry import registry
-from workflows.visibility import inbox, notifications_for, urgency
+from workflows.visibility import (
+    inbox,
+    lands_on_dashboard,
+    notifications_for,
+    starts_anything,
+    urgency,
+)
 from workflows.web.display import time_left
 from workflows.wording import placed
 
@@ -63,14 +69,23 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     extra_context = {"title": _("密码已修改")}
 
 
+def missing_years(user: Any) -> list[int]:
+    """The years whose working days nobody entered, told to a district or a township."""
+    levels = get_scope(user).levels()
+    return missing_holiday_years() if levels & {Level.DISTRICT, Level.TOWNSHIP} else []
+
+
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest, *, land: bool = True) -> HttpResponse:
     """My tasks: every open step of my roles in my places, emergencies first, then by the
     time left (overdue first, then due soonest).
 
     TASKS_PER_PAGE at a time (a township's secretary can hold hundreds); the
-    counts in the summary are over all of them, in one query.
+    counts in the summary are over all of them, in one query. A user of district roles
+    only lands on the dashboard instead (``land``; /inbox/ still shows the tasks).
     """
+    if land and lands_on_dashboard(request.user):
+        return redirect("dashboard")
     now = timezone.now()
     scope = get_scope(request.user)
     mine = inbox(request.user)
@@ -108,7 +123,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "soon": totals["soon"],
         "unread": notes.filter(read_at__isnull=True).count(),
         # a district or township is told of a year whose working days nobody entered
-        "missing_years": missing_holiday_years()
-        if scope.levels() & {Level.DISTRICT, Level.TOWNSHIP} else [],
+        "missing_years": missing_years(request.user),
+        # no 发起事项 button for one whose roles open no procedure (a district bureau)
+        "can_start": starts_anything(request.user),
         "title": _("我的待办"),
     })

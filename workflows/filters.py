@@ -8,6 +8,8 @@ query parameters in the OpenAPI schema are read from this class by drf-spectacul
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import django_filters
@@ -15,17 +17,20 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.errors import RuleError
 from core.models import Region
 from core.scope import access_region
-from workflows.choices import CaseState
-from workflows.models import Case, CaseQuerySet, Notification
+from workflows.choices import CaseState, NoticeState, TaskState
+from workflows.models import Case, CaseQuerySet, Notification, PublicityNotice, Task
 from workflows.registry import registry
-from workflows.visibility import notifications_for, visible_cases
+from workflows.spec import ProcedureSpec
+from workflows.visibility import notifications_for, visible_cases, visible_procedures
 from workflows.wording import placed
 
 # the longest title search accepted (a title has at most 200 characters)
@@ -78,6 +83,39 @@ class FlagFilter(django_filters.Filter):
     field_class = FlagField
 
 
+MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+# the years a month filter takes: the bounds of a month are then valid times in every zone
+MONTH_YEARS = (1000, 9998)
+
+
+class MonthField(forms.Field):
+    """A calendar month ``YYYY-MM`` (empty is no filter): the first day of it."""
+
+    default_error_messages = {"invalid": _("应为年月,如 2026-11。")}
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        found = MONTH_RE.fullmatch(str(value).strip())
+        if (found is None or not 1 <= int(found[2]) <= 12
+                or not MONTH_YEARS[0] <= int(found[1]) <= MONTH_YEARS[1]):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return dt.date(int(found[1]), int(found[2]), 1)
+
+
+def month_bounds(first: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The start of a month and of the next, in the portal's time zone (as the tallies count
+    months, ``workflows.tallies.month_of``)."""
+    after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return (timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
+            timezone.make_aware(dt.datetime.combine(after, dt.time.min)))
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class RegionFilter(django_filters.Filter):
     field_class = forms.IntegerField
@@ -91,6 +129,13 @@ class RegionFilter(django_filters.Filter):
 def _procedure_choices() -> list[tuple[str, str]]:
     """Every registered procedure, read when a request is checked (districts add their own)."""
     return [(spec.code, f"{spec.code} {placed(spec, None).name}") for spec in registry.all()]
+
+
+def procedure_options(user: Any) -> list[ProcedureSpec]:
+    """The procedures a list's filter offers this user: those whose cases the user sees (a
+    bureau: the ones it guides; a township or village: all; the organisation department:
+    all)."""
+    return visible_procedures(user)
 
 
 class ProblemsMixin:
@@ -129,6 +174,15 @@ class CaseFilter(ProblemsMixin, django_filters.FilterSet):
         {"type": "integer", "minimum": 1, "maximum": REGION_ID_MAX,
          "description": "地点(区、镇或村的 id,含其下各级);须在您的范围内,否则 404"},
     )(RegionFilter(method="filter_region", label="地点"))
+    publicity = extend_schema_field(
+        {"type": "boolean", "description": "true:只看公示中(有正在公示的公告);false:不含"},
+    )(FlagFilter(method="filter_publicity", label=_("公示中")))
+    late = extend_schema_field(
+        {"type": "boolean",
+         "description": "true:只看有超过时限才办完的环节的事项;false:各环节均按时"},
+    )(FlagFilter(method="filter_late", label=_("超时办理")))
+    opened_month = MonthFilter(method="filter_opened_month", label=_("发起月份"))
+    closed_month = MonthFilter(method="filter_closed_month", label=_("办结月份"))
     # `from` is a keyword of Python: declared through the class namespace
     locals()["from"] = django_filters.DateFilter(field_name="opened_at", lookup_expr="date__gte",
                                                  label="发起日期从(含)")
@@ -151,6 +205,28 @@ class CaseFilter(ProblemsMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset: CaseQuerySet, name: str, value: bool) -> CaseQuerySet:
         return queryset.open().overdue() if value else queryset.overdue(False)
+
+    def filter_publicity(self, queryset: QuerySet[Case], name: str,
+                         value: bool) -> QuerySet[Case]:
+        running = PublicityNotice.objects.filter(case=OuterRef("pk"), state=NoticeState.RUNNING)
+        return queryset.filter(Exists(running)) if value else queryset.exclude(Exists(running))
+
+    def filter_late(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        """Cases with a step done after its due time (the dashboard's on-time rate)."""
+        late = Task.objects.filter(case=OuterRef("pk"), state=TaskState.DONE,
+                                   due_at__isnull=False, closed_at__gt=F("due_at"))
+        return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))
+
+    def filter_opened_month(self, queryset: QuerySet[Case], name: str,
+                            value: dt.date) -> QuerySet[Case]:
+        start, end = month_bounds(value)
+        return queryset.filter(opened_at__gte=start, opened_at__lt=end)
+
+    def filter_closed_month(self, queryset: QuerySet[Case], name: str,
+                            value: dt.date) -> QuerySet[Case]:
+        """Cases closed (办结, not withdrawn) in that month, as the trend counts them."""
+        start, end = month_bounds(value)
+        return queryset.filter(state=CaseState.CLOSED, closed_at__gte=start, closed_at__lt=end)
 
     def filter_region(self, queryset: QuerySet[Case], name: str, value: int) -> QuerySet[Case]:
         user = getattr(self.request, "user", None) or AnonymousUser()

@@ -281,6 +281,32 @@ def oversight_roles(user: Any) -> list[Role]:
     return sorted({h.role for h in get_scope(user).held if h.level in OVERSIGHT_LEVELS})
 
 
+def oversight_places(user: Any) -> list[Region]:
+    """The townships and districts where the user holds an overseeing role (the scope that
+    the dashboard and its export name)."""
+    ids = {h.region_id for h in get_scope(user).held if h.level in OVERSIGHT_LEVELS}
+    return list(Region.objects.filter(pk__in=ids).order_by("path"))
+
+
+def lands_on_dashboard(user: Any) -> bool:
+    """Every role the user holds is a district one (a bureau, the organisation department,
+    the leadership): their home is the dashboard, not an inbox that stays empty."""
+    levels = get_scope(user).levels()
+    return bool(levels) and levels <= {Level.DISTRICT}
+
+
+def starts_anything(user: Any) -> bool:
+    """Whether some procedure may be opened through one of the user's roles: an actor of
+    its first step at that step's level, or one of its openers (the 发起事项 button)."""
+    held = get_scope(user).held
+    for spec in registry.all():
+        first = spec.first_step
+        for h in held:
+            if (h.role in first.roles and h.level == first.level) or h.role in spec.openers:
+                return True
+    return False
+
+
 def reviews(user: Any) -> bool:
     """Holds a township role: the township's review queue."""
     return Level.TOWNSHIP in get_scope(user).levels()
@@ -468,6 +494,8 @@ def navigation(user: Any) -> dict[str, Any]:
     return {
         "review": reviews(user),
         "dashboard": oversees(user),
+        # the district's home is the dashboard: 我的待办 is then reached at /inbox/
+        "dashboard_home": lands_on_dashboard(user),
         "audit_index": audits_many(user),
         "audit_village": audits_one_village(user),
         "registers": not scope.is_empty,
@@ -555,16 +583,19 @@ __all__ = [
     "grant_case",
     "home_kind",
     "inbox",
+    "lands_on_dashboard",
     "may_edit_roster",
     "may_export",
     "may_view_roster",
     "navigation",
     "notifications_for",
     "oversees",
+    "oversight_places",
     "public_notice",
     "public_notices",
     "roster_villages",
     "setting_regions",
+    "starts_anything",
     "urgency",
     "visible_cases",
     "visible_procedures",

@@ -5,9 +5,9 @@ notice PDF read it when English is active (and the Chinese is unchanged otherwis
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import polib
 import pytest

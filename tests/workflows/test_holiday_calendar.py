@@ -152,5 +152,6 @@ def test_next_year_is_warned_about_from_october_only():
 def test_the_home_pages_of_the_district_and_townships_warn(client, user, username, warned):
     client.force_login(user(username))
     with time_machine.travel(dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC), tick=False):
-        html = client.get(reverse("home")).content.decode()
+        # a district user lands on the dashboard: warned there
+        html = client.get(reverse("home"), follow=True).content.decode()
     assert ("尚未录入2027年的法定节假日和调休安排" in html) is warned

@@ -252,7 +252,7 @@ def test_the_supervisory_committee_reads_and_may_not_change(demo, user):
 def test_the_navigation_links_the_rosters_for_those_who_read_them(demo, user):
     assert "/rosters/" in browser(user, "dc_th_committee_member").get("/").content.decode()
     petitions = browser(user, "sfq_district_petitions")  # guides no roster's procedure
-    assert 'href="/rosters/"' not in petitions.get("/").content.decode()
+    assert 'href="/rosters/"' not in petitions.get("/", follow=True).content.decode()
     assert petitions.get("/rosters/").status_code == 404
     district = browser(user, "sfq_district_org")
     assert district.get("/rosters/").status_code == 200

@@ -33,7 +33,7 @@ from workflows import gate, record
 from workflows import params as tenant_params
 from workflows.acting import openable_villages
 from workflows.choices import CaseState, NoticeState
-from workflows.filters import CaseFilter
+from workflows.filters import CaseFilter, procedure_options
 from workflows.models import Case
 from workflows.registry import registry
 from workflows.serializers import actions_json
@@ -170,6 +170,10 @@ def open_case(request: HttpRequest, code: str) -> HttpResponse:
 # --- lists -----------------------------------------------------------------------------------
 
 
+# the case list's filters set only by the dashboard's links (workflows.filters.CaseFilter)
+DRILL_DOWN_FILTERS = ("publicity", "late", "opened_month", "closed_month")
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """Visible cases with filters and search; paginated; a fixed number of queries per page."""
@@ -180,6 +184,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     found = CaseFilter(params, queryset=visible_cases(request.user), request=request)
     for problem in found.problems():
         messages.warning(request, f"{problem.detail}该条件未采用。")
+    # the filters a dashboard's number links with that the form has no field for: said, and
+    # kept when the form is sent again
+    refused = {p.field for p in found.problems()}
+    drilled = [{"name": name, "value": params[name], "label": found.filters[name].label}
+               for name in DRILL_DOWN_FILTERS if params.get(name, "").strip()
+               and name not in refused]
     qs = with_open_tasks(found.qs.order_by("-opened_at", "-pk"))
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     now = timezone.now()
@@ -200,8 +210,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
                   .order_by("path").values("pk", "name", "level"))
     return render(request, "workflows/case_list.html", {
         "rows": rows, "page": page, "chosen": chosen, "query": query.urlencode(),
-        "procedures": [placed(s, None) for s in registry.all()],
-        "states": CaseState.choices, "places": places,
+        "procedures": procedure_options(request.user), "states": CaseState.choices,
+        "places": places, "drilled": drilled,
         "title": "事项办理记录",
     })
 
