@@ -34,7 +34,7 @@ from workflows.web.queries import review_tasks
 TOWN = "dc_township_government"
 
 
-def _spec(code: str, name: str, step_name: str, *, batch: bool) -> ProcedureSpec:
+def queue_spec(code: str, name: str, step_name: str, *, batch: bool) -> ProcedureSpec:
     """A village submits, the township government does one step with an optional opinion."""
     return ProcedureSpec(
         code=code, name=name, category="测试", guiding_units=("区民政局",),
@@ -56,8 +56,8 @@ def _spec(code: str, name: str, step_name: str, *, batch: bool) -> ProcedureSpec
 def filing_specs(township_spec):  # noqa: F811
     """98.1: a filing (备案) the township may do in a batch; 98.2: an approval it may not;
     99.1 (township_spec): a review (镇审核)."""
-    with registry.override(_spec("98.1", "测试备案事项", "镇(街道)备案", batch=True),
-                           _spec("98.2", "测试审批事项", "镇(街道)审批", batch=False)):
+    with registry.override(queue_spec("98.1", "测试备案事项", "镇(街道)备案", batch=True),
+                           queue_spec("98.2", "测试审批事项", "镇(街道)审批", batch=False)):
         yield
 
 
@@ -279,7 +279,7 @@ def test_only_reviews_and_filings_are_batchable_and_the_lint_keeps_them_bare():
         "women_review", "militia_review", "league_review"}
     assert all(s.step_kind in (StepKind.REVIEW, StepKind.FILING)
                for spec in registry.all() for s in spec.steps if s.batch_action())
-    bad = _spec("98.3", "测试", "镇(街道)备案", batch=True)
+    bad = queue_spec("98.3", "测试", "镇(街道)备案", batch=True)
     step = bad.step("township")
     dated = replace(step.actions[0], fields=(
         *step.actions[0].fields, field("filed_on", "备案日期", FieldType.DATE)))
