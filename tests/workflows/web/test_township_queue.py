@@ -340,3 +340,13 @@ def test_meetings_count_three_meetings_one_lesson_only_and_a_month_is_missing_on
     th = _village_row(page, demo["dc_th"].name)
     assert "11月未开会" not in th and "1 次" in th
     assert "11月未开会" in _village_row(page, demo["dc_yl"].name)
+
+
+@pytest.mark.parametrize("junk", ["\x00", "abc", "-1", "9" * 30, "maybe", "review\x00"])
+def test_junk_in_the_queue_filters_is_left_out_never_an_error(web, demo, filing_specs, junk):
+    _filed("dc_th", "桃花村备案")
+    client = web(TOWN)
+    for name in ("village", "procedure", "kind", "overdue", "page"):
+        answer = client.get("/review/", {name: junk})
+        assert answer.status_code == 200, (name, junk)
+        assert "桃花村备案" in answer.content.decode()
