@@ -62,6 +62,12 @@ def test_filter_by_village_and_file_two_cases_with_one_opinion(page: Page, live_
     expect(page.locator(".queue-villages .chip.on")).to_contain_text(demo["dc_th"].name)
     shot(page, "queue-04-batch-result")
 
+    # on a phone the rows are cards, the chips wrap
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/review/")
+    expect(page.locator("table.cases")).to_contain_text("杨柳村村务公开备案")
+    shot(page, "queue-05-phone")
+
     for case in (first, second):
         assert Case.objects.get(pk=case.pk).state == "closed"
         last = CaseEvent.objects.filter(case_id=case.pk).order_by("-seq").first()

@@ -41,7 +41,7 @@ KIND_LABELS = {
     StepKind.FILING: gettext_lazy("备案"),
     StepKind.REVIEW: gettext_lazy("审核"),
     StepKind.APPROVAL: gettext_lazy("审批"),
-    StepKind.OTHER: gettext_lazy("其他镇(街道)环节"),
+    StepKind.OTHER: gettext_lazy("其他"),
 }
 
 
