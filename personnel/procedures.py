@@ -104,12 +104,14 @@ def vetting_step(*, to: str, back_to: tuple[str, ...], code: str = "vetting",
     )
 
 
-def review(code: str, name: str, role: Role, to: str, *, agree: str, what: str) -> StepSpec:
-    """A township body's review or the party committee's agreement/approval."""
+def review(code: str, name: str, role: Role, to: str, *, agree: str, what: str,
+           batch: bool = False) -> StepSpec:
+    """A township body's review or the party committee's agreement/approval; a review
+    (审核, ``batch``) may be passed for several candidates at once with one opinion."""
     return StepSpec(
         code=code, name=name, level=Level.TOWNSHIP, roles=(role,), back_to=("propose",),
         actions=(
-            ActionSpec(agree, f"{what}", to=to,
+            ActionSpec(agree, f"{what}", to=to, batch=batch,
                        fields=(field("opinion", "意见", FieldType.TEXT),)),
             ActionSpec("reject", "不同意", to=None, outcome=f"{name}不同意",
                        fields=(field("opinion", "不同意的理由", FieldType.TEXT),),
@@ -207,7 +209,7 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
         *(vetting_step(code=f"{track}_vetting", to=f"{track}_review", back_to=("propose",),
                        description=PRE_VETTING) for track in ("women", "militia", "league")),
         review("women_review", "乡镇、街道妇联审核", Role.TOWNSHIP_WOMEN, "women_party",
-               agree="approve", what="审核通过"),
+               agree="approve", what="审核通过", batch=True),
         review("women_party", "乡镇、街道党(工)委同意", Role.TOWNSHIP_PARTY, "women_election",
                agree="approve", what="同意"),
         election("women_election", "妇代会", "women_report", roll="women_congress"),
@@ -215,11 +217,11 @@ RESERVE_CADRES = registry.register(ProcedureSpec(
         review("women_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "appoint",
                agree="approve", what="批准"),
         review("militia_review", "乡镇、街道武装部审核", Role.TOWNSHIP_ARMED, "militia_approve",
-               agree="approve", what="审核通过"),
+               agree="approve", what="审核通过", batch=True),
         review("militia_approve", "乡镇、街道党(工)委批准", Role.TOWNSHIP_PARTY, "appoint",
                agree="approve", what="批准"),
         review("league_review", "乡镇、街道团委审核", Role.TOWNSHIP_LEAGUE, "league_party",
-               agree="approve", what="审核通过"),
+               agree="approve", what="审核通过", batch=True),
         review("league_party", "乡镇、街道党(工)委同意", Role.TOWNSHIP_PARTY, "league_election",
                agree="approve", what="同意"),
         election("league_election", "团员代表大会", "league_report", roll="league_congress"),

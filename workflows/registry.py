@@ -13,7 +13,7 @@ from django.apps import apps
 from core.roles import ROLE_LEVEL, Role
 from workflows.proposals import known as proposal_known
 from workflows.rolls import roll_source
-from workflows.spec import Effect, FieldType, Kind, ProcedureSpec, Unit
+from workflows.spec import BATCH_OPINION, ActionSpec, Effect, FieldType, Kind, ProcedureSpec, Unit
 
 
 class Registry:
@@ -131,6 +131,27 @@ def _lint_derived(spec: ProcedureSpec, step: str, action: str, fields: Any,
     return problems
 
 
+def _lint_batch(where: str, action: ActionSpec) -> list[str]:
+    """A batch action is a way forward that asks for nothing but the one opinion written
+    for the whole batch: no other required field, no meeting, checklist, condition, wait or
+    route (each case still goes through the gate, but nothing case-specific is typed)."""
+    problems = []
+    if action.kind != Kind.FORWARD:
+        problems.append(f"{where}: a batch action must be a way forward")
+    if (action.meeting_rules() or action.checklist or action.requires or action.wait
+            or action.route_by):
+        problems.append(f"{where}: a batch action may have no meeting, checklist, "
+                        "requirement, wait or route")
+    for fs in action.fields:
+        if fs.name == BATCH_OPINION:
+            if fs.type not in (FieldType.TEXT, FieldType.STRING):
+                problems.append(f"{where}: the batch opinion must be a text field")
+        elif fs.required or fs.required_if is not None:
+            problems.append(f"{where}: a batch action may have no required field other than "
+                            f"the opinion ({fs.name})")
+    return problems
+
+
 def lint(spec: ProcedureSpec) -> list[str]:
     """Problems in a spec's graph and numbers; empty when the spec is sound."""
     problems: list[str] = []
@@ -226,6 +247,8 @@ def lint(spec: ProcedureSpec) -> list[str]:
                                         f"unknown step {code}")
             if action.wait and action.wait.since_step not in known:
                 problems.append(f"{step.code}.{action.code}: wait since unknown step")
+            if action.batch:
+                problems.extend(_lint_batch(f"{step.code}.{action.code}", action))
     if spec.confidential:
         for step in spec.steps:
             if step.publicity:

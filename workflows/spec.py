@@ -353,6 +353,28 @@ class Kind(enum.StrEnum):
     SIDE = "side"        # records something, stays on the step
 
 
+class StepKind(enum.StrEnum):
+    """What a higher body does at a step (the township's queue filters by it): filing records,
+    review checks, approval decides (procedures.md, "Rules that recur")."""
+
+    FILING = "filing"
+    REVIEW = "review"
+    APPROVAL = "approval"
+    OTHER = "other"
+
+
+# the words of a step's name that say its kind, strongest first (a step named
+# "报镇(街道)党(工)委备案" files, "镇(街道)党(工)委审批转正" decides)
+STEP_KIND_WORDS: tuple[tuple[StepKind, tuple[str, ...]], ...] = (
+    (StepKind.FILING, ("备案",)),
+    (StepKind.APPROVAL, ("审批", "批准", "同意")),
+    (StepKind.REVIEW, ("审核", "审查", "复查", "联审", "预审")),
+)
+
+# the field of a batch action that takes the one opinion written for the whole batch
+BATCH_OPINION = "opinion"
+
+
 @dataclass(frozen=True)
 class Require:
     """The action is refused (``requirement_not_met``) unless field ``field`` equals ``equals``."""
@@ -417,6 +439,9 @@ class ActionSpec:
     # a required boolean checklist: every name must be true in data (e.g. archive list)
     checklist: tuple[str, ...] = ()
     requires: tuple[Require, ...] = ()
+    # may be done for several cases of the same step at once, with one opinion (备案, 审核):
+    # the lint allows it only on a way forward that asks for nothing but the opinion
+    batch: bool = False
 
     @property
     def closes(self) -> bool:
@@ -456,9 +481,25 @@ class StepSpec:
     back_to: tuple[str, ...] = ()
     description: str = ""
     recurring: tuple[Recurring, ...] = ()
+    # what a higher body does here; None: read from the step's name (see ``step_kind``)
+    review_kind: StepKind | None = None
 
     def action(self, code: str) -> ActionSpec | None:
         return next((a for a in self.actions if a.code == code), None)
+
+    @property
+    def step_kind(self) -> StepKind:
+        """Filing, review, approval or other: as declared, else by the words of the name."""
+        if self.review_kind is not None:
+            return self.review_kind
+        for kind, words in STEP_KIND_WORDS:
+            if any(word in self.name for word in words):
+                return kind
+        return StepKind.OTHER
+
+    def batch_action(self) -> ActionSpec | None:
+        """The way forward that may be taken for many cases at once, if the step has one."""
+        return next((a for a in self.actions if a.batch and a.kind == Kind.FORWARD), None)
 
 
 class RiskKind(enum.StrEnum):
@@ -500,6 +541,9 @@ class ProcedureSpec:
     confidential: bool = False
     # an emergency: its tasks are listed before every other (issue 11, point 8)
     urgent: bool = False
+    # its meetings are the village's regular organisational life (三会一课): the township's
+    # overview counts them per month and names a month that ended without one
+    regular_meetings: bool = False
 
     @property
     def first_step(self) -> StepSpec:

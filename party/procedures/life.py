@@ -149,6 +149,7 @@ def _hold(code: str, name: str, kind: MeetingKind, roles: tuple[Role, ...],
 
 MEETINGS = registry.register(ProcedureSpec(
     code=MEETINGS_CODE,
+    regular_meetings=True,  # the township's overview counts its meetings month by month
     name="党的组织生活制度(党支部“三会一课”)",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,

@@ -6,7 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from core.models import Region
@@ -23,7 +35,8 @@ from workflows.models import (
     PublicityNotice,
     Task,
 )
-from workflows.spec import ActionSpec, Kind, ProcedureSpec, StepSpec
+from workflows.registry import registry
+from workflows.spec import ActionSpec, ProcedureSpec, StepSpec
 from workflows.visibility import inbox, urgency, visible_cases
 
 # Procedures whose steps the model text says must be decided one case at a time (逐个审议).
@@ -36,45 +49,39 @@ def my_villages(user: Any) -> list[Region]:
 
 
 def batch_action(spec: ProcedureSpec | None, step: StepSpec | None) -> ActionSpec | None:
-    """The forward action by which a step may be approved in a batch, or None (逐个审议).
-
-    Only when the usual way forward asks for nothing (no required field, no meeting,
-    no checklist or condition, no minimum wait), and never for a procedure the model
-    text wants reviewed one by one.
-    """
-    if spec is None or step is None or spec.code in ONE_BY_ONE:
+    """The way forward by which a step may be done in a batch (its spec says so: ``batch``,
+    linted to ask for nothing but the opinion), or None (逐个审议)."""
+    if spec is None or step is None:
         return None
-    forward = [a for a in step.actions if a.kind == Kind.FORWARD]
-    if not forward:
-        return None
-    act = forward[0]
-    if (act.meeting_rules() or act.checklist or act.requires or act.wait
-            or any(fs.required for fs in act.fields)):
-        return None
-    return act
+    return step.batch_action()
 
 
-def review_tasks(user: Any) -> list[Task]:
-    """Open township-level tasks of the user's roles: emergencies first, then overdue and
-    escalated ones."""
+def township_tasks(user: Any) -> QuerySet[Task]:
+    """Open tasks of the user's roles that are done at a township (the review queue)."""
+    return inbox(user).filter(region__level=Level.TOWNSHIP)
+
+
+def review_queue(user: Any) -> QuerySet[Task]:
+    """Open township-level tasks of the user's roles, most urgent first: emergencies
+    (``ProcedureSpec.urgent``), then lapsed deadlines (or escalated), then the nearest due,
+    then the oldest."""
     escalated = Deadline.objects.filter(
         task=OuterRef("pk"), kind__in=[DeadlineKind.ESCALATION, DeadlineKind.HARD_LIMIT],
         fired_at__isnull=False,
     )
-    tasks: list[Task] = list(
-        inbox(user).filter(region__level=Level.TOWNSHIP)
-        .annotate(escalated=Exists(escalated), urgent=urgency())
-        .order_by("urgent", "due_at", "opened_at")[:300]
-    )
     now = timezone.now()
-    far = now + dt.timedelta(days=36500)
+    return (
+        township_tasks(user)
+        .annotate(escalated=Exists(escalated), urgent=urgency())
+        .annotate(lapsed=DbCase(When(Q(due_at__lt=now) | Q(escalated=True), then=Value(0)),
+                                default=Value(1), output_field=IntegerField()))
+        .order_by("urgent", "lapsed", F("due_at").asc(nulls_last=True), "opened_at", "pk")
+    )
 
-    def key(task: Any) -> tuple[int, int, dt.datetime]:
-        late = bool(task.due_at and task.due_at < now)
-        return (task.urgent, 0 if (late or task.escalated) else 1, task.due_at or far)
 
-    tasks.sort(key=key)
-    return tasks
+def review_tasks(user: Any) -> list[Task]:
+    """The first 300 tasks of the queue, in its order."""
+    return list(review_queue(user)[:300])
 
 
 @dataclass
@@ -83,11 +90,26 @@ class VillageRow:
     open: int = 0
     overdue: int = 0
     publicity: int = 0
+    # meetings of the regular organisational life (三会一课) this month and last month
     meetings: int = 0
+    last_month: int = 0
+
+    @property
+    def missing(self) -> bool:
+        """Last month ended without a meeting (the month running is never missing yet)."""
+        return self.last_month == 0
+
+
+def month_starts(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The first moments (local time) of this month and of the month before."""
+    this = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last = (this - dt.timedelta(days=1)).replace(day=1)
+    return this, last
 
 
 def village_overview(user: Any, villages: list[Region]) -> list[VillageRow]:
-    """Per village: open cases, overdue, publicity running, meetings held this month."""
+    """Per village: open cases, overdue, publicity running, meetings of 三会一课 (the
+    procedures marked ``regular_meetings``) this month and in the month that has ended."""
     if not villages:
         return []
     ids = [v.pk for v in villages]
@@ -101,11 +123,16 @@ def village_overview(user: Any, villages: list[Region]) -> list[VillageRow]:
     late = counts(cases.overdue())
     notices = counts(PublicityNotice.objects.filter(
         state=NoticeState.RUNNING, case__in=visible_cases(user), region_id__in=ids))
-    month = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    meetings = counts(MeetingRecord.objects.filter(
-        region_id__in=ids, held_at__gte=month, case__in=visible_cases(user)))
+    this, last = month_starts(timezone.now())
+    regular = [spec.code for spec in registry.all() if spec.regular_meetings]
+    held = MeetingRecord.objects.filter(
+        region_id__in=ids, held_at__gte=last, case__procedure__in=regular,
+        case__in=visible_cases(user))
+    months = {row["region"]: (row["now"], row["before"]) for row in held.values("region")
+              .annotate(now=Count("pk", filter=Q(held_at__gte=this)),
+                        before=Count("pk", filter=Q(held_at__lt=this))).order_by()}
     return [VillageRow(v, opened.get(v.pk, 0), late.get(v.pk, 0), notices.get(v.pk, 0),
-                       meetings.get(v.pk, 0)) for v in villages]
+                       *months.get(v.pk, (0, 0))) for v in villages]
 
 
 def with_open_tasks(qs: CaseQuerySet) -> CaseQuerySet:

@@ -49,15 +49,14 @@ from workflows.visibility import (
     township_villages,
     visible_cases,
 )
-from workflows.web import casepage, catalogue, display, pending, widgets
+from workflows.web import casepage, catalogue, display, pending, queue, widgets
 from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fields
 from workflows.web.meeting import meeting_fields, roll_of_day, verdict
 from workflows.web.pdf import notice_pdf as render_pdf
 from workflows.web.queries import (
-    batch_action,
     case_for_page,
+    month_starts,
     my_villages,
-    review_tasks,
     village_overview,
     with_open_tasks,
 )
@@ -432,71 +431,39 @@ def notifications_read(request: HttpRequest) -> HttpResponseRedirect:
 # --- township review --------------------------------------------------------------------------
 
 
-def _review_rows(request: HttpRequest) -> list[dict[str, Any]]:
-    now = timezone.now()
-    rows = []
-    for task in review_tasks(request.user):
-        spec = task.case.spec
-        step = spec.step(task.step) if spec and spec.has_step(task.step) else None
-        act = batch_action(spec, step)
-        rows.append({
-            "task": task, "case": task.case, "procedure": spec.name if spec else "",
-            "step": step.name if step else task.step, "batch": act,
-            "late": bool(task.due_at and task.due_at < now),
-            "left": display.time_left(task.due_at, now),
-            "escalated": getattr(task, "escalated", False),
-        })
-    return rows
-
-
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    """Township reviewers: their villages' tasks at township level, and a per-village overview."""
+    """Township reviewers: their villages' tasks at township level, filtered and most urgent
+    first, with batches where a step allows them, and a per-village overview."""
     require_review(request.user)
     return _review_page(request)
 
 
-def _review_page(request: HttpRequest, *, summary: dict[str, Any] | None = None,
-                 comment: str = "") -> HttpResponse:
-    rows = _review_rows(request)
-    villages = township_villages(request.user)
+def _review_page(request: HttpRequest, *, summary: queue.Batch | None = None,
+                 comment: str = "", error: RuleError | None = None) -> HttpResponse:
+    found = queue.queue_page(request.user, request.GET)
+    for problem in found.problems:
+        messages.warning(request, f"{problem.detail}该条件未采用。")
+    this, last = month_starts(timezone.now())
     return render(request, "workflows/review.html", {
-        "rows": rows, "any_batch": any(r["batch"] for r in rows),
-        "overview": village_overview(request.user, villages), "summary": summary,
-        "comment": comment, "month": timezone.localtime().strftime("%Y年%m月"),
-        "title": "镇(街道)审核",
-    })
+        "queue": found, "rows": found.rows, "page": found.page, "query": found.query,
+        "any_batch": any(r["batch"] for r in found.rows),
+        "overview": village_overview(request.user, township_villages(request.user)),
+        "summary": summary, "comment": comment, "batch_error": error,
+        "month": this, "last_month": last, "title": "镇(街道)审核",
+    }, status=error.http_status if error else 200)
 
 
 @login_required
 @require_POST
 def review_batch(request: HttpRequest) -> HttpResponse:
-    """Approve the ticked cases one gate call each; say which went through and which not, why."""
+    """Do the ticked cases of one step with one opinion, one gate call each; say which went
+    through and which not, and why (the page keeps the filters of the query string)."""
     require_review(request.user)
     comment = request.POST.get("comment", "")
-    done: list[dict[str, Any]] = []
-    refused: list[dict[str, Any]] = []
-    for pick in request.POST.getlist("pick")[:200]:
-        case_id, _, step_code = pick.partition(":")
-        try:
-            case = access_case(request.user, case_id)
-        except Http404:
-            refused.append({"title": f"#{case_id}", "why": "未找到该事项。", "case": None})
-            continue
-        spec = case.spec
-        step = spec.step(step_code) if spec and spec.has_step(step_code) else None
-        act = batch_action(spec, step)
-        if act is None:
-            refused.append({"title": case.title, "case": case,
-                            "why": "该环节须逐个审议,请打开事项办理。"})
-            continue
-        try:
-            gate.perform_action(actor=_user(request), case_id=case.pk, action=act.code,
-                                data={}, comment=comment, expected_step=step_code)
-        except RuleError as err:
-            refused.append({"title": case.title, "case": case, "why": err.detail})
-        else:
-            done.append({"title": case.title, "case": case, "what": act.name})
-    summary = {"done": done, "refused": refused}
-    return _review_page(request, summary=summary, comment="" if not refused else comment)
-
+    try:
+        summary = queue.run_batch(actor=_user(request), picks=request.POST.getlist("pick"),
+                                  opinion=comment)
+    except RuleError as err:
+        return _review_page(request, comment=comment, error=err)
+    return _review_page(request, summary=summary, comment="" if not summary.refused else comment)
