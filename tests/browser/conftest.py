@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ def login(live_server: Any) -> Callable[[Any, str], None]:
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", PASSWORD)
         page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        # village and township users land on their tasks, district users on the dashboard
+        page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(dashboard/)?$"))
 
     return go

@@ -7,6 +7,7 @@ for the server too.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -20,6 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 RESOLUTION = "村集体鱼塘由张某以每年2.3万元承包五年"
+
+
+
+def open_panel(page: Any, action: str) -> None:
+    """Open the panel of ``action`` by its summary, as a cadre would, when it is closed
+    (during a 公示 the page opens 登记张贴情况 first, not the end of the window)."""
+    panel = page.locator(f"details#action-{action}")
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").first.click()
+    expect(panel).to_have_attribute("open", "")
 
 
 def minutes(page: Page, code: str) -> None:
@@ -128,6 +139,7 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
 
         # 5 决议公开: cannot be ended early; the refusal names the earliest date
         expect(page.locator(".notice")).to_contain_text(RESOLUTION)
+        open_panel(page, "publicity_done")
         page.locator("#publicity_done-location").fill("村务公开栏")
         page.locator("#publicity_done-photo").set_input_files(
             {"name": "公示照片.png", "mimeType": "image/png", "buffer": png_bytes()})
@@ -160,6 +172,7 @@ def test_four_deliberations_two_publications(page: Page, live_server, demo, logi
         clock.move_to(dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC))
         login(page, "dc_th_committee_director")
         page.get_by_role("link", name="村集体鱼塘发包").first.click()
+        open_panel(page, "publicity_done")
         page.locator("#publicity_done-location").fill("村务公开栏")
         page.locator("#publicity_done-photo").set_input_files(
             {"name": "公示照片.png", "mimeType": "image/png", "buffer": png_bytes()})

@@ -24,6 +24,7 @@ from core.models import Region
 from core.places import PlaceKind
 from workflows.acting import openable_villages, opening_roles
 from workflows.record import role_label
+from workflows.registry import registry
 from workflows.spec import ProcedureSpec
 from workflows.web.display import listed
 
@@ -65,9 +66,14 @@ def opener_words(spec: ProcedureSpec, place: PlaceKind | None) -> str:
 def search_text(spec: ProcedureSpec, openers: str) -> str:
     """What the search looks in for ``spec`` (already in the place's words): the shown
     texts, lowercased, then the pinyin of the Chinese name and category."""
-    shown = [str(spec.name), _(str(spec.name)), str(spec.category), _(str(spec.category)),
+    # ``spec`` may already be placed in the reader's language: the Chinese name and its
+    # pinyin come from the registered procedure itself.
+    source = registry.get(spec.code, spec.version) or spec
+    shown = [str(source.name), str(spec.name), _(str(spec.name)), str(source.category),
+             str(spec.category), _(str(spec.category)),
              *(_(str(u)) for u in spec.guiding_units), openers, code_keys(spec.code)]
-    return _norm(" ".join([*dict.fromkeys(shown), pinyin_keys(f"{spec.name} {spec.category}")]))
+    return _norm(" ".join([*dict.fromkeys(shown),
+                           pinyin_keys(f"{source.name} {source.category}")]))
 
 
 def matches(query: str, text: str) -> bool:
