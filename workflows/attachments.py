@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.errors import RuleError
 
@@ -21,8 +22,8 @@ PNG = "image/png"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-ALLOWED_TYPES = {PDF: "PDF", JPEG: "JPEG图片", PNG: "PNG图片", DOCX: "Word文档(docx)",
-                 XLSX: "Excel表格(xlsx)"}
+ALLOWED_TYPES = {PDF: "PDF", JPEG: gettext_lazy("JPEG图片"), PNG: gettext_lazy("PNG图片"),
+                 DOCX: gettext_lazy("Word文档(docx)"), XLSX: gettext_lazy("Excel表格(xlsx)")}
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", DOCX: ".docx", XLSX: ".xlsx"}
 
 
@@ -81,7 +82,7 @@ def check_upload(f: Any, *, accept: Iterable[str] | None = None, max_bytes: int 
     mime = sniff_mime(head, f)
     allowed = list(accept) if accept else list(ALLOWED_TYPES)
     if mime is None or mime not in allowed:
-        names = "、".join(ALLOWED_TYPES.get(m, m) for m in allowed)
+        names = "、".join(str(ALLOWED_TYPES.get(m, m)) for m in allowed)
         raise RuleError("attachment_type", f"附件类型不允许:只接受{names}(按文件内容判断)。",
                         field=field)
     digest = hashlib.sha256()

@@ -291,6 +291,19 @@ def _action(spec: ProcedureSpec | None, event: CaseEvent) -> tuple[tuple[FieldSp
     return (act.fields, act.kind) if act is not None else ((), None)
 
 
+def action_shown(spec: ProcedureSpec | None, event: CaseEvent) -> str:
+    """The name of what an event did, in the reader's language: the engine's own actions
+    (发起, 退回, 撤回 …) by their label, a procedure's by its spec (placed and translated);
+    the stored name only for an action the spec no longer names."""
+    if event.action in EventAction.values:
+        return str(EventAction(event.action).label)
+    if spec is not None and event.from_step and spec.has_step(event.from_step):
+        act = spec.step(event.from_step).action(event.action)
+        if act is not None:
+            return str(act.name)
+    return event.action_name or event.action
+
+
 def event_kind(event: CaseEvent, action_kind: Kind | None) -> str:
     """The engine's own actions by their code; a procedure's action by its spec's kind (by
     whether it stayed on its step, for an action the spec no longer names)."""
@@ -386,7 +399,7 @@ def event_views(spec: ProcedureSpec | None, events: Sequence[CaseEvent],
             actor=event.actor_name if event.actor_id is not None else _("系统"),
             # "系统" for the portal itself; a person without a role is named alone
             role=role_label(event.role, place) if event.role or event.actor_id is None else "",
-            action=event.action_name or event.action, kind=kind,
+            action=action_shown(spec, event), kind=kind,
             step=step_name(spec, event.from_step or event.to_step),
             from_step=step_name(spec, event.from_step), to_step=step_name(spec, event.to_step),
             comment=event.comment, lines=lines, files=files, hash=event.hash,

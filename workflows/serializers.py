@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,7 +20,7 @@ from core.roles import Level, Role
 from workflows import params as tenant_params
 from workflows.acting import Offer, available_actions, can_return, can_withdraw
 from workflows.attachments import ALLOWED_TYPES
-from workflows.choices import CaseState, NoticeState, TaskState
+from workflows.choices import CaseState, EventAction, NoticeState, TaskState
 from workflows.fields import (
     MAX_DECIMAL,
     MAX_INTEGER,
@@ -246,14 +247,16 @@ def actions_json(user: Any, case: Case) -> list[dict[str, Any]]:
     backs = can_return(user, case)
     if backs and spec is not None:
         out.append({
-            "code": "return", "name": "退回", "kind": "return", "role": "",
+            "code": "return", "name": str(EventAction.RETURN.label), "kind": "return",
+            "role": "",
             "fields": [{
-                "name": "step", "label": "退回到", "type": "choice", "required": True,
+                "name": "step", "label": _("退回到"), "type": "choice", "required": True,
                 "choices": [{"value": b, "label": spec.step(b).name} for b in backs],
             }],
         })
     if can_withdraw(user, case):
-        out.append({"code": "withdraw", "name": "撤回", "kind": "withdraw", "role": "",
+        out.append({"code": "withdraw", "name": str(EventAction.WITHDRAW.label),
+                    "kind": "withdraw", "role": "",
                     "fields": []})
     return out
 

@@ -85,10 +85,6 @@ def test_the_compiled_catalogue_matches_the_po_file():
             assert catalogue.gettext(e.msgid) == e.msgstr, e.msgid
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "03.2's community name keeps the shared form in English: fixed on i12-english aft"
-    "er the merged commits, not yet merged"
-))
 def test_both_place_kinds_read_their_own_words_in_english():
     """Where a 村 and a 社区 read a text differently in Chinese, they do in English too, and
     no shared form ("villagers' (residents')") is left once a place is known."""
@@ -223,11 +219,6 @@ def test_the_procedure_page_of_a_seal_is_english(web):
     assert chinese_left(html) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the English case page still shows frame words merged from other branches (a list"
-    " separator, 发起 in the timeline, file-type labels); the branch's last two commits"
-    " that name them were not merged this session"
-))
 def test_the_case_page_is_english(web, seal_case):
     client = english_client(web, "dc_th_committee_member")
     html = client.get(f"/cases/{seal_case.pk}/").content.decode()

@@ -17,13 +17,14 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy
 
 from workflows.web import widgets
 from workflows.web.meeting import meeting_widget, read_meeting
 
 PREFIX = "f_"
 # what an engine-level action asks for besides its fields
-REASON_LABELS = {"return": "退回理由", "withdraw": "撤回理由"}
+REASON_LABELS = {"return": gettext_lazy("退回理由"), "withdraw": gettext_lazy("撤回理由")}
 
 
 def input_name(field_name: str) -> str:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import RuleError
 from workflows.attachments import ALLOWED_TYPES
+from workflows.web.display import listed
 
 TEXT_TYPES = ("string", "text")
 BLANK_KEY = "__row__"  # the key of the row editor's template row, replaced by the script
@@ -308,7 +309,7 @@ def takes_photo(spec: Mapping[str, Any]) -> bool:
 
 
 def accept_text(accept: list[str]) -> str:
-    return "、".join(ALLOWED_TYPES.get(m, m) for m in accept)
+    return listed(str(ALLOWED_TYPES.get(m, m)) for m in accept)
 
 
 def bytes_text(size: int) -> str:
