@@ -49,8 +49,8 @@ def test_filter_by_village_and_file_two_cases_with_one_opinion(page: Page, live_
     shot(page, "queue-02-filtered-by-village")
 
     # tick the two filings: the panel says what will be done
-    page.get_by_label(f"批量登记备案:{first.title}").check()
-    page.get_by_label(f"批量登记备案:{second.title}").check()
+    page.get_by_label(f"批量登记备案:{first.title}({demo['dc_th'].name})").check()
+    page.get_by_label(f"批量登记备案:{second.title}({demo['dc_th'].name})").check()
     expect(page.locator("[data-batch-status]")).to_contain_text("已选 2 件:镇(街道)备案")
     page.get_by_label("审核意见(记入所选的每一件事项)").fill("材料齐全,予以备案。")
     shot(page, "queue-03-two-filings-ticked")

@@ -55,11 +55,23 @@ def test_the_readme_walks(page: Page, live_server, demo, login, shot, settings):
 
     # 3. the township party committee reviews the villages' rules in /review/
     login(page, "dc_township_party")
-    page.get_by_role("link", name="镇(街道)审核").click()
+    page.get_by_role("link", name="镇(街道)审核", exact=True).click()
     expect(page.locator("main")).to_contain_text("修订村规民约(移风易俗)")
     shot(page, "walk-3-township-review")
     open_case(page, "修订村规民约(移风易俗)")
     shot(page, "walk-3-township-case")
+    # the township government files two villages' fire summaries in one batch
+    login(page, "dc_township_government")
+    page.get_by_role("link", name="镇(街道)审核", exact=True).click()
+    page.get_by_label("事项", exact=True).select_option(value="10.4")
+    page.get_by_role("button", name="筛选").click()
+    for village in ("桃花村", "杨柳村"):
+        page.get_by_label(f"批量审核通过,归档:村仓库火情处置({village})").check()
+    page.get_by_label("审核意见(记入所选的每一件事项)").fill("责任追究到位,教训总结深刻,予以归档。")
+    shot(page, "walk-3-township-batch")
+    page.get_by_role("button", name="批量办理所选事项").click()
+    expect(page.locator("#batch-summary")).to_contain_text("成功 2 件,未通过 0 件")
+    shot(page, "walk-3-township-batch-done")
 
     # 4. the district civil affairs bureau: the dashboard, then the rules waiting for filing
     login(page, "sfq_district_civil_affairs")
