@@ -31,7 +31,7 @@ from core.roles import Role
 from workflows.choices import EventAction
 from workflows.fields import display_value
 from workflows.models import Attachment, Case, CaseEvent, MeetingRecord, PublicityNotice
-from workflows.spec import FieldSpec, FieldType, Kind, ProcedureSpec
+from workflows.spec import ActionSpec, FieldSpec, FieldType, Kind, ProcedureSpec
 from workflows.verify import verify_case_events
 
 DATE_FORMAT = "{d.year}年{d.month}月{d.day}日"
@@ -283,25 +283,21 @@ class CaseRecord:
 # --- building it ------------------------------------------------------------------------------
 
 
-def _action(spec: ProcedureSpec | None, event: CaseEvent) -> tuple[tuple[FieldSpec, ...],
-                                                                   Kind | None]:
+def _action(spec: ProcedureSpec | None, event: CaseEvent) -> ActionSpec | None:
+    """The spec's action that ``event`` did (None for the engine's own actions and for an
+    action the spec no longer names)."""
     if spec is None or not event.from_step or not spec.has_step(event.from_step):
-        return (), None
-    act = spec.step(event.from_step).action(event.action)
-    return (act.fields, act.kind) if act is not None else ((), None)
+        return None
+    return spec.step(event.from_step).action(event.action)
 
 
-def action_shown(spec: ProcedureSpec | None, event: CaseEvent) -> str:
+def action_shown(event: CaseEvent, act: ActionSpec | None) -> str:
     """The name of what an event did, in the reader's language: the engine's own actions
-    (发起, 退回, 撤回 …) by their label, a procedure's by its spec (placed and translated);
-    the stored name only for an action the spec no longer names."""
+    (发起, 退回, 撤回 …) by their label, a procedure's by its spec's action ``act`` (placed
+    and translated); the stored name only for an action the spec no longer names."""
     if event.action in EventAction.values:
         return str(EventAction(event.action).label)
-    if spec is not None and event.from_step and spec.has_step(event.from_step):
-        act = spec.step(event.from_step).action(event.action)
-        if act is not None:
-            return str(act.name)
-    return event.action_name or event.action
+    return str(act.name) if act is not None else event.action_name or event.action
 
 
 def event_kind(event: CaseEvent, action_kind: Kind | None) -> str:
@@ -345,8 +341,9 @@ def event_views(spec: ProcedureSpec | None, events: Sequence[CaseEvent],
     last_done: dict[tuple[str, str], CaseEvent] = {}
     out: list[EventView] = []
     for event in events:
-        specs, action_kind = _action(spec, event)
-        kind = event_kind(event, action_kind)
+        act = _action(spec, event)
+        kind = event_kind(event, act.kind if act is not None else None)
+        specs = act.fields if act is not None else ()
         known = {fs.name: fs for fs in specs}
         label_of = {name: fs.label for name, fs in known.items()}
         data = event.data if isinstance(event.data, Mapping) else {}
@@ -399,7 +396,7 @@ def event_views(spec: ProcedureSpec | None, events: Sequence[CaseEvent],
             actor=event.actor_name if event.actor_id is not None else _("系统"),
             # "系统" for the portal itself; a person without a role is named alone
             role=role_label(event.role, place) if event.role or event.actor_id is None else "",
-            action=action_shown(spec, event), kind=kind,
+            action=action_shown(event, act), kind=kind,
             step=step_name(spec, event.from_step or event.to_step),
             from_step=step_name(spec, event.from_step), to_step=step_name(spec, event.to_step),
             comment=event.comment, lines=lines, files=files, hash=event.hash,

@@ -286,7 +286,7 @@ FIRE = registry.register(ProcedureSpec(
             actions=(ActionSpec(
                 "confirm", "审核通过,归档", to=None, outcome="已总结归档",
                 fields=(field("opinion", "审核意见", FieldType.TEXT),),
-                # a filing of the summary: the same opinion may cover several villages'
+                # the filing of a summary: one opinion may cover several villages' fires
                 batch=True,
                 effects=(em.CLOSE_FIRE,),
             ),),

@@ -23,7 +23,6 @@ START = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shangha
 RESOLUTION = "村集体鱼塘由张某以每年2.3万元承包五年"
 
 
-
 def open_panel(page: Any, action: str) -> None:
     """Open the panel of ``action`` by its summary, as a cadre would, when it is closed
     (during a 公示 the page opens 登记张贴情况 first, not the end of the window)."""

@@ -69,8 +69,7 @@ def search_text(spec: ProcedureSpec, openers: str) -> str:
     # ``spec`` may already be placed in the reader's language: the Chinese name and its
     # pinyin come from the registered procedure itself.
     source = registry.get(spec.code, spec.version) or spec
-    shown = [str(source.name), str(spec.name), _(str(spec.name)), str(source.category),
-             str(spec.category), _(str(spec.category)),
+    shown = [str(source.name), str(spec.name), str(source.category), str(spec.category),
              *(_(str(u)) for u in spec.guiding_units), openers, code_keys(spec.code)]
     return _norm(" ".join([*dict.fromkeys(shown),
                            pinyin_keys(f"{source.name} {source.category}")]))
