@@ -36,7 +36,9 @@ NAMED = (ProcedureSpec, StepSpec, ActionSpec)
 Change = Callable[[str, str], str]
 TEXT, BODY, SOURCE = "text", "body", "source"
 
-_cache: dict[tuple[int, PlaceKind | None, str | None], ProcedureSpec] = {}
+# keyed by the spec's id(), and holding the spec itself beside its words: while an entry
+# lives its spec cannot be freed, so no later spec can be given the same id (and the words)
+_cache: dict[tuple[int, PlaceKind | None, str | None], tuple[ProcedureSpec, ProcedureSpec]] = {}
 _lock = threading.Lock()
 
 
@@ -118,9 +120,8 @@ def placed(spec: ProcedureSpec, kind: PlaceKind | None) -> ProcedureSpec:
         with _lock:
             found = _cache.get(key)
             if found is None:
-                found = _reworded(spec, kind, lang)
-                _cache[key] = found
-    return found
+                found = _cache[key] = (spec, _reworded(spec, kind, lang))
+    return found[1]
 
 
 def signer(spec: ProcedureSpec | None, step_code: str, region: Region) -> str:
