@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from core.errors import RuleError
 
@@ -94,3 +95,33 @@ def day_text(day: dt.date | None) -> str:
 def moment_text(moment: dt.datetime | None) -> str:
     """``2026年11月03日09:30`` in local time (empty for none)."""
     return f"{timezone.localtime(moment):%Y年%m月%d日%H:%M}" if moment else ""
+
+
+# --- shown to a reader, in the active language ---------------------------------------------
+
+
+def local_day(day: dt.date | dt.datetime | None) -> str:
+    """A day as the reader's language writes it: "2026年11月5日" / "5 Nov 2026"."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def local_moment(moment: dt.datetime | None, *, end: bool = False) -> str:
+    """A moment in local time to the minute: "2026年11月5日 14:00" / "5 Nov 2026, 14:00".
+
+    ``end`` marks the end of a period (a window, a time limit): one that falls on a local
+    midnight is the end of the day before, so it reads "2026年11月5日 24:00" / "end of
+    5 Nov 2026" rather than a 00:00 of a day the period does not reach."""
+    if moment is None:
+        return ""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    local = timezone.localtime(moment)
+    if end and local.time() == dt.time():
+        last = local.date() - dt.timedelta(days=1)
+        # Translators: the end of a period that runs to the end of that day
+        return gettext("%(day)s 24:00") % {"day": formats.date_format(last, "DATE_FORMAT")}
+    return formats.date_format(local, "DATETIME_FORMAT")

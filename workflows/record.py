@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from core.dates import local_day, local_moment
 from core.places import PlaceKind, kind_of, place_words
 from core.roles import Role
 from workflows.choices import EventAction
@@ -33,10 +33,6 @@ from workflows.fields import display_value
 from workflows.models import Attachment, Case, CaseEvent, MeetingRecord, PublicityNotice
 from workflows.spec import ActionSpec, FieldSpec, FieldType, Kind, ProcedureSpec
 from workflows.verify import verify_case_events
-
-DATE_FORMAT = "{d.year}年{d.month}月{d.day}日"
-MOMENT_FORMAT = "%Y-%m-%d %H:%M"
-
 
 # --- words ------------------------------------------------------------------------------------
 
@@ -70,14 +66,14 @@ def size_text(size: int | None) -> str:
 
 
 def date_text(day: dt.date) -> str:
-    return DATE_FORMAT.format(d=day)
+    """A day in the reader's language: "2026年11月3日" / "3 Nov 2026"."""
+    return local_day(day)
 
 
 def moment_text(moment: dt.datetime) -> str:
-    """A time in the portal's time zone, to the minute: "2026-11-03 09:30"."""
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return timezone.localtime(moment).strftime(MOMENT_FORMAT)
+    """A time in the portal's time zone, to the minute, in the reader's language:
+    "2026年11月3日 09:30" / "3 Nov 2026, 09:30"."""
+    return local_moment(moment)
 
 
 def held_text(held: Any) -> str:
@@ -240,7 +236,7 @@ class EventView:
         "系统" once when the portal itself acted."""
         if not self.role or self.role == self.actor:
             return self.actor
-        return f"{self.actor}({self.role})"
+        return _("%(name)s(%(role)s)") % {"name": self.actor, "role": self.role}
 
     @property
     def comment_label(self) -> str:

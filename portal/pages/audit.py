@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.places import kind_of
 from workflows import params as tenant_params
@@ -173,29 +173,29 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
     if not can_audit(request.user, case.region):
         raise Http404
-    # an official record: in Chinese whatever the viewer's language (role and choice labels
-    # are translated when the record is built)
-    with translation.override("zh-hans"):
-        events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
-        attachments = list(Attachment.objects.filter(case=case).order_by("pk"))
-        notices = list(PublicityNotice.objects.filter(case=case).order_by("start")
-                       .prefetch_related(Prefetch(
-                           "objections", queryset=Objection.objects.order_by("received_at"))))
-        meetings = list(MeetingRecord.objects.filter(case=case).order_by("held_at", "pk"))
-        record = build_record(case, events, attachments, notices, meetings)
-        record.problem = _problem_of(case, events, Stored(
-            notices=sorted(notices, key=lambda n: n.pk),
-            objections={n.pk: list(n.objections.all()) for n in notices},
-            meetings=meetings, attachments=attachments, domain=domain_rows([case.pk])[case.pk]))
-        html = render_to_string("pages/audit_case_pdf.html", {
-            "record": record,
-            "case": case,
-            "spec": record.spec,
-            **_numbers_in_force(record.spec, case.region),
-            "region_name": case.region.full_name,
-            "generated": timezone.now(),
-            "viewer": getattr(request.user, "full_name", "") or request.user.get_username(),
-        }, request=request)
+    # in the reader's language, like the page it is exported from: the words of the record
+    # (roles, steps, choices) are rendered from their codes as the record is built; what
+    # people typed stays as they typed it
+    events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
+    attachments = list(Attachment.objects.filter(case=case).order_by("pk"))
+    notices = list(PublicityNotice.objects.filter(case=case).order_by("start")
+                   .prefetch_related(Prefetch(
+                       "objections", queryset=Objection.objects.order_by("received_at"))))
+    meetings = list(MeetingRecord.objects.filter(case=case).order_by("held_at", "pk"))
+    record = build_record(case, events, attachments, notices, meetings)
+    record.problem = _problem_of(case, events, Stored(
+        notices=sorted(notices, key=lambda n: n.pk),
+        objections={n.pk: list(n.objections.all()) for n in notices},
+        meetings=meetings, attachments=attachments, domain=domain_rows([case.pk])[case.pk]))
+    html = render_to_string("pages/audit_case_pdf.html", {
+        "record": record,
+        "case": case,
+        "spec": record.spec,
+        **_numbers_in_force(record.spec, case.region),
+        "region_name": case.region.full_name,
+        "generated": timezone.now(),
+        "viewer": getattr(request.user, "full_name", "") or request.user.get_username(),
+    }, request=request)
     body = _pdf(html)
     stamp = timezone.localtime().strftime("%Y%m%d")
     response = HttpResponse(body, content_type="application/pdf")

@@ -255,6 +255,8 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# English dates as "5 Nov 2026, 14:00"; Chinese keeps Django's "2026年11月5日 14:00"
+FORMAT_MODULE_PATH = ["core.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import dates
 from core.errors import RuleError
@@ -63,3 +63,26 @@ def test_dates_read_in_chinese():
     moment = dt.datetime(2026, 11, 3, 1, 30, tzinfo=dt.UTC)
     assert dates.moment_text(moment) == "2026年11月03日09:30"
     assert dates.day_text(None) == dates.moment_text(None) == ""
+
+
+def test_shown_dates_follow_the_readers_language():
+    moment = dt.datetime(2026, 11, 3, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai
+    with translation.override("zh-hans"):
+        assert dates.local_moment(moment) == "2026年11月3日 09:30"
+        assert dates.local_day(dt.date(2026, 11, 3)) == "2026年11月3日"
+    with translation.override("en"):
+        assert dates.local_moment(moment) == "3 Nov 2026, 09:30"
+        assert dates.local_day(moment) == "3 Nov 2026"
+    assert dates.local_moment(None) == dates.local_day(None) == ""
+
+
+def test_a_period_ending_at_local_midnight_reads_as_the_end_of_the_day_before():
+    midnight = dt.datetime(2026, 11, 5, 16, 0, tzinfo=dt.UTC)  # 6 Nov 00:00 in Shanghai
+    with translation.override("zh-hans"):
+        assert dates.local_moment(midnight, end=True) == "2026年11月5日 24:00"
+        # the same moment as a start is the day it begins
+        assert dates.local_moment(midnight) == "2026年11月6日 00:00"
+        assert dates.local_moment(midnight + dt.timedelta(minutes=1), end=True) == (
+            "2026年11月6日 00:01")
+    with translation.override("en"):
+        assert dates.local_moment(midnight, end=True) == "end of 5 Nov 2026"

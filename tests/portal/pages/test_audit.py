@@ -1,9 +1,11 @@
 """The supervisory audit view and the 全程纪实 PDF: who may open them, what they show."""
 
+import re
 import shutil
 import subprocess
 
 import pytest
+from django.conf import settings
 
 from tests.portal.pages import scenario
 from tests.portal.pages.helpers import queries_for
@@ -98,6 +100,34 @@ def test_full_record_pdf(cases, web):
         for expected in ("事项办理全程纪实", "廉政风险点", "校验通过", "村(居)民代表会议",
                          "SHA-256", "第1页/共", "发包期限是否过长"):
             assert expected in text.replace(" ", ""), expected
+
+
+def pdf_text(body: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(body)).pages)
+
+
+def test_full_record_pdf_follows_the_readers_language(cases, web):
+    """The 全程纪实 PDF is in the language the reader chose, like the page it comes from:
+    its frame, its verdict, its dates; what people typed stays as typed."""
+    client = web("dc_th_supervisory_member")
+    url = f"/audit/case/{cases['closed_redo']}.pdf"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = pdf_text(client.get(url).content)
+    for expected in ("Full record of a case", "Integrity risk", "Verified",
+                     "Attachments", "Page 1 of", "Hash chain check passed"):
+        assert expected in english, expected
+    for chinese in ("事项办理全程纪实", "廉政风险点", "校验通过", "附件清单", "办理状态"):
+        assert chinese not in english, chinese
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d", english)
+    # English punctuation between the frame's words, not the Chinese full-width marks
+    assert "Control in the portal: " in english and "(Party Branch Secretary)" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese_text = pdf_text(client.get(url).content)
+    assert "事项办理全程纪实" in chinese_text and "Full record" not in chinese_text
 
 
 def test_audit_page_query_count_does_not_grow(cases, web, demo, django_assert_max_num_queries):
