@@ -60,6 +60,8 @@ DEMO_TRIES = [
     ("dc_township_government", _("审核桃花村“村仓库火情处置”")),
     ("sfq_district_civil_affairs", _("在统计页查看各村事项,办理村规民约备案")),
     ("dc_th_supervisory_member", _("在“监督”页核验记录链,下载“村集体鱼塘对外承包”全程纪实PDF")),
+    ("dc_th_collective_head", _("审批“村集体厂房租赁合同用印”")),
+    ("dc_th_grid_worker", _("在“冬季防火网格集中排查”中登记排查发现")),
 ]
 
 

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,7 @@ from portal.forms import LoginForm
 from workflows.calendar import missing_holiday_years
 from workflows.registry import registry
 from workflows.visibility import (
+    can_audit,
     inbox,
     lands_on_dashboard,
     notifications_for,
@@ -75,6 +76,29 @@ def missing_years(user: Any) -> list[int]:
     return missing_holiday_years() if levels & {Level.DISTRICT, Level.TOWNSHIP} else []
 
 
+def ways_for(user: Any, scope: Any, regions: dict[int, Region]) -> list[dict[str, str]]:
+    """Where a user with no task is sent from an empty 我的待办, by what their roles allow:
+    an ordinary Party member, a supervisor, a collective's head between two approvals."""
+    villages = sorted({r.pk: r for r in regions.values() if r.level == Level.VILLAGE}.values(),
+                      key=lambda r: r.path)
+    ways = []
+    if any(can_audit(user, v) for v in villages):
+        ways.append({"url": reverse("audit_index"), "name": _("监督检查"),
+                     "what": _("核验本村(社区)每件事项的办理记录链,下载全程纪实PDF,查看预警。")})
+    starts = starts_anything(user)
+    if starts:
+        ways.append({"url": reverse("workflows:procedures"), "name": _("发起事项"),
+                     "what": _("在事项目录中选择事项,按流程发起。")})
+    for village in villages[:3]:
+        ways.append({"url": reverse("board", args=[village.pk]),
+                     "name": _("%(place)s公开栏") % {"place": village.name},
+                     "what": _("正在公示和已结束的公示;对公示有意见可在线提出异议。")})
+    if not starts:
+        ways.append({"url": reverse("workflows:procedures"), "name": _("办事指南"),
+                     "what": _("每个事项的流程、时限、廉政风险点和防控措施。")})
+    return ways
+
+
 @login_required
 def home(request: HttpRequest, *, land: bool = True) -> HttpResponse:
     """My tasks: every open step of my roles in my places, emergencies first, then by the
@@ -114,6 +138,8 @@ def home(request: HttpRequest, *, land: bool = True) -> HttpResponse:
         for h in scope.held]
     notes = notifications_for(request.user)
     return render(request, "portal/home.html", {
+        # with nothing to do, what this user can do here instead
+        "ways": [] if totals["n"] else ways_for(request.user, scope, regions),
         "tasks": tasks,
         "page": page,
         "total": totals["n"],

@@ -107,3 +107,30 @@ def test_the_case_list_says_which_dashboard_filters_it_applies(demo, web):
     bad = client.get("/cases/", {"opened_month": "2026-13"})
     assert "该条件未采用" in bad.content.decode()
     assert 'name="opened_month"' not in bad.content.decode()
+
+
+def _ways(html: str) -> list[str]:
+    return re.findall(r'<a class="way" href="([^"]+)"', html)
+
+
+@pytest.mark.parametrize(("username", "expected", "absent"), [
+    # an ordinary Party member starts nothing: the board of the village and the guide
+    ("dc_th_party_member", ["/board/", "/procedures/"], ["/audit/"]),
+    # a collective's supervisor audits the village
+    ("dc_th_collective_supervisor", ["/audit/", "/board/"], []),
+])
+def test_an_empty_inbox_says_where_to_go_instead(web, demo, username, expected, absent):
+    page = web(username).get("/").content.decode()
+    assert 'data-testid="no-tasks"' in page
+    ways = _ways(page)
+    for start in expected:
+        assert any(w.startswith(start) for w in ways), (start, ways)
+    for start in absent:
+        assert not any(w.startswith(start) for w in ways), (start, ways)
+    assert f'/board/{demo["dc_th"].pk}/' in ways
+
+
+def test_an_inbox_with_tasks_shows_no_ways(web, demo):
+    open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="出具证明用印", via=GATE)
+    page = web("dc_th_committee_member").get("/").content.decode()  # its applicant's step
+    assert "出具证明用印" in page and 'class="way"' not in page

@@ -80,12 +80,15 @@ def test_every_first_screen_has_work(loaded, web):
     pages = {"dc_th_branch_secretary": "/", "dc_th_committee_director": "/",
              "dc_th_seal_keeper": "/", "dc_township_party": "/review/",
              "dc_township_government": "/review/", "sfq_district_civil_affairs": "/dashboard/",
-             "dc_th_supervisory_member": "/audit/"}
+             "dc_th_supervisory_member": "/audit/", "dc_th_collective_head": "/",
+             "dc_th_grid_worker": "/"}
     titles = {"dc_th_branch_secretary": "村文化礼堂修缮工程",
               "dc_th_committee_director": "开具低保户家庭情况证明用印",
               "dc_th_seal_keeper": "村民建房申请表用印",
               "dc_township_party": "修订村规民约(移风易俗)",
-              "dc_township_government": "村仓库火情处置"}
+              "dc_township_government": "村仓库火情处置",
+              "dc_th_collective_head": "村集体厂房租赁合同用印",
+              "dc_th_grid_worker": "冬季防火网格集中排查"}
     for username, url in pages.items():
         page = web(username).get(url, follow=True)
         assert page.status_code == 200, (username, url)
