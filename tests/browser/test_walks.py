@@ -103,3 +103,30 @@ def test_the_readme_walks(page: Page, live_server, demo, login, shot, settings):
     page.goto(f"{base}/board/{demo['dc_th'].pk}/")
     expect(page.locator("main")).to_contain_text("村道路灯安装工程")
     shot(page, "walk-6-villager-board")
+
+
+def test_every_other_first_screen_has_work_or_a_way(page: Page, live_server, demo, login, shot):
+    """The roles the five walks leave out: a task on the first screen, or, with none, where
+    to go instead; and the director's case page read in English."""
+    load_scenario()
+    login(page, "dc_th_collective_head")
+    expect(page.locator("main")).to_contain_text("村集体厂房租赁合同用印")
+    shot(page, "walk-7-collective-head-home")
+    login(page, "dc_th_grid_worker")
+    expect(page.locator("main")).to_contain_text("冬季防火网格集中排查")
+    login(page, "dc_th_party_member")
+    ways = page.locator("a.way")
+    expect(ways.first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("桃花村公开栏")
+    shot(page, "walk-7-party-member-home")
+    page.get_by_role("link", name="桃花村公开栏").click()
+    expect(page.locator("main")).to_contain_text("村道路灯安装工程")
+
+    login(page, "dc_th_committee_director")
+    page.get_by_role("button", name="English").first.click()
+    page.get_by_role("link", name="开具低保户家庭情况证明用印").first.click()
+    main = page.locator("main")
+    expect(main).to_contain_text("Waiting for")
+    for chinese in ("等待", "已等待", "办理记录", "当前环节"):
+        expect(main).not_to_contain_text(chinese)
+    shot(page, "walk-8-director-case-english")
