@@ -33,7 +33,7 @@ from workflows.fields import (
     user_choices,
 )
 from workflows.meetings import ratios
-from workflows.models import Case, Notification, Task
+from workflows.models import Case, CaseEvent, Notification, Task
 from workflows.proposals import proposal
 from workflows.rolls import compute_roll
 from workflows.spec import (
@@ -284,6 +284,25 @@ def case_summary_json(case: Case) -> dict[str, Any]:
     }
 
 
+def event_json(e: CaseEvent) -> dict[str, Any]:
+    """One event of a case as the API shows it (``CaseEventSerializer``)."""
+    return {
+        "seq": e.seq,
+        "actor": e.actor.username if e.actor else None,
+        "actor_name": e.actor_name,
+        "role": e.role,
+        "action": e.action,
+        "action_name": e.action_name,
+        "from_step": e.from_step,
+        "to_step": e.to_step,
+        "data": e.data,
+        "comment": e.comment,
+        "attachments": e.attachments,
+        "at": iso(e.at),
+        "hash": e.hash,
+    }
+
+
 def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
     spec = case.spec
     data = case_summary_json(case)
@@ -301,24 +320,7 @@ def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
         for t in tasks
     ]
     data["actions"] = actions_json(user, case)
-    data["events"] = [
-        {
-            "seq": e.seq,
-            "actor": e.actor.username if e.actor else None,
-            "actor_name": e.actor_name,
-            "role": e.role,
-            "action": e.action,
-            "action_name": e.action_name,
-            "from_step": e.from_step,
-            "to_step": e.to_step,
-            "data": e.data,
-            "comment": e.comment,
-            "attachments": e.attachments,
-            "at": iso(e.at),
-            "hash": e.hash,
-        }
-        for e in case.events.all()
-    ]
+    data["events"] = [event_json(e) for e in case.events.all()]
     data["publicity"] = [
         {
             "id": n.pk,

@@ -10,11 +10,13 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from core.models import Membership
 from core.places import PlaceKind
 from workflows.choices import CaseState, NoticeState
+from workflows.history import nudged_on_day
 from workflows.models import Case, PublicityNotice, Task
+from workflows.notify import task_holders
 from workflows.record import role_label
+from workflows.visibility import may_nudge
 from workflows.web.display import duration, listed
 
 # the ways back: never opened by default, and done only with their confirmation ticked
@@ -23,19 +25,19 @@ BACKWARD = ("return", "withdraw")
 
 def holders(task: Task, kind: PlaceKind | None) -> list[dict[str, str]]:
     """Who holds the task's roles today at the office that acts: their names and role."""
-    roles = [r for r in task.roles.split(",") if r]
-    rows = (Membership.objects.active().filter(region_id=task.region_id, role__in=roles,
-                                               user__is_active=True)
-            .select_related("user").order_by("role", "user__full_name"))
-    seen: set[int] = set()
-    out = []
-    for m in rows:
-        if m.user_id in seen:
-            continue
-        seen.add(m.user_id)
-        out.append({"name": m.user.get_full_name() or m.user.get_username(),
-                    "role": role_label(m.role, kind)})
-    return out
+    return [{"name": m.user.get_full_name() or m.user.get_username(),
+             "role": role_label(m.role, kind)} for m in task_holders(task)]
+
+
+def nudge_button(user: Any, case: Case, task: Task | None, band: Mapping[str, Any],
+                 now: dt.datetime) -> dict[str, bool] | None:
+    """The band's 催办 button: None when this user may not nudge the task's holders (or no
+    one holds it); ``done`` once they have nudged it today (it then reads 今日已催办)."""
+    if task is None or band.get("kind") not in ("waiting", "late") or not band.get("holders"):
+        return None
+    if not may_nudge(user, case, task):
+        return None
+    return {"done": nudged_on_day(case, task.pk, user, now)}
 
 
 def _when(moment: dt.datetime) -> str:

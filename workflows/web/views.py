@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import Conflict, OutOfScope, RuleError
+from core.errors import AlreadyNudged, Conflict, OutOfScope, RuleError
 from core.models import User
 from core.places import PlaceKind, kind_of, place_words
 from core.roles import Level
@@ -264,6 +264,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
             "has_file": any(f["type"] == "file" for f in act["fields"]),
         })
     steps = display.step_states(case, spec, events)
+    band = casepage.band(case, task, posted, now, kind_of(case.region))
     return render(request, "workflows/case_detail.html", {
         "case": case, "spec": spec, "title": case.title,
         # called by the template only when the cached timeline is missing (see there)
@@ -279,7 +280,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "field_texts": widgets.script_texts() if forms else {},
         "notices": notices, "read_only": not actions and case.state == CaseState.OPEN,
         "audit_only": audit_only_in(user, case.region),
-        "band": casepage.band(case, task, posted, now, kind_of(case.region)),
+        "band": band, "nudge": casepage.nudge_button(user, case, task, band, now),
     }, status=status)
 
 
@@ -323,6 +324,27 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     done = {"return": _("已退回"), "withdraw": _("已撤回")}.get(
         code, _("已办理:%(action)s") % {"action": offered["name"]} if offered else _("已办理"))
     messages.success(request, done)
+    return redirect("workflows:case_detail", pk)
+
+
+@login_required
+@require_POST
+def case_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 from the case page's band: through the gate, then back to the case with what
+    happened (whom it reminded, or why not)."""
+    case = access_case(request.user, pk)
+    try:
+        event = gate.nudge(actor=_user(request), case_id=case.pk,
+                           expected_step=request.POST.get("step") or None)
+    except OutOfScope:
+        raise Http404 from None
+    except AlreadyNudged as err:
+        messages.warning(request, err.detail)
+    except RuleError as err:
+        messages.error(request, err.detail)
+    else:
+        who = display.listed(str(p.get("name", "")) for p in event.data.get("to") or [])
+        messages.success(request, _("已催办,已通知 %(who)s。") % {"who": who})
     return redirect("workflows:case_detail", pk)
 
 
