@@ -92,6 +92,19 @@ def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = No
              if s.publicity else ""} for s in spec.steps]
 
 
+def _flow_stages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The procedure page's flow in runs of one stage (none for a procedure without
+    stages), each with the number of its first step."""
+    if not any(row["step"].stage for row in steps):
+        return []
+    runs: list[dict[str, Any]] = []
+    for number, row in enumerate(steps, start=1):
+        if not runs or runs[-1]["name"] != row["step"].stage:
+            runs.append({"name": row["step"].stage, "start": number, "steps": []})
+        runs[-1]["steps"].append(row)
+    return runs
+
+
 def _description(case: Case, spec: ProcedureSpec | None) -> str:
     """The current step's description with the numbers the case's village follows."""
     if spec is None or not case.current_step or not spec.has_step(case.current_step):
@@ -107,8 +120,9 @@ def _texts(spec: ProcedureSpec, user: Any) -> dict[str, Any]:
     where the user works: the steps, the summary, risks and measures, and every number with
     its source."""
     values = tenant_params.home_values(spec, user)
+    steps = _steps(spec, values, home_kind(user))
     return {
-        "steps": _steps(spec, values, home_kind(user)),
+        "steps": steps, "flow_stages": _flow_stages(steps),
         "summary": spec.fill(spec.summary, values),
         "risks": spec.risks_in_force(values),
         "measures": [spec.fill(m, values) for m in spec.measures],
@@ -271,6 +285,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "timeline": partial(record.event_views, spec, events, case.attachment_set.all(),
                             case.meetings.all(), place=kind_of(case.region)),
         "steps": steps, "folded": any(s.far for s in steps),
+        "stage_groups": display.stage_groups(steps),
         "current_step": spec.step(case.current_step) if spec and case.current_step
         and spec.has_step(case.current_step) else None,
         "current_description": _description(case, spec),
