@@ -69,6 +69,7 @@ def procedure_json(spec: ProcedureSpec,
         "category": spec.category,
         "version": spec.version,
         "summary": spec.fill(spec.summary, values),
+        "title_example": spec.title_example,
         "guiding_units": list(spec.guiding_units),
         "supervisor": spec.supervisor,
         "risks": [{"risk": r.text, "control": r.control, "kind": r.kind}
@@ -82,6 +83,7 @@ def procedure_json(spec: ProcedureSpec,
                 "role_labels": [Role(r).label for r in s.roles],
                 "level": str(s.level),
                 "description": spec.fill(s.description, values),
+                "stage": s.stage,
             }
             for s in spec.steps
         ],
@@ -384,6 +386,8 @@ class ProcedureStepSerializer(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=Level.choices)
     description = serializers.CharField(allow_blank=True,
                                         help_text="环节说明(数字为用户所在地现行取值)")
+    stage = serializers.CharField(allow_blank=True,
+                                  help_text="所属阶段(如 01.1 的五个阶段);不分阶段的事项为空")
 
 
 @extend_schema_field({"nullable": True,
@@ -419,6 +423,7 @@ class ProcedureSerializer(serializers.Serializer[Any]):
     category = serializers.CharField()
     version = serializers.IntegerField(min_value=1)
     summary = serializers.CharField(allow_blank=True)
+    title_example = serializers.CharField(allow_blank=True, help_text="一件事项的标题示例")
     guiding_units = serializers.ListField(child=serializers.CharField())
     supervisor = serializers.CharField()
     risks = RiskSerializer(many=True)

@@ -547,6 +547,8 @@ class ProcedureSpec:
     # its meetings are the village's regular organisational life (三会一课): the township's
     # overview counts them per month and names a month that ended without one
     regular_meetings: bool = False
+    # a realistic title of one of its cases (张三入党申请): the new-case form's placeholder
+    title_example: str = ""
 
     @property
     def first_step(self) -> StepSpec:

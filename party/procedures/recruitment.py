@@ -127,6 +127,7 @@ def _training_side(code: str, name: str, kind: TrainingKind, *extra: FieldSpec) 
 RECRUITMENT = registry.register(ProcedureSpec(
     code=RECRUITMENT_CODE,
     name="党员管理(党支部发展党员)",
+    title_example="张三入党申请",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
     guiding_roles=GUIDING_ROLES,

@@ -90,3 +90,4 @@ def test_the_procedure_page_lists_its_flow_by_stage(web):
     assert '<ol class="flow" start="7">' in page
     plain = client.get("/procedures/04.2/").content.decode()
     assert 'data-testid="flow-stages"' not in plain and '<ol class="flow">' in plain
+
