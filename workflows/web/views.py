@@ -286,6 +286,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
                             case.meetings.all(), place=kind_of(case.region)),
         "steps": steps, "folded": any(s.far for s in steps),
         "stage_groups": display.stage_groups(steps),
+        "submitted": casepage.submitted_files(spec, events, case.attachment_set.all()),
         "current_step": spec.step(case.current_step) if spec and case.current_step
         and spec.has_step(case.current_step) else None,
         "current_description": _description(case, spec),
