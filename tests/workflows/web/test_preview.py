@@ -77,15 +77,24 @@ def test_the_approver_sees_the_submitted_documents_with_preview_and_download(web
     case = _applied(demo, upload_pdf("居住证明.pdf"))
     att = _file(case)
     page = web("dc_th_committee_director").get(f"/cases/{case.pk}/").content.decode()
-    found = re.search(r'data-testid="submitted">(.*?)</section>', page, re.S)
+    found = re.search(r'data-testid="submitted">(.*?)</ul>', page, re.S)
     assert found, "no 已提交的材料 on the approver's page"
     section = found.group(1)
+    # in the current step's card, above the approver's forms: read first, then sign
+    assert page.index('data-testid="submitted"') < page.index('id="action-approve"')
     assert "已提交的材料" in section and "居住证明.pdf" in section
     # the field it was given for, the step and who
     assert "<strong>待盖章文件</strong>" in section and "申请盖章 · " in section
     assert (f'<a class="button secondary" href="/attachments/{att.pk}/?inline=1" '
             f'target="_blank" rel="noopener" data-testid="preview">预览</a>') in section
     assert f'href="/attachments/{att.pk}/" data-testid="download">下载</a>' in section
+
+
+def test_one_who_does_not_act_finds_the_list_below_the_current_step(web, demo):
+    case = _applied(demo, upload_pdf("居住证明.pdf"))
+    page = web("dc_th_supervisory_member").get(f"/cases/{case.pk}/").content.decode()
+    assert '<section class="card" aria-labelledby="files-h" data-testid="submitted">' in page
+    assert "居住证明.pdf" in page
 
 
 def test_a_case_without_files_has_no_list(web, demo):
