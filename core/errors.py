@@ -60,6 +60,16 @@ class Conflict(RuleError):
         super().__init__("conflict", detail)
 
 
+class AlreadyNudged(RuleError):
+    """This person has already nudged the holders of this task today (HTTP 409): a nudge
+    can be sent again from ``not_before`` (the start of the next local day)."""
+
+    http_status = 409
+
+    def __init__(self, detail: str, *, not_before: dt.datetime) -> None:
+        super().__init__("already_nudged", detail, not_before=not_before)
+
+
 class OutOfScope(RuleError):
     """Missing, or outside the user's places (HTTP 404: indistinguishable)."""
 

@@ -67,6 +67,7 @@ def seal_procedure(
     code: str,
     kind: SealKind,
     name: str,
+    title_example: str,
     guiding_unit: str,
     guiding_role: Role,
     supervisor: str,
@@ -86,6 +87,7 @@ def seal_procedure(
     return ProcedureSpec(
         code=code,
         name=name,
+        title_example=title_example,
         category="日常管理",
         guiding_units=(guiding_unit,),
         guiding_roles=(guiding_role,),
@@ -182,6 +184,7 @@ def seal_procedure(
 
 PARTY_SEAL = registry.register(seal_procedure(
     code="04.1", kind=SealKind.PARTY, name="党支部印章使用和管理",
+    title_example="开具党员组织关系介绍信用印",
     guiding_unit="区委组织部", guiding_role=Role.DISTRICT_ORG, supervisor="上级党组织",
     applicants=(Role.BRANCH_DEPUTY, Role.BRANCH_COMMITTEE, Role.PARTY_GROUP_LEADER),
     approver=Role.BRANCH_SECRETARY, approver_label="支部书记", collective_body="支部委员会",
@@ -191,6 +194,7 @@ PARTY_SEAL = registry.register(seal_procedure(
 ))
 COMMITTEE_SEAL = registry.register(seal_procedure(
     code="04.2", kind=SealKind.COMMITTEE, name="村委会印章使用和管理",
+    title_example="出具村民居住证明用印",
     guiding_unit="区民政局", guiding_role=Role.DISTRICT_CIVIL_AFFAIRS,
     supervisor="村(居)务监督委员会",
     applicants=(Role.COMMITTEE_MEMBER, Role.BRANCH_SECRETARY, Role.GRID_WORKER, Role.MEDIATOR,
@@ -203,6 +207,7 @@ COMMITTEE_SEAL = registry.register(seal_procedure(
 ))
 COLLECTIVE_SEAL = registry.register(seal_procedure(
     code="04.3", kind=SealKind.COLLECTIVE, name="村级集体经济组织印章使用和管理",
+    title_example="签订村集体厂房租赁合同用印",
     guiding_unit="区农业农村局", guiding_role=Role.DISTRICT_AGRICULTURE,
     supervisor="村(居)务监督委员会、村(社区)集体经济组织监事会",
     applicants=(Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_MEMBER, Role.BRANCH_SECRETARY),

@@ -121,6 +121,7 @@ def _confirmation(code: str, name: str, to: str, what: str) -> StepSpec:
 FARMLAND_SUBSIDY = registry.register(ProcedureSpec(
     code=PROCEDURE,
     name="涉农惠农(耕地地力保护补贴)",
+    title_example="2026年耕地地力保护补贴发放",
     category="日常管理",
     guiding_units=("区农业农村局", "区财政局"),
     guiding_roles=(Role.DISTRICT_AGRICULTURE, Role.DISTRICT_FINANCE),

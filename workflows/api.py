@@ -53,6 +53,7 @@ from workflows.serializers import (
     ACTION_MULTIPART_SCHEMA,
     EXPORT_FORMATS,
     ActionRequestSerializer,
+    CaseEventSerializer,
     CaseSerializer,
     CaseSummarySerializer,
     ChoiceSerializer,
@@ -66,6 +67,7 @@ from workflows.serializers import (
     TokenSerializer,
     case_detail_json,
     case_summary_json,
+    event_json,
     procedure_json,
 )
 from workflows.spec import FieldSpec, FieldType
@@ -85,7 +87,8 @@ _REFUSALS = {
     401: "未登录,或令牌缺失、错误、过期",
     403: "在您的范围内,但您无权这样办理",
     404: "不存在,或不在您的范围内(两者不加区分)",
-    409: "他人已先办理了这一环节(或事项已办结、撤回)",
+    409: "他人已先办理了这一环节(或事项已办结、撤回);催办时:您今天已催办过该环节"
+         "(code already_nudged,not_before 为可再次催办的时间)",
     413: "请求体过大",
     429: "登录失败次数过多,暂时锁定",
 }
@@ -337,6 +340,18 @@ class CaseAction(APIView):
         return Response(_detail(request.user, pk))
 
 
+class CaseNudge(APIView):
+    """催办: remind the holders of the case's open task (at most once a day per person and
+    task). No body; answers the 催办 event recorded on the case."""
+
+    @extend_schema(operation_id="cases_nudge", request=None,
+                   responses={201: CaseEventSerializer, **refusals(400, 401, 403, 404, 409)})
+    def post(self, request: Request, pk: int) -> Response:
+        access_case(request.user, pk)  # 404 before anything else
+        event = gate.nudge(actor=_actor(request), case_id=pk)
+        return Response(event_json(event), status=status.HTTP_201_CREATED)
+
+
 class CaseChoices(APIView):
     """The entries a ``ref`` field of an action may name (a field's ``choices_url``): the
     same list as its ``choices`` would be, narrowed by ``?q=`` (a name, part of a label, or
@@ -496,6 +511,7 @@ _INDEX: list[tuple[str, str, dict[str, Any], str]] = [
     ("GET", "api-case", {"pk": 0},
      gettext_noop("一条事项记录:待办步骤、我能办理的操作及其字段、过程")),
     ("POST", "api-case-action", {"pk": 0}, gettext_noop("办理一步(或退回、撤回)")),
+    ("POST", "api-case-nudge", {"pk": 0}, gettext_noop("催办:提醒当前环节的办理人(每人每天一次)")),
     ("GET", "api-notifications", {}, gettext_noop("我的通知")),
     ("POST", "api-notification-read", {"pk": 0}, gettext_noop("标记通知已读")),
     ("GET", "api-registers", {}, gettext_noop("我能导出的台账(PDF、Excel)")),

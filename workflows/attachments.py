@@ -19,8 +19,13 @@ from core.errors import RuleError
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
+WEBP = "image/webp"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# the types a browser may show in a tab of its own (the attachment view's ?inline=1): PDF in
+# its PDF viewer, pictures as pictures; any other type is only ever downloaded
+PREVIEWABLE_TYPES = frozenset({PDF, PNG, JPEG, WEBP})
 
 ALLOWED_TYPES = {PDF: "PDF", JPEG: gettext_lazy("JPEG图片"), PNG: gettext_lazy("PNG图片"),
                  DOCX: gettext_lazy("Word文档(docx)"), XLSX: gettext_lazy("Excel表格(xlsx)")}
@@ -61,6 +66,8 @@ def sniff_mime(head: bytes, fileobj: IO[bytes] | None = None) -> str | None:
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
     if head.startswith(b"PK\x03\x04") and fileobj is not None:
         return _zip_kind(fileobj)
     return None

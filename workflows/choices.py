@@ -42,6 +42,9 @@ class EventAction(models.TextChoices):
     WITHDRAW = "withdraw", _("撤回")
     # the system moved a running notice's earliest end later (a holiday entered afterwards)
     NOTICE_EXTENDED = "notice_extended", _("公示期顺延")
+    # someone who is not its holder reminded the holders of an open task (at most once a
+    # day per person and task); the case stays where it is
+    NUDGE = "nudge", _("催办")
 
 
 class NoticeState(models.TextChoices):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core import dates
-from core.errors import Conflict, NotAllowed, OutOfScope, RuleError
+from core.errors import AlreadyNudged, Conflict, NotAllowed, OutOfScope, RuleError
 from core.models import Region, User
 from core.roles import Level, Role
 from core.scope import Held, get_scope
@@ -75,8 +75,10 @@ from workflows.models import (
 from workflows.notify import (
     close_task_notices,
     queue_closed_notice,
+    queue_nudge_notice,
     queue_objection_notice,
     queue_task_notice,
+    task_holders,
 )
 from workflows.registry import registry
 from workflows.spec import (
@@ -92,7 +94,9 @@ from workflows.visibility import (
     SUPERVISORY_COMMITTEE,
     accepts_objections,
     can_see_case,
+    holds_task,
     may_see,
+    nudging_role,
 )
 
 logger = logging.getLogger(__name__)
@@ -102,6 +106,7 @@ RETURN = str(EventAction.RETURN)
 WITHDRAW = str(EventAction.WITHDRAW)
 # the built-in side action of a publicity step that records an objection
 RECORD_OBJECTION = "record_objection"
+NUDGE = str(EventAction.NUDGE)
 
 # --- reading a case for a change -----------------------------------------------------------
 
@@ -817,6 +822,53 @@ def record_public_objection(*, notice_id: int, name: str, phone: str, content: s
     return objection
 
 
+def nudge(*, actor: User, case_id: int, comment: str = "",
+          expected_step: str | None = None) -> CaseEvent:
+    """催办: remind the holders of the case's open task to do it. An event of the case under
+    its chain (the case stays at its step), naming the task and whom it reminded; every
+    holder is told. Allowed to one who reads the case and acts for its village or supervises
+    it but does not hold the task (``visibility.nudging_role``); at most once a local day
+    per person and task (``AlreadyNudged``, 409, says from when it can be sent again)."""
+    case, spec = _load(actor, case_id)
+    _require_open(case, "催办", expected_step)
+    comment = (comment or "").strip()[:200]
+    with transaction.atomic():
+        # under the case's lock: two nudges of one person at the same moment write one
+        case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+        _require_open(case, "催办", expected_step)
+        task = (Task.objects.filter(case=case, state=TaskState.OPEN).order_by("pk").first())
+        if task is None or not spec.has_step(task.step):
+            raise RuleError("nothing_to_nudge", "该事项当前没有待办的环节,无需催办。")
+        step = spec.step(task.step)
+        if holds_task(actor, task):
+            raise NotAllowed(f"“{step.name}”由您办理,不能催办自己。")
+        held = nudging_role(actor, case, task)
+        if held is None:
+            raise NotAllowed("只有本村(社区)干部或上级镇(街道)党(工)委、政府可以催办。")
+        now = timezone.now()
+        if history.nudged_on_day(case, task.pk, actor, now):
+            _start, again = history.local_day(now)
+            raise AlreadyNudged(
+                f"您今天已催办过“{step.name}”,每人每天只能催办一次;"
+                f"{timezone.localtime(again):%Y年%m月%d日}起可再次催办。", not_before=again)
+        holders = task_holders(task)
+        if not holders:
+            raise RuleError("no_holder", f"“{step.name}”目前无人担任办理职务,无法催办,"
+                                         "请联系上级调整人员。")
+        event = _write_event(
+            case, actor=actor, role=held.role, region=Region(pk=held.region_id),
+            action=NUDGE, action_name=str(EventAction.NUDGE.label),
+            from_step=case.current_step, to_step=case.current_step,
+            data={"task": task.pk, "to": [{"user": m.user_id, "name": m.user.get_full_name()
+                                           or m.user.get_username(), "role": m.role}
+                                          for m in holders]},
+            comment=comment, at=now)
+        case.save(update_fields=["event_count", "last_hash", "updated_at"])
+        queue_nudge_notice(case, step, [m.user_id for m in holders],
+                           by=actor.get_full_name() or actor.get_username())
+    return event
+
+
 def dispatch(*, actor: User, case_id: int, action: str, data: Mapping[str, Any] | None = None,
              comment: str = "", files: Mapping[str, UploadedFile] | None = None,
              expected_step: str | None = None) -> Case:
@@ -835,6 +887,7 @@ def dispatch(*, actor: User, case_id: int, action: str, data: Mapping[str, Any] 
 
 __all__ = [
     "dispatch",
+    "nudge",
     "open_case",
     "perform_action",
     "record_public_objection",

@@ -16,7 +16,7 @@ from core.models import Membership, Region, User
 from core.roles import Level, Role
 from workflows.acting import acting_region_id
 from workflows.messages import Text, spec_text, store
-from workflows.models import Case, Notification
+from workflows.models import Case, Notification, Task
 from workflows.spec import StepSpec
 
 
@@ -32,6 +32,20 @@ def users_holding(roles: Iterable[Role | str], region_id: int) -> list[int]:
         .values_list("user_id", flat=True)
         .distinct()
     )
+
+
+def task_holders(task: Task) -> list[Membership]:
+    """Who holds the task's roles today where it is done: one membership a person (the
+    first of their roles in role order), by role and name."""
+    rows = (holdings().filter(region_id=task.region_id, role__in=task.role_list)
+            .select_related("user").order_by("role", "user__full_name", "pk"))
+    seen: set[int] = set()
+    out = []
+    for m in rows:
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            out.append(m)
+    return out
 
 
 def escalation_target(case: Case, task_region: Region) -> tuple[list[Role], int]:
@@ -125,13 +139,23 @@ def queue_task_notice(case: Case, step: StepSpec, *, exclude: Any = None,
 
 
 def close_task_notices(case: Case, reminder_ids: Iterable[int], *, at: Any) -> int:
-    """Once anyone has done (or returned, or withdrawn) the step, its 【待办】 notices and
-    the reminders of its deadlines are read for every holder: they no longer ask anything
-    of anyone. Escalations to the township and alerts stay as they are."""
-    keys = Q(dedupe_key__startswith=f"task:{case.pk}:")
+    """Once anyone has done (or returned, or withdrawn) the step, its 【待办】 and 【催办】
+    notices and the reminders of its deadlines are read for every holder: they no longer
+    ask anything of anyone. Escalations to the township and alerts stay as they are."""
+    keys = (Q(dedupe_key__startswith=f"task:{case.pk}:")
+            | Q(dedupe_key__startswith=f"nudge:{case.pk}:"))
     for pk in reminder_ids:
         keys |= Q(dedupe_key__startswith=f"deadline:{pk}:")
     return Notification.objects.filter(keys, case=case, read_at__isnull=True).update(read_at=at)
+
+
+def queue_nudge_notice(case: Case, step: StepSpec, user_ids: Iterable[int], *, by: str
+                       ) -> list[Notification]:
+    """A 催办: every holder of the task is told who asks them to do it (the event's seq
+    keys it, so a retried request tells nobody twice)."""
+    message = Text(gettext_noop("【催办】{actor}提醒您尽快办理“{title}”:{step}"),
+                   actor=by, title=case.title, step=spec_text(step.name))
+    return send(user_ids, case, message, key=f"nudge:{case.pk}:{case.event_count}")
 
 
 def queue_objection_notice(case: Case, step: StepSpec, *, also: Iterable[Role | str] = ()

@@ -24,6 +24,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.dates import local_day, local_moment
 from core.places import PlaceKind, kind_of, place_words
@@ -297,13 +298,26 @@ def action_shown(event: CaseEvent, act: ActionSpec | None) -> str:
 
 
 def event_kind(event: CaseEvent, action_kind: Kind | None) -> str:
-    """The engine's own actions by their code; a procedure's action by its spec's kind (by
-    whether it stayed on its step, for an action the spec no longer names)."""
-    if event.action in (EventAction.OPEN, EventAction.RETURN, EventAction.WITHDRAW):
+    """The engine's own actions (发起, 退回, 撤回, 催办) by their code; a procedure's action by
+    its spec's kind (by whether it stayed on its step, for an action the spec no longer
+    names)."""
+    if event.action in (EventAction.OPEN, EventAction.RETURN, EventAction.WITHDRAW,
+                        EventAction.NUDGE):
         return str(event.action)
     if action_kind is None:
         return "side" if event.from_step and event.from_step == event.to_step else "forward"
     return "side" if action_kind == Kind.SIDE else "forward"
+
+
+def nudge_lines(event: CaseEvent, place: PlaceKind | None = None) -> list[Line]:
+    """Whom a 催办 reminded, as its event recorded them: "丁金凤(村委会主任)"."""
+    data = event.data if isinstance(event.data, Mapping) else {}
+    people = [p for p in data.get("to") or [] if isinstance(p, Mapping)]
+    named = pgettext("list separator", "、").join(
+        _("%(name)s(%(role)s)") % {"name": p.get("name", ""),
+                                   "role": role_label(str(p.get("role", "")), place)}
+        if p.get("role") else str(p.get("name", "")) for p in people)
+    return [Line(label=_("催办对象"), text=named)] if named else []
 
 
 def _file_view(att: Attachment, label: str) -> FileView:
@@ -379,6 +393,8 @@ def event_views(spec: ProcedureSpec | None, events: Sequence[CaseEvent],
                 changes += 1
             if line.text or line.file:
                 lines.append(line)
+        if kind == EventAction.NUDGE:  # whom it reminded, not the task's id
+            lines = nudge_lines(event, place)
         if previous is not None:  # a value of the last doing left out this time
             for name in [k for k in before if k not in data]:
                 fs = known.get(name)

@@ -205,6 +205,10 @@ def lint(spec: ProcedureSpec) -> list[str]:
             names = [fs.name for fs in action.fields]
             if len(set(names)) != len(names):
                 problems.append(f"{step.code}.{action.code}: duplicate field names")
+            labels = [fs.label for fs in action.fields]
+            for label in sorted({lb for lb in labels if labels.count(lb) > 1}):
+                # one form would show two inputs under one label (03.1's 商议会议, issue 12)
+                problems.append(f"{step.code}.{action.code}: two fields labelled {label!r}")
             problems.extend(_lint_derived(spec, step.code, action.code, action.fields, known))
             for rule in action.meeting_rules():
                 where = f"{step.code}.{action.code}"

@@ -33,7 +33,7 @@ from workflows.fields import (
     user_choices,
 )
 from workflows.meetings import ratios
-from workflows.models import Case, Notification, Task
+from workflows.models import Case, CaseEvent, Notification, Task
 from workflows.proposals import proposal
 from workflows.rolls import compute_roll
 from workflows.spec import (
@@ -69,6 +69,7 @@ def procedure_json(spec: ProcedureSpec,
         "category": spec.category,
         "version": spec.version,
         "summary": spec.fill(spec.summary, values),
+        "title_example": spec.title_example,
         "guiding_units": list(spec.guiding_units),
         "supervisor": spec.supervisor,
         "risks": [{"risk": r.text, "control": r.control, "kind": r.kind}
@@ -82,6 +83,7 @@ def procedure_json(spec: ProcedureSpec,
                 "role_labels": [Role(r).label for r in s.roles],
                 "level": str(s.level),
                 "description": spec.fill(s.description, values),
+                "stage": s.stage,
             }
             for s in spec.steps
         ],
@@ -284,6 +286,25 @@ def case_summary_json(case: Case) -> dict[str, Any]:
     }
 
 
+def event_json(e: CaseEvent) -> dict[str, Any]:
+    """One event of a case as the API shows it (``CaseEventSerializer``)."""
+    return {
+        "seq": e.seq,
+        "actor": e.actor.username if e.actor else None,
+        "actor_name": e.actor_name,
+        "role": e.role,
+        "action": e.action,
+        "action_name": e.action_name,
+        "from_step": e.from_step,
+        "to_step": e.to_step,
+        "data": e.data,
+        "comment": e.comment,
+        "attachments": e.attachments,
+        "at": iso(e.at),
+        "hash": e.hash,
+    }
+
+
 def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
     spec = case.spec
     data = case_summary_json(case)
@@ -301,24 +322,7 @@ def case_detail_json(user: Any, case: Case) -> dict[str, Any]:
         for t in tasks
     ]
     data["actions"] = actions_json(user, case)
-    data["events"] = [
-        {
-            "seq": e.seq,
-            "actor": e.actor.username if e.actor else None,
-            "actor_name": e.actor_name,
-            "role": e.role,
-            "action": e.action,
-            "action_name": e.action_name,
-            "from_step": e.from_step,
-            "to_step": e.to_step,
-            "data": e.data,
-            "comment": e.comment,
-            "attachments": e.attachments,
-            "at": iso(e.at),
-            "hash": e.hash,
-        }
-        for e in case.events.all()
-    ]
+    data["events"] = [event_json(e) for e in case.events.all()]
     data["publicity"] = [
         {
             "id": n.pk,
@@ -382,6 +386,8 @@ class ProcedureStepSerializer(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=Level.choices)
     description = serializers.CharField(allow_blank=True,
                                         help_text="环节说明(数字为用户所在地现行取值)")
+    stage = serializers.CharField(allow_blank=True,
+                                  help_text="所属阶段(如 01.1 的五个阶段);不分阶段的事项为空")
 
 
 @extend_schema_field({"nullable": True,
@@ -417,6 +423,7 @@ class ProcedureSerializer(serializers.Serializer[Any]):
     category = serializers.CharField()
     version = serializers.IntegerField(min_value=1)
     summary = serializers.CharField(allow_blank=True)
+    title_example = serializers.CharField(allow_blank=True, help_text="一件事项的标题示例")
     guiding_units = serializers.ListField(child=serializers.CharField())
     supervisor = serializers.CharField()
     risks = RiskSerializer(many=True)

@@ -483,6 +483,9 @@ class StepSpec:
     recurring: tuple[Recurring, ...] = ()
     # what a higher body does here; None: read from the step's name (see ``step_kind``)
     review_kind: StepKind | None = None
+    # the stage of a long procedure the step belongs to (01.1's five, named as the model
+    # text names them); the stepper groups a procedure's steps by it. Set with ``in_stage``.
+    stage: str = ""
 
     def action(self, code: str) -> ActionSpec | None:
         return next((a for a in self.actions if a.code == code), None)
@@ -544,6 +547,8 @@ class ProcedureSpec:
     # its meetings are the village's regular organisational life (三会一课): the township's
     # overview counts them per month and names a month that ended without one
     regular_meetings: bool = False
+    # a realistic title of one of its cases (张三入党申请): the new-case form's placeholder
+    title_example: str = ""
 
     @property
     def first_step(self) -> StepSpec:
@@ -577,6 +582,20 @@ class ProcedureSpec:
         """The risks with their numbers filled in (see :meth:`fill`)."""
         return tuple(replace(r, text=self.fill(r.text, values),
                              control=self.fill(r.control, values)) for r in self.risks)
+
+    def stages(self) -> list[tuple[str, tuple[StepSpec, ...]]]:
+        """The procedure's steps in runs of one stage each, in order: ``[("申请入党阶段",
+        (application, talk)), …]``; one run with no name for a procedure without stages."""
+        runs: list[tuple[str, list[StepSpec]]] = []
+        for step in self.steps:
+            if not runs or runs[-1][0] != step.stage:
+                runs.append((step.stage, []))
+            runs[-1][1].append(step)
+        return [(name, tuple(steps)) for name, steps in runs]
+
+    @property
+    def staged(self) -> bool:
+        return any(step.stage for step in self.steps)
 
     def all_params(self) -> dict[str, Param]:
         """Every named number of this procedure, by name."""
@@ -639,6 +658,12 @@ def more_than(param: Param, basis: Basis) -> Threshold:
 
 def at_least(param: Param, basis: Basis) -> Threshold:
     return Threshold(param, basis, strict=False)
+
+
+def in_stage(stage: str, *steps: StepSpec) -> tuple[StepSpec, ...]:
+    """These steps, each marked as belonging to ``stage`` (a procedure's ``steps`` are
+    then written ``(*in_stage("申请入党阶段", …), *in_stage(…))``)."""
+    return tuple(replace(step, stage=stage) for step in steps)
 
 
 def field(name: str, label: str, type: FieldType = FieldType.STRING, **kw: Any) -> FieldSpec:

@@ -14,6 +14,7 @@ api_patterns = [
     path("cases/", api.CaseList.as_view(), name="api-cases"),
     path("cases/<int:pk>/", api.CaseDetail.as_view(), name="api-case"),
     path("cases/<int:pk>/actions/", api.CaseAction.as_view(), name="api-case-action"),
+    path("cases/<int:pk>/nudge/", api.CaseNudge.as_view(), name="api-case-nudge"),
     path("cases/<int:pk>/choices/<str:action>/<str:field>/", api.CaseChoices.as_view(),
          name="api-case-choices"),
     path("notifications/", api.NotificationList.as_view(), name="api-notifications"),

@@ -1,5 +1,9 @@
 """The attachment download (case pages: workflows.web; the public board: portal.pages.board).
 
+``?inline=1`` shows a PDF or a picture (by the type sniffed from its bytes when stored) in
+the browser instead — for the approver who must read the document before 用印 — under a
+restrictive Content-Security-Policy; every other type is always downloaded.
+
 A file is served only when its bytes still match the SHA-256 its event recorded (and that
 event's own hash holds): the bytes are hashed as they are copied to a spooled file, and
 exactly those bytes are sent. A file that no longer matches — swapped, altered or gone —
@@ -19,6 +23,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from workflows.alerts import raise_alert
+from workflows.attachments import PREVIEWABLE_TYPES
 from workflows.audit import event_hash, same
 from workflows.chaincheck import note_file_problem
 from workflows.choices import AlertKind
@@ -26,6 +31,11 @@ from workflows.models import Attachment, CaseEvent
 from workflows.visibility import access_attachment
 
 SPOOL_IN_MEMORY = 1 << 20  # larger files are copied to a temporary file while hashed
+# a file shown in the browser runs nothing and loads nothing from elsewhere: sandboxed
+# (no script, no form, its own opaque origin), no source but itself for the picture or the
+# PDF viewer's embedded document, inline styles only (the viewers' own)
+PREVIEW_CSP = ("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+               "object-src 'self'; frame-ancestors 'none'")
 
 
 def _recorded(att: Attachment) -> str | None:
@@ -59,10 +69,19 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         spool.close()
         return _refuse(request, att, found, recorded)
     spool.seek(0)
-    response = FileResponse(spool, content_type=att.mime, as_attachment=True,
+    inline = request.GET.get("inline") == "1" and previewable(att)
+    response = FileResponse(spool, content_type=att.mime, as_attachment=not inline,
                             filename=att.original_name)
     response["X-Content-Type-Options"] = "nosniff"
+    if inline:
+        response["Content-Security-Policy"] = PREVIEW_CSP
     return response
+
+
+def previewable(att: Attachment) -> bool:
+    """Whether the file may be shown in the browser (``?inline=1``): by the type its bytes
+    were found to be when stored, never by its name."""
+    return att.mime in PREVIEWABLE_TYPES
 
 
 def _refuse(request: HttpRequest, att: Attachment, found: str | None,

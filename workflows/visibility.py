@@ -224,6 +224,46 @@ def audit_only_in(user: Any, region: Region) -> bool:
     return bool(over) and all(h.role in AUDIT_ROLES for h in over)
 
 
+# --- 催办: who may remind the holders of a task ----------------------------------------------
+
+# the township bodies that supervise their villages' work and may nudge it along
+NUDGING_TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_PARTY, Role.TOWNSHIP_GOVERNMENT})
+# village roles that do not act for the village's work: its supervisors only read, a plain
+# party member holds no post
+NOT_NUDGING_VILLAGE_ROLES = AUDIT_ROLES | {Role.PARTY_MEMBER}
+
+
+def holds_task(user: Any, task: Task) -> bool:
+    """Whether ``user`` holds one of the task's roles where it is done."""
+    roles = set(task.role_list)
+    return any(h.region_id == task.region_id and h.role in roles
+               for h in get_scope(user).held)
+
+
+def nudging_role(user: Any, case: Case, task: Task) -> Held | None:
+    """The membership through which ``user`` may nudge the holders of ``task`` (None when
+    they may not): one who reads the case and acts for its village (a cadre of that
+    village) or supervises it (the township party committee or government above it), but
+    is not a holder of the task — nobody nudges himself."""
+    if case.state != CaseState.OPEN or task.state != TaskState.OPEN or task.case_id != case.pk:
+        return None
+    if holds_task(user, task) or not may_see(user, case):
+        return None
+    held = get_scope(user).held
+    for h in held:
+        if (h.level == Level.VILLAGE and h.region_id == case.region_id
+                and h.role not in NOT_NUDGING_VILLAGE_ROLES):
+            return h
+    for h in held:
+        if h.role in NUDGING_TOWNSHIP_ROLES and case.region.path.startswith(h.region_path):
+            return h
+    return None
+
+
+def may_nudge(user: Any, case: Case, task: Task) -> bool:
+    return nudging_role(user, case, task) is not None
+
+
 # --- the user's own work ------------------------------------------------------------------
 
 
@@ -581,14 +621,17 @@ __all__ = [
     "case_q",
     "exportable_regions",
     "grant_case",
+    "holds_task",
     "home_kind",
     "inbox",
     "lands_on_dashboard",
     "may_edit_roster",
     "may_export",
+    "may_nudge",
     "may_view_roster",
     "navigation",
     "notifications_for",
+    "nudging_role",
     "oversees",
     "oversight_places",
     "public_notice",

@@ -28,6 +28,7 @@ from workflows.spec import ActionSpec, MeetingRule, ProcedureSpec, Source, StepS
 TEXT_ATTRS = frozenset({
     "label", "help", "description", "summary", "text", "control", "title", "message",
     "reason", "outcome", "supervisor", "category", "measures", "guiding_units", "roll_label",
+    "stage", "title_example",
 })
 # ``name`` is text on these (a field's or an effect's name is an identifier)
 NAMED = (ProcedureSpec, StepSpec, ActionSpec)

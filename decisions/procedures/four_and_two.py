@@ -75,6 +75,7 @@ STAGE = MATTER_STAGES
 FOUR_AND_TWO = registry.register(ProcedureSpec(
     code=PROCEDURE,
     name="重大事项“四议两公开”",
+    title_example="关于村集体鱼塘承包的决策",
     category="村级重大事项决策",
     guiding_units=("区委组织部", "区民政局", "区农业农村局"),
     guiding_roles=(Role.DISTRICT_ORG, Role.DISTRICT_CIVIL_AFFAIRS, Role.DISTRICT_AGRICULTURE),
@@ -133,7 +134,7 @@ FOUR_AND_TWO = registry.register(ProcedureSpec(
                     field("vote_method", "表决方式", FieldType.CHOICE, choices=(
                         ("voice", "口头"), ("hands", "举手"), ("secret", "无记名投票"),
                     )),
-                    meeting_field("商议会议"),
+                    meeting_field("会议召开和表决情况"),
                     field("opinion", "商议意见", FieldType.TEXT),
                     file_field("minutes", MINUTES),
                 ),

@@ -80,6 +80,7 @@ PUBLICITY_DAYS = days("rules_publicity_days", "村规民约公告时间", 7, sou
 VILLAGE_RULES = registry.register(ProcedureSpec(
     code=PROCEDURE,
     name="重大事项“四议两公开”(村规民约)",
+    title_example="修订村规民约(增加垃圾分类条款)",
     category="村级重大事项决策",
     guiding_units=("区民政局",),
     guiding_roles=(Role.DISTRICT_CIVIL_AFFAIRS,),

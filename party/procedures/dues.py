@@ -65,6 +65,7 @@ YEAR = field("year", "年度", FieldType.INTEGER, min=2000, max=2100)
 DUES = registry.register(ProcedureSpec(
     code=DUES_CODE,
     name="党员管理(党费收缴、使用和管理)",
+    title_example="2026年第四季度党费收缴",
     category=CATEGORY,
     guiding_units=GUIDING_UNITS,
     guiding_roles=GUIDING_ROLES,

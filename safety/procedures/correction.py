@@ -92,6 +92,7 @@ RECORDS = (
 CORRECTION = registry.register(ProcedureSpec(
     code=CORRECTION_CODE,
     name="“三零”单位创建(加强社区矫正对象管理)",
+    title_example="受区人民法院委托开展审前调查",
     category=CATEGORY,
     guiding_units=("区委政法委", "区信访局"),
     guiding_roles=(Role.DISTRICT_POLITICAL_LEGAL, Role.DISTRICT_PETITIONS),

@@ -89,6 +89,7 @@ def _session_fields() -> tuple[FieldSpec, ...]:
 MEDIATION = registry.register(ProcedureSpec(
     code=MEDIATION_CODE,
     name="“三零”单位创建(矛盾纠纷调解)",
+    title_example="张家与李家宅基地边界纠纷调解",
     category=CATEGORY,
     guiding_units=("区委政法委", "区信访局", "区司法局"),
     guiding_roles=(Role.DISTRICT_POLITICAL_LEGAL, Role.DISTRICT_PETITIONS,
@@ -193,6 +194,7 @@ MEDIATION = registry.register(ProcedureSpec(
 PETITIONS = registry.register(ProcedureSpec(
     code=PETITIONS_CODE,
     name="“三零”单位创建(解决群众来信来访)",
+    title_example="村民来访反映村道路灯损坏",
     category=CATEGORY,
     guiding_units=("区信访局",),
     guiding_roles=(Role.DISTRICT_PETITIONS,),

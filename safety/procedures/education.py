@@ -24,6 +24,7 @@ from workflows.spec import (
 EDUCATION = registry.register(ProcedureSpec(
     code=EDUCATION_CODE,
     name="法治宣传教育",
+    title_example="“宪法宣传周”法治讲座",
     category=CATEGORY,
     guiding_units=("区司法局",),
     guiding_roles=(Role.DISTRICT_JUSTICE,),

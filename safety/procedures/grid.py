@@ -25,6 +25,7 @@ from workflows.spec import (
 GRID = registry.register(ProcedureSpec(
     code=GRID_CODE,
     name="深化网格化服务管理",
+    title_example="11月治安形势研判和矛盾纠纷排查",
     category=CATEGORY,
     guiding_units=("区委政法委",),
     guiding_roles=(Role.DISTRICT_POLITICAL_LEGAL,),

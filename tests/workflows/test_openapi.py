@@ -279,6 +279,7 @@ def test_every_endpoint_answers_as_its_schema_says(demo, api, schema, settings):
                          ("get", "/api/cases/"), ("post", "/api/cases/"),
                          ("get", f"/api/cases/{ids['seal_open']}/"),
                          ("post", f"/api/cases/{ids['seal_open']}/actions/"),
+                         ("post", f"/api/cases/{ids['seal_open']}/nudge/"),
                          ("get", "/api/notifications/"), ("post", "/api/notifications/1/read/"),
                          ("get", "/api/registers/"),
                          ("get", f"/api/registers/x/{th.pk}.pdf")]:
@@ -341,6 +342,15 @@ def test_every_endpoint_answers_as_its_schema_says(demo, api, schema, settings):
             assert client.get(f"/api/cases/{case_id}/").status_code == 200
     assert member.get(f"/api/cases/{ids['qq_seal']}/").status_code == 404
     assert member.get("/api/cases/999999/").status_code == 404
+
+    # 催办: 201 with the event, 409 the same day, 403 for the holder, 404 out of scope,
+    # 400 for a closed case
+    nudge = f"/api/cases/{ids['seal_open']}/nudge/"
+    assert member.post(nudge).status_code == 201
+    assert member.post(nudge).json()["code"] == "already_nudged"
+    assert director.post(nudge).status_code == 403
+    assert api("dc_yl_committee_director").post(nudge).status_code == 404
+    assert member.post(f"/api/cases/{ids['seal_closed']}/nudge/").status_code == 400
 
     # actions: 400 (a body, a rule, too early with not_before), 403, 404, 409, 413, 200
     url = f"/api/cases/{ids['seal_open']}/actions/"

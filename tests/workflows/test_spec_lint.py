@@ -8,6 +8,7 @@ from workflows.spec import (
     ActionSpec,
     Basis,
     FieldType,
+    Kind,
     MeetingRule,
     ProcedureSpec,
     Risk,
@@ -111,3 +112,33 @@ def test_lint_names_an_unknown_proposal_and_choices_not_from_another_step():
     assert "b.go.wrong: choices_from b.staff is not a field of another step" in problems
     assert "b.go.amount: default_from names unknown proposal nobody.knows" in problems
     assert not any("staff" in p and "post" in p for p in problems)  # a.posts.post is fine
+
+
+def test_lint_finds_two_fields_of_one_form_with_one_label():
+    """One form, two inputs under one label (03.1's 两委会商议 had 商议会议 twice): refused.
+    Different forms of a step (公示期满 and 登记张贴情况 both ask 张贴地点) may share one."""
+    a = StepSpec("a", "甲", (Role.BRANCH_SECRETARY,), Level.VILLAGE, (
+        ActionSpec("go", "走", to=None, fields=(field("x", "会议"), field("y", "会议"))),))
+    assert "a.go: two fields labelled '会议'" in lint(_spec((a,)))
+    b = StepSpec("b", "乙", (Role.BRANCH_SECRETARY,), Level.VILLAGE, (
+        ActionSpec("go", "走", to=None, fields=(field("x", "张贴地点"),)),
+        ActionSpec("note", "记", kind=Kind.SIDE, fields=(field("x", "张贴地点"),))))
+    assert not [p for p in lint(_spec((b,))) if "labelled" in p]
+
+
+def test_no_form_of_a_registered_procedure_shows_one_label_twice():
+    for spec in registry.all():
+        for step in spec.steps:
+            for action in step.actions:
+                labels = [fs.label for fs in action.fields]
+                assert len(labels) == len(set(labels)), (spec.code, step.code, action.code)
+
+
+def test_every_procedure_has_its_own_title_example():
+    examples = {spec.code: spec.title_example for spec in registry.all()}
+    assert all(text.strip() for text in examples.values()), [
+        code for code, text in examples.items() if not text.strip()]
+    assert len(set(examples.values())) == len(examples), "two procedures share an example"
+    assert examples["01.1"] == "张三入党申请"
+    assert examples["03.1"] == "关于村集体鱼塘承包的决策"
+    assert examples["10.4"] == "村仓库火情处置"

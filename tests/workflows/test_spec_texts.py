@@ -42,6 +42,7 @@ def user_texts(spec: ProcedureSpec) -> Iterator[tuple[str, str]]:
     """Every text of a spec a user reads, with where it is."""
     yield "name", spec.name
     yield "summary", spec.summary
+    yield "title_example", spec.title_example
     for i, risk in enumerate(spec.risks):
         yield f"risk {i + 1}", risk.text
         yield f"risk {i + 1} control", risk.control
@@ -49,6 +50,7 @@ def user_texts(spec: ProcedureSpec) -> Iterator[tuple[str, str]]:
         yield f"measure {i + 1}", measure
     for step in spec.steps:
         yield f"step {step.code}.name", step.name
+        yield f"step {step.code}.stage", step.stage
         yield f"step {step.code}.description", step.description
         for action in step.actions:
             yield f"{step.code}.{action.code}.name", action.name

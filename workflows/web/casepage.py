@@ -7,14 +7,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from core.models import Membership
 from core.places import PlaceKind
+from workflows.attachments import PREVIEWABLE_TYPES
 from workflows.choices import CaseState, NoticeState
-from workflows.models import Case, PublicityNotice, Task
-from workflows.record import role_label
+from workflows.history import nudged_on_day
+from workflows.models import Attachment, Case, CaseEvent, PublicityNotice, Task
+from workflows.notify import task_holders
+from workflows.record import moment_text, role_label, size_text, step_name
+from workflows.spec import ProcedureSpec
+from workflows.visibility import may_nudge
 from workflows.web.display import duration, listed
 
 # the ways back: never opened by default, and done only with their confirmation ticked
@@ -23,19 +28,19 @@ BACKWARD = ("return", "withdraw")
 
 def holders(task: Task, kind: PlaceKind | None) -> list[dict[str, str]]:
     """Who holds the task's roles today at the office that acts: their names and role."""
-    roles = [r for r in task.roles.split(",") if r]
-    rows = (Membership.objects.active().filter(region_id=task.region_id, role__in=roles,
-                                               user__is_active=True)
-            .select_related("user").order_by("role", "user__full_name"))
-    seen: set[int] = set()
-    out = []
-    for m in rows:
-        if m.user_id in seen:
-            continue
-        seen.add(m.user_id)
-        out.append({"name": m.user.get_full_name() or m.user.get_username(),
-                    "role": role_label(m.role, kind)})
-    return out
+    return [{"name": m.user.get_full_name() or m.user.get_username(),
+             "role": role_label(m.role, kind)} for m in task_holders(task)]
+
+
+def nudge_button(user: Any, case: Case, task: Task | None, band: Mapping[str, Any],
+                 now: dt.datetime) -> dict[str, bool] | None:
+    """The band's 催办 button: None when this user may not nudge the task's holders (or no
+    one holds it); ``done`` once they have nudged it today (it then reads 今日已催办)."""
+    if task is None or band.get("kind") not in ("waiting", "late") or not band.get("holders"):
+        return None
+    if not may_nudge(user, case, task):
+        return None
+    return {"done": nudged_on_day(case, task.pk, user, now)}
 
 
 def _when(moment: dt.datetime) -> str:
@@ -87,3 +92,29 @@ def default_action(actions: Sequence[Mapping[str, Any]], *, publicity_running: b
         side = [a for a in ahead if a["kind"] == "side"]
         return str(side[0]["code"]) if side else ""
     return str(ahead[0]["code"]) if ahead else ""
+
+
+def submitted_files(spec: ProcedureSpec | None, events: Iterable[CaseEvent],
+                    attachments: Iterable[Attachment]) -> list[dict[str, Any]]:
+    """"已提交的材料": every file the case's steps recorded so far, in the order submitted,
+    with the field it was given for, the step, who and when; a PDF or a picture with its
+    preview (opened in the browser), any other file to download. The same attachment view
+    and checks as every download (the user sees the case; the bytes match the record)."""
+    by_pk = {e.pk: e for e in events}
+    rows = []
+    for att in attachments:
+        event = by_pk.get(att.event_id) if att.event_id else None
+        if event is None:
+            continue  # not (yet) recorded by an event: nothing submitted
+        act = (spec.step(event.from_step).action(event.action)
+               if spec is not None and event.from_step and spec.has_step(event.from_step)
+               else None)
+        fs = next((f for f in act.fields if f.name == att.field), None) if act else None
+        url = reverse("workflows:attachment", args=[att.pk])
+        rows.append({
+            "seq": event.seq, "name": att.original_name, "label": fs.label if fs else att.field,
+            "step": step_name(spec, event.from_step), "who": event.actor_name,
+            "at": moment_text(event.at), "size": size_text(att.size), "url": url,
+            "preview": f"{url}?inline=1" if att.mime in PREVIEWABLE_TYPES else "",
+        })
+    return sorted(rows, key=lambda r: (r["seq"], r["label"]))

@@ -20,7 +20,8 @@ from workflows.models import Case, CaseEvent
 from workflows.record import role_label, step_name
 from workflows.spec import ProcedureSpec
 
-__all__ = ["StepState", "duration", "listed", "role_label", "step_name", "step_states", "time_left"]
+__all__ = ["StageGroup", "StepState", "duration", "listed", "role_label", "stage_groups",
+           "step_name", "step_states", "time_left"]
 
 
 def listed(items: Iterable[str]) -> str:
@@ -62,6 +63,31 @@ class StepState:
     actors: str
     state: str  # done | current | todo | skipped
     far: bool = False  # more than NEAR steps from the current one (folded on a phone)
+    stage: str = ""  # the stage of a long procedure (StepSpec.stage)
+    number: int = 0  # its place in the whole procedure, from 1
+
+
+@dataclass
+class StageGroup:
+    """A run of steps of one stage, as the stepper draws it: a collapsible group that
+    says how many of its steps are done, open when the case is in it."""
+
+    name: str
+    steps: list[StepState]
+    current: bool
+    done: int
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    @property
+    def first(self) -> int:
+        return self.steps[0].number
+
+    @property
+    def finished(self) -> bool:
+        return all(s.state in ("done", "skipped") for s in self.steps) and self.done > 0
 
 
 NEAR = 2  # steps either side of the current one shown on a phone
@@ -79,12 +105,13 @@ def step_states(case: Case, spec: ProcedureSpec | None,
         and e.action not in (EventAction.RETURN, EventAction.WITHDRAW)
     }
     out = []
-    for step in spec.steps:
+    place = kind_of(case.region)
+    for number, step in enumerate(spec.steps, start=1):
         state = ("current" if step.code == case.current_step
                  else "done" if step.code in done else "todo")
-        place = kind_of(case.region)
         out.append(StepState(step.code, step.name,
-                             listed(role_label(r, place) for r in step.roles), state))
+                             listed(role_label(r, place) for r in step.roles), state,
+                             stage=step.stage, number=number))
     # a step not taken while a later one was (a route chosen by the data), or a closed case
     reached = case.state != "open"
     for row in reversed(out):
@@ -92,10 +119,28 @@ def step_states(case: Case, spec: ProcedureSpec | None,
             reached = True
         elif reached:
             row.state = "skipped"
-    if len(out) >= FOLD_FROM:
+    # a procedure in stages folds by stage (stage_groups), not by distance
+    if len(out) >= FOLD_FROM and not spec.staged:
         here = next((i for i, r in enumerate(out) if r.state == "current"), None)
         if here is None:
             here = max((i for i, r in enumerate(out) if r.state == "done"), default=0)
         for i, row in enumerate(out):
             row.far = abs(i - here) > NEAR
     return out
+
+
+def stage_groups(steps: Iterable[StepState]) -> list[StageGroup]:
+    """The steps in runs of one stage (empty when the procedure has no stages): the
+    stepper of a long procedure draws each as a group, the current one open."""
+    rows = list(steps)
+    if not any(r.stage for r in rows):
+        return []
+    groups: list[StageGroup] = []
+    for row in rows:
+        if not groups or groups[-1].name != row.stage:
+            groups.append(StageGroup(row.stage, [], current=False, done=0))
+        group = groups[-1]
+        group.steps.append(row)
+        group.current = group.current or row.state == "current"
+        group.done += row.state == "done"
+    return groups

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case_act"),
+    path("cases/<int:pk>/nudge/", views.case_nudge, name="case_nudge"),
     path("cases/<int:pk>/meeting/<str:action>/", views.meeting_check, name="meeting_check"),
     path("cases/<int:pk>/meeting/<str:action>/<str:field>/roll/", views.meeting_roll,
          name="meeting_roll"),

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import Conflict, OutOfScope, RuleError
+from core.errors import AlreadyNudged, Conflict, OutOfScope, RuleError
 from core.models import User
 from core.places import PlaceKind, kind_of, place_words
 from core.roles import Level
@@ -92,6 +92,19 @@ def _steps(spec: ProcedureSpec, values: Mapping[str, int | Fraction] | None = No
              if s.publicity else ""} for s in spec.steps]
 
 
+def _flow_stages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The procedure page's flow in runs of one stage (none for a procedure without
+    stages), each with the number of its first step."""
+    if not any(row["step"].stage for row in steps):
+        return []
+    runs: list[dict[str, Any]] = []
+    for number, row in enumerate(steps, start=1):
+        if not runs or runs[-1]["name"] != row["step"].stage:
+            runs.append({"name": row["step"].stage, "start": number, "steps": []})
+        runs[-1]["steps"].append(row)
+    return runs
+
+
 def _description(case: Case, spec: ProcedureSpec | None) -> str:
     """The current step's description with the numbers the case's village follows."""
     if spec is None or not case.current_step or not spec.has_step(case.current_step):
@@ -107,8 +120,9 @@ def _texts(spec: ProcedureSpec, user: Any) -> dict[str, Any]:
     where the user works: the steps, the summary, risks and measures, and every number with
     its source."""
     values = tenant_params.home_values(spec, user)
+    steps = _steps(spec, values, home_kind(user))
     return {
-        "steps": _steps(spec, values, home_kind(user)),
+        "steps": steps, "flow_stages": _flow_stages(steps),
         "summary": spec.fill(spec.summary, values),
         "risks": spec.risks_in_force(values),
         "measures": [spec.fill(m, values) for m in spec.measures],
@@ -264,12 +278,15 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
             "has_file": any(f["type"] == "file" for f in act["fields"]),
         })
     steps = display.step_states(case, spec, events)
+    band = casepage.band(case, task, posted, now, kind_of(case.region))
     return render(request, "workflows/case_detail.html", {
         "case": case, "spec": spec, "title": case.title,
         # called by the template only when the cached timeline is missing (see there)
         "timeline": partial(record.event_views, spec, events, case.attachment_set.all(),
                             case.meetings.all(), place=kind_of(case.region)),
         "steps": steps, "folded": any(s.far for s in steps),
+        "stage_groups": display.stage_groups(steps),
+        "submitted": casepage.submitted_files(spec, events, case.attachment_set.all()),
         "current_step": spec.step(case.current_step) if spec and case.current_step
         and spec.has_step(case.current_step) else None,
         "current_description": _description(case, spec),
@@ -279,7 +296,7 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
         "field_texts": widgets.script_texts() if forms else {},
         "notices": notices, "read_only": not actions and case.state == CaseState.OPEN,
         "audit_only": audit_only_in(user, case.region),
-        "band": casepage.band(case, task, posted, now, kind_of(case.region)),
+        "band": band, "nudge": casepage.nudge_button(user, case, task, band, now),
     }, status=status)
 
 
@@ -323,6 +340,27 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     done = {"return": _("已退回"), "withdraw": _("已撤回")}.get(
         code, _("已办理:%(action)s") % {"action": offered["name"]} if offered else _("已办理"))
     messages.success(request, done)
+    return redirect("workflows:case_detail", pk)
+
+
+@login_required
+@require_POST
+def case_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办 from the case page's band: through the gate, then back to the case with what
+    happened (whom it reminded, or why not)."""
+    case = access_case(request.user, pk)
+    try:
+        event = gate.nudge(actor=_user(request), case_id=case.pk,
+                           expected_step=request.POST.get("step") or None)
+    except OutOfScope:
+        raise Http404 from None
+    except AlreadyNudged as err:
+        messages.warning(request, err.detail)
+    except RuleError as err:
+        messages.error(request, err.detail)
+    else:
+        who = display.listed(str(p.get("name", "")) for p in event.data.get("to") or [])
+        messages.success(request, _("已催办,已通知 %(who)s。") % {"who": who})
     return redirect("workflows:case_detail", pk)
 
 
