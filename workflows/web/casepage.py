@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from core.dates import local_moment
 from core.places import PlaceKind
 from workflows.attachments import PREVIEWABLE_TYPES
 from workflows.choices import CaseState, NoticeState
@@ -43,8 +43,8 @@ def nudge_button(user: Any, case: Case, task: Task | None, band: Mapping[str, An
     return {"done": nudged_on_day(case, task.pk, user, now)}
 
 
-def _when(moment: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+def _when(moment: dt.datetime, *, end: bool = False) -> str:
+    return local_moment(moment, end=end)
 
 
 def band(case: Case, task: Task | None, notices: Iterable[PublicityNotice],
@@ -60,7 +60,7 @@ def band(case: Case, task: Task | None, notices: Iterable[PublicityNotice],
         notice = running[0]
         return {"kind": "publicity",
                 "text": gettext("公示中,最早于 %(end)s 期满(%(left)s)") % {
-                    "end": _when(notice.earliest_end),
+                    "end": _when(notice.earliest_end, end=True),
                     "left": gettext("剩余%(amount)s") % {
                         "amount": duration((notice.earliest_end - now).total_seconds())}}}
     if task is None:

@@ -91,7 +91,9 @@ def test_too_early_shows_the_date(web, demo, user):
         })
         before = web("dc_th_committee_director").get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="publicity-running"' in before
-    assert "最早于 2026年11月10日 00:00 期满(剩余7天14小时)" in before
+    # a window ending at midnight reads as the end of the day before, not a 00:00 of a day
+    # it does not reach
+    assert "最早于 2026年11月9日 24:00 期满(剩余7天14小时)" in before
     assert response.status_code == 400
     page = response.content.decode()
     assert "公示期未满" in page
