@@ -102,12 +102,12 @@ def test_the_phone_header_is_one_row_with_a_menu(page: Page, live_server, demo, 
     shot(page, "phone-header-closed")
     menu.click()
     expect(nav).to_be_visible()
-    expect(nav.get_by_role("link", name="事项目录")).to_be_visible()
+    expect(nav.get_by_role("link", name="事项目录", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="退出")).to_be_visible()
-    link = nav.get_by_role("link", name="事项目录").bounding_box()
+    link = nav.get_by_role("link", name="事项目录", exact=True).bounding_box()
     assert link is not None and link["height"] >= 44
     shot(page, "phone-header-open")
-    nav.get_by_role("link", name="事项目录").click()
+    nav.get_by_role("link", name="事项目录", exact=True).click()
     page.wait_for_url(f"{live_server.url}/procedures/")
     expect(page.get_by_role("navigation", name="主导航")).to_be_hidden()
 

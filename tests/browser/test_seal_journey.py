@@ -26,7 +26,7 @@ def test_committee_seal_use_from_application_to_audit(page: Page, live_server, d
 
     # the applicant opens the case from the catalogue
     login(page, "dc_th_committee_member")
-    page.get_by_role("link", name="事项目录").click()
+    page.get_by_role("link", name="事项目录", exact=True).click()
     page.locator("#p-04\\.2").get_by_role("link", name="发起").click()
     expect(page.get_by_label("所属村", exact=True)).to_have_value(str(village.pk))
     page.get_by_label("标题").fill(title)
@@ -77,7 +77,7 @@ def test_committee_seal_use_from_application_to_audit(page: Page, live_server, d
 
     # the supervisory committee member sees the case and its whole timeline, read-only
     login(page, "dc_th_supervisory_member")
-    page.get_by_role("link", name="办理记录").click()
+    page.get_by_role("link", name="办理记录", exact=True).click()
     page.get_by_role("link", name=title).click()
     expect(page.locator(".timeline li.ev")).to_have_count(4)
     expect(page.locator(".note")).to_contain_text("不能办理")
@@ -87,7 +87,7 @@ def test_committee_seal_use_from_application_to_audit(page: Page, live_server, d
     page.reload()
     shot(page, "seal-05-supervisor-timeline-375px")
     page.set_viewport_size({"width": 1280, "height": 900})
-    audit = page.get_by_role("navigation", name="主导航").get_by_role("link", name="监督")
+    audit = page.get_by_role("navigation", name="主导航").get_by_role("link", name="监督", exact=True)
     if audit.count():
         audit.click()
         response = page.goto(f"{live_server.url}/audit/{village.pk}/")

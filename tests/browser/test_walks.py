@@ -83,7 +83,7 @@ def test_the_readme_walks(page: Page, live_server, demo, login, shot, settings):
 
     # 5. the supervisory member: the chain check is green; the closed case's 全程纪实 PDF
     login(page, "dc_th_supervisory_member")
-    page.get_by_role("link", name="监督").click()
+    page.get_by_role("link", name="监督", exact=True).click()
     expect(page.locator("main")).to_contain_text("校验通过")
     expect(page.locator("main")).not_to_contain_text("试图提前结束公示")
     shot(page, "walk-5-audit")
