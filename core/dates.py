@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
 from core.errors import RuleError
 
@@ -70,9 +71,11 @@ def not_future(value: dt.date | dt.datetime, *, field: str, label: str) -> None:
     """Refuse (``future_date``) a date after today, or a date-time after now."""
     if isinstance(value, dt.datetime):
         if value > timezone.now():
-            raise RuleError(FUTURE_DATE, f"“{label}”不能晚于当前时间。", field=field)
+            raise RuleError(FUTURE_DATE, gettext("“%(label)s”不能晚于当前时间。")
+                            % {"label": label}, field=field)
     elif value > today():
-        raise RuleError(FUTURE_DATE, f"“{label}”不能晚于今天。", field=field)
+        raise RuleError(FUTURE_DATE, gettext("“%(label)s”不能晚于今天。") % {"label": label},
+                        field=field)
 
 
 def not_before(value: dt.date | dt.datetime, start: dt.date | dt.datetime, *, field: str,
@@ -83,7 +86,8 @@ def not_before(value: dt.date | dt.datetime, start: dt.date | dt.datetime, *, fi
     elif isinstance(start, dt.datetime) and not isinstance(value, dt.datetime):
         start = timezone.localtime(start).date()
     if value < start:  # type: ignore[operator]
-        raise RuleError(DATE_ORDER, f"“{label}”不能早于{start_label}。", field=field)
+        raise RuleError(DATE_ORDER, gettext("“%(label)s”不能早于%(start)s。")
+                        % {"label": label, "start": start_label}, field=field)
 
 
 def day_text(day: dt.date | None) -> str:
@@ -94,3 +98,25 @@ def day_text(day: dt.date | None) -> str:
 def moment_text(moment: dt.datetime | None) -> str:
     """``2026年11月03日09:30`` in local time (empty for none)."""
     return f"{timezone.localtime(moment):%Y年%m月%d日%H:%M}" if moment else ""
+
+
+def _chinese() -> bool:
+    return (translation.get_language() or "zh-hans").lower().startswith("zh")
+
+
+def day_shown(day: dt.date | None) -> str:
+    """A day in the active language, for a message: ``2026年11月3日`` (as :func:`day_text`)
+    or "Nov. 3, 2026"."""
+    if day is None:
+        return ""
+    return day_text(day) if _chinese() else formats.date_format(day, "DATE_FORMAT")
+
+
+def moment_shown(moment: dt.datetime | None) -> str:
+    """A moment in local time in the active language, for a message: ``2026年11月03日09:30``
+    (as :func:`moment_text`) or "Nov. 3, 2026, 9:30 a.m."."""
+    if moment is None:
+        return ""
+    if _chinese():
+        return moment_text(moment)
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")

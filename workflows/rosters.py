@@ -34,6 +34,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import dates
 from core.errors import RuleError
@@ -45,10 +47,12 @@ from workflows.fields import (
     check_bounds,
     clean_value,
     display_value,
+    label_of,
     ref_choices,
     typed_values,
     user_choices,
 )
+from workflows.messages import translate
 from workflows.refs import RefSource, ref_source, register_ref
 from workflows.registry import registry
 from workflows.rendering import excel_safe
@@ -357,7 +361,8 @@ def clean_fields(columns: Sequence[FieldSpec], raw: Mapping[str, Any], village: 
         value = raw.get(column.name)
         if _blank(value):
             if column.required and column.type != FieldType.BOOLEAN:
-                errors.append(RuleError("missing_field", f"请填写“{column.label}”。",
+                errors.append(RuleError("missing_field", (_("请填写“%(label)s”。")
+                                                          % {"label": label_of(column)}),
                                         field=column.name))
             elif column.type == FieldType.BOOLEAN:
                 values[column.name] = False
@@ -416,8 +421,9 @@ def _key_text(spec: RosterSpec, values: Mapping[str, Any]) -> str:
     for name in spec.key:
         column = spec.column(name)
         if column is not None:
-            parts.append(f"{column.label}“{display_value(column, values.get(name))}”")
-    return "、".join(parts)
+            parts.append(_("%(label)s“%(value)s”") % {
+                "label": label_of(column), "value": display_value(column, values.get(name))})
+    return pgettext("list separator", "、").join(parts)
 
 
 def clean_entry(spec: RosterSpec, village: Region, raw: Mapping[str, Any],
@@ -426,7 +432,8 @@ def clean_entry(spec: RosterSpec, village: Region, raw: Mapping[str, Any],
     errors: list[RuleError] = []
     unknown = sorted(str(k) for k in raw if spec.column(str(k)) is None)
     if unknown:
-        errors.append(RuleError("unknown_field", f"不认识的字段:{'、'.join(unknown)}。",
+        errors.append(RuleError("unknown_field", _("不认识的字段:%(names)s。")
+                                % {"names": pgettext("list separator", "、").join(unknown)},
                                 field=unknown[0]))
     values = clean_fields(spec.columns, raw, village, errors)
     if not errors:
@@ -434,7 +441,9 @@ def clean_entry(spec: RosterSpec, village: Region, raw: Mapping[str, Any],
         if twin is not None:
             errors.append(RuleError(
                 "duplicate_entry",
-                f"{spec.name}中已有{_key_text(spec, values)}的{spec.entry}({twin})。",
+                _("%(roster)s中已有%(key)s的%(entry)s(%(twin)s)。") % {
+                    "roster": translate(spec.name), "key": _key_text(spec, values),
+                    "entry": translate(spec.entry), "twin": twin},
                 field=spec.key[0]))
     if not errors and spec.check is not None:
         errors.extend(spec.check(village, entry, typed_values(_columns(spec), values)))
@@ -485,16 +494,19 @@ def clean_end(spec: RosterSpec, village: Region, entry: Any,
     """The values that end ``entry``, or every refusal at once."""
     errors: list[RuleError] = []
     if not spec.endable:
-        raise RuleError("not_endable", f"{spec.name}的条目不能终止,请登记新的一条。")
+        raise RuleError("not_endable", _("%(name)s的条目不能终止,请登记新的一条。")
+                        % {"name": translate(spec.name)})
     if getattr(entry, "ended_on", None) is not None:
-        raise RuleError("already_ended", f"该{spec.entry}已于{entry.ended_on:%Y-%m-%d}终止。")
+        raise RuleError("already_ended", _("该%(entry)s已于%(day)s终止。") % {
+            "entry": translate(spec.entry), "day": f"{entry.ended_on:%Y-%m-%d}"})
     values = clean_fields(spec.ends, raw, village, errors)
     ended = typed_values(_columns(spec), values).get("ended_on")
     if isinstance(ended, dt.date):
         starts = [getattr(entry, c.name) for c in spec.columns if c.type == FieldType.DATE
                   and c.name in _START_NAMES and getattr(entry, c.name, None) is not None]
         if starts and ended < max(starts):
-            errors.append(RuleError(dates.DATE_ORDER, f"终止日期不能早于{max(starts):%Y-%m-%d}。",
+            errors.append(RuleError(dates.DATE_ORDER, _("终止日期不能早于%(day)s。")
+                                    % {"day": f"{max(starts):%Y-%m-%d}"},
                                     field="ended_on"))
     if errors:
         raise FieldErrors(errors)
