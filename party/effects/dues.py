@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -147,15 +148,15 @@ def _remittance(ctx: EffectContext) -> DuesRemittance:
 
 
 def _same_amount(what: str) -> EffectFn:
-    """A check: the amount sent equals the ledger's total for the month."""
+    """A check: the amount sent equals the ledger's total for the month. ``what`` is a msgid
+    (marked with gettext_noop), translated when a refusal is raised."""
 
     def check(ctx: EffectContext) -> None:
         expected = _remittance(ctx).total
         got: Decimal = ctx.data["amount"]
         if got != expected:
             raise RuleError("amount_mismatch", _("%(what)s%(got)s元与应为的%(expected)s元不符。")
-                                               % {"what": what, "got": got, "expected": expected},
-                            field="amount")
+                            % {"what": _(what), "got": got, "expected": expected}, field="amount")
 
     return check
 
@@ -167,7 +168,7 @@ def _remit_to_township(ctx: EffectContext) -> None:
 
 
 REMIT_TO_TOWNSHIP = effect("party.remit_to_township",
-                           check=_same_amount(_("交至镇(街道)党委的金额")),
+                           check=_same_amount(gettext_noop("交至镇(街道)党委的金额")),
                            apply=_remit_to_township)
 
 
@@ -178,7 +179,7 @@ def _issue_receipt(ctx: EffectContext) -> None:
     remittance.save()
 
 
-ISSUE_RECEIPT = effect("party.issue_receipt", check=_same_amount(_("收据金额")),
+ISSUE_RECEIPT = effect("party.issue_receipt", check=_same_amount(gettext_noop("收据金额")),
                        apply=_issue_receipt)
 
 
@@ -190,7 +191,7 @@ def _remit_to_district(ctx: EffectContext) -> None:
 
 
 REMIT_TO_DISTRICT = effect("party.remit_to_district",
-                           check=_same_amount(_("上缴区委组织部的金额(须全额上缴)")),
+                           check=_same_amount(gettext_noop("上缴区委组织部的金额(须全额上缴)")),
                            apply=_remit_to_district)
 
 
