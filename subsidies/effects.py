@@ -207,8 +207,10 @@ def _write_payee_list(ctx: EffectContext) -> None:
     ])
     if strangers:
         assert ctx.event is not None  # an apply runs after the event is written
-        names = "、".join(f"{e.name}({mask_id(e.id_number)},{yuan(e.value)}元)"
-                         for e in strangers[:5])
+        # each payee a template of its own: the alert is read in each supervisor's language
+        names = [Text(gettext_noop("{name}({id_number},{amount}元)"), name=e.name,
+                      id_number=mask_id(e.id_number), amount=yuan(e.value))
+                 for e in strangers[:5]]
         raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
                     message=Text(gettext_noop("耕地地力保护补贴“{title}”的发放明细中有{count}名"
                                               "收款人不在公示的农户清册中:{names}。可能未经农户"
