@@ -71,9 +71,11 @@ def not_future(value: dt.date | dt.datetime, *, field: str, label: str) -> None:
     """Refuse (``future_date``) a date after today, or a date-time after now."""
     if isinstance(value, dt.datetime):
         if value > timezone.now():
-            raise RuleError(FUTURE_DATE, f"“{label}”不能晚于当前时间。", field=field)
+            raise RuleError(FUTURE_DATE, gettext("“%(label)s”不能晚于当前时间。")
+                            % {"label": label}, field=field)
     elif value > today():
-        raise RuleError(FUTURE_DATE, f"“{label}”不能晚于今天。", field=field)
+        raise RuleError(FUTURE_DATE, gettext("“%(label)s”不能晚于今天。") % {"label": label},
+                        field=field)
 
 
 def not_before(value: dt.date | dt.datetime, start: dt.date | dt.datetime, *, field: str,
@@ -84,7 +86,8 @@ def not_before(value: dt.date | dt.datetime, start: dt.date | dt.datetime, *, fi
     elif isinstance(start, dt.datetime) and not isinstance(value, dt.datetime):
         start = timezone.localtime(start).date()
     if value < start:  # type: ignore[operator]
-        raise RuleError(DATE_ORDER, f"“{label}”不能早于{start_label}。", field=field)
+        raise RuleError(DATE_ORDER, gettext("“%(label)s”不能早于%(start)s。")
+                        % {"label": label, "start": start_label}, field=field)
 
 
 def day_text(day: dt.date | None) -> str:
@@ -125,3 +128,8 @@ def local_moment(moment: dt.datetime | None, *, end: bool = False) -> str:
         # Translators: the end of a period that runs to the end of that day
         return gettext("%(day)s 24:00") % {"day": formats.date_format(last, "DATE_FORMAT")}
     return formats.date_format(local, "DATETIME_FORMAT")
+
+
+# the names the refusals use: one way of showing dates everywhere
+day_shown = local_day
+moment_shown = local_moment

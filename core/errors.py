@@ -1,6 +1,9 @@
 """Domain refusals. The gate raises them; views and the API turn them into messages.
 
-Every refusal has a stable ``code`` (contract 5) and a Chinese ``detail``.
+Every refusal has a stable ``code`` (contract 5) and a ``detail`` in the active language
+(the request's, or Chinese in Celery and commands): raisers pass ``gettext(...)`` evaluated at
+raise time, and the defaults below are translated when a refusal is made, not when this
+module is imported.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 
 class RuleError(Exception):
@@ -47,8 +51,8 @@ class NotAllowed(RuleError):
 
     http_status = 403
 
-    def __init__(self, detail: str = "您无权执行此操作。", code: str = "permission_denied") -> None:
-        super().__init__(code, detail)
+    def __init__(self, detail: str | None = None, code: str = "permission_denied") -> None:
+        super().__init__(code, detail or gettext("您无权执行此操作。"))
 
 
 class Conflict(RuleError):
@@ -56,8 +60,8 @@ class Conflict(RuleError):
 
     http_status = 409
 
-    def __init__(self, detail: str = "该步骤已由他人办理,请刷新后查看。") -> None:
-        super().__init__("conflict", detail)
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__("conflict", detail or gettext("该步骤已由他人办理,请刷新后查看。"))
 
 
 class AlreadyNudged(RuleError):
@@ -76,4 +80,4 @@ class OutOfScope(RuleError):
     http_status = 404
 
     def __init__(self) -> None:
-        super().__init__("not_found", "未找到。")
+        super().__init__("not_found", gettext("未找到。"))

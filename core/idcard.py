@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
@@ -19,20 +20,21 @@ def check_digit(first17: str) -> str:
 
 
 def id_problem(number: str) -> str | None:
-    """Why ``number`` is not a valid 18-character ID number (GB 11643), in Chinese; None when
+    """Why ``number`` is not a valid 18-character ID number (GB 11643), in the active
+    language (part of a refusal's detail, so built when it is raised); None when
     valid. The birth date and check character are python-stdnum's; the area code is not
     looked up (stdnum's county table refuses codes renamed since, and a person keeps the
     number first issued)."""
     if len(number) != ID_LENGTH:
-        return f"应为{ID_LENGTH}位(现为{len(number)}位)"
+        return gettext("应为%(length)s位(现为%(n)s位)") % {"length": ID_LENGTH, "n": len(number)}
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        return "只能由数字和末位X组成"
+        return gettext("只能由数字和末位X组成")
     try:
         ric.get_birth_date(number)
     except ValidationError:
-        return "出生日期不正确"
+        return gettext("出生日期不正确")
     if check_digit(number[:17]) != number[17]:
-        return "校验位不正确"
+        return gettext("校验位不正确")
     return None
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from core import dates
 from core.errors import RuleError
@@ -31,11 +32,12 @@ def _check_filing(ctx: EffectContext) -> None:
     meeting = ctx.step_values(DECIDED).get("meeting")
     adopted = meeting.get("held_on") if isinstance(meeting, dict) else None  # the vote's day
     if not isinstance(adopted, dt.date):
-        raise RuleError("missing_field", "村(居)民会议表决通过的日期缺失,请退回重新表决。",
+        raise RuleError("missing_field", _("村(居)民会议表决通过的日期缺失,请退回重新表决。"),
                         field="filed_on")
     filed: dt.date = ctx.data["filed_on"]
-    dates.not_before(filed, adopted, field="filed_on", label="备案日期",
-                     start_label=f"村(居)民会议表决通过的日期({dates.day_text(adopted)})")
+    dates.not_before(filed, adopted, field="filed_on", label=_("备案日期"),
+                     start_label=_("村(居)民会议表决通过的日期(%(day)s)")
+                                 % {"day": dates.day_shown(adopted)})
     region = ctx.case.region
     # Lock the village's versions so that two filings cannot take the same number.
     taken = (VillageRules.objects.select_for_update().filter(region=region)

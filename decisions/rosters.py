@@ -19,6 +19,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import RuleError
 from core.models import Region
 from core.roles import Role
@@ -96,7 +98,8 @@ def check_figure(village: Region, figure: PopulationFigure | None,
                  values: Mapping[str, Any]) -> list[RuleError]:
     households, adults = values.get("households"), values.get("adults")
     if isinstance(households, int) and isinstance(adults, int) and households > adults:
-        return [RuleError("invalid_field", "户数不应多于十八周岁以上村民人数(每户至少一名成年人)。",
+        return [RuleError("invalid_field", _("户数不应多于十八周岁以上村民人数(每户至少一名成年人)"
+                                             "。"),
                           field="households")]
     return []
 
@@ -136,7 +139,7 @@ def check_term(village: Region, rep: Representative | None,
     start, end = values.get("term_start"), values.get("term_end")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and (end - start).days > 5 * 366:
         return [RuleError("invalid_field",
-                          "村(居)民代表每届任期五年,任期届满日期不能晚于开始后五年。",
+                          _("村(居)民代表每届任期五年,任期届满日期不能晚于开始后五年。"),
                           field="term_end")]
     return []
 

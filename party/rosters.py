@@ -18,6 +18,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import RuleError
 from core.models import Region
 from core.roles import Role
@@ -109,8 +111,8 @@ def check(village: Region, member: PartyMember | None,
         twin = twin.exclude(pk=member.pk)
     if number and twin.exists():
         errors.append(RuleError("member_exists",
-                                "党员名册中已有该身份证号码的人员(含已转出、已减少的),"
-                                "不能重复登记。", field="id_number"))
+                                _("党员名册中已有该身份证号码的人员(含已转出、已减少的),不能重复登"
+                                  "记。"), field="id_number"))
     if _managed(member):
         assert member is not None
         changed = [name for name in ("status", "admission_date", "conversion_date")
@@ -118,21 +120,24 @@ def check(village: Region, member: PartyMember | None,
         if changed:
             errors.append(RuleError(
                 "managed_by_procedure",
-                f"{member.name}的党员类别和入党、转正日期由“发展党员”或组织关系转接事项记录"
-                f"(现为{member.get_status_display()}),不能在名册中修改。", field=changed[0]))
+                _("%(name)s的党员类别和入党、转正日期由“发展党员”或组织关系转接事项记录"
+                  "(现为%(status)s),不能在名册中修改。")
+                % {"name": member.name, "status": member.get_status_display()},
+                field=changed[0]))
         return errors
     if values.get("status") not in REGISTERED:
-        errors.append(RuleError("invalid_field", "在名册中登记的原有党员应为正式党员或预备党员;"
-                                "入党申请人经“发展党员”事项登记。", field="status"))
+        errors.append(RuleError("invalid_field", _("在名册中登记的原有党员应为正式党员或预备党员;"
+                                                   "入党申请人经“发展党员”事项登记。"),
+                                field="status"))
     if values.get("admission_date") is None:
-        errors.append(RuleError("missing_field", "请填写“入党日期(接收为预备党员)”。",
+        errors.append(RuleError("missing_field", _("请填写“入党日期(接收为预备党员)”。"),
                                 field="admission_date"))
     if values.get("status") == MemberStatus.FULL and values.get("conversion_date") is None:
-        errors.append(RuleError("missing_field", "正式党员请填写“转为正式党员日期”。",
+        errors.append(RuleError("missing_field", _("正式党员请填写“转为正式党员日期”。"),
                                 field="conversion_date"))
     if values.get("status") == MemberStatus.PROBATIONARY and values.get("conversion_date"):
-        errors.append(RuleError("invalid_field", "预备党员不应有“转为正式党员日期”;"
-                                "已转正的请选“正式党员”。", field="conversion_date"))
+        errors.append(RuleError("invalid_field", _("预备党员不应有“转为正式党员日期”;已转正的请选“"
+                                                   "正式党员”。"), field="conversion_date"))
     return errors
 
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
 from core.idcard import mask_id
+from core.listing import listed
 from personnel.choices import AUXILIARY, RESERVE, AppointeeState, Track, VettingResult
 from personnel.models import Appointee, JointVetting
 from workflows import calendar as cal
@@ -60,8 +62,9 @@ def people_of(rows: Iterable[Mapping[str, Any]], *, field: str) -> People:
         number = str(row["id_number"])
         if number in seen:
             errors.append(RuleError(
-                "invalid_field", f"第{i + 1}行与第{seen[number] + 1}行是同一人"
-                f"(身份证号{mask_id(number)})。", field=f"{field}[{i}].id_number"))
+                "invalid_field", _("第%(row)s行与第%(other)s行是同一人(身份证号%(id_number)s)。")
+                                 % {"row": i + 1, "other": seen[number] + 1,
+                                    "id_number": mask_id(number)}, field=f"{field}[{i}].id_number"))
             continue
         seen[number] = i
         people.append((str(row["name"]), number, str(row["post"])))
@@ -77,7 +80,7 @@ def posts_of(rows: Iterable[Mapping[str, Any]], *, field: str = "posts") -> list
     for i, row in enumerate(rows):
         name = str(row["post"])
         if any(p.name == name for p in posts):
-            errors.append(RuleError("invalid_field", f"岗位“{name}”重复。",
+            errors.append(RuleError("invalid_field", _("岗位“%(name)s”重复。") % {"name": name},
                                     field=f"{field}[{i}].post"))
             continue
         posts.append(Post(name, int(row["count"]), Decimal(row["monthly_pay"]),
@@ -155,13 +158,15 @@ def _check_staff(ctx: EffectContext) -> None:
     for i, (name, _number, post) in enumerate(people):
         if post not in posts:
             errors.append(RuleError("post_not_decided",
-                                    f"{name}的岗位“{post}”不是两委会议确定的岗位"
-                                    f"({'、'.join(posts)})。", field=f"staff[{i}].post"))
+                                    _("%(name)s的岗位“%(post)s”不是两委会议确定的岗位(%(items)s)。")
+                                    % {"name": name, "post": post, "items": listed(posts)},
+                                    field=f"staff[{i}].post"))
             continue
         used[post] = used.get(post, 0) + 1
         if used[post] > posts[post].count:
             errors.append(RuleError("post_count_exceeded",
-                                    f"岗位“{post}”两委会议确定{posts[post].count}人,不能多用。",
+                                    _("岗位“%(post)s”两委会议确定%(count)s人,不能多用。")
+                                    % {"post": post, "count": posts[post].count},
                                     field=f"staff[{i}].post"))
     _raise(errors)
     ctx.scratch["posts"] = posts
@@ -205,13 +210,14 @@ def _check_exclusions(ctx: EffectContext) -> None:
         number = str(row["id_number"])
         if number not in nominees:
             errors.append(RuleError("invalid_field",
-                                    f"身份证号{mask_id(number)}不是本次提名的人员。",
+                                    _("身份证号%(id_number)s不是本次提名的人员。")
+                                    % {"id_number": mask_id(number)},
                                     field=f"excluded[{i}].id_number"))
         else:
             failing[number] = nominees[number]
     _raise(errors)
     if nominees and len(failing) == len(nominees):
-        raise RuleError("vetting_all_failed", "全部人员未通过联审,请选择“联审未通过”。",
+        raise RuleError("vetting_all_failed", _("全部人员未通过联审,请选择“联审未通过”。"),
                         field="excluded")
     ctx.scratch["failing"] = [a.pk for a in failing.values()]
 
@@ -241,10 +247,10 @@ def _check_vetting_passed(ctx: EffectContext) -> None:
     latest = JointVetting.objects.filter(case=ctx.case).order_by("-pk").first()
     pending = Appointee.objects.filter(case=ctx.case, vetting=VettingResult.PENDING).exists()
     if latest is None or latest.result != VettingResult.PASSED or pending:
-        raise RuleError("vetting_not_passed", "联审未通过或尚未联审,不能任用。")
+        raise RuleError("vetting_not_passed", _("联审未通过或尚未联审,不能任用。"))
     passed = list(Appointee.objects.filter(case=ctx.case, vetting=VettingResult.PASSED))
     if not passed:
-        raise RuleError("vetting_not_passed", "没有通过联审的人员,不能任用。")
+        raise RuleError("vetting_not_passed", _("没有通过联审的人员,不能任用。"))
     ctx.scratch["passed"] = passed
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,9 +34,9 @@ _CODES = {
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
 _DETAILS = {
-    status.HTTP_401_UNAUTHORIZED: "未登录或令牌无效。",
-    status.HTTP_403_FORBIDDEN: "您无权执行此操作。",
-    status.HTTP_404_NOT_FOUND: "未找到。",
+    status.HTTP_401_UNAUTHORIZED: gettext_noop("未登录或令牌无效。"),
+    status.HTTP_403_FORBIDDEN: gettext_noop("您无权执行此操作。"),
+    status.HTTP_404_NOT_FOUND: gettext_noop("未找到。"),
 }
 
 
@@ -65,24 +67,26 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise exceptions.ParseError("请求数据嵌套过深。") from None
+            raise exceptions.ParseError(_("请求数据嵌套过深。")) from None
         if has_surrogate(data):
-            raise exceptions.ParseError("请求数据含有无效的字符(孤立的代理项)。")
+            raise exceptions.ParseError(_("请求数据含有无效的字符(孤立的代理项)。"))
         return data
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every API error answers ``{"code": ..., "detail": <Chinese message>}``."""
+    """Every API error answers ``{"code": ..., "detail": <message>}``, the message in the
+    request's language (Chinese by default)."""
     if isinstance(exc, RuleError):
         return Response(exc.as_body(), status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):  # Django's limit on a body (files apart)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         return Response({"code": "too_large",
-                         "detail": f"请求数据过大(文件以外的部分最大 {limit} MB)。"},
+                         "detail": _("请求数据过大(文件以外的部分最大 %(mb)s MB)。")
+                         % {"mb": limit}},
                         status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, SuspiciousOperation):  # too many fields or files, a broken header
         security_log.warning("API request refused: %s", exc)
-        return Response({"code": "invalid", "detail": "请求格式有误。"},
+        return Response({"code": "invalid", "detail": _("请求格式有误。")},
                         status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -102,11 +106,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             if getattr(exc.detail, "code", None) and response.status_code == 400:
                 code = str(exc.detail.code)
     if response.status_code in _DETAILS and not isinstance(detail, str | dict | list):
-        detail = _DETAILS[response.status_code]
+        detail = _(_DETAILS[response.status_code])
     if response.status_code in (401, 403, 404) and isinstance(detail, str) and detail.isascii():
-        detail = _DETAILS[response.status_code]
+        detail = _(_DETAILS[response.status_code])
     if isinstance(detail, dict | list):
-        body = {"code": code, "detail": "请求数据有误。", "errors": detail}
+        body = {"code": code, "detail": _("请求数据有误。"), "errors": detail}
     else:
         body = {"code": code, "detail": detail}
     response.data = body

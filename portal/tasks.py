@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from workflows.models import ExportJob, ExportState
+from workflows.models.exports import FAILED_RENDER, MISSING_REGISTER
 from workflows.registers import export, get_register
 from workflows.web import pending
 
@@ -36,7 +37,7 @@ def run_export_job(job_id: int) -> str:
         return "skipped"
     reg = get_register(job.register)
     if reg is None:
-        _set(job, state=ExportState.FAILED, error="台账不存在。", finished_at=timezone.now())
+        _set(job, state=ExportState.FAILED, error=MISSING_REGISTER, finished_at=timezone.now())
         return "failed"
     try:
         _set(job, state=ExportState.RUNNING, progress=5)
@@ -49,7 +50,7 @@ def run_export_job(job_id: int) -> str:
              finished_at=timezone.now())
     except Exception as exc:  # a failed render is shown to the user, never lost silently
         logger.exception("export job %s failed", job_id)
-        _set(job, state=ExportState.FAILED, error=f"生成失败:{exc}"[:400],
+        _set(job, state=ExportState.FAILED, error=f"{FAILED_RENDER}{exc}"[:400],
              finished_at=timezone.now())
         return "failed"
     return "done"

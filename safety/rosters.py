@@ -11,7 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import RuleError
+from core.listing import listed
 from core.models import Region
 from core.roles import Role
 from safety.choices import GridEnd, GridWorkerEnd, GridWorkerKind
@@ -32,8 +35,9 @@ def check_grid_end(grid: Grid, values: Mapping[str, Any], actor: Any) -> None:
     """A grid is ended after its workers: nobody serves a grid that is gone."""
     serving = [w.name for w in grid.workers.all() if w.ended_on is None]
     if serving:
-        raise RuleError("grid_has_workers", f"该网格还有在岗网格员({'、'.join(serving)}),"
-                        "请先为其办理离岗或调整到其他网格。", field="ended_on")
+        raise RuleError("grid_has_workers", _("该网格还有在岗网格员(%(items)s),请先为其办理离岗或调"
+                                              "整到其他网格。")
+                                            % {"items": listed(serving)}, field="ended_on")
 
 
 GRIDS = register_roster(RosterSpec(
@@ -67,7 +71,7 @@ def check_worker(village: Region, worker: GridWorker | None,
     grid = values.get("grid")
     if isinstance(grid, Mapping) and not Grid.objects.filter(
             pk=int(grid["id"]), region=village, ended_on__isnull=True).exists():
-        return [RuleError("not_on_roster", "该网格已撤销。", field="grid")]
+        return [RuleError("not_on_roster", _("该网格已撤销。"), field="grid")]
     return []
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from core.errors import NotAllowed, RuleError
 from seals.choices import PROCEDURE_SEAL
 from seals.models import Seal, SealUse
 from workflows.choices import AlertKind
 from workflows.effects import EffectContext, effect
 from workflows.facts import FactCheck, jsonable, register_fact_check
+from workflows.messages import Text
 
 
 def _check_seal_use(ctx: EffectContext) -> None:
@@ -25,24 +29,30 @@ def _check_seal_use(ctx: EffectContext) -> None:
             .filter(region=ctx.case.region, kind=kind, ended_on__isnull=True).first()
             if kind else None)
     if seal is None:
-        what = kind.label if kind else "该印章"
+        what = kind.label if kind else _("该印章")
         raise RuleError("seal_not_registered",
-                        f"本村(社区)尚未登记{what}及其保管人,请先在印章名册中登记。")
+                        _("本村(社区)尚未登记%(what)s及其保管人,请先在印章名册中登记。")
+                        % {"what": what})
     if seal.keeper_id != ctx.actor.pk:
-        # refused, and the supervisors are told of the attempt (kept after the rollback)
+        # refused, and the supervisors are told of the attempt (kept after the rollback);
+        # stored as a template and its parameters, read in each supervisor's language
         ctx.refusal_alerts.append({
             "kind": AlertKind.DOMAIN, "case": ctx.case, "actor": ctx.actor,
-            "message": f"{ctx.actor.get_full_name()}试图为“{ctx.case.title}”确认加盖{seal.name},"
-                       f"但该印章登记由{seal.keeper.get_full_name()}专人保管,系统已拒绝。",
+            "message": Text(gettext_noop("{actor}试图为“{title}”确认加盖{seal},"
+                                         "但该印章登记由{keeper}专人保管,系统已拒绝。"),
+                            actor=ctx.actor.get_full_name(), title=ctx.case.title,
+                            seal=seal.name, keeper=seal.keeper.get_full_name()),
             "key": f"seal-not-keeper:{ctx.case.pk}:{ctx.actor.pk}"})
-        raise NotAllowed(f"{seal.name}由{seal.keeper.get_full_name()}专人保管,只能由其确认用印。")
+        raise NotAllowed(_("%(seal)s由%(keeper)s专人保管,只能由其确认用印。")
+                         % {"seal": seal.name, "keeper": seal.keeper.get_full_name()})
     approved = ctx.step_values("apply").get("copies")
     approved = approved if isinstance(approved, int) else 0
     stamped = ctx.data.get("copies_stamped")
     stamped = stamped if isinstance(stamped, int) else 0
     if stamped < 1 or stamped > approved:
         raise RuleError("copies_exceeded",
-                        f"实际盖章份数须在1到批准的{approved}份之间。", field="copies_stamped")
+                        _("实际盖章份数须在1到批准的%(approved)s份之间。")
+                        % {"approved": approved}, field="copies_stamped")
     last = (SealUse.objects.filter(seal=seal).order_by("-number")
             .values_list("number", flat=True).first())
     # the whole line, numbered, before anything is stored: the event that records the

@@ -13,10 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.errors import RuleError
 from core.idcard import mask_id
+from core.listing import listed
 from subsidies.models import PayoutLine, SubsidyHousehold
 from subsidies.tables import (
     CENT,
@@ -56,10 +58,12 @@ def _entries(ctx: EffectContext, *, by_field: str, file_field: str, table_field:
     if by == "xlsx":  # the file chosen: rows the form proposed are not the list
         rows = []
     elif by == "rows" and upload is not None:
-        raise RuleError("invalid_roster", f"已选择逐户填写{what},请不要同时上传Excel表格。",
+        raise RuleError("invalid_roster", _("已选择逐户填写%(what)s,请不要同时上传Excel表格。")
+                                          % {"what": what},
                         field=file_field)
     if upload is not None and rows:
-        raise RuleError("invalid_roster", f"请只提供一种{what}:上传Excel表格或逐户填写。",
+        raise RuleError("invalid_roster", _("请只提供一种%(what)s:上传Excel表格或逐户填写。")
+                                          % {"what": what},
                         field=table_field)
     if upload is not None:
         file = upload[0]
@@ -71,7 +75,8 @@ def _entries(ctx: EffectContext, *, by_field: str, file_field: str, table_field:
     if rows:
         return table_entries(rows, field=table_field, value_key=value_key)
     raise RuleError("missing_attachment",
-                    f"请上传{what}Excel表格(列:{'、'.join(columns)}),或逐户填写。",
+                    _("请上传%(what)sExcel表格(列:%(items)s),或逐户填写。")
+                    % {"what": what, "items": listed(columns)},
                     field=file_field)
 
 
@@ -95,7 +100,7 @@ def _check_roster(ctx: EffectContext) -> None:
     window's fact in the event covers what the board shows)."""
     entries = _entries(ctx, by_field="roster_by", file_field="roster_file",
                        table_field="roster_rows", columns=ROSTER_COLUMNS, value_key="area",
-                       value_label="面积", what="农户清册")
+                       value_label=_("面积"), what=_("农户清册"))
     ctx.scratch["households"] = households = _households(ctx, entries)
     rate = Decimal(str(ctx.step_values(ISSUED).get("rate") or 0))
     ctx.notice_content = public_roster_text(households, rate)
@@ -146,7 +151,8 @@ def roster_total(case_id: int) -> Decimal:
 
 
 def _mismatches(case_id: int, lines: Iterable[tuple[str, Decimal]]) -> list[str]:
-    """Households paid other than their roster amount (or not paid), as Chinese lines."""
+    """Households paid other than their roster amount (or not paid), one line each in the
+    active language (parts of a refusal's detail)."""
     paid: dict[str, Decimal] = {}
     for id_number, amount in lines:
         paid[id_number] = paid.get(id_number, Decimal(0)) + amount
@@ -154,8 +160,9 @@ def _mismatches(case_id: int, lines: Iterable[tuple[str, Decimal]]) -> list[str]
     for h in SubsidyHousehold.objects.filter(case_id=case_id).order_by("seq"):
         got = paid.get(h.id_number, Decimal(0))
         if got != h.amount:
-            problems.append(f"{h.name}({mask_id(h.id_number)})应发{yuan(h.amount)}元,"
-                            f"清单为{yuan(got)}元")
+            problems.append(_("%(name)s(%(id_number)s)应发%(amount)s元,清单为%(paid)s元")
+                            % {"name": h.name, "id_number": mask_id(h.id_number),
+                               "amount": yuan(h.amount), "paid": yuan(got)})
     return problems
 
 
@@ -164,20 +171,20 @@ def check_payout_matches(case_id: int, entries: Sequence[Entry]) -> None:
     expected = roster_total(case_id)
     if total != expected:
         raise RuleError("payout_mismatch",
-                        f"发放总额{yuan(total)}元与公示清册合计{yuan(expected)}元不符,"
-                        "须与清册一致。", field="payees")
+                        _("发放总额%(amount)s元与公示清册合计%(expected)s元不符,须与清册一致。")
+                        % {"amount": yuan(total), "expected": yuan(expected)}, field="payees")
     problems = _mismatches(case_id, ((e.id_number, e.value) for e in entries))
     if problems:
-        raise RuleError("payout_mismatch",
-                        "发放明细与公示清册不符:" + ";".join(problems[:5]) + "。", field="payees")
+        raise RuleError("payout_mismatch", _("发放明细与公示清册不符:%(lines)s。")
+                        % {"lines": _(";").join(problems[:5])}, field="payees")
 
 
 def _check_payee_list(ctx: EffectContext) -> None:
     """The list must match the roster to the cent — unless a payee is not a household of the
     roster at all: that list is kept as evidence (and blocks the payout confirmation)."""
     entries = _entries(ctx, by_field="payees_by", file_field="payees_file", table_field="payees",
-                       columns=PAYEE_COLUMNS, value_key="amount", value_label="发放金额",
-                       what="发放明细")
+                       columns=PAYEE_COLUMNS, value_key="amount", value_label=_("发放金额"),
+                       what=_("发放明细"))
     roster = dict(SubsidyHousehold.objects.filter(case=ctx.case)
                   .values_list("id_number", "pk"))
     strangers = [e for e in entries if e.id_number not in roster]
@@ -200,8 +207,10 @@ def _write_payee_list(ctx: EffectContext) -> None:
     ])
     if strangers:
         assert ctx.event is not None  # an apply runs after the event is written
-        names = "、".join(f"{e.name}({mask_id(e.id_number)},{yuan(e.value)}元)"
-                         for e in strangers[:5])
+        # each payee a template of its own: the alert is read in each supervisor's language
+        names = [Text(gettext_noop("{name}({id_number},{amount}元)"), name=e.name,
+                      id_number=mask_id(e.id_number), amount=yuan(e.value))
+                 for e in strangers[:5]]
         raise_alert(kind=AlertKind.DOMAIN, case=ctx.case, actor=ctx.actor,
                     message=Text(gettext_noop("耕地地力保护补贴“{title}”的发放明细中有{count}名"
                                               "收款人不在公示的农户清册中:{names}。可能未经农户"
@@ -220,9 +229,10 @@ def _check_payout(ctx: EffectContext) -> None:
     strangers = [line for line in lines if line.household_id is None]
     if strangers:
         raise RuleError("payee_not_on_roster",
-                        f"发放明细中有{len(strangers)}名收款人不在公示的农户清册中"
-                        f"(如{strangers[0].name},{mask_id(strangers[0].id_number)}),"
-                        "不能确认发放;请退回重新导入发放明细。")
+                        _("发放明细中有%(n)s名收款人不在公示的农户清册中(如%(name)s,%(id_number)s),"
+                          "不能确认发放;请退回重新导入发放明细。")
+                        % {"n": len(strangers), "name": strangers[0].name,
+                           "id_number": mask_id(strangers[0].id_number)})
     check_payout_matches(ctx.case.pk, [Entry(line.seq, line.name, line.id_number, line.amount)
                                        for line in lines])
     ctx.scratch["paid"] = [(line.household_id, line.amount) for line in lines

@@ -14,10 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from core.errors import RuleError
 from core.idcard import id_problem, mask_id
+from core.listing import listed
 from subsidies.choices import PayeeColumn, RosterColumn
 
 # The header rows of the uploaded files are Chinese whatever the interface language
@@ -58,7 +60,7 @@ def read_xlsx(content: bytes, columns: Sequence[str], *, field: str) -> list[Row
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken file
-        raise refuse(field, "无法读取该Excel文件,请上传xlsx格式的表格。") from None
+        raise refuse(field, _("无法读取该Excel文件,请上传xlsx格式的表格。")) from None
     try:
         sheet = book.worksheets[0]
         rows: list[Row] = []
@@ -70,18 +72,21 @@ def read_xlsx(content: bytes, columns: Sequence[str], *, field: str) -> list[Row
                 headers = [_norm(v) for v in values]
                 missing = [c for c in columns if _norm(c) not in headers]
                 if missing:
-                    raise refuse(field, f"第{number}行(表头)缺少列:{'、'.join(missing)}。"
-                                        f"表头应包含:{'、'.join(columns)}。")
+                    raise refuse(field, _("第%(number)s行(表头)缺少列:%(items)s。表头应包含:"
+                                          "%(columns)s。")
+                                        % {"number": number, "items": listed(missing),
+                                           "columns": listed(columns)})
                 index = {c: headers.index(_norm(c)) for c in columns}
                 continue
             cells = {c: (values[i] if i < len(values) else None) for c, i in index.items()}
             rows.append(Row(number, cells))
             if len(rows) > MAX_ROWS:
-                raise refuse(field, f"表格不能超过{MAX_ROWS}行。")
+                raise refuse(field, _("表格不能超过%(n)s行。") % {"n": MAX_ROWS})
     finally:
         book.close()
     if index is None:
-        raise refuse(field, f"表格是空的。表头应包含:{'、'.join(columns)}。")
+        raise refuse(field, _("表格是空的。表头应包含:%(items)s。")
+                            % {"items": listed(columns)})
     return rows
 
 
@@ -96,13 +101,15 @@ def table_entries(rows: Iterable[Mapping[str, Any]], *, field: str,
         number = str(row["id_number"])
         if number in seen:
             raise RuleError("invalid_roster",
-                            f"第{i + 1}行:身份证号{mask_id(number)}与第{seen[number] + 1}行重复。",
+                            _("第%(row)s行:身份证号%(id_number)s与第%(other)s行重复。")
+                            % {"row": i + 1, "id_number": mask_id(number),
+                               "other": seen[number] + 1},
                             field=f"{field}[{i}].id_number")
         seen[number] = i
         value = Decimal(str(row[value_key])).quantize(CENT)
         entries.append(Entry(i + 1, str(row["name"]), number, value))
     if not entries:
-        raise refuse(field, "清单中没有任何数据行。")
+        raise refuse(field, _("清单中没有任何数据行。"))
     return entries
 
 
@@ -126,30 +133,39 @@ def parse_entries(rows: Iterable[Row], columns: Sequence[str], *, field: str,
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     for row in rows:
-        where = f"第{row.line}行"
+        where = _("第%(row)s行") % {"row": row.line}
         name = str(row.cells.get(name_col) or "").strip()
         if not name:
-            raise refuse(field, f"{where}:{name_col}为空。")
+            raise refuse(field, _("%(where)s:%(name_col)s为空。")
+                                % {"where": where, "name_col": name_col})
         if len(name) > 64:
-            raise refuse(field, f"{where}:{name_col}过长。")
+            raise refuse(field, _("%(where)s:%(name_col)s过长。")
+                                % {"where": where, "name_col": name_col})
         raw_id = row.cells.get(id_col)
         number = str(raw_id if raw_id is not None else "").strip().upper()
         problem = id_problem(number)
         if problem:
-            raise refuse(field, f"{where}:身份证号“{mask_id(number)}”{problem}。")
+            raise refuse(field, _("%(where)s:身份证号“%(id_number)s”%(problem)s。")
+                                % {"where": where, "id_number": mask_id(number),
+                                   "problem": problem})
         if number in seen and not allow_repeat:
-            raise refuse(field, f"{where}:身份证号{mask_id(number)}与第{seen[number]}行重复。")
+            raise refuse(field, _("%(where)s:身份证号%(id_number)s与第%(other)s行重复。")
+                         % {"where": where, "id_number": mask_id(number), "other": seen[number]})
         seen.setdefault(number, row.line)
         value = _decimal(row.cells.get(value_col))
         if value is None:
-            raise refuse(field, f"{where}:{value_label}应为数字。")
+            raise refuse(field, _("%(where)s:%(value_label)s应为数字。")
+                                % {"where": where, "value_label": value_label})
         if value < 0:
-            raise refuse(field, f"{where}:{value_label}不能为负数。")
+            raise refuse(field, _("%(where)s:%(value_label)s不能为负数。")
+                                % {"where": where, "value_label": value_label})
         if value == 0:
-            raise refuse(field, f"{where}:{value_label}须大于0。")
+            raise refuse(field, _("%(where)s:%(value_label)s须大于0。")
+                                % {"where": where, "value_label": value_label})
         if value != value.quantize(CENT):
-            raise refuse(field, f"{where}:{value_label}最多保留两位小数。")
+            raise refuse(field, _("%(where)s:%(value_label)s最多保留两位小数。")
+                                % {"where": where, "value_label": value_label})
         entries.append(Entry(row.line, name, number, value.quantize(CENT)))
     if not entries:
-        raise refuse(field, "清单中没有任何数据行。")
+        raise refuse(field, _("清单中没有任何数据行。"))
     return entries

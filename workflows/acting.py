@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from core.models import Region
 from core.roles import Level, Role
 from core.scope import Held, get_scope, holds_role_over
@@ -75,16 +77,18 @@ def done_by(case: Case, step_codes: Iterable[str]) -> set[int]:
 
 
 def separation_problem(user: Any, case: Case, step: StepSpec) -> str | None:
-    """Why the separation of duties bars ``user`` from ``step`` (None when it does not)."""
+    """Why the separation of duties bars ``user`` from ``step`` (None when it does not), as
+    written: a spec's reason or a msgid of ours, to be translated where it is read
+    (``workflows.messages.translate`` or a ``spec_text`` in a stored message)."""
     rule = step.separation
     if rule is None:
         return None
     if rule.not_actor_of and user.pk in done_by(case, rule.not_actor_of):
-        return rule.reason or "同一人不能既办理前一环节又办理本环节。"
+        return rule.reason or gettext_noop("同一人不能既办理前一环节又办理本环节。")
     if rule.not_roles:
         held = {h.role for h in get_scope(user).held if h.region_id == case.region_id}
         if held & set(rule.not_roles):
-            return rule.reason or "您担任的职务不能办理本环节。"
+            return rule.reason or gettext_noop("您担任的职务不能办理本环节。")
     return None
 
 

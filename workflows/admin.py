@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from workflows import admin_calendar  # noqa: F401 - registers the holiday table
@@ -81,14 +82,15 @@ class TenantSettingForm(ModelForm):
         data = super().clean() or {}
         spec = registry.get(data.get("procedure", ""))
         if spec is None:
-            raise ValidationError({"procedure": "没有该事项编号。"})
+            raise ValidationError({"procedure": _("没有该事项编号。")})
         param = spec.all_params().get(data.get("param", ""))
         if param is None:
             names = "、".join(f"{p.name}({p.label})" for p in spec.all_params().values())
-            raise ValidationError({"param": f"该事项可设置的参数:{names}"})
+            raise ValidationError({"param": (_("该事项可设置的参数:%(names)s")
+                                             % {"names": names})})
         region = data.get("region")
         if region is not None and region.level == "village":
-            raise ValidationError({"region": "只有区或镇(街道)可以设置事项参数。"})
+            raise ValidationError({"region": _("只有区或镇(街道)可以设置事项参数。")})
         if region is None:
             return data
         try:

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -146,11 +146,12 @@ def _body_refusal(body: serializers.Serializer[Any], labels: dict[str, str]) -> 
     """The first problem of a request body that did not validate, as a refusal."""
     name = next(iter(body.errors))
     if name not in labels:  # not an object, or something else than its fields
-        return RuleError("invalid", "请求体应为 JSON 对象。")
+        return RuleError("invalid", _("请求体应为 JSON 对象。"))
     first = body.errors[name][0]
     missing = getattr(first, "code", "") in {"required", "blank", "null"}
     return RuleError("missing_field" if missing else "invalid",
-                     f"请{'填写' if missing else '正确填写'}“{labels[name]}”。", field=name)
+                     (_("请填写“%(label)s”。") if missing else _("请正确填写“%(label)s”。"))
+                     % {"label": labels[name]}, field=name)
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -177,7 +178,7 @@ def _surrogate(text: str) -> bool:
 def _refuse_nul(value: Any, field: str) -> None:
     """A NUL character is no text a person typed, and PostgreSQL cannot store it."""
     if any("\x00" in text for text in _strings(value)):
-        raise RuleError("invalid", "不能含有空字符(NUL)。", field=field)
+        raise RuleError("invalid", _("不能含有空字符(NUL)。"), field=field)
 
 
 # --- token ------------------------------------------------------------------------------------
@@ -193,7 +194,9 @@ def _locked_out(request: Request) -> Response | None:
     cool_off = get_cool_off(django_request) or timedelta(0)
     minutes = max(int(cool_off.total_seconds() // 60), 1)
     response = Response({"code": "locked_out",
-                         "detail": f"登录失败次数过多,已暂时锁定,请 {minutes} 分钟后再试。"},
+                         "detail": ngettext("登录失败次数过多,已暂时锁定,请 %(n)s 分钟后再试。",
+                                            "登录失败次数过多,已暂时锁定,请 %(n)s 分钟后再试。",
+                                            minutes) % {"n": minutes}},
                         status=status.HTTP_429_TOO_MANY_REQUESTS)
     response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
@@ -208,9 +211,9 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         body = TokenRequestSerializer(data=request.data)
         if not body.is_valid():
-            refusal = _body_refusal(body, {"username": "用户名", "password": "密码"})
+            refusal = _body_refusal(body, {"username": _("用户名"), "password": _("密码")})
             if refusal.code == "missing_field":
-                refusal = RuleError("missing_field", "请提供用户名和密码。", field=refusal.field)
+                refusal = RuleError("missing_field", _("请提供用户名和密码。"), field=refusal.field)
             raise refusal
         user = authenticate(request._request, username=body.validated_data["username"],
                             password=body.validated_data["password"])
@@ -218,7 +221,7 @@ class TokenView(APIView):
         if locked is not None:
             return locked
         if user is None or not user.is_active:
-            raise RuleError("invalid_credentials", "用户名或密码不正确。")
+            raise RuleError("invalid_credentials", _("用户名或密码不正确。"))
         token, created = Token.objects.get_or_create(user=user)
         if not created and token.created < timezone.now() - timedelta(
             hours=settings.API_TOKEN_TTL_HOURS
@@ -246,7 +249,7 @@ class ProcedureDetail(APIView):
     def get(self, request: Request, code: str) -> Response:
         spec = registry.get(code)
         if spec is None:
-            return Response({"code": "not_found", "detail": "未找到该事项。"}, status=404)
+            return Response({"code": "not_found", "detail": _("未找到该事项。")}, status=404)
         return Response(procedure_json(placed(spec, None),
                                        tenant_params.home_values(spec, request.user)))
 
@@ -277,8 +280,8 @@ class CaseList(GenericAPIView[Case]):
     def post(self, request: Request) -> Response:
         body = OpenCaseSerializer(data=request.data)
         if not body.is_valid():
-            raise _body_refusal(body, {"procedure": "事项", "region": "村(社区)",
-                                       "title": "标题"})
+            raise _body_refusal(body, {"procedure": _("事项"), "region": _("村(社区)"),
+                                       "title": _("标题")})
         case = gate.open_case(actor=_actor(request), procedure=body.validated_data["procedure"],
                               region=body.validated_data["region"],
                               title=body.validated_data["title"])
@@ -313,21 +316,22 @@ class CaseAction(APIView):
                 try:
                     data = json.loads(data) if data.strip() else {}
                 except (ValueError, RecursionError):  # a number too long to read: ValueError
-                    raise RuleError("invalid", "data 不是有效的 JSON。", field="data") from None
+                    raise RuleError("invalid", _("data 不是有效的 JSON。"), field="data") from None
                 if any(_surrogate(text) for text in _strings(data)):
-                    raise RuleError("invalid", "data 含有无效的字符(孤立的代理项)。", field="data")
+                    raise RuleError("invalid", _("data 含有无效的字符(孤立的代理项)。"),
+                                    field="data")
             files = {name: request.FILES[name] for name in request.FILES}
         action = raw.get("action") if hasattr(raw, "get") else None
         if not action or not isinstance(action, str):
-            raise RuleError("missing_field", "请指明要执行的操作(action)。", field="action")
+            raise RuleError("missing_field", _("请指明要执行的操作(action)。"), field="action")
         if data is not None and not isinstance(data, dict):
-            raise RuleError("invalid", "data 应为对象(JSON object)。", field="data")
+            raise RuleError("invalid", _("data 应为对象(JSON object)。"), field="data")
         comment = raw.get("comment") or ""
         if not isinstance(comment, str):
-            raise RuleError("invalid", "comment 应为文字。", field="comment")
+            raise RuleError("invalid", _("comment 应为文字。"), field="comment")
         expected = raw.get("step") or None
         if expected is not None and not isinstance(expected, str):
-            raise RuleError("invalid", "step 应为环节代码。", field="step")
+            raise RuleError("invalid", _("step 应为环节代码。"), field="step")
         _refuse_nul(action, "action")
         _refuse_nul(comment, "comment")
         _refuse_nul(expected, "step")
@@ -371,16 +375,16 @@ class CaseChoices(APIView):
                       if o.action.code == action), None)
         spec = _ref_field(offer.action.fields, field) if offer is not None else None
         if spec is None:
-            return Response({"code": "not_found", "detail": "未找到该字段。"}, status=404)
+            return Response({"code": "not_found", "detail": _("未找到该字段。")}, status=404)
         q = request.query_params.get("q", "")
         _refuse_nul(q, "q")
         if len(q) > 50:
-            raise RuleError("invalid", "查询文字不能超过50个字。", field="q")
+            raise RuleError("invalid", _("查询文字不能超过50个字。"), field="q")
         limit_text = request.query_params.get("limit", "")
         limit = None
         if limit_text:
             if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
-                raise RuleError("invalid", "limit 应为1到1000之间的整数。", field="limit")
+                raise RuleError("invalid", _("limit 应为1到1000之间的整数。"), field="limit")
             limit = int(limit_text)
         found = match_choices(ref_choices(spec, case.region), q)[:limit]
         return Response([{"value": c.value, "label": str(c.label)} for c in found])
@@ -423,7 +427,7 @@ class NotificationRead(APIView):
         updated = notifications_for(request.user).filter(pk=pk, read_at__isnull=True).update(
             read_at=timezone.now())
         if not updated and not notifications_for(request.user).filter(pk=pk).exists():
-            return Response({"code": "not_found", "detail": "未找到。"}, status=404)
+            return Response({"code": "not_found", "detail": _("未找到。")}, status=404)
         return Response({"id": pk, "read": True})
 
 
@@ -463,10 +467,10 @@ class RegisterExport(APIView):
     def get(self, request: Request, code: str, region: int, fmt: str) -> HttpResponse:
         reg = get_register(code)
         if reg is None or fmt not in EXPORT_FORMATS:
-            return Response({"code": "not_found", "detail": "未找到该台账。"}, status=404)
+            return Response({"code": "not_found", "detail": _("未找到该台账。")}, status=404)
         place = access_region(request.user, region)
         if not may_export(request.user, reg, place):
-            return Response({"code": "not_found", "detail": "未找到该台账。"}, status=404)
+            return Response({"code": "not_found", "detail": _("未找到该台账。")}, status=404)
         body, mime, filename = export(reg, place, fmt)
         response = HttpResponse(body, content_type=mime)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -540,5 +544,5 @@ def index(request: Any) -> HttpResponse:
 
 def not_found(request: Any, path: str = "") -> HttpResponse:
     """Any other address under /api/: the API's 404, as JSON like every refusal."""
-    body = json.dumps({"code": "not_found", "detail": "未找到该接口。"}, ensure_ascii=False)
+    body = json.dumps({"code": "not_found", "detail": _("未找到该接口。")}, ensure_ascii=False)
     return HttpResponse(body, status=404, content_type="application/json")

@@ -12,7 +12,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.errors import RuleError
 
@@ -79,18 +80,22 @@ def check_upload(f: Any, *, accept: Iterable[str] | None = None, max_bytes: int 
     limit = max_bytes if max_bytes is not None else settings.ATTACHMENT_MAX_BYTES
     size = int(getattr(f, "size", 0) or 0)
     if size == 0:
-        raise RuleError("attachment_empty", "上传的附件是空文件。", field=field)
+        raise RuleError("attachment_empty", _("上传的附件是空文件。"), field=field)
     if size > limit:
         raise RuleError("attachment_too_large",
-                        f"附件超过大小限制(最大 {limit / 1024 / 1024:.0f} MB)。", field=field)
+                        _("附件超过大小限制(最大 %(mb)s MB)。")
+                        % {"mb": f"{limit / 1024 / 1024:.0f}"}, field=field)
     f.seek(0)
     head = f.read(16)
     f.seek(0)
     mime = sniff_mime(head, f)
     allowed = list(accept) if accept else list(ALLOWED_TYPES)
     if mime is None or mime not in allowed:
-        names = "、".join(str(ALLOWED_TYPES.get(m, m)) for m in allowed)
-        raise RuleError("attachment_type", f"附件类型不允许:只接受{names}(按文件内容判断)。",
+        names = pgettext("list separator", "、").join(str(ALLOWED_TYPES.get(m, m))
+                                                     for m in allowed)
+        raise RuleError("attachment_type", (_("附件类型不允许:只接受%(names)s(按文件内"
+                                             "容判断)。")
+                                            % {"names": names}),
                         field=field)
     digest = hashlib.sha256()
     for chunk in f.chunks() if hasattr(f, "chunks") else iter(lambda: f.read(65536), b""):

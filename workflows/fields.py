@@ -14,6 +14,8 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 from stdnum.cn import uscc as stdnum_uscc
 
 from core import dates
@@ -21,6 +23,7 @@ from core.errors import RuleError
 from core.idcard import id_problem
 from core.models import Membership, Region, User
 from core.roles import Role
+from workflows import texts
 from workflows.attachments import CheckedFile, check_upload
 from workflows.meetings import meeting_rule
 from workflows.refs import ref_source
@@ -104,16 +107,25 @@ def typed_values(fields: Mapping[str, FieldSpec], stored: Mapping[str, Any]) -> 
     return {name: typed_value(fields.get(name), value) for name, value in stored.items()}
 
 
+def label_of(spec: FieldSpec | None, default: str = "") -> str:
+    """A field's label in the active language (a spec text: the procedures' catalogue)."""
+    return texts.translate(spec.label) if spec is not None else default
+
+
 def _missing(spec: FieldSpec, name: str | None = None) -> RuleError:
     where = name or spec.name
     if spec.type == FieldType.FILE:
-        return RuleError("missing_attachment", f"请上传“{spec.label}”。", field=where)
-    return RuleError("missing_field", f"请填写“{spec.label}”。", field=where)
+        return RuleError("missing_attachment", _("请上传“%(label)s”。") % {"label": label_of(spec)},
+                         field=where)
+    return RuleError("missing_field", _("请填写“%(label)s”。") % {"label": label_of(spec)},
+                     field=where)
 
 
 def _invalid(spec: FieldSpec, why: str, name: str | None = None,
-             code: str = "invalid_field") -> RuleError:
-    return RuleError(code, f"“{spec.label}”{why}", field=name or spec.name)
+             code: str = "invalid_field", **params: Any) -> RuleError:
+    """A refusal of ``spec``'s value: ``why`` is a translated message that names the field
+    as ``%(label)s`` (its other placeholders are ``params``)."""
+    return RuleError(code, why % {"label": label_of(spec), **params}, field=name or spec.name)
 
 
 def user_choices(spec: FieldSpec, region: Region) -> list[tuple[str, str]]:
@@ -145,19 +157,21 @@ def _is_blank(value: Any) -> bool:
 # --- meetings (the roll computed, never typed: workflows.rolls) --------------------------------
 
 MEETING_KEYS = ("held_at", "attendees", "present", "yes", "no", "abstain", "minutes", "due")
-VOTE_KEYS = (("yes", "赞成"), ("no", "反对"), ("abstain", "弃权"))
+VOTE_KEYS = (("yes", gettext_noop("赞成票数")), ("no", gettext_noop("反对票数")),
+             ("abstain", gettext_noop("弃权票数")))
 
 
 def _meeting_count(spec: FieldSpec, raw: Any, key: str, label: str) -> int:
     where = f"{spec.name}.{key}"
     if isinstance(raw, bool) or not isinstance(raw, int | str):
-        raise _invalid(spec, f"的{label}应为整数。", where)
+        raise _invalid(spec, _("“%(label)s”的%(what)s应为整数。"), where, what=label)
     text = str(raw).strip()
     if not re.fullmatch(r"\d{1,9}", text):
-        raise _invalid(spec, f"的{label}应为不小于0的整数。", where)
+        raise _invalid(spec, _("“%(label)s”的%(what)s应为不小于0的整数。"), where, what=label)
     number = int(text)
     if number > MAX_PEOPLE:
-        raise _invalid(spec, f"的{label}应在0到{MAX_PEOPLE}之间。", where, "out_of_range")
+        raise _invalid(spec, _("“%(label)s”的%(what)s应在0到%(high)s之间。"), where,
+                       "out_of_range", what=label, high=MAX_PEOPLE)
     return number
 
 
@@ -166,18 +180,20 @@ def meeting_moment(spec: FieldSpec, raw: Any) -> tuple[str, dt.date, dt.datetime
     the local day, and the moment when a time was given."""
     where = f"{spec.name}.held_at"
     if _is_blank(raw):
-        raise RuleError("missing_field", f"请填写“{spec.label}”的召开日期。", field=where)
+        raise RuleError("missing_field", _("请填写“%(label)s”的召开日期。")
+                        % {"label": label_of(spec)}, field=where)
     text = raw.strip() if isinstance(raw, str) else ""
     if len(text) == 10:
         day = _parse(parse_date, text)
         if day is None or day.year < 1900:
-            raise RuleError(dates.INVALID_DATE, f"“{spec.label}”的召开日期应为存在的日期"
-                            "(如 2026-11-28)。", field=where)
+            raise RuleError(dates.INVALID_DATE, _("“%(label)s”的召开日期应为存在的日期"
+                            "(如 2026-11-28)。") % {"label": label_of(spec)}, field=where)
         return day.isoformat(), day, None
     moment = _parse(parse_datetime, text)
     if moment is None or moment.year < 1900:
-        raise RuleError(dates.INVALID_DATE, f"“{spec.label}”的召开时间应为存在的日期或日期时间"
-                        "(如 2026-11-28 或 2026-11-28T09:30+08:00)。", field=where)
+        raise RuleError(dates.INVALID_DATE, _("“%(label)s”的召开时间应为存在的日期或日期时间"
+                        "(如 2026-11-28 或 2026-11-28T09:30+08:00)。")
+                        % {"label": label_of(spec)}, field=where)
     if moment.tzinfo is None:
         moment = timezone.make_aware(moment)
     local = timezone.localtime(moment).replace(microsecond=0)
@@ -187,15 +203,17 @@ def meeting_moment(spec: FieldSpec, raw: Any) -> tuple[str, dt.date, dt.datetime
 def check_held_at(spec: FieldSpec, day: dt.date, moment: dt.datetime | None,
                   opened_at: dt.datetime | None) -> None:
     """Not in the future; not before the step was opened (``future_date``, ``date_order``)."""
-    where, label = f"{spec.name}.held_at", f"{spec.label}的召开时间"
+    where = f"{spec.name}.held_at"
+    label = _("%(label)s的召开时间") % {"label": label_of(spec)}
     dates.not_future(moment if moment is not None else day, field=where, label=label)
     if opened_at is None:
         return
     opened = timezone.localtime(opened_at)
     if (moment is not None and moment < opened) or (moment is None and day < opened.date()):
         raise RuleError(dates.DATE_ORDER,
-                        f"“{label}”不能早于本环节开始办理的时间({opened:%Y-%m-%d %H:%M}):"
-                        "会议应在上一环节办结之后召开。", field=where)
+                        _("“%(label)s”不能早于本环节开始办理的时间(%(opened)s):"
+                          "会议应在上一环节办结之后召开。")
+                        % {"label": label, "opened": f"{opened:%Y-%m-%d %H:%M}"}, field=where)
 
 
 def meeting_roll(spec: FieldSpec, rule: MeetingRule, region: Region, day: dt.date,
@@ -203,8 +221,10 @@ def meeting_roll(spec: FieldSpec, rule: MeetingRule, region: Region, day: dt.dat
     """The roll of ``rule`` for the village on ``day``; a refusal when nobody is due."""
     roll = compute_roll(rule.roll, region, day, narrow)
     if roll.due < 1:
-        raise RuleError("roll_empty", f"“{spec.label}”:{rule.body}在{day.isoformat()}的名册中"
-                        f"没有应到人员({roll.source}),请先在名册中登记。",
+        raise RuleError("roll_empty", _("“%(label)s”:%(body)s在%(day)s的名册中"
+                        "没有应到人员(%(source)s),请先在名册中登记。")
+                        % {"label": label_of(spec), "body": texts.translate(rule.body),
+                           "day": day.isoformat(), "source": roll.source},
                         field=f"{spec.name}.attendees" if roll.named else f"{spec.name}.due")
     return roll
 
@@ -212,17 +232,22 @@ def meeting_roll(spec: FieldSpec, rule: MeetingRule, region: Region, day: dt.dat
 def _attendees(spec: FieldSpec, roll: Roll, raw: Any) -> list[str]:
     where = f"{spec.name}.attendees"
     if raw is None:
-        raise RuleError("missing_field", f"请在“{spec.label}”中勾选实际到会的人员。", field=where)
+        raise RuleError("missing_field", _("请在“%(label)s”中勾选实际到会的人员。")
+                        % {"label": label_of(spec)}, field=where)
     if not isinstance(raw, list) or not all(isinstance(v, str | int) and not isinstance(v, bool)
                                             for v in raw):
-        raise _invalid(spec, "的参会人员应为名册中人员的列表。", where)
+        raise _invalid(spec, _("“%(label)s”的参会人员应为名册中人员的列表。"), where)
     known = roll.everyone()
     picked = {str(v).strip() for v in raw}
     unknown = sorted(v for v in picked if v not in known)
     if unknown:
-        shown = "、".join(_plain(v, spec, name=where)[:40] for v in unknown[:5])
-        raise RuleError("not_on_roll", f"“{spec.label}”的参会人员{shown}不在{roll.body}"
-                        f"{roll.day.isoformat()}的名册中({roll.source})。", field=where)
+        shown = pgettext("list separator", "、").join(
+            _plain(v, spec, name=where)[:40] for v in unknown[:5])
+        raise RuleError("not_on_roll", _("“%(label)s”的参会人员%(who)s不在%(body)s"
+                        "%(day)s的名册中(%(source)s)。")
+                        % {"label": label_of(spec), "who": shown,
+                           "body": texts.translate(roll.body), "day": roll.day.isoformat(),
+                           "source": roll.source}, field=where)
     return [v for v in known if v in picked]  # in the roll's order
 
 
@@ -231,10 +256,12 @@ def clean_meeting(spec: FieldSpec, value: Any, *, rule: MeetingRule, region: Reg
     """A meeting as the event records it: the day held, the roll computed for that day from
     the portal's rosters, who attended, the votes (contract 5, "meeting value")."""
     if not isinstance(value, Mapping):
-        raise _invalid(spec, "应为会议情况(召开时间、参会人员、表决票数)。")
+        raise _invalid(spec, _("“%(label)s”应为会议情况(召开时间、参会人员、表决票数)。"))
     unknown = sorted(str(k) for k in value if k not in MEETING_KEYS)
     if unknown:
-        raise RuleError("unknown_field", f"“{spec.label}”中有不认识的项:{'、'.join(unknown)}。",
+        raise RuleError("unknown_field", _("“%(label)s”中有不认识的项:%(keys)s。")
+                        % {"label": label_of(spec),
+                           "keys": pgettext("list separator", "、").join(unknown)},
                         field=f"{spec.name}.{unknown[0]}")
     held_at, day, moment = meeting_moment(spec, value.get("held_at"))
     check_held_at(spec, day, moment, opened_at)
@@ -242,57 +269,68 @@ def clean_meeting(spec: FieldSpec, value: Any, *, rule: MeetingRule, region: Reg
     out: dict[str, Any] = {"held_at": held_at}
     sent_due = value.get("due")
     if not _is_blank(sent_due):
-        due = _meeting_count(spec, sent_due, "due", "应到人数")
+        due = _meeting_count(spec, sent_due, "due", _("应到人数"))
         if due != roll.due:
-            raise RuleError("roll_mismatch",
-                            f"“{spec.label}”的应到人数由系统按名册计算为{roll.due}{roll.unit}"
-                            f"({roll.source}),不能报为{due}{roll.unit}。", field=f"{spec.name}.due")
+            detail = (_("“%(label)s”的应到户数由系统按名册计算为%(due)s户(%(source)s),"
+                        "不能报为%(sent)s户。") if roll.unit == "户" else
+                      _("“%(label)s”的应到人数由系统按名册计算为%(due)s人(%(source)s),"
+                        "不能报为%(sent)s人。"))
+            raise RuleError("roll_mismatch", detail % {
+                "label": label_of(spec), "due": roll.due, "source": roll.source, "sent": due},
+                field=f"{spec.name}.due")
     out["due"] = roll.due
     sent_present = value.get("present")
     if roll.named:
         attendees = _attendees(spec, roll, value.get("attendees"))
         present = len([v for v in attendees if v in roll.voters()])
         if not _is_blank(sent_present) and _meeting_count(
-                spec, sent_present, "present", "实到人数") != present:
+                spec, sent_present, "present", _("实到人数")) != present:
             raise RuleError("present_mismatch",
-                            f"“{spec.label}”的实到人数按勾选的参会人员计算为{present}人,"
-                            f"与报送的{sent_present}人不符。", field=f"{spec.name}.present")
+                            _("“%(label)s”的实到人数按勾选的参会人员计算为%(present)s人,"
+                              "与报送的%(sent)s人不符。")
+                            % {"label": label_of(spec), "present": present, "sent": sent_present},
+                            field=f"{spec.name}.present")
         out["attendees"] = attendees
     else:
         if value.get("attendees"):
-            raise _invalid(spec, f"的名册为人数统计({roll.source}),不逐人勾选,请填写实到人数。",
-                           f"{spec.name}.attendees")
+            raise _invalid(spec, _("“%(label)s”的名册为人数统计(%(source)s),不逐人勾选,"
+                                   "请填写实到人数。"), f"{spec.name}.attendees",
+                           source=roll.source)
         if _is_blank(sent_present):
-            raise RuleError("missing_field", f"请填写“{spec.label}”的实到人数。",
-                            field=f"{spec.name}.present")
-        present = _meeting_count(spec, sent_present, "present", "实到人数")
+            raise RuleError("missing_field", _("请填写“%(label)s”的实到人数。")
+                            % {"label": label_of(spec)}, field=f"{spec.name}.present")
+        present = _meeting_count(spec, sent_present, "present", _("实到人数"))
         if present > roll.due:
-            raise _invalid(spec, f"的实到人数不能多于应到的{roll.due}{roll.unit}。",
-                           f"{spec.name}.present", "out_of_range")
+            raise _invalid(spec, _("“%(label)s”的实到户数不能多于应到的%(due)s户。")
+                           if roll.unit == "户" else
+                           _("“%(label)s”的实到人数不能多于应到的%(due)s人。"),
+                           f"{spec.name}.present", "out_of_range", due=roll.due)
     out["present"] = present
     if rule.votes:
         if _is_blank(value.get("yes")):
-            raise RuleError("missing_field", f"请填写“{spec.label}”的赞成票数。",
-                            field=f"{spec.name}.yes")
+            raise RuleError("missing_field", _("请填写“%(label)s”的赞成票数。")
+                            % {"label": label_of(spec)}, field=f"{spec.name}.yes")
         for key, label in VOTE_KEYS:
             raw = value.get(key)
-            out[key] = 0 if _is_blank(raw) else _meeting_count(spec, raw, key, f"{label}票数")
+            out[key] = 0 if _is_blank(raw) else _meeting_count(spec, raw, key, _(label))
         if out["yes"] + out["no"] + out["abstain"] > present:
-            raise _invalid(spec, f"的赞成、反对、弃权票数之和不能多于实到的{present}名有表决权的"
-                           "人员。", f"{spec.name}.yes")
+            raise _invalid(spec, _("“%(label)s”的赞成、反对、弃权票数之和不能多于实到的"
+                                   "%(present)s名有表决权的人员。"), f"{spec.name}.yes",
+                           present=present)
     else:
         for key, label in VOTE_KEYS:
             raw = value.get(key)
-            if not _is_blank(raw) and _meeting_count(spec, raw, key, label) != 0:
-                raise _invalid(spec, f"没有表决事项,不应填写{label}票数。", f"{spec.name}.{key}")
+            if not _is_blank(raw) and _meeting_count(spec, raw, key, _(label)) != 0:
+                raise _invalid(spec, _("“%(label)s”没有表决事项,不应填写%(what)s。"),
+                               f"{spec.name}.{key}", what=_(label))
     minutes = value.get("minutes")
     if not _is_blank(minutes):
         if not isinstance(minutes, str):
-            raise _invalid(spec, "的会议记录摘要应为文字。", f"{spec.name}.minutes")
+            raise _invalid(spec, _("“%(label)s”的会议记录摘要应为文字。"), f"{spec.name}.minutes")
         text = _plain(minutes, spec, multiline=True, name=f"{spec.name}.minutes").strip()
         if len(text) > MAX_TEXT:
-            raise _invalid(spec, f"的会议记录摘要不能超过{MAX_TEXT}个字。", f"{spec.name}.minutes",
-                           "too_long")
+            raise _invalid(spec, _("“%(label)s”的会议记录摘要不能超过%(limit)s个字。"),
+                           f"{spec.name}.minutes", "too_long", limit=MAX_TEXT)
         out["minutes"] = text
     out["roll"] = roll.as_json()
     return out
@@ -314,35 +352,38 @@ def _plain(text: str, spec: FieldSpec, *, multiline: bool = False, name: str | N
     """Text without control characters (NUL and the like; line breaks only where allowed)."""
     allowed = "\t\n\r" if multiline else "\t"
     if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in text):
-        raise _invalid(spec, "含有不允许的控制字符。", name)
+        raise _invalid(spec, _("“%(label)s”含有不允许的控制字符。"), name)
     return text
 
 
 def _string(spec: FieldSpec, value: Any, name: str) -> str:
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise _invalid(spec, "应为文字。", name)
+        raise _invalid(spec, _("“%(label)s”应为文字。"), name)
     multiline = spec.type == FieldType.TEXT
     text = _plain(str(value), spec, multiline=multiline, name=name).strip()
     limit = spec.max_length or (MAX_TEXT if multiline else MAX_STRING)
     if len(text) > limit:
-        raise _invalid(spec, f"不能超过{limit}个字(现为{len(text)}个)。", name, "too_long")
+        raise _invalid(spec, _("“%(label)s”不能超过%(limit)s个字(现为%(n)s个)。"), name,
+                       "too_long", limit=limit, n=len(text))
     if spec.format == Format.ID_NUMBER:
         text = text.upper()
         problem = id_problem(text)
         if problem:
-            raise _invalid(spec, f"不是有效的18位居民身份证号码:{problem}。", name,
-                           "invalid_id_number")
+            raise _invalid(spec, _("“%(label)s”不是有效的18位居民身份证号码:%(problem)s。"), name,
+                           "invalid_id_number", problem=problem)
     elif spec.format == Format.MOBILE:
         if not MOBILE.fullmatch(text):
-            raise _invalid(spec, "应为11位手机号码。", name, "invalid_mobile")
+            raise _invalid(spec, _("“%(label)s”应为11位手机号码。"), name, "invalid_mobile")
     elif spec.format == Format.USCC:
         text = text.upper()
         if not stdnum_uscc.is_valid(text):
-            raise _invalid(spec, "不是有效的统一社会信用代码(18位,校验位须正确)。", name,
-                           "invalid_uscc")
+            raise _invalid(spec, _("“%(label)s”不是有效的统一社会信用代码(18位,校验位须正确)。"),
+                           name, "invalid_uscc")
     if spec.pattern and not re.fullmatch(spec.pattern, text):
-        raise _invalid(spec, f"格式不正确{f'({spec.help})' if spec.help else ''}。", name,
-                       "invalid_format")
+        if spec.help:
+            raise _invalid(spec, _("“%(label)s”格式不正确(%(help)s)。"), name, "invalid_format",
+                           help=texts.translate(spec.help))
+        raise _invalid(spec, _("“%(label)s”格式不正确。"), name, "invalid_format")
     return text
 
 
@@ -359,43 +400,44 @@ def integer_bound(bound: Any, params: Mapping[str, Any] | None) -> int | None:
 def _integer(spec: FieldSpec, value: Any, name: str,
              params: Mapping[str, Any] | None = None) -> int:
     if isinstance(value, bool):
-        raise _invalid(spec, "应为整数。", name)
+        raise _invalid(spec, _("“%(label)s”应为整数。"), name)
     if isinstance(value, float):
         if not math.isfinite(value) or value != int(value):
-            raise _invalid(spec, "应为整数。", name)
+            raise _invalid(spec, _("“%(label)s”应为整数。"), name)
         value = int(value)
     if isinstance(value, str):
         value = value.strip()
         if not re.fullmatch(r"[+-]?\d{1,18}", value):
-            raise _invalid(spec, "应为整数。", name)
+            raise _invalid(spec, _("“%(label)s”应为整数。"), name)
     if not isinstance(value, int | str):
-        raise _invalid(spec, "应为整数。", name)
+        raise _invalid(spec, _("“%(label)s”应为整数。"), name)
     number = int(value)
     low = integer_bound(spec.min, params)
     high = integer_bound(spec.max, params)
     low = 0 if low is None else low
     high = MAX_INTEGER if high is None else high
     if number < low or number > high:
-        said = f"不能少于{low}。" if high == MAX_INTEGER and number < low \
-            else f"应在{low}到{high}之间。"
-        raise _invalid(spec, said, name, "out_of_range")
+        said = (_("“%(label)s”不能少于%(low)s。") if high == MAX_INTEGER and number < low
+                else _("“%(label)s”应在%(low)s到%(high)s之间。"))
+        raise _invalid(spec, said, name, "out_of_range", low=low, high=high)
     return number
 
 
 def _decimal(spec: FieldSpec, value: Any, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise _invalid(spec, "应为数字。", name)
+        raise _invalid(spec, _("“%(label)s”应为数字。"), name)
     text = str(value).strip()
     if not re.fullmatch(r"[+-]?(\d{1,15}(\.\d*)?|\.\d+)", text):
-        raise _invalid(spec, "应为数字(如 1250.50)。", name)
+        raise _invalid(spec, _("“%(label)s”应为数字(如 1250.50)。"), name)
     if "." in text and len(text.partition(".")[2]) > 2:
         # kept to the cent (or 0.01 亩): a value with more places is refused, never rounded
-        raise _invalid(spec, "最多保留两位小数。", name, "invalid_field")
+        raise _invalid(spec, _("“%(label)s”最多保留两位小数。"), name, "invalid_field")
     dec = Decimal(text)
     low = Decimal(0) if spec.min is None else Decimal(str(spec.min))
     high = MAX_DECIMAL if spec.max is None else Decimal(str(spec.max))
     if dec < low or dec > high:
-        raise _invalid(spec, f"应在{low}到{high}之间。", name, "out_of_range")
+        raise _invalid(spec, _("“%(label)s”应在%(low)s到%(high)s之间。"), name, "out_of_range",
+                       low=low, high=high)
     return str(dec.quantize(Decimal("0.01")))
 
 
@@ -403,7 +445,8 @@ def _month(spec: FieldSpec, value: Any, name: str) -> str:
     text = value.strip() if isinstance(value, str) else ""
     match = re.fullmatch(r"(\d{4})-(\d{2})", text)
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-        raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为年月(如 2026-11)。", field=name)
+        raise RuleError(dates.INVALID_DATE, _("“%(label)s”应为年月(如 2026-11)。")
+                        % {"label": label_of(spec)}, field=name)
     return text
 
 
@@ -433,41 +476,47 @@ def with_recorded_choices(action: ActionSpec, case_data: Mapping[str, Any]) -> A
 
 def _choice_value(spec: FieldSpec, value: Any, name: str) -> str:
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise _invalid(spec, "不是可选的值。", name)
+        raise _invalid(spec, _("“%(label)s”不是可选的值。"), name)
     if str(value) not in {c.value for c in spec.choices}:
-        raise _invalid(spec, "不是可选的值。", name)
+        raise _invalid(spec, _("“%(label)s”不是可选的值。"), name)
     return str(value)
 
 
 def _table(spec: FieldSpec, value: Any, *, region: Region, name: str,
            errors: list[RuleError]) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(r, Mapping) for r in value):
-        raise _invalid(spec, "应为若干行(每行一个对象)。", name)
+        raise _invalid(spec, _("“%(label)s”应为若干行(每行一个对象)。"), name)
     low, high = spec.min_rows or 0, spec.max_rows or MAX_ROWS
     if not low <= len(value) <= high:
-        raise _invalid(spec, f"应有{low}到{high}行(现为{len(value)}行)。", name, "row_count")
+        raise _invalid(spec, _("“%(label)s”应有%(low)s到%(high)s行(现为%(n)s行)。"), name,
+                       "row_count", low=low, high=high, n=len(value))
     known = {c.name for c in spec.columns}
     rows: list[dict[str, Any]] = []
     for i, raw in enumerate(value):
         row: dict[str, Any] = {}
         unknown = sorted(str(k) for k in set(raw) - known)
         if unknown:
-            errors.append(RuleError("unknown_field", f"“{spec.label}”第{i + 1}行有不认识的列:"
-                                    f"{'、'.join(unknown)}。", field=f"{name}[{i}]"))
+            errors.append(RuleError("unknown_field", _("“%(label)s”第%(row)s行有不认识的列:"
+                                    "%(columns)s。") % {
+                "label": label_of(spec), "row": i + 1,
+                "columns": pgettext("list separator", "、").join(unknown)}, field=f"{name}[{i}]"))
         for column in spec.columns:
             where = f"{name}[{i}].{column.name}"
             cell = raw.get(column.name)
             if _is_blank(cell):
                 if _required(column, raw):
-                    errors.append(RuleError("missing_field", f"请填写“{spec.label}”第{i + 1}行的"
-                                            f"“{column.label}”。", field=where))
+                    errors.append(RuleError("missing_field", _("请填写“%(label)s”第%(row)s行的"
+                                            "“%(column)s”。") % {
+                        "label": label_of(spec), "row": i + 1, "column": label_of(column)},
+                        field=where))
                 elif column.type == FieldType.BOOLEAN:
                     row[column.name] = False
                 continue
             try:
                 row[column.name] = clean_value(column, cell, region=region, name=where)
             except RuleError as err:
-                err.detail = f"“{spec.label}”第{i + 1}行:{err.detail}"
+                err.detail = _("“%(label)s”第%(row)s行:%(detail)s") % {
+                    "label": label_of(spec), "row": i + 1, "detail": err.detail}
                 errors.append(err)
         rows.append(row)
     return rows
@@ -496,8 +545,8 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region, name: str | None
     if t == FieldType.DATE:
         day = _parse(parse_date, value)
         if day is None or day.year < 1900:
-            raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为存在的日期(如 2026-11-28)。",
-                            field=where)
+            raise RuleError(dates.INVALID_DATE, _("“%(label)s”应为存在的日期(如 2026-11-28)。")
+                            % {"label": label_of(spec)}, field=where)
         return day.isoformat()
     if t == FieldType.DATETIME:
         moment = _parse(parse_datetime, value)
@@ -505,11 +554,12 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region, name: str | None
             day = _parse(parse_date, value)
             if day is None:
                 raise RuleError(dates.INVALID_DATE,
-                                f"“{spec.label}”应为存在的日期时间(如 2026-11-28T09:30+08:00)。",
-                                field=where)
+                                _("“%(label)s”应为存在的日期时间(如 2026-11-28T09:30+08:00)。")
+                                % {"label": label_of(spec)}, field=where)
             moment = dt.datetime.combine(day, dt.time())
         if moment.year < 1900:
-            raise RuleError(dates.INVALID_DATE, f"“{spec.label}”应为存在的日期时间。", field=where)
+            raise RuleError(dates.INVALID_DATE, _("“%(label)s”应为存在的日期时间。")
+                            % {"label": label_of(spec)}, field=where)
         if moment.tzinfo is None:
             moment = timezone.make_aware(moment)
         return moment.isoformat()
@@ -522,36 +572,38 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region, name: str | None
             return True
         if isinstance(value, str) and value.lower() in {"false", "0", "off", "no", "否", ""}:
             return False
-        raise _invalid(spec, "应为是或否。", where)
+        raise _invalid(spec, _("“%(label)s”应为是或否。"), where)
     if t == FieldType.CHOICE:
         return _choice_value(spec, value, where)
     if t == FieldType.MULTICHOICE:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise _invalid(spec, "应为多个可选值。", where)
+            raise _invalid(spec, _("“%(label)s”应为多个可选值。"), where)
         picked = sorted({_choice_value(spec, v, where) for v in value})
         low, high = spec.min_items or 0, spec.max_items or len(spec.choices)
         if not low <= len(picked) <= high:
-            raise _invalid(spec, f"应选{low}到{high}项(现为{len(picked)}项)。", where, "item_count")
+            raise _invalid(spec, _("“%(label)s”应选%(low)s到%(high)s项(现为%(n)s项)。"), where,
+                           "item_count", low=low, high=high, n=len(picked))
         return picked
     if t == FieldType.USER:
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise _invalid(spec, "应为本村(社区)的人员。", where)
+            raise _invalid(spec, _("“%(label)s”应为本村(社区)的人员。"), where)
         text = str(value).strip()
-        if text not in {v for v, _ in user_choices(spec, region)}:
-            raise _invalid(spec, "应为本村(社区)符合条件的人员。", where)
+        if text not in {v for v, _label in user_choices(spec, region)}:
+            raise _invalid(spec, _("“%(label)s”应为本村(社区)符合条件的人员。"), where)
         user = User.objects.get(pk=int(text))
         return {"id": user.pk, "name": user.get_full_name()}
     if t == FieldType.REF:
         if isinstance(value, Mapping):
             value = value.get("id")
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise _invalid(spec, "应为名册中的一项。", where)
+            raise _invalid(spec, _("“%(label)s”应为名册中的一项。"), where)
         text = str(value).strip()
         chosen = next((c for c in ref_choices(spec, region) if c.value == text), None)
         if chosen is None:
-            raise _invalid(spec, "不在本村(社区)名册中符合条件的范围内。", where, "not_on_roster")
+            raise _invalid(spec, _("“%(label)s”不在本村(社区)名册中符合条件的范围内。"), where,
+                           "not_on_roster")
         return {"id": chosen.value, "name": str(chosen.label)}
     if t == FieldType.TABLE:
         sink: list[RuleError] = [] if errors is None else errors
@@ -560,8 +612,8 @@ def clean_value(spec: FieldSpec, value: Any, *, region: Region, name: str | None
             raise FieldErrors(sink)
         return rows
     if t == FieldType.MEETING:  # cleaned by clean_data, with its rule and roll
-        raise _invalid(spec, "只能作为办理事项的会议字段填写。", where)
-    raise _invalid(spec, "类型未知。", where)
+        raise _invalid(spec, _("“%(label)s”只能作为办理事项的会议字段填写。"), where)
+    raise _invalid(spec, _("“%(label)s”类型未知。"), where)
 
 
 class FieldErrors(RuleError):
@@ -597,13 +649,14 @@ def clean_data(
     data = data if data is not None else {}
     files = files or {}
     if not isinstance(data, Mapping):
-        raise RuleError("invalid", "data 应为对象(JSON object)。", field="data")
+        raise RuleError("invalid", _("data 应为对象(JSON object)。"), field="data")
     fields = {fs.name: fs for fs in action.fields}
     errors: list[RuleError] = []
     unknown = sorted(str(k) for k in (set(data) | set(files)) - set(fields))
     if unknown:
-        shown = "、".join(repr(k)[1:-1][:40] or "(空)" for k in unknown[:5])
-        errors.append(RuleError("unknown_field", f"不认识的字段:{shown}。",
+        shown = pgettext("list separator", "、").join(
+            repr(k)[1:-1][:40] or _("(空)") for k in unknown[:5])
+        errors.append(RuleError("unknown_field", _("不认识的字段:%(names)s。") % {"names": shown},
                                 field=unknown[0] or "data"))
     values: dict[str, Any] = {}
     checked: dict[str, tuple[UploadedFile, CheckedFile]] = {}
@@ -656,13 +709,14 @@ def clean_data(
                             errors.append(err)
     for name in action.checklist:
         if values.get(name) is not True and not any(e.field == name for e in errors):
-            label = fields[name].label if name in fields else name
-            errors.append(RuleError("checklist_incomplete", f"归档清单未完成:“{label}”。",
-                                    field=name))
+            label = label_of(fields.get(name), name)
+            errors.append(RuleError("checklist_incomplete", _("归档清单未完成:“%(label)s”。")
+                                    % {"label": label}, field=name))
     for req in action.requires:
         if values.get(req.field) != req.equals and not any(e.field == req.field
                                                            for e in errors):
-            errors.append(RuleError("requirement_not_met", req.message, field=req.field))
+            errors.append(RuleError("requirement_not_met", texts.translate(req.message),
+                                    field=req.field))
     if errors:
         raise FieldErrors(errors) if len(errors) > 1 else errors[0]
     return CleanData(values, checked, fields)
@@ -675,23 +729,24 @@ def _clean_meeting_field(action: ActionSpec, spec: FieldSpec, data: Mapping[str,
     value = data.get(spec.name)
     if _is_blank(value):
         if _required(spec, data):
-            errors.append(RuleError("missing_field", f"请填写“{spec.label}”。", field=spec.name))
+            errors.append(_missing(spec))
         return
     rule = meeting_rule(action, values)
     if rule is None or rule.field != spec.name:
         chooser = action.meeting_by.field if action.meeting_by else None
         if chooser is None or not any(e.field == chooser for e in errors):
-            label = next((f.label for f in action.fields if f.name == chooser), chooser or "")
-            errors.append(RuleError("missing_field", f"请先选择“{label}”,系统按所选会议计算"
-                                    "应到人数。", field=chooser or spec.name))
+            label = label_of(next((f for f in action.fields if f.name == chooser), None),
+                             chooser or "")
+            errors.append(RuleError("missing_field", _("请先选择“%(label)s”,系统按所选会议计算"
+                                    "应到人数。") % {"label": label}, field=chooser or spec.name))
         return
     narrow = ""
     if rule.roll_by is not None:
         chosen = values.get(rule.roll_by)
         if chosen is None:
             if not any(e.field == rule.roll_by for e in errors):
-                errors.append(RuleError("missing_field", "请先选择召开会议的范围,系统据此计算"
-                                        "应到人员。", field=rule.roll_by))
+                errors.append(RuleError("missing_field", _("请先选择召开会议的范围,系统据此计算"
+                                        "应到人员。"), field=rule.roll_by))
             return
         narrow = str(chosen.get("id", "")) if isinstance(chosen, Mapping) else str(chosen)
     try:
@@ -716,27 +771,31 @@ def check_bounds(fs: FieldSpec, value: Any, values: Mapping[str, Any],
     where = name or fs.name
     if fs.type == FieldType.MONTH:
         if fs.max == TODAY and str(value) > f"{dates.today():%Y-%m}":
-            raise RuleError(dates.FUTURE_DATE, f"“{fs.label}”不能晚于本月。", field=where)
+            raise RuleError(dates.FUTURE_DATE, _("“%(label)s”不能晚于本月。")
+                            % {"label": label_of(fs)}, field=where)
         if fs.min == TODAY and str(value) < f"{dates.today():%Y-%m}":
-            raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能早于本月。", field=where)
+            raise RuleError(dates.DATE_ORDER, _("“%(label)s”不能早于本月。")
+                            % {"label": label_of(fs)}, field=where)
         if fs.min not in (None, TODAY) and str(value) < str(fs.min):
-            raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能早于{fs.min}。", field=where)
+            raise RuleError(dates.DATE_ORDER, _("“%(label)s”不能早于%(bound)s。")
+                            % {"label": label_of(fs), "bound": fs.min}, field=where)
         return
     if fs.type not in (FieldType.DATE, FieldType.DATETIME):
         return
     typed = typed_value(fs, value)
     if fs.max == TODAY:
-        dates.not_future(typed, field=where, label=fs.label)
+        dates.not_future(typed, field=where, label=label_of(fs))
     elif fs.max is not None and typed > _bound(fs, fs.max):
-        raise RuleError(dates.DATE_ORDER, f"“{fs.label}”不能晚于{fs.max}。", field=where)
+        raise RuleError(dates.DATE_ORDER, _("“%(label)s”不能晚于%(bound)s。")
+                        % {"label": label_of(fs), "bound": fs.max}, field=where)
     if fs.min is not None:
-        dates.not_before(typed, _bound(fs, fs.min), field=where, label=fs.label,
-                         start_label="今天" if fs.min == TODAY else str(fs.min))
+        dates.not_before(typed, _bound(fs, fs.min), field=where, label=label_of(fs),
+                         start_label=_("今天") if fs.min == TODAY else str(fs.min))
     if fs.after and values.get(fs.after) not in (None, ""):
         other = fields.get(fs.after)
         start = typed_value(other, values[fs.after])
-        dates.not_before(typed, start, field=where, label=fs.label,
-                         start_label=f"“{other.label if other else fs.after}”")
+        dates.not_before(typed, start, field=where, label=label_of(fs),
+                         start_label=_("“%(label)s”") % {"label": label_of(other, fs.after)})
 
 
 def display_value(fs: FieldSpec | None, value: Any) -> str:

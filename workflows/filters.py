@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -149,8 +150,8 @@ class ProblemsMixin:
         for name, messages in self.errors.items():
             filt = self.filters.get(name)
             label = str(filt.label) if filt is not None and filt.label else name
-            found.append(RuleError("invalid", f"筛选条件“{label}”有误:{''.join(messages)}",
-                                   field=name))
+            found.append(RuleError("invalid", gettext("筛选条件“%(label)s”有误:%(why)s")
+                                   % {"label": label, "why": "".join(messages)}, field=name))
         return found
 
 

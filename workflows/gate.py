@@ -23,7 +23,8 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from core import dates
 from core.errors import AlreadyNudged, Conflict, NotAllowed, OutOfScope, RuleError
@@ -32,7 +33,7 @@ from core.roles import Level, Role
 from core.scope import Held, get_scope
 from workflows import calendar as cal
 from workflows import facts as chain_facts
-from workflows import history, tallies
+from workflows import history, tallies, texts
 from workflows import params as tenant_params
 from workflows.acting import (
     acting_region,
@@ -61,7 +62,7 @@ from workflows.fields import (
     with_recorded_choices,
 )
 from workflows.meetings import check_meeting, explain_meeting, meeting_result, meeting_rule
-from workflows.messages import Text, spec_text
+from workflows.messages import Text, spec_text, translate
 from workflows.models import (
     Attachment,
     Case,
@@ -122,7 +123,8 @@ def _load(user: Any, case_id: int) -> tuple[Case, ProcedureSpec]:
     spec = case.spec
     if spec is None:
         raise RuleError("unknown_procedure",
-                        f"该事项开办时的流程(第{case.version}版)已不在系统中,请联系管理员。")
+                        _("该事项开办时的流程(第%(version)s版)已不在系统中,请联系管理员。")
+                        % {"version": case.version})
     return case, spec
 
 
@@ -137,13 +139,14 @@ def _lock(case: Case) -> Case:
 
 
 def _require_open(case: Case, what: str, expected_step: str | None) -> None:
+    """``what``: the refusal's whole sentence for a closed case, already translated."""
     if case.state == CaseState.OPEN:
         if expected_step and expected_step != case.current_step:
             raise Conflict
         return
     if expected_step:  # the client acted on a step that someone else has just closed
-        raise Conflict("该事项已办结或已撤回(他人已办理),请刷新后查看。")
-    raise RuleError("case_closed", f"该事项已办结或已撤回,不能{what}。")
+        raise Conflict(_("该事项已办结或已撤回(他人已办理),请刷新后查看。"))
+    raise RuleError("case_closed", what)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -360,7 +363,8 @@ def _choose_action(case: Case, spec: ProcedureSpec, action: str) -> tuple[StepSp
     )
     if previous and spec.has_step(previous) and spec.step(previous).action(str(action)):
         raise Conflict  # the action of the step someone else has just completed
-    raise RuleError("wrong_step", f"当前环节是“{step.name}”,不能执行“{action}”。")
+    raise RuleError("wrong_step", _("当前环节是“%(step)s”,不能执行“%(action)s”。")
+                    % {"step": texts.translate(step.name), "action": action})
 
 
 def _actor_role(actor: User, case: Case, step: StepSpec, role: str | None) -> Held:
@@ -368,17 +372,18 @@ def _actor_role(actor: User, case: Case, step: StepSpec, role: str | None) -> He
     if role:
         held = [h for h in held if h.role == role]
     if not held:
-        actors = "、".join(str(Role(r).label) for r in step.roles)
-        raise NotAllowed(f"“{step.name}”须由{actors}办理。")
+        actors = pgettext("list separator", "、").join(str(Role(r).label) for r in step.roles)
+        raise NotAllowed(_("“%(step)s”须由%(actors)s办理。")
+                         % {"step": texts.translate(step.name), "actors": actors})
     problem = separation_problem(actor, case, step)
     if problem:
         raise_alert(kind=AlertKind.SEPARATION_REFUSED, case=case, actor=actor,
                     message=Text(gettext_noop("{actor}试图办理“{title}”的“{step}”,"
                                               "因不相容岗位分离被拒绝:{problem}"),
                                  actor=actor.get_full_name(), title=case.title,
-                                 step=spec_text(step.name), problem=problem),
+                                 step=spec_text(step.name), problem=spec_text(problem)),
                     key=f"sep:{case.pk}:{step.code}:{actor.pk}")
-        raise RuleError("separation_of_duties", problem)
+        raise RuleError("separation_of_duties", translate(problem))
     return held[0]
 
 
@@ -391,9 +396,10 @@ def _check_time(actor: User, case: Case, spec: ProcedureSpec, step: StepSpec,
     not_before = _wait_until(case, spec, act, values)
     if not_before is not None and now < not_before:
         assert act.wait is not None
-        raise RuleError("too_early", f"{act.wait.reason},最早可于"
-                        f"{timezone.localtime(not_before):%Y年%m月%d日}办理。",
-                        not_before=not_before)
+        raise RuleError("too_early", _("%(reason)s,最早可于%(day)s办理。") % {
+            "reason": texts.translate(act.wait.reason),
+            "day": dates.day_shown(timezone.localtime(not_before).date())},
+            not_before=not_before)
     if not step.publicity:
         return
     notice = _running_notice(case, step)
@@ -409,14 +415,17 @@ def _check_time(actor: User, case: Case, spec: ProcedureSpec, step: StepSpec,
                     key=f"pub:{notice.pk}:{actor.pk}:{timezone.localdate()}")
         raise RuleError(
             "publicity_open",
-            f"公示期未满:公示不少于{notice.days}"
-            f"{'个工作日' if notice.working_days else '天'},"
-            f"{timezone.localtime(notice.earliest_end):%Y年%m月%d日%H:%M}后方可进行下一步。",
+            (ngettext("公示期未满:公示不少于%(days)s个工作日,%(end)s后方可进行下一步。",
+                      "公示期未满:公示不少于%(days)s个工作日,%(end)s后方可进行下一步。",
+                      notice.days) if notice.working_days else
+             ngettext("公示期未满:公示不少于%(days)s天,%(end)s后方可进行下一步。",
+                      "公示期未满:公示不少于%(days)s天,%(end)s后方可进行下一步。", notice.days))
+            % {"days": notice.days, "end": dates.moment_shown(notice.earliest_end)},
             not_before=notice.earliest_end,
         )
     if notice.objections.filter(answered_at__isnull=True).exists():
         raise RuleError("objection_unanswered",
-                        "公示期间收到的异议尚未答复,答复后方可进行下一步。")
+                        _("公示期间收到的异议尚未答复,答复后方可进行下一步。"))
 
 
 def _check_notice_record(actor: User, case: Case, notice: PublicityNotice) -> None:
@@ -441,8 +450,8 @@ def _check_notice_record(actor: User, case: Case, notice: PublicityNotice) -> No
                              actor=actor.get_full_name()),
                 key=f"notice:{notice.pk}")
     raise RuleError("record_altered",
-                    "公示记录与办理记录不符(公示期可能在系统之外被改动),不能进行下一步;"
-                    "已向村务监督委员会和乡镇(街道)纪委预警,请联系管理员核查。")
+                    _("公示记录与办理记录不符(公示期可能在系统之外被改动),不能进行下一步;"
+                      "已向村务监督委员会和乡镇(街道)纪委预警,请联系管理员核查。"))
 
 
 def extend_running_notices(*, reason: str, now: dt.datetime | None = None) -> int:
@@ -493,7 +502,7 @@ def _check_publicity_side(case: Case, step: StepSpec, act: ActionSpec) -> None:
     notice = _running_notice(case, step)
     if act.code == "answer_objection" and (
             notice is None or not notice.objections.filter(answered_at__isnull=True).exists()):
-        raise RuleError("no_objection", "没有待答复的异议。")
+        raise RuleError("no_objection", _("没有待答复的异议。"))
 
 
 def _apply_side_records(case: Case, step: StepSpec, act: ActionSpec, values: Mapping[str, Any],
@@ -564,7 +573,8 @@ def open_case(*, actor: User, procedure: str, region: Region | int, title: str,
               role: str | None = None) -> Case:
     spec = registry.get(str(procedure))
     if spec is None:
-        raise RuleError("unknown_procedure", f"没有编号为“{procedure}”的事项。", field="procedure")
+        raise RuleError("unknown_procedure", _("没有编号为“%(code)s”的事项。")
+                        % {"code": procedure}, field="procedure")
     if not isinstance(region, Region):
         try:
             region = Region.objects.get(pk=int(region))
@@ -573,19 +583,19 @@ def open_case(*, actor: User, procedure: str, region: Region | int, title: str,
     if not can_see_case(actor, region=region, procedure=spec.code):
         raise OutOfScope
     if region.level != Level.VILLAGE:
-        raise RuleError("invalid_region", "事项只能在村(社区)发起,请选择村(社区)。",
+        raise RuleError("invalid_region", _("事项只能在村(社区)发起,请选择村(社区)。"),
                         field="region")
     title = (title or "").strip()
     if not title:
-        raise RuleError("missing_field", "请填写标题。", field="title")
+        raise RuleError("missing_field", _("请填写标题。"), field="title")
     if len(title) > 200:
-        raise RuleError("invalid_field", "标题不能超过200个字。", field="title")
+        raise RuleError("invalid_field", _("标题不能超过%(n)s个字。") % {"n": 200}, field="title")
     first = spec.first_step
     held = opening_roles_held(actor, spec, region)
     if role:
         held = [h for h in held if h.role == role]
     if not held:
-        raise NotAllowed("您在该村(社区)没有发起此事项的职务。")
+        raise NotAllowed(_("您在该村(社区)没有发起此事项的职务。"))
     chosen = held[0]
     with transaction.atomic():
         now = timezone.now()
@@ -617,7 +627,7 @@ def perform_action(
     expected_step: str | None = None,
 ) -> Case:
     case, spec = _load(actor, case_id)
-    _require_open(case, "再办理", expected_step)
+    _require_open(case, _("该事项已办结或已撤回,不能再办理。"), expected_step)
     step, act = _choose_action(case, spec, action)
     chosen = _actor_role(actor, case, step, role)
     values = tenant_params.effective_all(spec, case.region)
@@ -723,16 +733,17 @@ def perform_action(
 def return_to_step(*, actor: User, case_id: int, step: str, reason: str,
                    expected_step: str | None = None) -> Case:
     case, spec = _load(actor, case_id)
-    _require_open(case, "退回", expected_step)
+    _require_open(case, _("该事项已办结或已撤回,不能退回。"), expected_step)
     current = spec.step(case.current_step)
     held = step_roles_held(actor, current, case.region)
     if not held:
-        raise NotAllowed("只有本环节的办理人可以退回。")
+        raise NotAllowed(_("只有本环节的办理人可以退回。"))
     if step not in current.back_to:
-        raise RuleError("wrong_step", f"“{current.name}”不能退回到该环节。", field="step")
+        raise RuleError("wrong_step", _("“%(step)s”不能退回到该环节。")
+                        % {"step": texts.translate(current.name)}, field="step")
     reason = (reason or "").strip()
     if not reason:
-        raise RuleError("missing_field", "退回须说明理由。", field="reason")
+        raise RuleError("missing_field", _("退回须说明理由。"), field="reason")
     now = timezone.now()
     with transaction.atomic():
         case = _lock(case)
@@ -756,12 +767,12 @@ def return_to_step(*, actor: User, case_id: int, step: str, reason: str,
 def withdraw(*, actor: User, case_id: int, reason: str,
              expected_step: str | None = None) -> Case:
     case, _spec = _load(actor, case_id)
-    _require_open(case, "撤回", expected_step)
+    _require_open(case, _("该事项已办结或已撤回,不能撤回。"), expected_step)
     if case.opened_by_id != actor.pk:
-        raise NotAllowed("只有发起人可以撤回。")
+        raise NotAllowed(_("只有发起人可以撤回。"))
     reason = (reason or "").strip()
     if not reason:
-        raise RuleError("missing_field", "撤回须说明理由。", field="reason")
+        raise RuleError("missing_field", _("撤回须说明理由。"), field="reason")
     now = timezone.now()
     with transaction.atomic():
         case = _lock(case)
@@ -803,10 +814,10 @@ def record_public_objection(*, notice_id: int, name: str, phone: str, content: s
         notice.case = case
         notice.refresh_from_db(fields=["state", "earliest_end"])
         if not accepts_objections(notice, now):
-            raise RuleError("notice_closed", "该公示已结束,不再受理网上异议。")
+            raise RuleError("notice_closed", _("该公示已结束,不再受理网上异议。"))
         spec = case.spec
         if spec is None or not spec.has_step(notice.step):
-            raise RuleError("notice_closed", "该公示已结束,不再受理网上异议。")
+            raise RuleError("notice_closed", _("该公示已结束,不再受理网上异议。"))
         step = spec.step(notice.step)
         act = step.action(RECORD_OBJECTION)
         objection = notice.objections.create(content=content, raised_by=name, phone=phone,

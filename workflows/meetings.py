@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import RuleError
+from workflows import texts
 from workflows.spec import ActionSpec, MeetingRule, Threshold
 
 
@@ -56,15 +59,18 @@ def explain_meeting(rule: MeetingRule, meeting: Mapping[str, Any],
     if not quorum:
         return RuleError(
             "quorum_not_met",
-            f"{rule.body}未达到法定人数:应到{meeting['due']}人,实到{meeting['present']}人,"
-            f"须达到{rule.quorum.describe(q_ratio)}方可开会。",
+            _("%(body)s未达到法定人数:应到%(due)s人,实到%(present)s人,"
+              "须达到%(rule)s方可开会。") % {
+                "body": texts.translate(rule.body), "due": meeting["due"],
+                "present": meeting["present"], "rule": rule.quorum.describe(q_ratio)},
             field=rule.field,
         )
     if not passed:
         return RuleError(
             "vote_failed",
-            f"{rule.body}表决未通过:赞成{meeting.get('yes', 0)}票,"
-            f"须达到{rule.pass_line.describe(p_ratio)}。",
+            _("%(body)s表决未通过:赞成%(yes)s票,须达到%(rule)s。") % {
+                "body": texts.translate(rule.body), "yes": meeting.get("yes", 0),
+                "rule": rule.pass_line.describe(p_ratio)},
             field=rule.field,
         )
     return None

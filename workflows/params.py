@@ -12,9 +12,11 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from core.models import Region
 from core.scope import get_scope
+from workflows import texts
 from workflows.models import TenantSetting
 from workflows.spec import Param, ProcedureSpec, Unit
 
@@ -27,7 +29,8 @@ def parse_value(param: Param, raw: str) -> int | Fraction:
         else:
             value = int(text)
     except (ValueError, ZeroDivisionError):
-        raise ValidationError(f"“{raw}”不是有效的取值。") from None
+        raise ValidationError(_("“%(raw)s”不是有效的取值。")
+                               % {"raw": raw}) from None
     return value
 
 
@@ -40,10 +43,12 @@ def _stricter(param: Param, a: int | Fraction, b: int | Fraction) -> int | Fract
 def validate(param: Param, value: int | Fraction) -> None:
     if value < param.floor:
         raise ValidationError(
-            f"{param.label}不得低于{param.describe(param.floor)}(法定或示范文本规定的下限)。"
-        )
+            _("%(param)s不得低于%(bound)s(法定或示范文本规定的下限)。")
+            % {"param": texts.translate(param.label), "bound": param.describe(param.floor)})
     if param.ceiling is not None and value > param.ceiling:
-        raise ValidationError(f"{param.label}不得超过{param.describe(param.ceiling)}。")
+        raise ValidationError(_("%(param)s不得超过%(bound)s。")
+                              % {"param": texts.translate(param.label),
+                                 "bound": param.describe(param.ceiling)})
 
 
 def effective(spec: ProcedureSpec, param: Param, region: Region) -> int | Fraction:
@@ -140,13 +145,15 @@ def check_setting(spec: ProcedureSpec, param: Param, region: Region,
     not a number, below the floor or above the ceiling, or looser than what is in force
     from above (a looser value would be saved and never applied)."""
     if region.level == "village":
-        raise ValidationError("只有区或镇(街道)可以设置事项参数。")
+        raise ValidationError(_("只有区或镇(街道)可以设置事项参数。"))
     value = parse_value(param, raw)
     validate(param, value)
     above = inherited(spec, param, region)
     if _stricter(param, value, above) != value:
-        way = "更短或更少" if param.lower_is_stricter else "更长或更多"
-        raise ValidationError(
-            f"{param.label}在本单位现行为{param.describe(above)}(默认或上级规定),"
-            f"本级只能设得更严({way})。")
+        detail = (_("%(param)s在本单位现行为%(value)s(默认或上级规定),"
+                    "本级只能设得更严(更短或更少)。") if param.lower_is_stricter else
+                  _("%(param)s在本单位现行为%(value)s(默认或上级规定),"
+                    "本级只能设得更严(更长或更多)。"))
+        raise ValidationError(detail % {"param": texts.translate(param.label),
+                                        "value": param.describe(above)})
     return value

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import RuleError
 from core.models import Membership, Region
 from core.places import kind_of, place_words
@@ -112,7 +114,8 @@ def compute_roll(code: str, village: Region, day: dt.date, narrow: str = "") -> 
     source: a spec the lint passed never names one)."""
     source = _SOURCES.get(code)
     if source is None:
-        raise RuleError("unknown_roll", f"没有名为“{code}”的会议名册来源。")
+        raise RuleError("unknown_roll", (_("没有名为“%(code)s”的会议名册来源。")
+                                         % {"code": code}))
     roll = source.roll(village, day, narrow)
     # in the words of the village or community (村民代表名册 / 居民代表名册)
     kind = kind_of(village)

@@ -34,6 +34,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import dates
 from core.errors import RuleError
@@ -45,10 +47,12 @@ from workflows.fields import (
     check_bounds,
     clean_value,
     display_value,
+    label_of,
     ref_choices,
     typed_values,
     user_choices,
 )
+from workflows.messages import translate
 from workflows.refs import RefSource, ref_source, register_ref
 from workflows.registry import registry
 from workflows.rendering import excel_safe
@@ -357,7 +361,8 @@ def clean_fields(columns: Sequence[FieldSpec], raw: Mapping[str, Any], village: 
         value = raw.get(column.name)
         if _blank(value):
             if column.required and column.type != FieldType.BOOLEAN:
-                errors.append(RuleError("missing_field", f"请填写“{column.label}”。",
+                errors.append(RuleError("missing_field", (_("请填写“%(label)s”。")
+                                                          % {"label": label_of(column)}),
                                         field=column.name))
             elif column.type == FieldType.BOOLEAN:
                 values[column.name] = False
@@ -416,8 +421,9 @@ def _key_text(spec: RosterSpec, values: Mapping[str, Any]) -> str:
     for name in spec.key:
         column = spec.column(name)
         if column is not None:
-            parts.append(f"{column.label}“{display_value(column, values.get(name))}”")
-    return "、".join(parts)
+            parts.append(_("%(label)s“%(value)s”") % {
+                "label": label_of(column), "value": display_value(column, values.get(name))})
+    return pgettext("list separator", "、").join(parts)
 
 
 def clean_entry(spec: RosterSpec, village: Region, raw: Mapping[str, Any],
@@ -426,7 +432,8 @@ def clean_entry(spec: RosterSpec, village: Region, raw: Mapping[str, Any],
     errors: list[RuleError] = []
     unknown = sorted(str(k) for k in raw if spec.column(str(k)) is None)
     if unknown:
-        errors.append(RuleError("unknown_field", f"不认识的字段:{'、'.join(unknown)}。",
+        errors.append(RuleError("unknown_field", _("不认识的字段:%(names)s。")
+                                % {"names": pgettext("list separator", "、").join(unknown)},
                                 field=unknown[0]))
     values = clean_fields(spec.columns, raw, village, errors)
     if not errors:
@@ -434,7 +441,9 @@ def clean_entry(spec: RosterSpec, village: Region, raw: Mapping[str, Any],
         if twin is not None:
             errors.append(RuleError(
                 "duplicate_entry",
-                f"{spec.name}中已有{_key_text(spec, values)}的{spec.entry}({twin})。",
+                _("%(roster)s中已有%(key)s的%(entry)s(%(twin)s)。") % {
+                    "roster": translate(spec.name), "key": _key_text(spec, values),
+                    "entry": translate(spec.entry), "twin": twin},
                 field=spec.key[0]))
     if not errors and spec.check is not None:
         errors.extend(spec.check(village, entry, typed_values(_columns(spec), values)))
@@ -485,16 +494,19 @@ def clean_end(spec: RosterSpec, village: Region, entry: Any,
     """The values that end ``entry``, or every refusal at once."""
     errors: list[RuleError] = []
     if not spec.endable:
-        raise RuleError("not_endable", f"{spec.name}的条目不能终止,请登记新的一条。")
+        raise RuleError("not_endable", _("%(name)s的条目不能终止,请登记新的一条。")
+                        % {"name": translate(spec.name)})
     if getattr(entry, "ended_on", None) is not None:
-        raise RuleError("already_ended", f"该{spec.entry}已于{entry.ended_on:%Y-%m-%d}终止。")
+        raise RuleError("already_ended", _("该%(entry)s已于%(day)s终止。") % {
+            "entry": translate(spec.entry), "day": f"{entry.ended_on:%Y-%m-%d}"})
     values = clean_fields(spec.ends, raw, village, errors)
     ended = typed_values(_columns(spec), values).get("ended_on")
     if isinstance(ended, dt.date):
         starts = [getattr(entry, c.name) for c in spec.columns if c.type == FieldType.DATE
                   and c.name in _START_NAMES and getattr(entry, c.name, None) is not None]
         if starts and ended < max(starts):
-            errors.append(RuleError(dates.DATE_ORDER, f"终止日期不能早于{max(starts):%Y-%m-%d}。",
+            errors.append(RuleError(dates.DATE_ORDER, _("终止日期不能早于%(day)s。")
+                                    % {"day": f"{max(starts):%Y-%m-%d}"},
                                     field="ended_on"))
     if errors:
         raise FieldErrors(errors)
@@ -776,8 +788,10 @@ def _pick(options: Sequence[Choice], text: str) -> tuple[str | None, str]:
     if len(named) == 1:
         return named[0].value, ""
     if len(named) > 1:
-        return None, f"有{len(named)}项都叫“{text}”,请写明是哪一项(如“{named[0].label}" \
-            f"[{named[0].value}]”):" + "、".join(f"{c.label}[{c.value}]" for c in named[:5])
+        return None, _("有%(n)s项都叫“%(text)s”,请写明是哪一项(如“%(example)s”):%(items)s") % {
+            "n": len(named), "text": text, "example": f"{named[0].label}[{named[0].value}]",
+            "items": pgettext("list separator", "、").join(
+                f"{c.label}[{c.value}]" for c in named[:5])}
     return None, ""
 
 
@@ -789,7 +803,8 @@ def _raw_of(column: FieldSpec, cell: Any, options: Sequence[Choice]) -> tuple[An
     if t == FieldType.DATE and isinstance(cell, dt.datetime | dt.date):
         return (cell.date() if isinstance(cell, dt.datetime) else cell).isoformat(), ""
     if column.format == Format.ID_NUMBER and isinstance(cell, int | float):
-        return None, "身份证号码被Excel当作数字保存,末几位已丢失:请将该列单元格设为“文本”后重新填写"
+        return None, _("身份证号码被Excel当作数字保存,末几位已丢失:"
+                       "请将该列单元格设为“文本”后重新填写")
     if t in (FieldType.INTEGER, FieldType.DECIMAL) and isinstance(cell, int | float):
         return _text(cell), ""
     if t == FieldType.BOOLEAN:
@@ -799,8 +814,8 @@ def _raw_of(column: FieldSpec, cell: Any, options: Sequence[Choice]) -> tuple[An
     if t in (FieldType.CHOICE, FieldType.REF, FieldType.USER):
         value, why = _pick(options, text)
         if value is None:
-            return None, why or (f"“{text}”不是可选的值" if t == FieldType.CHOICE
-                                 else f"本村(社区)名册中没有“{text}”")
+            return None, why or ((_("“%(text)s”不是可选的值") if t == FieldType.CHOICE
+                                  else _("本村(社区)名册中没有“%(text)s”")) % {"text": text})
         return value, ""
     return text, ""
 
@@ -825,7 +840,8 @@ def read_import(spec: RosterSpec, village: Region, upload: Any) -> ImportResult:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_IMPORT_BYTES:
         limit = MAX_IMPORT_BYTES // 1048576
-        result.problems.append(RowProblem(0, "", f"文件过大(不超过{limit}MB)。"))
+        result.problems.append(RowProblem(0, "", _("文件过大(不超过%(limit)sMB)。")
+                                                 % {"limit": limit}))
         return result
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
@@ -834,10 +850,10 @@ def read_import(spec: RosterSpec, village: Region, upload: Any) -> ImportResult:
                                                      values_only=True)]
     except Exception:  # any unreadable upload is the same refusal
         result.problems.append(RowProblem(
-            0, "", "无法读取该文件:请上传由模板填写的 Excel 文件(.xlsx)。"))
+            0, "", _("无法读取该文件:请上传由模板填写的 Excel 文件(.xlsx)。")))
         return result
     if len(grid) < HEADER_ROW:
-        result.problems.append(RowProblem(0, "", "文件中没有表头:请使用下载的模板填写。"))
+        result.problems.append(RowProblem(0, "", _("文件中没有表头:请使用下载的模板填写。")))
         return result
     headers = [_header_key(h) for h in grid[HEADER_ROW - 1]]
     by_label = {_header_key(c.label): c for c in spec.columns}
@@ -849,19 +865,20 @@ def read_import(spec: RosterSpec, village: Region, upload: Any) -> ImportResult:
         column = by_label.get(head)
         if column is None:
             result.problems.append(RowProblem(HEADER_ROW, str(grid[HEADER_ROW - 1][i]),
-                                              "不认识的列:请使用下载的模板,不要修改表头。"))
+                                              _("不认识的列:请使用下载的模板,不要修改表头。")))
         elif column.name in where:
-            result.problems.append(RowProblem(HEADER_ROW, str(column.label), "该列出现了两次。"))
+            result.problems.append(RowProblem(HEADER_ROW, str(column.label), _("该列出现了两次。")))
         else:
             where[column.name] = i
     for column in spec.columns:
         if column.name not in where and column.required and column.type != FieldType.BOOLEAN:
-            result.problems.append(RowProblem(HEADER_ROW, str(column.label), "缺少这一必填列。"))
+            result.problems.append(RowProblem(HEADER_ROW, str(column.label), _("缺少这一必填列。")))
     if result.problems:
         return result
     body = grid[HEADER_ROW:]
     if len(body) > MAX_IMPORT_ROWS:
-        result.problems.append(RowProblem(0, "", f"一次最多导入{MAX_IMPORT_ROWS}行,请分批导入。"))
+        result.problems.append(RowProblem(0, "", _("一次最多导入%(n)s行,请分批导入。")
+                                                 % {"n": MAX_IMPORT_ROWS}))
         return result
     options = _options(spec, village)
     labels = {c.name: str(c.label) for c in (*spec.columns, *spec.ends)}
@@ -893,7 +910,7 @@ def read_import(spec: RosterSpec, village: Region, upload: Any) -> ImportResult:
                                    unreadable)
         result.problems.extend(row_problems)
     if not result.problems and not result.rows and not result.skipped_example:
-        result.problems.append(RowProblem(0, "", "文件中没有数据行。"))
+        result.problems.append(RowProblem(0, "", _("文件中没有数据行。")))
     return result
 
 
@@ -914,12 +931,14 @@ def _check_row(spec: RosterSpec, village: Region, number: int, raw: Mapping[str,
     if spec.key:
         key = tuple(str(values.get(k)) for k in spec.key)
         if key in seen:
-            return [RowProblem(number, labels[spec.key[0]], f"与第{seen[key]}行重复。")]
+            return [RowProblem(number, labels[spec.key[0]],
+                               _("与第%(row)s行重复。") % {"row": seen[key]})]
         seen[key] = number
         twin = _existing(spec, village, values)
         if twin is not None and getattr(twin, "ended_on", None) is not None:
             return [RowProblem(number, labels[spec.key[0]],
-                               f"名册中的这一项已于{twin.ended_on:%Y-%m-%d}终止,不能用导入恢复。")]
+                               _("名册中的这一项已于%(day)s终止,不能用导入恢复。")
+                               % {"day": f"{twin.ended_on:%Y-%m-%d}"})]
     try:
         values = clean_entry(spec, village, raw, entry=twin)
     except FieldErrors as many:

@@ -21,12 +21,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 from workflows.alerts import raise_alert
 from workflows.attachments import PREVIEWABLE_TYPES
 from workflows.audit import event_hash, same
 from workflows.chaincheck import note_file_problem
 from workflows.choices import AlertKind
+from workflows.messages import Text
 from workflows.models import Attachment, CaseEvent
 from workflows.visibility import access_attachment
 
@@ -86,19 +88,24 @@ def previewable(att: Attachment) -> bool:
 
 def _refuse(request: HttpRequest, att: Attachment, found: str | None,
             recorded: str | None) -> HttpResponse:
+    # stored as templates and parameters: the alert is read by supervisors in their own
+    # language; the village's stored check keeps the Chinese, like the nightly check's
     if found is None:
-        problem = f"附件“{att.original_name}”的文件已不存在"
+        problem = Text(gettext_noop("附件“{name}”的文件已不存在"), name=att.original_name)
     elif recorded is None:
-        problem = f"附件“{att.original_name}”对应的办理记录已被改动,无法核对文件"
+        problem = Text(gettext_noop("附件“{name}”对应的办理记录已被改动,无法核对文件"),
+                       name=att.original_name)
     else:
-        problem = (f"附件“{att.original_name}”的文件已被替换或改动"
-                   f"(SHA-256 应为 {recorded[:12]}…,现为 {found[:12]}…)")
+        problem = Text(gettext_noop("附件“{name}”的文件已被替换或改动"
+                                    "(SHA-256 应为 {recorded}…,现为 {found}…)"),
+                       name=att.original_name, recorded=recorded[:12], found=found[:12])
     case = att.case
     raise_alert(kind=AlertKind.RECORD_ALTERED, case=case, actor=request.user,
-                message=f"“{case.title}”的{problem},系统已拒绝提供下载。",
+                message=Text(gettext_noop("“{title}”的{problem},系统已拒绝提供下载。"),
+                             title=case.title, problem=problem),
                 key=f"file:{att.pk}:{(found or 'gone')[:16]}")
-    note_file_problem(att, problem)
+    note_file_problem(att, problem.chinese())
     return render(request, "workflows/attachment_refused.html", {
-        "title": "附件与记录不符", "attachment": att, "case": case, "found": found,
+        "title": gettext("附件与记录不符"), "attachment": att, "case": case, "found": found,
         "recorded": recorded or att.sha256, "missing": found is None,
     }, status=409)

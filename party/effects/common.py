@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import dates
 from core.errors import RuleError
@@ -41,19 +42,21 @@ def plain_name(label: Any) -> str:
 
 def member_named(region: Region, value: Any, *, field: str,
                  statuses: Iterable[str] = ACTIVE_MEMBER_STATUSES,
-                 what: str = "党员") -> PartyMember:
+                 what: str | None = None) -> PartyMember:
     """The member of this village's register a ``ref="party_member"`` value names, with one
     of ``statuses`` now (the engine offered only those; the register may have changed since
-    the form was drawn: ``member_not_found``)."""
+    the form was drawn: ``member_not_found``). ``what`` names the member sought in the
+    refusal, translated (党员 by default)."""
     pk = ref_id(value)
     member = (PartyMember.objects.filter(region=region, pk=pk,
                                          status__in=[str(s) for s in statuses]).first()
               if pk is not None else None)
     if member is None:
         name = plain_name(value.get("name") if isinstance(value, Mapping) else "")
-        raise RuleError("member_not_found",
-                        f"本村(社区)党员名册中没有符合条件的{what}{f'“{name}”' if name else ''}。",
-                        field=field)
+        what = what or _("党员")
+        detail = (_("本村(社区)党员名册中没有符合条件的%(what)s“%(name)s”。") if name else
+                  _("本村(社区)党员名册中没有符合条件的%(what)s。"))
+        raise RuleError("member_not_found", detail % {"what": what, "name": name}, field=field)
     return member
 
 
@@ -61,13 +64,16 @@ def full_members_named(ctx: EffectContext, fields: tuple[str, str], role: str,
                        exclude: PartyMember | None = None) -> tuple[PartyMember, PartyMember]:
     """Two distinct full members of the register (contacts or introducers)."""
     first = member_named(ctx.case.region, ctx.data.get(fields[0]), field=fields[0],
-                         statuses=(MemberStatus.FULL,), what=f"正式党员({role})")
+                         statuses=(MemberStatus.FULL,), what=_("正式党员(%(role)s)")
+                                                             % {"role": role})
     second = member_named(ctx.case.region, ctx.data.get(fields[1]), field=fields[1],
-                          statuses=(MemberStatus.FULL,), what=f"正式党员({role})")
+                          statuses=(MemberStatus.FULL,), what=_("正式党员(%(role)s)")
+                                                              % {"role": role})
     if first.pk == second.pk:
-        raise RuleError("same_person", f"两名{role}须是两个不同的正式党员。", field=fields[1])
+        raise RuleError("same_person", _("两名%(role)s须是两个不同的正式党员。")
+                                       % {"role": role}, field=fields[1])
     if exclude is not None and exclude.pk in (first.pk, second.pk):
-        raise RuleError("same_person", f"{role}不能是本人。",
+        raise RuleError("same_person", _("%(role)s不能是本人。") % {"role": role},
                         field=fields[0] if first.pk == exclude.pk else fields[1])
     return first, second
 

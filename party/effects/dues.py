@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
@@ -52,7 +54,7 @@ def standard_for(category: str, income: Decimal | None, *,
     if bands is None:
         return FLAT_MINIMUM
     if income is None:
-        raise RuleError("income_missing", "在职和离退休党员须填写月收入基数。", field=field)
+        raise RuleError("income_missing", _("在职和离退休党员须填写月收入基数。"), field=field)
     for limit, rate in bands:
         if limit is None or income <= limit:
             return (income * rate).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -66,7 +68,8 @@ def _payment(ctx: EffectContext, i: int, row: dict[str, Any], period: str,
     where = f"payments[{i}]"
     member = member_named(ctx.case.region, row.get("member"), field=f"{where}.member")
     if member.pk in seen or DuesPayment.objects.filter(member=member, period=period).exists():
-        raise RuleError("dues_duplicate", f"{member.name}{period}的党费已经登记。",
+        raise RuleError("dues_duplicate", _("%(member)s%(period)s的党费已经登记。")
+                                          % {"member": member.name, "period": period},
                         field=f"{where}.member")
     seen.add(member.pk)
     category = str(row["category"])
@@ -83,7 +86,9 @@ def _payment(ctx: EffectContext, i: int, row: dict[str, Any], period: str,
     label = DuesCategory(category).label
     if amount < standard:
         raise RuleError("dues_below_standard",
-                        f"{member.name}按{label}标准每月应交{standard}元,登记为{amount}元。",
+                        _("%(member)s按%(label)s标准每月应交%(standard)s元,登记为%(amount)s元。")
+                        % {"member": member.name, "label": label, "standard": standard,
+                           "amount": amount},
                         field=f"{where}.amount")
     # 党员自愿多交党费不限 (the 2008 dues rules): an amount above the standard (for the flat
     # categories, above 1元 a month) is what the member chose to pay, recorded as paid
@@ -143,14 +148,15 @@ def _remittance(ctx: EffectContext) -> DuesRemittance:
 
 
 def _same_amount(what: str) -> EffectFn:
-    """A check: the amount sent equals the ledger's total for the month."""
+    """A check: the amount sent equals the ledger's total for the month. ``what`` is a msgid
+    (marked with gettext_noop), translated when a refusal is raised."""
 
     def check(ctx: EffectContext) -> None:
         expected = _remittance(ctx).total
         got: Decimal = ctx.data["amount"]
         if got != expected:
-            raise RuleError("amount_mismatch", f"{what}{got}元与应为的{expected}元不符。",
-                            field="amount")
+            raise RuleError("amount_mismatch", _("%(what)s%(got)s元与应为的%(expected)s元不符。")
+                            % {"what": _(what), "got": got, "expected": expected}, field="amount")
 
     return check
 
@@ -162,7 +168,7 @@ def _remit_to_township(ctx: EffectContext) -> None:
 
 
 REMIT_TO_TOWNSHIP = effect("party.remit_to_township",
-                           check=_same_amount("交至镇(街道)党委的金额"),
+                           check=_same_amount(gettext_noop("交至镇(街道)党委的金额")),
                            apply=_remit_to_township)
 
 
@@ -173,7 +179,7 @@ def _issue_receipt(ctx: EffectContext) -> None:
     remittance.save()
 
 
-ISSUE_RECEIPT = effect("party.issue_receipt", check=_same_amount("收据金额"),
+ISSUE_RECEIPT = effect("party.issue_receipt", check=_same_amount(gettext_noop("收据金额")),
                        apply=_issue_receipt)
 
 
@@ -185,7 +191,7 @@ def _remit_to_district(ctx: EffectContext) -> None:
 
 
 REMIT_TO_DISTRICT = effect("party.remit_to_district",
-                           check=_same_amount("上缴区委组织部的金额(须全额上缴)"),
+                           check=_same_amount(gettext_noop("上缴区委组织部的金额(须全额上缴)")),
                            apply=_remit_to_district)
 
 
@@ -193,23 +199,26 @@ def _check_year_ledger(ctx: EffectContext) -> None:
     """The year's ledger has lines, every month its receipt, and a remark agrees with it."""
     year = int(ctx.data.get("year", 0))
     if year > dates.today().year or year < dt.MINYEAR:
-        raise RuleError("invalid_field", "年度不正确。", field="year")
+        raise RuleError("invalid_field", _("年度不正确。"), field="year")
     if not DuesPayment.objects.filter(region=ctx.case.region,
                                       period__startswith=f"{year}-").exists():
-        raise RuleError("ledger_empty", f"{year}年度党费台账没有收缴记录,无从公示。",
+        raise RuleError("ledger_empty", _("%(year)s年度党费台账没有收缴记录,无从公示。")
+                                        % {"year": year},
                         field="year")
     open_rows = DuesRemittance.objects.filter(region=ctx.case.region,
                                               period__startswith=f"{year}-",
                                               receipt_no="").count()
     if open_rows:
         raise RuleError("receipt_missing",
-                        f"{year}年度有{open_rows}个月的党费尚未取得镇(街道)党委收据,"
-                        "补齐凭证后再公示。", field="year")
+                        _("%(year)s年度有%(open_rows)s个月的党费尚未取得镇(街道)党委收据,补齐凭证后"
+                          "再公示。")
+                        % {"year": year, "open_rows": open_rows}, field="year")
     expected = year_summary(ctx.case.region.pk, year)
     remark = str(ctx.data.get("summary") or "").strip()
     if remark and expected not in remark:
         raise RuleError("publicity_mismatch",
-                        f"公示内容须与党费台账一致,应包含“{expected}”。", field="summary")
+                        _("公示内容须与党费台账一致,应包含“%(expected)s”。")
+                        % {"expected": expected}, field="summary")
     # the notice the step opens shows what the ledger says (the remark at its end)
     ctx.notice_content = year_notice_text(ctx.case.region, year, remark=remark)
 

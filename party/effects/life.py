@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
+from core.listing import listed
 from party.choices import (
     ACTIVE_MEMBER_STATUSES,
     AppraisalForm,
@@ -76,7 +78,7 @@ def check_absences(data: dict[str, Any], kind: str = "party_member") -> str:
     nobody twice. The register's text of the absences (姓名:事由, one a line)."""
     due, present = roll(data)
     if present > due:
-        raise RuleError("invalid_field", "实到人数不能多于应到人数。", field="meeting.present")
+        raise RuleError("invalid_field", _("实到人数不能多于应到人数。"), field="meeting.present")
     rows: list[dict[str, Any]] = list(data.get("absentees") or [])
     meeting = data.get("meeting")
     roll_json = meeting.get("roll") if isinstance(meeting, dict) else None
@@ -84,8 +86,10 @@ def check_absences(data: dict[str, Any], kind: str = "party_member") -> str:
     if members is None:  # a roll that is a number: only the count can be compared
         if len(rows) != due - present:
             raise RuleError("absence_unexplained",
-                            f"应到{due}人、实到{present}人,须逐一登记{due - present}名缺席人员及"
-                            f"请假事由(已登记{len(rows)}人)。", field="absentees")
+                            _("应到%(due)s人、实到%(present)s人,须逐一登记%(absent)s名缺席人员及"
+                              "请假事由(已登记%(recorded)s人)。")
+                            % {"due": due, "present": present, "absent": due - present,
+                               "recorded": len(rows)}, field="absentees")
         return "\n".join(f"{plain_name(_name(r['member']))}:{r['reason']}" for r in rows)
     assert isinstance(meeting, dict)
     assert isinstance(roll_json, dict)
@@ -93,32 +97,37 @@ def check_absences(data: dict[str, Any], kind: str = "party_member") -> str:
              for m in (*members, *roll_json.get("non_voting", ()))}
     came = {str(v) for v in meeting.get("attendees") or ()}
     errors: list[RuleError] = []
-    listed: dict[str, str] = {}
+    given: dict[str, str] = {}
     for i, row in enumerate(rows):
         key, where = _roll_key(row.get("member"), kind), f"absentees[{i}].member"
         name = names.get(key) or plain_name(_name(row.get("member")))
         if key not in names:
             errors.append(RuleError("absence_unexplained",
-                                    f"{name}不在本次会议{meeting.get('held_on', '')}的应到名单中"
-                                    "(名册计算),不应登记为缺席。", field=where))
+                                    _("%(name)s不在本次会议%(day)s的应到名单中(名册计算),"
+                                      "不应登记为缺席。")
+                                    % {"name": name, "day": meeting.get("held_on", "")},
+                                    field=where))
         elif key in came:
             errors.append(RuleError("absence_unexplained",
-                                    f"{name}已勾选为到会,不应同时登记为缺席。", field=where))
-        elif key in listed:
-            errors.append(RuleError("absence_unexplained", f"{name}已登记过一次缺席。",
+                                    _("%(name)s已勾选为到会,不应同时登记为缺席。")
+                                    % {"name": name}, field=where))
+        elif key in given:
+            errors.append(RuleError("absence_unexplained", _("%(name)s已登记过一次缺席。")
+                                                           % {"name": name},
                                     field=where))
         else:
-            listed[key] = f"{name}:{row['reason']}"
+            given[key] = f"{name}:{row['reason']}"
     missing = [names[str(m["value"])] for m in members
-               if str(m["value"]) not in came and str(m["value"]) not in listed]
+               if str(m["value"]) not in came and str(m["value"]) not in given]
     if missing:
         errors.append(RuleError(
             "absence_unexplained",
-            f"应到{due}人、实到{present}人,以下未到会的人员须登记请假事由:{'、'.join(missing)}。",
+            _("应到%(due)s人、实到%(present)s人,以下未到会的人员须登记请假事由:%(items)s。")
+            % {"due": due, "present": present, "items": listed(missing)},
             field="absentees"))
     if errors:
         raise FieldErrors(errors) if len(errors) > 1 else errors[0]
-    return "\n".join(listed.values())
+    return "\n".join(given.values())
 
 
 def _name(person: Any) -> str:
@@ -170,7 +179,8 @@ def check_forms(at_least: Param) -> Effect:
         forms = ctx.data.get("forms") or []
         if len(forms) < need:
             raise RuleError("forms_too_few",
-                            f"述职评议形式不少于{need}种,本次只有{len(forms)}种。", field="forms")
+                            _("述职评议形式不少于%(need)s种,本次只有%(n)s种。")
+                            % {"need": need, "n": len(forms)}, field="forms")
 
     return effect(f"party.check_forms.{at_least.name}", check=check)
 
@@ -199,7 +209,7 @@ def _report_row(ctx: EffectContext) -> ReportAppraisal:
 
 def _check_interview(ctx: EffectContext) -> None:
     if _report_row(ctx).grade == ReportGrade.POOR and not ctx.data.get("interviewed"):
-        raise RuleError("interview_required", "评价等次为“差”的,须对党支部书记进行约谈。",
+        raise RuleError("interview_required", _("评价等次为“差”的,须对党支部书记进行约谈。"),
                         field="interviewed")
 
 
@@ -234,7 +244,7 @@ def record_themed_day(repeat_limit: Param) -> Effect:
         published = ctx.step_values("publish").get("published_on")
         if isinstance(published, dt.date):
             dates.not_before(held_on(ctx.data), published, field="meeting.held_at",
-                             label="开展日期", start_label="发布活动内容的日期")
+                             label=_("开展日期"), start_label=_("发布活动内容的日期"))
         _check_absences(ctx)
 
     def apply(ctx: EffectContext) -> None:
@@ -269,7 +279,8 @@ def check_study(at_least: Param) -> Effect:
     def check(ctx: EffectContext) -> None:
         need = int(ctx.param(at_least))
         if int(ctx.data.get("study_sessions", 0)) < need:
-            raise RuleError("study_too_little", f"组织生活会前集中学习不少于{need}次。",
+            raise RuleError("study_too_little", _("组织生活会前集中学习不少于%(need)s次。")
+                                                % {"need": need},
                             field="study_sessions")
 
     return effect(f"party.check_study.{at_least.name}", check=check)
@@ -310,8 +321,9 @@ def _check_measures(ctx: EffectContext) -> None:
         number = int(row["problem"])
         if not 1 <= number <= len(problems):
             errors.append(RuleError("measure_unrelated",
-                                    f"第{i + 1}项整改措施须对应会上查摆的第1至{len(problems)}条"
-                                    "问题。", field=f"measures[{i}].problem"))
+                                    _("第%(item)s项整改措施须对应会上查摆的第1至%(n)s条问题。")
+                                    % {"item": i + 1, "n": len(problems)},
+                                    field=f"measures[{i}].problem"))
             continue
         try:
             owner = member_named(ctx.case.region, row["owner"], field=f"measures[{i}].owner")
@@ -324,7 +336,8 @@ def _check_measures(ctx: EffectContext) -> None:
     missing = sorted(set(range(1, len(problems) + 1)) - covered)
     if missing and not errors:
         errors.append(RuleError("problem_without_measure",
-                                f"第{'、'.join(map(str, missing))}条问题没有整改措施。",
+                                _("第%(items)s条问题没有整改措施。")
+                                % {"items": listed(missing)},
                                 field="measures"))
     _raise(errors)
     ctx.scratch["measures"] = measures
@@ -371,16 +384,19 @@ def _check_results(ctx: EffectContext) -> None:
         number, where = int(row["measure"]), f"results[{i}].measure"
         if number not in items:
             errors.append(RuleError("measure_unknown",
-                                    f"整改措施中没有第{number}项(共{len(items)}项)。", field=where))
+                                    _("整改措施中没有第%(number)s项(共%(n)s项)。")
+                                    % {"number": number, "n": len(items)}, field=where))
         elif number in results:
-            errors.append(RuleError("invalid_field", f"第{number}项整改措施已登记过落实情况。",
+            errors.append(RuleError("invalid_field", _("第%(number)s项整改措施已登记过落实情况。")
+                                                     % {"number": number},
                                     field=where))
         else:
             results[number] = (str(row["result"]), row["done_on"])
     open_items = sorted(n for n, i in items.items() if i.done_on is None and n not in results)
     if open_items and not errors:
         errors.append(RuleError("rectification_open",
-                                f"第{'、'.join(map(str, open_items))}项整改措施尚未落实,不能归档。",
+                                _("第%(items)s项整改措施尚未落实,不能归档。")
+                                % {"items": listed(map(str, open_items))},
                                 field="results"))
     _raise(errors)
     ctx.scratch["items"], ctx.scratch["results"] = items, results
@@ -406,7 +422,7 @@ CHECK_CONVENED = effect("party.check_convened", check=_check_absences)
 
 def _check_ballots(ctx: EffectContext) -> None:
     if int(ctx.data.get("returned", 0)) > int(ctx.data.get("issued", 0)):
-        raise RuleError("invalid_field", "收回的测评票不能多于发出的。", field="returned")
+        raise RuleError("invalid_field", _("收回的测评票不能多于发出的。"), field="returned")
 
 
 CHECK_BALLOTS = effect("party.check_ballots", check=_check_ballots)
@@ -425,10 +441,12 @@ def _check_grades(ctx: EffectContext) -> None:
             errors.append(err)
             continue
         if member.pk in graded:
-            errors.append(RuleError("graded_twice", f"{member.name}在评定结果中出现了两次。",
+            errors.append(RuleError("graded_twice", _("%(member)s在评定结果中出现了两次。")
+                                                    % {"member": member.name},
                                     field=where))
         elif MemberAppraisal.objects.filter(member=member, year=year).exists():
-            errors.append(RuleError("graded_twice", f"{member.name}{year}年度已评定等次。",
+            errors.append(RuleError("graded_twice", _("%(member)s%(year)s年度已评定等次。")
+                                                    % {"member": member.name, "year": year},
                                     field=where))
         else:
             graded[member.pk] = (member, str(row["grade"]))
@@ -437,7 +455,8 @@ def _check_grades(ctx: EffectContext) -> None:
                    .exclude(pk__in=graded).order_by("name").values_list("name", flat=True))
     if missing and not errors:
         errors.append(RuleError("ungraded_members",
-                                f"以下党员尚未评定等次:{'、'.join(missing)}。", field="grades"))
+                                _("以下党员尚未评定等次:%(items)s。")
+                                % {"items": listed(missing)}, field="grades"))
     _raise(errors)
     ctx.scratch["year"], ctx.scratch["grades"] = year, list(graded.values())
 
@@ -462,10 +481,12 @@ def _check_follow_ups(ctx: EffectContext) -> None:
         pk, where = ref_id(row["member"]), f"follow_ups[{i}].member"
         name = plain_name(_name(row["member"]))
         if pk not in rows:
-            errors.append(RuleError("invalid_field", f"{name}不是本次评定了等次的党员。",
+            errors.append(RuleError("invalid_field", _("%(name)s不是本次评定了等次的党员。")
+                                                     % {"name": name},
                                     field=where))
         elif pk in given:
-            errors.append(RuleError("invalid_field", f"{name}的结果运用情况已登记过一次。",
+            errors.append(RuleError("invalid_field", _("%(name)s的结果运用情况已登记过一次。")
+                                                     % {"name": name},
                                     field=where))
         else:
             given[pk] = str(row["follow_up"])
@@ -473,7 +494,8 @@ def _check_follow_ups(ctx: EffectContext) -> None:
                if a.grade == AppraisalGrade.UNQUALIFIED and not (given.get(pk) or a.follow_up)]
     if missing:
         errors.append(RuleError("follow_up_missing",
-                                f"评为“不合格”的党员{'、'.join(missing)}须有教育转化或组织处置记录。",
+                                _("评为“不合格”的党员%(items)s须有教育转化或组织处置记录。")
+                                % {"items": listed(missing)},
                                 field="follow_ups"))
     _raise(errors)
     ctx.scratch["appraisals"], ctx.scratch["follow_ups"] = rows, given

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, RuleError
 from core.models import Region, User
@@ -27,16 +28,17 @@ def record_pool_analysis(*, actor: User, township: Region, year: int, findings: 
                          measures: str) -> PoolAnalysis:
     """The year's analysis, once; refused (nothing written) when a rule is broken."""
     if not may_record_analysis(actor, township):
-        raise NotAllowed("只有本镇(街道)党(工)委可以登记入党积极分子队伍状况分析。")
+        raise NotAllowed(_("只有本镇(街道)党(工)委可以登记入党积极分子队伍状况分析。"))
     today = timezone.localdate()
     if year != today.year and year != today.year - 1:
-        raise RuleError("invalid_year", f"只能登记{today.year - 1}或{today.year}年度的分析。",
+        raise RuleError("invalid_year", _("只能登记%(n)s或%(year)s年度的分析。")
+                                        % {"n": today.year - 1, "year": today.year},
                         field="year")
     findings, measures = findings.strip(), measures.strip()
     if not findings:
-        raise RuleError("missing_field", "请填写队伍状况分析。", field="findings")
+        raise RuleError("missing_field", _("请填写队伍状况分析。"), field="findings")
     if not measures:
-        raise RuleError("missing_field", "请填写针对存在问题的改进措施。", field="measures")
+        raise RuleError("missing_field", _("请填写针对存在问题的改进措施。"), field="measures")
     summary = pool_summary(township, year, today=today)
     try:
         with transaction.atomic():
@@ -47,5 +49,6 @@ def record_pool_analysis(*, actor: User, township: Region, year: int, findings: 
                 measures=measures[:10000],
                 recorded_by=actor.get_full_name() or actor.get_username())
     except IntegrityError:
-        raise RuleError("analysis_exists", f"{township.name}{year}年度的分析已经登记。",
+        raise RuleError("analysis_exists", _("%(township)s%(year)s年度的分析已经登记。")
+                                           % {"township": township.name, "year": year},
                         field="year") from None

@@ -12,10 +12,12 @@ import datetime as dt
 from functools import cache
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
+from core.listing import listed
 from party.choices import MemberSource, MemberStatus, ReviewResult, TrainingKind
 from party.effects.common import (
     actor_name,
@@ -47,7 +49,7 @@ def _member(ctx: EffectContext) -> PartyMember:
                   .select_related("contact_1", "contact_2")
                   .filter(recruitment_case=ctx.case).first())
         if member is None:
-            raise RuleError("member_not_found", "该发展党员事项没有对应的党员名册记录。")
+            raise RuleError("member_not_found", _("该发展党员事项没有对应的党员名册记录。"))
         ctx.scratch["member"] = member
     found: PartyMember = ctx.scratch["member"]
     return found
@@ -68,7 +70,7 @@ def _check_applicant(ctx: EffectContext) -> None:
     """The ID number is checked by its field (``format=id_number``); once in the register."""
     number = str(ctx.data["id_number"])
     if PartyMember.objects.filter(region=ctx.case.region, id_number=number).exists():
-        raise RuleError("member_exists", "党员名册中已有该身份证号码的人员,不能重复登记。",
+        raise RuleError("member_exists", _("党员名册中已有该身份证号码的人员,不能重复登记。"),
                         field="id_number")
     ctx.scratch["id_number"] = number
 
@@ -98,7 +100,7 @@ def record_talk(within: Param) -> Effect:
         member = _member(ctx)
         assert member.application_date is not None
         dates.not_before(ctx.data["talk_date"], member.application_date, field="talk_date",
-                         label="谈话日期", start_label="递交入党申请日期")
+                         label=_("谈话日期"), start_label=_("递交入党申请日期"))
 
     def apply(ctx: EffectContext) -> None:
         member = _member(ctx)
@@ -128,10 +130,10 @@ def _check_activist(ctx: EffectContext) -> None:
               .order_by("-start").first())
     if notice is not None:
         dates.not_before(ctx.data["meeting"]["held_on"], notice.earliest_end,
-                         field="meeting.held_at", label="支委会召开日期",
-                         start_label="积极分子人选公示期满")
+                         field="meeting.held_at", label=_("支委会召开日期"),
+                         start_label=_("积极分子人选公示期满"))
     ctx.scratch["contacts"] = full_members_named(ctx, ("contact_1", "contact_2"),
-                                                 "培养联系人", exclude=member)
+                                                 _("培养联系人"), exclude=member)
 
 
 def _set_activist(ctx: EffectContext) -> None:
@@ -154,8 +156,10 @@ def _reporter(ctx: EffectContext, kind: TrainingKind) -> str:
         pk = ref_id(chosen)
         if pk not in contacts:
             name = plain_name(chosen.get("name") if isinstance(chosen, dict) else "")
-            raise RuleError("not_a_contact", f"{name}不是{member.name}的培养联系人"
-                            f"({'、'.join(sorted(contacts.values()))})。", field="contact")
+            raise RuleError("not_a_contact", _("%(name)s不是%(member)s的培养联系人(%(items)s)。")
+                                             % {"name": name, "member": member.name,
+                                                "items": listed(sorted(contacts.values()))},
+                            field="contact")
         return contacts[pk]
     if kind == TrainingKind.BRANCH_ASSESSMENT:
         return ctx.case.region.name + "党支部"
@@ -244,7 +248,7 @@ def _check_announcement(ctx: EffectContext) -> None:
     if isinstance(day, dt.date):
         for name, label in (("announced_on", "向党员大会通报日期"), ("told_on", "告知本人日期")):
             dates.not_before(ctx.data[name], day, field=name, label=label,
-                             start_label="支委会确定发展对象初步人选的日期")
+                             start_label=_("支委会确定发展对象初步人选的日期"))
 
 
 CHECK_ANNOUNCEMENT = effect("party.check_target_announcement", check=_check_announcement,
@@ -253,7 +257,7 @@ CHECK_ANNOUNCEMENT = effect("party.check_target_announcement", check=_check_anno
 
 def _check_introducers(ctx: EffectContext) -> None:
     ctx.scratch["introducers"] = full_members_named(
-        ctx, ("introducer_1", "introducer_2"), "入党介绍人", exclude=_member(ctx))
+        ctx, ("introducer_1", "introducer_2"), _("入党介绍人"), exclude=_member(ctx))
 
 
 def _set_introducers(ctx: EffectContext) -> None:
@@ -275,15 +279,16 @@ def _check_admission_vote(ctx: EffectContext) -> None:
     starts can never begin before the form)."""
     if ctx.step_data("political_review").get("review_result") != ReviewResult.PASSED:
         raise RuleError("political_review_missing",
-                        "未经政治审查或政治审查不合格的,不能发展入党。")
+                        _("未经政治审查或政治审查不合格的,不能发展入党。"))
     if not ctx.step_data("district_training").get("certificate_no"):
-        raise RuleError("training_missing", "发展对象未参加区委组织部集中培训,不能提交支部大会。")
+        raise RuleError("training_missing",
+                        _("发展对象未参加区委组织部集中培训,不能提交支部大会。"))
     if ctx.step_data("pre_review").get("result") != ReviewResult.PASSED:
-        raise RuleError("pre_review_missing", "未经镇(街道)党(工)委预审合格,不能提交支部大会。")
+        raise RuleError("pre_review_missing", _("未经镇(街道)党(工)委预审合格,不能提交支部大会。"))
     issued = ctx.step_values("volunteer_form").get("issued_on")
     if isinstance(issued, dt.date):
         dates.not_before(ctx.data["meeting"]["held_on"], issued, field="meeting.held_at",
-                         label="支部大会召开日期", start_label="入党志愿书发放日期")
+                         label=_("支部大会召开日期"), start_label=_("入党志愿书发放日期"))
 
 
 CHECK_ADMISSION_VOTE = effect("party.check_admission_vote", check=_check_admission_vote,
@@ -321,7 +326,8 @@ RECORD_OATH = effect("party.record_oath", check=_find, apply=_record_oath)
 def _check_months(ctx: EffectContext, shortest: Param, longest: Param) -> None:
     low, high = _int(ctx, shortest), _int(ctx, longest)
     if not low <= int(ctx.data.get("months", 0)) <= high:
-        raise RuleError("invalid_extension", f"延长预备期的时间为{low}至{high}个月。",
+        raise RuleError("invalid_extension", _("延长预备期的时间为%(low)s至%(high)s个月。")
+                                             % {"low": low, "high": high},
                         field="months")
 
 
@@ -333,7 +339,7 @@ def extend_probation(shortest: Param, longest: Param) -> Effect:
 
     def check(ctx: EffectContext) -> None:
         if _member(ctx).probation_extension_months:
-            raise RuleError("extension_once", "预备期只能延长一次,已经延长过的不能再次延长。",
+            raise RuleError("extension_once", _("预备期只能延长一次,已经延长过的不能再次延长。"),
                             field="months")
         _check_months(ctx, shortest, longest)
 
@@ -355,7 +361,9 @@ def _check_extension_approval(ctx: EffectContext) -> None:
     decided = ctx.step_values("probation").get("months")
     if decided != ctx.data.get("months"):
         raise RuleError("extension_mismatch",
-                        f"批准延长的时间须与支部大会决定的{decided}个月一致;不同意的请选择不批准。",
+                        _("批准延长的时间须与支部大会决定的%(decided)s个月一致;不同意的请选择不批准"
+                          "。")
+                        % {"decided": decided},
                         field="months")
 
 
@@ -375,7 +383,7 @@ def approve_conversion(probation: Param) -> Effect:
 
     def check(ctx: EffectContext) -> None:
         if _member(ctx).admission_date is None:
-            raise RuleError("not_probationary", "名册中没有该党员接收为预备党员的日期。")
+            raise RuleError("not_probationary", _("名册中没有该党员接收为预备党员的日期。"))
 
     def apply(ctx: EffectContext) -> None:
         member = _member(ctx)

@@ -10,6 +10,7 @@ import datetime as dt
 from functools import cache
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.errors import RuleError
@@ -39,7 +40,8 @@ def _check_letter(ctx: EffectContext) -> None:
     member = member_named(ctx.case.region, ctx.data.get("member"), field="member")
     if TransferRecord.objects.filter(member=member, direction=TransferDirection.OUT).exclude(
             state=TransferState.DONE).exclude(case__state=CaseState.WITHDRAWN).exists():
-        raise RuleError("transfer_open", f"{member.name}已有正在办理的转出手续。", field="member")
+        raise RuleError("transfer_open", _("%(member)s已有正在办理的转出手续。")
+                                         % {"member": member.name}, field="member")
     ctx.scratch["member"] = member
 
 
@@ -113,7 +115,7 @@ def _check_incoming(ctx: EffectContext) -> None:
     number = str(ctx.data["id_number"])
     if PartyMember.objects.filter(region=ctx.case.region, id_number=number).exclude(
             status=MemberStatus.TRANSFERRED_OUT).exists():
-        raise RuleError("member_exists", "本村(社区)党员名册中已有该党员。", field="id_number")
+        raise RuleError("member_exists", _("本村(社区)党员名册中已有该党员。"), field="id_number")
 
 
 def _receive_transfer(ctx: EffectContext) -> None:
@@ -183,12 +185,14 @@ def _check_floating(ctx: EffectContext) -> None:
     """A member not already away, and a full member other than him as the branch's contact."""
     member = member_named(ctx.case.region, ctx.data.get("member"), field="member")
     if FloatingMember.objects.filter(member=member, state=FloatingState.OUT).exists():
-        raise RuleError("already_floating", f"{member.name}已在流动党员台账中。", field="member")
+        raise RuleError("already_floating", _("%(member)s已在流动党员台账中。")
+                                            % {"member": member.name}, field="member")
     contact = member_named(ctx.case.region, ctx.data.get("branch_contact"),
                            field="branch_contact", statuses=(MemberStatus.FULL,),
-                           what="正式党员(党支部联系人)")
+                           what=_("正式党员(党支部联系人)"))
     if contact.pk == member.pk:
-        raise RuleError("same_person", "党支部联系人不能是流动党员本人。", field="branch_contact")
+        raise RuleError("same_person", _("党支部联系人不能是流动党员本人。"),
+                        field="branch_contact")
     ctx.scratch["member"], ctx.scratch["contact"] = member, contact
 
 
@@ -263,7 +267,8 @@ RECORD_HOMECOMING = effect("party.record_homecoming", apply=_record_homecoming)
 def _check_not_nominated(ctx: EffectContext) -> None:
     row = _floating(ctx)
     if row.reserve_nominated:
-        raise RuleError("already_nominated", f"{row.member.name}已纳入村后备力量培养。")
+        raise RuleError("already_nominated", _("%(name)s已纳入村后备力量培养。")
+                                             % {"name": row.member.name})
 
 
 def _nominate_reserve(ctx: EffectContext) -> None:

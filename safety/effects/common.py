@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from core.errors import RuleError
 from core.models import Region
@@ -25,7 +26,7 @@ def locked(rows: QuerySet[M], what: str) -> M:
     case has none: the step that writes it has not been done)."""
     row = rows.select_for_update().first()
     if row is None:
-        raise RuleError("not_registered", f"该{what}尚未登记。")
+        raise RuleError("not_registered", _("该%(what)s尚未登记。") % {"what": what})
     return row
 
 

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Count, Max, Q
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from core import dates
 from core.errors import RuleError
@@ -42,7 +43,7 @@ from workflows.notify import send, users_holding
 
 
 def _find(ctx: EffectContext) -> CorrectionPerson:
-    person = locked(CorrectionPerson.objects.filter(case=ctx.case), "社区矫正对象")
+    person = locked(CorrectionPerson.objects.filter(case=ctx.case), _("社区矫正对象"))
     ctx.scratch["person"] = person
     return person
 
@@ -55,7 +56,7 @@ def _person(ctx: EffectContext) -> CorrectionPerson:
 def _under_correction(ctx: EffectContext) -> CorrectionPerson:
     person = _find(ctx)
     if person.state != CorrectionState.UNDER or person.start is None:
-        raise RuleError("not_under_correction", "该对象不在矫正期内。")
+        raise RuleError("not_under_correction", _("该对象不在矫正期内。"))
     return person
 
 
@@ -101,6 +102,17 @@ def term_text(months: int, days: int) -> str:
     return "".join(parts) or "0天"
 
 
+def term_shown(months: int, days: int) -> str:
+    """The term in the reader's language, for a message: 1年6个月 (as :func:`term_text`) or
+    "1 year 6 months"."""
+    if (translation.get_language() or "zh-hans").lower().startswith("zh"):
+        return term_text(months, days)
+    years, months = divmod(months, 12)
+    parts = ([ngettext("%(n)s年", "%(n)s年", years) % {"n": years}] if years else [])
+    parts += [q.render() for q in (Quantity(months, "months"), Quantity(days, "days")) if q.n]
+    return " ".join(parts) or Quantity(0, "days").render()
+
+
 def group_text(rows: Iterable[Mapping[str, Any]]) -> str:
     """The correction group as the roster shows it: 张三(司法所工作人员,13800000000)、…"""
     out = []
@@ -118,11 +130,13 @@ def _check_term(ctx: EffectContext) -> None:
     _find(ctx)
     start, end = ctx.data["start"], ctx.data["end"]
     if end <= start:
-        raise RuleError(dates.DATE_ORDER, "矫正终止日须晚于起始日。", field="end")
+        raise RuleError(dates.DATE_ORDER, _("矫正终止日须晚于起始日。"), field="end")
     months, days = term_of(start, end)
     if months > TERM_MAX_MONTHS or (months == TERM_MAX_MONTHS and days):
-        raise RuleError("invalid_field", f"矫正期限不能超过{TERM_MAX_MONTHS // 12}年"
-                        f"(现为{term_text(months, days)}),请核对起止日期。", field="end")
+        raise RuleError("invalid_field", _("矫正期限不能超过%(years)s年(现为%(term)s),"
+                                           "请核对起止日期。")
+                        % {"years": TERM_MAX_MONTHS // 12, "term": term_shown(months, days)},
+                        field="end")
     ctx.scratch["term"] = term_text(months, days)
 
 
@@ -143,7 +157,7 @@ def _activity_check(on_field: str, label: str) -> Callable[[EffectContext], None
         person = _under_correction(ctx)
         assert person.start is not None  # under correction
         dates.not_before(ctx.data[on_field], person.start, field=on_field, label=label,
-                         start_label="矫正起始日")
+                         start_label=_("矫正起始日"))
 
     return check
 
@@ -200,10 +214,12 @@ def _check_period(ctx: EffectContext) -> None:
     assert person.start is not None  # under correction
     first, last = ctx.data["period_from"], ctx.data["period_to"]
     if last < first:
-        raise RuleError(dates.DATE_ORDER, "考核期间(止)不能早于考核期间(起)。", field="period_to")
+        raise RuleError(dates.DATE_ORDER, _("考核期间(止)不能早于考核期间(起)。"),
+                        field="period_to")
     if first < person.start.replace(day=1):
         raise RuleError(dates.DATE_ORDER,
-                        f"考核期间不能早于矫正起始的{person.start.year}年{person.start.month}月。",
+                        _("考核期间不能早于矫正起始的%(year)s年%(month)s月。")
+                        % {"year": person.start.year, "month": person.start.month},
                         field="period_from")
 
 
@@ -214,8 +230,8 @@ def _check_decision(ctx: EffectContext) -> None:
     assert person.start is not None  # under correction
     reported = ctx.step_values("supervise")
     recorded: dt.date = reported.get("assessed_on") or person.start
-    dates.not_before(ctx.data["decided_on"], recorded, field="decided_on", label="决定日期",
-                     start_label="考核情况记录日期")
+    dates.not_before(ctx.data["decided_on"], recorded, field="decided_on", label=_("决定日期"),
+                     start_label=_("考核情况记录日期"))
     ctx.scratch["report"] = reported
 
 
@@ -247,17 +263,18 @@ DECIDE_ASSESSMENT = effect("safety.decide_correction_assessment", check=_check_d
 def _check_release(ctx: EffectContext) -> None:
     person = _find(ctx)
     if person.end is None:
-        raise RuleError("not_under_correction", "该对象没有登记矫正期限。")
+        raise RuleError("not_under_correction", _("该对象没有登记矫正期限。"))
     if timezone.localdate(ctx.at) < person.end:
         raise RuleError("too_early",
-                        f"矫正期至{dates.day_text(person.end)}届满,期满前不能解除矫正。",
+                        _("矫正期至%(day)s届满,期满前不能解除矫正。")
+                        % {"day": dates.day_shown(person.end)},
                         not_before=dates.start_of(person.end))
     # not a bound of the field (max=TODAY): a release asked for before the end of the term
     # is refused as too early, with the day it becomes possible, whatever date it names
     released: dt.date = ctx.data["released_on"]
-    dates.not_future(released, field="released_on", label="解除矫正日期")
-    dates.not_before(released, person.end, field="released_on", label="解除矫正日期",
-                     start_label="矫正终止日")
+    dates.not_future(released, field="released_on", label=_("解除矫正日期"))
+    dates.not_before(released, person.end, field="released_on", label=_("解除矫正日期"),
+                     start_label=_("矫正终止日"))
 
 
 def _release(ctx: EffectContext) -> None:
@@ -276,7 +293,7 @@ def _check_termination(ctx: EffectContext) -> None:
     person = _under_correction(ctx)
     assert person.start is not None  # under correction
     dates.not_before(ctx.data["terminated_on"], person.start, field="terminated_on",
-                     label="终止矫正日期", start_label="矫正起始日")
+                     label=_("终止矫正日期"), start_label=_("矫正起始日"))
 
 
 def _terminate(ctx: EffectContext) -> None:

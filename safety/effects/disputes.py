@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
@@ -28,7 +29,7 @@ from workflows.messages import Text
 
 
 def _find(ctx: EffectContext) -> Dispute:
-    dispute = locked(Dispute.objects.filter(case=ctx.case), "纠纷")
+    dispute = locked(Dispute.objects.filter(case=ctx.case), _("纠纷"))
     ctx.scratch["dispute"] = dispute
     return dispute
 
@@ -85,7 +86,7 @@ ACKNOWLEDGE_REPORT = effect("safety.acknowledge_dispute_report", check=_register
 def _check_session(ctx: EffectContext) -> None:
     dispute = _find(ctx)
     dates.not_before(ctx.data["held_on"], dispute.received_on, field="held_on",
-                     label="调解日期", start_label="受理日期")
+                     label=_("调解日期"), start_label=_("受理日期"))
 
 
 def _write_session(ctx: EffectContext) -> None:
@@ -117,7 +118,7 @@ def _check_follow_up(ctx: EffectContext) -> None:
     last_session = dispute.sessions.order_by("-held_on").values_list("held_on", flat=True).first()
     if last_session is not None:
         dates.not_before(ctx.data["visited_on"], last_session, field="visited_on",
-                         label="回访日期", start_label="最后一次调解日期")
+                         label=_("回访日期"), start_label=_("最后一次调解日期"))
 
 
 def _write_follow_up(ctx: EffectContext) -> None:
@@ -142,7 +143,7 @@ RECORD_FOLLOW_UP = effect("safety.record_dispute_follow_up", check=_check_follow
 
 def _check_archive(ctx: EffectContext) -> None:
     if _find(ctx).visited_on is None:
-        raise RuleError("follow_up_missing", "未完成跟踪回访的纠纷不能归档。")
+        raise RuleError("follow_up_missing", _("未完成跟踪回访的纠纷不能归档。"))
 
 
 def _archive(ctx: EffectContext) -> None:

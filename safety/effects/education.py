@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
@@ -27,7 +28,7 @@ from workflows.messages import Quantity, Text
 def _check_activity(ctx: EffectContext) -> None:
     # the date may not lie in the future: the field's bound (max=TODAY)
     if ctx.data["participants"] < 1:
-        raise RuleError("no_participants", "须填写实际参加人数。", field="participants")
+        raise RuleError("no_participants", _("须填写实际参加人数。"), field="participants")
 
 
 def _write_activity(ctx: EffectContext) -> None:

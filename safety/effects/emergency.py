@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
@@ -32,7 +33,7 @@ from workflows.messages import Quantity, Text, spec_text
 
 
 def _find(ctx: EffectContext) -> None:
-    ctx.scratch["incident"] = locked(Incident.objects.filter(case=ctx.case), "事件")
+    ctx.scratch["incident"] = locked(Incident.objects.filter(case=ctx.case), _("事件"))
 
 
 def _incident(ctx: EffectContext) -> Incident:
@@ -73,7 +74,7 @@ REGISTER_EMERGENCY = effect("safety.register_emergency", apply=_write_emergency)
 def _check_report(ctx: EffectContext) -> None:
     _find(ctx)
     dates.not_before(ctx.data["reported_at"], _incident(ctx).occurred_at, field="reported_at",
-                     label="上报时间", start_label="发生时间")
+                     label=_("上报时间"), start_label=_("发生时间"))
 
 
 def _report(ctx: EffectContext) -> None:
@@ -97,7 +98,7 @@ def _check_instruction(ctx: EffectContext) -> None:
     received = ctx.data.get("instructed_at")
     if received is not None:
         dates.not_before(received, _incident(ctx).occurred_at, field="instructed_at",
-                         label="收到指示时间", start_label="发生时间")
+                         label=_("收到指示时间"), start_label=_("发生时间"))
 
 
 def _add_instruction(ctx: EffectContext, incident: Incident) -> None:

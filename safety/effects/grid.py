@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
+from core.listing import listed
 from core.models import Region
 from safety.choices import Gravity, IncidentState
 from safety.effects.common import InForce, name_of
@@ -34,7 +36,7 @@ def _grid(region: Region, value: Any, field: str) -> Grid:
     grid = (Grid.objects.filter(region=region, pk=int(text)).first()
             if text.isdigit() else None)
     if grid is None or not grid.on_roster(dates.today()):
-        raise RuleError("unknown_grid", "该网格不在本村(社区)的网格名册中(或已撤销)。",
+        raise RuleError("unknown_grid", _("该网格不在本村(社区)的网格名册中(或已撤销)。"),
                         field=field)
     return grid
 
@@ -66,13 +68,15 @@ def _check_report(ctx: EffectContext) -> None:
     incident = (GridIncident.objects.select_for_update()
                 .filter(region=ctx.case.region, case=ctx.case, number=number).first())
     if incident is None:
-        raise RuleError("unknown_incident", f"本轮排查没有第{number}号事件。", field="number")
+        raise RuleError("unknown_incident", _("本轮排查没有第%(number)s号事件。")
+                                            % {"number": number}, field="number")
     if incident.reported_at is not None:
         raise RuleError("already_reported",
-                        f"第{number}号事件已于{dates.moment_text(incident.reported_at)}上报。",
+                        _("第%(number)s号事件已于%(moment)s上报。")
+                        % {"number": number, "moment": dates.moment_shown(incident.reported_at)},
                         field="number")
     dates.not_before(ctx.data["reported_at"], incident.found_at, field="reported_at",
-                     label="上报时间", start_label="发现时间")
+                     label=_("上报时间"), start_label=_("发现时间"))
     ctx.scratch["incident"] = incident
 
 
@@ -111,11 +115,13 @@ def _check_round_finished(ctx: EffectContext) -> None:
             errors.append(err)
             continue
         if grid.pk in covered:
-            errors.append(RuleError("invalid_field", f"“{grid.name}”已登记过一行。",
+            errors.append(RuleError("invalid_field", _("“%(grid)s”已登记过一行。")
+                                                     % {"grid": grid.name},
                                     field=f"coverage[{i}].grid"))
         elif int(row["households"]) > grid.households:
             errors.append(RuleError("out_of_range",
-                                    f"“{grid.name}”登记{grid.households}户,入户户数不能多于此数。",
+                                    _("“%(grid)s”登记%(households)s户,入户户数不能多于此数。")
+                                    % {"grid": grid.name, "households": grid.households},
                                     field=f"coverage[{i}].households"))
         covered.add(grid.pk)
     if errors:
@@ -124,19 +130,21 @@ def _check_round_finished(ctx: EffectContext) -> None:
     missing = sorted(g.name for g in Grid.objects.filter(region=region)
                      if g.on_roster(today) and g.pk not in covered)
     if missing:
-        raise RuleError("grid_not_covered", f"以下网格本轮未排查:{'、'.join(missing)}。",
+        raise RuleError("grid_not_covered", _("以下网格本轮未排查:%(items)s。")
+                                            % {"items": listed(missing)},
                         field="coverage")
     open_ones = GridIncident.objects.filter(case=ctx.case, reported_at__isnull=True)
     major = list(open_ones.filter(gravity=Gravity.MAJOR).values_list("number", flat=True))
     if major:
         raise RuleError("major_not_reported",
-                        f"重大事件须上报镇(街道):第{'、'.join(map(str, major))}号尚未上报。")
+                        _("重大事件须上报镇(街道):第%(items)s号尚未上报。")
+                        % {"items": listed(map(str, major))})
     pending = list(open_ones.filter(state=IncidentState.PENDING)
                    .values_list("number", flat=True))
     if pending:
         raise RuleError("incident_unresolved",
-                        "无法就地处置的事件须上报:"
-                        f"第{'、'.join(map(str, pending))}号尚未处置或上报。")
+                        _("无法就地处置的事件须上报:第%(items)s号尚未处置或上报。")
+                        % {"items": listed(map(str, pending))})
 
 
 FINISH_SCREENING = effect("safety.finish_grid_screening", check=_check_round_finished)

@@ -12,10 +12,12 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
 from core.errors import RuleError
+from core.listing import listed
 from core.models import Region
 from safety.choices import (
     CheckResult,
@@ -48,10 +50,11 @@ def _check_inspection(ctx: EffectContext) -> None:
     today = timezone.localdate(ctx.at)
     rows: list[dict[str, Any]] = list(ctx.data.get("hazards") or ())
     if ctx.data["result"] != InspectionResult.FOUND and rows:
-        raise RuleError("invalid_field", "登记了隐患,排查结果应为“发现隐患”。", field="result")
+        raise RuleError("invalid_field", _("登记了隐患,排查结果应为“发现隐患”。"), field="result")
     most = int(ctx.param(HAZARD_RECTIFY_MAX_DAYS))
     errors = [RuleError("rectify_deadline_too_long",
-                        f"第{i + 1}条隐患的整改期限须在今天起{most}天以内。",
+                        _("第%(item)s条隐患的整改期限须在今天起%(most)s天以内。")
+                        % {"item": i + 1, "most": most},
                         field=f"hazards[{i}].rectify_by")
               for i, row in enumerate(rows) if (row["rectify_by"] - today).days > most]
     if errors:
@@ -81,7 +84,7 @@ def _check_rectification(ctx: EffectContext) -> None:
     hazards = _open(ctx)
     for hazard in hazards:
         dates.not_before(ctx.data["completed_on"], hazard.found_on, field="completed_on",
-                         label="整改完成日期", start_label="发现日期")
+                         label=_("整改完成日期"), start_label=_("发现日期"))
     ctx.scratch["hazards"] = hazards
 
 
@@ -163,7 +166,8 @@ def _check_rules(ctx: EffectContext) -> None:
     chosen = set(ctx.data["rules"])
     missing = [str(k.label) for k in SafetyRuleKind if k.value not in chosen]
     if missing:
-        raise RuleError("rules_incomplete", f"安全生产制度不全:缺少{'、'.join(missing)}。",
+        raise RuleError("rules_incomplete", _("安全生产制度不全:缺少%(items)s。")
+                                            % {"items": listed(missing)},
                         field="rules")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import dates
@@ -37,7 +38,7 @@ from workflows.schedule import shift_open_task
 
 
 def _find(ctx: EffectContext) -> Petition:
-    petition = locked(Petition.objects.filter(case=ctx.case), "信访事项")
+    petition = locked(Petition.objects.filter(case=ctx.case), _("信访事项"))
     ctx.scratch["petition"] = petition
     return petition
 
@@ -86,7 +87,7 @@ def _check_acceptance(ctx: EffectContext) -> None:
     petition = _find(ctx)
     # the competent body a refusal names is required by its field (required_if)
     dates.not_before(ctx.data["told_on"], petition.received_on, field="told_on",
-                     label="告知信访人日期", start_label="收到日期")
+                     label=_("告知信访人日期"), start_label=_("收到日期"))
 
 
 def _decide(ctx: EffectContext) -> None:
@@ -124,12 +125,14 @@ def _check_extension(ctx: EffectContext) -> None:
     limit = int(ctx.param(PETITION_EXTENSION_MAX))
     if petition.extension_days + extra > limit:
         raise RuleError("extension_too_long",
-                        f"办理期限最多可延长{limit}天,已延长{petition.extension_days}天,"
-                        f"本次不能延长{extra}天。", field="days")
+                        _("办理期限最多可延长%(limit)s天,已延长%(extension_days)s天,本次不能延长"
+                          "%(extra)s天。")
+                        % {"limit": limit, "extension_days": petition.extension_days,
+                           "extra": extra}, field="days")
     if petition.due_on is None or petition.handling_started_on is None:
-        raise RuleError("not_accepted", "该信访事项未受理,没有办理期限可延长。")
+        raise RuleError("not_accepted", _("该信访事项未受理,没有办理期限可延长。"))
     dates.not_before(ctx.data["told_on"], petition.handling_started_on, field="told_on",
-                     label="告知信访人延期理由日期", start_label="受理日期")
+                     label=_("告知信访人延期理由日期"), start_label=_("受理日期"))
 
 
 def _extend(ctx: EffectContext) -> None:
@@ -153,9 +156,9 @@ EXTEND_HANDLING = effect("safety.extend_petition_handling", check=_check_extensi
 def _check_reply(ctx: EffectContext) -> None:
     petition = _find(ctx)
     if petition.due_on is None or petition.handling_started_on is None:
-        raise RuleError("not_accepted", "该信访事项未受理,不能答复处理意见。")
+        raise RuleError("not_accepted", _("该信访事项未受理,不能答复处理意见。"))
     dates.not_before(ctx.data["replied_on"], petition.handling_started_on, field="replied_on",
-                     label="答复日期", start_label="受理日期")
+                     label=_("答复日期"), start_label=_("受理日期"))
 
 
 def _reply(ctx: EffectContext) -> None:
@@ -181,7 +184,7 @@ REPLY_PETITION = effect("safety.reply_petition", check=_check_reply, apply=_repl
 def _review_last_day(ctx: EffectContext, petition: Petition) -> tuple[dt.date, int]:
     """The last day on which the petitioner may ask for a review, and the window in days."""
     if petition.replied_on is None:
-        raise RuleError("not_replied", "该信访事项尚未答复处理意见。")
+        raise RuleError("not_replied", _("该信访事项尚未答复处理意见。"))
     window = int(ctx.param(PETITION_REVIEW_DAYS))
     return petition.replied_on + dt.timedelta(days=window), window
 
@@ -191,8 +194,9 @@ def _check_review_request(ctx: EffectContext) -> None:
     last, window = _review_last_day(ctx, petition)
     if _today(ctx) > last:
         raise RuleError("review_window_closed",
-                        f"请求复查须在收到处理意见之日起{window}日内提出,"
-                        f"已于{dates.day_text(last)}届满,不再登记复查请求。")
+                        _("请求复查须在收到处理意见之日起%(window)s日内提出,已于%(day)s届满,不再登"
+                          "记复查请求。")
+                        % {"window": window, "day": dates.day_shown(last)})
 
 
 def _request_review(ctx: EffectContext) -> None:
@@ -209,7 +213,8 @@ REQUEST_REVIEW = effect("safety.request_petition_review", check=_check_review_re
 def _check_window_passed(ctx: EffectContext) -> None:
     last, _window = _review_last_day(ctx, _find(ctx))
     if _today(ctx) <= last:
-        raise RuleError("too_early", f"请求复查期限至{dates.day_text(last)}届满,届满后方可归档。",
+        raise RuleError("too_early", _("请求复查期限至%(day)s届满,届满后方可归档。")
+                                     % {"day": dates.day_shown(last)},
                         not_before=dates.start_of(last + dt.timedelta(days=1)))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
@@ -23,6 +24,12 @@ class ExportState(models.TextChoices):
 class ExportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     XLSX = "xlsx", "Excel"
+
+
+# Why a job failed, stored as written here (Chinese: the msgid), shown in the reader's
+# language by ``ExportJob.error_text``; a render's own exception text follows FAILED_RENDER
+MISSING_REGISTER = gettext_noop("台账不存在。")
+FAILED_RENDER = gettext_noop("生成失败:")
 
 
 def export_path(instance: ExportJob, filename: str) -> str:
@@ -62,6 +69,13 @@ class ExportJob(models.Model):
     def finished(self) -> bool:
         return self.state in (ExportState.DONE, ExportState.FAILED)
 
+    @property
+    def error_text(self) -> str:
+        """Why the job failed, in the active language (stored in Chinese, see MISSING_REGISTER)."""
+        if self.error.startswith(FAILED_RENDER):
+            return gettext("生成失败:%(error)s") % {"error": self.error[len(FAILED_RENDER):]}
+        return gettext(self.error) if self.error else ""
+
     def status(self) -> dict[str, Any]:
         return {
             "id": self.pk,
@@ -69,6 +83,6 @@ class ExportJob(models.Model):
             "state_label": str(self.get_state_display()),
             "progress": self.progress,
             "rows": self.rows,
-            "error": self.error,
+            "error": self.error_text,
             "finished": self.finished,
         }

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from core import dates
 from core.errors import RuleError
@@ -28,6 +29,7 @@ from core.idcard import mask_id
 from core.models import Region
 from workflows import rosters as r
 from workflows.fields import FieldErrors, ref_choices, user_choices
+from workflows.messages import translate
 from workflows.rosters import RosterSpec
 from workflows.spec import FieldSpec, FieldType, Format
 from workflows.visibility import (
@@ -242,7 +244,8 @@ def edit(request: HttpRequest, code: str, region: int, pk: int) -> HttpResponse:
     _require_edit(request, spec, village)
     found = _entry(spec, village, pk)
     if getattr(found, "ended_on", None) is not None:
-        messages.error(request, f"该{spec.entry}已于{found.ended_on:%Y-%m-%d}终止,不能再修改。")
+        messages.error(request, _("该%(entry)s已于%(day)s终止,不能再修改。") % {
+            "entry": translate(spec.entry), "day": f"{found.ended_on:%Y-%m-%d}"})
         return redirect("workflows:roster_entry", spec.code, village.pk, found.pk)
     return _form(request, spec, village, found)
 
@@ -315,7 +318,8 @@ def import_(request: HttpRequest, code: str, region: int) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            result = r.ImportResult(problems=[r.RowProblem(0, "", "请选择要导入的 Excel 文件。")])
+            result = r.ImportResult(
+                problems=[r.RowProblem(0, "", _("请选择要导入的 Excel 文件。"))])
         else:
             result = r.read_import(spec, village, upload)
             if result.ok:

@@ -16,9 +16,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from core.models import Region
 from workflows import params as tenant_params
+from workflows import texts
 from workflows.models import TenantSetting
 from workflows.registry import registry
 from workflows.visibility import access_setting_region, setting_regions
@@ -77,13 +79,14 @@ def _save(request: HttpRequest, region: Region) -> str | None:
     spec = registry.get(request.POST.get("procedure", ""))
     param = spec.all_params().get(request.POST.get("param", "")) if spec else None
     if spec is None or param is None:
-        return "没有该事项或参数。"
+        return _("没有该事项或参数。")
     note = request.POST.get("note", "").strip()[:200]
     with transaction.atomic():
         if request.POST.get("clear"):
             TenantSetting.objects.filter(region=region, procedure=spec.code,
                                          param=param.name).delete()
-            messages.success(request, f"已取消“{param.label}”的本级设置,恢复为默认或上级规定。")
+            messages.success(request, _("已取消“%(param)s”的本级设置,恢复为默认或上级规定。")
+                             % {"param": texts.translate(param.label)})
             return None
         raw = request.POST.get("value", "").strip()
         try:
@@ -91,12 +94,13 @@ def _save(request: HttpRequest, region: Region) -> str | None:
         except ValidationError as err:
             return " ".join(err.messages)
         if not note:
-            return "请填写调整的依据或说明(如文件名称、文号)。"
+            return _("请填写调整的依据或说明(如文件名称、文号)。")
         TenantSetting.objects.update_or_create(
             region=region, procedure=spec.code, param=param.name,
             defaults={"value": raw, "note": note})
-    messages.success(request, f"“{param.label}”已设为{raw}{param.unit.label},"
-                              "对本单位及下级新进入的环节生效。")
+    messages.success(request, _("“%(param)s”已设为%(value)s,对本单位及下级新进入的环节生效。")
+                     % {"param": texts.translate(param.label),
+                        "value": param.describe(tenant_params.parse_value(param, raw))})
     return None
 
 

@@ -166,12 +166,12 @@ def open_case(request: HttpRequest, code: str) -> HttpResponse:
             case = gate.open_case(actor=_user(request), procedure=spec.code,
                                   region=_int(form["region"]), title=form["title"])
         except OutOfScope:
-            error = RuleError("invalid_region", "请选择您可以发起此事项的村(社区)。",
+            error = RuleError("invalid_region", _("请选择您可以发起此事项的村(社区)。"),
                               field="region")
         except RuleError as err:
             error = err
         else:
-            messages.success(request, f"已发起“{case.title}”,请办理第一步。")
+            messages.success(request, _("已发起“%(title)s”,请办理第一步。") % {"title": case.title})
             return redirect("workflows:case_detail", case.pk)
     status = 200 if error is None else 400
     return render(request, "workflows/procedure_detail.html", {
@@ -196,7 +196,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # the API's filters (workflows.filters); a bad value is left out here, and said so
     found = CaseFilter(params, queryset=visible_cases(request.user), request=request)
     for problem in found.problems():
-        messages.warning(request, f"{problem.detail}该条件未采用。")
+        messages.warning(request, _("%(problem)s该条件未采用。") % {"problem": problem.detail})
     # the filters a dashboard's number links with that the form has no field for: said, and
     # kept when the form is sent again
     refused = {p.field for p in found.problems()}
@@ -481,7 +481,7 @@ def _review_page(request: HttpRequest, *, summary: queue.Batch | None = None,
                  comment: str = "", error: RuleError | None = None) -> HttpResponse:
     found = queue.queue_page(request.user, request.GET)
     for problem in found.problems:
-        messages.warning(request, f"{problem.detail}该条件未采用。")
+        messages.warning(request, _("%(problem)s该条件未采用。") % {"problem": problem.detail})
     this, last = month_starts(timezone.now())
     return render(request, "workflows/review.html", {
         "queue": found, "rows": found.rows, "page": found.page, "query": found.query,

@@ -185,7 +185,8 @@ def table_data(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _in_cell(spec: Mapping[str, Any], texts: list[str], number: int) -> str:
     """A cell's errors without the table and row they repeat (the cell shows both)."""
-    prefix = f"“{spec['label']}”第{number}行:"
+    prefix = _("“%(label)s”第%(row)s行:%(detail)s") % {
+        "label": spec["label"], "row": number, "detail": ""}
     return " ".join(t[len(prefix):] if t.startswith(prefix) else t for t in texts)
 
 
