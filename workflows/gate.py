@@ -841,31 +841,31 @@ def nudge(*, actor: User, case_id: int, comment: str = "",
     it but does not hold the task (``visibility.nudging_role``); at most once a local day
     per person and task (``AlreadyNudged``, 409, says from when it can be sent again)."""
     case, spec = _load(actor, case_id)
-    _require_open(case, "催办", expected_step)
+    _require_open(case, _("该事项已办结或已撤回,无需催办。"), expected_step)
     comment = (comment or "").strip()[:200]
     with transaction.atomic():
         # under the case's lock: two nudges of one person at the same moment write one
         case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
-        _require_open(case, "催办", expected_step)
+        _require_open(case, _("该事项已办结或已撤回,无需催办。"), expected_step)
         task = (Task.objects.filter(case=case, state=TaskState.OPEN).order_by("pk").first())
         if task is None or not spec.has_step(task.step):
-            raise RuleError("nothing_to_nudge", "该事项当前没有待办的环节,无需催办。")
+            raise RuleError("nothing_to_nudge", _("该事项当前没有待办的环节,无需催办。"))
         step = spec.step(task.step)
         if holds_task(actor, task):
-            raise NotAllowed(f"“{step.name}”由您办理,不能催办自己。")
+            raise NotAllowed(_("“%(step)s”由您办理,不能催办自己。") % {"step": step.name})
         held = nudging_role(actor, case, task)
         if held is None:
-            raise NotAllowed("只有本村(社区)干部或上级镇(街道)党(工)委、政府可以催办。")
+            raise NotAllowed(_("只有本村(社区)干部或上级镇(街道)党(工)委、政府可以催办。"))
         now = timezone.now()
         if history.nudged_on_day(case, task.pk, actor, now):
             _start, again = history.local_day(now)
             raise AlreadyNudged(
-                f"您今天已催办过“{step.name}”,每人每天只能催办一次;"
-                f"{timezone.localtime(again):%Y年%m月%d日}起可再次催办。", not_before=again)
+                _("您今天已催办过“%(step)s”,每人每天只能催办一次;%(day)s起可再次催办。") % {
+                    "step": step.name, "day": dates.day_shown(again)}, not_before=again)
         holders = task_holders(task)
         if not holders:
-            raise RuleError("no_holder", f"“{step.name}”目前无人担任办理职务,无法催办,"
-                                         "请联系上级调整人员。")
+            raise RuleError("no_holder", _("“%(step)s”目前无人担任办理职务,无法催办,"
+                                           "请联系上级调整人员。") % {"step": step.name})
         event = _write_event(
             case, actor=actor, role=held.role, region=Region(pk=held.region_id),
             action=NUDGE, action_name=str(EventAction.NUDGE.label),

@@ -87,7 +87,8 @@ def test_committee_seal_use_from_application_to_audit(page: Page, live_server, d
     page.reload()
     shot(page, "seal-05-supervisor-timeline-375px")
     page.set_viewport_size({"width": 1280, "height": 900})
-    audit = page.get_by_role("navigation", name="主导航").get_by_role("link", name="监督", exact=True)
+    nav = page.get_by_role("navigation", name="主导航")
+    audit = nav.get_by_role("link", name="监督", exact=True)
     if audit.count():
         audit.click()
         response = page.goto(f"{live_server.url}/audit/{village.pk}/")

@@ -295,10 +295,11 @@ def test_a_publicity_window_not_yet_over(demo, clock, language):
     assert response.json()["not_before"].startswith("2026-11-10T00:00:00")
     if language == "en":
         assert detail.startswith("The notice period is not over: the notice runs for at "
-                                 "least 7 days, so the case can go on after Nov. 10, 2026"), detail
+                                 "least 7 days, so the case can go on after "
+                                 "10 Nov 2026, 00:00"), detail
         assert not HAN_TEXT.search(detail), detail
     else:
-        assert detail == "公示期未满:公示不少于7天,2026年11月10日00:00后方可进行下一步。"
+        assert detail == "公示期未满:公示不少于7天,2026年11月10日 00:00后方可进行下一步。"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

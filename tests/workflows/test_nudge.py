@@ -79,7 +79,7 @@ def test_once_a_local_day_per_person_and_task(waiting, clock):
     with pytest.raises(AlreadyNudged) as refused:
         gate.nudge(actor=member, case_id=waiting.pk)
     assert refused.value.http_status == 409 and refused.value.code == "already_nudged"
-    assert "2026年11月03日起可再次催办" in refused.value.detail
+    assert "2026年11月3日起可再次催办" in refused.value.detail
     assert refused.value.not_before == dt.datetime(2026, 11, 3, tzinfo=SHANGHAI)
     assert refused.value.as_body()["not_before"].startswith("2026-11-03T00:00:00+08:00")
     # late that evening, Shanghai time: still the same day
