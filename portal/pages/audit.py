@@ -17,7 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.dates import local_moment
 from core.places import kind_of
 from workflows import params as tenant_params
 from workflows.chaincheck import raise_record_alerts, village_chains
@@ -32,6 +34,7 @@ from workflows.models import (
     Objection,
     PublicityNotice,
 )
+from workflows.pdfstamp import cached_pdf, css_string, stamped
 from workflows.record import build_record
 from workflows.registry import registry
 from workflows.verify import Stored, domain_rows, verify_case_events
@@ -159,14 +162,6 @@ def _problem_of(case: Case, events: list[CaseEvent], stored: Stored) -> str | No
     return ";".join(parts) or None
 
 
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    return bytes(HTML(string=html).render(font_config=fonts).write_pdf())
-
-
 @login_required
 def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The full record (全程纪实) of one case as a PDF."""
@@ -187,16 +182,20 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
         notices=sorted(notices, key=lambda n: n.pk),
         objections={n.pk: list(n.objections.all()) for n in notices},
         meetings=meetings, attachments=attachments, domain=domain_rows([case.pk])[case.pk]))
+    # the body says only what the record holds: rendered once per content (and language),
+    # kept; who exports it and when is stamped on each page of every download
     html = render_to_string("pages/audit_case_pdf.html", {
         "record": record,
         "case": case,
         "spec": record.spec,
         **_numbers_in_force(record.spec, case.region),
         "region_name": case.region.full_name,
-        "generated": timezone.now(),
-        "viewer": getattr(request.user, "full_name", "") or request.user.get_username(),
     }, request=request)
-    body = _pdf(html)
+    kept, _hit = cached_pdf(html)
+    viewer = getattr(request.user, "full_name", "") or request.user.get_username()
+    line = _("导出时间:%(at)s · 导出人:%(who)s") % {
+        "at": local_moment(timezone.now()), "who": viewer}
+    body = stamped(kept, render_to_string("pages/audit_case_pdf_stamp.html", {"line": css_string(line)}))
     stamp = timezone.localtime().strftime("%Y%m%d")
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="case-{case.pk}-{stamp}.pdf"'
