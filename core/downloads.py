@@ -38,7 +38,7 @@ def ascii_name(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    stem = _NOT_ASCII_NAME.sub("_", stem).strip("_") or "download"
+    stem = _NOT_ASCII_NAME.sub("_", stem).strip("_-.") or "download"
     ext = _NOT_ASCII_NAME.sub("", ext)
     return f"{stem}.{ext}" if ext else stem
 
