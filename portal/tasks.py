@@ -13,7 +13,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from workflows.models import ExportJob, ExportState
 from workflows.models.exports import FAILED_RENDER, MISSING_REGISTER
@@ -43,9 +43,11 @@ def run_export_job(job_id: int) -> str:
         _set(job, state=ExportState.RUNNING, progress=5)
         rows = list(reg.rows(job.region))
         _set(job, rows=len(rows), progress=30)
-        body, _mime, job.filename = export(reg, job.region, job.format, rows=rows)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            done = export(reg, job.region, job.format, rows=rows, when=job.created_at)
+        job.filename = done.name
         _set(job, progress=90)
-        job.file.save(job.filename, ContentFile(body), save=False)
+        job.file.save(done.fallback, ContentFile(done.body), save=False)
         _set(job, file=job.file, filename=job.filename, state=ExportState.DONE, progress=100,
              finished_at=timezone.now())
     except Exception as exc:  # a failed render is shown to the user, never lost silently

@@ -23,8 +23,22 @@ def pdf_text(content: bytes, *, layout: bool = True) -> str:
 
 
 def xlsx_rows(content: bytes) -> list[list[Any]]:
+    """A register's sheet from its header row on (the rows above it, the title, the scope
+    and the date, are read with :func:`xlsx_heading`)."""
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    return [[c.value for c in row] for row in sheet.iter_rows()]
+    return [[c.value for c in row] for row in sheet.iter_rows(min_row=_head_row(sheet))]
+
+
+def _head_row(sheet: Any) -> int:
+    """The header is the row above the frozen panes (A4: the header is row 3)."""
+    frozen = sheet.freeze_panes or "A2"
+    return int("".join(ch for ch in frozen if ch.isdigit())) - 1
+
+
+def xlsx_heading(content: bytes) -> list[str]:
+    """The lines above a sheet's header: its title, then the scope and the date."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return [str(sheet.cell(row=r, column=1).value) for r in range(1, _head_row(sheet))]
 
 
 def xlsx_cells(content: bytes) -> list[Any]:

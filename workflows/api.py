@@ -441,7 +441,7 @@ class RegisterList(APIView):
         return Response([
             {
                 "code": reg.code,
-                "name": reg.name,
+                "name": reg.title(region),
                 "procedure": reg.procedure,
                 "region": region.pk,
                 "region_name": region.name,
@@ -471,10 +471,7 @@ class RegisterExport(APIView):
         place = access_region(request.user, region)
         if not may_export(request.user, reg, place):
             return Response({"code": "not_found", "detail": _("未找到该台账。")}, status=404)
-        body, mime, filename = export(reg, place, fmt)
-        response = HttpResponse(body, content_type=mime)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return export(reg, place, fmt).response()
 
 
 # --- the schema -------------------------------------------------------------------------------

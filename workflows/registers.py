@@ -8,14 +8,21 @@ engine lists them (``GET /api/registers/``) and renders them with
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.downloads import file_name, local_date, name_download
 from core.models import Region
+from core.places import kind_of, place_words, place_words_en
 from core.roles import Level, Role
+from workflows import texts
 from workflows.registry import registry
 from workflows.rendering import render_register_pdf, render_register_xlsx
 
@@ -28,6 +35,14 @@ class RegisterSpec:
     columns: Sequence[tuple[str, str]]
     rows: Callable[[Region], Iterable[Sequence[Any]]]
     level: Level = Level.VILLAGE
+
+    def title(self, region: Region | None = None) -> str:
+        """The register's name in the reader's language and in ``region``'s words
+        (村委会印章用印登记簿 in a village, 居委会… in a community)."""
+        return worded(self.name, region)
+
+    def headings(self, region: Region | None = None) -> list[tuple[str, str]]:
+        return [(key, worded(label, region)) for key, label in self.columns]
 
 
 _REGISTERS: dict[str, RegisterSpec] = {}
@@ -52,18 +67,61 @@ def get_register(code: str) -> RegisterSpec | None:
     return _REGISTERS.get(code)
 
 
+def worded(text: str, region: Region | None) -> str:
+    """A register's text (its name, a heading) in the active language, in the words of the
+    region's kind of place: the procedures' catalogue (``workflows.texts``) translates it."""
+    kind = kind_of(region)
+    translated = texts.translate(text)
+    if translated == text:  # Chinese, or not translated: the place's Chinese words
+        return str(place_words(text, kind))
+    return place_words_en(translated, kind)
+
+
+class Export(NamedTuple):
+    """A rendered register: the file, its MIME type, its name (桃花村-村委会印章用印登记簿-
+    2026-12-02.xlsx) and the ASCII name for old clients (seal_register_committee-…-2026-12-02)."""
+
+    body: bytes
+    mime: str
+    name: str
+    fallback: str
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.body, content_type=self.mime)
+        name_download(response, self.name, self.fallback)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def export_names(reg: RegisterSpec, region: Region, fmt: str,
+                 when: dt.datetime | None = None) -> tuple[str, str]:
+    """The file name of an export (region, register, local date) and its ASCII fallback."""
+    day = local_date(when)
+    return (file_name(region.name, reg.title(region), day, ext=fmt),
+            file_name(reg.code, region.code, day, ext=fmt))
+
+
 def export(reg: RegisterSpec, region: Region, fmt: str,
-           rows: list[Sequence[Any]] | None = None) -> tuple[bytes, str, str]:
-    """The ledger of ``region`` as (file, MIME type, file name), PDF or Excel."""
+           rows: list[Sequence[Any]] | None = None, *,
+           when: dt.datetime | None = None) -> Export:
+    """The ledger of ``region`` as a PDF or an Excel file, in the active language: its title
+    (桃花村村委会印章用印登记簿), the scope, the number of rows and the date above the rows."""
     rows = list(reg.rows(region)) if rows is None else rows
-    title = f"{region.name}{reg.name}"
-    stamp = timezone.localtime().strftime("%Y%m%d")
+    when = when or timezone.now()
+    title = _("%(place)s%(register)s") % {"place": region.name, "register": reg.title(region)}
+    columns = reg.headings(region)
+    scope = _("范围:%(scope)s") % {"scope": region.full_name}
+    count = ngettext("共%(n)d条", "共%(n)d条", len(rows)) % {"n": len(rows)}
+    day = _("导出日期:%(date)s") % {"date": local_date(when)}
     if fmt == "pdf":
-        subtitle = f"{region.full_name} · 共{len(rows)}条"
-        body = render_register_pdf(title=title, subtitle=subtitle, columns=reg.columns, rows=rows)
+        body = render_register_pdf(title=title, subtitle=" · ".join((scope, count, day)),
+                                   columns=columns, rows=rows, generated_at=when)
     else:
-        body = render_register_xlsx(title=title, columns=reg.columns, rows=rows)
-    return body, MIME[fmt], f"{reg.code}-{region.code}-{stamp}.{fmt}"
+        body = render_register_xlsx(title=title, columns=columns, rows=rows,
+                                    lines=[" · ".join((scope, count, day))])
+    name, fallback = export_names(reg, region, fmt, when)
+    return Export(body, MIME[fmt], name, fallback)
 
 
-__all__ = ["RegisterSpec", "Role", "all_registers", "export", "get_register", "register"]
+__all__ = ["Export", "RegisterSpec", "Role", "all_registers", "export", "get_register",
+           "register"]

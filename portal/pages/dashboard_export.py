@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -22,8 +21,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.downloads import file_name, local_date, name_download
 from portal.pages.dashboard_data import Counts, Dashboard
-from workflows.rendering import excel_safe
+from workflows.rendering import excel_safe, print_setup, sheet_heading
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
@@ -51,13 +51,8 @@ def _sheet(sheet: Worksheet, *, title: str, lines: Sequence[str], heads: Sequenc
            rows: Sequence[Sequence[Any]], total: Sequence[Any]) -> None:
     """One printable table: title, scope lines, header, rows, totals."""
     width = len(heads)
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for line in lines:
-        sheet.append([line])
-    for row_no in range(1, HEAD_ROW):
-        sheet.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=width)
-        sheet.cell(row=row_no, column=1).alignment = Alignment(horizontal="left")
+    head_row = sheet_heading(sheet, title=title, lines=lines, width=width)
+    assert head_row == HEAD_ROW, "the dashboard's sheets carry a title and two lines"
     sheet.append(list(heads))
     for cell in sheet[HEAD_ROW]:
         cell.font = Font(bold=True)
@@ -82,15 +77,8 @@ def _sheet(sheet: Worksheet, *, title: str, lines: Sequence[str], heads: Sequenc
                 cell.number_format = PERCENT
     for i, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = min(40, max(8, w))
-    sheet.freeze_panes = sheet.cell(row=HEAD_ROW + 1, column=1)
     # print: A4 landscape, one page wide, the header on every page
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW}"
-    sheet.print_options.horizontalCentered = True
+    print_setup(sheet, head_row=HEAD_ROW, repeat_from=HEAD_ROW)
 
 
 def render_dashboard_xlsx(board: Dashboard, *, place: str, heading: str) -> bytes:
@@ -136,18 +124,9 @@ def render_dashboard_xlsx(board: Dashboard, *, place: str, heading: str) -> byte
     return out.getvalue()
 
 
-def attachment(response: HttpResponse, name: str, fallback: str) -> HttpResponse:
-    """Name a download in Chinese (RFC 6266 ``filename*``), with an ASCII name for old
-    clients."""
-    response["Content-Disposition"] = (f'attachment; filename="{fallback}"; '
-                                       f"filename*=UTF-8''{quote(name)}")
-    return response
-
-
 def export_response(board: Dashboard, *, place: str, heading: str) -> HttpResponse:
-    now = timezone.localtime()
     body = render_dashboard_xlsx(board, place=place, heading=heading)
-    name = _("%(place)s-履职事项统计-%(date)s.xlsx") % {"place": place,
-                                                        "date": now.strftime("%Y-%m-%d")}
-    return attachment(HttpResponse(body, content_type=XLSX), name,
-                      f"dashboard-{now:%Y%m%d}.xlsx")
+    response = HttpResponse(body, content_type=XLSX)
+    name_download(response, file_name(place, _("履职事项统计"), local_date(), ext="xlsx"),
+                  file_name("dashboard", local_date(), ext="xlsx"))
+    return response

@@ -17,12 +17,21 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 
+from core.downloads import name_download
 from core.models import Region, User
 from core.scope import access_region, visible_regions
 from portal.tasks import run_export_job
 from workflows.models import ExportFormat, ExportJob, ExportState
-from workflows.registers import MIME, RegisterSpec, all_registers, export, get_register
+from workflows.registers import (
+    MIME,
+    RegisterSpec,
+    all_registers,
+    export,
+    export_names,
+    get_register,
+)
 from workflows.visibility import access_export_job, may_export
 
 ASYNC_ROWS = 500
@@ -42,7 +51,7 @@ def register_entries(user: Any) -> list[dict[str, Any]]:
         items = [reg for reg in registers if may_export(user, reg, region)]
         if items:
             groups.append({"region": region, "registers": [
-                {"code": reg.code, "name": reg.name, "procedure": reg.procedure,
+                {"code": reg.code, "name": reg.title(region), "procedure": reg.procedure,
                  "pdf": reverse("register_export", args=[reg.code, region.pk, "pdf"]),
                  "xlsx": reverse("register_export", args=[reg.code, region.pk, "xlsx"])}
                 for reg in items
@@ -69,9 +78,11 @@ def registers(request: HttpRequest) -> HttpResponse:
     shown = [g for g in groups if str(g["region"].pk) == chosen] if chosen else groups
     jobs = list(ExportJob.objects.filter(user=cast(User, request.user)).select_related("region")
                 .order_by("-created_at", "-pk")[:JOBS_SHOWN])
-    names = {r.code: r.name for r in all_registers()}
+    specs = {r.code: r for r in all_registers()}
     for job in jobs:
-        job.register_name = names.get(job.register, job.register)  # type: ignore[attr-defined]
+        spec = specs.get(job.register)
+        job.register_name = (  # type: ignore[attr-defined]
+            spec.title(job.region) if spec else job.register)
     return render(request, "pages/registers.html", {
         "title": "台账导出",
         "groups": shown,
@@ -90,13 +101,11 @@ def register_export(request: HttpRequest, code: str, region_id: int, fmt: str) -
     rows = list(reg.rows(region))
     if len(rows) > ASYNC_ROWS:
         job = ExportJob.objects.create(user=cast(User, request.user), register=reg.code,
-                                       region=region, format=fmt, rows=len(rows))
+                                       region=region, format=fmt, rows=len(rows),
+                                       language=translation.get_language() or "")
         transaction.on_commit(lambda: run_export_job.delay(job.pk))
         return redirect("register_job", job_id=job.pk)
-    body, mime, filename = export(reg, region, fmt, rows=rows)
-    response = HttpResponse(body, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export(reg, region, fmt, rows=rows).response()
 
 
 @login_required
@@ -106,7 +115,7 @@ def register_job(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "pages/register_job.html", {
         "title": "台账导出进度",
         "job": job,
-        "register_name": reg.name if reg else job.register,
+        "register_name": reg.title(job.region) if reg else job.register,
         "status": job.status(),
     })
 
@@ -128,7 +137,8 @@ def register_job_download(request: HttpRequest, job_id: int) -> FileResponse:
         raise Http404
     if not may_export(request.user, reg, job.region):
         raise Http404
-    response = FileResponse(job.file.open("rb"), content_type=MIME[job.format],
-                            as_attachment=True, filename=job.filename)
+    response = FileResponse(job.file.open("rb"), content_type=MIME[job.format])
+    name, fallback = export_names(reg, job.region, job.format, job.created_at)
+    name_download(response, job.filename or name, fallback)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -294,22 +293,19 @@ CLOSE_FIRE = effect("safety.close_fire", check=_find, apply=_close_fire)
 
 def incident_rows(category: IncidentCategory) -> Any:
     def rows(region: Region) -> Iterable[Sequence[Any]]:
-        def at(value: dt.datetime | None) -> str:
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
+        # times as datetimes and 迟报 as a boolean: the PDF prints them in the reader's
+        # language, the Excel sheet keeps dates it can sort and filter
         qs = Incident.objects.filter(region=region, category=category).order_by("occurred_at")
         for i in qs.iterator(2000):
-            row: list[Any] = [at(i.occurred_at), i.kind, i.location, i.description]
+            row: list[Any] = [i.occurred_at, i.kind, i.location, i.description]
             if category == IncidentCategory.FIRE:
-                row.append(at(i.call_119_at))
-            row += [at(i.reported_at), "是" if i.late_report else "否"]
+                row.append(i.call_119_at)
+            row += [i.reported_at, i.late_report]
             if category == IncidentCategory.EMERGENCY:
                 row.append(i.instructions)
             row += [i.get_stage_display(), i.response]
             if category == IncidentCategory.FIRE:
-                row += ["" if i.people_counted is None else i.people_counted,
-                        "" if i.injured is None else i.injured,
-                        "" if i.deaths is None else i.deaths, i.losses, i.accountability]
+                row += [i.people_counted, i.injured, i.deaths, i.losses, i.accountability]
             else:
                 row += [i.aftermath]
             yield [*row, i.lessons]

@@ -387,7 +387,7 @@ def test_the_ledger_records_every_stage_with_its_date_and_result(case_at_members
     assert "四议两公开" in text and "村集体鱼塘发包" in text
     table = xlsx_rows(xlsx.content)
     header = next(row for row in table if "党组织提议日期" in row)
-    for column in ("两委会议商议日期", "党员大会审议日期", "村(居)民(代表)会议决议日期",
+    for column in ("两委会议商议日期", "党员大会审议日期", "村民(代表)会议决议日期",
                    "决议公开开始", "决议公开期满(最早结束)", "实施结果公开日期", "实施结果"):
         assert column in header
     row = next(row for row in table if "村集体鱼塘发包" in row)

@@ -206,7 +206,9 @@ def test_fire_is_counted_tallied_and_sent_back_for_shallow_lessons(demo, api, cl
     assert "桃花村火灾事故登记簿" in text and "沿村道向广场撤离" in text
     header, *rows = xlsx_rows(xlsx.content)
     line = dict(zip(header, rows[0], strict=True))
-    assert (line["拨打119时间"], line["报告上级时间"]) == ("2026-11-02 09:10", "2026-11-02 10:00")
+    # real date-times (local, as Excel keeps them), not text
+    assert (line["拨打119时间"], line["报告上级时间"]) == (
+        dt.datetime(2026, 11, 2, 9, 10), dt.datetime(2026, 11, 2, 10, 0))
     assert (line["清点人数"], line["死亡人数"], line["教训"]) == (12, 0, "定期检查电线")
     assert line["损失"].startswith("直接经济损失5000.00元")
 

@@ -178,7 +178,7 @@ def test_seal_register_exports_pdf_and_excel(demo, api):
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
-    assert "桃花村村(居)委会印章用印登记簿" in text
+    assert "桃花村村委会印章用印登记簿" in text  # in the village's words
     assert "出具村民居住证明" in text
     assert "居住证明.pdf" in text
     assert "经办人(保管人)" in text

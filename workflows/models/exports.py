@@ -53,6 +53,8 @@ class ExportJob(models.Model):
     file = models.FileField(_("文件"), upload_to=export_path, max_length=200, blank=True)
     filename = models.CharField(_("文件名"), max_length=200, blank=True)
     error = models.CharField(_("错误"), max_length=400, blank=True)
+    # the asker's language (settings.LANGUAGES): the file is rendered in it, by the worker too
+    language = models.CharField(_("语言"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

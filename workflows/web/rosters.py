@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from core import dates
+from core.downloads import name_download
 from core.errors import RuleError
 from core.idcard import mask_id
 from core.models import Region
@@ -282,10 +282,9 @@ def end(request: HttpRequest, code: str, region: int, pk: int) -> HttpResponse:
 
 
 def _xlsx(body: bytes, name: str, fallback: str) -> HttpResponse:
-    """An Excel download named in Chinese, with an ASCII name for old clients (RFC 6266)."""
+    """An Excel download named in Chinese, with an ASCII name for old clients."""
     response = HttpResponse(body, content_type=r.XLSX)
-    response["Content-Disposition"] = (f'attachment; filename="{fallback}"; '
-                                       f"filename*=UTF-8''{quote(name)}")
+    name_download(response, name, fallback)
     return response
 
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook, load_workbook
@@ -30,6 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.downloads import file_name, name_download
 from core.errors import RuleError
 from workflows.attachments import XLSX, check_upload
 from workflows.fields import FieldErrors, check_bounds, clean_value, recorded_choices
@@ -336,8 +336,8 @@ def table_template(request: HttpRequest, pk: int, action: str, name: str) -> Htt
     """The Excel template of a table field of an action the user may do now."""
     _case, spec, _table = _table_of(request, pk, action, name)
     response = HttpResponse(template_workbook(spec), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{spec['label']}-导入模板.xlsx") or "attachment"
+    name_download(response, file_name(spec["label"], "导入模板", ext="xlsx"),
+                  file_name(f"table-{name}", "template", ext="xlsx"))
     return response
 
 

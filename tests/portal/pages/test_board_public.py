@@ -8,18 +8,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 import time_machine
 from captcha.models import CaptchaStore
 from django.utils import timezone
 
+from core.models import Membership
 from tests.exports import pdf_text
 from tests.portal.pages import scenario
 from workflows.audit import verify_chain
 from workflows.models import CaseEvent, Notification, Objection, PublicityNotice
 from workflows.registry import registry
 from workflows.verify import load_stored, verify_case_events
+from workflows.visibility import SUPERVISORY_COMMITTEE, board_contacts
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 
 NAME, PHONE, TEXT = "李秀英", "13912345678", "硬化路段没有经过我组,请说明线路是怎么定的。"
 
@@ -317,14 +324,43 @@ def test_the_poster_is_an_a4_page_with_the_qr_of_the_board(web, demo, settings):
     assert "清泉社区居务公开栏" in community and "扫码查看居务公开" in community
 
 
-def test_the_notice_pdf_ends_with_the_signer_the_date_and_a_seal_box(web, running):
+def test_the_notice_pdf_ends_with_the_signer_the_date_and_a_seal_box(web, running, tmp_path):
+    pdf = web("dc_th_committee_member").get(f"/notices/{running.pk}.pdf").content
+    text = pdf_text(pdf, layout=False)
+    day = timezone.localtime(running.start)
+    assert "发布单位:桃花村村民委员会" in text
+    assert f"发布日期:{day.year}年{day.month}月{day.day}日" in text
+    assert "盖章处" in text and "负责人(签字)" in text
+    assert text.index("桃花村村民委员会") > text.index("公示期")  # at the end, after the text
+    # whom to tell: the supervisory committee's members and their mobiles, as the board says
+    members = list(board_contacts(running.region))
+    assert members
+    flat = "".join(text.split())
+    assert "监督单位:桃花村村务监督委员会" in flat
+    for m in members:
+        assert f"{m.user.get_full_name()}{m.user.mobile}" in flat
+    assert text.index("盖章处") < text.index("联系人及监督电话")
+    keep_picture(pdf, tmp_path)
+
+
+def test_a_notice_without_supervisory_members_prints_no_empty_contact_line(web, running):
+    Membership.objects.filter(region=running.region,
+                              role__in=SUPERVISORY_COMMITTEE).update(end=dt.date(2026, 1, 1))
     text = pdf_text(web("dc_th_committee_member").get(f"/notices/{running.pk}.pdf").content,
                     layout=False)
-    day = timezone.localtime(running.start)
-    assert "桃花村村民委员会" in text
-    assert f"{day.year}年{day.month}月{day.day}日" in text
-    assert "(盖章)" in text and "负责人(签字)" in text
-    assert text.index("桃花村村民委员会") > text.index("公示期")  # at the end, after the text
+    assert "盖章处" in text
+    assert "联系人及监督电话" not in text
+
+
+def keep_picture(pdf: bytes, tmp_path) -> None:
+    """The notice's page as a picture to look at (artifacts/screenshots/notice-pdf.png)."""
+    if shutil.which("pdftoppm") is None:
+        return
+    (tmp_path / "n.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(tmp_path / "n.pdf"),
+                    str(tmp_path / "notice-pdf")], check=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tmp_path / "notice-pdf.png", SCREENSHOTS / "notice-pdf.png")
 
 
 def test_an_online_objection_changed_behind_the_portal_is_named_by_the_audit(web, running):

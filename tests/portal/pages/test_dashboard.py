@@ -178,7 +178,7 @@ def test_excel_export_lists_every_village_with_title_scope_totals_and_print_setu
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     today = timezone.localdate().isoformat()
     disposition = response["Content-Disposition"]
-    assert f'filename="dashboard-{today.replace("-", "")}.xlsx"' in disposition
+    assert f'filename="dashboard-{today}.xlsx"' in disposition
     assert f"filename*=UTF-8''{quote(f'示范区-履职事项统计-{today}.xlsx')}" in disposition
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["按村(社区)", "按事项", "按村按事项"]

@@ -4,14 +4,16 @@ The seal register's lines are made by factories (tests/factories.py), as many as
 needs; the page and the exports read them as they read the lines the gate writes."""
 
 import io
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from portal.pages import registers as pages_registers
 from portal.tasks import purge_old_exports
-from tests.exports import xlsx_rows
+from tests.exports import register_urls, xlsx_heading, xlsx_rows
 from tests.factories import ExportJobFactory, SealUseFactory, days_ago
 from tests.portal.pages.helpers import queries_for
 from workflows.models import ExportJob
@@ -138,3 +140,54 @@ def test_an_export_reads_its_lines_in_the_same_queries_however_many(demo, web):
     header, *rows = xlsx_rows(client.get(url).content)
     assert header[:3] == ["序号", "日期", "事由"]
     assert [row[0] for row in rows] == list(range(1, 43))
+
+
+# --- names of the files, and the asker's language ------------------------------------------
+
+SEAL_NAME = "桃花村-村委会印章用印登记簿-2026-11-02.xlsx"
+SEAL_FALLBACK = "seal_register_committee-{code}-2026-11-02.xlsx"
+
+
+def disposition(name: str, fallback: str) -> str:
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def test_a_download_is_named_in_chinese_with_an_ascii_fallback(cases, web, api, demo, clock):
+    th = demo["dc_th"]
+    expected = disposition(SEAL_NAME, SEAL_FALLBACK.format(code=th.code))
+    page = web("dc_th_committee_director").get(f"/registers/seal_register_committee/{th.pk}.xlsx")
+    assert page["Content-Disposition"] == expected
+    row = register_urls(api("dc_th_committee_director"), "seal_register_committee", th.pk)
+    assert row["name"] == "村委会印章用印登记簿"  # the village's words, not 村(居)委会
+    by_api = api("dc_th_committee_director").get(row["xlsx_url"])
+    assert by_api["Content-Disposition"] == expected
+    pdf = web("dc_th_committee_director").get(f"/registers/seal_register_committee/{th.pk}.pdf")
+    assert pdf["Content-Disposition"] == disposition(
+        SEAL_NAME.replace(".xlsx", ".pdf"), SEAL_FALLBACK.format(code=th.code)[:-5] + ".pdf")
+
+
+def test_an_export_job_is_named_in_chinese_and_rendered_in_the_asker_s_language(
+        cases, web, demo, clock, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(pages_registers, "ASYNC_ROWS", 0)
+    th = demo["dc_th"]
+    client = web("dc_th_committee_director")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(f"/registers/seal_register_committee/{th.pk}.xlsx")
+    job = ExportJob.objects.get()
+    assert job.language == "zh-hans"
+    download = client.get(f"/registers/jobs/{job.pk}/download/")
+    assert download["Content-Disposition"] == disposition(
+        SEAL_NAME, SEAL_FALLBACK.format(code=th.code))
+    assert xlsx_rows(b"".join(download.streaming_content))[0][:3] == ["序号", "日期", "事由"]
+    # the same asked in English: the worker renders it in English, whatever its own language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(f"/registers/seal_register_committee/{th.pk}.xlsx")
+    english = ExportJob.objects.exclude(pk=job.pk).get()
+    assert english.language == "en"
+    body = b"".join(client.get(f"/registers/jobs/{english.pk}/download/").streaming_content)
+    heading, *_rows = xlsx_rows(body)
+    assert heading[:3] == ["No.", "Date", "Purpose"]
+    assert xlsx_heading(body)[0] == "桃花村 Seal use register of the villagers' committee"
+    assert english.filename == \
+        "桃花村-Seal use register of the villagers' committee-2026-11-02.xlsx"

@@ -2,7 +2,8 @@
 
 ``manage.py procedure_texts`` walks every version of every registered spec
 (:func:`workflows.wording.texts_of`) and the spec language's own words
-(:data:`workflows.texts.VOCABULARY`, :data:`workflows.texts.UNITS`), adds each text not yet
+(:data:`workflows.texts.VOCABULARY`, :data:`workflows.texts.UNITS`) and the names and column
+headings of every register (:mod:`workflows.registers`), adds each text not yet
 in ``locale/en/LC_MESSAGES/procedures.po`` (untranslated), keeps every translation made,
 marks texts no spec uses any more obsolete, and compiles the ``.mo`` beside it.
 ``--check`` changes nothing and fails listing the texts without a translation.
@@ -17,6 +18,7 @@ import polib  # type: ignore[import-untyped]
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from workflows import texts
+from workflows.registers import all_registers
 from workflows.registry import registry
 from workflows.wording import texts_of
 
@@ -40,7 +42,7 @@ Glossary (use it throughout):
   中国共产党 / 中共               the Communist Party of China / CPC
   党支部 / 党组织 / 党员           Party branch / Party organization / Party member
   乡镇(街道) / 镇(街道)            township (sub-district)
-  区 / 区委组织部 / 区民政局       district / District Party Committee Organization Department /
+  区 / 区委组织部 / 区民政局       district / District Party Committee Organisation Department /
                                   District Civil Affairs Bureau
   四议两公开                      four deliberations and two disclosures
   三会一课                        three meetings and one lecture
@@ -65,6 +67,11 @@ def wanted() -> dict[str, dict[str, Any]]:
         found.setdefault(word, {"where": ["units"], "plural": True})
     for text in texts.VOCABULARY:
         found.setdefault(text, {"where": ["vocabulary"], "plural": False})
+    for reg in all_registers():  # the registers' names and headings (workflows.registers)
+        for text in (reg.name, *(label for _key, label in reg.columns)):
+            entry = found.setdefault(str(text), {"where": [], "plural": False})
+            if f"register:{reg.code}" not in entry["where"]:
+                entry["where"].append(f"register:{reg.code}")
     for spec in registry.all():
         for version in registry.versions(spec.code):
             for text in texts_of(version):
