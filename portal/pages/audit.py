@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import local_moment
+from core.downloads import content_disposition, file_name, local_date
 from core.places import kind_of
 from workflows import params as tenant_params
 from workflows.chaincheck import raise_record_alerts, village_chains
@@ -195,10 +196,14 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     viewer = getattr(request.user, "full_name", "") or request.user.get_username()
     line = _("导出时间:%(at)s · 导出人:%(who)s") % {
         "at": local_moment(timezone.now()), "who": viewer}
-    body = stamped(kept, render_to_string("pages/audit_case_pdf_stamp.html", {"line": css_string(line)}))
-    stamp = timezone.localtime().strftime("%Y%m%d")
+    stamp_html = render_to_string("pages/audit_case_pdf_stamp.html", {"line": css_string(line)})
+    body = stamped(kept, stamp_html)
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="case-{case.pk}-{stamp}.pdf"'
+    # 桃花村-村集体鱼塘对外承包-全程纪实-2026-12-03.pdf, case-9-2026-12-03.pdf for old clients
+    day = local_date()
+    response["Content-Disposition"] = content_disposition(
+        file_name(case.region.name, case.title[:40], _("全程纪实"), day, ext="pdf"),
+        f"case-{case.pk}-{day}.pdf", inline=True)
     return response
 
 

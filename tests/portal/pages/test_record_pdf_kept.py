@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from urllib.parse import unquote
 
 import time_machine
 from django.core.cache import cache
@@ -88,3 +89,12 @@ def test_a_stamp_line_cannot_end_its_css_string():
     escaped = pdfstamp.css_string(text)
     assert '"' not in escaped and "<" not in escaped and "\n" not in escaped
     assert escaped.startswith("张三\\22 ")
+
+
+def test_the_pdf_is_named_in_chinese_with_an_ascii_fallback(web, demo):
+    case_id = scenario.seal(demo["dc_th"], "dc_th", "出具居住证明", finish=True)
+    with time_machine.travel(dt.datetime(2026, 12, 3, 2, 30, tzinfo=dt.UTC), tick=False):
+        answer = web("dc_th_supervisory_member").get(f"/audit/case/{case_id}.pdf")
+    header = answer["Content-Disposition"]
+    assert header.startswith(f'inline; filename="case-{case_id}-2026-12-03.pdf"; filename*=')
+    assert unquote(header.split("UTF-8''")[1]) == "桃花村-出具居住证明-全程纪实-2026-12-03.pdf"
