@@ -76,12 +76,12 @@ def missing_years(user: Any) -> list[int]:
     return missing_holiday_years() if levels & {Level.DISTRICT, Level.TOWNSHIP} else []
 
 
-def ways_for(user: Any, scope: Any, regions: dict[int, Region]) -> list[dict[str, str]]:
+def ways_for(user: Any, scope: Any, regions: dict[int, Region]) -> list[dict[str, Any]]:
     """Where a user with no task is sent from an empty 我的待办, by what their roles allow:
     an ordinary Party member, a supervisor, a collective's head between two approvals."""
     villages = sorted({r.pk: r for r in regions.values() if r.level == Level.VILLAGE}.values(),
                       key=lambda r: r.path)
-    ways = []
+    ways: list[dict[str, Any]] = []
     if any(can_audit(user, v) for v in villages):
         ways.append({"url": reverse("audit_index"), "name": _("监督检查"),
                      "what": _("核验本村(社区)每件事项的办理记录链,下载全程纪实PDF,查看预警。")})
