@@ -4,7 +4,7 @@ cache answer, 500 naming what failed — without a login, whatever the Accept he
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
 
 
 @pytest.mark.django_db
@@ -21,10 +21,10 @@ def test_healthz_answers_json_with_each_check(client, accept):
 
 @pytest.mark.django_db
 def test_healthz_says_which_check_failed(client, monkeypatch):
-    def broken(*args, **kwargs):
+    async def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "set", broken)
+    monkeypatch.setattr(BaseCache, "aset", broken)
     answer = client.get("/healthz")
     assert answer.status_code == 500
     body = answer.json()
