@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
@@ -68,24 +69,24 @@ def _json(status: int, code: str, detail: str) -> JsonResponse:
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
-        return _json(400, "invalid", "请求有误。")
+        return _json(400, "invalid", gettext("请求有误。"))
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _api(request):
-        return _json(403, "permission_denied", "您无权执行此操作。")
+        return _json(403, "permission_denied", gettext("您无权执行此操作。"))
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404, the same bytes whatever the address or the reason (missing or out of scope)."""
     if _api(request):
-        return _json(404, "not_found", "未找到。")
+        return _json(404, "not_found", gettext("未找到。"))
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _api(request):
-        return _json(500, "server_error", "系统出错,请稍后再试。")
+        return _json(500, "server_error", gettext("系统出错,请稍后再试。"))
     return defaults.server_error(request)

@@ -34,3 +34,31 @@ class IdleTimeoutMiddleware:
             elif last is None or now - int(last) >= TOUCH_SECONDS:
                 request.session[_KEY] = now
         return self.get_response(request)
+
+
+class OwnErrorPagesMiddleware:
+    """In DEBUG (the demo that ``./dev run`` serves) a view's 404 or 403 is still the
+    portal's own page, in the reader's language with the way back, as in production: a
+    villager trying the demo's board with a wrong id, or a cadre opening a case outside
+    their village, must not meet Django's technical page. An address that matches no URL
+    at all keeps Django's debug page for developers. Without DEBUG this is what Django does
+    anyway (it calls the same handlers)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest,
+                          exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from portal import errors
+
+        if isinstance(exception, Http404):
+            return errors.page_not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return errors.permission_denied(request, exception)
+        return None

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal import views
+from portal.health import Healthz
 from workflows.urls import api_urls
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     # browsers ask for /favicon.ico whatever the page says
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg",
                                              permanent=True)),
+    # for load balancers (and the bench's baseline): the database and the cache answer
+    path("healthz", Healthz.as_view(), name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

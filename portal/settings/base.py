@@ -180,6 +180,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # a view's 404/403 is the portal's own page in DEBUG too (the demo)
+    "portal.middleware.OwnErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

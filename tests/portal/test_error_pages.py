@@ -48,6 +48,24 @@ def test_the_board_of_a_township_or_of_nothing_is_our_404(client, demo):
         client.get(f"/board/{MISSING}/").content
 
 
+def test_the_demo_shows_our_404_and_403_too(web, demo, settings):
+    """``./dev run`` serves the demo with DEBUG on: a wrong board or case id, or a page the
+    user may not open, is still the portal's own page, not Django's technical one."""
+    settings.DEBUG = True
+    case = open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="用印",
+                     via=GATE).row
+    for client, url in ((web(None), f"/board/{demo['dc'].pk}/"),
+                        (web("dc_yl_committee_member"), f"/cases/{case.pk}/"),
+                        (web("dc_yl_committee_member"), f"/cases/{MISSING}/")):
+        answer = client.get(url)
+        assert answer.status_code == 404
+        body = answer.content.decode()
+        _ours(body, "页面不存在")
+        assert "DEBUG = True" not in body and "URLconf" not in body
+    forbidden = web("dc_th_committee_member").get("/settings/")
+    assert forbidden.status_code == 403 and "DEBUG = True" not in forbidden.content.decode()
+
+
 def test_an_address_that_names_nothing_is_our_404_for_anyone(web):
     for c in (web(None), web("dc_th_committee_member")):
         answer = c.get("/no/such/page/")
