@@ -11,9 +11,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal import errors
 
 _KEY = "portal_last_seen"
 TOUCH_SECONDS = 60
@@ -52,11 +55,6 @@ class OwnErrorPagesMiddleware:
 
     def process_exception(self, request: HttpRequest,
                           exception: Exception) -> HttpResponse | None:
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-
-        from portal import errors
-
         if isinstance(exception, Http404):
             return errors.page_not_found(request, exception)
         if isinstance(exception, PermissionDenied):
