@@ -128,8 +128,3 @@ def local_moment(moment: dt.datetime | None, *, end: bool = False) -> str:
         # Translators: the end of a period that runs to the end of that day
         return gettext("%(day)s 24:00") % {"day": formats.date_format(last, "DATE_FORMAT")}
     return formats.date_format(local, "DATETIME_FORMAT")
-
-
-# the names the refusals use: one way of showing dates everywhere
-day_shown = local_day
-moment_shown = local_moment

@@ -37,7 +37,7 @@ def _check_filing(ctx: EffectContext) -> None:
     filed: dt.date = ctx.data["filed_on"]
     dates.not_before(filed, adopted, field="filed_on", label=_("备案日期"),
                      start_label=_("村(居)民会议表决通过的日期(%(day)s)")
-                                 % {"day": dates.day_shown(adopted)})
+                                 % {"day": dates.local_day(adopted)})
     region = ctx.case.region
     # Lock the village's versions so that two filings cannot take the same number.
     taken = (VillageRules.objects.select_for_update().filter(region=region)

@@ -76,7 +76,7 @@ def missing_years(user: Any) -> list[int]:
     return missing_holiday_years() if levels & {Level.DISTRICT, Level.TOWNSHIP} else []
 
 
-def ways_for(user: Any, scope: Any, regions: dict[int, Region]) -> list[dict[str, Any]]:
+def ways_for(user: Any, regions: dict[int, Region]) -> list[dict[str, Any]]:
     """Where a user with no task is sent from an empty 我的待办, by what their roles allow:
     an ordinary Party member, a supervisor, a collective's head between two approvals."""
     villages = sorted({r.pk: r for r in regions.values() if r.level == Level.VILLAGE}.values(),
@@ -139,7 +139,7 @@ def home(request: HttpRequest, *, land: bool = True) -> HttpResponse:
     notes = notifications_for(request.user)
     return render(request, "portal/home.html", {
         # with nothing to do, what this user can do here instead
-        "ways": [] if totals["n"] else ways_for(request.user, scope, regions),
+        "ways": [] if totals["n"] else ways_for(request.user, regions),
         "tasks": tasks,
         "page": page,
         "total": totals["n"],

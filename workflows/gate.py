@@ -398,7 +398,7 @@ def _check_time(actor: User, case: Case, spec: ProcedureSpec, step: StepSpec,
         assert act.wait is not None
         raise RuleError("too_early", _("%(reason)s,最早可于%(day)s办理。") % {
             "reason": texts.translate(act.wait.reason),
-            "day": dates.day_shown(timezone.localtime(not_before).date())},
+            "day": dates.local_day(timezone.localtime(not_before).date())},
             not_before=not_before)
     if not step.publicity:
         return
@@ -420,7 +420,7 @@ def _check_time(actor: User, case: Case, spec: ProcedureSpec, step: StepSpec,
                       notice.days) if notice.working_days else
              ngettext("公示期未满:公示不少于%(days)s天,%(end)s后方可进行下一步。",
                       "公示期未满:公示不少于%(days)s天,%(end)s后方可进行下一步。", notice.days))
-            % {"days": notice.days, "end": dates.moment_shown(notice.earliest_end)},
+            % {"days": notice.days, "end": dates.local_moment(notice.earliest_end)},
             not_before=notice.earliest_end,
         )
     if notice.objections.filter(answered_at__isnull=True).exists():
@@ -861,7 +861,7 @@ def nudge(*, actor: User, case_id: int, comment: str = "",
             _start, again = history.local_day(now)
             raise AlreadyNudged(
                 _("您今天已催办过“%(step)s”,每人每天只能催办一次;%(day)s起可再次催办。") % {
-                    "step": step.name, "day": dates.day_shown(again)}, not_before=again)
+                    "step": step.name, "day": dates.local_day(again)}, not_before=again)
         holders = task_holders(task)
         if not holders:
             raise RuleError("no_holder", _("“%(step)s”目前无人担任办理职务,无法催办,"

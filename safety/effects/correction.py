@@ -267,7 +267,7 @@ def _check_release(ctx: EffectContext) -> None:
     if timezone.localdate(ctx.at) < person.end:
         raise RuleError("too_early",
                         _("矫正期至%(day)s届满,期满前不能解除矫正。")
-                        % {"day": dates.day_shown(person.end)},
+                        % {"day": dates.local_day(person.end)},
                         not_before=dates.start_of(person.end))
     # not a bound of the field (max=TODAY): a release asked for before the end of the term
     # is refused as too early, with the day it becomes possible, whatever date it names

@@ -73,7 +73,7 @@ def _check_report(ctx: EffectContext) -> None:
     if incident.reported_at is not None:
         raise RuleError("already_reported",
                         _("第%(number)s号事件已于%(moment)s上报。")
-                        % {"number": number, "moment": dates.moment_shown(incident.reported_at)},
+                        % {"number": number, "moment": dates.local_moment(incident.reported_at)},
                         field="number")
     dates.not_before(ctx.data["reported_at"], incident.found_at, field="reported_at",
                      label=_("上报时间"), start_label=_("发现时间"))

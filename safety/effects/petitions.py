@@ -196,7 +196,7 @@ def _check_review_request(ctx: EffectContext) -> None:
         raise RuleError("review_window_closed",
                         _("请求复查须在收到处理意见之日起%(window)s日内提出,已于%(day)s届满,不再登"
                           "记复查请求。")
-                        % {"window": window, "day": dates.day_shown(last)})
+                        % {"window": window, "day": dates.local_day(last)})
 
 
 def _request_review(ctx: EffectContext) -> None:
@@ -214,7 +214,7 @@ def _check_window_passed(ctx: EffectContext) -> None:
     last, _window = _review_last_day(ctx, _find(ctx))
     if _today(ctx) <= last:
         raise RuleError("too_early", _("请求复查期限至%(day)s届满,届满后方可归档。")
-                                     % {"day": dates.day_shown(last)},
+                                     % {"day": dates.local_day(last)},
                         not_before=dates.start_of(last + dt.timedelta(days=1)))
 
 

@@ -11,8 +11,7 @@ import pytest
 from core.errors import AlreadyNudged, NotAllowed, OutOfScope, RuleError
 from core.models import Membership
 from core.places import kind_of
-from tests.driver import GATE, drive, open_case, person
-from tests.samples import upload_pdf
+from tests.driver import GATE, drive, person
 from workflows import gate, history
 from workflows.choices import EventAction
 from workflows.models import Case, CaseEvent, Notification
@@ -21,19 +20,6 @@ from workflows.verify import verify_case_events
 from workflows.visibility import may_nudge
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-
-
-@pytest.fixture
-def waiting(demo, clock) -> Case:
-    """A 04.2 seal use applied for by the committee member, waiting at 审批 for the director."""
-    case = open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="出具居住证明用印",
-                     via=GATE).row
-    drive(case.pk, via=GATE).do("dc_th_committee_member", "apply", samples=False,
-                                purpose="证明", matter="routine", copies=1,
-                                document=upload_pdf())
-    case.refresh_from_db()
-    assert case.current_step == "approve"
-    return case
 
 
 def _holders(case: Case) -> set[int]:

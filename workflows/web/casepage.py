@@ -43,16 +43,12 @@ def nudge_button(user: Any, case: Case, task: Task | None, band: Mapping[str, An
     return {"done": nudged_on_day(case, task.pk, user, now)}
 
 
-def _when(moment: dt.datetime, *, end: bool = False) -> str:
-    return local_moment(moment, end=end)
-
-
 def band(case: Case, task: Task | None, notices: Iterable[PublicityNotice],
          now: dt.datetime, kind: PlaceKind | None) -> dict[str, Any]:
     """The line at the top of the case page, in plain words:
     "等待 丁金凤(村委会主任)办理,已等待 2天,剩余 5天"."""
     if case.state != CaseState.OPEN:
-        when = _when(case.closed_at) if case.closed_at else ""
+        when = local_moment(case.closed_at) if case.closed_at else ""
         return {"kind": "closed", "text": gettext("已办结 于 %(when)s") % {"when": when}
                 if when else gettext("已办结")}
     running = [n for n in notices if n.state == NoticeState.RUNNING and n.earliest_end > now]
@@ -60,7 +56,7 @@ def band(case: Case, task: Task | None, notices: Iterable[PublicityNotice],
         notice = running[0]
         return {"kind": "publicity",
                 "text": gettext("公示中,最早于 %(end)s 期满(%(left)s)") % {
-                    "end": _when(notice.earliest_end, end=True),
+                    "end": local_moment(notice.earliest_end, end=True),
                     "left": gettext("剩余%(amount)s") % {
                         "amount": duration((notice.earliest_end - now).total_seconds())}}}
     if task is None:

@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.driver import GATE, drive, open_case
-from tests.samples import upload_pdf
 from workflows.choices import EventAction
 from workflows.models import Case, CaseEvent
 
 BUTTON = 'data-testid="nudge"'
 DONE = 'data-testid="nudge-done"'
-
-
-@pytest.fixture
-def waiting(demo, clock) -> Case:
-    case = open_case("04.2", demo["dc_th"], "dc_th_committee_member", title="出具居住证明用印",
-                     via=GATE).row
-    drive(case.pk, via=GATE).do("dc_th_committee_member", "apply", samples=False,
-                                purpose="证明", matter="routine", copies=1,
-                                document=upload_pdf())
-    return case
 
 
 def _page(client, case: Case) -> str:
