@@ -800,7 +800,8 @@ class Generator:
                   attachments: list[dict[str, Any]] | None = None,
                   facts: dict[str, Any] | None = None) -> int:
             ev = self._new_event(
-                id=self._take("workflows.CaseEvent"), case_id=case_id, seq=len(events) + 1,
+                id=self._take("workflows.CaseEvent"), case_id=case_id,
+                village_id=place.region_id, seq=len(events) + 1,
                 actor_id=holder.user_id if holder else None,
                 actor_name=holder.name if holder else "系统", role=role, region_id=region_id,
                 action=action, action_name=action_name, from_step=from_step, to_step=to_step,

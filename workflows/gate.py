@@ -174,6 +174,7 @@ def _write_event(
     facts) is known, so that its hash covers them."""
     event = CaseEvent(
         case=case,
+        village_id=case.region_id,
         seq=case.event_count + 1,
         actor=actor,
         actor_name=actor_name or (actor.get_full_name() if actor else "系统"),

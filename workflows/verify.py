@@ -182,6 +182,10 @@ def case_row_problems(case: Any, events: Sequence[Any]) -> list[str]:
         problems.append("事项仍在办理,却登记了办结时间")
     if not same_value(last.at, case.updated_at):
         problems.append("最近办理时间与最后一条记录不符")
+    # the village copied onto each event (not in the hash: the case is) must be the case's
+    moved = [e.seq for e in events if getattr(e, "village_id", case.region_id) != case.region_id]
+    if moved:
+        problems.append(f"第{moved[0]}条记录所属村(社区)与事项不符")
     return problems
 
 

@@ -192,6 +192,21 @@ def test_a_case_title_rewritten_is_named(seal_case, capsys):
     assert "标题:记录为出具居住证明,现为出具无犯罪证明" in named(capsys, seal_case)
 
 
+def test_every_event_carries_its_cases_village(seal_case):
+    village = Case.objects.get(pk=seal_case).region_id
+    assert set(CaseEvent.objects.filter(case_id=seal_case).values_list("village_id", flat=True)) \
+        == {village}
+
+
+def test_an_event_moved_to_another_village_is_named(seal_case, demo, capsys):
+    """The village on an event is not in its hash (the case is): the check compares it."""
+    event = CaseEvent.objects.get(case_id=seal_case, seq=2)
+    other = Region.objects.filter(level=Level.VILLAGE).exclude(pk=event.village_id).first()
+    assert other is not None
+    tamper("UPDATE workflows_caseevent SET village_id = %s WHERE id = %s", [other.pk, event.pk])
+    assert "第2条记录所属村(社区)与事项不符" in named(capsys, seal_case)
+
+
 # --- a re-chained rewrite ---------------------------------------------------------------------
 
 

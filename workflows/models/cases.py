@@ -163,6 +163,12 @@ class CaseEvent(models.Model):
     role = models.CharField(max_length=32, blank=True)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
+    # the case's village, copied when the event is written: the key a partitioned or
+    # distributed event table is split by (docs/scaling.md). Not in the hash (the case is);
+    # verify_audit checks it against the case. Added while no deployment holds events: the
+    # append-only trigger makes a later backfill a privileged operation.
+    village = models.ForeignKey(Region, verbose_name=_("所属村(社区)"), on_delete=models.PROTECT,
+                                related_name="+", db_index=False)
     action = models.CharField(max_length=48)
     action_name = models.CharField(max_length=64, blank=True)
     from_step = models.CharField(max_length=48, blank=True)
