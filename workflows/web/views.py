@@ -31,7 +31,7 @@ from core.models import User
 from core.places import PlaceKind, kind_of, place_words
 from core.roles import Level
 from core.scope import visible_regions
-from workflows import gate, record
+from workflows import gate
 from workflows import params as tenant_params
 from workflows.acting import openable_villages
 from workflows.choices import CaseState, NoticeState
@@ -298,8 +298,8 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
     return render(request, "workflows/case_detail.html", {
         "case": case, "spec": spec, "title": case.title,
         # called by the template only when the cached timeline is missing (see there)
-        "timeline": partial(record.event_views, spec, events, case.attachment_set.all(),
-                            case.meetings.all(), place=kind_of(case.region)),
+        "timeline": partial(casepage.timeline, case, spec, events, case.attachment_set.all(),
+                            case.meetings.all()),
         "steps": steps, "folded": any(s.far for s in steps),
         "stage_groups": display.stage_groups(steps),
         "submitted": casepage.submitted_files(spec, events, case.attachment_set.all()),
