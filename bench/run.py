@@ -91,7 +91,10 @@ class Bench:
         return row
 
     def page(self, name: str, user: Any, path: str, *, goal_ms: float | None = None,
-             max_queries: int | None = 15, repeat: int | None = None) -> Row:
+             max_queries: int | None = 15, repeat: int | None = None,
+             before: Any = None) -> Row:
+        """Time ``path``; ``before`` (untimed) runs before each sample, e.g. to drop what a
+        new event would have made stale."""
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
@@ -124,6 +127,8 @@ class Bench:
             row.note += f" ({n} samples)"
         queries = 0
         for _ in range(n):
+            if before is not None:
+                before()
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()
                 response = client.get(path)
@@ -231,6 +236,7 @@ class Bench:
         from django.db.models import Count
 
         from workflows.models import Case
+        from workflows.web.views import PAGE_SIZE
 
         print("pages (Django test client, one process):")
         self.page("inbox / (village secretary)", users["village"], "/", goal_ms=100)
@@ -249,7 +255,8 @@ class Bench:
         admin_first = self.page("admin changelist, same filter, page 1", users["admin"],
                                 f"/admin/workflows/case/?procedure__exact={proc}"
                                 f"&state__exact=closed", max_queries=None)
-        admin_page = max(1, (deep * 50) // 100)  # the admin shows 100 rows a page, we 50
+        # the same rows: the admin shows 100 a page, the case list PAGE_SIZE
+        admin_page = max(1, (deep * PAGE_SIZE) // 100)
         admin_deep = self.page(f"admin changelist, same filter, page {admin_page}",
                                users["admin"], f"/admin/workflows/case/?procedure__exact={proc}"
                                f"&state__exact=closed&p={admin_page}", max_queries=None)
@@ -266,6 +273,10 @@ class Bench:
         if longest is not None and longest != typical:
             self.page(f"case page ({longest.event_count} events)", users["village"],
                       f"/cases/{longest.pk}/", goal_ms=60)
+        if longest is not None:
+            self.page(f"case page ({longest.event_count} events), first view after a new event",
+                      users["village"], f"/cases/{longest.pk}/", goal_ms=60,
+                      before=_as_if_new_event(longest))
         self.page("township queue /review/", users["township"], "/review/", goal_ms=100)
         self.page("district dashboard (district org)", users["district"], "/dashboard/",
                   goal_ms=200)
@@ -586,6 +597,31 @@ class Bench:
                          f"{'' if r.queries is None else r.queries} | {r.value} | {r.goal} | "
                          f"{r.verdict} | {r.note} |")
         return "\n".join(lines)
+
+
+def _as_if_new_event(case: Any) -> Any:
+    """What a new event of ``case`` makes stale, dropped before each sample: the whole
+    timeline kept under the case's last hash, and the row of its last event (the one a new
+    event would add); the other rows are kept, as after a real event."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+    from django.utils import translation
+
+    from workflows.web.casepage import row_key
+
+    last = case.events.order_by("-seq").first()
+    language = settings.LANGUAGE_CODE
+
+    def drop() -> None:
+        with translation.override(language):
+            keys = [make_template_fragment_key("case_timeline",
+                                               [case.pk, case.last_hash, language])]
+            if last is not None:
+                keys.append(row_key(case, last))
+        cache.delete_many(keys)
+
+    return drop
 
 
 def _field_value(fs: Any, field_type: Any, region_id: int) -> Any:

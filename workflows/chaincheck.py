@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -33,7 +33,7 @@ from workflows.alerts import raise_alert
 from workflows.anchors import DigestCheck, verify_digests
 from workflows.choices import AlertKind
 from workflows.messages import Text
-from workflows.models import Attachment, Case, CaseEvent, ChainCheck
+from workflows.models import Alert, Attachment, Case, CaseEvent, ChainCheck
 from workflows.verify import CASE_FIELDS, file_problem, load_stored, verify_case_events
 
 BATCH = 500
@@ -105,14 +105,20 @@ def raise_record_alerts(problems: Mapping[int, str], notes: Iterable[str] = (),
     """One alert per problem found (never twice the same): the village's supervisory
     committee and the township's discipline commission are told. Returns how many."""
     raised = 0
-    cases = Case.objects.filter(pk__in=list(problems)).select_related("region")
+    keys = {pk: f"record:{pk}:{hashlib.sha256(p.encode('utf-8')).hexdigest()[:16]}"
+            for pk, p in problems.items()}
+    # a problem seen before (the page that shows it again) costs one look-up, not a case
+    # read and a refused INSERT each
+    seen = set(Alert.objects.filter(dedupe_key__in=list(keys.values()))
+               .values_list("dedupe_key", flat=True)) if keys else set()
+    new = [pk for pk, key in keys.items() if key not in seen]
+    cases = Case.objects.filter(pk__in=new).select_related("region") if new else []
     for case in cases:
         problem = problems[case.pk]
-        key = hashlib.sha256(problem.encode("utf-8")).hexdigest()[:16]
         alert = raise_alert(kind=AlertKind.RECORD_ALTERED, case=case,
                             message=Text(gettext_noop("“{title}”的办理记录与其哈希链不符:{problem}"),
                                          title=case.title, problem=problem),
-                            key=f"record:{case.pk}:{key}")
+                            key=keys[case.pk])
         raised += alert is not None
     if region is None:
         return raised
@@ -203,6 +209,11 @@ class VillageChains:
     # what only the stored check knows: the last file check, the chains against the digests
     kept: dict[int, str] = field(default_factory=dict)
     files_checked_at: Any = None
+    # cases changed since the stored check; not yet verified when the caller said it
+    # verifies them itself (``village_chains(verify_changed=False)``, then ``shown``)
+    changed: list[Case] = field(default_factory=list)
+    # the cases read with them (with ``CASE_FIELDS``): those changed and those found wrong
+    heads: dict[int, Case] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -220,28 +231,40 @@ class VillageChains:
         raise_record_alerts({pk: p for pk, p in fresh.items() if p})
 
 
-def village_chains(village: Region, *, totals: tuple[int, int] | None = None
-                   ) -> VillageChains:
+def village_chains(village: Region, *, totals: tuple[int, int] | None = None,
+                   verify_changed: bool = True) -> VillageChains:
     """The stored full check, brought up to date by re-verifying what changed since (a
     page then verifies the cases it shows: ``VillageChains.shown``).
 
     ``totals``: (cases, events) of the village when the caller counted them already.
     The village may come with its check (``select_related("chain_check")``).
+    ``verify_changed=False``: the changed cases are left in ``changed`` for the caller,
+    who reads the rows of the cases it shows anyway, to verify with those and give to
+    ``shown`` (one read of the rows instead of two).
     """
     try:
         check: ChainCheck | None = village.chain_check
     except ChainCheck.DoesNotExist:
         check = None
     changed: list[Case] = []
+    heads: dict[int, Case] = {}
     if check is not None:
-        changed = list(Case.objects.filter(region=village, updated_at__gte=check.checked_at)
-                       .only(*CASE_FIELDS)[:RECHECK_LIMIT + 1])
+        # with the cases the check found wrong, whose titles the page lists: one query
+        wrong = {int(k) for part in (check.problems, check.files, check.digests) for k in part}
+        since = check.checked_at
+        read = list(Case.objects.filter(region=village)
+                    .filter(Q(updated_at__gte=since) | Q(pk__in=wrong))
+                    .only(*CASE_FIELDS)[:RECHECK_LIMIT + 1 + len(wrong)])
+        heads = {c.pk: c for c in read}
+        changed = [c for c in read if c.updated_at >= since]
     if check is None or len(changed) > RECHECK_LIMIT:
         check = check_village(village)
         changed = []
     again = {c.pk for c in changed}
     problems = {int(k): v for k, v in check.problems.items() if int(k) not in again}
-    _, _, fresh = verify_cases((), heads=changed)
+    fresh: dict[int, str] = {}
+    if verify_changed:
+        _, _, fresh = verify_cases((), heads=changed)
     problems.update(fresh)
     kept = _merge({int(k): v for k, v in check.files.items()},
                   {int(k): v for k, v in check.digests.items()})
@@ -253,7 +276,8 @@ def village_chains(village: Region, *, totals: tuple[int, int] | None = None
     return VillageChains(cases=totals[0], events=totals[1],
                          checked_at=check.checked_at, rechecked=len(again),
                          problems=_merge(problems, kept), notes=list(check.notes),
-                         kept=kept, files_checked_at=check.files_checked_at)
+                         kept=kept, files_checked_at=check.files_checked_at,
+                         changed=[] if verify_changed else changed, heads=heads)
 
 
 def note_file_problem(att: Attachment, problem: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import CharField, Count, IntegerField, Prefetch, Sum, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -46,6 +46,18 @@ CASES_PER_PAGE = 10
 ALERTS_SHOWN = 30
 
 
+def _problem_cases(visible: Any, problems: dict[int, str], shown: list[Case],
+                   heads: dict[int, Case]) -> list[Case]:
+    """The cases with a problem, in the list's order (newest first): those the page and the
+    chain check read already, and only the others read now."""
+    known = {**heads, **{c.pk: c for c in shown}}
+    found = [known[pk] for pk in problems if pk in known]
+    missing = [pk for pk in problems if pk not in known]
+    if missing:
+        found += list(visible.filter(pk__in=missing))
+    return sorted(found, key=lambda c: (c.opened_at, c.pk), reverse=True)
+
+
 @login_required
 def audit_index(request: HttpRequest) -> HttpResponse:
     """Straight to the one village the user audits, or a list to choose from."""
@@ -65,11 +77,22 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     if village is None:  # missing, not a village, or not one this user audits
         raise Http404
     visible = audit_cases(request.user, village)
-    counts = list(visible.order_by().values("procedure", "state")
-                  .annotate(n=Count("pk"), n_events=Sum("event_count"))
-                  .values_list("procedure", "state", "n", "n_events"))
+    # the cases by procedure and state, and the village's alerts by kind, in one query: the
+    # alerts' rows come with an empty state (a case always has one)
+    both = list(
+        visible.order_by().values("procedure", "state")
+        .annotate(n=Count("pk"), n_events=Sum("event_count"))
+        .values_list("procedure", "state", "n", "n_events")
+        .union(Alert.objects.filter(region=village).order_by().values("kind")
+               .annotate(none=Value("", output_field=CharField()), n=Count("pk"),
+                         n_events=Value(0, output_field=IntegerField()))
+               .values_list("kind", "none", "n", "n_events"), all=True))
+    counts = [row for row in both if row[1]]
+    alert_counts = {kind: n for kind, state_, n, _e in both if not state_}
+    # the cases changed since the stored check are verified below, with those shown
     chains = village_chains(village, totals=(sum(r[2] for r in counts),
-                                             sum(r[3] or 0 for r in counts)))
+                                             sum(r[3] or 0 for r in counts)),
+                            verify_changed=False)
     problems = chains.problems
 
     procedure = request.GET.get("procedure", "")
@@ -92,40 +115,41 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     cases = list(page.object_list)
     ids = [c.pk for c in cases]
+    # the rows of the cases shown and of those changed since the stored check, read once
+    also = [c for c in chains.changed if c.pk not in set(ids)]
+    ids_read = ids + [c.pk for c in also]
 
     events: dict[int, list[CaseEvent]] = defaultdict(list)
-    for event in CaseEvent.objects.filter(case_id__in=ids).order_by("case_id", "seq"):
+    for event in CaseEvent.objects.filter(case_id__in=ids_read).order_by("case_id", "seq"):
         events[event.case_id].append(event)
     attachments: dict[int, list[Attachment]] = defaultdict(list)
-    for att in Attachment.objects.filter(case_id__in=ids).order_by("pk"):
+    for att in Attachment.objects.filter(case_id__in=ids_read).order_by("pk"):
         attachments[att.case_id].append(att)
     notices: dict[int, list[PublicityNotice]] = defaultdict(list)
-    for notice in (PublicityNotice.objects.filter(case_id__in=ids).order_by("start")
+    for notice in (PublicityNotice.objects.filter(case_id__in=ids_read).order_by("start")
                    .prefetch_related(Prefetch("objections",
                                               queryset=Objection.objects.order_by("received_at")))):
         notices[notice.case_id].append(notice)
     meetings: dict[int, list[MeetingRecord]] = defaultdict(list)
-    for meeting in MeetingRecord.objects.filter(case_id__in=ids).order_by("held_at", "pk"):
+    for meeting in MeetingRecord.objects.filter(case_id__in=ids_read).order_by("held_at", "pk"):
         meetings[meeting.case_id].append(meeting)
     # each under the spec version it was opened under, as its case page and PDF show it
     records = [build_record(case, events[case.pk], attachments[case.pk], notices[case.pk],
                             meetings[case.pk]) for case in cases]
     # what the page shows is verified now, against every row it shows (a window or a
     # meeting changed behind the portal's back is ✘ here at once, and raises an alert)
-    domain = domain_rows(ids)
+    domain = domain_rows(ids_read)
     chains.shown({case.pk: verify_case_events(case, events[case.pk], Stored(
         notices=sorted(notices[case.pk], key=lambda n: n.pk),
         objections={n.pk: list(n.objections.all()) for n in notices[case.pk]},
         meetings=meetings[case.pk], attachments=attachments[case.pk],
-        domain=domain[case.pk])) for case in cases})
+        domain=domain[case.pk])) for case in [*cases, *also]})
     for record in records:
         record.problem = chains.problems.get(record.case.pk)
     problems = chains.problems
 
     alerts = list(Alert.objects.filter(region=village).select_related("case", "actor")
                   .order_by("-created_at", "-pk")[:ALERTS_SHOWN])
-    alert_counts = dict(Alert.objects.filter(region=village).order_by().values("kind")
-                        .annotate(n=Count("pk")).values_list("kind", "n"))
     procedures: dict[str, int] = defaultdict(int)
     for code, _state, n, _events in counts:
         procedures[code] += n
@@ -137,7 +161,8 @@ def audit(request: HttpRequest, region_id: int) -> HttpResponse:
         "village": village,
         "villages": villages,
         "chains": chains,
-        "problems": [(c, problems[c.pk]) for c in visible.filter(pk__in=list(problems))],
+        "problems": [(c, problems[c.pk]) for c in _problem_cases(visible, problems, cases,
+                                                                  chains.heads)],
         "records": records,
         "page": page,
         "alerts": alerts,

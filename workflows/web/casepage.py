@@ -7,23 +7,32 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.cache import cache
+from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from core.dates import local_moment
-from core.places import PlaceKind
+from core.places import PlaceKind, kind_of
 from workflows.attachments import PREVIEWABLE_TYPES
 from workflows.choices import CaseState, NoticeState
 from workflows.history import nudged_on_day
-from workflows.models import Attachment, Case, CaseEvent, PublicityNotice, Task
+from workflows.models import Attachment, Case, CaseEvent, MeetingRecord, PublicityNotice, Task
 from workflows.notify import task_holders
-from workflows.record import moment_text, role_label, size_text, step_name
+from workflows.record import event_views, moment_text, role_label, size_text, step_name
 from workflows.spec import ProcedureSpec
 from workflows.visibility import may_nudge
 from workflows.web.display import duration, listed
 
 # the ways back: never opened by default, and done only with their confirmation ticked
 BACKWARD = ("return", "withdraw")
+
+# How long a rendered row of a timeline is kept (a week, as the whole timeline); bump ROW_FORM
+# when the row's template or what a row shows changes, so that no row of the old form is shown.
+ROW_SECONDS = 7 * 24 * 3600
+ROW_FORM = 1
 
 
 def holders(task: Task, kind: PlaceKind | None) -> list[dict[str, str]]:
@@ -114,3 +123,36 @@ def submitted_files(spec: ProcedureSpec | None, events: Iterable[CaseEvent],
             "preview": f"{url}?inline=1" if att.mime in PREVIEWABLE_TYPES else "",
         })
     return sorted(rows, key=lambda r: (r["seq"], r["label"]))
+
+
+def row_key(case: Case, event: CaseEvent) -> str:
+    """The cache key of one event's rendered row: the event's chain hash (it covers the event
+    and every event before it, hence the earlier doing a redone step is compared with), the
+    reader's language and time zone. The row shows nothing that differs per reader, and what
+    it shows besides the event (its files, its meeting) is written with the event, in the
+    gate's transaction, and never changed after."""
+    return (f"case-timeline-row:{ROW_FORM}:{case.pk}:{event.hash}:{get_language()}:"
+            f"{timezone.get_current_timezone_name()}")
+
+
+def timeline(case: Case, spec: ProcedureSpec | None, events: Sequence[CaseEvent],
+             attachments: Iterable[Attachment], meetings: Iterable[MeetingRecord]) -> SafeString:
+    """The rows of the case's 办理记录, oldest first. Events never change: each row is kept
+    per event (``row_key``), so the first view after a new event renders that event alone."""
+    keys = [row_key(case, e) for e in events]
+    rows: dict[str, str] = cache.get_many(keys)
+    missing = [e for e, key in zip(events, keys, strict=True) if key not in rows]
+    if missing:
+        # a missing row needs only itself and the earlier doings of its step (redo_of)
+        wanted = {e.pk for e in missing}
+        doings = {(e.from_step, e.action) for e in missing}
+        last = max(e.seq for e in missing)
+        needed = [e for e in events if e.pk in wanted
+                  or (e.seq < last and (e.from_step, e.action) in doings)]
+        views = {v.seq: v for v in event_views(spec, needed, attachments, meetings,
+                                               place=kind_of(case.region))}
+        template = get_template("workflows/_timeline_row.html")
+        made = {row_key(case, e): template.render({"e": views[e.seq]}) for e in missing}
+        cache.set_many(made, ROW_SECONDS)
+        rows.update(made)
+    return mark_safe("".join(rows[key] for key in keys))  # noqa: S308 - rendered, escaped rows

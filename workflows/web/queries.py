@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as DbCase
 from django.db.models import (
     Count,
@@ -20,6 +21,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core.models import Region
 from core.roles import Level
@@ -156,3 +158,76 @@ def case_for_page(case: Case) -> Case:
         )
         .get()
     )
+
+
+# The case list counts at most this many matching cases: past it the page says "1,000 件以上"
+# and pages on by next/previous (a COUNT of every match is most of a long list's cost).
+COUNT_CAP = 1000
+
+
+class CappedPage(Page):  # type: ignore[type-arg]
+    """A page whose rows were read with one row more than a page: that row says whether a
+    next page exists (the list's length may be known only up to the cap)."""
+
+    def __init__(self, object_list: list[Any], number: int, paginator: Paginator,  # type: ignore[type-arg]
+                 *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Django's paginator with a capped count. One query reads the ids of the matching rows
+    up to the end of the page asked for, and at least ``cap + 1`` of them (the index answers
+    it, without sorting wide rows); a second reads the page's rows by id. When fewer ids come
+    back than were asked for, ``count`` is exact; otherwise ``capped`` is true and ``count``
+    is the cap ("1,000 件以上"). A page number past the end gives the last page."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *,
+                 cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.matching = object_list
+        self.cap = COUNT_CAP if cap is None else cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        """Exact up to the cap (``get_page`` sets it from the ids it read)."""
+        found = self.matching[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+    @property
+    def cap_text(self) -> str:
+        """The cap as the list says it: "1,000"."""
+        return f"{self.cap:,}"
+
+    def get_page(self, number: Any) -> CappedPage:
+        try:
+            wanted = max(1, int(number))
+        except (TypeError, ValueError):
+            wanted = 1
+        bottom = (wanted - 1) * self.per_page
+        limit = max(self.cap + 1, bottom + self.per_page + 1)
+        ids = list(self.matching.values_list("pk", flat=True)[:limit])
+        self.capped = len(ids) == limit
+        self.__dict__["count"] = self.cap if self.capped else len(ids)
+        self.__dict__.pop("num_pages", None)
+        if not self.capped and bottom >= len(ids) > 0:  # past the end: the last page
+            wanted = self.num_pages
+            bottom = (wanted - 1) * self.per_page
+        shown = ids[bottom: bottom + self.per_page]
+        by_pk = {row.pk: row for row in self.matching.filter(pk__in=shown)} if shown else {}
+        rows = [by_pk[pk] for pk in shown if pk in by_pk]
+        return CappedPage(rows, wanted, self, more=len(ids) > bottom + self.per_page)

@@ -8,7 +8,7 @@ keeps what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import partial
 from typing import Any, cast
@@ -20,6 +20,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +31,7 @@ from core.models import User
 from core.places import PlaceKind, kind_of, place_words
 from core.roles import Level
 from core.scope import visible_regions
-from workflows import gate, record
+from workflows import gate
 from workflows import params as tenant_params
 from workflows.acting import openable_villages
 from workflows.choices import CaseState, NoticeState
@@ -54,6 +56,7 @@ from workflows.web.forms import REASON_LABELS, Submitted, read_form, widget_fiel
 from workflows.web.meeting import meeting_fields, roll_of_day, verdict
 from workflows.web.pdf import notice_pdf as render_pdf
 from workflows.web.queries import (
+    CappedPaginator,
     case_for_page,
     month_starts,
     my_villages,
@@ -187,6 +190,13 @@ def open_case(request: HttpRequest, code: str) -> HttpResponse:
 DRILL_DOWN_FILTERS = ("publicity", "late", "opened_month", "closed_month")
 
 
+def _options(choices: Iterable[tuple[str, str]], chosen: str) -> SafeString:
+    """``<option>`` elements of a filter's choices, the chosen one selected."""
+    return format_html_join("", '<option value="{}"{}>{}</option>', (
+        (value, " selected" if value == chosen else "", label)  # " selected" needs no escaping
+        for value, label in choices))
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """Visible cases with filters and search; paginated; a fixed number of queries per page."""
@@ -204,7 +214,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                for name in DRILL_DOWN_FILTERS if params.get(name, "").strip()
                and name not in refused]
     qs = with_open_tasks(found.qs.order_by("-opened_at", "-pk"))
-    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(params.get("page"))
     now = timezone.now()
     rows = []
     for case in page.object_list:
@@ -219,12 +229,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         })
     query = params.copy()
     query.pop("page", None)
-    places = list(visible_regions(request.user).exclude(level=Level.DISTRICT)
-                  .order_by("path").values("pk", "name", "level"))
+    places = visible_regions(request.user).exclude(level=Level.DISTRICT).order_by("path")
     return render(request, "workflows/case_list.html", {
         "rows": rows, "page": page, "chosen": chosen, "query": query.urlencode(),
-        "procedures": procedure_options(request.user), "states": CaseState.choices,
-        "places": places, "drilled": drilled,
+        # a district's few hundred places as options: joined here, not looped in the template
+        "procedure_options": _options(
+            ((s.code, f"{s.code} {s.name}") for s in procedure_options(request.user)),
+            chosen["procedure"]),
+        "states": CaseState.choices,
+        "place_options": _options(
+            ((str(p["pk"]), f"  {p['name']}" if p["level"] == Level.VILLAGE else p["name"])
+             for p in places.values("pk", "name", "level")), chosen["region"]),
+        "drilled": drilled,
         "title": "事项办理记录",
     })
 
@@ -282,8 +298,8 @@ def _case_page(request: HttpRequest, case_id: int, *, error: RuleError | None = 
     return render(request, "workflows/case_detail.html", {
         "case": case, "spec": spec, "title": case.title,
         # called by the template only when the cached timeline is missing (see there)
-        "timeline": partial(record.event_views, spec, events, case.attachment_set.all(),
-                            case.meetings.all(), place=kind_of(case.region)),
+        "timeline": partial(casepage.timeline, case, spec, events, case.attachment_set.all(),
+                            case.meetings.all()),
         "steps": steps, "folded": any(s.far for s in steps),
         "stage_groups": display.stage_groups(steps),
         "submitted": casepage.submitted_files(spec, events, case.attachment_set.all()),
