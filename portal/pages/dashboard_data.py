@@ -390,11 +390,17 @@ def kept(rows: QuerySet[Any], what: str) -> list[tuple[Any, ...]]:
     kept."""
     sql, params = rows.query.sql_with_params()
     key = f"dashboard-{what}:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    now = timezone.now()
+    # the age is judged by the portal's clock, not by the cache's own expiry (Redis counts
+    # its TTL on the server): the entry carries the moment it was counted
     found = cache.get(key)
-    if found is None:
-        found = [tuple(r) for r in rows]
-        cache.set(key, found, KEPT_SECONDS)
-    return list(found)
+    if found is not None:
+        counted, kept_rows = found
+        if dt.timedelta(0) <= now - counted <= dt.timedelta(seconds=KEPT_SECONDS):
+            return list(kept_rows)
+    kept_rows = [tuple(r) for r in rows]
+    cache.set(key, (now, kept_rows), KEPT_SECONDS)
+    return list(kept_rows)
 
 
 def steps_done(done: QuerySet[Task]) -> list[tuple[Any, ...]]:
@@ -409,12 +415,19 @@ def steps_done(done: QuerySet[Task]) -> list[tuple[Any, ...]]:
                 .values_list("village_id", "procedure", "due", "on_time", "late"), "steps-done")
 
 
-def month_totals(months_qs: QuerySet[CaseMonthTally], first: dt.date) -> list[tuple[Any, ...]]:
-    """(procedure, month, opened, closed) since ``first``, summed over the places: a
-    district's 100,000 monthly rows, so the answer is ``kept``."""
-    return kept(months_qs.filter(month__gte=first).order_by().values("procedure", "month")
-                .annotate(o=Sum("opened"), c=Sum("closed"))
-                .values_list("procedure", "month", "o", "c"), "months")
+def month_totals(months_qs: QuerySet[CaseMonthTally], first: dt.date,
+                 current: dt.date) -> list[tuple[Any, ...]]:
+    """(procedure, month, opened, closed) since ``first``, summed over the places: the
+    months before ``current`` are a district's 100,000 monthly rows that no longer change
+    but by a late correction, so they are ``kept``; the current month is counted live (a
+    case closed now shows in its month at once)."""
+    def grouped(qs: QuerySet[CaseMonthTally]) -> QuerySet[Any]:
+        return (qs.order_by().values("procedure", "month").annotate(o=Sum("opened"),
+                                                                    c=Sum("closed"))
+                .values_list("procedure", "month", "o", "c"))
+
+    past = kept(grouped(months_qs.filter(month__gte=first, month__lt=current)), "months")
+    return past + [tuple(r) for r in grouped(months_qs.filter(month__gte=current))]
 
 
 def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> Dashboard:
@@ -423,7 +436,7 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
 
     Opened, closed and withdrawn come from the tallies that the gate keeps
     (``workflows.tallies``); overdue and publicity running are counted live, the steps
-    done in time and the months are kept a minute (``kept``). All are counted over the places and
+    done in time and the months before this one are kept a minute (``kept``). All are counted over the places and
     procedures the user oversees (a case granted to the user singly is not part of the
     statistics).
     """
@@ -480,7 +493,8 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
     months = _months(now)
     first = dt.date(months[0][0], months[0][1], 1)
     by_month = {(code, (m.year, m.month)): (o or 0, c or 0)
-                for code, m, o, c in month_totals(months_qs, first)}
+                for code, m, o, c in month_totals(months_qs, first,
+                                                  dt.date(months[-1][0], months[-1][1], 1))}
     return Dashboard(procedures=procedures, regions=regions, by_key=dict(by_key),
                      by_month=by_month, months=months, chosen_procedure=procedure,
                      chosen_region=chosen)
