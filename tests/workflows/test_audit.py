@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from tests.conftest import requires_postgres
+from tests.forging import tamper
 from tests.seals.helpers import applied
 from workflows.models import CaseEvent
 
@@ -39,20 +40,9 @@ def test_model_refuses_update_and_delete(finished):
         event.delete()
 
 
-def _tamper(sql, params):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # the test's transaction still holds deferred FK checks; run them first
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE workflows_caseevent DISABLE TRIGGER USER")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE workflows_caseevent ENABLE TRIGGER USER")
-
-
 def test_verify_audit_names_a_tampered_case(finished, capsys):
     event = CaseEvent.objects.get(case_id=finished, seq=2)
-    _tamper("UPDATE workflows_caseevent SET comment = %s WHERE id = %s", ["伪造", event.pk])
+    tamper("UPDATE workflows_caseevent SET comment = %s WHERE id = %s", ["伪造", event.pk])
     with pytest.raises(CommandError):
         call_command("verify_audit")
     assert f"case {finished}" in capsys.readouterr().err
@@ -60,7 +50,7 @@ def test_verify_audit_names_a_tampered_case(finished, capsys):
 
 def test_verify_audit_notices_a_deleted_last_event(finished, capsys):
     event = CaseEvent.objects.get(case_id=finished, seq=4)
-    _tamper("DELETE FROM workflows_caseevent WHERE id = %s", [event.pk])
+    tamper("DELETE FROM workflows_caseevent WHERE id = %s", [event.pk])
     with pytest.raises(CommandError):
         call_command("verify_audit")
     assert f"case {finished}" in capsys.readouterr().err

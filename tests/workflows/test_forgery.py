@@ -25,6 +25,7 @@ from core.models import Region, User
 from core.roles import Level, Role
 from seals.models import SealUse
 from tests.conftest import requires_postgres
+from tests.forging import tamper
 from tests.portal.pages import scenario
 from tests.samples import pdf_bytes, upload_png
 from workflows import anchors, gate
@@ -61,18 +62,6 @@ SUPERVISOR = "dc_th_supervisory_member"
 
 
 # --- the forger's tools -------------------------------------------------------------------
-
-
-def tamper(sql: str, params: list[Any]) -> None:
-    """Change rows directly, as someone holding the database would (on PostgreSQL with the
-    event log's triggers out of the way, as its owner could)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE workflows_caseevent DISABLE TRIGGER USER")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE workflows_caseevent ENABLE TRIGGER USER")
 
 
 def rechain(case_id: int, *, from_seq: int, change: dict[str, Any], key: str | None,
