@@ -689,11 +689,13 @@ class Generator:
             return
         import multiprocessing
 
-        # contiguous slices of the time-ordered plan; each worker numbers its rows from
-        # its own block of ids (gaps are harmless) so that ids still grow with time
-        # (the plan is inherited through the fork, never pickled: specs may hold closures)
-        size = -(-len(plan) // jobs)
-        parts = [(k, k * size, (k + 1) * size) for k in range(jobs)]
+        # each worker takes whole villages (their time-ordered plan): a village's seal
+        # register is numbered by one worker as the portal numbers it, one stamping after
+        # another, and the number each stamping event carries is the register's; the ids
+        # are interleaved (worker k takes k, k + jobs, ...), so that they still grow with
+        # time across workers (the plan is inherited through the fork, never pickled:
+        # specs may hold closures)
+        parts = [(k, jobs) for k in range(jobs)]
         _release_connection()  # no Django connection (nor pool) crosses the fork
         global _WORKER
         _WORKER = self
@@ -709,18 +711,14 @@ class Generator:
             for name, n in counts.items():
                 totals[name] = totals.get(name, 0) + n
         self.stats.counts = totals
-        if totals.get("sealuse"):
-            with connection.cursor() as cur:  # one register numbering across the workers
-                cur.execute(
-                    "UPDATE seals_sealuse s SET number = r.n FROM (SELECT id, row_number() "
-                    "OVER (PARTITION BY seal_id ORDER BY used_at, id) AS n FROM seals_sealuse "
-                    "WHERE id >= %s) r WHERE r.id = s.id", [self.ids["seals.SealUse"]])
 
-    def _load_part(self, k: int, plan: list[tuple[dt.datetime, ProcedureSpec, Place]]
-                   ) -> dict[str, int]:
+    def _load_part(self, k: int, plan: list[tuple[dt.datetime, ProcedureSpec, Place]],
+                   stride: int = 1) -> dict[str, int]:
         if k:
             self.rng = random.Random(f"{self.seed}:{k}")
-            self.ids = {label: base + k * ID_BLOCK for label, base in self.ids.items()}
+        if stride > 1:
+            self.ids = {label: base + k for label, base in self.ids.items()}
+        self.id_stride = stride
         sinks = self._open_sinks()
         self.sinks = sinks
         self.fired = FiredDeadlines()
@@ -742,7 +740,7 @@ class Generator:
 
     def _take(self, label: str) -> int:
         value = self.ids[label]
-        self.ids[label] = value + 1
+        self.ids[label] = value + self.id_stride
         return value
 
     def _new_event(self, **values: Any) -> CaseEvent:
@@ -1175,7 +1173,6 @@ class Generator:
 
 
 _WORKER: Generator | None = None
-ID_BLOCK = 200_000_000  # ids per worker: far more rows than one worker writes
 
 
 def _release_connection() -> None:
@@ -1188,10 +1185,11 @@ def _release_connection() -> None:
         close_pool()
 
 
-def _load_part_in_worker(k: int, start: int, stop: int) -> dict[str, int]:
+def _load_part_in_worker(k: int, jobs: int) -> dict[str, int]:
     assert _WORKER is not None
     try:
-        return _WORKER._load_part(k, _WORKER._plan[start:stop])
+        return _WORKER._load_part(k, [p for p in _WORKER._plan if p[2].region_id % jobs == k],
+                                  stride=jobs)
     finally:
         _release_connection()
 
