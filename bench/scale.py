@@ -120,7 +120,7 @@ def build_copies(cur: psycopg.Cursor[Any]) -> None:
     cur.execute(f"CREATE SCHEMA {SCHEMA}")
     columns = ("e.id, e.case_id, e.seq, e.actor_id, e.actor_name, e.role, e.region_id, "
                "e.action, e.action_name, e.from_step, e.to_step, e.data, e.comment, "
-               "e.attachments, e.facts, e.at, e.key_id, e.prev_hash, e.hash")
+               "e.attachments, e.facts, e.at, e.key_id, e.prev_hash, e.hash, e.village_id")
     like = "(LIKE workflows_caseevent INCLUDING DEFAULTS, township_id bigint NOT NULL)"
     # by month of the event's time
     months = _months(cur)
@@ -138,8 +138,9 @@ def build_copies(cur: psycopg.Cursor[Any]) -> None:
         cur.execute(f"CREATE TABLE {SCHEMA}.event_d{t} PARTITION OF {SCHEMA}.event_by_district "
                     f"FOR VALUES IN ({int(t)})")
     made = time.perf_counter() - t0
+    # the township from the event's own village (CaseEvent.village), no join through the case
     source = (f"SELECT {columns}, v.parent_id FROM workflows_caseevent e "
-              "JOIN workflows_case c ON c.id = e.case_id JOIN core_region v ON v.id = c.region_id")
+              "JOIN core_region v ON v.id = e.village_id")
     timings = {}
     for table in ("event_by_month", "event_by_district"):
         t0 = time.perf_counter()
