@@ -436,9 +436,9 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
 
     Opened, closed and withdrawn come from the tallies that the gate keeps
     (``workflows.tallies``); overdue and publicity running are counted live, the steps
-    done in time and the months before this one are kept a minute (``kept``). All are counted over the places and
-    procedures the user oversees (a case granted to the user singly is not part of the
-    statistics).
+    done in time and the months before this one are kept a minute (``kept``). All are
+    counted over the places and procedures the user oversees (a case granted to the user
+    singly is not part of the statistics).
     """
     procedures = procedure_options(user)
     codes = [p.code for p in procedures]
