@@ -201,10 +201,13 @@ def _write_event(
 
 def _close_open_task(case: Case, *, by: User | None, state: str = TaskState.DONE) -> None:
     now = timezone.now()
-    open_ids = list(
-        Task.objects.filter(case=case, state=TaskState.OPEN).values_list("pk", flat=True))
-    if not open_ids:
+    closing = list(
+        Task.objects.filter(case=case, state=TaskState.OPEN).values_list("pk", "due_at"))
+    if not closing:
         return
+    open_ids = [pk for pk, _due in closing]
+    if state == TaskState.DONE:
+        tallies.steps_done(case, closing, now)
     Task.objects.filter(pk__in=open_ids).update(state=state, closed_at=now, closed_by=by)
     Deadline.objects.filter(task_id__in=open_ids, fired_at__isnull=True).update(cancelled=True)
     reminders = Deadline.objects.filter(

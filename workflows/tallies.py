@@ -9,6 +9,10 @@ that anything written around the gate is set right by the next morning.
 Open cases are ``opened - closed - withdrawn``. Months are local (Asia/Shanghai)
 calendar months: the month a case was opened, and the month it was closed or
 withdrawn.
+
+The steps done in time are kept the same way (``steps_done``, by the gate as it closes a
+step): the steps done that had a time limit, those done within it, and the cases with a
+step done late — counting those live means reading every step a district ever did.
 """
 
 from __future__ import annotations
@@ -19,14 +23,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Q
+from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from workflows.choices import CaseState
-from workflows.models import Case, CaseMonthTally, CaseTally
+from workflows.choices import CaseState, TaskState
+from workflows.models import Case, CaseMonthTally, CaseTally, Task
 
 COUNTERS = ("opened", "closed", "withdrawn")
+STEP_COUNTERS = ("steps_due", "steps_on_time", "late_cases")
 
 
 def month_of(at: dt.datetime) -> dt.date:
@@ -34,14 +39,19 @@ def month_of(at: dt.datetime) -> dt.date:
     return dt.date(local.year, local.month, 1)
 
 
+def _counters(model: type[Any]) -> tuple[str, ...]:
+    return COUNTERS + STEP_COUNTERS if model is CaseTally else COUNTERS
+
+
 def _upsert(model: type[Any], keys: dict[str, Any], deltas: dict[str, int]) -> None:
     """INSERT … ON CONFLICT DO UPDATE adding ``deltas`` (PostgreSQL and SQLite alike)."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    values = {**keys, **{c: deltas.get(c, 0) for c in COUNTERS}}
+    counters = _counters(model)
+    values = {**keys, **{c: deltas.get(c, 0) for c in counters}}
     columns = [qn(model._meta.get_field(name).column) for name in values]
     key_columns = [qn(model._meta.get_field(name).column) for name in keys]
-    adds = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in COUNTERS)
+    adds = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in deltas)
     params = [connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v
               for v in values.values()]
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (names are ours)
@@ -68,22 +78,40 @@ def finished(case: Case) -> None:
     _bump(case, counter, case.closed_at or timezone.now())
 
 
+def steps_done(case: Case, closing: list[tuple[int, dt.datetime | None]],
+               at: dt.datetime) -> None:
+    """Count the steps of ``case`` being done at ``at`` (``closing``: their task ids and
+    time limits; call inside the gate's transaction, before the tasks are marked done).
+    A case is counted late once, at its first step done late."""
+    limited = [due for _pk, due in closing if due is not None]
+    if not limited:
+        return
+    deltas = {"steps_due": len(limited), "steps_on_time": sum(at <= due for due in limited)}
+    if any(at > due for due in limited) and not Task.objects.filter(
+            case=case, state=TaskState.DONE, due_at__isnull=False,
+            closed_at__gt=F("due_at")).exists():
+        deltas["late_cases"] = 1
+    _upsert(CaseTally, {"region": case.region_id, "procedure": case.procedure}, deltas)
+
+
 def recount(region_ids: Iterable[int] | None = None, *, apps: Any = None) -> tuple[int, int]:
     """Rebuild the tallies of the given villages (all when None) from their cases.
 
     ``apps``: a migration's app registry (the migration that made the tables fills
     them with this). Returns (tally rows, month rows) written.
     """
-    models: tuple[Any, Any, Any] = (Case, CaseTally, CaseMonthTally)
+    models: tuple[Any, Any, Any, Any] = (Case, CaseTally, CaseMonthTally, Task)
     if apps is not None:
         models = tuple(apps.get_model("workflows", m.__name__) for m in models)  # type: ignore[assignment]
-    case_model, tally_model, month_model = models
+    case_model, tally_model, month_model, task_model = models
     cases = case_model.objects.order_by()
     tallies = tally_model.objects.all()
     months = month_model.objects.all()
+    done = task_model.objects.filter(state=TaskState.DONE, due_at__isnull=False).order_by()
     if region_ids is not None:
         ids = sorted(set(region_ids))
         cases = cases.filter(region_id__in=ids)
+        done = done.filter(village_id__in=ids)
         tallies = tallies.filter(region_id__in=ids)
         months = months.filter(region_id__in=ids)
     closed = Q(state=CaseState.CLOSED)
@@ -91,8 +119,14 @@ def recount(region_ids: Iterable[int] | None = None, *, apps: Any = None) -> tup
     with transaction.atomic():
         tallies.delete()
         months.delete()
+        steps = {(r, p): (n, t, late) for r, p, n, t, late in done.values(
+            "village_id", "procedure").annotate(
+                n=Count("pk"), t=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+                late=Count("case_id", distinct=True, filter=Q(closed_at__gt=F("due_at"))),
+            ).values_list("village_id", "procedure", "n", "t", "late")}
         totals = [
-            tally_model(region_id=r, procedure=p, opened=o, closed=c, withdrawn=w)
+            tally_model(region_id=r, procedure=p, opened=o, closed=c, withdrawn=w,
+                        **dict(zip(STEP_COUNTERS, steps.get((r, p), (0, 0, 0)), strict=True)))
             for r, p, o, c, w in cases.values("region_id", "procedure").annotate(
                 o=Count("pk"), c=Count("pk", filter=closed), w=Count("pk", filter=withdrawn),
             ).values_list("region_id", "procedure", "o", "c", "w")
@@ -115,11 +149,12 @@ def recount(region_ids: Iterable[int] | None = None, *, apps: Any = None) -> tup
         # has committed a row this snapshot already includes
         tally_model.objects.bulk_create(
             totals, batch_size=2000, update_conflicts=True,
-            unique_fields=["region", "procedure"], update_fields=list(COUNTERS))
+            unique_fields=["region", "procedure"],
+            update_fields=list(COUNTERS + STEP_COUNTERS))
         month_model.objects.bulk_create(
             rows, batch_size=2000, update_conflicts=True,
             unique_fields=["region", "procedure", "month"], update_fields=list(COUNTERS))
     return len(totals), len(rows)
 
 
-__all__ = ["finished", "month_of", "opened", "recount"]
+__all__ = ["finished", "month_of", "opened", "recount", "steps_done"]

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -41,7 +41,7 @@ from workflows.visibility import case_q
 
 CASE_LIST_URL = "/cases/"
 TREND_MONTHS = 12
-# how long the counts over history (steps done in time, the months) are kept (``kept``)
+# how long the months before this one are kept (``kept``)
 KEPT_SECONDS = 60
 
 
@@ -403,18 +403,6 @@ def kept(rows: QuerySet[Any], what: str) -> list[tuple[Any, ...]]:
     return list(kept_rows)
 
 
-def steps_done(done: QuerySet[Task]) -> list[tuple[Any, ...]]:
-    """(village, procedure, steps due, done on time, cases late) of the steps done that had a
-    time limit: every step ever done is read (a district's hundreds of thousands, a second
-    of SQL), so the answer is ``kept``."""
-    return kept(done.order_by().values("village_id", "procedure")
-                .annotate(due=Count("pk"),
-                          on_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
-                          late=Count("case_id", distinct=True,
-                                     filter=Q(closed_at__gt=F("due_at"))))
-                .values_list("village_id", "procedure", "due", "on_time", "late"), "steps-done")
-
-
 def month_totals(months_qs: QuerySet[CaseMonthTally], first: dt.date,
                  current: dt.date) -> list[tuple[Any, ...]]:
     """(procedure, month, opened, closed) since ``first``, summed over the places: the
@@ -435,8 +423,8 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
     and the monthly trend of each procedure.
 
     Opened, closed and withdrawn come from the tallies that the gate keeps
-    (``workflows.tallies``); overdue and publicity running are counted live, the steps
-    done in time and the months before this one are kept a minute (``kept``). All are
+    (``workflows.tallies``), and so do the steps done in time; overdue and publicity
+    running are counted live; the months before this one are kept a minute (``kept``). All are
     counted over the places and procedures the user oversees (a case granted to the user
     singly is not part of the statistics).
     """
@@ -459,8 +447,6 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
     by_village = case_q(user, grants=False, region="village_id")
     late = (Task.objects.filter(state=TaskState.OPEN, due_at__lt=now, procedure__in=codes)
             .filter(by_village))
-    done = (Task.objects.filter(state=TaskState.DONE, due_at__isnull=False,
-                                procedure__in=codes).filter(by_village))
     running = (PublicityNotice.objects.filter(state=NoticeState.RUNNING, procedure__in=codes)
                .filter(case_q(user, grants=False)))
     if chosen is not None:
@@ -468,24 +454,23 @@ def build_dashboard(user: Any, *, procedure: str = "", region_id: str = "") -> D
         tallies = tallies.filter(region_id__in=under)
         months_qs = months_qs.filter(region_id__in=under)
         late = late.filter(village_id__in=under)
-        done = done.filter(village_id__in=under)
         running = running.filter(region_id__in=under)
         regions_qs = regions_qs.filter(
             Q(path__startswith=chosen.path) | Q(pk__in=chosen.ancestor_ids))
     regions = list(regions_qs.order_by("path"))
     by_key: dict[tuple[int, str], Counts] = defaultdict(Counts)
-    for region_pk, code, n_opened, n_closed, n_withdrawn in tallies.values_list(
-            "region_id", "procedure", "opened", "closed", "withdrawn"):
+    for (region_pk, code, n_opened, n_closed, n_withdrawn, n_due, n_on_time,
+         n_late) in tallies.values_list("region_id", "procedure", "opened", "closed",
+                                        "withdrawn", "steps_due", "steps_on_time",
+                                        "late_cases"):
         counts = by_key[(region_pk, code)]
         counts.closed, counts.withdrawn = n_closed, n_withdrawn
         counts.open = max(n_opened - n_closed - n_withdrawn, 0)
+        counts.steps_due, counts.steps_on_time, counts.late_cases = n_due, n_on_time, n_late
     for village_pk, code, n in (late.order_by().values("village_id", "procedure")
                                 .annotate(n=Count("case_id", distinct=True))
                                 .values_list("village_id", "procedure", "n")):
         by_key[(village_pk, code)].overdue = n
-    for village_pk, code, n_due, n_on_time, n_late in steps_done(done):
-        counts = by_key[(village_pk, code)]
-        counts.steps_due, counts.steps_on_time, counts.late_cases = n_due, n_on_time, n_late
     for village_pk, code, n in (running.order_by().values("region_id", "procedure")
                                 .annotate(n=Count("case_id", distinct=True))
                                 .values_list("region_id", "procedure", "n")):

@@ -8,11 +8,12 @@ import zoneinfo
 import pytest
 import time_machine
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from tests.driver import GATE, drive, person
 from tests.portal.pages import scenario
 from workflows import tallies
-from workflows.models import Case, CaseMonthTally, CaseTally
+from workflows.models import Case, CaseMonthTally, CaseTally, Task
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -101,3 +102,54 @@ def test_the_dashboard_counts_a_case_the_moment_it_closes(demo, client):
     assert (after.open, after.closed, after.total) == (0, 1, 1)
     trend = client.get("/dashboard/").context["board"].trend
     assert trend["opened"][-1] == 1 and trend["closed"][-1] == 1
+
+
+def _steps(region_id: int, procedure: str) -> tuple[int, int, int]:
+    t = CaseTally.objects.get(region_id=region_id, procedure=procedure)
+    return t.steps_due, t.steps_on_time, t.late_cases
+
+
+@pytest.mark.django_db
+def test_steps_done_in_time_are_counted_by_the_gate_as_a_recount_would(demo):
+    """A step done after its time limit counts as due and late (its case once, however many
+    of its steps are late); one done within it as due and on time; one without a limit not
+    at all."""
+    th = demo["dc_th"].pk
+    case = scenario.seal_case(demo["dc_th"], "dc_th", "出具居住证明", finish=False)
+    before = _steps(th, "04.2")
+    now = timezone.now()
+
+    def limit(delta: dt.timedelta) -> None:  # the open step's time limit (not yet counted)
+        Task.objects.filter(case_id=case.id, state="open").update(due_at=now + delta)
+
+    limit(-dt.timedelta(days=1))
+    case.do("dc_th_committee_director", "approve", samples=False, opinion="同意")
+    assert _steps(th, "04.2") == (before[0] + 1, before[1], before[2] + 1)
+    limit(dt.timedelta(days=1))
+    case.do("dc_th_seal_keeper", "stamp", samples=False, copies_stamped=2, papers_kept=True)
+    assert _steps(th, "04.2") == (before[0] + 2, before[1] + 1, before[2] + 1)
+    second = scenario.seal_case(demo["dc_th"], "dc_th", "出具收入证明", finish=False)
+    Task.objects.filter(case_id=second.id, state="open").update(due_at=now - dt.timedelta(1))
+    second.do("dc_th_committee_director", "approve", samples=False, opinion="同意")
+    assert _steps(th, "04.2")[2] == before[2] + 2  # another case late: counted
+    counted = {(t.region_id, t.procedure): _steps(t.region_id, t.procedure)
+               for t in CaseTally.objects.all()}
+    tallies.recount()
+    assert {(t.region_id, t.procedure): _steps(t.region_id, t.procedure)
+            for t in CaseTally.objects.all()} == counted
+
+
+@pytest.mark.django_db
+def test_a_case_with_two_late_steps_is_one_late_case(demo):
+    th = demo["dc_th"].pk
+    case = scenario.seal_case(demo["dc_th"], "dc_th", "出具居住证明", finish=False)
+    before = _steps(th, "04.2")
+    past = timezone.now() - dt.timedelta(days=1)
+    for user, action, data in (
+            ("dc_th_committee_director", "approve", {"opinion": "同意"}),
+            ("dc_th_seal_keeper", "stamp", {"copies_stamped": 2, "papers_kept": True})):
+        Task.objects.filter(case_id=case.id, state="open").update(due_at=past)
+        case.do(user, action, samples=False, **data)
+    assert _steps(th, "04.2") == (before[0] + 2, before[1], before[2] + 1)
+    tallies.recount([th])
+    assert _steps(th, "04.2") == (before[0] + 2, before[1], before[2] + 1)

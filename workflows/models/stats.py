@@ -25,6 +25,11 @@ class CaseTally(models.Model):
     opened = models.PositiveIntegerField(_("发起"), default=0)
     closed = models.PositiveIntegerField(_("办结"), default=0)
     withdrawn = models.PositiveIntegerField(_("撤回"), default=0)
+    # the steps done that had a time limit, those done within it, and the cases with at
+    # least one step done late (each case counted once, at its first late step)
+    steps_due = models.PositiveIntegerField(_("有时限的环节"), default=0)
+    steps_on_time = models.PositiveIntegerField(_("按时完成的环节"), default=0)
+    late_cases = models.PositiveIntegerField(_("有超时环节的事项"), default=0)
 
     class Meta:
         verbose_name = _("事项计数")
