@@ -25,6 +25,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+import bench
+
 
 class Command(BaseCommand):
     help = "生成用于性能测试的模拟区县数据(村、用户、事项、办理记录)"
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+    # the suite's key (bench.run), not the development key DJANGO_DEBUG=1 would give
+    os.environ.setdefault("AUDIT_KEY", bench.AUDIT_KEY)
     django.setup()
     Command().run_from_argv(["bench.generate_district", "generate_district",
                              *(sys.argv[1:] if argv is None else argv)])

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bench
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://portal@127.0.0.1:5432/portal_bench"
 
@@ -37,7 +39,7 @@ def _setup(db_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.base"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
     # the key the bench data were chained with (bench/ci_smoke.sh, docs/performance.md)
-    os.environ.setdefault("AUDIT_KEY", "bench-only-audit-key-not-for-production")
+    os.environ.setdefault("AUDIT_KEY", bench.AUDIT_KEY)
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
