@@ -245,9 +245,14 @@ def column_plan(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]
 PAGE_H_MM = 210 - 10 - 13
 LINE_HEIGHT = 1.35
 ROW_PAD_MM = 2 * 0.8 + 0.6 * MM_PER_PT  # a cell's padding above and below, and a border
-# The estimate errs on the tall side (a line holds this share of the ems the plan gives it):
-# a chunk's rows must fit the pages they were counted for, or the chunk prints a short page.
-LINE_FILL = 0.92
+# The estimate errs on the tall side: a line is taken to hold half an em less than the column
+# gives it (a line ends early when its next character is a comma or a closing bracket, which
+# may not begin a line), so that a chunk's rows fit the pages they were counted for ...
+LINE_SLACK_EMS = 0.5
+# ... and each page is filled to this many millimetres short of its foot (half a row): what
+# the estimate misses on one page (a line pushed down by a comma that may not begin one) is
+# made up by the next ones, and a chunk ends on its last page.
+PAGE_RESERVE_MM = 3.0
 # A chunk holds up to this many pages; the last pages are chunked by halves (4, 2, 1) so that
 # a row appended to a long register renders a page or two again, seldom eight.
 CHUNK_PAGES = 8
@@ -276,7 +281,7 @@ def _line_mm(font_pt: float) -> float:
 def _text_ems(plan: ColumnPlan, col: PlannedColumn) -> float:
     """The ems a line of ``col`` holds (its width less the cell's padding and border)."""
     text_mm = col.percent / 100 * PAGE_MM - CELL_MM + 0.6
-    return max(1.0, text_mm / (plan.font_pt * MM_PER_PT) * LINE_FILL)
+    return max(1.0, text_mm / (plan.font_pt * MM_PER_PT) - LINE_SLACK_EMS)
 
 
 def row_mm(plan: ColumnPlan, texts: Sequence[str]) -> float:
@@ -289,8 +294,9 @@ def row_mm(plan: ColumnPlan, texts: Sequence[str]) -> float:
 def head_mm(plan: ColumnPlan, title: str) -> float:
     """The estimated height of the ``thead``: the title (15 pt), the scope line (9 pt, one
     line), the headings (bold, a little wider than their ems)."""
-    title_lines = _lines(title, PAGE_MM / (15 * MM_PER_PT) * LINE_FILL)
-    heads = max((_lines(col.heading, _text_ems(plan, col) / 1.08) for col in plan.columns),
+    title_lines = _lines(title, PAGE_MM / (15 * MM_PER_PT) - LINE_SLACK_EMS)
+    heads = max((_lines(col.heading, (_text_ems(plan, col) + LINE_SLACK_EMS) / 1.05)
+                 for col in plan.columns),
                 default=1)
     return (title_lines * _line_mm(15) + 1 + _line_mm(9) + 2.5
             + heads * _line_mm(plan.font_pt) + ROW_PAD_MM)
@@ -300,7 +306,7 @@ def page_starts(plan: ColumnPlan, title: str, body: Sequence[Sequence[str]]) -> 
     """The first row of each page, by the estimated heights: a page takes rows while they fit
     under the ``thead``; a row taller than a page has one of its own. A row's page depends
     only on the rows before it, so appending rows changes only the last pages."""
-    room = PAGE_H_MM - head_mm(plan, title)
+    room = PAGE_H_MM - head_mm(plan, title) - PAGE_RESERVE_MM
     starts, used = [0], 0.0
     for i, texts in enumerate(body):
         height = row_mm(plan, texts)

@@ -139,6 +139,11 @@ def test_every_page_says_which_of_how_many_it_is(demo, renders, language):
     pages = pages_of(body)
     total = len(PdfReader(io.BytesIO(body)).pages)
     assert total == len(pages) >= 3
+    # each chunk printed the pages it was counted for: no short page amid the register
+    with translation.override(language):
+        assert total == sum(rendering.register_pages(
+            title=f"{region.name}{reg.title(region)}", columns=reg.headings(region),
+            rows=rows).pages)
     stamp = squeeze(timezone.localtime(WHEN).strftime("%Y-%m-%d %H:%M"))
     for n, page in enumerate(pages, 1):
         number = f"第{n}页/共{total}页" if language == "zh-hans" else f"Page{n}of{total}"
