@@ -12,6 +12,10 @@ than :data:`TEXT_MIN_EMS`. The plan picks the largest font size at which that fi
 has a fixed layout with a ``colgroup``: WeasyPrint then lays out each cell once (an automatic
 layout measures every cell's text with Pango, which costs seconds on a long ledger).
 
+The PDF is rendered in chunks of pages that are kept in the cache and stamped with the page
+furniture afterwards (issue 13: a register's second export, or its export after one new row,
+renders a page or two, not the ledger; see the PDF section below).
+
 The Excel sheet (:func:`render_register_xlsx`) carries the same title, scope and date above
 its header, real dates and numbers, and a print set-up (:func:`print_setup`) shared with the
 dashboard's workbook.
@@ -26,17 +30,21 @@ import math
 import multiprocessing
 import os
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from workflows import pdfstamp
@@ -358,11 +366,22 @@ def _export_stamp(generated_at: dt.datetime) -> str:
         "time": timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M")}
 
 
-def _template(part: str, plan: ColumnPlan, title: str, **context: Any) -> str:
+def _rows_html(rows: Sequence[Sequence[tuple[str, str]]]) -> str:
+    """The ``tr`` of ``rows`` (text, class), escaped: built here, not by the template's loop,
+    which takes half a second over a thousand rows and runs on every export (the chunks'
+    HTML is what their keys are the hash of)."""
+    return "".join(
+        "<tr>" + "".join(f'<td class="{cls}">{escape(text)}</td>' if cls
+                         else f"<td>{escape(text)}</td>" for text, cls in row) + "</tr>\n"
+        for row in rows)
+
+
+def _template(part: str, plan: ColumnPlan, title: str, *,
+              rows: Sequence[Sequence[tuple[str, str]]] = (), **context: Any) -> str:
     return render_to_string("workflows/register_pdf.html", {
         "part": part, "lang": translation.get_language() or "zh-hans", "font": FONT,
         "font_pt": plan.font_pt, "plan": plan.columns, "span": len(plan.columns),
-        "title": title, "rows": [], "subtitle": "", **context,
+        "title": title, "tbody": _rows_html(rows), "subtitle": "", **context,
     })
 
 
@@ -422,6 +441,7 @@ def _workers() -> int:
 
 
 _POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -429,54 +449,84 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     for WeasyPrint and the fonts). Its processes come from a fork server: they hold nothing
     of Django's (no database connection, no settings) and are given HTML strings only."""
     global _POOL
-    if _POOL is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["workflows.pdfstamp"])
-        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    return _POOL
+    with _POOL_LOCK:  # two threads of a web worker exporting at once start one pool
+        if _POOL is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["workflows.rendering"])
+            _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return _POOL
 
 
 def _drop_pool() -> None:
     global _POOL
-    if _POOL is not None:
-        _POOL.shutdown(wait=False, cancel_futures=True)
-        _POOL = None
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL = None
 
 
 def warm_pool() -> None:
-    """Start the renderers and have each lay out a line (fonts loaded), e.g. when a worker
-    starts; a no-op on one core."""
+    """Start the renderers and have each lay out a line (its fonts loaded), and load this
+    process's fonts: what a worker pays once, e.g. when it starts, not on an export."""
+    html = f"<p style=\"font-family: '{FONT}'\">台账 <b>1</b></p>"
+    render_chunk(html)
     workers = _workers()
     if workers > 1:
-        html = f"<p style=\"font-family: '{FONT}'\">台账</p>"
-        list(_pool(workers).map(pdfstamp.render_pdf, [html] * workers))
+        # each task waits a moment, so that the pool starts a process for each
+        list(_pool(workers).map(_warm, [html] * workers))
 
 
-def render_chunks(htmls: Sequence[str], done: Callable[[int], None] | None = None) -> list[bytes]:
-    """The PDFs of ``htmls``: in the pool of renderers when there are several and several
-    cores, else here; ``done(i)`` is told as the i-th is ready (in the order they finish)."""
-    workers = min(len(htmls), _workers())
-    if workers > 1:
+def _warm(html: str) -> int:
+    render_chunk(html)
+    time.sleep(0.5)
+    return os.getpid()
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_chunk(html: str) -> bytes:
+    """The PDF of one chunk (or of the furniture), with the fonts this process has loaded
+    before: a fresh FontConfiguration costs most of a second a document (the fonts found
+    again, Pango's shaping caches cold), more than a page's layout."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html).render(font_config=_font_config()).write_pdf())
+
+
+def render_chunks(htmls: Sequence[str], done: Callable[[int], None] | None = None, *,
+                  also: Sequence[str] = ()) -> list[bytes]:
+    """The PDFs of ``htmls`` and then of ``also`` (the furniture, rendered alongside): in the
+    pool of renderers when there are several and several cores, else here; ``done(i)`` is
+    told once as the i-th of ``htmls`` is ready (in the order they finish). Should the pool
+    fail (a process killed, no pool allowed here), what it has not rendered is rendered
+    here."""
+    jobs = [*htmls, *also]
+    out: list[bytes | None] = [None] * len(jobs)
+
+    def ready(i: int, body: bytes) -> None:
+        out[i] = body
+        if done and i < len(htmls):
+            done(i)
+
+    if min(len(jobs), _workers()) > 1:
         try:
-            out: list[bytes | None] = [None] * len(htmls)
-            futures = {_pool(_workers()).submit(pdfstamp.render_pdf, html): i
-                       for i, html in enumerate(htmls)}
+            futures = {_pool(_workers()).submit(render_chunk, html): i
+                       for i, html in enumerate(jobs)}
             for future in as_completed(futures):
-                i = futures[future]
-                out[i] = future.result()
-                if done:
-                    done(i)
-            return [body for body in out if body is not None]
+                ready(futures[future], future.result())
         except (BrokenProcessPool, OSError, AssertionError):  # no pool here (a daemon, say)
             logger.warning("register pages: no pool of renderers, rendering in the worker",
                            exc_info=True)
             _drop_pool()
-    bodies = []
-    for i, html in enumerate(htmls):
-        bodies.append(pdfstamp.render_pdf(html))
-        if done:
-            done(i)
-    return bodies
+    for i, html in enumerate(jobs):
+        if out[i] is None:
+            ready(i, render_chunk(html))
+    return [body for body in out if body is not None]
 
 
 def chunk_key(scope: str, html: str) -> str:
@@ -485,18 +535,21 @@ def chunk_key(scope: str, html: str) -> str:
     return f"register-page:{scope}:{pdfstamp.body_key(html).rsplit(':', 1)[1]}"
 
 
-def _numbers(plan: ColumnPlan, title: str, pages: int) -> bytes:
-    """"第 n 页 / 共 m 页" over ``pages`` blank pages: kept by the language and the count."""
-    html = _template("numbers", plan, title, counter=page_counter(), blanks=range(pages))
-    return pdfstamp.cached_pdf(html)[0]
+def _numbers_html(pages: int) -> str:
+    """"第 n 页 / 共 m 页" over ``pages`` blank pages: the HTML holds only the language's words
+    and the count, so every register of that many pages shares its PDF (kept)."""
+    return render_to_string("workflows/register_pdf.html", {
+        "part": "numbers", "lang": translation.get_language() or "zh-hans", "font": FONT,
+        "font_pt": 10, "counter": page_counter(), "blanks": range(pages)})
 
 
 def render_register_pdf(*, title: str, subtitle: str, columns: Sequence[tuple[str, str]],
                         rows: Iterable[Sequence[Any]], generated_at: dt.datetime | None = None,
                         scope: str = "", progress: Progress | None = None) -> bytes:
-    """The register's PDF: its chunks from the cache or rendered (in parallel), one after
-    another, the furniture laid over every page. ``scope`` names the register and village
-    in the chunks' keys; ``progress(done, total)`` is told as chunks are ready."""
+    """The register's PDF: its chunks from the cache or rendered (in parallel, and with them
+    the furniture), one after another, the furniture laid over every page. ``scope`` names
+    the register and village in the chunks' keys; ``progress(done, total)`` is told as
+    chunks are ready."""
     rows = list(rows)
     generated_at = generated_at or timezone.now()
     pages = register_pages(title=title, columns=columns, rows=rows)
@@ -514,18 +567,28 @@ def render_register_pdf(*, title: str, subtitle: str, columns: Sequence[tuple[st
         if progress:
             progress(count, total)
 
-    if missing:
-        rendered = render_chunks([pages.chunks[i] for i in missing], done)
-        for i, body in zip(missing, rendered, strict=True):
-            bodies[i] = body
-        cache.set_many({keys[i]: bodies[i] for i in missing}, pdfstamp.KEEP_SECONDS)
+    furniture_html = _template(
+        "furniture", pages.plan, title, subtitle=subtitle, title_css=_css_string(title),
+        stamp_css=_css_string(_export_stamp(generated_at)))
+    # the page numbers by the estimated count (the real one but for a chunk that ran over)
+    numbers_html = _numbers_html(sum(pages.pages))
+    numbers_key = pdfstamp.body_key(numbers_html)
+    numbers = cache.get(numbers_key)
+    also = [furniture_html] if isinstance(numbers, bytes) else [furniture_html, numbers_html]
+    rendered = render_chunks([pages.chunks[i] for i in missing], done, also=also)
+    for i, body in zip(missing, rendered, strict=False):
+        bodies[i] = body
+    furniture = rendered[len(missing)]
+    if len(also) > 1:
+        numbers = rendered[-1]
+        cache.set(numbers_key, numbers, pdfstamp.KEEP_SECONDS)
+    cache.set_many({keys[i]: bodies[i] for i in missing}, pdfstamp.KEEP_SECONDS)
     ready = [body for body in bodies if body is not None]
     count_pages = pdfstamp.page_count(ready)
-    furniture = pdfstamp.render_pdf(_template(
-        "furniture", pages.plan, title, subtitle=subtitle, title_css=_css_string(title),
-        stamp_css=_css_string(_export_stamp(generated_at))))
-    return pdfstamp.overlaid(ready, [furniture, _numbers(pages.plan, title, count_pages)],
-                             title=title)
+    if count_pages != sum(pages.pages):
+        numbers = pdfstamp.cached_pdf(_numbers_html(count_pages))[0]
+    assert isinstance(numbers, bytes)
+    return pdfstamp.overlaid(ready, [furniture, numbers], title=title)
 
 
 # --- Excel -------------------------------------------------------------------------------------

@@ -33,9 +33,10 @@ def renders(monkeypatch):
     calls: list[list[str]] = []
     real = rendering.render_chunks
 
-    def counting(htmls, done=None):
-        calls.append(list(htmls))
-        return real(htmls, done)
+    def counting(htmls, done=None, **kwargs):
+        if htmls:  # the furniture alone is rendered on every export
+            calls.append(list(htmls))
+        return real(htmls, done, **kwargs)
 
     monkeypatch.setattr(rendering, "render_chunks", counting)
     return calls
@@ -212,3 +213,23 @@ def test_an_export_jobs_progress_moves_with_the_chunks(demo, user, renders, monk
     assert tasks.run_export_job(again.pk) == "done"
     assert len(renders) == 1
     assert [p for p in seen if 30 < p < 90] == []
+
+
+def test_cold_chunks_are_rendered_in_the_pool_and_without_one_here(monkeypatch, settings):
+    settings.REGISTER_PDF_WORKERS = 2
+    htmls = ["<p>第一块</p>", "<p>第二块</p>", "<p>第三块</p>"]
+    told: list[int] = []
+    bodies = rendering.render_chunks(htmls, told.append)
+    assert rendering._POOL is not None  # rendered by the pool's processes
+    assert sorted(told) == [0, 1, 2]
+    assert [squeeze(PdfReader(io.BytesIO(b)).pages[0].extract_text()) for b in bodies] == \
+        ["第一块", "第二块", "第三块"]
+
+    def no_pool(workers):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(rendering, "_pool", no_pool)
+    told.clear()
+    bodies = rendering.render_chunks(htmls, told.append)
+    assert sorted(told) == [0, 1, 2]  # each told once, rendered here
+    assert squeeze(PdfReader(io.BytesIO(bodies[2])).pages[0].extract_text()) == "第三块"
