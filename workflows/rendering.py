@@ -161,7 +161,8 @@ def plan_sample(n: int) -> int:
     return 1 << (n.bit_length() - 1) if n else 0
 
 
-def column_plan(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> ColumnPlan:
+def column_plan(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]],
+                cells: Sequence[Sequence[str]] | None = None) -> ColumnPlan:
     """How wide each column prints, and at what font size (see the module's text).
 
     Widths are worked out in ems: each column's least width (a short column's longest value,
@@ -172,10 +173,12 @@ def column_plan(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]
     each holds, never beyond what a column would like; what is still left is shared out.
     """
     sample = rows[:plan_sample(len(rows))]
+    if cells is None:  # the rows' printed text (given by who has it already)
+        cells = [[_cell(v) for v in row] for row in rows]
     kinds, least, wish, weight = [], [], [], []
     for i, (_key, heading) in enumerate(columns):
         values = [row[i] for row in rows]
-        texts = [_cell(v) for v in values]
+        texts = [row[i] for row in cells]
         kind = _kind(values, texts)
         longest = max((ems(t) for t in texts), default=0.0)
         head = _head_min(str(heading))
@@ -385,19 +388,19 @@ def _template(part: str, plan: ColumnPlan, title: str, *,
     })
 
 
-def _body(plan: ColumnPlan, rows: Sequence[Sequence[Any]]) -> list[list[tuple[str, str]]]:
+def _body(plan: ColumnPlan, cells: Sequence[Sequence[str]]) -> list[list[tuple[str, str]]]:
     classes = [" ".join(c for c, on in (("w", col.whole), ("r", col.right)) if on)
                for col in plan.columns]
-    return [[(text, cls) for text, cls in zip((_cell(v) for v in row), classes, strict=True)]
-            for row in rows]
+    return [list(zip(row, classes, strict=True)) for row in cells]
 
 
 def register_html(*, title: str, subtitle: str, columns: Sequence[tuple[str, str]],
                   rows: Sequence[Sequence[Any]], generated_at: dt.datetime) -> str:
     """The whole register as one document, furniture and all: the look the pages of
     :func:`render_register_pdf` reproduce (one WeasyPrint layout of every row: slow)."""
-    plan = column_plan(columns, rows)
-    return _template("whole", plan, title, subtitle=subtitle, rows=_body(plan, rows),
+    cells = [[_cell(v) for v in row] for row in rows]
+    plan = column_plan(columns, rows, cells)
+    return _template("whole", plan, title, subtitle=subtitle, rows=_body(plan, cells),
                      counter=page_counter(), title_css=_css_string(title),
                      stamp_css=_css_string(_export_stamp(generated_at)))
 
@@ -414,9 +417,10 @@ class RegisterPages:
 
 def register_pages(*, title: str, columns: Sequence[tuple[str, str]],
                    rows: Sequence[Sequence[Any]]) -> RegisterPages:
-    plan = column_plan(columns, rows)
-    body = _body(plan, rows)
-    starts = page_starts(plan, title, [[text for text, _cls in row] for row in body])
+    cells = [[_cell(v) for v in row] for row in rows]
+    plan = column_plan(columns, rows, cells)
+    body = _body(plan, cells)
+    starts = page_starts(plan, title, cells)
     ends = [*starts[1:], len(body)]
     chunks, pages = [], []
     for first, end in chunk_pages(len(starts)):
@@ -513,7 +517,9 @@ def render_chunks(htmls: Sequence[str], done: Callable[[int], None] | None = Non
         if done and i < len(htmls):
             done(i)
 
-    if min(len(jobs), _workers()) > 1:
+    # the pool is started for two chunks or more (a web worker's small export, one chunk and
+    # its furniture, is rendered here and starts no processes), and used once started
+    if min(len(jobs), _workers()) > 1 and (len(htmls) > 1 or _POOL is not None):
         try:
             futures = {_pool(_workers()).submit(render_chunk, html): i
                        for i, html in enumerate(jobs)}
