@@ -23,6 +23,11 @@ from workflows.web import pending
 logger = logging.getLogger(__name__)
 
 
+# The share of the progress bar the rendering fills (a PDF's chunks of pages, see
+# workflows.rendering.render_register_pdf).
+RENDER_FROM, RENDER_TO = 30, 90
+
+
 def _set(job: ExportJob, **fields: object) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
@@ -43,8 +48,17 @@ def run_export_job(job_id: int) -> str:
         _set(job, state=ExportState.RUNNING, progress=5)
         rows = list(reg.rows(job.region))
         _set(job, rows=len(rows), progress=30)
+
+        def rendered(count: int, total: int) -> None:
+            # 30 when the rows are read, 90 when the last chunk of pages is ready: the bar
+            # moves as chunks are rendered (or found kept), not only at the fixed steps
+            step = RENDER_FROM + (RENDER_TO - RENDER_FROM) * count // max(1, total)
+            if step > job.progress:
+                _set(job, progress=step)
+
         with translation.override(job.language or settings.LANGUAGE_CODE):
-            done = export(reg, job.region, job.format, rows=rows, when=job.created_at)
+            done = export(reg, job.region, job.format, rows=rows, when=job.created_at,
+                          progress=rendered)
         job.filename = done.name
         _set(job, progress=90)
         job.file.save(done.fallback, ContentFile(done.body), save=False)

@@ -11,11 +11,21 @@ merged onto every page with pypdf (issue 13: the 全程纪实 PDF well under a s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from io import BytesIO
+from typing import cast
 
 import weasyprint
 from django.core.cache import cache
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
 
 # a kept body outlives any one case's next change; the key names the content, not the case
 KEEP_SECONDS = 7 * 24 * 3600
@@ -68,3 +78,75 @@ def css_string(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# --- pages of several bodies, a stamp of their own over each (issue 13: the registers) ---------
+
+
+def page_count(bodies: Sequence[bytes]) -> int:
+    """How many pages the PDFs ``bodies`` hold together."""
+    return sum(len(PdfReader(BytesIO(body)).pages) for body in bodies)
+
+
+def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """``page`` of another PDF as a form XObject of ``writer`` (drawn where it was drawn)."""
+    contents = page.get_contents()
+    plain = DecodedStreamObject()
+    plain.set_data(contents.get_data() if contents is not None else b"")
+    form = plain.flate_encode()
+    resources = page.get("/Resources")
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
+        NameObject("/Resources"): (resources.get_object().clone(writer)
+                                   if resources is not None else DictionaryObject()),
+    })
+    return writer._add_object(form)
+
+
+def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)
+
+
+def overlaid(bodies: Sequence[bytes], stamps: Sequence[bytes], *, title: str = "") -> bytes:
+    """The pages of ``bodies`` one after another, and over each of them each of ``stamps``:
+    a one-page stamp over every page, a stamp of several pages page by page (its n-th page
+    over the n-th page). Unlike :func:`stamped`, the bodies' content is not read again: a
+    stamp is a form XObject that each page draws after its own content, which is wrapped
+    in ``q``/``Q`` so that what it leaves of the graphics state cannot move the stamp."""
+    writer = PdfWriter()
+    for body in bodies:
+        for page in PdfReader(BytesIO(body)).pages:
+            writer.add_page(page)
+    layers = []
+    for stamp in stamps:
+        pages = PdfReader(BytesIO(stamp)).pages
+        layers.append([_as_form(writer, page) for page in pages])
+    save = _stream(writer, b"q\n")
+    for n, page in enumerate(writer.pages):
+        if page.get("/Resources") is None:
+            page[NameObject("/Resources")] = DictionaryObject()
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        forms = cast(DictionaryObject, resources["/XObject"].get_object())
+        draws = []
+        for k, layer in enumerate(layers):
+            if len(layer) == 1 or n < len(layer):
+                name = f"/PortalStamp{k}p{n}"
+                forms[NameObject(name)] = layer[0] if len(layer) == 1 else layer[n]
+                draws.append(f"q {name} Do Q\n".encode())
+        restore = _stream(writer, b"\nQ\n" + b"".join(draws))
+        contents = page.get("/Contents")
+        own = [] if contents is None else (
+            list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject)
+            else [contents])
+        page[NameObject("/Contents")] = ArrayObject([save, *own, restore])
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -24,7 +24,7 @@ from core.places import kind_of, place_words, place_words_en
 from core.roles import Level, Role
 from workflows import texts
 from workflows.registry import registry
-from workflows.rendering import render_register_pdf, render_register_xlsx
+from workflows.rendering import Progress, render_register_pdf, render_register_xlsx
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,11 @@ def export_names(reg: RegisterSpec, region: Region, fmt: str,
 
 def export(reg: RegisterSpec, region: Region, fmt: str,
            rows: list[Sequence[Any]] | None = None, *,
-           when: dt.datetime | None = None) -> Export:
+           when: dt.datetime | None = None, progress: Progress | None = None) -> Export:
     """The ledger of ``region`` as a PDF or an Excel file, in the active language: its title
-    (桃花村村委会印章用印登记簿), the scope, the number of rows and the date above the rows."""
+    (桃花村村委会印章用印登记簿), the scope, the number of rows and the date above the rows.
+    A PDF's pages are kept under the register and the village (``progress(done, total)``
+    is told as its chunks of pages are ready, see workflows.rendering)."""
     rows = list(reg.rows(region)) if rows is None else rows
     when = when or timezone.now()
     title = _("%(place)s%(register)s") % {"place": region.name, "register": reg.title(region)}
@@ -115,7 +117,8 @@ def export(reg: RegisterSpec, region: Region, fmt: str,
     day = _("导出日期:%(date)s") % {"date": local_date(when)}
     if fmt == "pdf":
         body = render_register_pdf(title=title, subtitle=" · ".join((scope, count, day)),
-                                   columns=columns, rows=rows, generated_at=when)
+                                   columns=columns, rows=rows, generated_at=when,
+                                   scope=f"{reg.code}:{region.pk}", progress=progress)
     else:
         body = render_register_xlsx(title=title, columns=columns, rows=rows,
                                     lines=[" · ".join((scope, count, day))])
