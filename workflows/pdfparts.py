@@ -1,0 +1,242 @@
+"""A long, growing PDF (the 全程纪实 of a case) rendered in parts, each part once.
+
+The record is a head (the case's particulars, its status and current step, the chain's
+verdict, the procedure's summary: all of which change while the case is open), a run of
+items (the case's events: an append-only chain, so an item's HTML never changes once
+written) and a trail (files, notices, meetings, the closing verdict: these grow and change
+too). Rendering the whole document again after every event costs seconds at a hundred
+events (issue 13); here only what can have changed is rendered.
+
+**Parts.** The items are cut into *sealed parts*: runs of items that fill whole pages.
+Everything else — the head, the items after the last sealed part and the trail — is the
+*live document*, rendered by WeasyPrint on the first download after any change; its head
+ends with a page break, so its item pages start at the top of a page exactly like a sealed
+part's. The PDF is the live document's head pages, the sealed parts' pages, then the live
+document's remaining pages, joined with pypdf.
+
+**Where parts end.** A part ends at a page break the layout chose itself: after the live
+document is rendered, the item pages before the page on which the newest item starts are
+sealed when the item that opens the next page starts at its top (the previous item ended on
+an earlier page; items are never split by the stylesheet, ``page-break-inside: avoid``).
+Those pages are cut out of the rendered live document as they are (nothing is rendered
+again) and kept under the hash of their own HTML. So no sealed part ends on a half-empty
+page other than the one the layout would have left anyway before an item too tall for the
+rest of it: the joined record reads exactly like one rendered in one go, and the live
+document keeps at most the page of the newest item, the items after it and the trail. A
+boundary (the first item of each sealed part) is kept per record (``plan_key``) — only as a
+hint: a part is always looked up by the hash of its HTML and, if not found (evicted, a new
+template), rendered alone from that HTML, so what is shown never depends on the hint.
+
+**Furniture.** Page numbers ("第 n 页 / 共 m 页") cannot be rendered into parts that move;
+the joined pages get "第 n 页 /" from a kept sheet of numbered pages (rendered once per
+language, fifty pages at a time), and the per-download stamp (who exported it and when)
+carries "共 m 页" with it. The joined, numbered body is kept under the hash of the whole
+record's HTML, so repeat downloads only stamp it (``workflows.pdfstamp.stamped``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+from itertools import pairwise
+from typing import Any
+
+import weasyprint
+from django.core.cache import cache
+from pypdf import PdfReader, PdfWriter
+
+from workflows import pdfstamp
+
+# a part is sealed only when it fills at least this many pages (fewer, larger parts: each
+# carries its own subset of the fonts)
+SEAL_MIN_PAGES = 1
+SHEET_PAGES = 50  # page-number sheets are rendered this many pages at a time
+PLAN_SECONDS = pdfstamp.KEEP_SECONDS
+
+
+@dataclass
+class Pieces:
+    """A document cut where it may be cut: ``prefix`` opens it (doctype, style, the running
+    head), ``head`` and ``trail`` change, ``items`` never change once written (each with a
+    stable ``ids`` entry), ``suffix`` closes it."""
+
+    prefix: str
+    head: str
+    items: Sequence[str]
+    ids: Sequence[str]
+    trail: str
+    suffix: str
+
+
+@dataclass
+class Outcome:
+    """What a parted rendering did (for tests and the bench): which documents WeasyPrint
+    rendered and how the record was cut."""
+
+    body: bytes
+    pages: int
+    kept: bool  # the whole body came from the cache
+    rendered: list[str] = field(default_factory=list)  # "live", "part:<first id>", "sheet:<n>"
+    parts: int = 0  # sealed parts used
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(f"{weasyprint.__version__}\n{text}".encode()).hexdigest()
+
+
+def _items_html(pieces: Pieces, start: int, stop: int, *, after_head: bool) -> str:
+    # each item in a box of its own, unbroken like the item (so the box starts where the
+    # item does), with an empty marker at its end: where items start and end, by page
+    style = ' style="break-before: page"' if after_head else ""
+    inner = "".join(f'<div id="pp-{i}" style="break-inside: avoid">{pieces.items[i]}'
+                    f'<div id="pq-{i}"></div></div>' for i in range(start, stop))
+    return f'<div class="pp-items"{style}>{inner}</div>'
+
+
+def part_html(pieces: Pieces, start: int, stop: int) -> str:
+    """The HTML of the sealed part of items ``start`` to ``stop`` (exclusive), alone."""
+    return pieces.prefix + _items_html(pieces, start, stop, after_head=False) + pieces.suffix
+
+
+def live_html(pieces: Pieces, start: int) -> str:
+    """The head, the items from ``start`` on (from the top of a page) and the trail."""
+    return (pieces.prefix + pieces.head + _items_html(pieces, start, len(pieces.items),
+                                                       after_head=True)
+            + pieces.trail + pieces.suffix)
+
+
+def _plan(plan_key: str, pieces: Pieces) -> list[int]:
+    """The indexes at which sealed parts start (0 first), from the kept boundaries: ids that
+    are no longer where they were (or not there at all) end the plan there."""
+    kept = cache.get(plan_key)
+    index = {ident: i for i, ident in enumerate(pieces.ids)}
+    starts: list[int] = []
+    if isinstance(kept, list):
+        for ident in kept:
+            i = index.get(ident)
+            if i is None or (starts and i <= starts[-1]) or (not starts and i != 0):
+                break
+            starts.append(i)
+    return starts
+
+
+def render_document(html: str) -> Any:
+    """The laid-out document (its pages know where each ``id`` is: ``Page.anchors``)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return weasyprint.HTML(string=html).render(font_config=FontConfiguration())
+
+
+def _anchor_pages(document: Any) -> dict[str, int]:
+    return {name: n for n, page in enumerate(document.pages) for name in page.anchors}
+
+
+def _seal(pages: dict[str, int], first: int, count: int) -> tuple[int, int, int] | None:
+    """Where the live document's items can be cut: (the index of the item that starts the
+    rest, the first item page, the page that item starts on), at the latest page break
+    before the newest item's page that falls between two items; None if none does."""
+    if count - first < 2:
+        return None
+    top = pages.get(f"pp-{first}")
+    last = pages.get(f"pp-{count - 1}")
+    if top is None or last is None:
+        return None
+    for j in range(count - 1, first, -1):
+        start, ended = pages.get(f"pp-{j}"), pages.get(f"pq-{j - 1}")
+        if start is None or ended is None or start - top < SEAL_MIN_PAGES:
+            return None
+        if ended < start:  # item j opens its page: the pages before it hold items alone
+            return j, top, start
+    return None
+
+
+def _part(pieces: Pieces, start: int, stop: int, rendered: list[str]) -> bytes:
+    key = f"pdf-part:{_digest(part_html(pieces, start, stop))}"
+    body = cache.get(key)
+    if not isinstance(body, bytes):
+        rendered.append(f"part:{pieces.ids[start]}")
+        body = pdfstamp.render_pdf(part_html(pieces, start, stop))
+        cache.set(key, body, pdfstamp.KEEP_SECONDS)
+    return body
+
+
+def _write(pages: Sequence[Any]) -> bytes:
+    writer = PdfWriter()
+    for page in pages:
+        writer.add_page(page)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def number_sheet(block: int, html_of: Any, rendered: list[str]) -> list[Any]:
+    """The pages of sheet ``block`` (pages 50·block + 1 …), each carrying only its number:
+    ``html_of(first, count)`` is the sheet's HTML, kept under its hash."""
+    html = html_of(block * SHEET_PAGES + 1, SHEET_PAGES)
+    key = f"pdf-sheet:{_digest(html)}"
+    body = cache.get(key)
+    if not isinstance(body, bytes):
+        rendered.append(f"sheet:{block}")
+        body = pdfstamp.render_pdf(html)
+        cache.set(key, body, pdfstamp.KEEP_SECONDS)
+    return list(PdfReader(BytesIO(body)).pages)
+
+
+def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
+    """The numbered body of the document ``pieces`` make: kept whole under the hash of its
+    HTML, else joined from kept sealed parts and a fresh rendering of the live document."""
+    whole = _digest("\x00".join([pieces.prefix, pieces.head, *pieces.items, pieces.trail,
+                                 pieces.suffix, sheet_html(1, 1)]))
+    body_key = f"pdf-parted:{whole}"
+    kept = cache.get(body_key)
+    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
+        return Outcome(body=kept[0], pages=int(kept[1]), kept=True)
+
+    rendered: list[str] = []
+    plan_key = f"pdf-plan:{plan_key}:{_digest(pieces.prefix)}"
+    starts = _plan(plan_key, pieces)
+    count = len(pieces.items)
+    live_from = starts.pop() if starts else 0  # the last kept boundary opens the live items
+    if live_from >= count:
+        live_from, starts = 0, []
+    bounds = [*starts, live_from]
+    sealed = [_part(pieces, a, b, rendered) for a, b in pairwise(bounds)]
+
+    rendered.append("live")
+    document = render_document(live_html(pieces, live_from))
+    live = PdfReader(BytesIO(document.write_pdf()))
+    anchors = _anchor_pages(document)
+    head_pages = anchors.get(f"pp-{live_from}", 0) if count else len(live.pages)
+    cut = _seal(anchors, live_from, count)
+    if cut is not None:  # the item pages before the newest item's page: a new sealed part
+        stop, top, at = cut
+        part = _write(live.pages[top:at])
+        cache.set(f"pdf-part:{_digest(part_html(pieces, live_from, stop))}", part,
+                  pdfstamp.KEEP_SECONDS)
+        cache.set(plan_key, [pieces.ids[i] for i in [*starts, live_from, stop]], PLAN_SECONDS)
+    elif count:
+        cache.set(plan_key, [pieces.ids[i] for i in [*starts, live_from]], PLAN_SECONDS)
+
+    writer = PdfWriter()
+    for page in live.pages[:head_pages]:
+        writer.add_page(page)
+    for part in sealed:
+        for page in PdfReader(BytesIO(part)).pages:
+            writer.add_page(page)
+    for page in live.pages[head_pages:]:
+        writer.add_page(page)
+    total = len(writer.pages)
+    sheets: dict[int, list[Any]] = {}
+    for n, page in enumerate(writer.pages):
+        block = n // SHEET_PAGES
+        if block not in sheets:
+            sheets[block] = number_sheet(block, sheet_html, rendered)
+        page.merge_page(sheets[block][n % SHEET_PAGES])
+        page.compress_content_streams()
+    out = BytesIO()
+    writer.write(out)
+    body = out.getvalue()
+    cache.set(body_key, (body, total), pdfstamp.KEEP_SECONDS)
+    return Outcome(body=body, pages=total, kept=False, rendered=rendered, parts=len(sealed))
