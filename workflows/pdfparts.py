@@ -1,42 +1,53 @@
 """A long, growing PDF (the 全程纪实 of a case) rendered in parts, each part once.
 
-The record is a head (the case's particulars, its status and current step, the chain's
-verdict, the procedure's summary: all of which change while the case is open), a run of
-items (the case's events: an append-only chain, so an item's HTML never changes once
-written) and a trail (files, notices, meetings, the closing verdict: these grow and change
-too). Rendering the whole document again after every event costs seconds at a hundred
-events (issue 13); here only what can have changed is rendered.
+The record is a head (the case's particulars, its state and current step, the chain's
+verdict: these change while the case is open), a summary on the head's page (the
+procedure's seven elements: they do not change with the case), a run of items (the case's
+events: an append-only chain, so an item's HTML never changes once written) and a trail
+(files, notices, meetings, the closing verdict: these change with some events). Rendering
+the whole document again after every event costs seconds at a hundred events (issue 13);
+here only what changed is rendered.
 
 **Parts.** The items are cut into *sealed parts*: runs of items that fill whole pages.
-Everything else — the head, the items after the last sealed part and the trail — is the
-*live document*, rendered by WeasyPrint on the first download after any change; its head
-ends with a page break, so its item pages start at the top of a page exactly like a sealed
-part's. The PDF is the live document's head pages, the sealed parts' pages, then the live
-document's remaining pages, joined with pypdf.
+The *live document* is the head and the items after the last sealed part, rendered by
+WeasyPrint on the first download after any change; its head ends with a page break, so its
+item pages start at the top of a page exactly like a sealed part's. The summary and the
+trail are parts of their own, each kept under the hash of its HTML. The PDF is the head's
+page with the summary's first page drawn below the head (the summary is rendered below a
+blank as tall as the head, in whole millimetres: a head that grows a line, a rare change,
+renders the summary again), the summary's other pages, the sealed parts' pages, the live
+item pages, then the trail's pages: joined with pypdf.
 
-**Where parts end.** A part ends at a page break the layout chose itself: after the live
-document is rendered, the item pages before the page on which the newest item starts are
-sealed when the item that opens the next page starts at its top (the previous item ended on
-an earlier page; items are never split by the stylesheet, ``page-break-inside: avoid``).
-Those pages are cut out of the rendered live document as they are (nothing is rendered
-again) and kept under the hash of their own HTML. So no sealed part ends on a half-empty
-page other than the one the layout would have left anyway before an item too tall for the
-rest of it: the joined record reads exactly like one rendered in one go, and the live
-document keeps at most the page of the newest item, the items after it and the trail. A
-boundary (the first item of each sealed part) is kept per record (``plan_key``) — only as a
-hint: a part is always looked up by the hash of its HTML and, if not found (evicted, a new
-template), rendered alone from that HTML, so what is shown never depends on the hint.
+**Where parts end, and the look.** A sealed part ends at a page break the layout chose
+itself: after the live document is rendered, the item pages before the page on which the
+newest item starts are sealed when the item that opens that page starts at its top (the
+previous item ended on an earlier page; items are never split, ``page-break-inside:
+avoid``). Those pages are cut out of the rendered live document as they are (nothing is
+rendered again) and kept under the hash of their own HTML. So no sealed part ends on a
+half-empty page other than the one the layout would have left anyway before an item too
+tall for the rest of it: the events read exactly as if rendered in one go, and the live
+document keeps the head, the page of the newest item and the items after it — a page or
+two, whatever the length of the case. The one page break the parts add is before the
+trail: "三、附件清单" starts a page, like "二、办理记录" after the head — a section starting
+on a new page, as a filed record reads. The boundaries (the first item of each sealed
+part) are kept per record (``plan_key``), only as a hint: a part is always looked up by
+the hash of its HTML and, if not found (evicted, a new template), rendered alone from that
+HTML, so what is shown never depends on the hint.
 
 **Furniture.** Page numbers ("第 n 页 / 共 m 页") cannot be rendered into parts that move;
 the joined pages get "第 n 页 /" from a kept sheet of numbered pages (rendered once per
 language, fifty pages at a time), and the per-download stamp (who exported it and when)
 carries "共 m 页" with it. The joined, numbered body is kept under the hash of the whole
 record's HTML, so repeat downloads only stamp it (``workflows.pdfstamp.stamped``).
+
+The cost: each part carries its own subset of the fonts, so the file is larger than one
+rendered in one go (about twice, at thirty events).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -52,6 +63,7 @@ from workflows import pdfstamp
 # a part is sealed only when it fills at least this many pages (fewer, larger parts: each
 # carries its own subset of the fonts)
 SEAL_MIN_PAGES = 1
+PX_PER_MM = 96 / 25.4
 SHEET_PAGES = 50  # page-number sheets are rendered this many pages at a time
 PLAN_SECONDS = pdfstamp.KEEP_SECONDS
 
@@ -68,6 +80,7 @@ class Pieces:
     ids: Sequence[str]
     trail: str
     suffix: str
+    summary: str = ""  # what follows the head on its page and does not change with the case
 
 
 @dataclass
@@ -101,10 +114,35 @@ def part_html(pieces: Pieces, start: int, stop: int) -> str:
 
 
 def live_html(pieces: Pieces, start: int) -> str:
-    """The head, the items from ``start`` on (from the top of a page) and the trail."""
-    return (pieces.prefix + pieces.head + _items_html(pieces, start, len(pieces.items),
-                                                       after_head=True)
-            + pieces.trail + pieces.suffix)
+    """The head (its top and its end marked) and the items from ``start`` on, from the top
+    of a page."""
+    return (pieces.prefix + '<div id="pp-top"></div><div style="display: flow-root">'
+            + pieces.head + '</div><div id="pp-head"></div>'
+            + _items_html(pieces, start, len(pieces.items), after_head=True) + pieces.suffix)
+
+
+# the summary's first page is drawn under the head's: its running heads once, by the head's
+_BARE_FIRST = ("<style>@page :first { @top-left { content: none } @top-center { content: none }"
+               " @top-right { content: none } @bottom-left { content: none }"
+               " @bottom-center { content: none } @bottom-right { content: none } }</style>")
+
+
+def summary_html(pieces: Pieces, space: float) -> str:
+    """The summary alone, below ``space`` CSS pixels left blank for the head (0: from the
+    top of a page of its own, after a head too long to share one)."""
+    summary = f'<div class="pp-summary">{pieces.summary}</div>'
+    if not space:
+        return pieces.prefix + summary + pieces.suffix
+    # whole millimetres, rounded up: a head a hair taller or shorter (another step's name)
+    # leaves the kept summary as it is
+    return (pieces.prefix + _BARE_FIRST
+            + f'<div style="height: {math.ceil(space / PX_PER_MM - 0.01)}mm"></div>'
+            + summary + pieces.suffix)
+
+
+def trail_html(pieces: Pieces) -> str:
+    """The trail, from the top of a page."""
+    return pieces.prefix + f'<div class="pp-trail">{pieces.trail}</div>' + pieces.suffix
 
 
 def _plan(plan_key: str, pieces: Pieces) -> list[int]:
@@ -129,8 +167,10 @@ def render_document(html: str) -> Any:
     return weasyprint.HTML(string=html).render(font_config=FontConfiguration())
 
 
-def _anchor_pages(document: Any) -> dict[str, int]:
-    return {name: n for n, page in enumerate(document.pages) for name in page.anchors}
+def _anchors(document: Any) -> dict[str, tuple[int, float]]:
+    """Each marker's page and height on it (CSS pixels from the top of the page)."""
+    return {name: (n, float(at[1])) for n, page in enumerate(document.pages)
+            for name, at in page.anchors.items()}
 
 
 def _seal(pages: dict[str, int], first: int, count: int) -> tuple[int, int, int] | None:
@@ -152,14 +192,19 @@ def _seal(pages: dict[str, int], first: int, count: int) -> tuple[int, int, int]
     return None
 
 
-def _part(pieces: Pieces, start: int, stop: int, rendered: list[str]) -> bytes:
-    key = f"pdf-part:{_digest(part_html(pieces, start, stop))}"
+def _kept(html: str, what: str, rendered: list[str]) -> list[Any]:
+    """The pages of ``html``, rendered once and kept under its hash."""
+    key = f"pdf-part:{_digest(html)}"
     body = cache.get(key)
     if not isinstance(body, bytes):
-        rendered.append(f"part:{pieces.ids[start]}")
-        body = pdfstamp.render_pdf(part_html(pieces, start, stop))
+        rendered.append(what)
+        body = pdfstamp.render_pdf(html)
         cache.set(key, body, pdfstamp.KEEP_SECONDS)
-    return body
+    return list(PdfReader(BytesIO(body)).pages)
+
+
+def _part(pieces: Pieces, start: int, stop: int, rendered: list[str]) -> list[Any]:
+    return _kept(part_html(pieces, start, stop), f"part:{pieces.ids[start]}", rendered)
 
 
 def _write(pages: Sequence[Any]) -> bytes:
@@ -187,8 +232,8 @@ def number_sheet(block: int, html_of: Any, rendered: list[str]) -> list[Any]:
 def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
     """The numbered body of the document ``pieces`` make: kept whole under the hash of its
     HTML, else joined from kept sealed parts and a fresh rendering of the live document."""
-    whole = _digest("\x00".join([pieces.prefix, pieces.head, *pieces.items, pieces.trail,
-                                 pieces.suffix, sheet_html(1, 1)]))
+    whole = _digest("\x00".join([pieces.prefix, pieces.head, pieces.summary, *pieces.items,
+                                 pieces.trail, pieces.suffix, sheet_html(1, 1)]))
     body_key = f"pdf-parted:{whole}"
     kept = cache.get(body_key)
     if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
@@ -207,26 +252,42 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
     rendered.append("live")
     document = render_document(live_html(pieces, live_from))
     live = PdfReader(BytesIO(document.write_pdf()))
-    anchors = _anchor_pages(document)
-    head_pages = anchors.get(f"pp-{live_from}", 0) if count else len(live.pages)
-    cut = _seal(anchors, live_from, count)
+    at = _anchors(document)
+    pages = {name: n for name, (n, _y) in at.items()}
+    head_pages = pages.get(f"pp-{live_from}", 0) if count else len(live.pages)
+    cut = _seal(pages, live_from, count)
     if cut is not None:  # the item pages before the newest item's page: a new sealed part
-        stop, top, at = cut
-        part = _write(live.pages[top:at])
-        cache.set(f"pdf-part:{_digest(part_html(pieces, live_from, stop))}", part,
+        stop, top, start_page = cut
+        cut_out = _write(live.pages[top:start_page])
+        cache.set(f"pdf-part:{_digest(part_html(pieces, live_from, stop))}", cut_out,
                   pdfstamp.KEEP_SECONDS)
         cache.set(plan_key, [pieces.ids[i] for i in [*starts, live_from, stop]], PLAN_SECONDS)
     elif count:
         cache.set(plan_key, [pieces.ids[i] for i in [*starts, live_from]], PLAN_SECONDS)
 
     writer = PdfWriter()
-    for page in live.pages[:head_pages]:
+    head = list(live.pages[:head_pages])
+    over = None  # the summary's first page, drawn below the head on the head's page
+    if pieces.summary:
+        top_page, top_y = at.get("pp-top", (0, 0.0))
+        end_page, end_y = at.get("pp-head", (0, 0.0))
+        if head_pages == 1 and top_page == end_page == 0:  # the head shares its page
+            summary = _kept(summary_html(pieces, end_y - top_y), "summary", rendered)
+            over, head = summary[0], head + summary[1:]
+        else:
+            head += _kept(summary_html(pieces, 0), "summary", rendered)
+    for page in head:
         writer.add_page(page)
-    for part in sealed:
-        for page in PdfReader(BytesIO(part)).pages:
+    if over is not None:  # after the head's own content: it reads (and is extracted) first
+        writer.pages[0].merge_page(over)
+    for part_pages in sealed:
+        for page in part_pages:
             writer.add_page(page)
     for page in live.pages[head_pages:]:
         writer.add_page(page)
+    if pieces.trail:
+        for page in _kept(trail_html(pieces), "trail", rendered):
+            writer.add_page(page)
     total = len(writer.pages)
     sheets: dict[int, list[Any]] = {}
     for n, page in enumerate(writer.pages):

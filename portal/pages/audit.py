@@ -241,12 +241,13 @@ def _record_pieces(html: str, ids: list[str]) -> Pieces:
     """The 全程纪实's HTML cut at its markers (pages/audit_case_pdf.html): what opens it, the
     head, one piece an event (the first with the section's heading), the trail, the end."""
     prefix, rest = html.split("<!--pp:head-->", 1)
-    head, rest = rest.split("<!--pp:items-->", 1)
+    head, rest = rest.split("<!--pp:summary-->", 1)
+    summary, rest = rest.split("<!--pp:items-->", 1)
     items, rest = rest.split("<!--pp:trail-->", 1)
     trail, suffix = rest.split("<!--pp:end-->", 1)
     pieces = items.split("<!--pp:item-->")[1:]
-    return Pieces(prefix=prefix, head=head, items=pieces, ids=ids or ["-"] * len(pieces),
-                  trail=trail, suffix=suffix)
+    return Pieces(prefix=prefix, head=head, summary=summary, items=pieces,
+                  ids=ids or ["-"] * len(pieces), trail=trail, suffix=suffix)
 
 
 def _number_sheet(first: int, count: int) -> str:

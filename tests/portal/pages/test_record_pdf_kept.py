@@ -57,13 +57,14 @@ def test_a_second_download_is_stamped_on_the_kept_body(web, demo, monkeypatch):
     client = web("dc_th_supervisory_member")
     renders = _renders(monkeypatch)
     first = client.get(f"/audit/case/{case_id}.pdf").content
-    assert len(renders) == 3  # the body, its page-number sheet, then the stamp
+    # the body (its head and events, its summary, its trail), the page numbers, the stamp
+    assert len(renders) == 5
     second = client.get(f"/audit/case/{case_id}.pdf").content
-    assert len(renders) == 4  # the stamp alone: the body came from the cache
+    assert len(renders) == 6  # the stamp alone: the body came from the cache
     assert _pages(first)[0] == _pages(second)[0]
     # another reader gets the same body with their own stamp
     third = web("dc_township_party").get(f"/audit/case/{case_id}.pdf").content
-    assert len(renders) == 5
+    assert len(renders) == 7
     assert _pages(third)[0] != _pages(first)[0]  # the stamp names the other reader
 
 
@@ -75,7 +76,12 @@ def test_a_new_event_makes_a_new_body(web, demo, monkeypatch):
     renders = _renders(monkeypatch)
     driver.do("dc_th_committee_director", "approve", samples=False, opinion="同意出具")
     after = client.get(f"/audit/case/{driver.id}.pdf").content
-    assert len(renders) == 2  # the record changed: its live document anew, and the stamp
+    kinds = ["live" if 'id="pp-top"' in h else "summary" if 'class="pp-summary"' in h
+             else "stamp" if 'class="line"' in h else "other" for h in renders]
+    # the record changed: its head and events anew (the summary below the head too, when the
+    # head grew a line: the state names the new step), then the stamp
+    assert kinds[0] == "live" and kinds[-1] == "stamp", kinds
+    assert set(kinds) <= {"live", "summary", "stamp"}, kinds
     assert "同意出具" in "".join(_pages(after)) and "同意出具" not in "".join(_pages(before))
 
 

@@ -26,13 +26,17 @@ def _pages(body: bytes) -> list[str]:
 
 
 def _renders(monkeypatch) -> list[str]:
-    """What is rendered from here on, by kind: "live", "part", "sheet", "stamp"."""
+    """What is rendered from here on, by kind: "live" (the head and the newest events),
+    "summary", "trail", "part" (sealed events), "sheet" (page numbers), "stamp"."""
     seen: list[str] = []
     real_pdf, real_document = pdfstamp.render_pdf, pdfparts.render_document
 
     def counting(html: str) -> bytes:
-        seen.append("sheet" if "第 " in html and 'class="p"' in html else
-                    "stamp" if 'class="line"' in html else "part")
+        seen.append("sheet" if 'class="p"' in html else
+                    "stamp" if 'class="line"' in html else
+                    "summary" if 'class="pp-summary"' in html else
+                    "trail" if 'class="pp-trail"' in html else
+                    "part" if 'class="pp-items"' in html else "other")
         return real_pdf(html)
 
     def counting_document(html: str):
@@ -82,7 +86,8 @@ def test_a_new_event_renders_only_the_live_document(web, long_case, monkeypatch)
     url = f"/audit/case/{long_case}.pdf"
     renders = _renders(monkeypatch)
     first = client.get(url).content
-    assert renders == ["live", "sheet", "stamp"]  # nothing kept yet: all of it, once
+    # nothing kept yet: all of it, once
+    assert renders == ["live", "summary", "trail", "sheet", "stamp"]
     assert len(_pages(first)) >= 4
     plan = [v for k, v in cache._cache.items() if ":pdf-plan:" in k]  # type: ignore[attr-defined]
     assert plan, "the first rendering sealed the filled pages of events"
@@ -90,7 +95,8 @@ def test_a_new_event_renders_only_the_live_document(web, long_case, monkeypatch)
     renders.clear()
     _nudge(long_case, 31, "催办第31次")
     after = client.get(url).content
-    # the sealed events' pages came from the cache: only the live document and the stamp
+    # the sealed events' pages, the summary and the trail (a 催办 adds no file, notice or
+    # meeting) came from the cache: only the live document and the stamp
     assert renders == ["live", "stamp"]
     text = "\n".join(_pages(after))
     assert "催办第31次" in text and "催办第31次" not in "\n".join(_pages(first))
@@ -145,7 +151,8 @@ def test_a_changed_head_changes_the_pdf(web, long_case, monkeypatch):
     case = Case.objects.get(pk=long_case)
     Case.objects.filter(pk=long_case).update(state="withdrawn", closed_at=timezone.now())
     after = _pages(client.get(url).content)
-    assert renders == ["live", "stamp"]
+    assert renders[0] == "live" and renders[-1] == "stamp"
+    assert "part" not in renders  # the kept event pages are not rendered again
     assert case.get_state_display() in before[0]
     withdrawn = Case(state="withdrawn").get_state_display()
     assert withdrawn in after[0] and withdrawn not in before[0]
