@@ -35,10 +35,11 @@ the hash of its HTML and, if not found (evicted, a new template), rendered alone
 HTML, so what is shown never depends on the hint.
 
 **Furniture.** Page numbers ("第 n 页 / 共 m 页") cannot be rendered into parts that move;
-the joined pages get "第 n 页 /" from a kept sheet of numbered pages (rendered once per
-language, fifty pages at a time), and the per-download stamp (who exported it and when)
-carries "共 m 页" with it. The joined, numbered body is kept under the hash of the whole
-record's HTML, so repeat downloads only stamp it (``workflows.pdfstamp.stamped``).
+the joined pages get theirs from a kept sheet of m pages holding only the numbers, drawn
+where the body's footer had them (one sheet a page count and language, shared by every
+record of that length: rendered once). The joined, numbered body is kept under the hash of
+the whole record's HTML, so repeat downloads only stamp it with who exported it and when
+(``workflows.pdfstamp.stamped``).
 
 The cost: each part carries its own subset of the fonts, so the file is larger than one
 rendered in one go (about twice, at thirty events).
@@ -64,7 +65,6 @@ from workflows import pdfstamp
 # carries its own subset of the fonts)
 SEAL_MIN_PAGES = 1
 PX_PER_MM = 96 / 25.4
-SHEET_PAGES = 50  # page-number sheets are rendered this many pages at a time
 PLAN_SECONDS = pdfstamp.KEEP_SECONDS
 
 
@@ -216,14 +216,15 @@ def _write(pages: Sequence[Any]) -> bytes:
     return out.getvalue()
 
 
-def number_sheet(block: int, html_of: Any, rendered: list[str]) -> list[Any]:
-    """The pages of sheet ``block`` (pages 50·block + 1 …), each carrying only its number:
-    ``html_of(first, count)`` is the sheet's HTML, kept under its hash."""
-    html = html_of(block * SHEET_PAGES + 1, SHEET_PAGES)
+def number_sheet(pages: int, html_of: Any, rendered: list[str]) -> list[Any]:
+    """``pages`` pages, each carrying only its page number ("第 n 页 / 共 m 页"): ``html_of(m)``
+    is the sheet's HTML, kept under its hash (one sheet a page count and language, whatever
+    the record: a district's records share them)."""
+    html = html_of(pages)
     key = f"pdf-sheet:{_digest(html)}"
     body = cache.get(key)
     if not isinstance(body, bytes):
-        rendered.append(f"sheet:{block}")
+        rendered.append(f"sheet:{pages}")
         body = pdfstamp.render_pdf(html)
         cache.set(key, body, pdfstamp.KEEP_SECONDS)
     return list(PdfReader(BytesIO(body)).pages)
@@ -233,7 +234,7 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
     """The numbered body of the document ``pieces`` make: kept whole under the hash of its
     HTML, else joined from kept sealed parts and a fresh rendering of the live document."""
     whole = _digest("\x00".join([pieces.prefix, pieces.head, pieces.summary, *pieces.items,
-                                 pieces.trail, pieces.suffix, sheet_html(1, 1)]))
+                                 pieces.trail, pieces.suffix, sheet_html(1)]))
     body_key = f"pdf-parted:{whole}"
     kept = cache.get(body_key)
     if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
@@ -289,12 +290,9 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
         for page in _kept(trail_html(pieces), "trail", rendered):
             writer.add_page(page)
     total = len(writer.pages)
-    sheets: dict[int, list[Any]] = {}
-    for n, page in enumerate(writer.pages):
-        block = n // SHEET_PAGES
-        if block not in sheets:
-            sheets[block] = number_sheet(block, sheet_html, rendered)
-        page.merge_page(sheets[block][n % SHEET_PAGES])
+    numbers = number_sheet(total, sheet_html, rendered)
+    for page, number in zip(writer.pages, numbers, strict=True):
+        page.merge_page(number)
         page.compress_content_streams()
     out = BytesIO()
     writer.write(out)

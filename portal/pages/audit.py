@@ -37,7 +37,7 @@ from workflows.models import (
     PublicityNotice,
 )
 from workflows.pdfparts import Pieces, parted_pdf
-from workflows.pdfstamp import stamped
+from workflows.pdfstamp import css_string, stamped
 from workflows.record import build_record
 from workflows.registry import registry
 from workflows.verify import Stored, domain_rows, verify_case_events
@@ -225,8 +225,7 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     viewer = getattr(request.user, "full_name", "") or request.user.get_username()
     line = _("导出时间:%(at)s · 导出人:%(who)s") % {
         "at": local_moment(timezone.now()), "who": viewer}
-    stamp_html = render_to_string("pages/audit_case_pdf_stamp.html", {
-        "line": line, "total": _("共 %(pages)s 页") % {"pages": done.pages}})
+    stamp_html = render_to_string("pages/audit_case_pdf_stamp.html", {"line": css_string(line)})
     body = stamped(done.body, stamp_html)
     response = HttpResponse(body, content_type="application/pdf")
     # 桃花村-村集体鱼塘对外承包-全程纪实-2026-12-03.pdf, case-9-2026-12-03.pdf for old clients
@@ -250,10 +249,9 @@ def _record_pieces(html: str, ids: list[str]) -> Pieces:
                   ids=ids or ["-"] * len(pieces), trail=trail, suffix=suffix)
 
 
-def _number_sheet(first: int, count: int) -> str:
-    """Pages ``first`` … ``first + count - 1`` of the 全程纪实, each with its number alone."""
-    return render_to_string("pages/audit_case_pdf_numbers.html", {
-        "numbers": [_("第 %(page)s 页 /") % {"page": n} for n in range(first, first + count)]})
+def _number_sheet(pages: int) -> str:
+    """``pages`` pages of the 全程纪实 holding only their page numbers."""
+    return render_to_string("pages/audit_case_pdf_numbers.html", {"pages": range(pages)})
 
 
 def _numbers_in_force(spec: Any, region: Any) -> dict[str, Any]:

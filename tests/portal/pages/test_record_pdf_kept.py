@@ -77,7 +77,7 @@ def test_a_new_event_makes_a_new_body(web, demo, monkeypatch):
     driver.do("dc_th_committee_director", "approve", samples=False, opinion="同意出具")
     after = client.get(f"/audit/case/{driver.id}.pdf").content
     kinds = ["live" if 'id="pp-top"' in h else "summary" if 'class="pp-summary"' in h
-             else "stamp" if 'class="line"' in h else "other" for h in renders]
+             else "stamp" if '@bottom-left' in h else "other" for h in renders]
     # the record changed: its head and events anew (the summary below the head too, when the
     # head grew a line: the state names the new step), then the stamp
     assert kinds[0] == "live" and kinds[-1] == "stamp", kinds

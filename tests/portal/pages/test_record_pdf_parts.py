@@ -32,11 +32,11 @@ def _renders(monkeypatch) -> list[str]:
     real_pdf, real_document = pdfstamp.render_pdf, pdfparts.render_document
 
     def counting(html: str) -> bytes:
-        seen.append("sheet" if 'class="p"' in html else
-                    "stamp" if 'class="line"' in html else
-                    "summary" if 'class="pp-summary"' in html else
+        seen.append("summary" if 'class="pp-summary"' in html else
                     "trail" if 'class="pp-trail"' in html else
-                    "part" if 'class="pp-items"' in html else "other")
+                    "part" if 'class="pp-items"' in html else
+                    "sheet" if "counter(pages)" in html else
+                    "stamp" if "@bottom-left" in html else "other")
         return real_pdf(html)
 
     def counting_document(html: str):
