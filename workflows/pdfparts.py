@@ -58,6 +58,7 @@ from typing import Any
 import weasyprint
 from django.core.cache import cache
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, StreamObject
 
 from workflows import pdfstamp
 
@@ -216,6 +217,54 @@ def _write(pages: Sequence[Any]) -> bytes:
     return out.getvalue()
 
 
+def _form(writer: PdfWriter, page: Any) -> Any:
+    """``page`` (of another document) as a form XObject of ``writer``: drawn on a page with
+    one operator, without reading that page's content (pypdf's ``merge_page`` parses both
+    pages' content streams: most of the joining time on a long record)."""
+    form = StreamObject()
+    form.set_data(page.get_contents().get_data() if page.get_contents() is not None else b"")
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
+        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+    })
+    return writer._add_object(form.flate_encode())
+
+
+def overlay(writer: PdfWriter, page: Any, form: Any, name: str) -> None:
+    """Draw ``form`` (from :func:`_form`) over ``page`` of ``writer``: the page's own content
+    is left as it is, between ``q`` and ``Q`` (so nothing it leaves set moves the form)."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    page[NameObject("/Resources")] = resources
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    resources[NameObject("/XObject")] = xobjects
+    xobjects[NameObject(name)] = form
+    contents = page.get("/Contents")
+    streams = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) \
+        else [contents]
+    before, after = StreamObject(), StreamObject()
+    before.set_data(b"q\n")
+    after.set_data(f"\nQ\nq {name} Do Q\n".encode())
+    page[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(before), *streams, writer._add_object(after)])
+
+
+def stamped(body: bytes, stamp_html: str) -> bytes:
+    """``workflows.pdfstamp.stamped`` without reading the body's pages: the one page of
+    ``stamp_html`` drawn over each page of ``body`` as one shared form."""
+    stamp = PdfReader(BytesIO(pdfstamp.render_pdf(stamp_html))).pages[0]
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(body)))
+    form = _form(writer, stamp)
+    for page in writer.pages:
+        overlay(writer, page, form, "/PPStamp")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def number_sheet(pages: int, html_of: Any, rendered: list[str]) -> list[Any]:
     """``pages`` pages, each carrying only its page number ("第 n 页 / 共 m 页"): ``html_of(m)``
     is the sheet's HTML, kept under its hash (one sheet a page count and language, whatever
@@ -291,9 +340,9 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
             writer.add_page(page)
     total = len(writer.pages)
     numbers = number_sheet(total, sheet_html, rendered)
-    for page, number in zip(writer.pages, numbers, strict=True):
-        page.merge_page(number)
-        page.compress_content_streams()
+    for n, (page, number) in enumerate(zip(writer.pages, numbers, strict=True), start=1):
+        # a name a page: pages of one rendering share their resources
+        overlay(writer, page, _form(writer, number), f"/PPNumber{n}")
     out = BytesIO()
     writer.write(out)
     body = out.getvalue()

@@ -36,8 +36,8 @@ from workflows.models import (
     Objection,
     PublicityNotice,
 )
-from workflows.pdfparts import Pieces, parted_pdf
-from workflows.pdfstamp import css_string, stamped
+from workflows.pdfparts import Pieces, parted_pdf, stamped
+from workflows.pdfstamp import css_string
 from workflows.record import build_record
 from workflows.registry import registry
 from workflows.verify import Stored, domain_rows, verify_case_events
