@@ -94,6 +94,7 @@ class Outcome:
     kept: bool  # the whole body came from the cache
     rendered: list[str] = field(default_factory=list)  # "live", "part:<first id>", "sheet:<n>"
     parts: int = 0  # sealed parts used
+    stamped: bytes = b""  # the body with the download stamp, when one was asked for
 
 
 def _digest(text: str) -> str:
@@ -255,8 +256,11 @@ def overlay(writer: PdfWriter, page: Any, form: Any, name: str) -> None:
 def stamped(body: bytes, stamp_html: str) -> bytes:
     """``workflows.pdfstamp.stamped`` without reading the body's pages: the one page of
     ``stamp_html`` drawn over each page of ``body`` as one shared form."""
+    return _stamp_writer(PdfWriter(clone_from=PdfReader(BytesIO(body))), stamp_html)
+
+
+def _stamp_writer(writer: PdfWriter, stamp_html: str) -> bytes:
     stamp = PdfReader(BytesIO(pdfstamp.render_pdf(stamp_html))).pages[0]
-    writer = PdfWriter(clone_from=PdfReader(BytesIO(body)))
     form = _form(writer, stamp)
     for page in writer.pages:
         overlay(writer, page, form, "/PPStamp")
@@ -279,15 +283,19 @@ def number_sheet(pages: int, html_of: Any, rendered: list[str]) -> list[Any]:
     return list(PdfReader(BytesIO(body)).pages)
 
 
-def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
+def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any,
+               stamp_html: str | None = None) -> Outcome:
     """The numbered body of the document ``pieces`` make: kept whole under the hash of its
-    HTML, else joined from kept sealed parts and a fresh rendering of the live document."""
+    HTML, else joined from kept sealed parts and a fresh rendering of the live document;
+    and, with ``stamp_html``, that body stamped (on the pages just joined, when it was
+    joined now: not read back)."""
     whole = _digest("\x00".join([pieces.prefix, pieces.head, pieces.summary, *pieces.items,
                                  pieces.trail, pieces.suffix, sheet_html(1)]))
     body_key = f"pdf-parted:{whole}"
     kept = cache.get(body_key)
     if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
-        return Outcome(body=kept[0], pages=int(kept[1]), kept=True)
+        return Outcome(body=kept[0], pages=int(kept[1]), kept=True,
+                       stamped=stamped(kept[0], stamp_html) if stamp_html else b"")
 
     rendered: list[str] = []
     plan_key = f"pdf-plan:{plan_key}:{_digest(pieces.prefix)}"
@@ -329,7 +337,7 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
     for page in head:
         writer.add_page(page)
     if over is not None:  # after the head's own content: it reads (and is extracted) first
-        writer.pages[0].merge_page(over)
+        overlay(writer, writer.pages[0], _form(writer, over), "/PPSummary")
     for part_pages in sealed:
         for page in part_pages:
             writer.add_page(page)
@@ -347,4 +355,5 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any) -> Outcome:
     writer.write(out)
     body = out.getvalue()
     cache.set(body_key, (body, total), pdfstamp.KEEP_SECONDS)
-    return Outcome(body=body, pages=total, kept=False, rendered=rendered, parts=len(sealed))
+    return Outcome(body=body, pages=total, kept=False, rendered=rendered, parts=len(sealed),
+                   stamped=_stamp_writer(writer, stamp_html) if stamp_html else b"")

@@ -36,7 +36,7 @@ from workflows.models import (
     Objection,
     PublicityNotice,
 )
-from workflows.pdfparts import Pieces, parted_pdf, stamped
+from workflows.pdfparts import Pieces, parted_pdf
 from workflows.pdfstamp import css_string
 from workflows.record import build_record
 from workflows.registry import registry
@@ -219,14 +219,13 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
         **_numbers_in_force(record.spec, case.region),
         "region_name": case.region.full_name,
     }, request=request)
-    # rendered in parts: the events' pages once, the head and the newest page after a change
-    done = parted_pdf(_record_pieces(html, [e.hash for e in record.events]),
-                      f"case-{case.pk}-{get_language()}", _number_sheet)
     viewer = getattr(request.user, "full_name", "") or request.user.get_username()
     line = _("导出时间:%(at)s · 导出人:%(who)s") % {
         "at": local_moment(timezone.now()), "who": viewer}
     stamp_html = render_to_string("pages/audit_case_pdf_stamp.html", {"line": css_string(line)})
-    body = stamped(done.body, stamp_html)
+    # rendered in parts: the events' pages once, the head and the newest page after a change
+    body = parted_pdf(_record_pieces(html, [e.hash for e in record.events]),
+                      f"case-{case.pk}-{get_language()}", _number_sheet, stamp_html).stamped
     response = HttpResponse(body, content_type="application/pdf")
     # 桃花村-村集体鱼塘对外承包-全程纪实-2026-12-03.pdf, case-9-2026-12-03.pdf for old clients
     day = local_date()
