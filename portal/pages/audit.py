@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import local_moment
@@ -35,7 +36,8 @@ from workflows.models import (
     Objection,
     PublicityNotice,
 )
-from workflows.pdfstamp import cached_pdf, css_string, stamped
+from workflows.pdfparts import Pieces, parted_pdf
+from workflows.pdfstamp import css_string
 from workflows.record import build_record
 from workflows.registry import registry
 from workflows.verify import Stored, domain_rows, verify_case_events
@@ -217,12 +219,13 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
         **_numbers_in_force(record.spec, case.region),
         "region_name": case.region.full_name,
     }, request=request)
-    kept, _hit = cached_pdf(html)
     viewer = getattr(request.user, "full_name", "") or request.user.get_username()
     line = _("导出时间:%(at)s · 导出人:%(who)s") % {
         "at": local_moment(timezone.now()), "who": viewer}
     stamp_html = render_to_string("pages/audit_case_pdf_stamp.html", {"line": css_string(line)})
-    body = stamped(kept, stamp_html)
+    # rendered in parts: the events' pages once, the head and the newest page after a change
+    body = parted_pdf(_record_pieces(html, [e.hash for e in record.events]),
+                      f"case-{case.pk}-{get_language()}", _number_sheet, stamp_html).stamped
     response = HttpResponse(body, content_type="application/pdf")
     # 桃花村-村集体鱼塘对外承包-全程纪实-2026-12-03.pdf, case-9-2026-12-03.pdf for old clients
     day = local_date()
@@ -230,6 +233,24 @@ def audit_case_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
         file_name(case.region.name, case.title[:40], _("全程纪实"), day, ext="pdf"),
         f"case-{case.pk}-{day}.pdf", inline=True)
     return response
+
+
+def _record_pieces(html: str, ids: list[str]) -> Pieces:
+    """The 全程纪实's HTML cut at its markers (pages/audit_case_pdf.html): what opens it, the
+    head, one piece an event (the first with the section's heading), the trail, the end."""
+    prefix, rest = html.split("<!--pp:head-->", 1)
+    head, rest = rest.split("<!--pp:summary-->", 1)
+    summary, rest = rest.split("<!--pp:items-->", 1)
+    items, rest = rest.split("<!--pp:trail-->", 1)
+    trail, suffix = rest.split("<!--pp:end-->", 1)
+    pieces = items.split("<!--pp:item-->")[1:]
+    return Pieces(prefix=prefix, head=head, summary=summary, items=pieces,
+                  ids=ids or ["-"] * len(pieces), trail=trail, suffix=suffix)
+
+
+def _number_sheet(pages: int) -> str:
+    """``pages`` pages of the 全程纪实 holding only their page numbers."""
+    return render_to_string("pages/audit_case_pdf_numbers.html", {"pages": range(pages)})
 
 
 def _numbers_in_force(spec: Any, region: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from pypdf import PdfReader
 
 from tests.portal.pages import scenario
-from workflows import pdfstamp
+from workflows import pdfparts, pdfstamp
 from workflows.models import Case
 
 
@@ -22,15 +22,21 @@ def _pages(body: bytes) -> list[str]:
 
 
 def _renders(monkeypatch) -> list[str]:
-    """The HTML documents WeasyPrint is asked to render from here on."""
+    """The HTML documents WeasyPrint is asked to render from here on (the record's live
+    document, its sealed parts, the page-number sheet, the stamps)."""
     seen: list[str] = []
-    real = pdfstamp.render_pdf
+    real_pdf, real_document = pdfstamp.render_pdf, pdfparts.render_document
 
     def counting(html: str) -> bytes:
         seen.append(html)
-        return real(html)
+        return real_pdf(html)
+
+    def counting_document(html: str):
+        seen.append(html)
+        return real_document(html)
 
     monkeypatch.setattr(pdfstamp, "render_pdf", counting)
+    monkeypatch.setattr(pdfparts, "render_document", counting_document)
     return seen
 
 
@@ -51,13 +57,14 @@ def test_a_second_download_is_stamped_on_the_kept_body(web, demo, monkeypatch):
     client = web("dc_th_supervisory_member")
     renders = _renders(monkeypatch)
     first = client.get(f"/audit/case/{case_id}.pdf").content
-    assert len(renders) == 2  # the body, then the stamp
+    # the body (its head and events, its summary, its trail), the page numbers, the stamp
+    assert len(renders) == 5
     second = client.get(f"/audit/case/{case_id}.pdf").content
-    assert len(renders) == 3  # the stamp alone: the body came from the cache
+    assert len(renders) == 6  # the stamp alone: the body came from the cache
     assert _pages(first)[0] == _pages(second)[0]
     # another reader gets the same body with their own stamp
     third = web("dc_township_party").get(f"/audit/case/{case_id}.pdf").content
-    assert len(renders) == 4
+    assert len(renders) == 7
     assert _pages(third)[0] != _pages(first)[0]  # the stamp names the other reader
 
 
@@ -69,7 +76,12 @@ def test_a_new_event_makes_a_new_body(web, demo, monkeypatch):
     renders = _renders(monkeypatch)
     driver.do("dc_th_committee_director", "approve", samples=False, opinion="同意出具")
     after = client.get(f"/audit/case/{driver.id}.pdf").content
-    assert len(renders) == 2  # the record changed: its body is rendered anew
+    kinds = ["live" if 'id="pp-top"' in h else "summary" if 'class="pp-summary"' in h
+             else "stamp" if '@bottom-left' in h else "other" for h in renders]
+    # the record changed: its head and events anew (the summary below the head too, when the
+    # head grew a line: the state names the new step), then the stamp
+    assert kinds[0] == "live" and kinds[-1] == "stamp", kinds
+    assert set(kinds) <= {"live", "summary", "stamp"}, kinds
     assert "同意出具" in "".join(_pages(after)) and "同意出具" not in "".join(_pages(before))
 
 
