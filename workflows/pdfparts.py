@@ -63,7 +63,6 @@ from typing import Any
 import weasyprint
 from django.core.cache import cache
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, StreamObject
 
 from workflows import pdfstamp
 
@@ -224,57 +223,6 @@ def _write(pages: Sequence[Any]) -> bytes:
     return out.getvalue()
 
 
-def _form(writer: PdfWriter, page: Any) -> Any:
-    """``page`` (of another document) as a form XObject of ``writer``: drawn on a page with
-    one operator, without reading that page's content (pypdf's ``merge_page`` parses both
-    pages' content streams: most of the joining time on a long record)."""
-    form = StreamObject()
-    form.set_data(page.get_contents().get_data() if page.get_contents() is not None else b"")
-    form.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
-        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
-    })
-    return writer._add_object(form.flate_encode())
-
-
-def overlay(writer: PdfWriter, page: Any, form: Any, name: str) -> None:
-    """Draw ``form`` (from :func:`_form`) over ``page`` of ``writer``: the page's own content
-    is left as it is, between ``q`` and ``Q`` (so nothing it leaves set moves the form)."""
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else DictionaryObject()
-    page[NameObject("/Resources")] = resources
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
-    resources[NameObject("/XObject")] = xobjects
-    xobjects[NameObject(name)] = form
-    contents = page.get("/Contents")
-    streams = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) \
-        else [contents]
-    before, after = StreamObject(), StreamObject()
-    before.set_data(b"q\n")
-    after.set_data(f"\nQ\nq {name} Do Q\n".encode())
-    page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *streams, writer._add_object(after)])
-
-
-def stamped(body: bytes, stamp_html: str) -> bytes:
-    """``workflows.pdfstamp.stamped`` without reading the body's pages: the one page of
-    ``stamp_html`` drawn over each page of ``body`` as one shared form."""
-    return _stamp_writer(PdfWriter(clone_from=PdfReader(BytesIO(body))), stamp_html)
-
-
-def _stamp_writer(writer: PdfWriter, stamp_html: str) -> bytes:
-    stamp = PdfReader(BytesIO(pdfstamp.render_pdf(stamp_html))).pages[0]
-    form = _form(writer, stamp)
-    for page in writer.pages:
-        overlay(writer, page, form, "/PPStamp")
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def number_sheet(pages: int, html_of: Any, rendered: list[str]) -> list[Any]:
     """``pages`` pages, each carrying only its page number ("第 n 页 / 共 m 页"): ``html_of(m)``
     is the sheet's HTML, kept under its hash (one sheet a page count and language, whatever
@@ -301,7 +249,7 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any,
     kept = cache.get(body_key)
     if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes):
         return Outcome(body=kept[0], pages=int(kept[1]), kept=True,
-                       stamped=stamped(kept[0], stamp_html) if stamp_html else b"")
+                       stamped=pdfstamp.stamped(kept[0], stamp_html) if stamp_html else b"")
 
     rendered: list[str] = []
     plan_key = f"pdf-plan:{plan_key}:{_digest(pieces.prefix)}"
@@ -343,7 +291,8 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any,
     for page in head:
         writer.add_page(page)
     if over is not None:  # after the head's own content: it reads (and is extracted) first
-        overlay(writer, writer.pages[0], _form(writer, over), "/PPSummary")
+        pdfstamp.draw_over(writer, writer.pages[0],
+                           [("/PPSummary", pdfstamp.as_form(writer, over))])
     for part_pages in sealed:
         for page in part_pages:
             writer.add_page(page)
@@ -356,10 +305,10 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any,
     numbers = number_sheet(total, sheet_html, rendered)
     for n, (page, number) in enumerate(zip(writer.pages, numbers, strict=True), start=1):
         # a name a page: pages of one rendering share their resources
-        overlay(writer, page, _form(writer, number), f"/PPNumber{n}")
+        pdfstamp.draw_over(writer, page, [(f"/PPNumber{n}", pdfstamp.as_form(writer, number))])
     out = BytesIO()
     writer.write(out)
     body = out.getvalue()
     cache.set(body_key, (body, total), pdfstamp.KEEP_SECONDS)
     return Outcome(body=body, pages=total, kept=False, rendered=rendered, parts=len(sealed),
-                   stamped=_stamp_writer(writer, stamp_html) if stamp_html else b"")
+                   stamped=pdfstamp.stamp_writer(writer, stamp_html) if stamp_html else b"")
