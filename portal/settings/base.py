@@ -294,6 +294,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # Sessions read from the cache, written through to the database: a signed-in page no
+    # longer begins with a session SELECT (docs/performance.md, "Inbox throughput"). Only
+    # with Redis: a per-process cache would keep a session alive in one worker after a
+    # logout in another.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
