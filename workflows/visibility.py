@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
@@ -293,6 +294,17 @@ def inbox(user: Any) -> QuerySet[Task]:
 
 def notifications_for(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
+
+
+def latest_notifications(user: Any, n: int) -> tuple[list[Notification], int]:
+    """The user's ``n`` newest notifications and how many of all theirs are unread, in one
+    query (the count rides on each row; with no row there is none unread either)."""
+    unread = (Notification.objects.filter(user=user, read_at__isnull=True).order_by()
+              .values("user").annotate(n=Count("pk")).values("n"))
+    rows = list(notifications_for(user)
+                .annotate(unread_total=Coalesce(Subquery(unread), 0))
+                .order_by("-created_at", "-pk")[:n])
+    return rows, (rows[0].unread_total if rows else 0)  # type: ignore[attr-defined]
 
 
 def access_export_job(user: Any, job_id: int | str) -> ExportJob:

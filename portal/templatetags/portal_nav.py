@@ -22,7 +22,11 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # a page that counted them already says so (the home page: ``nav_unread``)
+    unread = context.get("nav_unread")
+    if unread is None:
+        unread = notifications_for(user).filter(read_at__isnull=True).count()
     return {
-        "unread": notifications_for(user).filter(read_at__isnull=True).count(),
+        "unread": unread,
         **navigation(user),
     }

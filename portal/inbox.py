@@ -1,0 +1,161 @@
+"""我的待办 (the home page's task list), its rendered parts kept in the cache.
+
+The list of tasks and the list of the user's roles are rendered once and served from the
+cache while nothing they show has changed. Their key is read from the database on every
+request, by the two queries the page needs anyway (docs/performance.md, "Inbox
+throughput"):
+
+- the counts over all the user's open tasks (how many, how many late, how many due soon:
+  the summary line, and a task that falls late moves them);
+- the rows of the page shown, in the page's order, as (task id, due time, the case's
+  number of events): a task opened or closed for one of the user's roles and places
+  changes the rows, a moved due time changes them, and every action on a case appends an
+  event to it.
+
+With them the key holds the user, their roles and places today (the memberships are read
+on every request), the language, the time zone, the page number and the minute (the
+time left is shown to the minute). So a new task is listed on the very next request and a
+closed one is gone from it; nothing is ever deleted from the cache to make that so, which
+is why it holds with a cache of each process's own too. What the key does not see (a
+village renamed, a case's title corrected in the admin) shows within ``KEEP_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from core.models import Region
+from core.places import kind_of, place_words
+from core.scope import Scope, get_scope
+from workflows.registry import registry
+from workflows.visibility import inbox, urgency
+from workflows.web.display import time_left
+from workflows.wording import placed
+
+SOON = dt.timedelta(days=3)
+TASKS_PER_PAGE = 50
+# how long a rendered part is kept: its key changes with the minute anyway
+KEEP_SECONDS = 120
+_VERSION = "1"
+
+
+def _ordered(mine: Any) -> Any:
+    """Emergencies first, then overdue first and due soonest, then the oldest."""
+    return mine.annotate(urgent=urgency()).order_by(
+        "urgent", F("due_at").asc(nulls_last=True), "opened_at", "pk")
+
+
+def _key(user: Any, scope: Scope, page: int, now: dt.datetime, totals: dict[str, Any],
+         rows: list[tuple[Any, ...]]) -> str:
+    held = sorted((str(h.role), h.region_id) for h in scope.held)
+    digest = hashlib.sha256(repr((
+        held, sorted(totals.items()), [(pk, due.timestamp() if due else None, events)
+                                       for pk, due, events in rows],
+    )).encode()).hexdigest()[:32]
+    minute = int(now.timestamp()) // 60
+    return (f"inbox:{_VERSION}:{user.pk}:{translation.get_language()}:"
+            f"{timezone.get_current_timezone_name()}:{page}:{minute}:{digest}")
+
+
+def _signature(ordered: Any, page: Page[Any]) -> list[tuple[Any, ...]]:
+    if not page.paginator.count:
+        return []
+    start = page.start_index() - 1
+    return list(ordered.values_list("pk", "due_at", "case__event_count")
+                [start:start + TASKS_PER_PAGE])
+
+
+class InboxParts:
+    """The cached parts of the page, fetched (or rendered) the first time the page's
+    template asks for one: the page's own template stays the first one rendered."""
+
+    def __init__(self, key: str, build: Callable[[], tuple[dict[str, str], bool]]) -> None:
+        self._key = key
+        self._build = build
+        self._parts: dict[str, str] | None = None
+        self.hit = False
+
+    def _load(self) -> dict[str, str]:
+        if self._parts is None:
+            found = cache.get(self._key)
+            if isinstance(found, dict):
+                self._parts, self.hit = found, True
+            else:
+                self._parts, keep = self._build()
+                if keep:
+                    cache.set(self._key, self._parts, KEEP_SECONDS)
+        return self._parts
+
+    @property
+    def tasks(self) -> SafeString:
+        return mark_safe(self._load()["tasks"])  # noqa: S308 - our own rendered template
+
+    @property
+    def held(self) -> SafeString:
+        return mark_safe(self._load()["held"])  # noqa: S308 - our own rendered template
+
+
+def inbox_context(request: HttpRequest, ways_for: Callable[[Any, dict[int, Region]], Any]
+                  ) -> dict[str, Any]:
+    """What portal/home.html shows of the tasks and roles (``ways_for``: where a user
+    with no task is sent instead)."""
+    user = request.user
+    now = timezone.now()
+    scope = get_scope(user)
+    mine = inbox(user)
+    totals = mine.order_by().aggregate(
+        n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
+        soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + SOON)),
+        # a task opened after this page was rendered has a higher id
+        newest=Max("pk"))
+    ordered = _ordered(mine)
+    paginator = Paginator(ordered, TASKS_PER_PAGE)
+    paginator.count = totals["n"]  # known already: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    rows = _signature(ordered, page)
+    key = _key(user, scope, page.number, now, totals, rows)
+
+    def build() -> tuple[dict[str, str], bool]:
+        ids = [row[0] for row in rows]
+        found = {t.pk: t for t in mine.filter(pk__in=ids)} if ids else {}
+        tasks = [found[pk] for pk in ids if pk in found]
+        # what was read must be what the key says (a task closed in between: not kept)
+        keep = [(t.pk, t.due_at, t.case.event_count) for t in tasks] == rows
+        for task in tasks:
+            task.time_left = time_left(task.due_at, now)  # type: ignore[attr-defined]
+            spec = registry.get(task.case.procedure)
+            spec = placed(spec, None) if spec else None  # in the reader's language
+            task.procedure_name = spec.name if spec else task.case.procedure  # type: ignore[attr-defined]
+            task.step_name = (spec.step(task.step).name  # type: ignore[attr-defined]
+                              if spec and spec.has_step(task.step) else task.step)
+            task.is_overdue = bool(task.due_at and task.due_at < now)  # type: ignore[attr-defined]
+            task.is_soon = bool(task.due_at and now <= task.due_at < now + SOON)  # type: ignore[attr-defined]
+        regions = Region.objects.in_bulk([h.region_id for h in scope.held])
+        # the role in the words of its place: 村委会委员 in a 村, 居委会委员 in a 社区
+        held: list[dict[str, Any]] = [
+            {"role": h.role, "label": place_words(h.role.label, kind_of(regions.get(h.region_id))),
+             "region_name": regions[h.region_id].name if h.region_id in regions else ""}
+            for h in scope.held]
+        parts = {
+            "tasks": render_to_string("portal/_inbox_tasks.html", {
+                # with nothing to do, what this user can do here instead
+                "ways": [] if totals["n"] else ways_for(user, regions),
+                "tasks": tasks, "page": page, "total": totals["n"],
+                "overdue": totals["overdue"], "soon": totals["soon"]}),
+            "held": render_to_string("portal/_inbox_held.html", {"held": held}),
+        }
+        return parts, keep
+
+    return {"inbox": InboxParts(key, build), "total": totals["n"],
+            "overdue": totals["overdue"], "soon": totals["soon"]}
