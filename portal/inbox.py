@@ -2,15 +2,16 @@
 
 The list of tasks and the list of the user's roles are rendered once and served from the
 cache while nothing they show has changed. Their key is read from the database on every
-request, by the two queries the page needs anyway (docs/performance.md, "Inbox
+request, by the one query the page needs anyway (docs/performance.md, "Inbox
 throughput"):
 
-- the counts over all the user's open tasks (how many, how many late, how many due soon:
-  the summary line, and a task that falls late moves them);
 - the rows of the page shown, in the page's order, as (task id, due time, the case's
   number of events): a task opened or closed for one of the user's roles and places
   changes the rows, a moved due time changes them, and every action on a case appends an
-  event to it.
+  event to it;
+- the counts over all the user's open tasks (how many, how many late, how many due soon:
+  the summary line and the pager; a task that falls late moves them), read with the
+  rows as window aggregates: one query.
 
 With them the key holds the user, their roles and places today (the memberships are read
 on every request), the language, the time zone, the page number and the minute (the
@@ -29,7 +30,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q, Window
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -76,6 +77,37 @@ def _signature(ordered: Any, page: Page[Any]) -> list[tuple[Any, ...]]:
                 [start:start + TASKS_PER_PAGE])
 
 
+def _counts(now: dt.datetime) -> dict[str, Any]:
+    return {"n": Count("pk"), "overdue": Count("pk", filter=Q(due_at__lt=now)),
+            "soon": Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + SOON))}
+
+
+def _asked_page(value: str | None) -> int | None:
+    """The page asked for when it is a number from 1 (no number: the first page); None
+    for one below 1, which Paginator.get_page answers with the last page."""
+    try:
+        number = int(value) if value is not None else 1
+    except ValueError:
+        return 1
+    return number if number >= 1 else None
+
+
+def _page_and_counts(ordered: Any, number: int, now: dt.datetime
+                     ) -> tuple[list[tuple[Any, ...]], dict[str, Any]] | None:
+    """The page's rows and the counts over all the user's open tasks, in one query (the
+    counts as window aggregates on each row); None when the page is past the last."""
+    start = (number - 1) * TASKS_PER_PAGE
+    names = list(_counts(now))
+    found = list(ordered.annotate(**{f"all_{k}": Window(v) for k, v in _counts(now).items()})
+                 .values_list("pk", "due_at", "case__event_count",
+                              *(f"all_{k}" for k in names))[start:start + TASKS_PER_PAGE])
+    if not found:
+        if number > 1:
+            return None
+        return [], dict.fromkeys(names, 0)  # the first page of no task: nothing to count
+    return ([row[:3] for row in found], dict(zip(names, found[0][3:], strict=True)))
+
+
 class InboxParts:
     """The cached parts of the page, fetched (or rendered) the first time the page's
     template asks for one: the page's own template stays the first one rendered."""
@@ -114,16 +146,19 @@ def inbox_context(request: HttpRequest, ways_for: Callable[[Any, dict[int, Regio
     now = timezone.now()
     scope = get_scope(user)
     mine = inbox(user)
-    totals = mine.order_by().aggregate(
-        n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
-        soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + SOON)),
-        # a task opened after this page was rendered has a higher id
-        newest=Max("pk"))
     ordered = _ordered(mine)
     paginator = Paginator(ordered, TASKS_PER_PAGE)
-    paginator.count = totals["n"]  # known already: no second COUNT
-    page = paginator.get_page(request.GET.get("page"))
-    rows = _signature(ordered, page)
+    asked = _asked_page(request.GET.get("page"))
+    read = _page_and_counts(ordered, asked, now) if asked is not None else None
+    if read is not None:
+        rows, totals = read
+        paginator.count = totals["n"]  # known already: no COUNT
+        page = paginator.page(asked or 1)
+    else:  # a page past the last (or below the first): the last one, as get_page does
+        totals = mine.order_by().aggregate(**_counts(now))
+        paginator.count = totals["n"]
+        page = paginator.get_page(request.GET.get("page"))
+        rows = _signature(ordered, page)
     key = _key(user, scope, page.number, now, totals, rows)
 
     def build() -> tuple[dict[str, str], bool]:
