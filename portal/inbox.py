@@ -28,7 +28,10 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, Window
 from django.http import HttpRequest
@@ -108,6 +111,13 @@ def _page_and_counts(ordered: Any, number: int, now: dt.datetime
     return ([row[:3] for row in found], dict(zip(names, found[0][3:], strict=True)))
 
 
+def _local() -> BaseCache | None:
+    """The process's own cache, unless the shared one is process-local already."""
+    if "local" not in settings.CACHES or isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache):
+        return None
+    return caches["local"]
+
+
 class InboxParts:
     """The cached parts of the page, fetched (or rendered) the first time the page's
     template asks for one: the page's own template stays the first one rendered."""
@@ -120,13 +130,22 @@ class InboxParts:
 
     def _load(self) -> dict[str, str]:
         if self._parts is None:
-            found = cache.get(self._key)
+            # this process's memory first (the key names the content: no other process
+            # can make it stale), then the shared cache
+            local = _local()
+            found = local.get(self._key) if local is not None else None
+            if not isinstance(found, dict):
+                found = cache.get(self._key)
+                if isinstance(found, dict) and local is not None:
+                    local.set(self._key, found, KEEP_SECONDS)
             if isinstance(found, dict):
                 self._parts, self.hit = found, True
             else:
                 self._parts, keep = self._build()
                 if keep:
                     cache.set(self._key, self._parts, KEEP_SECONDS)
+                    if local is not None:
+                        local.set(self._key, self._parts, KEEP_SECONDS)
         return self._parts
 
     @property

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
@@ -299,11 +299,12 @@ def notifications_for(user: Any) -> QuerySet[Notification]:
 def latest_notifications(user: Any, n: int) -> tuple[list[Notification], int]:
     """The user's ``n`` newest notifications and how many of all theirs are unread, in one
     query (the count rides on each row; with no row there is none unread either)."""
-    unread = (Notification.objects.filter(user=user, read_at__isnull=True).order_by()
-              .values("user").annotate(n=Count("pk")).values("n"))
-    rows = list(notifications_for(user)
-                .annotate(unread_total=Coalesce(Subquery(unread), 0))
-                .order_by("-created_at", "-pk")[:n])
+    table = Notification._meta.db_table
+    # written out: the ORM's subquery cost more to build than the database to answer
+    unread = RawSQL(f'SELECT COUNT(*) FROM "{table}" u '  # noqa: S608, S611 - our table, a bound id
+                    "WHERE u.user_id = %s AND u.read_at IS NULL", [user.pk])
+    rows = list(notifications_for(user).only("message", "text", "created_at", "read_at")
+                .annotate(unread_total=unread).order_by("-created_at", "-pk")[:n])
     return rows, (rows[0].unread_total if rows else 0)  # type: ignore[attr-defined]
 
 
