@@ -1,9 +1,9 @@
-"""我的待办 (the home page's task list), its rendered parts kept in the cache.
+"""我的待办 (the home page), its content rendered once and kept in the cache.
 
-The list of tasks and the list of the user's roles are rendered once and served from the
-cache while nothing they show has changed. Their key is read from the database on every
-request, by the one query the page needs anyway (docs/performance.md, "Inbox
-throughput"):
+The page's content (the list of tasks, the newest notifications, the user's roles) is
+rendered once and served from the cache while nothing it shows has changed. Their key is
+read from the database on every request, by the one query the page needs anyway
+(docs/performance.md, "Inbox throughput"):
 
 - the rows of the page shown, in the page's order, as (task id, due time, the case's
   number of events): a task opened or closed for one of the user's roles and places
@@ -13,8 +13,9 @@ throughput"):
   the summary line and the pager; a task that falls late moves them), read with the
   rows as window aggregates: one query.
 
-With them the key holds the user, their roles and places today (the memberships are read
-on every request), the language, the time zone, the page number and the minute (the
+With them the key holds the newest notifications (read with their unread count in one
+query) and the user, their roles and places today (the memberships are read on every
+request), the language, the time zone, the page number and the minute (the
 time left is shown to the minute). So a new task is listed on the very next request and a
 closed one is gone from it; nothing is ever deleted from the cache to make that so, which
 is why it holds with a cache of each process's own too. What the key does not see (a
@@ -37,11 +38,12 @@ from django.db.models import Count, F, Q, Window
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from core.models import Region
 from core.places import kind_of, place_words
 from core.scope import Scope, get_scope
+from workflows.models import Notification
 from workflows.registry import registry
 from workflows.visibility import inbox, urgency
 from workflows.web.display import time_left
@@ -61,11 +63,11 @@ def _ordered(mine: Any) -> Any:
 
 
 def _key(user: Any, scope: Scope, page: int, now: dt.datetime, totals: dict[str, Any],
-         rows: list[tuple[Any, ...]]) -> str:
+         rows: list[tuple[Any, ...]], around: tuple[Any, ...]) -> str:
     held = sorted((str(h.role), h.region_id) for h in scope.held)
     digest = hashlib.sha256(repr((
         held, sorted(totals.items()), [(pk, due.timestamp() if due else None, events)
-                                       for pk, due, events in rows],
+                                       for pk, due, events in rows], around,
     )).encode()).hexdigest()[:32]
     minute = int(now.timestamp()) // 60
     return (f"inbox:{_VERSION}:{user.pk}:{translation.get_language()}:"
@@ -118,49 +120,49 @@ def _local() -> BaseCache | None:
     return caches["local"]
 
 
-class InboxParts:
-    """The cached parts of the page, fetched (or rendered) the first time the page's
-    template asks for one: the page's own template stays the first one rendered."""
+class InboxPage:
+    """The page's content, fetched (or rendered) when the page's template asks for it:
+    the page's own template stays the first one rendered."""
 
-    def __init__(self, key: str, build: Callable[[], tuple[dict[str, str], bool]]) -> None:
+    def __init__(self, key: str, build: Callable[[], tuple[str, bool]]) -> None:
         self._key = key
         self._build = build
-        self._parts: dict[str, str] | None = None
+        self._html: str | None = None
         self.hit = False
 
-    def _load(self) -> dict[str, str]:
-        if self._parts is None:
+    def _load(self) -> str:
+        if self._html is None:
             # this process's memory first (the key names the content: no other process
             # can make it stale), then the shared cache
             local = _local()
             found = local.get(self._key) if local is not None else None
-            if not isinstance(found, dict):
+            if not isinstance(found, str):
                 found = cache.get(self._key)
-                if isinstance(found, dict) and local is not None:
+                if isinstance(found, str) and local is not None:
                     local.set(self._key, found, KEEP_SECONDS)
-            if isinstance(found, dict):
-                self._parts, self.hit = found, True
+            if isinstance(found, str):
+                self._html, self.hit = found, True
             else:
-                self._parts, keep = self._build()
+                self._html, keep = self._build()
                 if keep:
-                    cache.set(self._key, self._parts, KEEP_SECONDS)
+                    cache.set(self._key, self._html, KEEP_SECONDS)
                     if local is not None:
-                        local.set(self._key, self._parts, KEEP_SECONDS)
-        return self._parts
+                        local.set(self._key, self._html, KEEP_SECONDS)
+        return self._html
 
-    @property
-    def tasks(self) -> SafeString:
-        return mark_safe(self._load()["tasks"])  # noqa: S308 - our own rendered template
+    def __str__(self) -> str:
+        return mark_safe(self._load())  # noqa: S308 - our own rendered template
 
-    @property
-    def held(self) -> SafeString:
-        return mark_safe(self._load()["held"])  # noqa: S308 - our own rendered template
+    def __html__(self) -> str:
+        return str(self)
 
 
-def inbox_context(request: HttpRequest, ways_for: Callable[[Any, dict[int, Region]], Any]
-                  ) -> dict[str, Any]:
-    """What portal/home.html shows of the tasks and roles (``ways_for``: where a user
-    with no task is sent instead)."""
+def inbox_context(request: HttpRequest, ways_for: Callable[[Any, dict[int, Region]], Any],
+                  *, notifications: list[Notification], unread: int,
+                  missing_years: list[int], can_start: bool) -> dict[str, Any]:
+    """The content of portal/home.html (``content``), kept in the cache: the tasks, the
+    roles held, and what the view read for the rest of the page (``ways_for``: where a
+    user with no task is sent instead)."""
     user = request.user
     now = timezone.now()
     scope = get_scope(user)
@@ -178,9 +180,12 @@ def inbox_context(request: HttpRequest, ways_for: Callable[[Any, dict[int, Regio
         paginator.count = totals["n"]
         page = paginator.get_page(request.GET.get("page"))
         rows = _signature(ordered, page)
-    key = _key(user, scope, page.number, now, totals, rows)
+    # the rest of the page: the newest notifications (a row's text never changes; read or
+    # not does), the count unread, the years' warning, the 发起事项 button
+    around = ([(n.pk, n.read_at) for n in notifications], unread, missing_years, can_start)
+    key = _key(user, scope, page.number, now, totals, rows, around)
 
-    def build() -> tuple[dict[str, str], bool]:
+    def build() -> tuple[str, bool]:
         ids = [row[0] for row in rows]
         found = {t.pk: t for t in mine.filter(pk__in=ids)} if ids else {}
         tasks = [found[pk] for pk in ids if pk in found]
@@ -201,15 +206,14 @@ def inbox_context(request: HttpRequest, ways_for: Callable[[Any, dict[int, Regio
             {"role": h.role, "label": place_words(h.role.label, kind_of(regions.get(h.region_id))),
              "region_name": regions[h.region_id].name if h.region_id in regions else ""}
             for h in scope.held]
-        parts = {
-            "tasks": render_to_string("portal/_inbox_tasks.html", {
-                # with nothing to do, what this user can do here instead
-                "ways": [] if totals["n"] else ways_for(user, regions),
-                "tasks": tasks, "page": page, "total": totals["n"],
-                "overdue": totals["overdue"], "soon": totals["soon"]}),
-            "held": render_to_string("portal/_inbox_held.html", {"held": held}),
-        }
-        return parts, keep
+        html = render_to_string("portal/_home_content.html", {
+            # with nothing to do, what this user can do here instead
+            "ways": [] if totals["n"] else ways_for(user, regions),
+            "tasks": tasks, "page": page, "total": totals["n"],
+            "overdue": totals["overdue"], "soon": totals["soon"], "held": held,
+            "notifications": notifications, "unread": unread,
+            "missing_years": missing_years, "can_start": can_start})
+        return html, keep
 
-    return {"inbox": InboxParts(key, build), "total": totals["n"],
+    return {"content": InboxPage(key, build), "total": totals["n"],
             "overdue": totals["overdue"], "soon": totals["soon"]}

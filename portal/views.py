@@ -98,16 +98,15 @@ def home(request: HttpRequest, *, land: bool = True) -> HttpResponse:
     """
     if land and lands_on_dashboard(request.user):
         return redirect("dashboard")
-    context = inbox_context(request, ways_for)
     notes, unread = latest_notifications(request.user, 5)
+    context = inbox_context(
+        request, ways_for, notifications=notes, unread=unread,
+        # a district or township is told of a year whose working days nobody entered
+        missing_years=missing_years(request.user),
+        # no 发起事项 button for one whose roles open no procedure (a district bureau)
+        can_start=starts_anything(request.user))
     return render(request, "portal/home.html", {
         **context,
-        "notifications": notes,
-        "unread": unread,
         "nav_unread": unread,  # the bell's count: not counted twice (portal_nav)
-        # a district or township is told of a year whose working days nobody entered
-        "missing_years": missing_years(request.user),
-        # no 发起事项 button for one whose roles open no procedure (a district bureau)
-        "can_start": starts_anything(request.user),
         "title": _("我的待办"),
     })

@@ -303,9 +303,10 @@ def latest_notifications(user: Any, n: int) -> tuple[list[Notification], int]:
     # written out: the ORM's subquery cost more to build than the database to answer
     unread = RawSQL(f'SELECT COUNT(*) FROM "{table}" u '  # noqa: S608, S611 - our table, a bound id
                     "WHERE u.user_id = %s AND u.read_at IS NULL", [user.pk])
-    rows = list(notifications_for(user).only("message", "text", "created_at", "read_at")
-                .annotate(unread_total=unread).order_by("-created_at", "-pk")[:n])
-    return rows, (rows[0].unread_total if rows else 0)  # type: ignore[attr-defined]
+    rows: list[Notification] = list(
+        notifications_for(user).only("message", "text", "created_at", "read_at")
+        .annotate(unread_total=unread).order_by("-created_at", "-pk")[:n])
+    return rows, int(getattr(rows[0], "unread_total", 0)) if rows else 0
 
 
 def access_export_job(user: Any, job_id: int | str) -> ExportJob:

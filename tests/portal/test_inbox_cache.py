@@ -44,7 +44,7 @@ def renders(monkeypatch):
     real = portal.inbox.render_to_string
 
     def counting(name, context=None, *args, **kwargs):
-        if name == "portal/_inbox_tasks.html":
+        if name == "portal/_home_content.html":
             count["n"] += 1
         return real(name, context, *args, **kwargs)
 
@@ -141,7 +141,7 @@ def test_another_user_never_gets_a_list_cached_for_someone_else(
     assert "同岗位的待审" in _titles(mine)
     # what the first one's key holds, marked: whoever is served it shows the mark
     for each in caches.all(initialized_only=True):
-        each.set(keys[-1], {"tasks": "<p>MARK-OF-THE-FIRST</p>", "held": ""}, 60)
+        each.set(keys[-1], "<p>MARK-OF-THE-FIRST</p>", 60)
     assert "MARK-OF-THE-FIRST" in one.get("/").content.decode()
     rendered = renders["n"]
     theirs = other.get("/").content.decode()
@@ -179,3 +179,19 @@ def test_one_inbox_request_asks_few_queries(web, demo, user, township_spec):  # 
     assert len(_titles(html)) == 12
     assert len(hit) <= HIT_QUERIES, [q["sql"][:120] for q in hit]
     assert len(miss) <= MISS_QUERIES, [q["sql"][:120] for q in miss]
+
+
+def test_a_new_or_read_notification_shows_at_once(web, demo, user):
+    from workflows.models import Notification
+
+    client = web("dc_township_government")
+    client.get("/")
+    client.get("/")
+    note = Notification.objects.create(user=user("dc_township_government"),
+                                       message="一条新的通知")
+    html = client.get("/").content.decode()
+    assert "<strong>一条新的通知</strong>" in html
+    note.read_at = timezone.now()
+    note.save()
+    html = client.get("/").content.decode()
+    assert "一条新的通知" in html and "<strong>一条新的通知</strong>" not in html
