@@ -560,17 +560,18 @@ class Bench:
             return
         wrk = shutil.which("wrk")
 
+        rounds = 3 if seconds >= 9 else 1
+        each = max(1, seconds // rounds)
+
         def load(target: str) -> tuple[float, int, str, str]:
             if wrk:
-                return (*_run_wrk(wrk, target, cookie, seconds), "wrk -t2 -c16")
-            return (*_run_threads(target, cookie, seconds), "Python threads, 16 connections")
+                return (*_run_wrk(wrk, target, cookie, each), "wrk -t2 -c16")
+            return (*_run_threads(target, cookie, each), "Python threads, 16 connections")
 
         # the anchor: the same gunicorn answering /healthz (a database and a cache round
         # trip through the whole middleware stack), measured in the same run, so the
         # inbox's figure reads as a share of what this machine serves today. In alternating
         # rounds (medians): a neighbour's burst then falls on both sides alike.
-        rounds = 3 if seconds >= 9 else 1
-        each = max(1, seconds // rounds)
         bases: list[tuple[float, int, str]] = []
         inboxes: list[tuple[float, int, str]] = []
         tool = ""
