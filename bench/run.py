@@ -691,26 +691,42 @@ class Bench:
             return
         wrk = shutil.which("wrk")
 
+        rounds = 3 if seconds >= 9 else 1
+        each = max(1, seconds // rounds)
+
         def load(target: str) -> tuple[float, int, str, str]:
             if wrk:
-                return (*_run_wrk(wrk, target, cookie, seconds), "wrk -t2 -c16")
-            return (*_run_threads(target, cookie, seconds), "Python threads, 16 connections")
+                return (*_run_wrk(wrk, target, cookie, each), "wrk -t2 -c16")
+            return (*_run_threads(target, cookie, each), "Python threads, 16 connections")
 
         # the anchor: the same gunicorn answering /healthz (a database and a cache round
         # trip through the whole middleware stack), measured in the same run, so the
-        # inbox's figure reads as a share of what this machine serves today
-        base_rps, base_errors, base_detail, tool = load(f"http://127.0.0.1:{port}/healthz")
-        base = Row("baseline: /healthz throughput", note=f"{tool}, {seconds} s; {base_detail}")
-        base.value = f"{base_rps:.0f} req/s, {base_errors} errors"
+        # inbox's figure reads as a share of what this machine serves today. In alternating
+        # rounds (medians): a neighbour's burst then falls on both sides alike.
+        bases: list[tuple[float, int, str]] = []
+        inboxes: list[tuple[float, int, str]] = []
+        tool = ""
+        for _ in range(rounds):
+            base_rps, base_errors, base_detail, tool = load(f"http://127.0.0.1:{port}/healthz")
+            bases.append((base_rps, base_errors, base_detail))
+            rps, errors, detail, tool = load(url)
+            inboxes.append((rps, errors, detail))
+        shares = sorted(i[0] / max(b[0], 1e-9) for b, i in zip(bases, inboxes, strict=True))
+        share = shares[len(shares) // 2]
+        how = f"{tool}, {rounds} × {each} s alternating, medians" if rounds > 1 else \
+            f"{tool}, {each} s"
+        base_rps, base_errors, base_detail = sorted(bases)[len(bases) // 2]
+        base = Row("baseline: /healthz throughput", note=f"{how}; {base_detail}")
+        base.value = f"{base_rps:.0f} req/s, {sum(b[1] for b in bases)} errors"
         self.add(base)
-        rps, errors, detail, tool = load(url)
-        row = Row("inbox throughput", goal="≥ 200 req/s, 0 errors",
-                  note=f"{tool}, {seconds} s; {detail}")
+        rps, _, detail = sorted(inboxes)[len(inboxes) // 2]
+        errors = sum(i[1] for i in inboxes)
+        row = Row("inbox throughput", goal="≥ 200 req/s, 0 errors", note=f"{how}; {detail}")
         row.value = f"{rps:.0f} req/s, {errors} errors"
         row.verdict = "ok" if rps >= 200 and errors == 0 else "MISSED"
         self.add(row)
-        share = rps / max(base_rps, 1e-9)
         self.add(Row("inbox vs /healthz", value=f"{share:.2f} of the baseline",
+                     note="median of the rounds' shares: " + ", ".join(f"{x:.2f}" for x in shares),
                      goal="≥ 1/3", verdict="ok" if share >= 1 / 3 and errors == 0
                      else f"MISSED ({share:.2f} < 0.33)"))
 
@@ -915,8 +931,9 @@ def _run_wrk(wrk: str, url: str, cookie: str, seconds: int) -> tuple[float, int,
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if sock:
         errors += sum(int(x) for x in sock.groups())
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    # the latency distribution's lines ("     50%  183.91ms"), not a "…71.50%" before them
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
     total = re.search(r"(\d+) requests in", out)
     detail = (f"{total.group(1) if total else '?'} requests, latency p50 "
               f"{p50.group(1) if p50 else '?'}, p99 {p99.group(1) if p99 else '?'}")

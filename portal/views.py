@@ -2,41 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
-from core.places import kind_of, place_words
 from core.roles import Level
 from core.scope import get_scope
 from portal.demo import DEMO_PASSWORD, PLACES, demo_logins
 from portal.forms import LoginForm
+from portal.inbox import inbox_context
 from workflows.calendar import missing_holiday_years
-from workflows.registry import registry
 from workflows.visibility import (
     can_audit,
-    inbox,
     lands_on_dashboard,
-    notifications_for,
+    latest_notifications,
     starts_anything,
-    urgency,
 )
-from workflows.web.display import time_left
-from workflows.wording import placed
-
-SOON = dt.timedelta(days=3)
-TASKS_PER_PAGE = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -110,47 +98,15 @@ def home(request: HttpRequest, *, land: bool = True) -> HttpResponse:
     """
     if land and lands_on_dashboard(request.user):
         return redirect("dashboard")
-    now = timezone.now()
-    scope = get_scope(request.user)
-    mine = inbox(request.user)
-    totals = mine.order_by().aggregate(
-        n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
-        soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + SOON)))
-    paginator = Paginator(mine.annotate(urgent=urgency()).order_by(
-        "urgent", F("due_at").asc(nulls_last=True), "opened_at", "pk"), TASKS_PER_PAGE)
-    paginator.count = totals["n"]  # known already: no second COUNT
-    page = paginator.get_page(request.GET.get("page"))
-    tasks = list(page.object_list)
-    for task in tasks:
-        task.time_left = time_left(task.due_at, now)  # type: ignore[attr-defined]
-        spec = registry.get(task.case.procedure)
-        spec = placed(spec, None) if spec else None  # in the reader's language
-        task.procedure_name = spec.name if spec else task.case.procedure  # type: ignore[attr-defined]
-        task.step_name = (spec.step(task.step).name  # type: ignore[attr-defined]
-                          if spec and spec.has_step(task.step) else task.step)
-        task.is_overdue = bool(task.due_at and task.due_at < now)  # type: ignore[attr-defined]
-        task.is_soon = bool(task.due_at and now <= task.due_at < now + SOON)  # type: ignore[attr-defined]
-    regions = Region.objects.in_bulk([h.region_id for h in scope.held])
-    # the role in the words of its place: 村委会委员 in a 村, 居委会委员 in a 社区
-    held: list[dict[str, Any]] = [
-        {"role": h.role, "label": place_words(h.role.label, kind_of(regions.get(h.region_id))),
-         "region_name": regions[h.region_id].name if h.region_id in regions else ""}
-        for h in scope.held]
-    notes = notifications_for(request.user)
-    return render(request, "portal/home.html", {
-        # with nothing to do, what this user can do here instead
-        "ways": [] if totals["n"] else ways_for(request.user, regions),
-        "tasks": tasks,
-        "page": page,
-        "total": totals["n"],
-        "held": held,
-        "notifications": notes.select_related("case").order_by("-created_at", "-pk")[:5],
-        "overdue": totals["overdue"],
-        "soon": totals["soon"],
-        "unread": notes.filter(read_at__isnull=True).count(),
+    notes, unread = latest_notifications(request.user, 5)
+    context = inbox_context(
+        request, ways_for, notifications=notes, unread=unread,
         # a district or township is told of a year whose working days nobody entered
-        "missing_years": missing_years(request.user),
+        missing_years=missing_years(request.user),
         # no 发起事项 button for one whose roles open no procedure (a district bureau)
-        "can_start": starts_anything(request.user),
+        can_start=starts_anything(request.user))
+    return render(request, "portal/home.html", {
+        **context,
+        "nav_unread": unread,  # the bell's count: not counted twice (portal_nav)
         "title": _("我的待办"),
     })

@@ -140,8 +140,9 @@ def _interface_language_back_to_chinese():
     """A test that switched to English (a request with the language cookie) must not
     leave the next test in English."""  # and the cache is emptied after each test
     yield
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.utils import translation
 
     translation.deactivate()
-    cache.clear()  # nor leave cached fragments of rows that were rolled back
+    for each in caches.all(initialized_only=True):
+        each.clear()  # nor leave cached fragments of rows that were rolled back

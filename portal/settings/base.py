@@ -287,18 +287,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Redis: cache and Celery broker when REDIS_URL is set; otherwise local memory
 # and eager Celery, with reminders fired by the sweep loop (see README).
 REDIS_URL = env("REDIS_URL")
+# Each process's own memory, for what is kept under a key that names its content (the
+# inbox's rendered parts, portal.inbox): a repeat costs no round trip to Redis.
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+               "LOCATION": "portal-local", "OPTIONS": {"MAX_ENTRIES": 2000}}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "local": LOCAL_CACHE,
     }
+    # Sessions read from the cache, written through to the database: a signed-in page no
+    # longer begins with a session SELECT (docs/performance.md, "Inbox throughput"). Only
+    # with Redis: a per-process cache would keep a session alive in one worker after a
+    # logout in another.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "local": LOCAL_CACHE}
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True

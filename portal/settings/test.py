@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL
+from .base import LOCAL_CACHE, REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
@@ -18,7 +18,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if not REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "local": LOCAL_CACHE}
 # the chain's key of the test suite (a fixed one: tests may compute what a forger would)
 AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
 AUDIT_KEY_ID = "test"
