@@ -133,6 +133,11 @@ class Task(models.Model):
             # the dashboard's overdue count: open tasks past their time, a small slice
             models.Index(fields=["due_at"], include=["case", "village", "procedure"],
                          condition=Q(state="open"), name="task_open_due"),
+            # a user's open tasks (the inbox, the count in the navigation on every page): by
+            # the acting region, the roles read from the index; without it PostgreSQL walks
+            # every open task of the district (one_open_task_per_case) for a district office
+            models.Index(fields=["region", "roles"], condition=Q(state="open"),
+                         name="task_open_region_roles"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(state="open"),
