@@ -201,12 +201,9 @@ def _seal(pages: dict[str, int], first: int, count: int) -> tuple[int, int, int]
 
 def _kept(html: str, what: str, rendered: list[str]) -> list[Any]:
     """The pages of ``html``, rendered once and kept under its hash."""
-    key = f"pdf-part:{_digest(html)}"
-    body = cache.get(key)
-    if not isinstance(body, bytes):
+    body, kept = pdfstamp.cached_pdf(html)
+    if not kept:
         rendered.append(what)
-        body = pdfstamp.render_pdf(html)
-        cache.set(key, body, pdfstamp.KEEP_SECONDS)
     return list(PdfReader(BytesIO(body)).pages)
 
 
@@ -227,14 +224,7 @@ def number_sheet(pages: int, html_of: Any, rendered: list[str]) -> list[Any]:
     """``pages`` pages, each carrying only its page number ("第 n 页 / 共 m 页"): ``html_of(m)``
     is the sheet's HTML, kept under its hash (one sheet a page count and language, whatever
     the record: a district's records share them)."""
-    html = html_of(pages)
-    key = f"pdf-sheet:{_digest(html)}"
-    body = cache.get(key)
-    if not isinstance(body, bytes):
-        rendered.append(f"sheet:{pages}")
-        body = pdfstamp.render_pdf(html)
-        cache.set(key, body, pdfstamp.KEEP_SECONDS)
-    return list(PdfReader(BytesIO(body)).pages)
+    return _kept(html_of(pages), f"sheet:{pages}", rendered)
 
 
 def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any,
@@ -271,7 +261,7 @@ def parted_pdf(pieces: Pieces, plan_key: str, sheet_html: Any,
     if cut is not None:  # the item pages before the newest item's page: a new sealed part
         stop, top, start_page = cut
         cut_out = _write(live.pages[top:start_page])
-        cache.set(f"pdf-part:{_digest(part_html(pieces, live_from, stop))}", cut_out,
+        cache.set(pdfstamp.body_key(part_html(pieces, live_from, stop)), cut_out,
                   pdfstamp.KEEP_SECONDS)
         cache.set(plan_key, [pieces.ids[i] for i in [*starts, live_from, stop]], PLAN_SECONDS)
     elif count:

@@ -187,8 +187,8 @@ def test_an_evicted_part_is_rendered_alone_from_its_html(web, long_case, monkeyp
     url = f"/audit/case/{long_case}.pdf"
     keys = _kept_keys(monkeypatch)
     whole = "\n".join(_pages(client.get(url).content))
-    evicted = [k for k in keys if k.startswith(("pdf-part:", "pdf-parted:"))]
-    assert any(k.startswith("pdf-part:") for k in evicted)
+    evicted = [k for k in keys if k.startswith(("pdf-body:", "pdf-parted:"))]
+    assert any(k.startswith("pdf-body:") for k in evicted)
     for key in evicted:
         cache.delete(key)  # the sealed parts and the joined body evicted
     renders = _renders(monkeypatch)
