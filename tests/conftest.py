@@ -135,6 +135,22 @@ once_on_postgres = pytest.mark.skipif(
 )
 
 
+# Fault and soak tests stop, restart or kill real services and processes, or load a live
+# server for minutes: run only when asked (RUN_FAULT_TESTS=1), which CI does once, on
+# PostgreSQL and Redis, after the two suites (.ci/run, step pytest-faults).
+RUN_FAULT_TESTS = os.environ.get("RUN_FAULT_TESTS", "") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if RUN_FAULT_TESTS:
+        return
+    skip = pytest.mark.skip(reason="a fault or soak test: set RUN_FAULT_TESTS=1 "
+                                   "(CI runs them once, on PostgreSQL)")
+    for item in items:
+        if item.get_closest_marker("fault") or item.get_closest_marker("soak"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _interface_language_back_to_chinese():
     """A test that switched to English (a request with the language cookie) must not
